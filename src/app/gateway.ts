@@ -1,0 +1,208 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
+import type { ResolvedConfig } from '../config/options.js';
+import { jsonRpcErrorBody } from '../core/errors.js';
+import { HttpProxy } from '../proxy/http-proxy.js';
+import { OAuthDiscovery } from '../proxy/oauth-discovery.js';
+import { OAuthMemory } from '../proxy/oauth-memory.js';
+import { proxyPath } from '../proxy/route.js';
+import { UpstreamPools } from '../proxy/upstream.js';
+import { Registry, type RegistryChange } from '../registry/registry.js';
+import { prepareStorageDir, type StoragePaths } from '../storage/storage-dir.js';
+import { openDatabase } from '../store/database.js';
+import { LogQueries } from '../store/log-queries.js';
+import { createHonoApp } from './hono-app.js';
+import { createHostGuard } from './host-guard.js';
+import { createRequestListener } from './http-server.js';
+import { createTokenCheck } from './token-auth.js';
+import { createUpstreamResolver } from './upstream-resolver.js';
+
+export interface GatewayIo {
+  /** Progress a user wants to see (servers added, status changes). */
+  info: (message: string) => void;
+  /** Something is wrong or risky. */
+  warn: (message: string) => void;
+}
+
+export interface ShutdownSummary {
+  capture: CaptureStats;
+  uptimeMs: number;
+}
+
+export interface RunningGateway {
+  readonly config: ResolvedConfig;
+  readonly paths: StoragePaths;
+  readonly port: number;
+  /** Base URL clients use, e.g. http://localhost:3333. */
+  readonly url: string;
+  readonly registry: Registry;
+  captureStats(): CaptureStats;
+  stop(): Promise<ShutdownSummary>;
+}
+
+/** Startup failures whose message is the whole story (port in use, unreadable storage). */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new StartupError(
+            `port ${port} on ${host} is already in use (another gateway?). Stop it, or choose another port with --port ${port + 1}`,
+          ),
+        );
+      } else if (error.code === 'EACCES') {
+        reject(
+          new StartupError(`not allowed to listen on port ${port}: choose a port above 1024 with --port`),
+        );
+      } else if (error.code === 'EADDRNOTAVAIL') {
+        reject(
+          new StartupError(
+            `cannot listen on ${host}: this machine has no such address; use --host 127.0.0.1`,
+          ),
+        );
+      } else {
+        reject(error);
+      }
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** Composes the gateway: storage, registry, capture, proxy, app; and takes it down again in order. */
+export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promise<RunningGateway> {
+  const startedAt = Date.now();
+  let paths: StoragePaths;
+  try {
+    paths = prepareStorageDir(config.storageDir, io.warn);
+  } catch (error) {
+    throw new StartupError((error as Error).message);
+  }
+  const registry = new Registry(paths.registry, io.warn);
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase(paths.database, { migrate: true });
+  } catch (error) {
+    registry.close();
+    throw new StartupError((error as Error).message);
+  }
+  const capture = new CaptureQueue({
+    databasePath: paths.database,
+    maxMessageBytes: config.capture.maxMessageBytes,
+    queueBytes: config.capture.queueBytes,
+    log: io.warn,
+  });
+  await capture.start();
+
+  const pools = new UpstreamPools();
+  const oauthMemory = new OAuthMemory();
+  const { resolve, httpUpstream } = createUpstreamResolver(registry, (name) => ({
+    kind: 'local',
+    handle: (_req, res) => {
+      const body = jsonRpcErrorBody(
+        null,
+        -32000,
+        `Server "${name}" is a stdio server, which this gateway cannot run yet.`,
+      );
+      res.writeHead(501, { 'content-type': 'application/json' }).end(body);
+    },
+  }));
+  const oauth = new OAuthDiscovery(httpUpstream, oauthMemory);
+  const proxy = new HttpProxy({
+    resolve,
+    serverNames: () => registry.names(),
+    pools,
+    capture,
+    oauth: oauthMemory,
+    maxBodyBytes: config.maxBodyBytes,
+    maxCaptureBytes: config.capture.maxMessageBytes,
+  });
+
+  let baseUrl = '';
+  const proxyUrl = (name: string) => `${baseUrl}${proxyPath(name)}`;
+  registry.onChange((change: RegistryChange) => {
+    for (const name of [...change.removed, ...change.updated]) {
+      if (change.removed.includes(name)) pools.forget(name);
+      oauth.forget(name);
+      oauthMemory.forget(name);
+    }
+    for (const name of change.added) io.info(`server added: ${name} → ${proxyUrl(name)}`);
+    for (const name of change.updated) io.info(`server updated: ${name}`);
+    for (const name of change.removed) io.info(`server removed: ${name}`);
+  });
+  registry.watch();
+
+  const app = createHonoApp({
+    registry,
+    queries: new LogQueries(db),
+    captureStats: () => capture.stats(),
+    oauth,
+    checkToken: createTokenCheck(config.token),
+    proxyUrl,
+    startedAt,
+    log: io.warn,
+  });
+  const server = createServer(
+    createRequestListener({
+      checkHost: createHostGuard({ host: config.host, allowedHosts: config.allowedHosts }),
+      proxy,
+      app,
+      log: io.warn,
+    }),
+  );
+
+  let port: number;
+  try {
+    port = await listen(server, config.port, config.host);
+  } catch (error) {
+    await capture.close();
+    registry.close();
+    db.close();
+    throw error;
+  }
+  baseUrl = `http://localhost:${port}`;
+
+  let stopping: Promise<ShutdownSummary> | null = null;
+  const stop = (): Promise<ShutdownSummary> => {
+    stopping ??= (async () => {
+      // Stop taking new connections; let in-flight requests finish; close the streams that never would.
+      server.close();
+      server.closeIdleConnections();
+      proxy.closeStreams();
+      const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+      while (proxy.openExchanges > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      server.closeAllConnections();
+      registry.close();
+      await pools.closeAll();
+      await capture.close();
+      db.close();
+      return { capture: capture.stats(), uptimeMs: Date.now() - startedAt };
+    })();
+    return stopping;
+  };
+
+  return {
+    config,
+    paths,
+    port,
+    url: baseUrl,
+    registry,
+    captureStats: () => capture.stats(),
+    stop,
+  };
+}

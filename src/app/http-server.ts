@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { type GatewayError, jsonRpcErrorBody } from '../core/errors.js';
+import type { HttpProxy } from '../proxy/http-proxy.js';
+import { matchProxyRoute } from '../proxy/route.js';
+import { answerPreflight, applyCors } from './cors.js';
+import type { HostCheck } from './host-guard.js';
+
+export interface RequestListenerDeps {
+  checkHost: HostCheck;
+  proxy: HttpProxy;
+  app: Hono;
+  log: (message: string) => void;
+}
+
+/** Paths where the client speaks JSON-RPC, so refusals are JSON-RPC errors too. */
+function speaksJsonRpc(url: string): boolean {
+  return (
+    url.startsWith('/s/') ||
+    url.startsWith('/servers/') ||
+    url.startsWith('/gateway/') ||
+    url.startsWith('/g/')
+  );
+}
+
+function refuse(req: IncomingMessage, res: ServerResponse, error: GatewayError): void {
+  const url = req.url ?? '/';
+  const body = speaksJsonRpc(url)
+    ? jsonRpcErrorBody(null, error.rpcCode, error.message)
+    : JSON.stringify({ error: error.message });
+  res.writeHead(error.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+/** Routes that browser-based MCP clients call cross-origin: the proxy and OAuth discovery. */
+function isCorsRoute(url: string): boolean {
+  return url.startsWith('/s/') || url.startsWith('/servers/') || url.startsWith('/.well-known/');
+}
+
+/**
+ * The gateway's request handling, in order. Security comes first and covers every route, proxy included:
+ *   1. Host and Origin checks (DNS rebinding protection).
+ *   2. CORS for the routes browser clients call cross-origin (preflights answered here).
+ *   3. The proxy's hot path, on plain Node streams: no Request/Response objects, nothing buffered.
+ *   4. Everything else through the Hono app: OAuth discovery, token-guarded REST API and MCP server, UI,
+ *      not found, errors.
+ */
+export function createRequestListener(
+  deps: RequestListenerDeps,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const honoListener = getRequestListener(deps.app.fetch);
+  let lastRefusalLog = 0;
+  return function gatewayRequest(req, res) {
+    const url = req.url ?? '/';
+    const refusal = deps.checkHost(req.headers.host, req.headers.origin);
+    if (refusal) {
+      const now = Date.now();
+      if (now - lastRefusalLog > 10_000) {
+        lastRefusalLog = now;
+        deps.log(`refused ${req.method} ${url}: ${refusal.message}`);
+      }
+      refuse(req, res, refusal);
+      return;
+    }
+    if (isCorsRoute(url)) {
+      if (answerPreflight(req, res)) return;
+      applyCors(req, res);
+    }
+    const route = matchProxyRoute(url);
+    if (route) {
+      deps.proxy.handle(req, res, route);
+      return;
+    }
+    void honoListener(req, res);
+  };
+}

@@ -1,0 +1,439 @@
+import { TextDecoder } from 'node:util';
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import type {
+  BodyMode,
+  CaptureEvent,
+  ExchangeEndEvent,
+  ExchangeStartEvent,
+  HeaderMap,
+  ResponseChunkEvent,
+  ResponseOrigin,
+  ResponseStartEvent,
+  ServerNoteEvent,
+  StdioLineEvent,
+} from '../core/capture-events.js';
+import { headerValue } from '../core/headers.js';
+import { idKey } from '../core/jsonrpc.js';
+import { Correlator, type PendingRequest } from './correlator.js';
+import { type DraftContext, draftsFromJsonText, type MessageDraft, textDraft } from './draft.js';
+import type { CapturePipeline } from './pipeline.js';
+import { SessionTracker } from './session-tracker.js';
+
+interface ClientIdentity {
+  name: string | null;
+  version: string | null;
+  protocolVersion: string | null;
+}
+
+/** What the assembler holds about one HTTP exchange while its response streams in. */
+interface HttpExchange {
+  start: ExchangeStartEvent;
+  sessionId: string | null;
+  userAgent: string | null;
+  requestDrafts: MessageDraft[];
+  /** Requests sent in this exchange's body, answered (normally) in its response. */
+  local: Map<string, PendingRequest>;
+  initializingClient: ClientIdentity | null;
+  status: number | null;
+  responseHeaders: HeaderMap | null;
+  mode: BodyMode;
+  origin: ResponseOrigin;
+  decoder: TextDecoder | null;
+  parts: string[];
+  bodyChars: number;
+  bodySize: number;
+  truncated: boolean;
+  parser: EventSourceParser | null;
+  /** Time of the chunk being parsed: the time stamped on the SSE events it completes. */
+  chunkTime: number;
+  /** An SSE event outgrew the limit; input is skipped until the next blank line. */
+  skippingEvent: boolean;
+}
+
+function asObject(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * Turns the proxy's raw exchange events into message drafts and hands them to the pipeline: parses JSON
+ * bodies and SSE streams, splits batches, matches responses to requests, and stamps each message with its
+ * session's client and server. Runs off the proxy's thread; memory per exchange is capped by
+ * `maxMessageBytes`.
+ */
+export class Assembler {
+  readonly #pipeline: CapturePipeline;
+  readonly #maxMessageBytes: number;
+  readonly #exchanges = new Map<number, HttpExchange>();
+  readonly #correlator = new Correlator();
+  readonly #sessions = new SessionTracker();
+
+  constructor(pipeline: CapturePipeline, options: { maxMessageBytes: number }) {
+    this.#pipeline = pipeline;
+    this.#maxMessageBytes = options.maxMessageBytes;
+  }
+
+  handle(event: CaptureEvent): void {
+    switch (event.type) {
+      case 'exchange-start':
+        this.#exchangeStart(event);
+        break;
+      case 'response-start':
+        this.#responseStart(event);
+        break;
+      case 'response-chunk':
+        this.#responseChunk(event);
+        break;
+      case 'exchange-end':
+        this.#exchangeEnd(event);
+        break;
+      case 'stdio-line':
+        this.#stdioLine(event);
+        break;
+      case 'server-note':
+        this.#serverNote(event);
+        break;
+    }
+  }
+
+  /** Exchanges still open (for tests and diagnostics). */
+  get openExchanges(): number {
+    return this.#exchanges.size;
+  }
+
+  #exchangeStart(event: ExchangeStartEvent): void {
+    const exchange: HttpExchange = {
+      start: event,
+      sessionId: event.sessionId,
+      userAgent: headerValue(event.requestHeaders, 'user-agent') ?? null,
+      requestDrafts: [],
+      local: new Map(),
+      initializingClient: null,
+      status: null,
+      responseHeaders: null,
+      mode: 'none',
+      origin: 'upstream',
+      decoder: null,
+      parts: [],
+      bodyChars: 0,
+      bodySize: 0,
+      truncated: false,
+      parser: null,
+      chunkTime: event.time,
+      skippingEvent: false,
+    };
+    this.#exchanges.set(event.exchange, exchange);
+    if (event.body === null) return;
+    const context: DraftContext = {
+      time: event.time,
+      server: event.server,
+      sessionId: event.sessionId,
+      direction: 'client_to_server',
+      transport: 'http-json',
+      httpMethod: event.httpMethod,
+      httpStatus: null,
+      requestHeaders: event.requestHeaders,
+      userAgent: exchange.userAgent,
+      configuredHeaders: event.configuredHeaders,
+    };
+    exchange.requestDrafts = draftsFromJsonText(context, event.body, event.bodyTruncated);
+    for (const draft of exchange.requestDrafts) this.#clientMessage(draft, exchange);
+  }
+
+  #responseStart(event: ResponseStartEvent): void {
+    const exchange = this.#exchanges.get(event.exchange);
+    if (!exchange) return;
+    exchange.status = event.status;
+    exchange.responseHeaders = event.headers;
+    exchange.mode = event.mode;
+    exchange.origin = event.origin;
+    // The session id is minted by the server in its answer to initialize (MCP Streamable HTTP, "Session Management").
+    exchange.sessionId ??= headerValue(event.headers, 'mcp-session-id') ?? null;
+    for (const draft of exchange.requestDrafts) {
+      if (draft.record.sessionId === null) draft.record.sessionId = exchange.sessionId;
+      this.#pipeline.requestCompleted(draft, event.status, exchange.sessionId);
+    }
+    const { httpMethod } = exchange.start;
+    if (httpMethod === 'GET' || httpMethod === 'DELETE') {
+      const what =
+        httpMethod === 'DELETE'
+          ? `DELETE session → ${event.status}`
+          : event.mode === 'sse'
+            ? `GET stream opened → ${event.status}`
+            : `GET stream refused → ${event.status}`;
+      const draft = textDraft(this.#context(exchange, 'client_to_server', 'http', event.time), what);
+      draft.record.note = event.origin === 'gateway' ? 'answered by the gateway' : null;
+      this.#emit(draft);
+    }
+    if (event.mode !== 'none') exchange.decoder = new TextDecoder();
+    if (event.mode === 'sse') {
+      exchange.parser = createParser({
+        maxBufferSize: this.#maxMessageBytes,
+        onEvent: (message) => this.#sseEvent(exchange, message),
+        onError: (error) => {
+          if (error.type !== 'max-buffer-size-exceeded') return;
+          exchange.skippingEvent = true;
+          const note = `an SSE event over ${this.#maxMessageBytes} bytes was not captured (it reached the client)`;
+          this.#emit(
+            textDraft(
+              this.#context(exchange, 'server_to_client', this.#sseTransport(exchange), exchange.chunkTime),
+              note,
+              true,
+            ),
+          );
+        },
+      });
+    }
+  }
+
+  #responseChunk(event: ResponseChunkEvent): void {
+    const exchange = this.#exchanges.get(event.exchange);
+    if (!exchange?.decoder) return;
+    exchange.bodySize += event.chunk.byteLength;
+    const text = exchange.decoder.decode(event.chunk, { stream: true });
+    if (exchange.parser) {
+      exchange.chunkTime = event.time;
+      this.#feedSse(exchange, text);
+      return;
+    }
+    if (exchange.truncated) return;
+    const room = this.#maxMessageBytes - exchange.bodyChars;
+    if (text.length > room) {
+      exchange.parts.push(text.slice(0, room));
+      exchange.bodyChars += room;
+      exchange.truncated = true;
+    } else {
+      exchange.parts.push(text);
+      exchange.bodyChars += text.length;
+    }
+  }
+
+  #feedSse(exchange: HttpExchange, text: string): void {
+    const parser = exchange.parser;
+    if (!parser) return;
+    let input = text;
+    if (exchange.skippingEvent) {
+      const boundary = /\r?\n\r?\n|\r\r/.exec(input);
+      if (!boundary) return;
+      input = input.slice(boundary.index + boundary[0].length);
+      exchange.skippingEvent = false;
+      parser.reset();
+    }
+    if (input) parser.feed(input);
+  }
+
+  #sseEvent(exchange: HttpExchange, message: EventSourceMessage): void {
+    // An event with no data primes the client's Last-Event-ID for resumption; it carries no message
+    // (MCP Streamable HTTP, "Resumability and Redelivery").
+    if (message.data === '') return;
+    const context = this.#context(
+      exchange,
+      'server_to_client',
+      this.#sseTransport(exchange),
+      exchange.chunkTime,
+    );
+    context.sseEventId = message.id ?? null;
+    context.sseEventType = message.event ?? null;
+    for (const draft of draftsFromJsonText(context, message.data, false))
+      this.#serverMessage(draft, exchange);
+  }
+
+  #exchangeEnd(event: ExchangeEndEvent): void {
+    const exchange = this.#exchanges.get(event.exchange);
+    if (!exchange) return;
+    this.#exchanges.delete(event.exchange);
+    const tail = exchange.decoder?.decode() ?? '';
+    if (exchange.parser) {
+      if (tail) this.#feedSse(exchange, tail);
+    } else if (exchange.decoder) {
+      if (tail && !exchange.truncated) exchange.parts.push(tail);
+      const text = exchange.parts.join('');
+      const context = this.#context(exchange, 'server_to_client', 'http-json', event.time);
+      if (exchange.origin === 'gateway') context.note = 'answered by the gateway';
+      if (exchange.mode === 'json' && text.length > 0) {
+        for (const draft of draftsFromJsonText(context, text, exchange.truncated)) {
+          this.#serverMessage(draft, exchange);
+        }
+      } else if (text.length > 0) {
+        context.transport = 'http';
+        this.#emit(textDraft(context, text, exchange.truncated));
+      }
+    }
+    if (event.error) {
+      const context = this.#context(exchange, 'server_to_client', 'http', event.time);
+      const draft = textDraft(context, event.error);
+      draft.record.note = exchange.status === null ? 'no response' : 'response cut short';
+      this.#emit(draft);
+    }
+    if (event.lostChunks > 0) {
+      const context = this.#context(exchange, 'server_to_client', 'http', event.time);
+      const note = `capture queue was full: ${event.lostChunks} chunk(s) of this response were not captured (the client received them)`;
+      this.#emit(textDraft(context, note, true));
+    }
+  }
+
+  #stdioLine(event: StdioLineEvent): void {
+    const context: DraftContext = {
+      time: event.time,
+      server: event.server,
+      sessionId: event.sessionId,
+      direction: event.stream === 'stdin' ? 'client_to_server' : 'server_to_client',
+      transport: 'stdio',
+      httpMethod: null,
+      httpStatus: null,
+    };
+    if (event.stream === 'stderr') {
+      const draft = textDraft(context, event.line, event.truncated);
+      draft.record.kind = 'stderr';
+      this.#emit(draft);
+      return;
+    }
+    for (const draft of draftsFromJsonText(context, event.line, event.truncated)) {
+      if (event.stream === 'stdin') this.#clientMessage(draft, null);
+      else this.#serverMessage(draft, null);
+    }
+  }
+
+  #serverNote(event: ServerNoteEvent): void {
+    const context: DraftContext = {
+      time: event.time,
+      server: event.server,
+      sessionId: event.sessionId,
+      direction: 'server_to_client',
+      transport: 'stdio',
+      httpMethod: null,
+      httpStatus: null,
+      note: 'gateway',
+    };
+    this.#emit(textDraft(context, event.text));
+  }
+
+  #sseTransport(exchange: HttpExchange): 'http-get-sse' | 'http-sse' {
+    return exchange.start.httpMethod === 'GET' ? 'http-get-sse' : 'http-sse';
+  }
+
+  #context(
+    exchange: HttpExchange,
+    direction: DraftContext['direction'],
+    transport: DraftContext['transport'],
+    time: number,
+  ): DraftContext {
+    return {
+      time,
+      server: exchange.start.server,
+      sessionId: exchange.sessionId,
+      direction,
+      transport,
+      httpMethod: exchange.start.httpMethod,
+      httpStatus: exchange.status,
+      requestHeaders: direction === 'client_to_server' ? exchange.start.requestHeaders : null,
+      responseHeaders: exchange.responseHeaders,
+      userAgent: exchange.userAgent,
+      configuredHeaders: exchange.start.configuredHeaders,
+    };
+  }
+
+  /** A message from the client: requests wait for their answer; answers find the server's request. */
+  #clientMessage(draft: MessageDraft, exchange: HttpExchange | null): void {
+    const { record, shape, value } = draft;
+    if (shape.kind === 'request' && shape.id !== undefined) {
+      const pending: PendingRequest = { draft, time: record.time, method: record.method };
+      this.#correlator.add(
+        Correlator.key(record.server, record.sessionId, 'client_to_server', shape.id),
+        pending,
+      );
+      exchange?.local.set(idKey(shape.id), pending);
+      if (record.method === 'initialize' && exchange) {
+        const params = asObject(asObject(value)?.params);
+        const clientInfo = asObject(params?.clientInfo);
+        exchange.initializingClient = {
+          name: stringOrNull(clientInfo?.name),
+          version: stringOrNull(clientInfo?.version),
+          protocolVersion: stringOrNull(params?.protocolVersion),
+        };
+      }
+    } else if ((shape.kind === 'response' || shape.kind === 'error') && shape.id !== undefined) {
+      const pending = this.#correlator.take(
+        Correlator.key(record.server, record.sessionId, 'server_to_client', shape.id),
+      );
+      if (pending) this.#answer(draft, pending);
+    }
+    this.#emit(draft, exchange);
+  }
+
+  /** A message from the server: answers find their request; the server's own requests wait for the client. */
+  #serverMessage(draft: MessageDraft, exchange: HttpExchange | null): void {
+    const { record, shape } = draft;
+    if ((shape.kind === 'response' || shape.kind === 'error') && shape.id !== undefined) {
+      const key = idKey(shape.id);
+      const local = exchange?.local.get(key);
+      let pending: PendingRequest | undefined;
+      if (local) {
+        exchange?.local.delete(key);
+        const requestSession = local.draft.record.sessionId;
+        this.#correlator.take(Correlator.key(record.server, requestSession, 'client_to_server', shape.id));
+        pending = local;
+      } else {
+        pending = this.#correlator.take(
+          Correlator.key(record.server, record.sessionId, 'client_to_server', shape.id),
+        );
+      }
+      if (pending) {
+        this.#answer(draft, pending);
+        if (pending.method === 'initialize' && shape.kind === 'response')
+          this.#sessionStarted(draft, exchange);
+      }
+    } else if (shape.kind === 'request' && shape.id !== undefined) {
+      this.#correlator.add(Correlator.key(record.server, record.sessionId, 'server_to_client', shape.id), {
+        draft,
+        time: record.time,
+        method: record.method,
+      });
+    }
+    this.#emit(draft, exchange);
+  }
+
+  #answer(draft: MessageDraft, pending: PendingRequest): void {
+    draft.record.method = pending.method;
+    draft.record.durationMs = Math.max(0, Math.round((draft.record.time - pending.time) * 1000) / 1000);
+    draft.record.partnerId = pending.draft.id;
+  }
+
+  #sessionStarted(draft: MessageDraft, exchange: HttpExchange | null): void {
+    const result = asObject(asObject(draft.value)?.result);
+    const serverInfo = asObject(result?.serverInfo);
+    const client = exchange?.initializingClient;
+    const facts = {
+      clientName: client?.name ?? null,
+      clientVersion: client?.version ?? null,
+      serverName: stringOrNull(serverInfo?.name),
+      serverVersion: stringOrNull(serverInfo?.version),
+      protocolVersion: stringOrNull(result?.protocolVersion) ?? client?.protocolVersion ?? null,
+      firstSeen: draft.record.time,
+    };
+    const { server, sessionId } = draft.record;
+    this.#sessions.set(server, sessionId, facts);
+    if (sessionId !== null) this.#pipeline.session({ server, sessionId, ...facts });
+  }
+
+  /** Names the session's client and server on every record, then hands the draft to the listeners. */
+  #emit(draft: MessageDraft, exchange: HttpExchange | null = null): void {
+    const { record } = draft;
+    const facts = this.#sessions.get(record.server, record.sessionId);
+    if (facts) {
+      record.clientName = facts.clientName;
+      record.clientVersion = facts.clientVersion;
+      record.serverName = facts.serverName;
+      record.serverVersion = facts.serverVersion;
+    } else if (exchange?.initializingClient) {
+      record.clientName = exchange.initializingClient.name;
+      record.clientVersion = exchange.initializingClient.version;
+    }
+    this.#pipeline.message(draft);
+  }
+}

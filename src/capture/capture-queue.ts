@@ -1,0 +1,202 @@
+import { Worker } from 'node:worker_threads';
+import type { CaptureEvent, CaptureSink } from '../core/capture-events.js';
+import { emptyTally, type Tally } from './listeners/tally.js';
+import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
+
+export interface CaptureQueueOptions extends WorkerSettings {
+  /** Bytes of events that may wait for the worker; past this, new events are dropped and counted. */
+  queueBytes: number;
+  log: (message: string) => void;
+}
+
+export interface CaptureStats {
+  /** Messages stored. */
+  captured: number;
+  errors: number;
+  byServer: Record<string, number>;
+  /** Events the queue refused because the worker fell behind; the traffic itself was unaffected. */
+  dropped: number;
+  /** Records the worker could not write (disk full, locked database). */
+  storeFailures: number;
+  queuedBytes: number;
+  queuedEvents: number;
+}
+
+/** Where the worker's code lives: compiled JavaScript normally, TypeScript through tsx when run from source. */
+function workerLocation(): { url: URL; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return fromSource
+    ? { url: new URL('./worker-entry.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
+    : { url: new URL('./worker-entry.js', import.meta.url), execArgv: [] };
+}
+
+const DROP_REPORT_INTERVAL_MS = 10_000;
+
+/**
+ * The proxy's side of capture: a bounded queue in front of the capture worker. `emit` never blocks and
+ * never throws; events are batched per event-loop turn into one message to the worker, which answers
+ * with an acknowledgement that frees their budget.
+ */
+export class CaptureQueue implements CaptureSink {
+  readonly #options: CaptureQueueOptions;
+  #worker: Worker | null = null;
+  #pending: CaptureEvent[] = [];
+  #pendingBytes = 0;
+  #scheduled = false;
+  #outstandingBytes = 0;
+  #outstandingEvents = 0;
+  #dropped = 0;
+  #reportedDrops = 0;
+  #lastDropReport = 0;
+  #tally: Tally = emptyTally();
+  #storeFailures = 0;
+  #flushToken = 0;
+  readonly #flushWaiters = new Map<number, () => void>();
+  #closing = false;
+
+  constructor(options: CaptureQueueOptions) {
+    this.#options = options;
+  }
+
+  /** Starts the worker and resolves once it has opened the database. */
+  start(): Promise<void> {
+    const { url, execArgv } = workerLocation();
+    const settings: WorkerSettings = {
+      databasePath: this.#options.databasePath,
+      maxMessageBytes: this.#options.maxMessageBytes,
+    };
+    const worker = new Worker(url, { workerData: settings, execArgv });
+    this.#worker = worker;
+    return new Promise((resolve, reject) => {
+      worker.once('error', reject);
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') {
+          worker.off('error', reject);
+          worker.on('error', (error) => this.#workerFailed(error));
+          resolve();
+        } else {
+          this.#onMessage(message);
+        }
+      });
+      worker.on('exit', (code) => {
+        if (!this.#closing) this.#workerFailed(new Error(`capture worker exited with code ${code}`));
+      });
+    });
+  }
+
+  emit(event: CaptureEvent, bytes: number): boolean {
+    if (!this.#worker || this.#closing) {
+      this.#drop();
+      return false;
+    }
+    // The end of an exchange is always let through: it is tiny and frees the worker's state for it.
+    if (
+      event.type !== 'exchange-end' &&
+      this.#outstandingBytes + this.#pendingBytes + bytes > this.#options.queueBytes
+    ) {
+      this.#drop();
+      return false;
+    }
+    this.#pending.push(event);
+    this.#pendingBytes += bytes;
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#post);
+    }
+    return true;
+  }
+
+  readonly #post = (): void => {
+    this.#scheduled = false;
+    if (this.#pending.length === 0 || !this.#worker) return;
+    const message: ToWorker = { type: 'events', events: this.#pending, bytes: this.#pendingBytes };
+    this.#outstandingBytes += this.#pendingBytes;
+    this.#outstandingEvents += this.#pending.length;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#worker.postMessage(message);
+  };
+
+  #drop(): void {
+    this.#dropped++;
+    const now = Date.now();
+    if (now - this.#lastDropReport >= DROP_REPORT_INTERVAL_MS) {
+      this.#lastDropReport = now;
+      const fresh = this.#dropped - this.#reportedDrops;
+      this.#reportedDrops = this.#dropped;
+      this.#options.log(
+        `capture is falling behind: ${fresh} capture event(s) dropped (${this.#dropped} in all); traffic is unaffected`,
+      );
+    }
+  }
+
+  #onMessage(message: FromWorker): void {
+    switch (message.type) {
+      case 'ack':
+        this.#outstandingBytes -= message.bytes;
+        this.#outstandingEvents -= message.events;
+        this.#tally = message.tally;
+        this.#storeFailures = message.storeFailures;
+        break;
+      case 'flushed':
+        this.#flushWaiters.get(message.token)?.();
+        this.#flushWaiters.delete(message.token);
+        break;
+      case 'problem':
+        this.#options.log(message.message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  #workerFailed(error: Error): void {
+    this.#options.log(
+      `capture worker failed: ${error.message}; capture is off until restart, traffic is unaffected`,
+    );
+    this.#worker = null;
+    for (const resolve of this.#flushWaiters.values()) resolve();
+    this.#flushWaiters.clear();
+  }
+
+  /** Resolves once every event emitted so far has been stored. */
+  flush(): Promise<void> {
+    this.#post();
+    const worker = this.#worker;
+    if (!worker) return Promise.resolve();
+    const token = ++this.#flushToken;
+    return new Promise((resolve) => {
+      this.#flushWaiters.set(token, resolve);
+      worker.postMessage({ type: 'flush', token } satisfies ToWorker);
+    });
+  }
+
+  stats(): CaptureStats {
+    return {
+      captured: this.#tally.messages,
+      errors: this.#tally.errors,
+      byServer: { ...this.#tally.byServer },
+      dropped: this.#dropped,
+      storeFailures: this.#storeFailures,
+      queuedBytes: this.#outstandingBytes + this.#pendingBytes,
+      queuedEvents: this.#outstandingEvents + this.#pending.length,
+    };
+  }
+
+  /** Stores what is queued, then stops the worker and closes the database. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#closing = true;
+    const worker = this.#worker;
+    this.#worker = null;
+    if (!worker) return;
+    await new Promise<void>((resolve) => {
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'closed') resolve();
+      });
+      worker.once('exit', () => resolve());
+      worker.postMessage({ type: 'close' } satisfies ToWorker);
+    });
+    await worker.terminate();
+  }
+}

@@ -1,0 +1,59 @@
+import type { SessionInfo } from '../store/record-writer.js';
+import type { MessageDraft } from './draft.js';
+
+/**
+ * A capture listener is a small object with hook-named methods, called in the order of the list the
+ * pipeline is built from. Each does one job (redact, describe, store, feed, tally).
+ */
+export interface CaptureListener {
+  readonly name: string;
+  /** Each message, in the order it was captured. */
+  message?(draft: MessageDraft): void;
+  /** A stored request's exchange was answered: its HTTP status (and session, for initialize) are now known. */
+  requestCompleted?(draft: MessageDraft, httpStatus: number | null, sessionId: string | null): void;
+  /** A session finished its initialize handshake. */
+  session?(info: SessionInfo): void;
+  /** The end of one batch of events (one transaction). */
+  batchEnd?(): void;
+}
+
+/**
+ * Runs listeners in order. A listener that throws is reported and the others still run: one broken
+ * listener must not stop capture of everything else (the store listener has its own failure policy).
+ */
+export class CapturePipeline {
+  readonly #listeners: readonly CaptureListener[];
+  readonly #report: (listener: string, error: unknown) => void;
+
+  constructor(listeners: readonly CaptureListener[], report: (listener: string, error: unknown) => void) {
+    this.#listeners = listeners;
+    this.#report = report;
+  }
+
+  message(draft: MessageDraft): void {
+    this.#each('message', (listener) => listener.message?.(draft));
+  }
+
+  requestCompleted(draft: MessageDraft, httpStatus: number | null, sessionId: string | null): void {
+    this.#each('requestCompleted', (listener) => listener.requestCompleted?.(draft, httpStatus, sessionId));
+  }
+
+  session(info: SessionInfo): void {
+    this.#each('session', (listener) => listener.session?.(info));
+  }
+
+  batchEnd(): void {
+    this.#each('batchEnd', (listener) => listener.batchEnd?.());
+  }
+
+  #each(hook: Exclude<keyof CaptureListener, 'name'>, call: (listener: CaptureListener) => void): void {
+    for (const listener of this.#listeners) {
+      if (!listener[hook]) continue;
+      try {
+        call(listener);
+      } catch (error) {
+        this.#report(listener.name, error);
+      }
+    }
+  }
+}

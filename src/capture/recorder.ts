@@ -1,0 +1,51 @@
+import type { CaptureEvent } from '../core/capture-events.js';
+import type { RecordSink } from '../store/record-writer.js';
+import { Assembler } from './assembler.js';
+import { describeListener } from './listeners/describe.js';
+import { redactListener } from './listeners/redact.js';
+import { storeListener } from './listeners/store.js';
+import { emptyTally, type Tally, tallyListener } from './listeners/tally.js';
+import { type CaptureListener, CapturePipeline } from './pipeline.js';
+
+export interface RecorderOptions {
+  sink: RecordSink;
+  maxMessageBytes: number;
+  /** A record could not be written; it is lost, counted, and traffic goes on. */
+  onStoreFailure: (error: unknown) => void;
+  /** A listener threw; the others still ran. */
+  onListenerError: (listener: string, error: unknown) => void;
+  /** Listeners that run after the built-in ones (a live feed, for instance). */
+  extraListeners?: CaptureListener[];
+}
+
+/**
+ * Turns capture events into stored records. The listener order is the whole capture policy, in one place:
+ * secrets are removed before anything else sees a record, and a record is described before it is stored.
+ */
+export class Recorder {
+  readonly tally: Tally = emptyTally();
+  readonly #assembler: Assembler;
+  readonly #pipeline: CapturePipeline;
+  readonly #sink: RecordSink;
+
+  constructor(options: RecorderOptions) {
+    this.#sink = options.sink;
+    const listeners: CaptureListener[] = [
+      redactListener(),
+      describeListener(),
+      storeListener(options.sink, options.onStoreFailure),
+      tallyListener(this.tally),
+      ...(options.extraListeners ?? []),
+    ];
+    this.#pipeline = new CapturePipeline(listeners, options.onListenerError);
+    this.#assembler = new Assembler(this.#pipeline, { maxMessageBytes: options.maxMessageBytes });
+  }
+
+  /** Handles a batch of events as one transaction. */
+  record(events: readonly CaptureEvent[]): void {
+    this.#sink.batch(() => {
+      for (const event of events) this.#assembler.handle(event);
+    });
+    this.#pipeline.batchEnd();
+  }
+}

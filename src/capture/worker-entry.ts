@@ -1,0 +1,64 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from '../store/database.js';
+import { SqliteRecordSink } from '../store/record-writer.js';
+import { Recorder } from './recorder.js';
+import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
+
+/**
+ * The capture worker: parses, describes and stores what the proxy saw, on its own thread, so the proxy
+ * never waits for SQLite or JSON parsing of large payloads.
+ */
+
+const port = parentPort;
+if (!port) throw new Error('worker-entry must run in a worker thread');
+const settings = workerData as WorkerSettings;
+const send = (message: FromWorker) => port.postMessage(message);
+
+const db = openDatabase(settings.databasePath);
+let storeFailures = 0;
+let lastProblem = '';
+const problem = (message: string) => {
+  // The same failure repeating (a full disk) is reported once, not once per record.
+  if (message === lastProblem) return;
+  lastProblem = message;
+  send({ type: 'problem', message });
+};
+const recorder = new Recorder({
+  sink: new SqliteRecordSink(db),
+  maxMessageBytes: settings.maxMessageBytes,
+  onStoreFailure: (error) => {
+    storeFailures++;
+    problem(`could not store a captured message: ${(error as Error).message}`);
+  },
+  onListenerError: (listener, error) =>
+    problem(`capture step "${listener}" failed: ${(error as Error).stack ?? error}`),
+});
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'events':
+      try {
+        recorder.record(message.events);
+      } catch (error) {
+        storeFailures += message.events.length;
+        problem(`could not store captured messages: ${(error as Error).message}`);
+      }
+      send({
+        type: 'ack',
+        events: message.events.length,
+        bytes: message.bytes,
+        tally: recorder.tally,
+        storeFailures,
+      });
+      break;
+    case 'flush':
+      send({ type: 'flushed', token: message.token });
+      break;
+    case 'close':
+      db.close();
+      send({ type: 'closed' });
+      port.close();
+      break;
+  }
+});
+send({ type: 'ready' });

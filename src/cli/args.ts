@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, type UserOptions } from '../config/options.js';
+
+export type CliCommand =
+  | { command: 'serve'; options: UserOptions }
+  | { command: 'help' }
+  | { command: 'version' };
+
+export const HELP = `Usage: mcp-gateway [options]
+
+A local gateway for the Model Context Protocol. Register MCP servers, point clients at
+http://localhost:<port>/s/<name>/mcp, and every message is forwarded and captured.
+
+Options:
+  --port <n>             Port to listen on (env MCP_GATEWAY_PORT, default 3333; 0 picks a free one)
+  --host <addr>          Address to bind (env MCP_GATEWAY_HOST, default 127.0.0.1)
+  --storage-dir <dir>    Where mcp.json and logs.db live (env MCP_GATEWAY_STORAGE, default ~/.mcp-gateway)
+  --allowed-hosts <list> Extra host names the gateway answers to, comma-separated
+                         (env MCP_GATEWAY_ALLOWED_HOSTS); localhost, 127.0.0.1 and [::1] always are
+  --max-body-mb <n>      Largest request body accepted, in MiB (env MCP_GATEWAY_MAX_BODY_MB, default 16)
+  -h, --help             Show this help
+  -v, --version          Show the version
+
+Environment:
+  MCP_GATEWAY_TOKEN      Token for the REST API, the gateway MCP server and the web UI
+                         (default: a new random token each start, printed with the UI link)
+
+Docs: README.md (quick start, endpoints, client setup, troubleshooting)`;
+
+/** Parses argv (without node and script); throws ConfigError with a one-line message on bad input. */
+export function parseCli(argv: readonly string[]): CliCommand {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'storage-dir': { type: 'string' },
+        'allowed-hosts': { type: 'string', multiple: true },
+        'max-body-mb': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message.split('\n')[0]}. See mcp-gateway --help`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+  if (positionals.length > 0) {
+    throw new ConfigError(`unknown command "${positionals[0]}". See mcp-gateway --help`);
+  }
+  const allowedHosts = (values['allowed-hosts'] as string[] | undefined)?.flatMap((v) =>
+    v
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
+  );
+  return {
+    command: 'serve',
+    options: {
+      port: values.port as string | undefined,
+      host: values.host as string | undefined,
+      storageDir: values['storage-dir'] as string | undefined,
+      allowedHosts,
+      maxBodyMb: values['max-body-mb'] as string | undefined,
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { RunningGateway, ShutdownSummary } from '../app/gateway.js';
+import { VERSION } from '../core/version.js';
+import { proxyPath } from '../proxy/route.js';
+
+/** The startup lines: version, where to connect, the UI link with its token, and each server's proxy URL. */
+export function startupBanner(gateway: RunningGateway): string {
+  const { config, registry } = gateway;
+  const lines = [
+    `MCP Gateway ${VERSION}`,
+    `  Listening   http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${gateway.port}`,
+    `  Web UI      ${gateway.url}/ui?token=${encodeURIComponent(config.token)}`,
+    `  Storage     ${config.storageDir}`,
+  ];
+  const names = registry.names();
+  if (names.length === 0) {
+    lines.push('  Servers     none yet: add one with POST /api/servers/config or in mcp.json');
+  } else {
+    lines.push(`  Servers     ${names.length}`);
+    const width = Math.max(...names.map((n) => n.length));
+    for (const name of names) {
+      const server = registry.get(name);
+      const target =
+        server?.type === 'http' ? server.url : `${server?.command} ${(server?.args ?? []).join(' ')}`.trim();
+      lines.push(`    ${name.padEnd(width)}  ${gateway.url}${proxyPath(name)}  → ${target}`);
+    }
+  }
+  if (registry.error) lines.push(`  ! ${registry.error}`);
+  lines.push('  Press Ctrl-C to stop.');
+  return lines.join('\n');
+}
+
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
+  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+
+export function shutdownSummary(summary: ShutdownSummary): string {
+  const { capture } = summary;
+  const servers = Object.entries(capture.byServer)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, count]) => `${name} ${count}`)
+    .join(', ');
+  const lost = capture.dropped + capture.storeFailures;
+  return [
+    `Captured ${capture.captured} message(s) in ${duration(summary.uptimeMs)}${servers ? ` (${servers})` : ''}.`,
+    lost > 0
+      ? `  ${capture.dropped} capture event(s) dropped, ${capture.storeFailures} record(s) not stored.`
+      : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}

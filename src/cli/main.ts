@@ -1,0 +1,74 @@
+import { type RunningGateway, StartupError, startGateway } from '../app/gateway.js';
+import { ConfigError, resolveConfig } from '../config/options.js';
+import { VERSION } from '../core/version.js';
+import { HELP, parseCli } from './args.js';
+import { shutdownSummary, startupBanner } from './banner.js';
+
+const EXIT_USAGE = 2;
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`mcp-gateway: ${message}\n`);
+  process.exit(code);
+}
+
+/** Ctrl-C or SIGTERM: finish in-flight requests, flush capture, close the database, print a summary. */
+function stopOnSignals(gateway: RunningGateway): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`\n${signal} again: exiting now; capture still queued is lost\n`);
+      process.exit(130);
+    }
+    stopping = true;
+    process.stdout.write(`\nShutting down (${signal}); press Ctrl-C again to force.\n`);
+    gateway.stop().then(
+      (summary) => {
+        process.stdout.write(`${shutdownSummary(summary)}\n`);
+        process.exit(0);
+      },
+      (error: unknown) => fail(`shutdown failed: ${(error as Error).message}`, 1),
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  let command: ReturnType<typeof parseCli>;
+  try {
+    command = parseCli(argv);
+  } catch (error) {
+    fail((error as Error).message, EXIT_USAGE);
+  }
+  if (command.command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (command.command === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  let config: ReturnType<typeof resolveConfig>;
+  try {
+    config = resolveConfig(command.options);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, EXIT_USAGE);
+    throw error;
+  }
+  const info = (message: string) => process.stdout.write(`${message}\n`);
+  const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
+  if (config.host === '0.0.0.0' || config.host === '::') {
+    warn(
+      `listening on all interfaces (${config.host}): other machines can reach the proxy, which has no gateway token. Only do this on a trusted network; add their host names with --allowed-hosts.`,
+    );
+  }
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway(config, { info, warn });
+  } catch (error) {
+    if (error instanceof StartupError) fail(error.message, 1);
+    throw error;
+  }
+  info(startupBanner(gateway));
+  stopOnSignals(gateway);
+}

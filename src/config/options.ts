@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+
+/** Everything a user may set (flags, environment); all optional. */
+export interface UserOptions {
+  port?: string | number;
+  host?: string;
+  storageDir?: string;
+  token?: string;
+  allowedHosts?: string[];
+  maxBodyMb?: string | number;
+}
+
+/** The settings the gateway runs with, defaults filled in and validated. */
+export interface ResolvedConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly storageDir: string;
+  readonly token: string;
+  /** True when the token came from MCP_GATEWAY_TOKEN rather than being generated for this run. */
+  readonly tokenFromEnv: boolean;
+  /** Extra Host names (besides localhost, 127.0.0.1, [::1] and the bound host) the gateway answers to. */
+  readonly allowedHosts: readonly string[];
+  readonly maxBodyBytes: number;
+  readonly capture: CaptureSettings;
+}
+
+export interface CaptureSettings {
+  /** Bytes of capture events that may wait for the writer before new ones are dropped. */
+  readonly queueBytes: number;
+  /** Largest message body stored whole; longer ones are stored cut, marked truncated. */
+  readonly maxMessageBytes: number;
+}
+
+export const DEFAULT_PORT = 3333;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_MAX_BODY_MB = 16;
+const MiB = 1024 * 1024;
+
+/** A setting that cannot be used; its message is one line that names the fix. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function defaultStorageDir(): string {
+  return join(homedir(), '.mcp-gateway');
+}
+
+function parsePort(value: string | number): number {
+  const text = String(value).trim();
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`invalid port "${value}": use a number from 1 to 65535 (0 picks a free port)`);
+  }
+  return port;
+}
+
+const HOSTNAME =
+  /^(?:\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:]+:[0-9a-fA-F:.]*|[a-zA-Z0-9](?:[a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?)$/;
+
+function parseHost(value: string, what: string): string {
+  const host = value.trim();
+  if (!HOSTNAME.test(host)) {
+    throw new ConfigError(
+      `invalid ${what} "${value}": use a host name or IP address such as 127.0.0.1 or localhost`,
+    );
+  }
+  return host.toLowerCase();
+}
+
+function parseMegabytes(value: string | number, what: string): number {
+  const number = Number(String(value).trim());
+  if (!Number.isFinite(number) || number <= 0 || number > 1024) {
+    throw new ConfigError(`invalid ${what} "${value}": use a size in MiB between 0 and 1024, such as 16`);
+  }
+  return Math.floor(number * MiB);
+}
+
+export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+  const port = parsePort(options.port ?? env.MCP_GATEWAY_PORT ?? DEFAULT_PORT);
+  const host = parseHost(options.host ?? env.MCP_GATEWAY_HOST ?? DEFAULT_HOST, 'host');
+  const storageOption = options.storageDir ?? env.MCP_GATEWAY_STORAGE;
+  if (storageOption !== undefined && storageOption.trim() === '') {
+    throw new ConfigError('invalid storage dir "": give a directory path, such as ~/.mcp-gateway');
+  }
+  const storageDir = storageOption ? expandHome(storageOption) : defaultStorageDir();
+  const envToken = env.MCP_GATEWAY_TOKEN;
+  const explicitToken = options.token ?? (envToken && envToken.length > 0 ? envToken : undefined);
+  if (explicitToken !== undefined && explicitToken.length < 16) {
+    throw new ConfigError(
+      'MCP_GATEWAY_TOKEN is too short: use at least 16 characters (or unset it to get a random one)',
+    );
+  }
+  const allowedHostsInput = options.allowedHosts ?? splitList(env.MCP_GATEWAY_ALLOWED_HOSTS);
+  const allowedHosts = allowedHostsInput.map((h) => parseHost(h, 'allowed host'));
+  const maxBodyBytes = parseMegabytes(
+    options.maxBodyMb ?? env.MCP_GATEWAY_MAX_BODY_MB ?? DEFAULT_MAX_BODY_MB,
+    'max body size',
+  );
+  return {
+    port,
+    host,
+    storageDir,
+    token: explicitToken ?? randomBytes(32).toString('base64url'),
+    tokenFromEnv: explicitToken !== undefined,
+    allowedHosts,
+    maxBodyBytes,
+    capture: { queueBytes: 64 * MiB, maxMessageBytes: Math.max(maxBodyBytes, 8 * MiB) },
+  };
+}
+
+function splitList(value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+function expandHome(path: string): string {
+  if (path === '~') return homedir();
+  if (path.startsWith('~/')) return join(homedir(), path.slice(2));
+  return isAbsolute(path) ? path : resolve(path);
+}

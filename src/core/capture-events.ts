@@ -1,0 +1,92 @@
+/**
+ * What the proxy tells the capture pipeline. These are raw facts about an exchange (bytes, times, headers),
+ * cheap to produce on the hot path; turning them into message records happens off the proxy's path.
+ * Events must stay structured-clone friendly: they cross a worker-thread boundary.
+ */
+
+export type HeaderMap = Record<string, string | string[]>;
+
+/** How a response body is framed, decided from its Content-Type. */
+export type BodyMode = 'json' | 'sse' | 'other' | 'none';
+
+/** Who produced a response: the upstream server, or the gateway itself (an error it answered). */
+export type ResponseOrigin = 'upstream' | 'gateway';
+
+export interface ExchangeStartEvent {
+  type: 'exchange-start';
+  /** Unique within this process; ties the exchange's events together. */
+  exchange: number;
+  time: number;
+  server: string;
+  sessionId: string | null;
+  httpMethod: string;
+  /** The headers as forwarded upstream (secrets are redacted by the pipeline, never here). */
+  requestHeaders: HeaderMap;
+  /** Header names whose values came from the server's configuration: always redacted. */
+  configuredHeaders: string[];
+  /** The request body as text, when there was one; capped, see `bodyTruncated`. */
+  body: string | null;
+  bodySize: number;
+  bodyTruncated: boolean;
+}
+
+export interface ResponseStartEvent {
+  type: 'response-start';
+  exchange: number;
+  time: number;
+  status: number;
+  headers: HeaderMap;
+  mode: BodyMode;
+  origin: ResponseOrigin;
+}
+
+export interface ResponseChunkEvent {
+  type: 'response-chunk';
+  exchange: number;
+  time: number;
+  chunk: Uint8Array;
+}
+
+export interface ExchangeEndEvent {
+  type: 'exchange-end';
+  exchange: number;
+  time: number;
+  /** Why the exchange ended abnormally (upstream error, client disconnect), or null. */
+  error: string | null;
+  /** Response chunks the capture queue had to drop for this exchange. */
+  lostChunks: number;
+}
+
+/** One line a stdio server or client wrote; `stream` tells stdout/stdin JSON-RPC from stderr logs. */
+export interface StdioLineEvent {
+  type: 'stdio-line';
+  time: number;
+  server: string;
+  sessionId: string | null;
+  stream: 'stdin' | 'stdout' | 'stderr';
+  line: string;
+  truncated: boolean;
+}
+
+/** A fact the gateway wants on a server's timeline that is no message: a crash, a restart. */
+export interface ServerNoteEvent {
+  type: 'server-note';
+  time: number;
+  server: string;
+  sessionId: string | null;
+  text: string;
+}
+
+export type CaptureEvent =
+  | ExchangeStartEvent
+  | ResponseStartEvent
+  | ResponseChunkEvent
+  | ExchangeEndEvent
+  | StdioLineEvent
+  | ServerNoteEvent;
+
+/** What the proxy holds to report on: the capture queue implements it. */
+export interface CaptureSink {
+  /** Returns false when the event was dropped (queue full); the proxy carries on either way. */
+  emit(event: CaptureEvent, bytes: number): boolean;
+}

@@ -1,0 +1,18 @@
+/** Server names appear in URLs (`/s/<name>/mcp`) and file names, so they are kept to a safe alphabet. */
+export const SERVER_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+export function isValidServerName(name: string): boolean {
+  return SERVER_NAME_PATTERN.test(name);
+}
+
+/** Why `name` is refused, with a corrected suggestion, or null when it is fine. */
+export function serverNameProblem(name: string): string | null {
+  if (isValidServerName(name)) return null;
+  const suggestion = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '')
+    .slice(0, 64);
+  const hint = suggestion && isValidServerName(suggestion) ? ` (for example "${suggestion}")` : '';
+  return `server name "${name}" is invalid: use 1-64 lowercase letters, digits, "-" or "_", starting with a letter or digit${hint}`;
+}

@@ -1,0 +1,166 @@
+import type { MessageShape } from './jsonrpc.js';
+
+/**
+ * One short line a human can scan in a table: "echo(message: hi)", "12 tools: a, b, +10". Summaries never
+ * throw: whatever shape a message has, something readable comes out.
+ */
+
+const MAX = 120;
+
+function clip(text: string, max = MAX): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function asObject(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
+}
+
+function brief(value: unknown): string {
+  if (typeof value === 'string') return clip(value, 40);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (Array.isArray(value)) return `[${value.length}]`;
+  return '{…}';
+}
+
+function callSignature(name: string, args: unknown): string {
+  const object = asObject(args);
+  if (!object) return `${name}()`;
+  const parts = Object.entries(object).map(([key, value]) => `${key}: ${brief(value)}`);
+  return clip(`${name}(${parts.join(', ')})`);
+}
+
+function namedList(noun: string, items: unknown, key: string): string {
+  if (!Array.isArray(items)) return noun;
+  const names = items.map((item) => String(asObject(item)?.[key] ?? '?'));
+  const shown = names.slice(0, 2).join(', ');
+  const more = names.length > 2 ? `, +${names.length - 2}` : '';
+  const plural = items.length === 1 ? noun : `${noun}s`;
+  return clip(`${items.length} ${plural}${shown ? `: ${shown}${more}` : ''}`);
+}
+
+function contentText(content: unknown): string {
+  if (!Array.isArray(content)) return '';
+  const parts: string[] = [];
+  for (const item of content) {
+    const object = asObject(item);
+    if (!object) continue;
+    if (object.type === 'text' && typeof object.text === 'string') parts.push(object.text);
+    else parts.push(`[${String(object.type ?? 'item')}]`);
+    if (parts.join(' ').length > MAX) break;
+  }
+  return parts.join(' ');
+}
+
+function summarizeRequest(method: string, params: Record<string, unknown> | null): string {
+  switch (method) {
+    case 'initialize': {
+      const client = asObject(params?.clientInfo);
+      const who = client ? `${String(client.name ?? '?')} ${String(client.version ?? '')}`.trim() : 'client';
+      return clip(`initialize ${who} (protocol ${String(params?.protocolVersion ?? '?')})`);
+    }
+    case 'tools/call':
+      return callSignature(String(params?.name ?? '?'), params?.arguments);
+    case 'prompts/get':
+      return callSignature(`prompt ${String(params?.name ?? '?')}`, params?.arguments);
+    case 'resources/read':
+    case 'resources/subscribe':
+    case 'resources/unsubscribe':
+      return clip(`${method.split('/')[1]} ${String(params?.uri ?? '?')}`);
+    case 'sampling/createMessage': {
+      const messages = Array.isArray(params?.messages) ? params.messages : [];
+      const last = asObject(messages[messages.length - 1]);
+      const text = asObject(last?.content)?.text;
+      return clip(`sample: ${typeof text === 'string' ? text : `${messages.length} messages`}`);
+    }
+    case 'elicitation/create':
+      return clip(`elicit: ${String(params?.message ?? '')}`);
+    case 'notifications/progress': {
+      const total = params?.total !== undefined ? `/${String(params.total)}` : '';
+      const message = typeof params?.message === 'string' ? ` ${params.message}` : '';
+      return clip(`progress ${String(params?.progress ?? '?')}${total}${message}`);
+    }
+    case 'notifications/message':
+      return clip(
+        `[${String(params?.level ?? 'log')}] ${typeof params?.data === 'string' ? params.data : JSON.stringify(params?.data ?? '')}`,
+      );
+    case 'notifications/cancelled':
+      return clip(
+        `cancel request ${String(params?.requestId ?? '?')}${params?.reason ? `: ${String(params.reason)}` : ''}`,
+      );
+    case 'notifications/resources/updated':
+      return clip(`updated ${String(params?.uri ?? '?')}`);
+    default:
+      return params && Object.keys(params).length > 0 ? callSignature(method, params) : method;
+  }
+}
+
+function summarizeResult(method: string | null, result: unknown): string {
+  const object = asObject(result);
+  if (!object) return clip(`result ${brief(result)}`);
+  switch (method) {
+    case 'initialize': {
+      const server = asObject(object.serverInfo);
+      const who = server ? `${String(server.name ?? '?')} ${String(server.version ?? '')}`.trim() : 'server';
+      return clip(`${who} (protocol ${String(object.protocolVersion ?? '?')})`);
+    }
+    case 'tools/list':
+      return namedList('tool', object.tools, 'name');
+    case 'prompts/list':
+      return namedList('prompt', object.prompts, 'name');
+    case 'resources/list':
+      return namedList('resource', object.resources, 'uri');
+    case 'resources/templates/list':
+      return namedList('template', object.resourceTemplates, 'uriTemplate');
+    case 'resources/read':
+      return namedList('content', object.contents, 'uri');
+    case 'tools/call': {
+      const text = contentText(object.content);
+      const prefix = object.isError === true ? 'tool error: ' : '';
+      if (text) return clip(prefix + text);
+      return clip(
+        prefix + (object.structuredContent ? JSON.stringify(object.structuredContent) : 'empty result'),
+      );
+    }
+    case 'prompts/get': {
+      const messages = Array.isArray(object.messages) ? object.messages.length : 0;
+      return `${messages} message${messages === 1 ? '' : 's'}`;
+    }
+    case 'sampling/createMessage':
+      return clip(`sampled: ${contentText([object.content]) || String(object.model ?? '')}`);
+    case 'elicitation/create':
+      return clip(
+        `${String(object.action ?? 'answered')}${object.content ? ` ${JSON.stringify(object.content)}` : ''}`,
+      );
+    default: {
+      const keys = Object.keys(object);
+      return keys.length === 0 ? 'ok' : clip(`result {${keys.join(', ')}}`);
+    }
+  }
+}
+
+/**
+ * `value` is the parsed message; `answeredMethod` is, for responses and errors, the method of the request
+ * they answer (when known).
+ */
+export function summarizeMessage(shape: MessageShape, value: unknown, answeredMethod: string | null): string {
+  const object = asObject(value);
+  switch (shape.kind) {
+    case 'request':
+    case 'notification':
+      return summarizeRequest(shape.method ?? '?', asObject(object?.params));
+    case 'response':
+      return summarizeResult(answeredMethod, object?.result);
+    case 'error':
+      return clip(`error ${shape.errorCode ?? '?'}: ${shape.errorMessage ?? ''}`);
+    default:
+      return summarizeText(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+  }
+}
+
+/** For what is not JSON-RPC: the start of the text, on one line. */
+export function summarizeText(text: string): string {
+  return clip(text) || '(empty)';
+}

@@ -1,0 +1,101 @@
+import type { BodyMode, CaptureSink, HeaderMap, ResponseOrigin } from '../core/capture-events.js';
+import { now } from '../core/clock.js';
+import { mediaType } from '../core/headers.js';
+
+let nextExchange = 1;
+
+/** Roughly what an event costs beyond its payload, for the capture queue's byte budget. */
+const EVENT_OVERHEAD = 256;
+
+/** How a response body is framed, from its Content-Type. */
+export function bodyMode(contentType: string | string[] | undefined, status: number): BodyMode {
+  if (status === 204 || status === 304) return 'none';
+  const type = mediaType(Array.isArray(contentType) ? contentType[0] : contentType);
+  if (type === 'text/event-stream') return 'sse';
+  if (type === 'application/json' || type.endsWith('+json')) return 'json';
+  return 'other';
+}
+
+/**
+ * Reports one HTTP exchange to the capture sink. Never blocks and never throws: if the queue refuses the
+ * start of an exchange, the rest of it is skipped; refused response chunks are counted and reported at
+ * the end, so the record says what is missing.
+ */
+export class ExchangeCapture {
+  readonly id = nextExchange++;
+  readonly #sink: CaptureSink;
+  readonly #maxBodyBytes: number;
+  #accepted = false;
+  #lostChunks = 0;
+  #ended = false;
+
+  constructor(sink: CaptureSink, maxBodyBytes: number) {
+    this.#sink = sink;
+    this.#maxBodyBytes = maxBodyBytes;
+  }
+
+  start(
+    server: string,
+    httpMethod: string,
+    sessionId: string | null,
+    requestHeaders: HeaderMap,
+    configuredHeaders: string[],
+    body: Buffer | null,
+  ): void {
+    const truncated = body !== null && body.length > this.#maxBodyBytes;
+    const text =
+      body === null ? null : (truncated ? body.subarray(0, this.#maxBodyBytes) : body).toString('utf8');
+    this.#accepted = this.#sink.emit(
+      {
+        type: 'exchange-start',
+        exchange: this.id,
+        time: now(),
+        server,
+        sessionId,
+        httpMethod,
+        requestHeaders,
+        configuredHeaders,
+        body: text,
+        bodySize: body?.length ?? 0,
+        bodyTruncated: truncated,
+      },
+      EVENT_OVERHEAD + (text?.length ?? 0),
+    );
+  }
+
+  responseStart(status: number, headers: HeaderMap, mode: BodyMode, origin: ResponseOrigin): void {
+    if (!this.#accepted) return;
+    this.#sink.emit(
+      { type: 'response-start', exchange: this.id, time: now(), status, headers, mode, origin },
+      EVENT_OVERHEAD,
+    );
+  }
+
+  /** `chunk` is copied: the proxy writes the original to the client and its memory may be reused. */
+  chunk(chunk: Uint8Array): void {
+    if (!this.#accepted) return;
+    if (this.#lostChunks > 0) {
+      // Once a chunk is lost the stream's framing is broken for capture; skip the rest of it.
+      this.#lostChunks++;
+      return;
+    }
+    const copy = new Uint8Array(chunk);
+    if (
+      !this.#sink.emit(
+        { type: 'response-chunk', exchange: this.id, time: now(), chunk: copy },
+        EVENT_OVERHEAD + copy.length,
+      )
+    ) {
+      this.#lostChunks++;
+    }
+  }
+
+  end(error: string | null): void {
+    if (!this.#accepted || this.#ended) return;
+    this.#ended = true;
+    this.#sink.emit(
+      { type: 'exchange-end', exchange: this.id, time: now(), error, lostChunks: this.#lostChunks },
+      EVENT_OVERHEAD,
+    );
+  }
+}

@@ -1,0 +1,81 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { HeaderMap } from '../core/capture-events.js';
+import { connectionTokens, isHopByHop } from '../core/headers.js';
+
+/**
+ * Request headers the gateway sets itself rather than forwarding: Host names the upstream; Content-Length
+ * is recomputed for the same bytes; Accept-Encoding is dropped so that upstreams answer uncompressed and the
+ * gateway can read what it captures (the client still receives a valid, identity-encoded response).
+ */
+const REQUEST_OWN = new Set(['host', 'content-length', 'accept-encoding']);
+
+function addTo(map: HeaderMap, name: string, value: string): void {
+  const existing = map[name];
+  if (existing === undefined) map[name] = value;
+  else if (Array.isArray(existing)) existing.push(value);
+  else map[name] = [existing, value];
+}
+
+export interface UpstreamRequestHeaders {
+  /** Flat [name, value, name, value, ...] as undici takes them, client spelling kept. */
+  list: string[];
+  /** The same headers by lowercase name, for capture. */
+  map: HeaderMap;
+  /** Configured header names that were added (the client had not sent them). */
+  configured: string[];
+}
+
+/**
+ * The headers to send upstream: the client's end-to-end headers (Mcp-Session-Id, MCP-Protocol-Version,
+ * Authorization, Accept, Content-Type, Last-Event-ID, ...), minus hop-by-hop ones (RFC 9110 section 7.6.1),
+ * plus the server's configured headers where the client did not send the same header itself.
+ */
+export function upstreamRequestHeaders(
+  rawHeaders: readonly string[],
+  configured: Readonly<Record<string, string>>,
+): UpstreamRequestHeaders {
+  let tokens: Set<string> | null = null;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if ((rawHeaders[i] as string).toLowerCase() === 'connection') {
+      tokens = connectionTokens(rawHeaders[i + 1]);
+      break;
+    }
+  }
+  const list: string[] = [];
+  const map: HeaderMap = {};
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    const lower = name.toLowerCase();
+    if (REQUEST_OWN.has(lower) || isHopByHop(lower, tokens)) continue;
+    const value = rawHeaders[i + 1] as string;
+    list.push(name, value);
+    addTo(map, lower, value);
+  }
+  const added: string[] = [];
+  for (const [name, value] of Object.entries(configured)) {
+    const lower = name.toLowerCase();
+    if (lower in map) continue;
+    list.push(name, value);
+    addTo(map, lower, value);
+    added.push(lower);
+  }
+  return { list, map, configured: added };
+}
+
+/** The upstream's response headers as the client gets them: end-to-end ones only, optionally rewritten. */
+export function clientResponseHeaders(
+  headers: IncomingHttpHeaders,
+  rewrite: ((name: string, value: string) => string) | null,
+): HeaderMap {
+  const tokens = connectionTokens(headers.connection);
+  const out: HeaderMap = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || isHopByHop(name, tokens)) continue;
+    if (rewrite) {
+      out[name] = Array.isArray(value) ? value.map((v) => rewrite(name, v)) : rewrite(name, value);
+    } else {
+      out[name] = value;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,294 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { CaptureSink } from '../core/capture-events.js';
+import { GatewayError, type JsonRpcId, RpcErrorCode } from '../core/errors.js';
+import { mediaType } from '../core/headers.js';
+import { parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
+import { bodyMode, ExchangeCapture } from './exchange-capture.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
+import { replyWithError } from './gateway-reply.js';
+import type { OAuthMemory } from './oauth-memory.js';
+import { readRequestBody } from './request-body.js';
+import type { ProxyRoute } from './route.js';
+import type { HttpUpstream, UpstreamPools } from './upstream.js';
+import { upstreamFailure } from './upstream-errors.js';
+import { rewriteResourceMetadata } from './www-authenticate.js';
+
+/** A request the proxy can hand to something other than an HTTP upstream (a stdio server). */
+export type LocalHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer | null) => void;
+
+export type ProxyTarget = { kind: 'http'; upstream: HttpUpstream } | { kind: 'local'; handle: LocalHandler };
+
+export interface HttpProxyOptions {
+  resolve: (name: string) => ProxyTarget | undefined;
+  serverNames: () => string[];
+  pools: UpstreamPools;
+  capture: CaptureSink;
+  oauth: OAuthMemory;
+  maxBodyBytes: number;
+  maxCaptureBytes: number;
+}
+
+interface OpenExchange {
+  controller: Dispatcher.DispatchController | null;
+  res: ServerResponse;
+  /** A standalone GET stream: open until someone closes it, so shutdown closes it rather than waiting. */
+  stream: boolean;
+}
+
+const ALLOWED_METHODS = 'GET, POST, DELETE';
+
+/**
+ * The MCP Streamable HTTP proxy (MCP spec 2025-06-18 and 2025-11-25, "Transports"). POST bodies are
+ * validated and forwarded byte for byte; responses, JSON or SSE, stream through chunk by chunk as the
+ * upstream sends them, with a copy going to capture. The proxy never waits for capture.
+ */
+export class HttpProxy {
+  readonly #options: HttpProxyOptions;
+  readonly #open = new Set<OpenExchange>();
+
+  constructor(options: HttpProxyOptions) {
+    this.#options = options;
+  }
+
+  get openExchanges(): number {
+    return this.#open.size;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, route: ProxyRoute): void {
+    const target = this.#options.resolve(route.name);
+    if (!target) {
+      const names = this.#options.serverNames();
+      const known =
+        names.length > 0 ? `Registered servers: ${names.join(', ')}.` : 'No servers are registered yet.';
+      replyWithError(
+        res,
+        new GatewayError(
+          404,
+          `Unknown server "${route.name}". ${known} Register it with POST /api/servers/config or in mcp.json.`,
+        ),
+        null,
+        null,
+      );
+      return;
+    }
+    const method = req.method ?? 'GET';
+    if (method !== 'POST' && method !== 'GET' && method !== 'DELETE') {
+      replyWithError(
+        res,
+        new GatewayError(
+          405,
+          `Method ${method} is not part of MCP Streamable HTTP: use POST, GET or DELETE.`,
+          {
+            headers: { allow: ALLOWED_METHODS },
+          },
+        ),
+        null,
+        null,
+      );
+      return;
+    }
+    if (method !== 'POST') {
+      this.#dispatch(req, res, route, target, null, null);
+      return;
+    }
+    readRequestBody(req, this.#options.maxBodyBytes).then(
+      (body) => this.#post(req, res, route, target, body),
+      (error: unknown) => {
+        if (error instanceof GatewayError) {
+          const capture = this.#startCapture(req, route.name, target, null);
+          replyWithError(res, error, null, capture);
+        } else {
+          // The client went away mid-body; there is nobody left to answer.
+          res.destroy();
+        }
+      },
+    );
+  }
+
+  #post(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: ProxyRoute,
+    target: ProxyTarget,
+    body: Buffer,
+  ): void {
+    // MCP Streamable HTTP, "Sending Messages to the Server": the body is a JSON-RPC message as application/json.
+    const contentType = mediaType(req.headers['content-type']);
+    if (contentType !== 'application/json') {
+      const capture = this.#startCapture(req, route.name, target, body);
+      const got = req.headers['content-type'] ? `"${req.headers['content-type']}"` : 'none';
+      replyWithError(
+        res,
+        new GatewayError(
+          415,
+          `Content-Type must be application/json for MCP messages (got ${got}). Send the JSON-RPC message as application/json.`,
+        ),
+        null,
+        capture,
+      );
+      return;
+    }
+    const parsed = parseJsonBody(body.toString('utf8'));
+    if (!parsed.ok) {
+      const capture = this.#startCapture(req, route.name, target, body);
+      replyWithError(
+        res,
+        new GatewayError(
+          400,
+          `Parse error: the body is not valid JSON (${parsed.error}). Send one JSON-RPC message or a batch.`,
+          {
+            rpcCode: RpcErrorCode.ParseError,
+          },
+        ),
+        null,
+        capture,
+      );
+      return;
+    }
+    this.#dispatch(req, res, route, target, body, singleRequestId(parsed));
+  }
+
+  #startCapture(
+    req: IncomingMessage,
+    server: string,
+    target: ProxyTarget,
+    body: Buffer | null,
+  ): ExchangeCapture {
+    const capture = new ExchangeCapture(this.#options.capture, this.#options.maxCaptureBytes);
+    const configured = target.kind === 'http' ? target.upstream.headers : {};
+    const headers = upstreamRequestHeaders(req.rawHeaders, configured);
+    capture.start(server, req.method ?? 'GET', sessionHeader(req), headers.map, headers.configured, body);
+    return capture;
+  }
+
+  #dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: ProxyRoute,
+    target: ProxyTarget,
+    body: Buffer | null,
+    requestId: JsonRpcId,
+  ): void {
+    if (target.kind === 'local') {
+      target.handle(req, res, body);
+      return;
+    }
+    const { upstream } = target;
+    const headers = upstreamRequestHeaders(req.rawHeaders, upstream.headers);
+    const capture = new ExchangeCapture(this.#options.capture, this.#options.maxCaptureBytes);
+    const method = req.method ?? 'GET';
+    capture.start(upstream.name, method, sessionHeader(req), headers.map, headers.configured, body);
+
+    const open: OpenExchange = { controller: null, res, stream: method === 'GET' };
+    this.#open.add(open);
+    let clientGone = false;
+    const finish = () => {
+      this.#open.delete(open);
+      res.off('close', onClientClose);
+    };
+    const onClientClose = () => {
+      if (res.writableFinished) return;
+      // A client that disconnects aborts its upstream request: nobody is left to read the answer.
+      clientGone = true;
+      open.controller?.abort(new Error('client disconnected'));
+      capture.end('client disconnected before the response was complete');
+      finish();
+    };
+    res.on('close', onClientClose);
+
+    const gatewayMetadataUrl = `http://${req.headers.host}/.well-known/oauth-protected-resource${route.path}`;
+    const rewriteChallenge = (name: string, value: string): string => {
+      if (name !== 'www-authenticate') return value;
+      const rewritten = rewriteResourceMetadata(value, gatewayMetadataUrl);
+      if (rewritten.upstreamMetadataUrl) {
+        this.#options.oauth.rememberMetadataUrl(upstream.name, rewritten.upstreamMetadataUrl);
+      }
+      return rewritten.value;
+    };
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(controller) {
+        open.controller = controller;
+        if (clientGone) controller.abort(new Error('client disconnected'));
+      },
+      onResponseStart(controller, statusCode, responseHeaders) {
+        const out = clientResponseHeaders(
+          responseHeaders,
+          'www-authenticate' in responseHeaders ? rewriteChallenge : null,
+        );
+        const mode = bodyMode(responseHeaders['content-type'], statusCode);
+        res.writeHead(statusCode, out);
+        // SSE: let the client see the headers now; events follow whenever the upstream sends them.
+        if (mode === 'sse') res.flushHeaders();
+        capture.responseStart(statusCode, out, mode, 'upstream');
+        open.controller = controller;
+      },
+      onResponseData(controller, chunk) {
+        capture.chunk(chunk);
+        // Backpressure: a slow client pauses the upstream instead of growing a buffer here.
+        if (!res.write(chunk)) {
+          controller.pause();
+          res.once('drain', () => controller.resume());
+        }
+      },
+      onResponseEnd() {
+        finish();
+        res.end();
+        capture.end(null);
+      },
+      onResponseError(_controller, error) {
+        finish();
+        if (clientGone) return;
+        if (!res.headersSent) {
+          replyWithError(res, upstreamFailure(error, upstream), requestId, capture);
+          return;
+        }
+        // Headers are gone; cutting the connection is the only honest way to tell the client the stream broke.
+        res.destroy();
+        capture.end(`upstream ${upstream.url.href} broke off the response: ${error.message}`);
+      },
+    };
+
+    const path = upstreamPath(upstream.url, route.query);
+    try {
+      this.#options.pools.get(upstream).dispatch(
+        {
+          path,
+          method: method as Dispatcher.HttpMethod,
+          headers: headers.list,
+          body,
+          headersTimeout: upstream.responseTimeoutMs,
+          bodyTimeout: 0,
+        },
+        handler,
+      );
+    } catch (error) {
+      finish();
+      replyWithError(res, upstreamFailure(error, upstream), requestId, capture);
+    }
+  }
+
+  /** Ends open GET streams (shutdown): they never finish on their own. Returns how many were closed. */
+  closeStreams(): number {
+    let closed = 0;
+    for (const open of this.#open) {
+      if (!open.stream) continue;
+      open.controller?.abort(new Error('gateway shutting down'));
+      open.res.end();
+      closed++;
+    }
+    return closed;
+  }
+}
+
+function sessionHeader(req: IncomingMessage): string | null {
+  const value = req.headers['mcp-session-id'];
+  return typeof value === 'string' ? value : null;
+}
+
+/** The upstream's own path and query, plus any query the client added to the proxy URL. */
+function upstreamPath(url: URL, clientQuery: string): string {
+  if (!clientQuery) return `${url.pathname}${url.search}`;
+  return `${url.pathname}${url.search ? `${url.search}&` : '?'}${clientQuery}`;
+}

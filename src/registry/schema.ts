@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { serverNameProblem } from '../core/server-name.js';
+
+/**
+ * Server entries in the `mcpServers` format MCP clients already use (Claude Desktop, Cursor, VS Code).
+ * Unknown fields are allowed and kept in the file: a config shared with another client stays intact.
+ */
+
+const headerRecord = z.record(z.string(), z.string(), {
+  error: 'must be an object of header names to string values',
+});
+
+const httpUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be an http:// or https:// URL, such as "http://localhost:3001/mcp"' },
+);
+
+const milliseconds = (what: string) =>
+  z
+    .number({ error: `${what} must be a number of milliseconds` })
+    .int({ error: `${what} must be a whole number of milliseconds` })
+    .positive({ error: `${what} must be above 0` })
+    .max(24 * 60 * 60 * 1000, { error: `${what} must be at most one day` });
+
+export const httpServerSchema = z.object({
+  type: z.literal('http'),
+  url: httpUrl,
+  headers: headerRecord.optional(),
+  /** Time allowed to open a TCP/TLS connection to the upstream. */
+  connectTimeout: milliseconds('connectTimeout').optional(),
+  /** Time allowed for the upstream to start answering (response headers); streams are never cut by it. */
+  timeout: milliseconds('timeout').optional(),
+});
+
+export const stdioServerSchema = z.object({
+  type: z.literal('stdio'),
+  command: z
+    .string({ error: 'command is required: the program to run' })
+    .min(1, { error: 'command is empty' }),
+  args: z.array(z.string(), { error: 'args must be an array of strings' }).optional(),
+  env: z
+    .record(z.string(), z.string(), { error: 'env must be an object of names to string values' })
+    .optional(),
+  cwd: z.string().optional(),
+  /** Time allowed for a request to be answered before the client gets a timeout error. */
+  timeout: milliseconds('timeout').optional(),
+  sessionMode: z
+    .enum(['shared', 'isolated'], { error: 'sessionMode must be "shared" or "isolated"' })
+    .optional(),
+  /** Restart a crashed process automatically (default: true in shared mode). */
+  restart: z.boolean().optional(),
+  /** Isolated mode: end a session's process after this long without traffic. */
+  idleTimeout: milliseconds('idleTimeout').optional(),
+  /** Isolated mode: most processes alive at once. */
+  maxProcesses: z.number().int().positive().max(1000).optional(),
+});
+
+export type HttpServerConfig = z.infer<typeof httpServerSchema>;
+export type StdioServerConfig = z.infer<typeof stdioServerSchema>;
+export type ServerConfig = HttpServerConfig | StdioServerConfig;
+export type ServerType = ServerConfig['type'];
+
+/** Other clients spell the HTTP transport several ways; they all mean Streamable HTTP. */
+const HTTP_TYPE_ALIASES = new Set(['http', 'streamable-http', 'streamableHttp', 'streamable_http']);
+
+/** Fills in `type` the way clients do (a `url` means http, a `command` means stdio) and normalizes aliases. */
+function normalizeType(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const entry = raw as Record<string, unknown>;
+  if (entry.type === undefined) {
+    if (typeof entry.url === 'string') return { ...entry, type: 'http' };
+    if (typeof entry.command === 'string') return { ...entry, type: 'stdio' };
+    return entry;
+  }
+  if (typeof entry.type === 'string' && HTTP_TYPE_ALIASES.has(entry.type)) return { ...entry, type: 'http' };
+  return entry;
+}
+
+export type EntryResult = { ok: true; config: ServerConfig } | { ok: false; problems: string[] };
+
+/** Validates one server entry; problems are phrased as "<field>: <what to do>". */
+export function parseServerEntry(name: string, raw: unknown): EntryResult {
+  const problems: string[] = [];
+  const nameProblem = serverNameProblem(name);
+  if (nameProblem) problems.push(nameProblem);
+  const entry = normalizeType(raw);
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return { ok: false, problems: [...problems, `server "${name}" must be an object`] };
+  }
+  const type = (entry as { type?: unknown }).type;
+  const schema = type === 'http' ? httpServerSchema : type === 'stdio' ? stdioServerSchema : null;
+  if (!schema) {
+    const given = type === undefined ? 'no "type", "url" or "command"' : `type ${JSON.stringify(type)}`;
+    problems.push(
+      `server "${name}" has ${given}: use "type": "http" with a "url", or "type": "stdio" with a "command"`,
+    );
+    return { ok: false, problems };
+  }
+  const parsed = schema.safeParse(entry);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = issue.path.length > 0 ? issue.path.join('.') : 'entry';
+      problems.push(`server "${name}" ${field}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  return { ok: true, config: parsed.data };
+}
+
+export interface RegistryDocument {
+  /** The file's whole JSON, kept so that writes preserve what the gateway does not manage. */
+  raw: Record<string, unknown>;
+  /** Raw entries by name, as written in the file. */
+  rawServers: Record<string, unknown>;
+  servers: Map<string, ServerConfig>;
+}
+
+export type DocumentResult = { ok: true; document: RegistryDocument } | { ok: false; problems: string[] };
+
+/** Parses the text of mcp.json; any problem rejects the whole file, so a half-valid file never half-applies. */
+export function parseRegistryText(text: string): DocumentResult {
+  if (text.trim() === '') {
+    return { ok: true, document: { raw: { mcpServers: {} }, rawServers: {}, servers: new Map() } };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problems: [`not valid JSON: ${(error as Error).message}`] };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, problems: ['the file must hold a JSON object such as {"mcpServers": {}}'] };
+  }
+  const rawObject = raw as Record<string, unknown>;
+  const rawServers = rawObject.mcpServers ?? {};
+  if (typeof rawServers !== 'object' || rawServers === null || Array.isArray(rawServers)) {
+    return { ok: false, problems: ['"mcpServers" must be an object of server names to server entries'] };
+  }
+  const servers = new Map<string, ServerConfig>();
+  const problems: string[] = [];
+  for (const [name, entry] of Object.entries(rawServers)) {
+    const result = parseServerEntry(name, entry);
+    if (result.ok) servers.set(name, result.config);
+    else problems.push(...result.problems);
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    document: { raw: rawObject, rawServers: rawServers as Record<string, unknown>, servers },
+  };
+}

@@ -1,0 +1,77 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Numbered migrations; `PRAGMA user_version` holds the last one applied. Append new ones, never edit old
+ * ones: databases in the wild have run them.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: captured records, sessions.
+  `
+  CREATE TABLE records (
+    -- AUTOINCREMENT: ids are never reused after pruning, so cursors and links stay valid.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time REAL NOT NULL,
+    server TEXT NOT NULL,
+    session_id TEXT,
+    direction TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    jsonrpc_id TEXT,
+    method TEXT,
+    http_method TEXT,
+    http_status INTEGER,
+    transport TEXT NOT NULL,
+    sse_event_id TEXT,
+    sse_event_type TEXT,
+    duration_ms REAL,
+    client_name TEXT,
+    client_version TEXT,
+    server_name TEXT,
+    server_version TEXT,
+    user_agent TEXT,
+    summary TEXT NOT NULL,
+    tokens INTEGER,
+    error_code INTEGER,
+    error_message TEXT,
+    message TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    truncated INTEGER NOT NULL DEFAULT 0,
+    request_headers TEXT,
+    response_headers TEXT,
+    partner_id INTEGER,
+    note TEXT
+  );
+  CREATE INDEX records_server ON records (server, id);
+  CREATE INDEX records_session ON records (session_id, id);
+  CREATE INDEX records_method ON records (method, id);
+  CREATE INDEX records_partner ON records (partner_id) WHERE partner_id IS NOT NULL;
+  CREATE INDEX records_time ON records (time);
+  CREATE TABLE sessions (
+    server TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    client_name TEXT,
+    client_version TEXT,
+    server_name TEXT,
+    server_version TEXT,
+    protocol_version TEXT,
+    first_seen REAL NOT NULL,
+    PRIMARY KEY (server, session_id)
+  );
+  `,
+];
+
+export function migrate(db: Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `logs.db was written by a newer MCP Gateway (schema ${current}, this one knows ${MIGRATIONS.length}): upgrade mcp-gateway or use another --storage-dir`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    const sql = MIGRATIONS[version] as string;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+  return MIGRATIONS.length;
+}

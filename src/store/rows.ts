@@ -1,0 +1,117 @@
+import type { HeaderMap } from '../core/capture-events.js';
+import type { JsonRpcId } from '../core/errors.js';
+import type { Direction, MessageKind } from '../core/jsonrpc.js';
+import type { CapturedRecord, NewRecord, TransportDetail } from '../core/record.js';
+
+/** A records row as SQLite returns it. */
+export interface RecordRow {
+  id: number;
+  time: number;
+  server: string;
+  session_id: string | null;
+  direction: string;
+  kind: string;
+  jsonrpc_id: string | null;
+  method: string | null;
+  http_method: string | null;
+  http_status: number | null;
+  transport: string;
+  sse_event_id: string | null;
+  sse_event_type: string | null;
+  duration_ms: number | null;
+  client_name: string | null;
+  client_version: string | null;
+  server_name: string | null;
+  server_version: string | null;
+  user_agent: string | null;
+  summary: string;
+  tokens: number | null;
+  error_code: number | null;
+  error_message: string | null;
+  message: string;
+  size: number;
+  truncated: number;
+  request_headers: string | null;
+  response_headers: string | null;
+  partner_id: number | null;
+  note: string | null;
+}
+
+/** Named parameters for the insert statement, in the same column names. */
+export function recordToParams(record: NewRecord): Omit<RecordRow, 'id'> {
+  return {
+    time: record.time,
+    server: record.server,
+    session_id: record.sessionId,
+    direction: record.direction,
+    kind: record.kind,
+    jsonrpc_id: record.jsonrpcId === undefined ? null : JSON.stringify(record.jsonrpcId),
+    method: record.method,
+    http_method: record.httpMethod,
+    http_status: record.httpStatus,
+    transport: record.transport,
+    sse_event_id: record.sseEventId,
+    sse_event_type: record.sseEventType,
+    duration_ms: record.durationMs,
+    client_name: record.clientName,
+    client_version: record.clientVersion,
+    server_name: record.serverName,
+    server_version: record.serverVersion,
+    user_agent: record.userAgent,
+    summary: record.summary,
+    tokens: record.tokens,
+    error_code: record.errorCode,
+    error_message: record.errorMessage,
+    message: record.message,
+    size: record.size,
+    truncated: record.truncated ? 1 : 0,
+    request_headers: record.requestHeaders ? JSON.stringify(record.requestHeaders) : null,
+    response_headers: record.responseHeaders ? JSON.stringify(record.responseHeaders) : null,
+    partner_id: record.partnerId,
+    note: record.note,
+  };
+}
+
+function parseHeaders(text: string | null): HeaderMap | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as HeaderMap;
+  } catch {
+    return null;
+  }
+}
+
+export function rowToRecord(row: RecordRow): CapturedRecord {
+  return {
+    id: row.id,
+    time: row.time,
+    server: row.server,
+    sessionId: row.session_id,
+    direction: row.direction as Direction,
+    kind: row.kind as MessageKind,
+    jsonrpcId: row.jsonrpc_id === null ? undefined : (JSON.parse(row.jsonrpc_id) as JsonRpcId),
+    method: row.method,
+    httpMethod: row.http_method,
+    httpStatus: row.http_status,
+    transport: row.transport as TransportDetail,
+    sseEventId: row.sse_event_id,
+    sseEventType: row.sse_event_type,
+    durationMs: row.duration_ms,
+    clientName: row.client_name,
+    clientVersion: row.client_version,
+    serverName: row.server_name,
+    serverVersion: row.server_version,
+    userAgent: row.user_agent,
+    summary: row.summary,
+    tokens: row.tokens,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    message: row.message,
+    size: row.size,
+    truncated: row.truncated === 1,
+    requestHeaders: parseHeaders(row.request_headers),
+    responseHeaders: parseHeaders(row.response_headers),
+    partnerId: row.partner_id,
+    note: row.note,
+  };
+}
