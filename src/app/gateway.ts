@@ -38,6 +38,8 @@ export interface RunningGateway {
   readonly url: string;
   readonly registry: Registry;
   captureStats(): CaptureStats;
+  /** Resolves once everything captured so far is in the database. */
+  flushCapture(): Promise<void>;
   stop(): Promise<ShutdownSummary>;
 }
 
@@ -203,6 +205,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     url: baseUrl,
     registry,
     captureStats: () => capture.stats(),
+    flushCapture: () => capture.flush(),
     stop,
   };
 }

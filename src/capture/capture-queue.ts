@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CaptureEvent, CaptureSink } from '../core/capture-events.js';
 import { emptyTally, type Tally } from './listeners/tally.js';
@@ -22,12 +24,26 @@ export interface CaptureStats {
   queuedEvents: number;
 }
 
-/** Where the worker's code lives: compiled JavaScript normally, TypeScript through tsx when run from source. */
-function workerLocation(): { url: URL; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return fromSource
-    ? { url: new URL('./worker-entry.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
-    : { url: new URL('./worker-entry.js', import.meta.url), execArgv: [] };
+/**
+ * Starts the capture worker: compiled JavaScript normally; when the gateway runs from its TypeScript
+ * sources (the test suite), the worker first registers tsx so it can load them too.
+ */
+function spawnWorker(settings: WorkerSettings): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: settings });
+  }
+  // Loader hooks are per thread: the worker registers tsx's ESM hooks itself before loading its entry.
+  const require = createRequire(import.meta.url);
+  const manifest = require('tsx/package.json') as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  const api = new URL(
+    manifest.exports['./esm/api']?.import.default ?? '',
+    pathToFileURL(require.resolve('tsx/package.json')),
+  ).href;
+  const entry = new URL('./worker-entry.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: settings });
 }
 
 const DROP_REPORT_INTERVAL_MS = 10_000;
@@ -60,12 +76,10 @@ export class CaptureQueue implements CaptureSink {
 
   /** Starts the worker and resolves once it has opened the database. */
   start(): Promise<void> {
-    const { url, execArgv } = workerLocation();
-    const settings: WorkerSettings = {
+    const worker = spawnWorker({
       databasePath: this.#options.databasePath,
       maxMessageBytes: this.#options.maxMessageBytes,
-    };
-    const worker = new Worker(url, { workerData: settings, execArgv });
+    });
     this.#worker = worker;
     return new Promise((resolve, reject) => {
       worker.once('error', reject);

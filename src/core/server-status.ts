@@ -1,0 +1,20 @@
+/**
+ * The run state of a registered server, as the API, the terminal and the UI show it. HTTP servers are
+ * judged by health checks; stdio servers by their process.
+ */
+export type ServerState = 'starting' | 'running' | 'crashed' | 'stopped' | 'unknown';
+
+export interface ServerStatus {
+  state: ServerState;
+  /** When the state last changed (epoch ms). */
+  since: number;
+  pid?: number;
+  exitCode?: number | null;
+  signal?: string | null;
+  restarts?: number;
+  /** What went wrong last, in a sentence a user can act on. */
+  lastError?: string | null;
+}
+
+/** Something that knows the run state of (some) servers; the app asks each provider in turn. */
+export type ServerStatusProvider = (name: string) => ServerStatus | undefined;

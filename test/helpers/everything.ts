@@ -1,0 +1,47 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { freePort } from './ports.js';
+
+const require = createRequire(import.meta.url);
+
+export interface RunningEverything {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** `@modelcontextprotocol/server-everything` in streamableHttp mode, as a real child process. */
+export async function startEverything(): Promise<RunningEverything> {
+  const entry = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
+  const port = await freePort();
+  const child = spawn(process.execPath, [entry, 'streamableHttp'], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server-everything did not start: ${output}`)), 15_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('listening on port')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server-everything exited with ${code}: ${output}`));
+    });
+  });
+  child.stderr?.resume();
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
