@@ -18,6 +18,9 @@ Options:
   --allowed-hosts <list> Extra host names the gateway answers to, comma-separated
                          (env MCP_GATEWAY_ALLOWED_HOSTS); localhost, 127.0.0.1 and [::1] always are
   --max-body-mb <n>      Largest request body accepted, in MiB (env MCP_GATEWAY_MAX_BODY_MB, default 16)
+  --capture-queue-mb <n> Memory for captures waiting to be written, in MiB; past it captures are
+                         dropped and counted, traffic is never slowed (env MCP_GATEWAY_CAPTURE_QUEUE_MB,
+                         default 64)
   -h, --help             Show this help
   -v, --version          Show the version
 
@@ -41,12 +44,14 @@ export function parseCli(argv: readonly string[]): CliCommand {
         'storage-dir': { type: 'string' },
         'allowed-hosts': { type: 'string', multiple: true },
         'max-body-mb': { type: 'string' },
+        'capture-queue-mb': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
     });
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message.split('\n')[0]}. See mcp-gateway --help`);
+    const first = ((error as Error).message.split('\n')[0] ?? '').replace(/\.$/, '');
+    throw new ConfigError(`${first}. See mcp-gateway --help`);
   }
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
@@ -68,6 +73,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       storageDir: values['storage-dir'] as string | undefined,
       allowedHosts,
       maxBodyMb: values['max-body-mb'] as string | undefined,
+      captureQueueMb: values['capture-queue-mb'] as string | undefined,
     },
   };
 }

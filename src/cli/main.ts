@@ -69,6 +69,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (error instanceof StartupError) fail(error.message, 1);
     throw error;
   }
-  info(startupBanner(gateway));
+  // Signal handlers go in before the banner: whoever waits for the banner may signal right away.
   stopOnSignals(gateway);
+  info(startupBanner(gateway));
 }

@@ -10,6 +10,7 @@ export interface UserOptions {
   token?: string;
   allowedHosts?: string[];
   maxBodyMb?: string | number;
+  captureQueueMb?: string | number;
 }
 
 /** The settings the gateway runs with, defaults filled in and validated. */
@@ -36,6 +37,7 @@ export interface CaptureSettings {
 export const DEFAULT_PORT = 3333;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_MAX_BODY_MB = 16;
+export const DEFAULT_CAPTURE_QUEUE_MB = 64;
 const MiB = 1024 * 1024;
 
 /** A setting that cannot be used; its message is one line that names the fix. */
@@ -72,9 +74,11 @@ function parseHost(value: string, what: string): string {
 function parseMegabytes(value: string | number, what: string): number {
   const number = Number(String(value).trim());
   if (!Number.isFinite(number) || number <= 0 || number > 1024) {
-    throw new ConfigError(`invalid ${what} "${value}": use a size in MiB between 0 and 1024, such as 16`);
+    throw new ConfigError(
+      `invalid ${what} "${value}": use a size in MiB above 0 and at most 1024, such as 16`,
+    );
   }
-  return Math.floor(number * MiB);
+  return Math.max(1, Math.floor(number * MiB));
 }
 
 export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
@@ -98,6 +102,10 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     options.maxBodyMb ?? env.MCP_GATEWAY_MAX_BODY_MB ?? DEFAULT_MAX_BODY_MB,
     'max body size',
   );
+  const queueBytes = parseMegabytes(
+    options.captureQueueMb ?? env.MCP_GATEWAY_CAPTURE_QUEUE_MB ?? DEFAULT_CAPTURE_QUEUE_MB,
+    'capture queue size',
+  );
   return {
     port,
     host,
@@ -106,7 +114,7 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     tokenFromEnv: explicitToken !== undefined,
     allowedHosts,
     maxBodyBytes,
-    capture: { queueBytes: 64 * MiB, maxMessageBytes: Math.max(maxBodyBytes, 8 * MiB) },
+    capture: { queueBytes, maxMessageBytes: Math.min(Math.max(maxBodyBytes, 8 * MiB), queueBytes) },
   };
 }
 

@@ -62,9 +62,11 @@ function summarizeRequest(method: string, params: Record<string, unknown> | null
       return clip(`initialize ${who} (protocol ${String(params?.protocolVersion ?? '?')})`);
     }
     case 'tools/call':
-      return callSignature(String(params?.name ?? '?'), params?.arguments);
+      if (typeof params?.name !== 'string') return method;
+      return callSignature(params.name, params.arguments);
     case 'prompts/get':
-      return callSignature(`prompt ${String(params?.name ?? '?')}`, params?.arguments);
+      if (typeof params?.name !== 'string') return method;
+      return callSignature(`prompt ${params.name}`, params.arguments);
     case 'resources/read':
     case 'resources/subscribe':
     case 'resources/unsubscribe':

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { classifyMessage } from '../../src/core/jsonrpc.js';
+import { summarizeMessage } from '../../src/core/summary.js';
+
+const summary = (message: unknown, answered: string | null = null) =>
+  summarizeMessage(classifyMessage(message), message, answered);
+
+describe('one-line summaries', () => {
+  it.each([
+    [
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { message: 'hi' } } },
+      null,
+      'echo(message: hi)',
+    ],
+    [
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'search', arguments: { q: 'x', limit: 3, tags: ['a'] } },
+      },
+      null,
+      'search(q: x, limit: 3, tags: [1])',
+    ],
+    [
+      { jsonrpc: '2.0', id: 1, result: { tools: Array.from({ length: 12 }, (_, i) => ({ name: `t${i}` })) } },
+      'tools/list',
+      '12 tools: t0, t1, +10',
+    ],
+    [{ jsonrpc: '2.0', id: 1, result: { tools: [{ name: 'only' }] } }, 'tools/list', '1 tool: only'],
+    [
+      { jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: 'It is sunny' }] } },
+      'tools/call',
+      'It is sunny',
+    ],
+    [
+      { jsonrpc: '2.0', id: 1, result: { isError: true, content: [{ type: 'text', text: 'boom' }] } },
+      'tools/call',
+      'tool error: boom',
+    ],
+    [
+      { jsonrpc: '2.0', id: 1, error: { code: -32601, message: 'Method not found' } },
+      'foo',
+      'error -32601: Method not found',
+    ],
+    [
+      {
+        jsonrpc: '2.0',
+        method: 'notifications/progress',
+        params: { progressToken: 1, progress: 2, total: 5 },
+      },
+      null,
+      'progress 2/5',
+    ],
+    [
+      { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'warning', data: 'disk low' } },
+      null,
+      '[warning] disk low',
+    ],
+    [
+      {
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', clientInfo: { name: 'claude-code', version: '2.0' } },
+      },
+      null,
+      'initialize claude-code 2.0 (protocol 2025-11-25)',
+    ],
+    [
+      {
+        jsonrpc: '2.0',
+        id: 0,
+        result: { protocolVersion: '2025-06-18', serverInfo: { name: 'memory', version: '1.0' } },
+      },
+      'initialize',
+      'memory 1.0 (protocol 2025-06-18)',
+    ],
+    [
+      { jsonrpc: '2.0', id: 4, method: 'resources/read', params: { uri: 'file:///a.txt' } },
+      null,
+      'read file:///a.txt',
+    ],
+    [{ jsonrpc: '2.0', id: 4, method: 'ping' }, null, 'ping'],
+    [{ not: 'json-rpc' }, null, '{"not":"json-rpc"}'],
+  ])('%j → %s', (message, answered, expected) => {
+    expect(summary(message, answered as string | null)).toBe(expected);
+  });
+
+  it('keeps summaries to one short line', () => {
+    const long = summary(
+      { jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: 'word\n'.repeat(500) }] } },
+      'tools/call',
+    );
+    expect(long.length).toBeLessThanOrEqual(120);
+    expect(long).not.toContain('\n');
+  });
+});
