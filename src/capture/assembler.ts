@@ -31,6 +31,11 @@ interface HttpExchange {
   sessionId: string | null;
   userAgent: string | null;
   requestDrafts: MessageDraft[];
+  /**
+   * Request records are held until the response starts, so that they are stored once, complete with the
+   * HTTP status and session id, rather than stored and then updated. A batch never ends with one held.
+   */
+  requestsHeld: boolean;
   /** Requests sent in this exchange's body, answered (normally) in its response. */
   local: Map<string, PendingRequest>;
   initializingClient: ClientIdentity | null;
@@ -70,6 +75,7 @@ export class Assembler {
   readonly #pipeline: CapturePipeline;
   readonly #maxMessageBytes: number;
   readonly #exchanges = new Map<number, HttpExchange>();
+  readonly #held = new Set<HttpExchange>();
   readonly #correlator = new Correlator();
   readonly #sessions = new SessionTracker();
 
@@ -101,6 +107,18 @@ export class Assembler {
     }
   }
 
+  /** Stores the requests still held at the end of a batch: a slow answer must not hide its request. */
+  endBatch(): void {
+    for (const exchange of this.#held) this.#releaseRequests(exchange);
+  }
+
+  #releaseRequests(exchange: HttpExchange): void {
+    if (!exchange.requestsHeld) return;
+    exchange.requestsHeld = false;
+    this.#held.delete(exchange);
+    for (const draft of exchange.requestDrafts) this.#emit(draft, exchange);
+  }
+
   /** Exchanges still open (for tests and diagnostics). */
   get openExchanges(): number {
     return this.#exchanges.size;
@@ -112,6 +130,7 @@ export class Assembler {
       sessionId: event.sessionId,
       userAgent: headerValue(event.requestHeaders, 'user-agent') ?? null,
       requestDrafts: [],
+      requestsHeld: false,
       local: new Map(),
       initializingClient: null,
       status: null,
@@ -142,7 +161,9 @@ export class Assembler {
       configuredHeaders: event.configuredHeaders,
     };
     exchange.requestDrafts = draftsFromJsonText(context, event.body, event.bodyTruncated);
-    for (const draft of exchange.requestDrafts) this.#clientMessage(draft, exchange);
+    for (const draft of exchange.requestDrafts) this.#clientMessage(draft, exchange, false);
+    exchange.requestsHeld = true;
+    this.#held.add(exchange);
   }
 
   #responseStart(event: ResponseStartEvent): void {
@@ -156,8 +177,10 @@ export class Assembler {
     exchange.sessionId ??= headerValue(event.headers, 'mcp-session-id') ?? null;
     for (const draft of exchange.requestDrafts) {
       if (draft.record.sessionId === null) draft.record.sessionId = exchange.sessionId;
-      this.#pipeline.requestCompleted(draft, event.status, exchange.sessionId);
+      if (exchange.requestsHeld) draft.record.httpStatus = event.status;
+      else this.#pipeline.requestCompleted(draft, event.status, exchange.sessionId);
     }
+    this.#releaseRequests(exchange);
     const { httpMethod } = exchange.start;
     if (httpMethod === 'GET' || httpMethod === 'DELETE') {
       const what =
@@ -167,6 +190,7 @@ export class Assembler {
             ? `GET stream opened → ${event.status}`
             : `GET stream refused → ${event.status}`;
       const draft = textDraft(this.#context(exchange, 'client_to_server', 'http', event.time), what);
+      draft.record.responseHeaders = event.headers;
       draft.record.note = event.origin === 'gateway' ? 'answered by the gateway' : null;
       this.#emit(draft);
     }
@@ -247,6 +271,7 @@ export class Assembler {
     const exchange = this.#exchanges.get(event.exchange);
     if (!exchange) return;
     this.#exchanges.delete(event.exchange);
+    this.#releaseRequests(exchange);
     const tail = exchange.decoder?.decode() ?? '';
     if (exchange.parser) {
       if (tail) this.#feedSse(exchange, tail);
@@ -332,14 +357,14 @@ export class Assembler {
       httpMethod: exchange.start.httpMethod,
       httpStatus: exchange.status,
       requestHeaders: direction === 'client_to_server' ? exchange.start.requestHeaders : null,
-      responseHeaders: exchange.responseHeaders,
+      responseHeaders: direction === 'server_to_client' ? exchange.responseHeaders : null,
       userAgent: exchange.userAgent,
       configuredHeaders: exchange.start.configuredHeaders,
     };
   }
 
   /** A message from the client: requests wait for their answer; answers find the server's request. */
-  #clientMessage(draft: MessageDraft, exchange: HttpExchange | null): void {
+  #clientMessage(draft: MessageDraft, exchange: HttpExchange | null, emit = true): void {
     const { record, shape, value } = draft;
     if (shape.kind === 'request' && shape.id !== undefined) {
       const pending: PendingRequest = { draft, time: record.time, method: record.method };
@@ -363,7 +388,7 @@ export class Assembler {
       );
       if (pending) this.#answer(draft, pending);
     }
-    this.#emit(draft, exchange);
+    if (emit) this.#emit(draft, exchange);
   }
 
   /** A message from the server: answers find their request; the server's own requests wait for the client. */

@@ -47,10 +47,16 @@ function spawnWorker(settings: WorkerSettings): Worker {
 }
 
 const DROP_REPORT_INTERVAL_MS = 10_000;
+/**
+ * Events are sent to the worker in batches: every BATCH_MS, or sooner once BATCH_EVENTS are waiting. One
+ * message and one database transaction per batch is what keeps capture cheap under load.
+ */
+const BATCH_MS = 2;
+const BATCH_EVENTS = 1024;
 
 /**
  * The proxy's side of capture: a bounded queue in front of the capture worker. `emit` never blocks and
- * never throws; events are batched per event-loop turn into one message to the worker, which answers
+ * never throws; events are batched into one message to the worker every few milliseconds, which answers
  * with an acknowledgement that frees their budget.
  */
 export class CaptureQueue implements CaptureSink {
@@ -58,7 +64,7 @@ export class CaptureQueue implements CaptureSink {
   #worker: Worker | null = null;
   #pending: CaptureEvent[] = [];
   #pendingBytes = 0;
-  #scheduled = false;
+  #timer: NodeJS.Timeout | null = null;
   #outstandingBytes = 0;
   #outstandingEvents = 0;
   #dropped = 0;
@@ -113,15 +119,19 @@ export class CaptureQueue implements CaptureSink {
     }
     this.#pending.push(event);
     this.#pendingBytes += bytes;
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(this.#post);
+    if (this.#pending.length >= BATCH_EVENTS) {
+      this.#post();
+    } else if (!this.#timer) {
+      this.#timer = setTimeout(this.#post, BATCH_MS);
     }
     return true;
   }
 
   readonly #post = (): void => {
-    this.#scheduled = false;
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
     if (this.#pending.length === 0 || !this.#worker) return;
     const message: ToWorker = { type: 'events', events: this.#pending, bytes: this.#pendingBytes };
     this.#outstandingBytes += this.#pendingBytes;

@@ -45,6 +45,7 @@ export class Recorder {
   record(events: readonly CaptureEvent[]): void {
     this.#sink.batch(() => {
       for (const event of events) this.#assembler.handle(event);
+      this.#assembler.endBatch();
     });
     this.#pipeline.batchEnd();
   }

@@ -24,7 +24,8 @@ export function isHopByHop(name: string, connectionTokens: ReadonlySet<string> |
 
 /** The header names listed in a Connection header, which are hop-by-hop too (RFC 9110 section 7.6.1). */
 export function connectionTokens(value: string | string[] | undefined): Set<string> | null {
-  if (value === undefined) return null;
+  // The usual values name no extra headers; skip the parsing for them.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return null;
   const joined = Array.isArray(value) ? value.join(',') : value;
   const tokens = new Set<string>();
   for (const token of joined.split(',')) {

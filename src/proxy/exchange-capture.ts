@@ -41,10 +41,17 @@ export class ExchangeCapture {
     requestHeaders: HeaderMap,
     configuredHeaders: string[],
     body: Buffer | null,
+    /** The body already decoded, when the caller has it: decoding twice is wasted work on the hot path. */
+    bodyText?: string,
   ): void {
     const truncated = body !== null && body.length > this.#maxBodyBytes;
-    const text =
-      body === null ? null : (truncated ? body.subarray(0, this.#maxBodyBytes) : body).toString('utf8');
+    let text: string | null = null;
+    if (body !== null) {
+      text =
+        !truncated && bodyText !== undefined
+          ? bodyText
+          : (truncated ? body.subarray(0, this.#maxBodyBytes) : body).toString('utf8');
+    }
     this.#accepted = this.#sink.emit(
       {
         type: 'exchange-start',

@@ -129,7 +129,8 @@ export class HttpProxy {
       );
       return;
     }
-    const parsed = parseJsonBody(body.toString('utf8'));
+    const text = body.toString('utf8');
+    const parsed = parseJsonBody(text);
     if (!parsed.ok) {
       const capture = this.#startCapture(req, route.name, target, body);
       replyWithError(
@@ -146,7 +147,7 @@ export class HttpProxy {
       );
       return;
     }
-    this.#dispatch(req, res, route, target, body, singleRequestId(parsed));
+    this.#dispatch(req, res, route, target, body, singleRequestId(parsed), text);
   }
 
   #startCapture(
@@ -154,11 +155,20 @@ export class HttpProxy {
     server: string,
     target: ProxyTarget,
     body: Buffer | null,
+    text?: string,
   ): ExchangeCapture {
     const capture = new ExchangeCapture(this.#options.capture, this.#options.maxCaptureBytes);
     const configured = target.kind === 'http' ? target.upstream.headers : {};
     const headers = upstreamRequestHeaders(req.rawHeaders, configured);
-    capture.start(server, req.method ?? 'GET', sessionHeader(req), headers.map, headers.configured, body);
+    capture.start(
+      server,
+      req.method ?? 'GET',
+      sessionHeader(req),
+      headers.map,
+      headers.configured,
+      body,
+      text,
+    );
     return capture;
   }
 
@@ -169,6 +179,7 @@ export class HttpProxy {
     target: ProxyTarget,
     body: Buffer | null,
     requestId: JsonRpcId,
+    text?: string,
   ): void {
     if (target.kind === 'local') {
       target.handle(req, res, body);
@@ -178,7 +189,7 @@ export class HttpProxy {
     const headers = upstreamRequestHeaders(req.rawHeaders, upstream.headers);
     const capture = new ExchangeCapture(this.#options.capture, this.#options.maxCaptureBytes);
     const method = req.method ?? 'GET';
-    capture.start(upstream.name, method, sessionHeader(req), headers.map, headers.configured, body);
+    capture.start(upstream.name, method, sessionHeader(req), headers.map, headers.configured, body, text);
 
     const open: OpenExchange = { controller: null, res, stream: method === 'GET' };
     this.#open.add(open);
@@ -207,6 +218,8 @@ export class HttpProxy {
       return rewritten.value;
     };
 
+    let holdLastChunk = false;
+    let held: Buffer | null = null;
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(controller) {
         open.controller = controller;
@@ -218,6 +231,7 @@ export class HttpProxy {
           'www-authenticate' in responseHeaders ? rewriteChallenge : null,
         );
         const mode = bodyMode(responseHeaders['content-type'], statusCode);
+        holdLastChunk = mode !== 'sse';
         res.writeHead(statusCode, out);
         // SSE: let the client see the headers now; events follow whenever the upstream sends them.
         if (mode === 'sse') res.flushHeaders();
@@ -226,6 +240,14 @@ export class HttpProxy {
       },
       onResponseData(controller, chunk) {
         capture.chunk(chunk);
+        // A JSON body is only useful whole, so its last chunk can wait for the end and leave with it in one
+        // write. SSE events never wait: each goes to the client the moment it arrives.
+        if (holdLastChunk) {
+          const previous = held;
+          held = chunk;
+          if (previous === null) return;
+          chunk = previous;
+        }
         // Backpressure: a slow client pauses the upstream instead of growing a buffer here.
         if (!res.write(chunk)) {
           controller.pause();
@@ -234,7 +256,8 @@ export class HttpProxy {
       },
       onResponseEnd() {
         finish();
-        res.end();
+        if (held) res.end(held);
+        else res.end();
         capture.end(null);
       },
       onResponseError(_controller, error) {

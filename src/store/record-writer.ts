@@ -1,6 +1,6 @@
 import type { NewRecord } from '../core/record.js';
 import type { Database } from './database.js';
-import { recordToParams } from './rows.js';
+import { RECORD_COLUMNS, recordToValues } from './rows.js';
 
 export interface SessionInfo {
   server: string;
@@ -26,38 +26,6 @@ export interface RecordSink {
   saveSession(session: SessionInfo): void;
 }
 
-const COLUMNS = [
-  'time',
-  'server',
-  'session_id',
-  'direction',
-  'kind',
-  'jsonrpc_id',
-  'method',
-  'http_method',
-  'http_status',
-  'transport',
-  'sse_event_id',
-  'sse_event_type',
-  'duration_ms',
-  'client_name',
-  'client_version',
-  'server_name',
-  'server_version',
-  'user_agent',
-  'summary',
-  'tokens',
-  'error_code',
-  'error_message',
-  'message',
-  'size',
-  'truncated',
-  'request_headers',
-  'response_headers',
-  'partner_id',
-  'note',
-];
-
 export class SqliteRecordSink implements RecordSink {
   readonly #db: Database;
   readonly #insert;
@@ -67,7 +35,7 @@ export class SqliteRecordSink implements RecordSink {
   constructor(db: Database) {
     this.#db = db;
     this.#insert = db.prepare(
-      `INSERT INTO records (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
+      `INSERT INTO records (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`,
     );
     this.#complete = db.prepare(
       'UPDATE records SET http_status = ?, session_id = coalesce(session_id, ?) WHERE id = ?',
@@ -89,7 +57,7 @@ export class SqliteRecordSink implements RecordSink {
   }
 
   insert(record: NewRecord): number {
-    return Number(this.#insert.run(recordToParams(record)).lastInsertRowid);
+    return Number(this.#insert.run(recordToValues(record)).lastInsertRowid);
   }
 
   completeRequest(id: number, httpStatus: number | null, sessionId: string | null): void {
