@@ -11,6 +11,8 @@ import type { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import type { Registry } from '../registry/registry.js';
 import type { LogQueries } from '../store/log-queries.js';
 import { bearerToken } from './token-auth.js';
+import { uiRoutes } from './ui-routes.js';
+import { sessionFromCookie, UiSessions } from './ui-session.js';
 
 export interface HonoAppDeps {
   registry: Registry;
@@ -23,10 +25,11 @@ export interface HonoAppDeps {
   log: (message: string) => void;
 }
 
-/** The gateway token guards the REST API and the gateway's own MCP server. */
-function requireToken(checkToken: HonoAppDeps['checkToken']): MiddlewareHandler {
+/** The gateway token guards the REST API and the gateway's own MCP server; the UI's session cookie opens the API too. */
+function requireToken(checkToken: HonoAppDeps['checkToken'], sessions: UiSessions | null): MiddlewareHandler {
   return async function tokenAuth(c, next) {
-    if (!checkToken(bearerToken(c.req.header('authorization')))) {
+    const byCookie = sessions?.valid(sessionFromCookie(c.req.header('cookie'))) ?? false;
+    if (!byCookie && !checkToken(bearerToken(c.req.header('authorization')))) {
       throw new GatewayError(
         401,
         'Missing or wrong gateway token. Send "Authorization: Bearer <token>" with the token the gateway printed at startup (or set MCP_GATEWAY_TOKEN).',
@@ -95,11 +98,13 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
     },
   );
 
-  app.use('/api/*', requireToken(deps.checkToken), bodyLimit({ maxSize: 1024 * 1024 }));
+  const sessions = new UiSessions();
+  app.use('/api/*', requireToken(deps.checkToken, sessions), bodyLimit({ maxSize: 1024 * 1024 }));
   app.route('/api/servers/config', serversConfigRoutes({ registry: deps.registry, proxyUrl: deps.proxyUrl }));
   app.route('/api/logs', logsRoutes(deps.queries));
   app.route('/api/status', statusRoutes(deps));
 
+  app.route('/ui', uiRoutes({ sessions, checkToken: deps.checkToken }));
   app.get('/', (c) =>
     c.text(`MCP Gateway ${VERSION}\nProxy: /s/<name>/mcp\nREST API: /api (Bearer token)\nWeb UI: /ui\n`),
   );

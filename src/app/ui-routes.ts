@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import { clearedSessionCookie, sessionCookie, sessionFromCookie, type UiSessions } from './ui-session.js';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/** The built UI: `dist/ui`, beside `dist/app` when running built code, or from the repository root in tests. */
+function uiDirectory(): string | null {
+  for (const candidate of ['../ui/', '../../dist/ui/']) {
+    const dir = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(join(dir, 'index.html'))) return dir;
+  }
+  return null;
+}
+
+export interface UiRoutesDeps {
+  sessions: UiSessions;
+  checkToken: (candidate: string | null) => boolean;
+}
+
+/**
+ * `/ui`: the web UI, a single-page app built by Vite. Static files need no auth (they hold no data); the
+ * data comes from the API, which the session cookie opens.
+ */
+export function uiRoutes({ sessions, checkToken }: UiRoutesDeps): Hono {
+  const app = new Hono();
+  const dir = uiDirectory();
+
+  app.post('/logout', (c) => {
+    sessions.end(sessionFromCookie(c.req.header('cookie')));
+    c.header('set-cookie', clearedSessionCookie());
+    return c.json({ signedOut: true });
+  });
+
+  app.get('/*', async (c) => {
+    const url = new URL(c.req.url);
+    const token = url.searchParams.get('token');
+    if (token !== null) {
+      // Exchange the link's token for a cookie and take the token out of the address bar.
+      url.searchParams.delete('token');
+      if (checkToken(token)) {
+        c.header('set-cookie', sessionCookie(sessions.create()));
+      } else {
+        url.searchParams.set('signin', 'invalid-token');
+      }
+      c.header('cache-control', 'no-store');
+      return c.redirect(`${url.pathname}${url.search}`, 302);
+    }
+    if (!dir) {
+      return c.text(
+        'The web UI is not built. Run `npm run build` in the mcp-gateway checkout, then reload.',
+        503,
+      );
+    }
+    const relative = normalize(decodeURIComponent(url.pathname.replace(/^\/ui\/?/, ''))).replace(
+      /^(\.\.(\/|$))+/,
+      '',
+    );
+    const isAsset = relative.startsWith('assets/') || /\.[a-z0-9]+$/i.test(relative);
+    const file = isAsset ? join(dir, relative) : join(dir, 'index.html');
+    if (!file.startsWith(dir)) return c.notFound();
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      return c.notFound();
+    }
+    return c.body(new Uint8Array(body), 200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      // Hashed asset names never change content; the page itself must always be fresh.
+      'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy':
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+    });
+  });
+  return app;
+}
