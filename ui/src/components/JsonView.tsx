@@ -1,0 +1,140 @@
+import { type ReactNode, useMemo, useState } from 'react';
+
+/**
+ * Pretty, collapsible, searchable JSON. Objects and arrays fold; a search highlights matching keys and
+ * values and opens the branches that contain them.
+ */
+export function JsonView({ value, search = '' }: { value: unknown; search?: string }) {
+  const needle = search.trim().toLowerCase();
+  return (
+    <div className="font-mono text-xs leading-5">
+      <Node value={value} name={null} depth={0} needle={needle} last />
+    </div>
+  );
+}
+
+function contains(value: unknown, needle: string): boolean {
+  if (!needle) return false;
+  if (value === null || typeof value !== 'object') return String(value).toLowerCase().includes(needle);
+  return Object.entries(value as Record<string, unknown>).some(
+    ([key, child]) => key.toLowerCase().includes(needle) || contains(child, needle),
+  );
+}
+
+function highlight(text: string, needle: string): ReactNode {
+  if (!needle) return text;
+  const index = text.toLowerCase().indexOf(needle);
+  if (index === -1) return text;
+  return (
+    <>
+      {text.slice(0, index)}
+      <mark className="rounded bg-yellow-200 text-inherit dark:bg-yellow-700">
+        {text.slice(index, index + needle.length)}
+      </mark>
+      {text.slice(index + needle.length)}
+    </>
+  );
+}
+
+function Primitive({ value, needle }: { value: unknown; needle: string }) {
+  if (typeof value === 'string') {
+    return (
+      <span className="break-all text-emerald-700 dark:text-emerald-400">"{highlight(value, needle)}"</span>
+    );
+  }
+  if (typeof value === 'number')
+    return <span className="text-blue-700 dark:text-blue-400">{highlight(String(value), needle)}</span>;
+  if (typeof value === 'boolean')
+    return <span className="text-violet-700 dark:text-violet-400">{String(value)}</span>;
+  return <span className="text-slate-500">null</span>;
+}
+
+function Node({
+  value,
+  name,
+  depth,
+  needle,
+  last,
+}: {
+  value: unknown;
+  name: string | null;
+  depth: number;
+  needle: string;
+  last: boolean;
+}) {
+  const isContainer = value !== null && typeof value === 'object';
+  const entries = useMemo(
+    () => (isContainer ? Object.entries(value as Record<string, unknown>) : []),
+    [isContainer, value],
+  );
+  const [open, setOpen] = useState(depth < 3 || entries.length <= 3);
+  const forcedOpen = needle !== '' && contains(value, needle);
+  const expanded = open || forcedOpen;
+  const comma = last ? '' : ',';
+  const label =
+    name === null ? null : (
+      <span className="text-slate-600 dark:text-slate-400">"{highlight(name, needle)}": </span>
+    );
+  if (!isContainer) {
+    return (
+      <div style={{ paddingLeft: depth * 14 }}>
+        {label}
+        <Primitive value={value} needle={needle} />
+        {comma}
+      </div>
+    );
+  }
+  const [openBracket, closeBracket] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  if (entries.length === 0) {
+    return (
+      <div style={{ paddingLeft: depth * 14 }}>
+        {label}
+        {openBracket}
+        {closeBracket}
+        {comma}
+      </div>
+    );
+  }
+  return (
+    <div>
+      <div style={{ paddingLeft: depth * 14 }}>
+        <button
+          type="button"
+          onClick={() => setOpen(!expanded)}
+          className="mr-1 inline-block w-3 text-slate-400 hover:text-slate-700"
+          aria-label={expanded ? 'Collapse' : 'Expand'}
+          aria-expanded={expanded}
+        >
+          {expanded ? '▾' : '▸'}
+        </button>
+        {label}
+        {openBracket}
+        {!expanded ? (
+          <span className="text-slate-400">
+            {' '}
+            {Array.isArray(value) ? `${entries.length} items` : `${entries.length} keys`} {closeBracket}
+            {comma}
+          </span>
+        ) : null}
+      </div>
+      {expanded ? (
+        <>
+          {entries.map(([key, child], index) => (
+            <Node
+              key={key}
+              value={child}
+              name={Array.isArray(value) ? null : key}
+              depth={depth + 1}
+              needle={needle}
+              last={index === entries.length - 1}
+            />
+          ))}
+          <div style={{ paddingLeft: depth * 14 + 16 }}>
+            {closeBracket}
+            {comma}
+          </div>
+        </>
+      ) : null}
+    </div>
+  );
+}

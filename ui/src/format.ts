@@ -1,0 +1,54 @@
+/** Small formatting helpers shared by the screens. */
+
+export function formatTime(timestamp: number): string {
+  const date = new Date(timestamp);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+export function formatDateTime(timestamp: number): string {
+  return `${new Date(timestamp).toLocaleDateString()} ${formatTime(timestamp)}`;
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '';
+  if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
+  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : ms.toFixed(0)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  return `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '';
+  return n.toLocaleString();
+}
+
+export function shortId(id: string | null | undefined): string {
+  if (!id) return '';
+  return id.length > 8 ? id.slice(0, 8) : id;
+}
+
+/** A stable colour per method family, so a table of traffic reads at a glance. */
+export function methodColor(method: string | null): string {
+  if (!method) return 'bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300';
+  if (method.startsWith('tools/')) return 'bg-blue-100 text-blue-800 dark:bg-blue-950 dark:text-blue-200';
+  if (method.startsWith('resources/'))
+    return 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200';
+  if (method.startsWith('prompts/'))
+    return 'bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-200';
+  if (method.startsWith('sampling/') || method.startsWith('elicitation/') || method.startsWith('roots/')) {
+    return 'bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-200';
+  }
+  if (method === 'initialize' || method.startsWith('notifications/initialized')) {
+    return 'bg-cyan-100 text-cyan-800 dark:bg-cyan-950 dark:text-cyan-200';
+  }
+  if (method.startsWith('notifications/'))
+    return 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300';
+  return 'bg-pink-100 text-pink-800 dark:bg-pink-950 dark:text-pink-200';
+}
