@@ -67,7 +67,7 @@ function Node({
     () => (isContainer ? Object.entries(value as Record<string, unknown>) : []),
     [isContainer, value],
   );
-  const [open, setOpen] = useState(depth < 3 || entries.length <= 3);
+  const [open, setOpen] = useState(depth < 4);
   const forcedOpen = needle !== '' && contains(value, needle);
   const expanded = open || forcedOpen;
   const comma = last ? '' : ',';

@@ -1,0 +1,42 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { JsonView } from '../../ui/src/components/JsonView.js';
+
+afterEach(cleanup);
+
+const MESSAGE = {
+  jsonrpc: '2.0',
+  id: 7,
+  result: {
+    content: [{ type: 'text', text: 'Echo: hi' }],
+    structuredContent: { deep: { deeper: { deepest: { needle: 'found me' } } } },
+  },
+};
+
+describe('JSON viewer', () => {
+  it('shows keys and values, typed', () => {
+    const { container } = render(<JsonView value={MESSAGE} />);
+    expect(container.textContent).toContain('"jsonrpc": "2.0"');
+    expect(container.textContent).toContain('"id": 7');
+    expect(container.textContent).toContain('"text": "Echo: hi"');
+  });
+
+  it('folds deep branches and unfolds them on click', () => {
+    const { container } = render(<JsonView value={MESSAGE} />);
+    expect(container.textContent).not.toContain('found me');
+    expect(container.textContent).toContain('1 keys');
+    for (let i = 0; i < 3 && !container.textContent?.includes('found me'); i++) {
+      const folded = screen.getAllByRole('button', { name: 'Expand' });
+      fireEvent.click(folded[folded.length - 1] as HTMLElement);
+    }
+    expect(container.textContent).toContain('found me');
+  });
+
+  it('opens and highlights what a search finds', () => {
+    const { container } = render(<JsonView value={MESSAGE} search="NEEDLE" />);
+    expect(container.textContent).toContain('found me');
+    const marks = [...container.querySelectorAll('mark')].map((m) => m.textContent);
+    expect(marks).toEqual(['needle']);
+  });
+});
