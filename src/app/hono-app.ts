@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { apiError } from '../api/errors.js';
 import { logsRoutes } from '../api/logs.js';
+import { type ServerRuntimeDeps, serverRuntimeRoutes } from '../api/server-runtime.js';
 import { serversConfigRoutes } from '../api/servers-config.js';
 import { statusRoutes } from '../api/status.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
@@ -12,7 +13,7 @@ import type { Registry } from '../registry/registry.js';
 import type { LogQueries } from '../store/log-queries.js';
 import { bearerToken } from './token-auth.js';
 
-export interface HonoAppDeps {
+export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   registry: Registry;
   queries: LogQueries;
   captureStats: () => CaptureStats;
@@ -97,6 +98,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
 
   app.use('/api/*', requireToken(deps.checkToken), bodyLimit({ maxSize: 1024 * 1024 }));
   app.route('/api/servers/config', serversConfigRoutes({ registry: deps.registry, proxyUrl: deps.proxyUrl }));
+  app.route('/api/servers', serverRuntimeRoutes(deps));
   app.route('/api/logs', logsRoutes(deps.queries));
   app.route('/api/status', statusRoutes(deps));
 
