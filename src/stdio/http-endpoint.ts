@@ -16,6 +16,8 @@ export interface SessionBackend {
   open(session: HttpSession): Promise<void>;
   message(session: HttpSession, message: JSONRPCMessage, text: string): void;
   closed(session: HttpSession): void;
+  /** Requests of the session still waiting for the server: such a session is not idle. */
+  inFlight(session: HttpSession): number;
 }
 
 export interface StdioEndpointOptions {
@@ -174,11 +176,11 @@ export class StdioEndpoint {
     this.#options.backend.closed(session);
   }
 
-  /** Ends sessions whose client has been silent for `idleMs`; returns how many. */
+  /** Ends sessions whose client has been silent for `idleMs`, with nothing in flight; returns how many. */
   endIdle(idleMs: number, now = Date.now()): number {
     let ended = 0;
     for (const session of [...this.#sessions.values()]) {
-      if (now - session.lastActive < idleMs) continue;
+      if (now - session.lastActive < idleMs || this.#options.backend.inFlight(session) > 0) continue;
       this.#options.capture.note(
         session.id,
         `session ended after ${Math.round(idleMs / 1000)} s without a message from its client (idleTimeout)`,

@@ -97,6 +97,10 @@ export class IsolatedServer implements SessionBackend {
     this.#processes.get(session)?.router.fromClient(session, message, text);
   }
 
+  inFlight(session: HttpSession): number {
+    return this.#processes.get(session)?.router.inFlight ?? 0;
+  }
+
   /** The session ended: its process is shut down the MCP way (stdin closed, then signals). */
   closed(session: HttpSession): void {
     const entry = this.#processes.get(session);

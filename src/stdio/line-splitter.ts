@@ -81,10 +81,11 @@ export class LineSplitter {
     const room = this.#max - this.#size;
     const head = Buffer.concat([...this.#parts, piece.subarray(0, room)]);
     this.#skipped = this.#size + piece.length;
+    this.#tail = Buffer.alloc(0);
+    for (const part of this.#parts) this.#keepTail(part);
+    this.#keepTail(piece);
     this.#parts = [];
     this.#size = 0;
-    this.#tail = Buffer.alloc(0);
-    this.#keepTail(piece);
     this.#handlers.overflow(head);
   }
 

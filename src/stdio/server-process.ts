@@ -12,7 +12,7 @@ export interface ServerProcessOptions {
   capture: StdioCapture;
   stderr: StderrRing;
   router: Router;
-  /** The session whose timeline holds this process's stderr and notes (none in shared mode). */
+  /** The session whose timeline holds this process's output and notes (shared mode: none, see logSession). */
   sessionId: string | null;
   onExit(child: StdioChild, exit: ChildExit): void;
   spawn?: SpawnFunction;
@@ -40,7 +40,7 @@ export function startServerProcess(options: ServerProcessOptions): StdioChild {
       stdoutOverflowEnd: (total, tail) => router.tooLong(total, tail.toString('utf8')),
       stderr: (line, truncated) => {
         stderr.push({ time: Date.now(), line, truncated, pid: child?.pid ?? null });
-        capture.line(sessionId, 'stderr', line, { truncated });
+        capture.line(sessionId ?? router.logSession(), 'stderr', line, { truncated });
       },
       exit: (exit) => {
         if (child) options.onExit(child, exit);

@@ -278,6 +278,10 @@ export class SharedServer implements SessionBackend {
     this.#router.detach(session);
   }
 
+  inFlight(session: HttpSession): number {
+    return this.#router.inFlightFor(session);
+  }
+
   // ---- control -----------------------------------------------------------------------------------
 
   /** Manual restart: the process is stopped politely and started again, backoff forgotten. */

@@ -22,7 +22,10 @@ export interface StdioServersOptions {
 }
 
 interface RunningServer {
+  /** The registry entry it runs (the latest object with the same content). */
   source: StdioServerConfig;
+  /** The entry's content: every write to mcp.json re-reads all entries, unchanged ones included. */
+  key: string;
   config: ResolvedStdioConfig;
   endpoint: StdioEndpoint;
   backend: SharedServer | IsolatedServer;
@@ -50,9 +53,16 @@ export class StdioServers {
 
   /** The proxy's handler for a stdio server; the server starts if it is not running yet. */
   handler(name: string, source: StdioServerConfig): LocalHandler {
+    return (this.#current(name, source) ?? this.#start(name, source)).endpoint.handle;
+  }
+
+  /** The running server for this entry, unless its configuration changed. */
+  #current(name: string, source: StdioServerConfig): RunningServer | undefined {
     const running = this.#servers.get(name);
-    if (running && running.source === source) return running.endpoint.handle;
-    return this.#start(name, source).endpoint.handle;
+    if (!running || running.source === source) return running;
+    if (running.key !== JSON.stringify(source)) return undefined;
+    running.source = source;
+    return running;
   }
 
   /** Brings the running servers in line with the registry: new ones start, changed ones restart. */
@@ -64,7 +74,7 @@ export class StdioServers {
     for (const [name, config] of servers) {
       if (config.type !== 'stdio') continue;
       const source = config as StdioServerConfig;
-      if (this.#servers.get(name)?.source !== source) this.#start(name, source);
+      if (!this.#current(name, source)) this.#start(name, source);
     }
   }
 
@@ -88,7 +98,14 @@ export class StdioServers {
       maxSessions:
         config.sessionMode === 'shared' ? STDIO_LIMITS.maxSharedSessions : Number.POSITIVE_INFINITY,
     });
-    const running: RunningServer = { source, config, endpoint, backend, idleTimer: null };
+    const running: RunningServer = {
+      source,
+      key: JSON.stringify(source),
+      config,
+      endpoint,
+      backend,
+      idleTimer: null,
+    };
     const idleMs = config.idleTimeoutMs;
     if (idleMs !== null) {
       running.idleTimer = setInterval(() => endpoint.endIdle(idleMs), Math.min(idleMs / 2, 60_000));

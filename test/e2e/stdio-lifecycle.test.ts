@@ -39,6 +39,14 @@ describe('a shared stdio server through crashes, restarts and bad output', () =>
       );
       const notes = await gw.records((r) => r.server === 'fixture' && r.note === 'gateway');
       expect(notes.some((r) => /crashed \(exit code 3\); restarting in/.test(r.message))).toBe(true);
+      // What the server logged during the call shows on the session's timeline.
+      const logs = await gw.records(
+        (r) => r.sessionId === session.transport.sessionId && r.kind === 'stderr',
+      );
+      expect(logs.map((r) => r.message)).toEqual([
+        'fixture: about to crash',
+        'fixture: database connection lost',
+      ]);
       expect(gw.messages.some((m) => /stdio server fixture crashed: exit code 3/.test(m))).toBe(true);
     } finally {
       await session.close();
