@@ -1,7 +1,8 @@
 import { type ChildProcessWithoutNullStreams, spawn as nodeSpawn } from 'node:child_process';
-import { statSync } from 'node:fs';
 import { childEnv } from './child-env.js';
+import { describeExit, directoryProblem, spawnProblem } from './child-problems.js';
 import { LineSplitter } from './line-splitter.js';
+import { GROUPED, sendSignal, shutDown } from './process-signals.js';
 import { STDIO_LIMITS } from './stdio-config.js';
 
 export interface ChildSpec {
@@ -32,24 +33,22 @@ export interface ChildHandlers {
 export type SpawnFunction = (
   command: string,
   args: readonly string[],
-  options: { cwd?: string; env: NodeJS.ProcessEnv; stdio: ['pipe', 'pipe', 'pipe']; windowsHide: boolean },
+  options: {
+    cwd?: string;
+    env: NodeJS.ProcessEnv;
+    stdio: ['pipe', 'pipe', 'pipe'];
+    detached: boolean;
+    windowsHide: boolean;
+  },
 ) => ChildProcessWithoutNullStreams;
 
 const defaultSpawn: SpawnFunction = (command, args, options) => nodeSpawn(command, [...args], options);
 
+/** How long the pipes may stay open after the process exited (its last lines are still arriving). */
+const PIPE_DRAIN_MS = 1000;
+
 /** Children still running, so that even an abrupt exit of the gateway takes them down (see killAllNow). */
 const live = new Set<StdioChild>();
-
-/** A spawn failure put in words a user can act on; `fix` names where the command comes from. */
-export function spawnProblem(command: string, error: NodeJS.ErrnoException, fix: string): string {
-  if (error.code === 'ENOENT') {
-    return `command "${command}" was not found: install it, or fix ${fix} (a program on PATH or an absolute path; it is run without a shell)`;
-  }
-  if (error.code === 'EACCES') {
-    return `command "${command}" is not executable: check its permissions, or fix ${fix}`;
-  }
-  return `could not start "${command}": ${error.message}`;
-}
 
 /**
  * One stdio server process. Spawned without a shell (arguments are never re-parsed); stdout is split into
@@ -84,6 +83,9 @@ export class StdioChild {
       cwd: spec.cwd,
       env: childEnv(spec.env),
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group (POSIX): signals reach what the server started too (npx runs the real
+      // server as its child), and a terminal's Ctrl-C is left to the gateway, which shuts down in order.
+      detached: GROUPED,
       windowsHide: true,
     });
     this.#process = child;
@@ -114,10 +116,22 @@ export class StdioChild {
       });
     });
     // 'close' waits for the pipes to drain, so the last stdout lines arrive before the exit is reported.
-    child.once('close', (code, signal) => {
+    const closed = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (this.#exit) return;
       stdout.end();
       stderr.end();
+      // What the server left running in its group would be orphaned: it goes with it.
+      sendSignal(child, 'SIGKILL', GROUPED);
       finish({ code, signal, error: null });
+    };
+    child.once('close', closed);
+    // A descendant that escaped the group may hold the pipes open for ever: the exit is enough, after a while.
+    child.once('exit', (code, signal) => {
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        closed(code, signal);
+      }, PIPE_DRAIN_MS).unref();
     });
   }
 
@@ -157,60 +171,16 @@ export class StdioChild {
   async stop(graceMs: number = STDIO_LIMITS.stopGraceMs): Promise<ChildExit> {
     const child = this.#process;
     if (!child || this.#exit) return this.#exited;
-    return shutDown(child, this.#exited, graceMs);
+    return shutDown(child, this.#exited, graceMs, { grouped: GROUPED });
   }
 
   /** For process exit: no time is left to be polite. */
   killNow(): void {
-    if (this.#exit) return;
-    this.#process?.kill('SIGKILL');
+    if (this.#exit || !this.#process) return;
+    sendSignal(this.#process, 'SIGKILL', GROUPED);
   }
 
   static killAllNow(): void {
     for (const child of live) child.killNow();
   }
-}
-
-/**
- * MCP lifecycle, "Shutdown" over stdio: the client closes the server's stdin, waits for it to exit, sends
- * SIGTERM if it does not within a reasonable time, and SIGKILL if it still has not.
- */
-export async function shutDown<T>(
-  child: ChildProcessWithoutNullStreams,
-  exited: Promise<T>,
-  graceMs: number,
-  signal: NodeJS.Signals = 'SIGTERM',
-): Promise<T> {
-  child.stdin.end();
-  if (await settlesWithin(exited, graceMs)) return exited;
-  child.kill(signal);
-  if (await settlesWithin(exited, graceMs)) return exited;
-  child.kill('SIGKILL');
-  return exited;
-}
-
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void promise.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-function directoryProblem(cwd: string, server: string): string | null {
-  try {
-    if (statSync(cwd).isDirectory()) return null;
-    return `"cwd" of server "${server}" is not a directory: ${cwd}. Fix it in mcp.json`;
-  } catch {
-    return `"cwd" of server "${server}" does not exist: ${cwd}. Fix it in mcp.json`;
-  }
-}
-
-/** "exit code 1", "signal SIGKILL", or the start error, for messages. */
-export function describeExit(exit: ChildExit): string {
-  if (exit.error) return exit.error;
-  if (exit.signal) return `killed by signal ${exit.signal}`;
-  return `exit code ${exit.code ?? 'unknown'}`;
 }

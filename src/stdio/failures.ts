@@ -1,4 +1,5 @@
-import { type ChildExit, describeExit } from './child-process.js';
+import { describeExit } from './child-problems.js';
+import type { ChildExit } from './child-process.js';
 import type { Failure } from './router.js';
 import type { StderrLine } from './stderr-ring.js';
 

@@ -1,7 +1,8 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatus } from '../core/server-status.js';
-import { type ChildExit, describeExit, type SpawnFunction, type StdioChild } from './child-process.js';
+import { describeExit } from './child-problems.js';
+import type { ChildExit, SpawnFunction, StdioChild } from './child-process.js';
 import { crashFailure, notRunningFailure } from './failures.js';
 import type { SessionBackend } from './http-endpoint.js';
 import type { HttpSession } from './http-session.js';

@@ -1,7 +1,9 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { type ChildExit, describeExit, shutDown, spawnProblem } from './child-process.js';
+import { describeExit, spawnProblem } from './child-problems.js';
+import type { ChildExit } from './child-process.js';
 import { LineSplitter } from './line-splitter.js';
+import { shutDown } from './process-signals.js';
 import type { StdioCapture } from './stdio-capture.js';
 import { STDIO_LIMITS } from './stdio-config.js';
 
@@ -115,6 +117,6 @@ export class StdioRelay {
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<ChildExit> {
     if (this.#exit) return this.#exit;
     this.#options.input.unpipe(this.#child.stdin);
-    return shutDown(this.#child, this.#exited, this.#options.graceMs ?? STDIO_LIMITS.stopGraceMs, signal);
+    return shutDown(this.#child, this.#exited, this.#options.graceMs ?? STDIO_LIMITS.stopGraceMs, { signal });
   }
 }

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { connectClient } from '../helpers/mcp-client.js';
@@ -235,4 +236,50 @@ describe('stopping the gateway', () => {
     }
     expect(pids.filter(isAlive)).toEqual([]);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'takes down what a server started itself (npx runs the real server as its child), not only the server',
+    async () => {
+      const fixture = stdioServers.fixture();
+      // The shell leaves a background child behind, then becomes the server: like a launcher script.
+      const script = 'sleep 60 & exec "$0" "$@"';
+      const gw = await startTestGateway({
+        servers: {
+          launcher: {
+            type: 'stdio',
+            command: '/bin/sh',
+            args: ['-c', script, fixture.command, ...fixture.args],
+          },
+        },
+      });
+      let group = 0;
+      try {
+        group = (await waitForState(gw, 'launcher', 'running')).pid as number;
+        expect(groupAlive(group)).toBe(true);
+      } finally {
+        await gw.stop();
+      }
+      expect(groupAlive(group)).toBe(false);
+    },
+  );
 });
+
+/**
+ * Whether a process of the process group `id` is still running (Linux /proc; a zombie does not count: it
+ * is dead, waiting for whoever adopted it to collect its exit status).
+ */
+function groupAlive(id: number): boolean {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces, so fields are read after its ")".
+    const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(group) === id && state !== 'Z') return true;
+  }
+  return false;
+}
