@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { stdioSuite } from './stdio.js';
 import type { BenchSuite } from './suite.js';
 
 /**
@@ -7,7 +8,9 @@ import type { BenchSuite } from './suite.js';
  * Each suite owns one section of that file, so running one suite refreshes its figures and keeps the rest.
  * Suites are registered here, in the order they run.
  */
-const SUITES: Record<string, () => Promise<BenchSuite>> = {};
+const SUITES: Record<string, () => Promise<BenchSuite>> = {
+  stdio: stdioSuite,
+};
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);
 
