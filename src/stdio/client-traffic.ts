@@ -1,4 +1,9 @@
-import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type InitializeResult,
+  type JSONRPCMessage,
+  type RequestId,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from '@modelcontextprotocol/sdk/types.js';
 import { RpcErrorCode } from '../core/errors.js';
 import {
   asObject,
@@ -74,7 +79,7 @@ export class ClientTraffic {
     session.clientCapabilities = (asObject(params?.capabilities) as SessionPeer['clientCapabilities']) ?? {};
     const result = this.#ctx.initResult;
     const answer: JSONRPCMessage = result
-      ? { jsonrpc: '2.0', id, result }
+      ? { jsonrpc: '2.0', id, result: { ...result, protocolVersion: sessionVersion(params, result) } }
       : errorResponse(id, RpcErrorCode.GatewayFailure, this.#ctx.options.unavailable().message);
     session.deliver(answer, JSON.stringify(answer), id, `${GENERATED} from the server's initialize result`);
   }
@@ -149,4 +154,17 @@ export class ClientTraffic {
       message: `stdio server "${this.#ctx.options.capture.server}" did not answer ${request.method} within ${seconds} s ("timeout" in mcp.json); the request was cancelled. Raise the timeout if the tool needs longer.`,
     });
   }
+}
+
+/**
+ * MCP lifecycle, "Version Negotiation": a server answers with the version the client asked for when it
+ * supports it. The process speaks the version it negotiated with the gateway; a session asking for an
+ * older one the gateway knows gets that one (later versions only add to what a message may carry).
+ */
+function sessionVersion(params: JsonObject | null, result: InitializeResult): string {
+  const asked = params?.protocolVersion;
+  const spoken = result.protocolVersion;
+  if (typeof asked !== 'string' || !SUPPORTED_PROTOCOL_VERSIONS.includes(asked)) return spoken;
+  // Versions are ISO dates: the earlier sorts first.
+  return [asked, spoken].sort()[0] ?? spoken;
 }

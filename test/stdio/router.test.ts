@@ -158,6 +158,31 @@ describe('routing in shared mode', () => {
     expect(a.clientCapabilities).toEqual({ sampling: {} });
   });
 
+  it("answers a session asking for an older protocol version with that version, and a newer one with the server's", () => {
+    const { router, fromClient } = setup();
+    router.initResult = {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      serverInfo: { name: 's', version: '1' },
+    };
+    const old = session('old');
+    const future = session('future');
+    router.attach(old);
+    router.attach(future);
+    const initialize = (s: FakeSession, protocolVersion: string) =>
+      fromClient(s, {
+        id: 0,
+        method: 'initialize',
+        params: { protocolVersion, capabilities: {}, clientInfo: { name: 'c', version: '1' } },
+      });
+    initialize(old, '2025-03-26');
+    initialize(future, '2099-01-01');
+    const version = (s: FakeSession) =>
+      (s.got[0]?.message.result as { protocolVersion?: string } | undefined)?.protocolVersion;
+    expect(version(old)).toBe('2025-03-26');
+    expect(version(future)).toBe('2025-06-18');
+  });
+
   it('sends a server request to the session with a call in flight, else the most recently active one able to answer', () => {
     const { router, fromClient, fromServer, lastWritten } = setup();
     const idle = session('idle', { sampling: {} });
