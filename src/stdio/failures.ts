@@ -55,3 +55,8 @@ export function tooLongFailure(server: string, bytes: number, limit: number): Fa
     message: `stdio server "${server}" answered with a message of ${mib(bytes)}, over the gateway's limit of ${mib(limit)} for one stdio line; it was dropped. Ask for less (paging, smaller resources).`,
   };
 }
+
+/** "0.5 s", "2 s", "30 s": a delay as a person reads it. */
+export function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s` : `${Math.round(ms / 1000)} s`;
+}

@@ -1,18 +1,14 @@
-import {
-  type InitializeResult,
-  InitializeResultSchema,
-  type JSONRPCMessage,
-  LATEST_PROTOCOL_VERSION,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatus } from '../core/server-status.js';
-import { VERSION } from '../core/version.js';
 import { Backoff } from './backoff.js';
 import { describeExit } from './child-problems.js';
 import type { ChildExit, SpawnFunction, StdioChild } from './child-process.js';
-import { crashFailure, notRunningFailure } from './failures.js';
+import { crashFailure, notRunningFailure, seconds } from './failures.js';
+import { initializeProcess } from './handshake.js';
 import type { SessionBackend } from './http-endpoint.js';
 import type { HttpSession } from './http-session.js';
+import { ReadyGate } from './ready-gate.js';
 import { type Failure, Router } from './router.js';
 import { startServerProcess } from './server-process.js';
 import type { StatusTracker } from './status-tracker.js';
@@ -48,7 +44,7 @@ export class SharedServer implements SessionBackend {
   #restartTimer: NodeJS.Timeout | null = null;
   /** Why the current process is being stopped on purpose (restart, shutdown), or null. */
   #stopReason: string | null = null;
-  #waiters: { resolve(): void; reject(error: GatewayError): void }[] = [];
+  readonly #ready = new ReadyGate();
   #everRan = false;
   #handshakeError: string | null = null;
 
@@ -94,26 +90,13 @@ export class SharedServer implements SessionBackend {
     );
   }
 
-  /** MCP lifecycle, "Initialization": the gateway's own handshake, with the client capabilities it relays. */
   async #handshake(child: StdioChild): Promise<void> {
     if (child !== this.#child) return;
     this.#options.status.update({ pid: child.pid });
-    const direct = (line: string) => child.write(line);
     try {
-      const result = await this.#router.serverRequests.internal(
-        'initialize',
-        {
-          protocolVersion: LATEST_PROTOCOL_VERSION,
-          capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: {} },
-          clientInfo: { name: 'mcp-gateway', version: VERSION },
-        },
-        direct,
-      );
+      const result = await initializeProcess(this.#router.serverRequests, (line) => child.write(line));
       if (child !== this.#child) return;
-      const parsed = InitializeResultSchema.safeParse(result);
-      if (!parsed.success) throw new Error('its answer to initialize is not a valid InitializeResult');
-      this.#router.initResult = parsed.data as InitializeResult;
-      this.#router.serverRequests.notifyServer('notifications/initialized', undefined, direct);
+      this.#router.initResult = result;
     } catch (error) {
       if (child !== this.#child) return;
       this.#handshakeError = `it failed to initialize: ${(error as Error).message}`;
@@ -126,7 +109,7 @@ export class SharedServer implements SessionBackend {
     const held = this.#held;
     this.#held = [];
     for (const line of held) child.write(line);
-    for (const waiter of this.#waiters.splice(0)) waiter.resolve();
+    this.#ready.open();
     if (restarted) this.#afterRestart();
   }
 
@@ -228,8 +211,7 @@ export class SharedServer implements SessionBackend {
   }
 
   #rejectWaiters(): void {
-    const failure = this.#unavailable();
-    for (const waiter of this.#waiters.splice(0)) waiter.reject(new GatewayError(502, failure.message));
+    this.#ready.fail(new GatewayError(502, this.#unavailable().message));
   }
 
   #cancelRestart(): void {
@@ -246,27 +228,11 @@ export class SharedServer implements SessionBackend {
       if (state !== 'starting' && this.#restartTimer === null) {
         throw new GatewayError(502, this.#unavailable().message);
       }
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          reject(
-            new GatewayError(
-              504,
-              `stdio server "${this.#name}" did not become ready within ${seconds(this.#options.config.requestTimeoutMs)}.`,
-            ),
-          );
-        }, this.#options.config.requestTimeoutMs);
-        timer.unref();
-        this.#waiters.push({
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          reject: (error) => {
-            clearTimeout(timer);
-            reject(error);
-          },
-        });
-      });
+      const { requestTimeoutMs } = this.#options.config;
+      await this.#ready.wait(
+        requestTimeoutMs,
+        `stdio server "${this.#name}" did not become ready within ${seconds(requestTimeoutMs)}.`,
+      );
     }
     this.#router.attach(session);
   }
@@ -307,8 +273,4 @@ export class SharedServer implements SessionBackend {
     this.#stopReason = reason;
     await child.stop();
   }
-}
-
-function seconds(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s` : `${Math.round(ms / 1000)} s`;
 }

@@ -3,6 +3,7 @@ import type { ServerState, ServerStatus } from '../core/server-status.js';
 import type { LocalHandler } from '../proxy/http-proxy.js';
 import type { StdioServerConfig } from '../registry/schema.js';
 import { type SpawnFunction, StdioChild } from './child-process.js';
+import { seconds } from './failures.js';
 import { StdioEndpoint } from './http-endpoint.js';
 import { IsolatedServer } from './isolated-server.js';
 import { SharedServer } from './shared-server.js';
@@ -80,7 +81,7 @@ export class StdioServers {
 
   #start(name: string, source: StdioServerConfig): RunningServer {
     const previous = this.#servers.get(name);
-    if (previous) void this.#shutDown(previous, 'its configuration changed');
+    if (previous) void this.#shutDown(previous, 'restarted because its configuration changed');
     const config = resolveStdioConfig(name, source);
     const capture = new StdioCapture(this.#options.sink, name, this.#options.maxCaptureBytes);
     const status = new StatusTracker(name, (server, current, previousState) =>
@@ -127,7 +128,7 @@ export class StdioServers {
         break;
       case 'crashed': {
         const restart = status.restartAt
-          ? `; restarting in ${Math.max(0, Math.round((status.restartAt - Date.now()) / 100) / 10)} s`
+          ? `; restarting in ${seconds(Math.max(0, status.restartAt - Date.now()))}`
           : '';
         warn(
           `stdio server ${name} ${previous === 'starting' ? 'failed to start' : 'crashed'}: ${status.lastError ?? 'no details'}${restart}`,
