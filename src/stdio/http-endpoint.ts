@@ -40,6 +40,7 @@ const STANDALONE_STREAM = '_GET_stream';
 export class StdioEndpoint {
   readonly #options: StdioEndpointOptions;
   readonly #sessions = new Map<string, HttpSession>();
+  readonly #eventBudget = { used: 0 };
 
   constructor(options: StdioEndpointOptions) {
     this.#options = options;
@@ -86,6 +87,7 @@ export class StdioEndpoint {
     const session = new HttpSession({
       id: randomUUID(),
       capture: this.#options.capture,
+      eventBudget: this.#eventBudget,
       onMessage: (s, message, text) => this.#options.backend.message(s, message, text),
       onClosed: (s) => this.#closed(s),
     });

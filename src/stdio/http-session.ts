@@ -5,7 +5,7 @@ import type {
   MessageExtraInfo,
   RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
-import { SessionEventStore } from './event-store.js';
+import { type EventBudget, SessionEventStore } from './event-store.js';
 import type { SessionPeer } from './session-peer.js';
 import type { StdioCapture } from './stdio-capture.js';
 
@@ -18,6 +18,8 @@ const MAX_HELD = 1000;
 export interface HttpSessionOptions {
   id: string;
   capture: StdioCapture;
+  /** Shared by the sessions of one server: the memory their resumption stores may use together. */
+  eventBudget: EventBudget;
   /** A message from the client, accepted by the transport. */
   onMessage(session: HttpSession, message: JSONRPCMessage, text: string): void;
   /** The session ended (DELETE, idle, process exit, shutdown). */
@@ -40,7 +42,7 @@ let nextPost = 1;
 export class HttpSession implements SessionPeer {
   readonly id: string;
   readonly transport: WebStandardStreamableHTTPServerTransport;
-  readonly events = new SessionEventStore();
+  readonly events: SessionEventStore;
   clientCapabilities: ClientCapabilities | null = null;
   lastActive = Date.now();
   readonly #options: HttpSessionOptions;
@@ -55,6 +57,7 @@ export class HttpSession implements SessionPeer {
   constructor(options: HttpSessionOptions) {
     this.id = options.id;
     this.#options = options;
+    this.events = new SessionEventStore(options.eventBudget);
     this.transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => this.id,
       eventStore: this.events,
@@ -160,6 +163,7 @@ export class HttpSession implements SessionPeer {
     if (this.#closed) return;
     this.#closed = true;
     this.#held = [];
+    this.events.clear();
     this.#options.onClosed(this);
   }
 }

@@ -43,10 +43,27 @@ describe('the per-session event store used for resumption', () => {
     expect(await store.getStreamIdForEventId(oldest)).toBeUndefined();
     await expect(replay(store, oldest)).rejects.toThrow(/no longer kept/);
 
-    const big = note(-1);
-    store.sizeHint(big, EVENT_STORE_LIMITS.bytes);
+    // A message over the limit cannot be kept for redelivery: nothing before it can be resumed from either.
     const kept = await store.storeEvent('s', note(-2));
+    const big = note(-1);
+    store.sizeHint(big, EVENT_STORE_LIMITS.bytes + 1);
     await store.storeEvent('s', big);
     expect(await store.getStreamIdForEventId(kept)).toBeUndefined();
+  });
+
+  it('keeps the stores of all sessions of a server within one budget, and frees what an ended session held', async () => {
+    const budget = { used: 0 };
+    const stores = Array.from({ length: 20 }, () => new SessionEventStore(budget));
+    const ids: string[] = [];
+    for (const store of stores) {
+      const message = note(ids.length);
+      store.sizeHint(message, EVENT_STORE_LIMITS.bytes);
+      ids.push(await store.storeEvent('s', message));
+    }
+    expect(budget.used).toBeLessThanOrEqual(EVENT_STORE_LIMITS.serverBytes);
+    const kept = await Promise.all(stores.map((store, i) => store.getStreamIdForEventId(ids[i] as string)));
+    expect(kept.filter(Boolean).length).toBe(EVENT_STORE_LIMITS.serverBytes / EVENT_STORE_LIMITS.bytes);
+    for (const store of stores) store.clear();
+    expect(budget.used).toBe(0);
   });
 });
