@@ -8,7 +8,6 @@ import {
   sequential,
   streamTimes,
   type Target,
-  toolCall,
 } from './proxy/load.js';
 import {
   type GatewayProcess,

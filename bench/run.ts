@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { stdioSuite } from './stdio.js';
 import type { BenchSuite } from './suite.js';
 
 /**
@@ -9,6 +10,7 @@ import type { BenchSuite } from './suite.js';
  */
 const SUITES: Record<string, () => Promise<BenchSuite>> = {
   proxy: async () => (await import('./proxy.js')).proxySuite,
+  stdio: stdioSuite,
 };
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);

@@ -2,13 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
 import type { ResolvedConfig } from '../config/options.js';
-import { jsonRpcErrorBody } from '../core/errors.js';
 import { HttpProxy } from '../proxy/http-proxy.js';
 import { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import { OAuthMemory } from '../proxy/oauth-memory.js';
 import { proxyPath } from '../proxy/route.js';
 import { UpstreamPools } from '../proxy/upstream.js';
 import { Registry, type RegistryChange } from '../registry/registry.js';
+import { StdioServers } from '../stdio/stdio-servers.js';
 import { prepareStorageDir, type StoragePaths } from '../storage/storage-dir.js';
 import { openDatabase } from '../store/database.js';
 import { LogQueries } from '../store/log-queries.js';
@@ -111,16 +111,15 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
 
   const pools = new UpstreamPools();
   const oauthMemory = new OAuthMemory();
-  const { resolve, httpUpstream } = createUpstreamResolver(registry, (name) => ({
+  const stdio = new StdioServers({
+    sink: capture,
+    maxCaptureBytes: config.capture.maxMessageBytes,
+    info: io.info,
+    warn: io.warn,
+  });
+  const { resolve, httpUpstream } = createUpstreamResolver(registry, (name, server) => ({
     kind: 'local',
-    handle: (_req, res) => {
-      const body = jsonRpcErrorBody(
-        null,
-        -32000,
-        `Server "${name}" is a stdio server, which this gateway cannot run yet.`,
-      );
-      res.writeHead(501, { 'content-type': 'application/json' }).end(body);
-    },
+    handle: stdio.handler(name, server),
   }));
   const oauth = new OAuthDiscovery(httpUpstream, oauthMemory);
   const proxy = new HttpProxy({
@@ -141,11 +140,13 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
       oauth.forget(name);
       oauthMemory.forget(name);
     }
+    stdio.sync(registry.servers);
     for (const name of change.added) io.info(`server added: ${name} → ${proxyUrl(name)}`);
     for (const name of change.updated) io.info(`server updated: ${name}`);
     for (const name of change.removed) io.info(`server removed: ${name}`);
   });
   registry.watch();
+  stdio.sync(registry.servers);
 
   const app = createHonoApp({
     registry,
@@ -156,6 +157,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     proxyUrl,
     startedAt,
     log: io.warn,
+    serverStatus: (name) => stdio.status(name),
+    restartServer: (name) => stdio.restart(name),
+    serverStderr: (name, limit) => stdio.stderr(name, limit),
   });
   const server = createServer(
     createRequestListener({
@@ -170,6 +174,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   try {
     port = await listen(server, config.port, config.host);
   } catch (error) {
+    await stdio.stopAll();
     await capture.close();
     registry.close();
     db.close();
@@ -188,8 +193,10 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
       while (proxy.openExchanges > 0 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 25));
       }
-      server.closeAllConnections();
+      // stdio servers: sessions end (their streams close), then each process is shut down the MCP way.
       registry.close();
+      await stdio.stopAll();
+      server.closeAllConnections();
       await pools.closeAll();
       await capture.close();
       db.close();

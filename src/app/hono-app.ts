@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { apiError } from '../api/errors.js';
 import { logsRoutes } from '../api/logs.js';
+import { type ServerRuntimeDeps, serverRuntimeRoutes } from '../api/server-runtime.js';
 import { serversConfigRoutes } from '../api/servers-config.js';
 import { statusRoutes } from '../api/status.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
@@ -14,7 +15,7 @@ import { bearerToken } from './token-auth.js';
 import { uiRoutes } from './ui-routes.js';
 import { sessionFromCookie, UiSessions } from './ui-session.js';
 
-export interface HonoAppDeps {
+export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   registry: Registry;
   queries: LogQueries;
   captureStats: () => CaptureStats;
@@ -101,6 +102,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
   const sessions = new UiSessions();
   app.use('/api/*', requireToken(deps.checkToken, sessions), bodyLimit({ maxSize: 1024 * 1024 }));
   app.route('/api/servers/config', serversConfigRoutes({ registry: deps.registry, proxyUrl: deps.proxyUrl }));
+  app.route('/api/servers', serverRuntimeRoutes(deps));
   app.route('/api/logs', logsRoutes(deps.queries));
   app.route('/api/status', statusRoutes(deps));
 

@@ -78,6 +78,8 @@ export class Assembler {
   readonly #held = new Set<HttpExchange>();
   readonly #correlator = new Correlator();
   readonly #sessions = new SessionTracker();
+  /** stdio sessions have no exchange to hold the initializing client until the server answers. */
+  readonly #stdioClients = new Map<string, ClientIdentity>();
 
   constructor(pipeline: CapturePipeline, options: { maxMessageBytes: number }) {
     this.#pipeline = pipeline;
@@ -311,6 +313,7 @@ export class Assembler {
       transport: 'stdio',
       httpMethod: null,
       httpStatus: null,
+      note: event.note ?? null,
     };
     if (event.stream === 'stderr') {
       const draft = textDraft(context, event.line, event.truncated);
@@ -373,14 +376,16 @@ export class Assembler {
         pending,
       );
       exchange?.local.set(idKey(shape.id), pending);
-      if (record.method === 'initialize' && exchange) {
+      if (record.method === 'initialize') {
         const params = asObject(asObject(value)?.params);
         const clientInfo = asObject(params?.clientInfo);
-        exchange.initializingClient = {
+        const client: ClientIdentity = {
           name: stringOrNull(clientInfo?.name),
           version: stringOrNull(clientInfo?.version),
           protocolVersion: stringOrNull(params?.protocolVersion),
         };
+        if (exchange) exchange.initializingClient = client;
+        else this.#rememberStdioClient(record.server, record.sessionId, client);
       }
     } else if ((shape.kind === 'response' || shape.kind === 'error') && shape.id !== undefined) {
       const pending = this.#correlator.take(
@@ -432,7 +437,9 @@ export class Assembler {
   #sessionStarted(draft: MessageDraft, exchange: HttpExchange | null): void {
     const result = asObject(asObject(draft.value)?.result);
     const serverInfo = asObject(result?.serverInfo);
-    const client = exchange?.initializingClient;
+    const stdioKey = SessionTracker.key(draft.record.server, draft.record.sessionId);
+    const client = exchange ? exchange.initializingClient : this.#stdioClients.get(stdioKey);
+    this.#stdioClients.delete(stdioKey);
     const facts = {
       clientName: client?.name ?? null,
       clientVersion: client?.version ?? null,
@@ -455,10 +462,28 @@ export class Assembler {
       record.clientVersion = facts.clientVersion;
       record.serverName = facts.serverName;
       record.serverVersion = facts.serverVersion;
-    } else if (exchange?.initializingClient) {
-      record.clientName = exchange.initializingClient.name;
-      record.clientVersion = exchange.initializingClient.version;
+    } else {
+      const client =
+        exchange?.initializingClient ??
+        (record.transport === 'stdio'
+          ? this.#stdioClients.get(SessionTracker.key(record.server, record.sessionId))
+          : undefined);
+      if (client) {
+        record.clientName = client.name;
+        record.clientVersion = client.version;
+      }
     }
     this.#pipeline.message(draft);
+  }
+
+  /** Bounded like the session tracker: a client that never gets its initialize answered is forgotten. */
+  #rememberStdioClient(server: string, sessionId: string | null, client: ClientIdentity): void {
+    const key = SessionTracker.key(server, sessionId);
+    this.#stdioClients.delete(key);
+    this.#stdioClients.set(key, client);
+    if (this.#stdioClients.size > 1000) {
+      const oldest = this.#stdioClients.keys().next().value;
+      if (oldest !== undefined) this.#stdioClients.delete(oldest);
+    }
   }
 }

@@ -1,15 +1,25 @@
-import { parseArgs } from 'node:util';
 import { ConfigError, type UserOptions } from '../config/options.js';
+import type { ConnectOptions } from './connect.js';
+import { parseConnect, parseWrap, strictParse } from './subcommand-args.js';
+import type { WrapOptions } from './wrap.js';
 
 export type CliCommand =
   | { command: 'serve'; options: UserOptions }
-  | { command: 'help' }
+  | { command: 'wrap'; options: WrapOptions }
+  | { command: 'connect'; options: ConnectOptions }
+  | { command: 'help'; text?: string }
   | { command: 'version' };
 
 export const HELP = `Usage: mcp-gateway [options]
+       mcp-gateway wrap [--name NAME] [--storage-dir DIR] -- <command> [args...]
+       mcp-gateway connect <name> [--port N | --url URL] [--storage-dir DIR]
 
 A local gateway for the Model Context Protocol. Register MCP servers, point clients at
 http://localhost:<port>/s/<name>/mcp, and every message is forwarded and captured.
+
+Commands (for clients that only launch stdio servers; see mcp-gateway <command> --help):
+  wrap                   Run a stdio server in the client's place and record its traffic
+  connect                Be a stdio server that forwards to /s/<name>/mcp of a running gateway
 
 Options:
   --port <n>             Port to listen on (env MCP_GATEWAY_PORT, default 3333; 0 picks a free one)
@@ -32,27 +42,18 @@ Docs: README.md (quick start, endpoints, client setup, troubleshooting)`;
 
 /** Parses argv (without node and script); throws ConfigError with a one-line message on bad input. */
 export function parseCli(argv: readonly string[]): CliCommand {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'storage-dir': { type: 'string' },
-        'allowed-hosts': { type: 'string', multiple: true },
-        'max-body-mb': { type: 'string' },
-        'capture-queue-mb': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
-  } catch (error) {
-    const first = ((error as Error).message.split('\n')[0] ?? '').replace(/\.$/, '');
-    throw new ConfigError(`${first}. See mcp-gateway --help`);
-  }
+  if (argv[0] === 'wrap') return parseWrap(argv.slice(1));
+  if (argv[0] === 'connect') return parseConnect(argv.slice(1));
+  const parsed = strictParse(argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'storage-dir': { type: 'string' },
+    'allowed-hosts': { type: 'string', multiple: true },
+    'max-body-mb': { type: 'string' },
+    'capture-queue-mb': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' },
+  });
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
   if (values.version) return { command: 'version' };

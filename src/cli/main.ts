@@ -3,6 +3,8 @@ import { ConfigError, resolveConfig } from '../config/options.js';
 import { VERSION } from '../core/version.js';
 import { HELP, parseCli } from './args.js';
 import { shutdownSummary, startupBanner } from './banner.js';
+import { runConnect } from './connect.js';
+import { runWrap } from './wrap.js';
 
 const EXIT_USAGE = 2;
 
@@ -41,8 +43,19 @@ export async function main(argv: readonly string[]): Promise<void> {
     fail((error as Error).message, EXIT_USAGE);
   }
   if (command.command === 'help') {
-    process.stdout.write(`${HELP}\n`);
+    process.stdout.write(`${command.text ?? HELP}\n`);
     return;
+  }
+  if (command.command === 'wrap' || command.command === 'connect') {
+    // stdout belongs to the MCP client here: errors go to stderr, the exit code tells the rest.
+    try {
+      const code =
+        command.command === 'wrap' ? await runWrap(command.options) : await runConnect(command.options);
+      process.exit(code);
+    } catch (error) {
+      if (error instanceof ConfigError) fail(error.message, EXIT_USAGE);
+      throw error;
+    }
   }
   if (command.command === 'version') {
     process.stdout.write(`${VERSION}\n`);

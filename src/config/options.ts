@@ -84,11 +84,7 @@ function parseMegabytes(value: string | number, what: string): number {
 export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const port = parsePort(options.port ?? env.MCP_GATEWAY_PORT ?? DEFAULT_PORT);
   const host = parseHost(options.host ?? env.MCP_GATEWAY_HOST ?? DEFAULT_HOST, 'host');
-  const storageOption = options.storageDir ?? env.MCP_GATEWAY_STORAGE;
-  if (storageOption !== undefined && storageOption.trim() === '') {
-    throw new ConfigError('invalid storage dir "": give a directory path, such as ~/.mcp-gateway');
-  }
-  const storageDir = storageOption ? expandHome(storageOption) : defaultStorageDir();
+  const storageDir = resolveStorageDir(options.storageDir, env);
   const envToken = env.MCP_GATEWAY_TOKEN;
   const explicitToken = options.token ?? (envToken && envToken.length > 0 ? envToken : undefined);
   if (explicitToken !== undefined && explicitToken.length < 16) {
@@ -114,8 +110,25 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     tokenFromEnv: explicitToken !== undefined,
     allowedHosts,
     maxBodyBytes,
-    capture: { queueBytes, maxMessageBytes: Math.min(Math.max(maxBodyBytes, 8 * MiB), queueBytes) },
+    capture: captureSettings(maxBodyBytes, queueBytes),
   };
+}
+
+/** The storage dir from --storage-dir, else MCP_GATEWAY_STORAGE, else ~/.mcp-gateway; `~` expanded. */
+export function resolveStorageDir(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const storageOption = option ?? env.MCP_GATEWAY_STORAGE;
+  if (storageOption !== undefined && storageOption.trim() === '') {
+    throw new ConfigError('invalid storage dir "": give a directory path, such as ~/.mcp-gateway');
+  }
+  return storageOption ? expandHome(storageOption) : defaultStorageDir();
+}
+
+/** Capture limits for a gateway (or `wrap`) accepting request bodies up to `maxBodyBytes`. */
+export function captureSettings(
+  maxBodyBytes = DEFAULT_MAX_BODY_MB * MiB,
+  queueBytes = DEFAULT_CAPTURE_QUEUE_MB * MiB,
+): CaptureSettings {
+  return { queueBytes, maxMessageBytes: Math.min(Math.max(maxBodyBytes, 8 * MiB), queueBytes) };
 }
 
 function splitList(value: string | undefined): string[] {

@@ -66,6 +66,8 @@ export interface StdioLineEvent {
   stream: 'stdin' | 'stdout' | 'stderr';
   line: string;
   truncated: boolean;
+  /** Set when the gateway wrote the line itself (an error it answered, its own handshake). */
+  note?: string | null;
 }
 
 /** A fact the gateway wants on a server's timeline that is no message: a crash, a restart. */

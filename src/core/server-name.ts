@@ -5,14 +5,21 @@ export function isValidServerName(name: string): boolean {
   return SERVER_NAME_PATTERN.test(name);
 }
 
-/** Why `name` is refused, with a corrected suggestion, or null when it is fine. */
-export function serverNameProblem(name: string): string | null {
-  if (isValidServerName(name)) return null;
+/** The nearest valid spelling of `name` (lowercase, other characters turned into "-"), or "" when none. */
+export function suggestServerName(name: string): string {
   const suggestion = name
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, '-')
     .replace(/^[-_]+|[-_]+$/g, '')
-    .slice(0, 64);
-  const hint = suggestion && isValidServerName(suggestion) ? ` (for example "${suggestion}")` : '';
+    .slice(0, 64)
+    .replace(/[-_]+$/, '');
+  return isValidServerName(suggestion) ? suggestion : '';
+}
+
+/** Why `name` is refused, with a corrected suggestion, or null when it is fine. */
+export function serverNameProblem(name: string): string | null {
+  if (isValidServerName(name)) return null;
+  const suggestion = suggestServerName(name);
+  const hint = suggestion ? ` (for example "${suggestion}")` : '';
   return `server name "${name}" is invalid: use 1-64 lowercase letters, digits, "-" or "_", starting with a letter or digit${hint}`;
 }

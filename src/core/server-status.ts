@@ -14,6 +14,10 @@ export interface ServerStatus {
   restarts?: number;
   /** What went wrong last, in a sentence a user can act on. */
   lastError?: string | null;
+  /** Open client sessions (stdio servers). */
+  sessions?: number;
+  /** When an automatic restart is due (epoch ms), while a crashed server waits for it. */
+  restartAt?: number | null;
 }
 
 /** Something that knows the run state of (some) servers; the app asks each provider in turn. */

@@ -1,7 +1,7 @@
-import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCapturedExactlyOnce } from '../helpers/capture-assertions.js';
 import { type RunningEverything, startEverything } from '../helpers/everything.js';
+import { progressScenario, samplingScenario, subscriptionScenario } from '../helpers/everything-scenarios.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { connectClient } from '../helpers/mcp-client.js';
 
@@ -73,65 +73,17 @@ describe('proxying server-everything over Streamable HTTP', () => {
   });
 
   it('relays progress notifications as they happen and captures them', async () => {
-    const proxied = await connectClient(gw.proxyUrl('everything'));
-    const progress: number[] = [];
-    const result = await proxied.client.callTool(
-      { name: 'trigger-long-running-operation', arguments: { duration: 0.6, steps: 3 } },
-      undefined,
-      { onprogress: (p) => progress.push(p.progress) },
-    );
-    const sessionId = proxied.transport.sessionId as string;
-    await proxied.close();
-    expect(progress).toEqual([1, 2, 3]);
-    expect(JSON.stringify(result)).toContain('Long running operation completed');
-    const records = await gw.records(
-      (r) => r.sessionId === sessionId && r.method === 'notifications/progress',
-    );
-    expect(records.map((r) => r.summary)).toEqual(['progress 1/3', 'progress 2/3', 'progress 3/3']);
+    const records = await progressScenario(gw, gw.proxyUrl('everything'));
     expect(records.every((r) => r.transport === 'http-sse' && r.sseEventId !== null)).toBe(true);
   });
 
   it('carries sampling and elicitation round trips, and pairs the client answers with the server requests', async () => {
-    const proxied = await connectClient(gw.proxyUrl('everything'));
-    const sampled = await proxied.client.callTool({
-      name: 'trigger-sampling-request',
-      arguments: { prompt: 'Say hi', maxTokens: 20 },
-    });
-    expect(JSON.stringify(sampled)).toContain('sampled reply to 1 message(s)');
-    const elicited = await proxied.client.callTool({ name: 'trigger-elicitation-request', arguments: {} });
-    expect(JSON.stringify(elicited)).toContain('Ada Lovelace');
-    const sessionId = proxied.transport.sessionId as string;
-    await proxied.close();
-    const records = await gw.records((r) => r.sessionId === sessionId);
-    expectCapturedExactlyOnce(records, proxied.transport, sessionId);
-    for (const method of ['sampling/createMessage', 'elicitation/create']) {
-      const request = records.find((r) => r.method === method && r.kind === 'request');
-      const answer = records.find((r) => r.method === method && r.kind === 'response');
-      expect(request?.direction).toBe('server_to_client');
-      expect(answer?.direction).toBe('client_to_server');
-      expect(answer?.partnerId).toBe(request?.id);
-      expect(answer?.httpStatus).toBe(202);
-    }
+    const answers = await samplingScenario(gw, gw.proxyUrl('everything'));
+    expect(answers.map((r) => r.httpStatus)).toEqual([202, 202]);
   });
 
   it('delivers resource updates on the GET stream and captures them there', async () => {
-    const proxied = await connectClient(gw.proxyUrl('everything'));
-    const uri = 'demo://resource/static/document/architecture.md';
-    const updated = new Promise<string>((resolve) => {
-      proxied.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) =>
-        resolve(notification.params.uri),
-      );
-    });
-    await proxied.client.subscribeResource({ uri });
-    await proxied.client.callTool({ name: 'toggle-subscriber-updates', arguments: {} });
-    expect(await updated).toBe(uri);
-    const sessionId = proxied.transport.sessionId as string;
-    await proxied.close();
-    const records = await gw.records(
-      (r) => r.sessionId === sessionId && r.method === 'notifications/resources/updated',
-    );
-    expect(records.length).toBeGreaterThan(0);
+    const records = await subscriptionScenario(gw, gw.proxyUrl('everything'));
     expect(records[0]?.transport).toBe('http-get-sse');
-    expect(records[0]?.summary).toBe(`updated ${uri}`);
   });
 });

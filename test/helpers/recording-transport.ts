@@ -6,19 +6,19 @@ import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 
 /**
- * The SDK's Streamable HTTP client transport, remembering every message the client sent and received:
- * the ground truth a capture is compared against.
+ * Any client transport, remembering every message the client sent and received: the ground truth a
+ * capture is compared against.
  */
-export class RecordingTransport implements Transport {
-  readonly inner: StreamableHTTPClientTransport;
+export class Recorded<T extends Transport> implements Transport {
+  readonly inner: T;
   readonly sent: JSONRPCMessage[] = [];
   readonly received: JSONRPCMessage[] = [];
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
 
-  constructor(url: URL, options?: StreamableHTTPClientTransportOptions) {
-    this.inner = new StreamableHTTPClientTransport(url, options);
+  constructor(inner: T) {
+    this.inner = inner;
     this.inner.onmessage = (message: JSONRPCMessage) => {
       this.received.push(message);
       this.onmessage?.(message);
@@ -32,7 +32,7 @@ export class RecordingTransport implements Transport {
   }
 
   setProtocolVersion(version: string): void {
-    this.inner.setProtocolVersion(version);
+    this.inner.setProtocolVersion?.(version);
   }
 
   start(): Promise<void> {
@@ -46,6 +46,13 @@ export class RecordingTransport implements Transport {
 
   close(): Promise<void> {
     return this.inner.close();
+  }
+}
+
+/** The SDK's Streamable HTTP client transport, recorded. */
+export class RecordingTransport extends Recorded<StreamableHTTPClientTransport> {
+  constructor(url: URL, options?: StreamableHTTPClientTransportOptions) {
+    super(new StreamableHTTPClientTransport(url, options));
   }
 
   terminateSession(): Promise<void> {

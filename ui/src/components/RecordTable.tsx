@@ -40,7 +40,10 @@ export interface RecordTableProps {
   onNearEnd: () => void;
 }
 
-/** A dense, virtualized table of messages: only the rows on screen exist in the DOM. */
+/**
+ * A dense, virtualized table of messages: only the rows on screen exist in the DOM. Absolutely positioned
+ * rows cannot live inside a <table>, so the grid is divs with ARIA grid roles (see biome.json).
+ */
 export function RecordTable({ records, selectedId, onSelect, onOpen, onNearEnd }: RecordTableProps) {
   const parent = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({

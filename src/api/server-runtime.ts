@@ -1,0 +1,85 @@
+import { Hono } from 'hono';
+import { GatewayError } from '../core/errors.js';
+import type { ServerStatus, ServerStatusProvider } from '../core/server-status.js';
+import type { Registry } from '../registry/registry.js';
+
+export interface StderrTail {
+  lines: { time: number; line: string; truncated: boolean; pid: number | null }[];
+  /** Lines written since the server started, including those no longer kept. */
+  total: number;
+}
+
+export interface ServerRuntimeDeps {
+  registry: Registry;
+  serverStatus: ServerStatusProvider;
+  /** Restarts a stdio server; undefined when it is not one. */
+  restartServer(name: string): Promise<ServerStatus | undefined>;
+  serverStderr(name: string, limit?: number): StderrTail | undefined;
+}
+
+const MAX_STDERR_LINES = 1000;
+
+/**
+ * `GET /api/servers/<name>/status`, `POST /api/servers/<name>/restart`, `GET /api/servers/<name>/stderr`:
+ * the run state of registered servers, and control over the stdio processes the gateway runs.
+ */
+export function serverRuntimeRoutes(deps: ServerRuntimeDeps): Hono {
+  const app = new Hono();
+
+  const known = (name: string) => {
+    const config = deps.registry.get(name);
+    if (!config) {
+      const names = deps.registry.names();
+      throw new GatewayError(
+        404,
+        `No server named "${name}". Registered: ${names.length > 0 ? names.join(', ') : '(none)'}.`,
+      );
+    }
+    return config;
+  };
+
+  const stdioOnly = (name: string, what: string) => {
+    if (known(name).type !== 'stdio') {
+      throw new GatewayError(
+        400,
+        `Server "${name}" is an HTTP server: ${what} only exists for stdio servers, which the gateway runs as processes.`,
+      );
+    }
+  };
+
+  app.get('/:name/status', (c) => {
+    const name = c.req.param('name');
+    const config = known(name);
+    const status = deps.serverStatus(name) ?? { state: 'unknown', since: Date.now() };
+    return c.json({ name, type: config.type, ...status });
+  });
+
+  app.post('/:name/restart', async (c) => {
+    const name = c.req.param('name');
+    stdioOnly(name, 'restart');
+    const status = await deps.restartServer(name);
+    if (!status) throw new GatewayError(409, `Server "${name}" is not running yet; try again in a moment.`);
+    return c.json({ name, type: 'stdio', ...status });
+  });
+
+  app.get('/:name/stderr', (c) => {
+    const name = c.req.param('name');
+    stdioOnly(name, 'stderr');
+    const raw = c.req.query('limit');
+    const limit = raw === undefined ? 200 : Number(raw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_STDERR_LINES) {
+      throw new GatewayError(
+        400,
+        `"limit" must be a whole number from 1 to ${MAX_STDERR_LINES}; got "${raw}".`,
+      );
+    }
+    const tail = deps.serverStderr(name, limit) ?? { lines: [], total: 0 };
+    return c.json({
+      name,
+      total: tail.total,
+      lines: tail.lines.map((l) => ({ ...l, time: new Date(l.time).toISOString() })),
+    });
+  });
+
+  return app;
+}

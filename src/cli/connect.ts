@@ -1,0 +1,127 @@
+import type { Readable, Writable } from 'node:stream';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { ConfigError, DEFAULT_PORT, resolveStorageDir } from '../config/options.js';
+import { RpcErrorCode } from '../core/errors.js';
+import { proxyPath } from '../proxy/route.js';
+import { Registry } from '../registry/registry.js';
+import { storagePaths } from '../storage/storage-dir.js';
+
+export interface ConnectOptions {
+  name: string;
+  url?: string;
+  port?: string;
+  host?: string;
+  storageDir?: string;
+}
+
+export interface ConnectIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+/** The proxy URL to forward to: --url (a gateway base URL, or a full …/mcp URL), else --host/--port. */
+export function connectUrl(options: ConnectOptions, env: NodeJS.ProcessEnv = process.env): URL {
+  const path = proxyPath(encodeURIComponent(options.name));
+  const given =
+    options.url ??
+    `http://${options.host ?? 'localhost'}:${options.port ?? env.MCP_GATEWAY_PORT ?? DEFAULT_PORT}`;
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    throw new ConfigError(
+      `invalid --url "${given}": use the gateway's address, such as http://localhost:3333`,
+    );
+  }
+  if (!url.pathname.endsWith('/mcp')) url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+  return url;
+}
+
+/** With --storage-dir, a name the gateway does not know is refused before any client talks to it. */
+function checkRegistered(options: ConnectOptions): void {
+  if (options.storageDir === undefined) return;
+  const registry = new Registry(storagePaths(resolveStorageDir(options.storageDir)).registry, () => {});
+  try {
+    if (registry.error === null && !registry.get(options.name)) {
+      const names = registry.names();
+      throw new ConfigError(
+        `no server named "${options.name}" in ${registry.path} (registered: ${names.length > 0 ? names.join(', ') : 'none'}). Register it first: POST /api/servers/config or edit mcp.json`,
+      );
+    }
+  } finally {
+    registry.close();
+  }
+}
+
+/** What a failed POST to the gateway means for the client, in the gateway's own words when it gave any. */
+function failureText(error: Error, url: URL): string {
+  const body = error.message.indexOf('{');
+  if (body !== -1) {
+    try {
+      const parsed = JSON.parse(error.message.slice(body)) as { error?: { message?: string } };
+      if (parsed.error?.message) return parsed.error.message;
+    } catch {
+      // Not the gateway's JSON-RPC error: the raw message follows.
+    }
+  }
+  if (/fetch failed|ECONNREFUSED/.test(error.message) || error.cause) {
+    return `No MCP Gateway answers at ${url.origin}: start it with "mcp-gateway" (or pass --port / --url to connect).`;
+  }
+  return `The gateway at ${url.origin} refused the message: ${error.message}`;
+}
+
+/**
+ * `mcp-gateway connect <name>`: a stdio MCP server for clients that only launch commands, forwarding every
+ * message to /s/<name>/mcp of a running gateway, which captures it. Messages are relayed as they are; the
+ * Streamable HTTP session (id, protocol version header, GET stream) is handled by the SDK's client
+ * transport. Resolves with the exit code once the client has closed stdin.
+ */
+export async function runConnect(
+  options: ConnectOptions,
+  io: ConnectIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const log = (message: string) => io.stderr.write(`mcp-gateway connect: ${message}\n`);
+  const url = connectUrl(options, env);
+  checkRegistered(options);
+  const http = new StreamableHTTPClientTransport(url);
+  const stdio = new StdioServerTransport(io.stdin, io.stdout);
+  const toClient = (message: JSONRPCMessage) => {
+    stdio.send(message).catch(() => {});
+  };
+  http.onmessage = (message) => {
+    // MCP Streamable HTTP, "Protocol Version Header": later requests carry the negotiated version.
+    const result = 'result' in message ? (message.result as { protocolVersion?: unknown }) : undefined;
+    if (typeof result?.protocolVersion === 'string') http.setProtocolVersion(result.protocolVersion);
+    toClient(message);
+  };
+  http.onerror = (error) => log(error.message);
+  stdio.onerror = (error) => log(`unreadable message from the client: ${error.message}`);
+  stdio.onmessage = (message) => {
+    http.send(message).catch((error: Error) => {
+      const text = failureText(error, url);
+      log(text);
+      if ('method' in message && 'id' in message) {
+        toClient({
+          jsonrpc: '2.0',
+          id: message.id,
+          error: { code: RpcErrorCode.GatewayFailure, message: text },
+        });
+      }
+    });
+  };
+  await http.start();
+  await stdio.start();
+  await new Promise<void>((resolve) => {
+    io.stdin.once('end', resolve);
+    io.stdin.once('close', resolve);
+  });
+  // MCP Streamable HTTP, "Session Management": a client that is done ends its session with DELETE.
+  await http.terminateSession().catch(() => {});
+  await http.close().catch(() => {});
+  await stdio.close().catch(() => {});
+  return 0;
+}

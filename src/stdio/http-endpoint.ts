@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { CaptureSink } from '../core/capture-events.js';
+import { GatewayError, RpcErrorCode } from '../core/errors.js';
+import { classifyMessage, parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
+import { ExchangeCapture } from '../proxy/exchange-capture.js';
+import { replyWithError } from '../proxy/gateway-reply.js';
+import { HttpSession } from './http-session.js';
+import type { StdioCapture } from './stdio-capture.js';
+import { headerMapOf, isEventStream, toWebRequest, writeWebResponse } from './web-bridge.js';
+
+/** What runs behind the sessions: one shared process, or a process per session. */
+export interface SessionBackend {
+  /** A new session is about to initialize; throws a GatewayError when it cannot be served now. */
+  open(session: HttpSession): Promise<void>;
+  message(session: HttpSession, message: JSONRPCMessage, text: string): void;
+  closed(session: HttpSession): void;
+  /** Requests of the session still waiting for the server: such a session is not idle. */
+  inFlight(session: HttpSession): number;
+}
+
+export interface StdioEndpointOptions {
+  capture: StdioCapture;
+  /** For refusals recorded as HTTP exchanges (nothing reached the server). */
+  sink: CaptureSink;
+  maxCaptureBytes: number;
+  backend: SessionBackend;
+  /** The least recently active session is ended past this many. */
+  maxSessions: number;
+}
+
+const STANDALONE_STREAM = '_GET_stream';
+
+/**
+ * The Streamable HTTP server in front of a stdio server (MCP Transports, "Streamable HTTP"): sessions
+ * minted by the gateway, one SDK transport per session. The proxy has already read and checked the POST
+ * body (size, Content-Type, JSON); what a session's transport refuses is recorded as an HTTP exchange.
+ */
+export class StdioEndpoint {
+  readonly #options: StdioEndpointOptions;
+  readonly #sessions = new Map<string, HttpSession>();
+  readonly #eventBudget = { used: 0 };
+
+  constructor(options: StdioEndpointOptions) {
+    this.#options = options;
+  }
+
+  get sessions(): ReadonlyMap<string, HttpSession> {
+    return this.#sessions;
+  }
+
+  readonly handle = (req: IncomingMessage, res: ServerResponse, body: Buffer | null): void => {
+    this.#handle(req, res, body).catch((error: unknown) => {
+      const failure =
+        error instanceof GatewayError
+          ? error
+          : new GatewayError(500, `Internal error in the gateway: ${(error as Error).message}`);
+      this.#refuse(req, res, body, failure);
+    });
+  };
+
+  async #handle(req: IncomingMessage, res: ServerResponse, body: Buffer | null): Promise<void> {
+    const sessionId = req.headers['mcp-session-id'];
+    if (typeof sessionId !== 'string') {
+      if (req.method === 'POST' && body && isInitialize(body)) {
+        await this.#open(req, res, body);
+        return;
+      }
+      throw new GatewayError(
+        400,
+        'Bad Request: Mcp-Session-Id header is required. Start a session with an initialize request first.',
+      );
+    }
+    const session = this.#sessions.get(sessionId);
+    if (!session || session.closed) {
+      throw new GatewayError(
+        404,
+        `Session not found: session ${sessionId} of stdio server "${this.#options.capture.server}" has ended (DELETE, idle timeout, process exit or gateway restart). Start a new session with initialize.`,
+        { rpcCode: RpcErrorCode.ConnectionClosed },
+      );
+    }
+    await this.#relay(session, req, res, body);
+  }
+
+  async #open(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+    const session = new HttpSession({
+      id: randomUUID(),
+      capture: this.#options.capture,
+      eventBudget: this.#eventBudget,
+      onMessage: (s, message, text) => this.#options.backend.message(s, message, text),
+      onClosed: (s) => this.#closed(s),
+    });
+    await this.#options.backend.open(session);
+    this.#sessions.set(session.id, session);
+    this.#evictBeyondLimit();
+    const status = await this.#relay(session, req, res, body);
+    if (status >= 400) session.close();
+  }
+
+  /** Hands a request to the session's transport and writes its answer; returns the HTTP status. */
+  async #relay(
+    session: HttpSession,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer | null,
+  ): Promise<number> {
+    const texts = body ? messageTexts(body) : null;
+    const tag = texts ? session.expectPost(texts.texts) : {};
+    let response: Response;
+    try {
+      response = await session.transport.handleRequest(
+        toWebRequest(req, tag),
+        texts ? { parsedBody: texts.parsed } : undefined,
+      );
+    } finally {
+      session.forgetPost(tag);
+    }
+    const standalone = req.method === 'GET' && response.status === 200 && this.#isStandalone(session, req);
+    if (standalone) {
+      session.standaloneOpened();
+      res.once('close', () => session.standaloneClosed());
+    }
+    // POSTs the transport accepted are recorded as their messages; the rest as HTTP exchanges, so that a
+    // session's timeline shows its streams, its end, and what was refused (and never reached the server).
+    const exchange =
+      req.method !== 'POST' || response.status >= 400
+        ? this.#startExchange(req, session.id, req.method === 'POST' ? body : null)
+        : null;
+    const headers = headerRecord(response);
+    if (exchange && isEventStream(response))
+      exchange.responseStart(response.status, headers, 'sse', 'gateway');
+    const text = await writeWebResponse(res, response);
+    if (exchange && text !== null) {
+      exchange.responseStart(response.status, headers, text ? 'json' : 'none', 'gateway');
+      if (text) exchange.chunk(Buffer.from(text));
+    }
+    exchange?.end(null);
+    return response.status;
+  }
+
+  #isStandalone(session: HttpSession, req: IncomingMessage): boolean {
+    const lastEventId = req.headers['last-event-id'];
+    return typeof lastEventId !== 'string' || session.events.streamOf(lastEventId) === STANDALONE_STREAM;
+  }
+
+  #startExchange(req: IncomingMessage, sessionId: string | null, body: Buffer | null): ExchangeCapture {
+    const capture = new ExchangeCapture(this.#options.sink, this.#options.maxCaptureBytes);
+    capture.start(this.#options.capture.server, req.method ?? 'POST', sessionId, headerMapOf(req), [], body);
+    return capture;
+  }
+
+  #refuse(req: IncomingMessage, res: ServerResponse, body: Buffer | null, error: GatewayError): void {
+    const sessionId = req.headers['mcp-session-id'];
+    const capture = this.#startExchange(req, typeof sessionId === 'string' ? sessionId : null, body);
+    const id = body ? singleRequestId(parseJsonBody(body.toString('utf8'))) : null;
+    replyWithError(res, error, id, capture);
+  }
+
+  #evictBeyondLimit(): void {
+    while (this.#sessions.size > this.#options.maxSessions) {
+      let oldest: HttpSession | undefined;
+      for (const session of this.#sessions.values()) {
+        if (!oldest || session.lastActive < oldest.lastActive) oldest = session;
+      }
+      if (!oldest) return;
+      this.#options.capture.note(
+        oldest.id,
+        'session ended: too many sessions, this one was the least recently active',
+      );
+      this.#sessions.delete(oldest.id);
+      oldest.close();
+    }
+  }
+
+  #closed(session: HttpSession): void {
+    this.#sessions.delete(session.id);
+    this.#options.backend.closed(session);
+  }
+
+  /** Ends sessions whose client has been silent for `idleMs`, with nothing in flight; returns how many. */
+  endIdle(idleMs: number, now = Date.now()): number {
+    let ended = 0;
+    for (const session of [...this.#sessions.values()]) {
+      if (now - session.lastActive < idleMs || this.#options.backend.inFlight(session) > 0) continue;
+      this.#options.capture.note(
+        session.id,
+        `session ended after ${Math.round(idleMs / 1000)} s without a message from its client (idleTimeout)`,
+      );
+      session.close();
+      ended++;
+    }
+    return ended;
+  }
+
+  /** Ends every session (shutdown, restart of an isolated server, server removed). */
+  closeAll(): void {
+    for (const session of [...this.#sessions.values()]) session.close();
+  }
+}
+
+function isInitialize(body: Buffer): boolean {
+  const parsed = parseJsonBody(body.toString('utf8'));
+  if (!parsed.ok) return false;
+  return parsed.messages.some((m) => {
+    const shape = classifyMessage(m);
+    return shape.kind === 'request' && shape.method === 'initialize';
+  });
+}
+
+/** The messages of a POST body as the client wrote them: the body itself, or each element of a batch. */
+function messageTexts(body: Buffer): { parsed: unknown; texts: string[] } {
+  const text = body.toString('utf8');
+  const parsed = parseJsonBody(text);
+  if (!parsed.ok) return { parsed: undefined, texts: [] };
+  if (!parsed.isBatch) return { parsed: parsed.value, texts: [text] };
+  return { parsed: parsed.value, texts: parsed.messages.map((m) => JSON.stringify(m)) };
+}
+
+function headerRecord(response: Response): Record<string, string> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return headers;
+}

@@ -1,0 +1,147 @@
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { GatewayError } from '../core/errors.js';
+import type { ServerStatus } from '../core/server-status.js';
+import { describeExit } from './child-problems.js';
+import type { ChildExit, SpawnFunction, StdioChild } from './child-process.js';
+import { crashFailure, notRunningFailure } from './failures.js';
+import type { SessionBackend } from './http-endpoint.js';
+import type { HttpSession } from './http-session.js';
+import { Router } from './router.js';
+import { startServerProcess } from './server-process.js';
+import type { StatusTracker } from './status-tracker.js';
+import { StderrRing } from './stderr-ring.js';
+import type { StdioCapture } from './stdio-capture.js';
+import { type ResolvedStdioConfig, STDIO_LIMITS } from './stdio-config.js';
+
+export interface IsolatedServerOptions {
+  config: ResolvedStdioConfig;
+  capture: StdioCapture;
+  status: StatusTracker;
+  spawn?: SpawnFunction;
+}
+
+interface SessionProcess {
+  child: StdioChild;
+  router: Router;
+  /** Set when the gateway ends the process on purpose. */
+  stopping: boolean;
+}
+
+/**
+ * One process per MCP session ("isolated" mode): started by the session's initialize, which it answers
+ * itself, and ended with the session (DELETE, idle timeout, shutdown). Messages pass through unchanged.
+ * A process that exits ends its session: the client gets 404 and starts a new one, as MCP Streamable
+ * HTTP ("Session Management") requires, and its new session gets a fresh process.
+ */
+export class IsolatedServer implements SessionBackend {
+  readonly stderr = new StderrRing(STDIO_LIMITS.stderrRingLines);
+  readonly #options: IsolatedServerOptions;
+  readonly #processes = new Map<HttpSession, SessionProcess>();
+
+  constructor(options: IsolatedServerOptions) {
+    this.#options = options;
+  }
+
+  get #name(): string {
+    return this.#options.config.name;
+  }
+
+  status(): ServerStatus {
+    return { ...this.#options.status.current, sessions: this.#processes.size };
+  }
+
+  async open(session: HttpSession): Promise<void> {
+    const { config, capture, status } = this.#options;
+    const serving = [...this.#processes.values()].filter((entry) => !entry.stopping).length;
+    if (serving >= config.maxProcesses) {
+      throw new GatewayError(
+        503,
+        `stdio server "${this.#name}" already runs ${serving} processes, its limit ("maxProcesses" in mcp.json; isolated mode runs one per session). End sessions you no longer use (DELETE), wait for idle ones to time out, or raise maxProcesses.`,
+      );
+    }
+    const router = new Router({
+      shared: false,
+      capture,
+      requestTimeoutMs: config.requestTimeoutMs,
+      write: (line) => entry.child.write(line),
+      unavailable: () => notRunningFailure(this.#name, 'the process of this session has exited', null, []),
+    });
+    const entry: SessionProcess = {
+      child: startServerProcess({
+        config,
+        capture,
+        stderr: this.stderr,
+        router,
+        sessionId: session.id,
+        onExit: (_child, exit) => this.#exited(session, entry, exit),
+        spawn: this.#options.spawn,
+      }),
+      router,
+      stopping: false,
+    };
+    try {
+      await entry.child.started();
+    } catch (error) {
+      status.set(this.#processes.size > 0 ? 'running' : 'crashed', { lastError: (error as Error).message });
+      throw new GatewayError(
+        502,
+        `stdio server "${this.#name}" could not start: ${(error as Error).message}`,
+      );
+    }
+    router.attach(session);
+    this.#processes.set(session, entry);
+    capture.note(session.id, `process ${entry.child.pid ?? '?'} started for this session`);
+    status.set('running', { pid: entry.child.pid, lastError: null });
+  }
+
+  message(session: HttpSession, message: JSONRPCMessage, text: string): void {
+    this.#processes.get(session)?.router.fromClient(session, message, text);
+  }
+
+  inFlight(session: HttpSession): number {
+    return this.#processes.get(session)?.router.inFlight ?? 0;
+  }
+
+  /** The session ended: its process is shut down the MCP way (stdin closed, then signals). */
+  closed(session: HttpSession): void {
+    const entry = this.#processes.get(session);
+    if (!entry) return;
+    entry.stopping = true;
+    entry.router.detach(session);
+    void entry.child.stop();
+  }
+
+  #exited(session: HttpSession, entry: SessionProcess, exit: ChildExit): void {
+    if (!this.#processes.delete(session)) return;
+    const { capture, status } = this.#options;
+    const lines = this.stderr.recent(STDIO_LIMITS.crashQuoteLines).filter((l) => l.pid === entry.child.pid);
+    if (entry.stopping) {
+      capture.note(session.id, `process ${entry.child.pid ?? '?'} stopped with its session`);
+    } else {
+      entry.router.fail(crashFailure(this.#name, exit, lines, 'its session has ended, start a new one'));
+      capture.note(
+        session.id,
+        `process ${entry.child.pid ?? '?'} exited (${describeExit(exit)}); its session ends`,
+      );
+      session.close();
+    }
+    const crashed = !entry.stopping;
+    const details = crashed
+      ? {
+          exitCode: exit.code,
+          signal: exit.signal,
+          lastError: `${describeExit(exit)}${lines.length > 0 ? `: ${lines[lines.length - 1]?.line}` : ''}`,
+        }
+      : {};
+    if (this.#processes.size > 0) status.update(details);
+    else status.set(crashed ? 'crashed' : 'stopped', { pid: undefined, ...details });
+  }
+
+  /** Ends every process (restart on request, shutdown); sessions are ended by the endpoint first. */
+  async stop(): Promise<void> {
+    const entries = [...this.#processes.values()];
+    for (const entry of entries) entry.stopping = true;
+    await Promise.all(entries.map((entry) => entry.child.stop()));
+    this.#options.status.set('stopped', { pid: undefined });
+  }
+}

@@ -1,0 +1,52 @@
+import { type ChildExit, type SpawnFunction, StdioChild } from './child-process.js';
+import type { Router } from './router.js';
+import type { StderrRing } from './stderr-ring.js';
+import type { StdioCapture } from './stdio-capture.js';
+import { type ResolvedStdioConfig, STDIO_LIMITS } from './stdio-config.js';
+
+/** How much of a cut line is kept in the record that reports it. */
+const CUT_HEAD_CHARS = 4096;
+
+export interface ServerProcessOptions {
+  config: ResolvedStdioConfig;
+  capture: StdioCapture;
+  stderr: StderrRing;
+  router: Router;
+  /** The session whose timeline holds this process's output and notes (shared mode: none, see logSession). */
+  sessionId: string | null;
+  onExit(child: StdioChild, exit: ChildExit): void;
+  spawn?: SpawnFunction;
+}
+
+/**
+ * Starts a stdio server process wired to the gateway: stdout lines go to the router, stderr lines to the
+ * ring and the store (MCP Transports, stdio: the server MAY write logs to stderr), and a line too long to
+ * forward is recorded as cut.
+ */
+export function startServerProcess(options: ServerProcessOptions): StdioChild {
+  const { config, capture, stderr, router, sessionId } = options;
+  const limitMiB = STDIO_LIMITS.maxLineBytes / 1024 / 1024;
+  let child: StdioChild | null = null;
+  child = new StdioChild(
+    config,
+    config.name,
+    {
+      stdout: (line) => router.fromServer(line),
+      stdoutOverflow: (head) =>
+        capture.line(sessionId, 'stdout', head.toString('utf8', 0, CUT_HEAD_CHARS), {
+          truncated: true,
+          note: `not forwarded: a stdout line longer than ${limitMiB} MiB was cut here and skipped to its end`,
+        }),
+      stdoutOverflowEnd: (total, tail) => router.tooLong(total, tail.toString('utf8')),
+      stderr: (line, truncated) => {
+        stderr.push({ time: Date.now(), line, truncated, pid: child?.pid ?? null });
+        capture.line(sessionId ?? router.logSession(), 'stderr', line, { truncated });
+      },
+      exit: (exit) => {
+        if (child) options.onExit(child, exit);
+      },
+    },
+    options.spawn,
+  );
+  return child;
+}

@@ -1,0 +1,157 @@
+import {
+  type JSONRPCMessage,
+  JSONRPCMessageSchema,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
+import { tooLongFailure } from './failures.js';
+import { isRequestId, type JsonObject, param, withId, withParam } from './messages.js';
+import type { PendingRequest } from './request-table.js';
+import type { RouteContext } from './route-context.js';
+import type { SessionPeer } from './session-peer.js';
+import { STDIO_LIMITS } from './stdio-config.js';
+
+/**
+ * Messages from the process to the sessions: answers go back to the request's session with the client's
+ * id restored, progress to the request that asked for it, and in shared mode notifications fan out to the
+ * sessions they concern. What no session should get is still recorded, on the server's timeline.
+ */
+export class ServerTraffic {
+  readonly #ctx: RouteContext;
+
+  constructor(ctx: RouteContext) {
+    this.#ctx = ctx;
+  }
+
+  /** One line the process wrote to stdout. */
+  handle(line: string): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      this.#notForwarded(line, 'not JSON: stdout must carry only MCP messages (logs belong on stderr)');
+      return;
+    }
+    // JSON-RPC 2.0 section 6: a batch is handled as its messages (MCP 2025-03-26 still allowed them).
+    if (Array.isArray(value)) {
+      for (const element of value) this.#serverMessage(element, JSON.stringify(element));
+    } else {
+      this.#serverMessage(value, line);
+    }
+  }
+
+  #serverMessage(value: unknown, text: string): void {
+    const parsed = JSONRPCMessageSchema.safeParse(value);
+    if (!parsed.success) {
+      this.#notForwarded(text, 'not a JSON-RPC message');
+      return;
+    }
+    const message = parsed.data as JsonObject;
+    if (typeof message.method === 'string') {
+      if (isRequestId(message.id)) this.#ctx.serverRequests.fromServer(message, message.id, text);
+      else this.#serverNotification(message, text);
+    } else if (isRequestId(message.id)) {
+      this.#serverAnswer(message, message.id, text);
+    } else {
+      this.#notForwarded(text, 'an error with no request id');
+    }
+  }
+
+  #serverAnswer(message: JsonObject, id: RequestId, text: string): void {
+    if (this.#ctx.serverRequests.internalAnswer(message, id, text)) return;
+    const request = this.#ctx.pending.byUpstreamId(id);
+    if (!request) {
+      this.#notForwarded(text, 'an answer no session waits for (timed out, cancelled, or its session ended)');
+      return;
+    }
+    this.#ctx.pending.remove(request);
+    if (this.#ctx.options.shared) {
+      this.#answered(request, message);
+      const restored = withId(message, request.clientId) as JSONRPCMessage;
+      request.session.deliver(restored, JSON.stringify(restored), request.clientId);
+    } else {
+      request.session.deliver(message as JSONRPCMessage, text, request.clientId);
+    }
+  }
+
+  /** Keeps track of what sessions asked the server for, once the server has agreed. */
+  #answered(request: PendingRequest, message: JsonObject): void {
+    if (!('result' in message)) return;
+    const uri = request.params?.uri;
+    if (typeof uri !== 'string') return;
+    if (request.method === 'resources/subscribe') this.#ctx.state.subscribe(request.session, uri);
+    if (request.method === 'resources/unsubscribe') this.#ctx.state.unsubscribe(request.session, uri);
+  }
+
+  #serverNotification(message: JsonObject, text: string): void {
+    const shared = this.#ctx.options.shared;
+    if (message.method === 'notifications/progress') {
+      const token = param(message, 'progressToken');
+      const request = isRequestId(token) ? this.#ctx.pending.byToken(token) : undefined;
+      if (request) {
+        // MCP utilities, progress: progress restarts the request's clock, a long task is not cut off.
+        request.timer?.refresh();
+        const restored = shared
+          ? (withParam(message, 'progressToken', request.clientToken) as JSONRPCMessage)
+          : (message as JSONRPCMessage);
+        request.session.deliver(restored, shared ? JSON.stringify(restored) : text, request.clientId);
+        return;
+      }
+    } else if (message.method === 'notifications/cancelled') {
+      // The server gave up on one of its own requests: only the session that holds it cares.
+      if (!this.#ctx.serverRequests.cancelledByServer(message, text)) {
+        this.#notForwarded(text, 'it cancels a request no session holds');
+      }
+      return;
+    }
+    const targets = shared ? this.#fanOutTargets(message) : [...this.#ctx.sessions];
+    if (targets.length === 0) {
+      this.#notForwarded(text, 'no session it concerns');
+      return;
+    }
+    for (const session of targets) {
+      session.deliver(message as JSONRPCMessage, text, this.#ctx.pending.latest(session)?.clientId);
+    }
+  }
+
+  /** Shared mode: which sessions a server notification concerns. */
+  #fanOutTargets(message: JsonObject): SessionPeer[] {
+    switch (message.method) {
+      case 'notifications/resources/updated':
+        return this.#ctx.state.subscribers(String(param(message, 'uri')));
+      case 'notifications/message':
+        return [...this.#ctx.sessions].filter((s) => this.#ctx.state.admits(s, param(message, 'level')));
+      default:
+        // list_changed and anything else the server tells "its client": every session.
+        return [...this.#ctx.sessions];
+    }
+  }
+
+  /** Recorded on the server's timeline, forwarded to nobody. */
+  #notForwarded(text: string, why: string): void {
+    this.#ctx.options.capture.line(this.#ctx.captureSession(), 'stdout', text, {
+      note: `not forwarded: ${why}`,
+    });
+  }
+
+  /**
+   * A line was too long to forward and has ended: if its last bytes name a request in flight (SDKs write
+   * the id last), that request fails now instead of waiting for its timeout.
+   */
+  tooLong(totalBytes: number, tail: string): void {
+    const match = /"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")\s*\}\s*$/.exec(tail);
+    if (!match) return;
+    let id: unknown;
+    try {
+      id = JSON.parse(match[1] as string);
+    } catch {
+      return;
+    }
+    const request = isRequestId(id) ? this.#ctx.pending.byUpstreamId(id) : undefined;
+    if (!request) return;
+    this.#ctx.pending.remove(request);
+    this.#ctx.answerWithError(
+      request,
+      tooLongFailure(this.#ctx.options.capture.server, totalBytes, STDIO_LIMITS.maxLineBytes),
+    );
+  }
+}

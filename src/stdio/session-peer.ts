@@ -1,0 +1,18 @@
+import type { ClientCapabilities, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+
+/** A client session as the router sees it: where its server-to-client messages go. */
+export interface SessionPeer {
+  /** The gateway-minted MCP session id. */
+  readonly id: string;
+  /** What the client declared in initialize; shared mode only sends a client requests it can answer. */
+  clientCapabilities: ClientCapabilities | null;
+  /** When the client last sent a message (epoch ms). */
+  lastActive: number;
+  /**
+   * Sends a message to the client and records it as this session saw it. `related` is the client request
+   * it belongs to, so that it travels on that request's SSE stream (MCP Streamable HTTP, "Sending Messages
+   * to the Server"); without it, it goes on the session's GET stream. `note` marks a message the gateway
+   * wrote itself.
+   */
+  deliver(message: JSONRPCMessage, text: string, related: RequestId | undefined, note?: string): void;
+}

@@ -1,0 +1,276 @@
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { GatewayError } from '../core/errors.js';
+import type { ServerStatus } from '../core/server-status.js';
+import { Backoff } from './backoff.js';
+import { describeExit } from './child-problems.js';
+import type { ChildExit, SpawnFunction, StdioChild } from './child-process.js';
+import { crashFailure, notRunningFailure, seconds } from './failures.js';
+import { initializeProcess } from './handshake.js';
+import type { SessionBackend } from './http-endpoint.js';
+import type { HttpSession } from './http-session.js';
+import { ReadyGate } from './ready-gate.js';
+import { type Failure, Router } from './router.js';
+import { startServerProcess } from './server-process.js';
+import type { StatusTracker } from './status-tracker.js';
+import { StderrRing } from './stderr-ring.js';
+import type { StdioCapture } from './stdio-capture.js';
+import { type ResolvedStdioConfig, STDIO_LIMITS } from './stdio-config.js';
+
+export interface SharedServerOptions {
+  config: ResolvedStdioConfig;
+  capture: StdioCapture;
+  status: StatusTracker;
+  spawn?: SpawnFunction;
+}
+
+/** Lines waiting for a (re)starting process; beyond this, requests fail instead of queueing. */
+const MAX_HELD_LINES = 10_000;
+
+/**
+ * The gateway as the one client of a long-lived stdio process shared by every session ("shared" mode).
+ * It initializes the process itself (MCP lifecycle, "Initialization") and answers each session's
+ * initialize with the server's real result; a crashed process is restarted with backoff, and the sessions
+ * carry on: what they had subscribed to is subscribed again.
+ */
+export class SharedServer implements SessionBackend {
+  readonly stderr = new StderrRing(STDIO_LIMITS.stderrRingLines);
+  readonly #options: SharedServerOptions;
+  readonly #router: Router;
+  readonly #backoff = new Backoff();
+  #child: StdioChild | null = null;
+  #startedAt = 0;
+  #held: string[] = [];
+  #lastExit: ChildExit | null = null;
+  #restartTimer: NodeJS.Timeout | null = null;
+  /** Why the current process is being stopped on purpose (restart, shutdown), or null. */
+  #stopReason: string | null = null;
+  readonly #ready = new ReadyGate();
+  #everRan = false;
+  #handshakeError: string | null = null;
+
+  constructor(options: SharedServerOptions) {
+    this.#options = options;
+    const { config, capture } = options;
+    this.#router = new Router({
+      shared: true,
+      capture,
+      requestTimeoutMs: config.requestTimeoutMs,
+      write: (line) => this.#write(line),
+      unavailable: () => this.#unavailable(),
+    });
+  }
+
+  get #name(): string {
+    return this.#options.config.name;
+  }
+
+  status(): ServerStatus {
+    return { ...this.#options.status.current, sessions: this.#router.sessions.size };
+  }
+
+  start(): void {
+    if (this.#child) return;
+    this.#cancelRestart();
+    const { status, capture } = this.#options;
+    status.set('starting', { pid: undefined, exitCode: null, signal: null });
+    const child = startServerProcess({
+      config: this.#options.config,
+      capture,
+      stderr: this.stderr,
+      router: this.#router,
+      sessionId: null,
+      onExit: (c, exit) => this.#exited(c, exit),
+      spawn: this.#options.spawn,
+    });
+    this.#child = child;
+    this.#startedAt = Date.now();
+    child.started().then(
+      () => this.#handshake(child),
+      () => {},
+    );
+  }
+
+  async #handshake(child: StdioChild): Promise<void> {
+    if (child !== this.#child) return;
+    this.#options.status.update({ pid: child.pid });
+    try {
+      const result = await initializeProcess(this.#router.serverRequests, (line) => child.write(line));
+      if (child !== this.#child) return;
+      this.#router.initResult = result;
+    } catch (error) {
+      if (child !== this.#child) return;
+      this.#handshakeError = `it failed to initialize: ${(error as Error).message}`;
+      void child.stop();
+      return;
+    }
+    const restarted = this.#everRan;
+    this.#everRan = true;
+    this.#options.status.set('running', { pid: child.pid, lastError: null, restartAt: null });
+    const held = this.#held;
+    this.#held = [];
+    for (const line of held) child.write(line);
+    this.#ready.open();
+    if (restarted) this.#afterRestart();
+  }
+
+  /** The sessions' subscriptions and log level are set up again, and they are told lists may differ. */
+  #afterRestart(): void {
+    this.#router.resync();
+    const capabilities = this.#router.initResult?.capabilities ?? {};
+    const changed = (['tools', 'prompts', 'resources'] as const).filter(
+      (kind) => (capabilities[kind] as { listChanged?: boolean } | undefined)?.listChanged,
+    );
+    for (const session of this.#router.sessions) {
+      for (const kind of changed) {
+        const message: JSONRPCMessage = { jsonrpc: '2.0', method: `notifications/${kind}/list_changed` };
+        session.deliver(
+          message,
+          JSON.stringify(message),
+          undefined,
+          'sent by the gateway: the server restarted',
+        );
+      }
+    }
+  }
+
+  #write(line: string): boolean {
+    const state = this.#options.status.state;
+    if (state === 'running' && this.#child) return this.#child.write(line);
+    const waiting = state === 'starting' || this.#restartTimer !== null;
+    if (!waiting || this.#held.length >= MAX_HELD_LINES) return false;
+    this.#held.push(line);
+    return true;
+  }
+
+  #exited(child: StdioChild, exit: ChildExit): void {
+    if (child !== this.#child) return;
+    this.#child = null;
+    this.#held = [];
+    this.#lastExit = exit;
+    const { status, capture, config } = this.#options;
+    const lines = this.stderr.recent(STDIO_LIMITS.crashQuoteLines);
+    const stopReason = this.#stopReason;
+    this.#stopReason = null;
+    if (stopReason !== null) {
+      capture.note(null, `process ${child.pid ?? '?'} stopped (${stopReason})`);
+      this.#router.fail({
+        message: `stdio server "${this.#name}" was ${stopReason} before answering; retry the request.`,
+      });
+      status.set('stopped', { pid: undefined, exitCode: exit.code, signal: exit.signal });
+      return;
+    }
+    // A command that cannot start will not start on the next try either; it waits for a fix and a restart.
+    const retry = config.restart && exit.error === null;
+    const delay = retry ? this.#backoff.next(Date.now() - this.#startedAt) : 0;
+    const next = retry ? `it restarts in ${seconds(delay)}, then retry the request` : this.#fixHint();
+    this.#router.fail(crashFailure(this.#name, exit, lines, next));
+    const lastError =
+      exit.error ??
+      this.#handshakeError ??
+      `${describeExit(exit)}${lines.length > 0 ? `: ${lines[lines.length - 1]?.line}` : ''}`;
+    this.#handshakeError = null;
+    capture.note(
+      null,
+      `process ${child.pid ?? '?'} crashed (${describeExit(exit)})${retry ? `; restarting in ${seconds(delay)}` : ''}`,
+    );
+    if (retry) {
+      this.#restartTimer = setTimeout(() => {
+        this.#restartTimer = null;
+        this.#options.status.update({ restarts: (this.#options.status.current.restarts ?? 0) + 1 });
+        this.start();
+      }, delay);
+      this.#restartTimer.unref();
+    }
+    status.set('crashed', {
+      pid: undefined,
+      exitCode: exit.code,
+      signal: exit.signal,
+      lastError,
+      restartAt: retry ? Date.now() + delay : null,
+    });
+    if (!retry) this.#rejectWaiters();
+  }
+
+  #fixHint(): string {
+    return this.#options.config.restart
+      ? `fix the command in mcp.json, then POST /api/servers/${this.#name}/restart`
+      : `restart it with POST /api/servers/${this.#name}/restart (or set "restart": true in mcp.json)`;
+  }
+
+  #unavailable(): Failure {
+    const state = this.#options.status.state;
+    if (state === 'stopped')
+      return {
+        message: `stdio server "${this.#name}" is stopped. Start it with POST /api/servers/${this.#name}/restart.`,
+      };
+    const exit = this.#lastExit;
+    const why = exit
+      ? `it ${exit.error ? 'could not start' : 'crashed'} (${describeExit(exit)}); ${this.#restartTimer ? 'it is restarting, retry in a moment' : this.#fixHint()}`
+      : 'it is starting';
+    return notRunningFailure(this.#name, why, exit, this.stderr.recent(STDIO_LIMITS.crashQuoteLines));
+  }
+
+  #rejectWaiters(): void {
+    this.#ready.fail(new GatewayError(502, this.#unavailable().message));
+  }
+
+  #cancelRestart(): void {
+    if (this.#restartTimer) clearTimeout(this.#restartTimer);
+    this.#restartTimer = null;
+  }
+
+  // ---- SessionBackend ----------------------------------------------------------------------------
+
+  /** A new session waits for the process to be running (also through a pending restart). */
+  async open(session: HttpSession): Promise<void> {
+    const state = this.#options.status.state;
+    if (state !== 'running') {
+      if (state !== 'starting' && this.#restartTimer === null) {
+        throw new GatewayError(502, this.#unavailable().message);
+      }
+      const { requestTimeoutMs } = this.#options.config;
+      await this.#ready.wait(
+        requestTimeoutMs,
+        `stdio server "${this.#name}" did not become ready within ${seconds(requestTimeoutMs)}.`,
+      );
+    }
+    this.#router.attach(session);
+  }
+
+  message(session: HttpSession, message: JSONRPCMessage, text: string): void {
+    this.#router.fromClient(session, message, text);
+  }
+
+  closed(session: HttpSession): void {
+    this.#router.detach(session);
+  }
+
+  inFlight(session: HttpSession): number {
+    return this.#router.inFlightFor(session);
+  }
+
+  // ---- control -----------------------------------------------------------------------------------
+
+  /** Manual restart: the process is stopped politely and started again, backoff forgotten. */
+  async restart(): Promise<void> {
+    this.#cancelRestart();
+    this.#backoff.reset();
+    await this.#stopChild('restarted on request');
+    this.#options.status.update({ restarts: (this.#options.status.current.restarts ?? 0) + 1 });
+    this.start();
+  }
+
+  async stop(reason = 'stopped with the gateway'): Promise<void> {
+    this.#cancelRestart();
+    await this.#stopChild(reason);
+    this.#rejectWaiters();
+    this.#options.status.set('stopped', { pid: undefined, restartAt: null });
+  }
+
+  async #stopChild(reason: string): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    this.#stopReason = reason;
+    await child.stop();
+  }
+}

@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HeaderMap } from '../core/capture-events.js';
+import { mediaType } from '../core/headers.js';
+
+/**
+ * The SDK's Streamable HTTP server transport speaks web-standard Request and Response; the proxy hands
+ * over Node's request and response. These two functions translate, streaming SSE bodies as they are
+ * written rather than buffering them.
+ */
+
+/** A Request with the client's method and headers; the body has already been read by the proxy. */
+export function toWebRequest(req: IncomingMessage, extraHeaders: Record<string, string> = {}): Request {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+  for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
+  return new Request(`http://localhost${req.url ?? '/'}`, { method: req.method ?? 'GET', headers });
+}
+
+export function isEventStream(response: Response): boolean {
+  return mediaType(response.headers.get('content-type') ?? undefined) === 'text/event-stream';
+}
+
+/**
+ * Writes `response` to `res`. JSON bodies are sent whole with a Content-Length; event streams are flushed
+ * event by event until the stream ends or the client goes away (which cancels the stream, so the transport
+ * stops writing to it). Resolves with the body text for non-stream responses (for capture), else null.
+ */
+export async function writeWebResponse(res: ServerResponse, response: Response): Promise<string | null> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  if (!response.body || !isEventStream(response)) {
+    const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
+    if (body) headers['content-length'] = String(body.length);
+    res.writeHead(response.status, headers);
+    res.end(body);
+    return body ? body.toString('utf8') : '';
+  }
+  res.writeHead(response.status, headers);
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  const cancel = () => {
+    reader.cancel().catch(() => {});
+  };
+  res.on('close', cancel);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await drained(res);
+      if (res.destroyed) break;
+    }
+    res.end();
+  } catch {
+    res.destroy();
+  } finally {
+    res.off('close', cancel);
+  }
+  return null;
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/** Node's parsed request headers as a capture header map (no undefined values). */
+export function headerMapOf(req: IncomingMessage): HeaderMap {
+  const map: HeaderMap = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) map[name] = value;
+  }
+  return map;
+}
