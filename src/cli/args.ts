@@ -18,6 +18,12 @@ Options:
   --allowed-hosts <list> Extra host names the gateway answers to, comma-separated
                          (env MCP_GATEWAY_ALLOWED_HOSTS); localhost, 127.0.0.1 and [::1] always are
   --max-body-mb <n>      Largest request body accepted, in MiB (env MCP_GATEWAY_MAX_BODY_MB, default 16)
+  --retention-days <n>   Delete captured traffic older than this (env MCP_GATEWAY_RETENTION_DAYS,
+                         default 30; 0 keeps it forever)
+  --max-db-mb <n>        Delete the oldest traffic when logs.db holds more than this many MiB
+                         (env MCP_GATEWAY_MAX_DB_MB, default 2048; 0 means no limit)
+  --health-interval <s>  Seconds between health checks of HTTP servers (env MCP_GATEWAY_HEALTH_INTERVAL,
+                         default 30; 0 turns periodic checks off)
   -h, --help             Show this help
   -v, --version          Show the version
 
@@ -41,6 +47,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
         'storage-dir': { type: 'string' },
         'allowed-hosts': { type: 'string', multiple: true },
         'max-body-mb': { type: 'string' },
+        'retention-days': { type: 'string' },
+        'max-db-mb': { type: 'string' },
+        'health-interval': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -68,6 +77,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
       storageDir: values['storage-dir'] as string | undefined,
       allowedHosts,
       maxBodyMb: values['max-body-mb'] as string | undefined,
+      retentionDays: values['retention-days'] as string | undefined,
+      maxDbMb: values['max-db-mb'] as string | undefined,
+      healthInterval: values['health-interval'] as string | undefined,
     },
   };
 }
