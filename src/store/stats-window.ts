@@ -31,14 +31,13 @@ export function statsWindow(filter: Filter, now: number, bucketMs?: number): Sta
   let to = now;
   for (const term of filter.terms) {
     if (term.type !== 'field' || term.negated || term.values.length !== 1) continue;
-    const [spec] = term.values as TimeSpec[];
-    if (spec === undefined) continue;
-    const at = resolveTime(spec, now);
     const lower =
       term.field === 'after' || term.field === 'last' || (term.field === 'time' && term.op.startsWith('>'));
     const upper = term.field === 'before' || (term.field === 'time' && term.op.startsWith('<'));
+    if (!lower && !upper) continue;
+    const at = resolveTime(term.values[0] as TimeSpec, now);
     if (lower) from = Math.max(from, at);
-    if (upper) to = Math.min(to, at);
+    else to = Math.min(to, at);
   }
   if (!Number.isFinite(from)) from = to - DEFAULT_STATS_WINDOW_MS;
   const span = Math.max(1, to - from);
