@@ -37,11 +37,13 @@ interface Subscription {
 
 export class LiveFeed {
   readonly #store: LogStore;
+  readonly #log: (message: string) => void;
   readonly #subscriptions = new Set<Subscription>();
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(store: LogStore) {
+  constructor(store: LogStore, log: (message: string) => void = () => {}) {
     this.#store = store;
+    this.#log = log;
   }
 
   get subscribers(): number {
@@ -82,29 +84,47 @@ export class LiveFeed {
     for (const subscription of this.#subscriptions) this.#deliver(subscription, event);
   }
 
-  /** Looks for new records now (also called by the timer). */
+  /**
+   * Looks for new records now (also called by the timer). A failed read ends the subscription that hit it
+   * (its client reconnects and resumes from where it was) rather than the gateway.
+   */
   tick(): void {
     if (this.#subscriptions.size === 0) return;
-    const lastId = this.#store.lastId();
+    let lastId: number;
+    try {
+      lastId = this.#store.lastId();
+    } catch (error) {
+      this.#log(`live feed: cannot read new records: ${(error as Error).message}`);
+      return;
+    }
     for (const subscription of this.#subscriptions) {
-      for (let pages = 0; pages < PAGES_PER_TICK && subscription.cursor < lastId; pages++) {
-        const page = this.#store.list({
-          filter: subscription.filter,
-          order: 'asc',
-          cursor: subscription.cursor,
-          limit: PAGE,
-        });
-        const last = page.records[page.records.length - 1];
-        // Without more pages, everything up to lastId has been seen: records only get ids above it.
-        subscription.cursor = page.hasMore && last ? last.id : Math.max(last?.id ?? 0, lastId);
-        if (page.records.length > 0) {
-          const cursor = subscription.cursor;
-          this.#deliver(
-            subscription,
-            { type: 'records', records: page.records.map(recordToJson), lastId: cursor },
-            String(cursor),
-          );
-        }
+      try {
+        this.#advance(subscription, lastId);
+      } catch (error) {
+        this.#log(`live feed: a subscriber was disconnected: ${(error as Error).message}`);
+        subscription.end();
+      }
+    }
+  }
+
+  #advance(subscription: Subscription, lastId: number): void {
+    for (let pages = 0; pages < PAGES_PER_TICK && subscription.cursor < lastId; pages++) {
+      const page = this.#store.list({
+        filter: subscription.filter,
+        order: 'asc',
+        cursor: subscription.cursor,
+        limit: PAGE,
+      });
+      const last = page.records[page.records.length - 1];
+      // Without more pages, everything up to lastId has been seen: records only get ids above it.
+      subscription.cursor = page.hasMore && last ? last.id : Math.max(last?.id ?? 0, lastId);
+      if (page.records.length > 0) {
+        const cursor = subscription.cursor;
+        this.#deliver(
+          subscription,
+          { type: 'records', records: page.records.map(recordToJson), lastId: cursor },
+          String(cursor),
+        );
       }
     }
   }

@@ -168,7 +168,7 @@ export async function startGateway(
   registry.watch();
 
   const store = sqliteLogStore(db);
-  const liveFeed = new LiveFeed(store);
+  const liveFeed = new LiveFeed(store, io.warn);
   const statusProviders = extensions.statusProviders ?? [];
   const insight = startInsight({
     registry,
@@ -185,6 +185,7 @@ export async function startGateway(
     },
     restartLocal: extensions.restartLocal,
     info: io.info,
+    warn: io.warn,
   });
   const app = createHonoApp({
     registry,

@@ -22,6 +22,7 @@ export interface InsightDeps {
   /** Restarts a server the gateway runs itself (stdio), when something can. */
   restartLocal?: RestartServer;
   info: (message: string) => void;
+  warn: (message: string) => void;
 }
 
 function healthLine(change: HealthChange): string {
@@ -49,6 +50,7 @@ export function startInsight(deps: InsightDeps): {
     },
     processStatus: (name) => statusOf(deps.statusProviders, name),
     intervalMs: deps.healthIntervalMs,
+    onListenerError: (error) => deps.warn(`reporting a health change failed: ${(error as Error).message}`),
   });
   const overview = {
     registry: deps.registry,

@@ -13,6 +13,8 @@ export interface HealthMonitorOptions {
   intervalMs: number;
   probe?: (target: ProbeTarget) => Promise<ProbeResult>;
   now?: () => number;
+  /** A listener failed; the others still ran and checks go on. */
+  onListenerError?: (error: unknown) => void;
 }
 
 /** How often stdio process states are looked at: reading them is a function call, no I/O. */
@@ -121,8 +123,13 @@ export class HealthMonitor {
     const report: HealthReport = { ...result, checkedAt: now, since: changed ? now : previous.since };
     this.#reports.set(name, report);
     if (changed) {
-      for (const listener of this.#listeners)
-        listener({ server: name, previous: previous.state, report, source });
+      for (const listener of this.#listeners) {
+        try {
+          listener({ server: name, previous: previous.state, report, source });
+        } catch (error) {
+          this.#options.onListenerError?.(error);
+        }
+      }
     }
     return report;
   }
