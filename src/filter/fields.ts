@@ -1,84 +1,13 @@
 import { MESSAGE_KINDS } from '../core/jsonrpc.js';
 import { ValueProblem } from './errors.js';
-import {
-  anyOf,
-  type CompileContext,
-  enumField,
-  type FieldSpec,
-  orderedField,
-  textField,
-} from './field-kinds.js';
-import {
-  parseDuration,
-  parseNumber,
-  parseSize,
-  parseStatusClass,
-  parseTime,
-  resolveTime,
-  type TimeSpec,
-} from './values.js';
+import { enumField, type FieldSpec, orderedField, textField } from './field-kinds.js';
+import { hasField, rpcIdField, timeBound, timeValue } from './special-fields.js';
+import { parseDuration, parseNumber, parseSize, parseStatusClass, parseTime } from './values.js';
 
 /**
  * The fields of the filter language, in the order the help lists them. Columns are those of the
  * `records` table (aliased `r`); every value reaches SQL as a bound parameter.
  */
-
-const time = (value: unknown, ctx: CompileContext) => resolveTime(value as TimeSpec, ctx.now);
-
-/** A time bound written as a field of its own: `after:`, `before:`, `last:`. */
-function timeBound(
-  info: Pick<FieldSpec, 'name' | 'help' | 'examples'> & { aliases?: string[] },
-  sqlOp: '>=' | '<',
-  parse: (raw: string) => TimeSpec,
-): FieldSpec {
-  return {
-    aliases: [],
-    ...info,
-    operators: ['is'],
-    parse,
-    sql: (_op, values, ctx) =>
-      anyOf(values.map((v) => ({ sql: `r.time ${sqlOp} ?`, params: [time(v, ctx)] }))),
-  };
-}
-
-const FLAGS: Readonly<Record<string, string>> = {
-  // A failure of any kind: a JSON-RPC error, a tool result with isError, or an HTTP error status.
-  error: "(r.kind = 'error' OR r.error_message IS NOT NULL OR r.http_status >= 400)",
-  duration: 'r.duration_ms IS NOT NULL',
-  tokens: 'r.tokens IS NOT NULL',
-  session: 'r.session_id IS NOT NULL',
-  partner: 'r.partner_id IS NOT NULL',
-  note: 'r.note IS NOT NULL',
-  truncated: 'r.truncated = 1',
-};
-
-const hasField: FieldSpec = {
-  name: 'has',
-  aliases: ['is'],
-  help: 'Records that have something: error (a JSON-RPC error, a tool result with isError, or an HTTP status of 400 or more), duration, tokens, session, partner (a response paired with its request), note, truncated.',
-  examples: ['has:error', '-has:session', 'has:error,truncated'],
-  operators: ['is'],
-  values: Object.keys(FLAGS),
-  parse: enumField({ name: 'has', help: '', examples: [] }, '', Object.keys(FLAGS)).parse,
-  sql: (_op, values) => anyOf(values.map((v) => ({ sql: FLAGS[v as string] as string, params: [] }))),
-};
-
-/** JSON-RPC ids are stored as JSON: 7 is `7`, "7" is `"7"`; `rpcid:7` finds both. */
-const rpcIdField: FieldSpec = {
-  name: 'rpcid',
-  aliases: ['jsonrpc-id'],
-  help: 'The JSON-RPC id of a request and of its response (numbers and strings alike).',
-  examples: ['rpcid:7', 'rpcid:abc-1'],
-  operators: ['is', '=', '!='],
-  parse: (raw) => raw,
-  sql: (_op, values) =>
-    anyOf(
-      (values as string[]).map((v) => ({
-        sql: 'r.jsonrpc_id IN (?, ?)',
-        params: [JSON.stringify(v), /^-?\d+(\.\d+)?$/.test(v) ? v : JSON.stringify(v)],
-      })),
-    ),
-};
 
 export const FIELDS: readonly FieldSpec[] = [
   textField(
@@ -215,7 +144,7 @@ export const FIELDS: readonly FieldSpec[] = [
     },
     'r.time',
     (raw) => parseTime(raw, 'time'),
-    { toNumber: time, operators: ['>', '>=', '<', '<='] },
+    { toNumber: timeValue, operators: ['>', '>=', '<', '<='] },
   ),
   timeBound(
     {

@@ -3,6 +3,7 @@ import { FilterError, ValueProblem } from './errors.js';
 import type { FieldSpec } from './field-kinds.js';
 import { allFieldSpellings, fieldNames, findField } from './fields.js';
 import { closest } from './suggest.js';
+import { FIELD_NAME, Reader } from './tokenizer.js';
 
 /**
  * The filter language, read left to right:
@@ -12,92 +13,6 @@ import { closest } from './suggest.js';
  * Terms are ANDed; the values of one term are ORed, and so are terms of one field joined by OR.
  * Anything that is not a field term is free text, searched as given: it never reaches SQL or FTS as syntax.
  */
-
-const OPERATORS: readonly [string, Operator][] = [
-  ['!=', '!='],
-  ['>=', '>='],
-  ['<=', '<='],
-  [':', 'is'],
-  ['~', 'contains'],
-  ['=', '='],
-  ['>', '>'],
-  ['<', '<'],
-];
-const FIELD_NAME = /[A-Za-z_][A-Za-z0-9_.-]*/y;
-
-class Reader {
-  readonly text: string;
-  pos = 0;
-
-  constructor(text: string) {
-    this.text = text;
-  }
-
-  get done(): boolean {
-    return this.pos >= this.text.length;
-  }
-
-  get char(): string {
-    return this.text[this.pos] ?? '';
-  }
-
-  skipSpace(): void {
-    while (!this.done && /\s/.test(this.char)) this.pos++;
-  }
-
-  /** The run of non-space characters from here, without consuming it. */
-  peekWord(): string {
-    const match = /\S*/y;
-    match.lastIndex = this.pos;
-    return match.exec(this.text)?.[0] ?? '';
-  }
-
-  readBare(stopAtComma: boolean): string {
-    const start = this.pos;
-    while (!this.done && !/\s/.test(this.char) && !(stopAtComma && this.char === ',')) this.pos++;
-    return this.text.slice(start, this.pos);
-  }
-
-  /** A double-quoted string; `\"` and `\\` are escapes. */
-  readQuoted(): string {
-    const start = this.pos;
-    this.pos++;
-    let out = '';
-    while (!this.done) {
-      const c = this.char;
-      if (c === '\\' && this.pos + 1 < this.text.length) {
-        out += this.text[this.pos + 1];
-        this.pos += 2;
-      } else if (c === '"') {
-        this.pos++;
-        return out;
-      } else {
-        out += c;
-        this.pos++;
-      }
-    }
-    throw new FilterError(`unterminated quote: add a closing " to the text starting at ${start + 1}`, start);
-  }
-
-  readOperator(): Operator | null {
-    for (const [spelling, op] of OPERATORS) {
-      if (this.text.startsWith(spelling, this.pos)) {
-        this.pos += spelling.length;
-        // GitHub-style "duration:>500" means "duration>500".
-        if (op === 'is') {
-          for (const [inner, innerOp] of OPERATORS) {
-            if (inner !== ':' && this.text.startsWith(inner, this.pos)) {
-              this.pos += inner.length;
-              return innerOp;
-            }
-          }
-        }
-        return op;
-      }
-    }
-    return null;
-  }
-}
 
 function valueError(field: FieldSpec, problem: unknown, position: number, length: number): FilterError {
   if (problem instanceof ValueProblem) {
