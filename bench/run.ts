@@ -11,6 +11,7 @@ import type { BenchSuite } from './suite.js';
 const SUITES: Record<string, () => Promise<BenchSuite>> = {
   proxy: async () => (await import('./proxy.js')).proxySuite,
   stdio: stdioSuite,
+  query: async () => (await import('./query.js')).querySuite,
 };
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);

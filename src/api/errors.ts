@@ -1,8 +1,14 @@
 import type { Context } from 'hono';
 import { GatewayError } from '../core/errors.js';
+import { FilterError } from '../filter/errors.js';
 
-/** REST errors are `{"error": "<what happened and what to do>"}` with a status that tells the truth. */
+/**
+ * REST errors are `{"error": "<what happened and what to do>"}` with a status that tells the truth. A bad
+ * filter also says where (`position`, `length`, 0-based in the filter text) and what was likely meant
+ * (`suggestion`), so an editor can underline it.
+ */
 export function apiError(c: Context, error: unknown, log: (message: string) => void): Response {
+  if (error instanceof FilterError) return c.json(error.toJSON(), 400);
   if (error instanceof GatewayError) {
     return c.json({ error: error.message }, error.status as 400, error.headers);
   }

@@ -1,49 +1,90 @@
 import { Hono } from 'hono';
 import { GatewayError } from '../core/errors.js';
 import { recordToJson } from '../core/record.js';
-import type { LogQueries } from '../store/log-queries.js';
+import { EMPTY_FILTER } from '../filter/ast.js';
+import type { LogStore } from '../store/log-store.js';
+import {
+  filterFromQuery,
+  integerParam,
+  orderParam,
+  pagination,
+  pagingParams,
+  requestFilter,
+} from './query-params.js';
 
-export const MAX_PAGE = 1000;
-const DEFAULT_PAGE = 100;
-
-function integerParam(value: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min || number > max) {
-    throw new GatewayError(400, `"${name}" must be a whole number from ${min} to ${max}; got "${value}".`);
-  }
-  return number;
-}
-
-/** `GET /api/logs`: captured records, newest first, paged by keyset cursor. */
-export function logsRoutes(queries: LogQueries): Hono {
+/**
+ * `/api/logs`: captured records.
+ *   GET /              newest first (order=asc for oldest), `filter=` and the usual query parameters,
+ *                      paged by keyset `cursor`
+ *   GET /:id           one record with its request/response partner
+ *   DELETE /?filter=   deletes what matches (all=true to delete everything)
+ *   POST /clear        deletes everything, or what `{"filter"}` / `{"server"}` in the body match
+ */
+export function logsRoutes(store: LogStore, onDeleted: (count: number) => void = () => {}): Hono {
   const app = new Hono();
+
   app.get('/', (c) => {
-    const q = c.req.query();
-    const limit = integerParam(q.limit, 'limit', 1, MAX_PAGE) ?? DEFAULT_PAGE;
-    const order = q.order ?? 'desc';
-    if (order !== 'asc' && order !== 'desc') {
-      throw new GatewayError(400, `"order" must be "asc" or "desc"; got "${order}".`);
-    }
-    const cursor = integerParam(q.cursor, 'cursor', 0, Number.MAX_SAFE_INTEGER);
-    const page = queries.list({
-      server: q.server || undefined,
-      session: q.session || undefined,
-      method: q.method || undefined,
+    const { limit, cursor } = pagingParams(c);
+    const page = store.list({
+      filter: requestFilter(c),
       limit,
-      order,
+      order: orderParam(c.req.query('order')),
       cursor,
     });
     return c.json({
       data: page.records.map(recordToJson),
-      pagination: { count: page.records.length, limit, hasMore: page.hasMore, nextCursor: page.nextCursor },
+      pagination: pagination(page.records.length, limit, page.hasMore, page.nextCursor),
     });
   });
+
   app.get('/:id', (c) => {
     const id = integerParam(c.req.param('id'), 'id', 1, Number.MAX_SAFE_INTEGER);
-    const record = id === undefined ? null : queries.get(id);
-    if (!record) throw new GatewayError(404, `No record with id ${c.req.param('id')}.`);
-    return c.json(recordToJson(record));
+    const record = id === undefined ? null : store.get(id);
+    if (!record) {
+      throw new GatewayError(
+        404,
+        `No record with id ${c.req.param('id')}; it may have been deleted or pruned.`,
+      );
+    }
+    const partner = store.partnerOf(record);
+    return c.json({ ...recordToJson(record), partner: partner ? recordToJson(partner) : null });
   });
+
+  app.delete('/', async (c) => {
+    const filter = requestFilter(c);
+    if (filter.terms.length === 0 && c.req.query('all') !== 'true') {
+      throw new GatewayError(
+        400,
+        'Say what to delete with filter= (for example filter=server:test), or delete every record with all=true.',
+      );
+    }
+    const deleted = await store.deleteMatching(filter);
+    onDeleted(deleted);
+    return c.json({ deleted });
+  });
+
+  app.post('/clear', async (c) => {
+    let filter = EMPTY_FILTER;
+    const text = await c.req.text();
+    if (text.trim() !== '') {
+      let body: { filter?: unknown; server?: unknown };
+      try {
+        body = JSON.parse(text) as typeof body;
+      } catch {
+        throw new GatewayError(
+          400,
+          'The body must be JSON such as {"server": "name"} or {"filter": "..."}, or empty.',
+        );
+      }
+      filter = filterFromQuery({
+        filter: typeof body.filter === 'string' ? body.filter : undefined,
+        server: typeof body.server === 'string' ? body.server : undefined,
+      });
+    }
+    const deleted = await store.deleteMatching(filter);
+    onDeleted(deleted);
+    return c.json({ deleted });
+  });
+
   return app;
 }

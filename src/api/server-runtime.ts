@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { GatewayError } from '../core/errors.js';
-import type { ServerStatus, ServerStatusProvider } from '../core/server-status.js';
+import type { ServerStatusProvider } from '../core/server-status.js';
 import type { Registry } from '../registry/registry.js';
 
 export interface StderrTail {
@@ -12,16 +12,15 @@ export interface StderrTail {
 export interface ServerRuntimeDeps {
   registry: Registry;
   serverStatus: ServerStatusProvider;
-  /** Restarts a stdio server; undefined when it is not one. */
-  restartServer(name: string): Promise<ServerStatus | undefined>;
   serverStderr(name: string, limit?: number): StderrTail | undefined;
 }
 
 const MAX_STDERR_LINES = 1000;
 
 /**
- * `GET /api/servers/<name>/status`, `POST /api/servers/<name>/restart`, `GET /api/servers/<name>/stderr`:
- * the run state of registered servers, and control over the stdio processes the gateway runs.
+ * `GET /api/servers/<name>/status`, `GET /api/servers/<name>/stderr`: the run state of a registered server,
+ * and the recent stderr of the stdio processes the gateway runs. (Restarting is `POST .../restart`, in
+ * servers.ts, which works for every kind of server.)
  */
 export function serverRuntimeRoutes(deps: ServerRuntimeDeps): Hono {
   const app = new Hono();
@@ -52,14 +51,6 @@ export function serverRuntimeRoutes(deps: ServerRuntimeDeps): Hono {
     const config = known(name);
     const status = deps.serverStatus(name) ?? { state: 'unknown', since: Date.now() };
     return c.json({ name, type: config.type, ...status });
-  });
-
-  app.post('/:name/restart', async (c) => {
-    const name = c.req.param('name');
-    stdioOnly(name, 'restart');
-    const status = await deps.restartServer(name);
-    if (!status) throw new GatewayError(409, `Server "${name}" is not running yet; try again in a moment.`);
-    return c.json({ name, type: 'stdio', ...status });
   });
 
   app.get('/:name/stderr', (c) => {

@@ -1,7 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LiveFeed } from '../api/live-feed.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
 import type { ResolvedConfig } from '../config/options.js';
+import { GatewayError } from '../core/errors.js';
+import type { ServerStatusProvider } from '../core/server-status.js';
+import type { RestartServer } from '../health/server-overview.js';
 import { HttpProxy } from '../proxy/http-proxy.js';
 import { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import { OAuthMemory } from '../proxy/oauth-memory.js';
@@ -11,10 +15,11 @@ import { Registry, type RegistryChange } from '../registry/registry.js';
 import { StdioServers } from '../stdio/stdio-servers.js';
 import { prepareStorageDir, type StoragePaths } from '../storage/storage-dir.js';
 import { openDatabase } from '../store/database.js';
-import { LogQueries } from '../store/log-queries.js';
+import { sqliteLogStore } from '../store/sqlite-log-store.js';
 import { createHonoApp } from './hono-app.js';
 import { createHostGuard } from './host-guard.js';
 import { createRequestListener } from './http-server.js';
+import { startInsight } from './insight.js';
 import { createTokenCheck } from './token-auth.js';
 import { createUpstreamResolver } from './upstream-resolver.js';
 
@@ -42,6 +47,17 @@ export interface RunningGateway {
   flushCapture(): Promise<void>;
   stop(): Promise<ShutdownSummary>;
 }
+
+/** What runs servers other than over HTTP (stdio) plugs in here. */
+export interface GatewayExtensions {
+  /** Process states of the servers it runs, for GET /api/servers and health. */
+  statusProviders?: ServerStatusProvider[];
+  /** Restarts one of its servers, saying what was done. */
+  restartLocal?: RestartServer;
+}
+
+/** Imports stream record by record; this only bounds how much one request may add. */
+const MAX_IMPORT_BYTES = 4 * 1024 * 1024 * 1024;
 
 /** Startup failures whose message is the whole story (port in use, unreadable storage). */
 export class StartupError extends Error {
@@ -85,7 +101,11 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 /** Composes the gateway: storage, registry, capture, proxy, app; and takes it down again in order. */
-export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promise<RunningGateway> {
+export async function startGateway(
+  config: ResolvedConfig,
+  io: GatewayIo,
+  extensions: GatewayExtensions = {},
+): Promise<RunningGateway> {
   const startedAt = Date.now();
   let paths: StoragePaths;
   try {
@@ -105,6 +125,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     databasePath: paths.database,
     maxMessageBytes: config.capture.maxMessageBytes,
     queueBytes: config.capture.queueBytes,
+    retention: config.retention,
     log: io.warn,
   });
   await capture.start();
@@ -148,9 +169,43 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   registry.watch();
   stdio.sync(registry.servers);
 
+  const store = sqliteLogStore(db);
+  const liveFeed = new LiveFeed(store, io.warn);
+  // The stdio processes the gateway runs report their own state; extensions may add providers of their own.
+  const statusProviders: ServerStatusProvider[] = [
+    (name) => stdio.status(name),
+    ...(extensions.statusProviders ?? []),
+  ];
+  const restartStdio: RestartServer = async (name) => {
+    const status = await stdio.restart(name);
+    if (!status) throw new GatewayError(409, `Server "${name}" is not running yet; try again in a moment.`);
+    return `Restarting ${name}: ${status.state}${status.restarts ? ` (restart ${status.restarts})` : ''}.`;
+  };
+  const insight = startInsight({
+    registry,
+    store,
+    liveFeed,
+    httpUpstream,
+    statusProviders,
+    healthIntervalMs: config.healthIntervalMs,
+    proxyUrl,
+    forgetConnections: (name) => {
+      pools.forget(name);
+      oauth.forget(name);
+      oauthMemory.forget(name);
+    },
+    restartLocal: extensions.restartLocal ?? restartStdio,
+    info: io.info,
+    warn: io.warn,
+  });
   const app = createHonoApp({
     registry,
-    queries: new LogQueries(db),
+    store,
+    health: insight.health,
+    liveFeed,
+    statusProviders,
+    restartServer: insight.restartServer,
+    maxImportBytes: MAX_IMPORT_BYTES,
     captureStats: () => capture.stats(),
     oauth,
     checkToken: createTokenCheck(config.token),
@@ -158,7 +213,6 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     startedAt,
     log: io.warn,
     serverStatus: (name) => stdio.status(name),
-    restartServer: (name) => stdio.restart(name),
     serverStderr: (name, limit) => stdio.stderr(name, limit),
   });
   const server = createServer(
@@ -175,6 +229,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     port = await listen(server, config.port, config.host);
   } catch (error) {
     await stdio.stopAll();
+    insight.stop();
     await capture.close();
     registry.close();
     db.close();
@@ -187,6 +242,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     stopping ??= (async () => {
       // Stop taking new connections; let in-flight requests finish; close the streams that never would.
       server.close();
+      insight.stop();
       server.closeIdleConnections();
       proxy.closeStreams();
       const deadline = Date.now() + SHUTDOWN_GRACE_MS;

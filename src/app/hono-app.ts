@@ -1,23 +1,46 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { clientsRoutes } from '../api/clients.js';
 import { apiError } from '../api/errors.js';
+import { eventsRoutes } from '../api/events.js';
+import { exportRoutes } from '../api/export.js';
+import { filterRoutes } from '../api/filter.js';
+import type { LiveFeed } from '../api/live-feed.js';
 import { logsRoutes } from '../api/logs.js';
+import { methodsRoutes } from '../api/methods.js';
 import { type ServerRuntimeDeps, serverRuntimeRoutes } from '../api/server-runtime.js';
+import { serversRoutes } from '../api/servers.js';
 import { serversConfigRoutes } from '../api/servers-config.js';
+import { sessionsRoutes } from '../api/sessions.js';
+import { statsRoutes } from '../api/stats.js';
 import { statusRoutes } from '../api/status.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
 import { GatewayError } from '../core/errors.js';
+import type { ServerStatusProvider } from '../core/server-status.js';
 import { VERSION } from '../core/version.js';
+import type { HealthMonitor } from '../health/monitor.js';
+import type { RestartServer } from '../health/server-overview.js';
+import { mcpRoutes } from '../mcp/route.js';
 import type { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import type { Registry } from '../registry/registry.js';
-import type { LogQueries } from '../store/log-queries.js';
+import type { LogStore } from '../store/log-store.js';
 import { bearerToken } from './token-auth.js';
 import { uiRoutes } from './ui-routes.js';
 import { sessionFromCookie, UiSessions } from './ui-session.js';
 
+/** JSON bodies of the REST API; imports stream and have their own, larger limit. */
+const API_BODY_LIMIT = 1024 * 1024;
+const IMPORT_PATH = '/api/logs/import';
+
 export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   registry: Registry;
-  queries: LogQueries;
+  store: LogStore;
+  health: HealthMonitor;
+  liveFeed: LiveFeed;
+  /** Process states of servers run by the gateway (stdio), asked in turn. */
+  statusProviders: readonly ServerStatusProvider[];
+  restartServer: RestartServer;
+  maxImportBytes: number;
   captureStats: () => CaptureStats;
   oauth: OAuthDiscovery;
   checkToken: (candidate: string | null) => boolean;
@@ -99,11 +122,45 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
     },
   );
 
+  // The management MCP server checks the same token itself, answering refusals in JSON-RPC.
+  const onDeleted = (deleted: number) => deps.liveFeed.broadcast({ type: 'records-deleted', deleted });
+  const overview = {
+    registry: deps.registry,
+    health: deps.health,
+    store: deps.store,
+    statusProviders: deps.statusProviders,
+    proxyUrl: deps.proxyUrl,
+  };
+  app.route(
+    '/',
+    mcpRoutes({
+      ...overview,
+      restartServer: deps.restartServer,
+      onDeleted,
+      checkToken: deps.checkToken,
+      bearerToken: (h) => bearerToken(h),
+    }),
+  );
+
+  const apiBodyLimit = bodyLimit({ maxSize: API_BODY_LIMIT });
   const sessions = new UiSessions();
-  app.use('/api/*', requireToken(deps.checkToken, sessions), bodyLimit({ maxSize: 1024 * 1024 }));
+  app.use('/api/*', requireToken(deps.checkToken, sessions), async function apiBody(c, next) {
+    if (c.req.path === IMPORT_PATH) return next();
+    return apiBodyLimit(c, next);
+  });
+  // Order matters where paths overlap: /api/servers/config before /api/servers/:name, and
+  // /api/logs/export|import before /api/logs/:id.
   app.route('/api/servers/config', serversConfigRoutes({ registry: deps.registry, proxyUrl: deps.proxyUrl }));
+  app.route('/api/servers', serversRoutes({ ...overview, restartServer: deps.restartServer }));
   app.route('/api/servers', serverRuntimeRoutes(deps));
-  app.route('/api/logs', logsRoutes(deps.queries));
+  app.route('/api/logs', exportRoutes(deps.store, deps.maxImportBytes));
+  app.route('/api/logs', logsRoutes(deps.store, onDeleted));
+  app.route('/api/sessions', sessionsRoutes(deps.store));
+  app.route('/api/clients', clientsRoutes(deps.store));
+  app.route('/api/methods', methodsRoutes(deps.store));
+  app.route('/api/stats', statsRoutes(deps.store));
+  app.route('/api/events', eventsRoutes(deps.liveFeed));
+  app.route('/api/filter', filterRoutes(deps.store, deps.registry));
   app.route('/api/status', statusRoutes(deps));
 
   app.route('/ui', uiRoutes({ sessions, checkToken: deps.checkToken }));

@@ -85,6 +85,7 @@ export class CaptureQueue implements CaptureSink {
     const worker = spawnWorker({
       databasePath: this.#options.databasePath,
       maxMessageBytes: this.#options.maxMessageBytes,
+      retention: this.#options.retention,
     });
     this.#worker = worker;
     return new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@ import { describeListener } from './listeners/describe.js';
 import { redactListener } from './listeners/redact.js';
 import { storeListener } from './listeners/store.js';
 import { emptyTally, type Tally, tallyListener } from './listeners/tally.js';
+import { toolErrorsListener } from './listeners/tool-errors.js';
 import { type CaptureListener, CapturePipeline } from './pipeline.js';
 
 export interface RecorderOptions {
@@ -33,6 +34,7 @@ export class Recorder {
     const listeners: CaptureListener[] = [
       redactListener(),
       describeListener(),
+      toolErrorsListener(),
       storeListener(options.sink, options.onStoreFailure),
       tallyListener(this.tally),
       ...(options.extraListeners ?? []),

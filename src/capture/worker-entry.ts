@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/database.js';
 import { SqliteRecordSink } from '../store/record-writer.js';
+import { RETENTION_FIRST_RUN_MS, RETENTION_INTERVAL_MS, Retention } from '../store/retention.js';
 import { Recorder } from './recorder.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
@@ -34,6 +35,18 @@ const recorder = new Recorder({
     problem(`capture step "${listener}" failed: ${(error as Error).stack ?? error}`),
 });
 
+// Pruning runs here, between capture batches on the one writer connection: it never waits for the
+// capture writer's lock, and capture waits at most one small delete transaction.
+const retention = settings.retention ? new Retention(db, settings.retention) : null;
+if (retention?.enabled) {
+  const prune = () =>
+    retention
+      .run()
+      .catch((error: unknown) => problem(`pruning old records failed: ${(error as Error).message}`));
+  setTimeout(prune, RETENTION_FIRST_RUN_MS).unref();
+  setInterval(prune, RETENTION_INTERVAL_MS).unref();
+}
+
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'events':
@@ -55,6 +68,7 @@ port.on('message', (message: ToWorker) => {
       send({ type: 'flushed', token: message.token });
       break;
     case 'close':
+      retention?.stop();
       db.close();
       send({ type: 'closed' });
       port.close();

@@ -1,4 +1,5 @@
 import type { CaptureEvent } from '../core/capture-events.js';
+import type { RetentionSettings } from '../store/retention.js';
 import type { Tally } from './listeners/tally.js';
 
 /** Messages between the capture queue (proxy thread) and the capture worker. */
@@ -6,6 +7,8 @@ import type { Tally } from './listeners/tally.js';
 export interface WorkerSettings {
   databasePath: string;
   maxMessageBytes: number;
+  /** Pruning of old records, run by the worker between capture batches; absent: no pruning. */
+  retention?: RetentionSettings;
 }
 
 export type ToWorker =

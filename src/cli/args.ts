@@ -31,6 +31,12 @@ Options:
   --capture-queue-mb <n> Memory for captures waiting to be written, in MiB; past it captures are
                          dropped and counted, traffic is never slowed (env MCP_GATEWAY_CAPTURE_QUEUE_MB,
                          default 64)
+  --retention-days <n>   Delete captured traffic older than this (env MCP_GATEWAY_RETENTION_DAYS,
+                         default 30; 0 keeps it forever)
+  --max-db-mb <n>        Delete the oldest traffic when logs.db holds more than this many MiB
+                         (env MCP_GATEWAY_MAX_DB_MB, default 2048; 0 means no limit)
+  --health-interval <s>  Seconds between health checks of HTTP servers (env MCP_GATEWAY_HEALTH_INTERVAL,
+                         default 30; 0 turns periodic checks off)
   -h, --help             Show this help
   -v, --version          Show the version
 
@@ -51,6 +57,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
     'allowed-hosts': { type: 'string', multiple: true },
     'max-body-mb': { type: 'string' },
     'capture-queue-mb': { type: 'string' },
+    'retention-days': { type: 'string' },
+    'max-db-mb': { type: 'string' },
+    'health-interval': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   });
@@ -75,6 +84,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
       allowedHosts,
       maxBodyMb: values['max-body-mb'] as string | undefined,
       captureQueueMb: values['capture-queue-mb'] as string | undefined,
+      retentionDays: values['retention-days'] as string | undefined,
+      maxDbMb: values['max-db-mb'] as string | undefined,
+      healthInterval: values['health-interval'] as string | undefined,
     },
   };
 }

@@ -11,6 +11,9 @@ export interface UserOptions {
   allowedHosts?: string[];
   maxBodyMb?: string | number;
   captureQueueMb?: string | number;
+  retentionDays?: string | number;
+  maxDbMb?: string | number;
+  healthInterval?: string | number;
 }
 
 /** The settings the gateway runs with, defaults filled in and validated. */
@@ -25,6 +28,16 @@ export interface ResolvedConfig {
   readonly allowedHosts: readonly string[];
   readonly maxBodyBytes: number;
   readonly capture: CaptureSettings;
+  readonly retention: RetentionConfig;
+  /** Milliseconds between health checks of HTTP servers; 0 turns periodic checks off. */
+  readonly healthIntervalMs: number;
+}
+
+export interface RetentionConfig {
+  /** Records older than this many days are deleted; 0 keeps them forever. */
+  readonly days: number;
+  /** Past this many bytes of data in logs.db, the oldest records are deleted; 0 means no limit. */
+  readonly maxBytes: number;
 }
 
 export interface CaptureSettings {
@@ -38,6 +51,9 @@ export const DEFAULT_PORT = 3333;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_MAX_BODY_MB = 16;
 export const DEFAULT_CAPTURE_QUEUE_MB = 64;
+export const DEFAULT_RETENTION_DAYS = 30;
+export const DEFAULT_MAX_DB_MB = 2048;
+export const DEFAULT_HEALTH_INTERVAL_S = 30;
 const MiB = 1024 * 1024;
 
 /** A setting that cannot be used; its message is one line that names the fix. */
@@ -81,6 +97,18 @@ function parseMegabytes(value: string | number, what: string): number {
   return Math.max(1, Math.floor(number * MiB));
 }
 
+/** A whole number in a range; `what` names the flag, so the message says which one to fix. */
+function parseWhole(value: string | number, what: string, max: number, example: string): number {
+  const text = String(value).trim();
+  const number = Number(text);
+  if (!/^\d+$/.test(text) || number > max) {
+    throw new ConfigError(
+      `invalid ${what} "${value}": use a whole number from 0 to ${max}, such as ${example} (0 turns it off)`,
+    );
+  }
+  return number;
+}
+
 export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const port = parsePort(options.port ?? env.MCP_GATEWAY_PORT ?? DEFAULT_PORT);
   const host = parseHost(options.host ?? env.MCP_GATEWAY_HOST ?? DEFAULT_HOST, 'host');
@@ -102,6 +130,24 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     options.captureQueueMb ?? env.MCP_GATEWAY_CAPTURE_QUEUE_MB ?? DEFAULT_CAPTURE_QUEUE_MB,
     'capture queue size',
   );
+  const retentionDays = parseWhole(
+    options.retentionDays ?? env.MCP_GATEWAY_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS,
+    '--retention-days',
+    36_500,
+    '30',
+  );
+  const maxDbMb = parseWhole(
+    options.maxDbMb ?? env.MCP_GATEWAY_MAX_DB_MB ?? DEFAULT_MAX_DB_MB,
+    '--max-db-mb',
+    16 * 1024 * 1024,
+    '2048',
+  );
+  const healthInterval = parseWhole(
+    options.healthInterval ?? env.MCP_GATEWAY_HEALTH_INTERVAL ?? DEFAULT_HEALTH_INTERVAL_S,
+    '--health-interval',
+    86_400,
+    '30',
+  );
   return {
     port,
     host,
@@ -111,6 +157,8 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     allowedHosts,
     maxBodyBytes,
     capture: captureSettings(maxBodyBytes, queueBytes),
+    retention: { days: retentionDays, maxBytes: maxDbMb * MiB },
+    healthIntervalMs: healthInterval * 1000,
   };
 }
 

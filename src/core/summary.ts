@@ -8,8 +8,11 @@ import type { MessageShape } from './jsonrpc.js';
 const MAX = 120;
 
 function clip(text: string, max = MAX): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  // Only the start is shown: flattening all of a 64 KB result to keep 120 characters of it would cost the
+  // capture worker more than storing it.
+  const head = text.length > max * 8 ? text.slice(0, max * 8) : text;
+  const flat = head.replace(/\s+/g, ' ').trim();
+  return flat.length > max || head !== text ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function asObject(value: unknown): Record<string, unknown> | null {

@@ -27,6 +27,11 @@ export function openDatabase(
   }
   if (options.migrate) {
     try {
+      // Incremental auto-vacuum lets retention give freed pages back to the file system (SQLite docs,
+      // "PRAGMA auto_vacuum"); it can only be chosen before the first table exists.
+      if ((db.pragma('user_version', { simple: true }) as number) === 0) {
+        db.pragma('auto_vacuum = INCREMENTAL');
+      }
       migrate(db);
     } catch (error) {
       db.close();

@@ -1,10 +1,14 @@
 import type { Database } from 'better-sqlite3';
+import { searchIndexMigration } from './migration-search.js';
+
+/** SQL to run, or a function for what SQL alone cannot do (filling the search index from JavaScript). */
+export type Migration = string | ((db: Database) => void);
 
 /**
  * Numbered migrations; `PRAGMA user_version` holds the last one applied. Append new ones, never edit old
  * ones: databases in the wild have run them.
  */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   // 1: captured records, sessions.
   `
   CREATE TABLE records (
@@ -57,6 +61,8 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (server, session_id)
   );
   `,
+  // 2: full-text search, per-session and per-method summaries, and the indexes the query API needs.
+  searchIndexMigration,
 ];
 
 export function migrate(db: Database): number {
@@ -67,9 +73,10 @@ export function migrate(db: Database): number {
     );
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
-    const sql = MIGRATIONS[version] as string;
+    const migration = MIGRATIONS[version] as Migration;
     db.transaction(() => {
-      db.exec(sql);
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${version + 1}`);
     })();
   }

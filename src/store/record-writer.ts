@@ -1,6 +1,9 @@
 import type { NewRecord } from '../core/record.js';
 import type { Database } from './database.js';
+import { isFailure } from './failure.js';
 import { RECORD_COLUMNS, recordToValues } from './rows.js';
+import { searchText } from './search-text.js';
+import { SummaryTally, type TallyEntry } from './summary-tally.js';
 
 export interface SessionInfo {
   server: string;
@@ -20,7 +23,8 @@ export interface SessionInfo {
 export interface RecordSink {
   /** Runs `work` as one transaction: a batch of records costs one commit. */
   batch(work: () => void): void;
-  insert(record: NewRecord): number;
+  /** Stores a record and indexes it for search; `parsed` is the message as capture parsed it, if it did. */
+  insert(record: NewRecord, parsed?: unknown): number;
   /** Fills in what was learned after a request was stored: the HTTP status and session of its exchange. */
   completeRequest(id: number, httpStatus: number | null, sessionId: string | null): void;
   saveSession(session: SessionInfo): void;
@@ -29,13 +33,25 @@ export interface RecordSink {
 export class SqliteRecordSink implements RecordSink {
   readonly #db: Database;
   readonly #insert;
+  readonly #index;
   readonly #complete;
+  readonly #before;
   readonly #session;
+  readonly #tally: SummaryTally;
+  #batchDepth = 0;
 
   constructor(db: Database) {
     this.#db = db;
     this.#insert = db.prepare(
       `INSERT INTO records (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    this.#index = db.prepare('INSERT INTO records_fts (rowid, text) VALUES (?, ?)');
+    this.#tally = new SummaryTally(db);
+    this.#before = db.prepare(
+      `SELECT server, session_id AS sessionId, method, kind, time, duration_ms AS durationMs, tokens,
+        error_message AS errorMessage, http_status AS httpStatus, client_name AS clientName,
+        client_version AS clientVersion, server_name AS serverName, server_version AS serverVersion
+       FROM records WHERE id = ?`,
     );
     this.#complete = db.prepare(
       'UPDATE records SET http_status = ?, session_id = coalesce(session_id, ?) WHERE id = ?',
@@ -53,15 +69,39 @@ export class SqliteRecordSink implements RecordSink {
   }
 
   batch(work: () => void): void {
-    this.#db.transaction(work)();
+    this.#db.transaction(() => {
+      this.#batchDepth++;
+      try {
+        work();
+      } finally {
+        this.#batchDepth--;
+      }
+      this.#tally.flush();
+    })();
   }
 
-  insert(record: NewRecord): number {
-    return Number(this.#insert.run(recordToValues(record)).lastInsertRowid);
+  insert(record: NewRecord, parsed?: unknown): number {
+    const id = Number(this.#insert.run(recordToValues(record)).lastInsertRowid);
+    this.#index.run(id, searchText(record, parsed));
+    this.#tally.add(record, isFailure(record));
+    if (this.#batchDepth === 0) this.#tally.flush();
+    return id;
   }
 
   completeRequest(id: number, httpStatus: number | null, sessionId: string | null): void {
+    const before = this.#before.get(id) as
+      | (TallyEntry & { errorMessage: string | null; httpStatus: number | null })
+      | undefined;
     this.#complete.run(httpStatus, sessionId, id);
+    if (!before) return;
+    const after = { ...before, httpStatus, sessionId: before.sessionId ?? sessionId };
+    const failed = isFailure(after);
+    this.#tally.correct(after, {
+      failed,
+      joinedSession: before.sessionId === null && after.sessionId !== null,
+      errorDelta: Number(failed) - Number(isFailure(before)),
+    });
+    if (this.#batchDepth === 0) this.#tally.flush();
   }
 
   saveSession(session: SessionInfo): void {

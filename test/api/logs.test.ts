@@ -67,10 +67,13 @@ describe('REST: /api/logs', () => {
     expect(two.body.data.some((r) => r.summary.match(/tools: echo/))).toBe(true);
   });
 
-  it('serves one record by id, and 404 for an unknown one', async () => {
-    const { body } = await page('limit=1');
+  it('serves one record by id with its partner, and 404 for an unknown one', async () => {
+    const { body } = await page('limit=1&filter=kind:response');
     const one = await gw.api(`/api/logs/${body.data[0]?.id}`);
-    expect(await one.json()).toEqual(body.data[0]);
+    expect(await one.json()).toEqual({
+      ...body.data[0],
+      partner: expect.objectContaining({ id: body.data[0]?.partnerId }),
+    });
     expect((await gw.api('/api/logs/999999')).status).toBe(404);
   });
 

@@ -63,16 +63,16 @@ describe('server runtime API', () => {
     expect(new Date(body.lines[0]?.time as string).getTime()).toBeGreaterThan(0);
   });
 
-  it('says why it refuses: unknown server (404), HTTP servers have no process (400), bad limit (400), no token (401)', async () => {
+  it('says why it refuses: unknown server (404), HTTP servers have no stderr (400), bad limit (400), no token (401)', async () => {
     const unknown = await gw.api('/api/servers/nope/status');
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({
       error: 'No server named "nope". Registered: added, fixture, remote.',
     });
-    const http = await gw.api('/api/servers/remote/restart', { method: 'POST' });
-    expect(http.status).toBe(400);
-    expect(((await http.json()) as { error: string }).error).toMatch(
-      /is an HTTP server: restart only exists for stdio/,
+    const stderrOfHttp = await gw.api('/api/servers/remote/stderr');
+    expect(stderrOfHttp.status).toBe(400);
+    expect(((await stderrOfHttp.json()) as { error: string }).error).toMatch(
+      /is an HTTP server: stderr only exists for stdio/,
     );
     expect(await (await gw.api('/api/servers/remote/status')).json()).toMatchObject({
       type: 'http',
@@ -86,7 +86,10 @@ describe('server runtime API', () => {
     const before = (await (await gw.api('/api/servers/fixture/status')).json()) as { pid: number };
     const response = await gw.api('/api/servers/fixture/restart', { method: 'POST' });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ name: 'fixture', state: 'starting', restarts: 1 });
+    expect(await response.json()).toMatchObject({
+      restarted: 'fixture',
+      server: { name: 'fixture', status: { state: 'starting', restarts: 1 } },
+    });
     const after = await waitForState(gw, 'fixture', 'running', before.pid);
     expect(after.pid).not.toBe(before.pid);
   });

@@ -11,7 +11,7 @@ export function storeListener(sink: RecordSink, onFailure: (error: unknown) => v
     name: 'store',
     message(draft: MessageDraft) {
       try {
-        draft.id = sink.insert(draft.record);
+        draft.id = sink.insert(draft.record, draft.value);
       } catch (error) {
         onFailure(error);
       }

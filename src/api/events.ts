@@ -1,0 +1,43 @@
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { LiveFeed } from './live-feed.js';
+import { integerParam, requestFilter } from './query-params.js';
+
+/** A comment line now and then keeps proxies and browsers from closing an idle stream. */
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * `GET /api/events?filter=...`: the live feed over Server-Sent Events (see live-events.ts for the event
+ * types). The filter is checked before the stream opens, so a bad one is an ordinary 400. A client that
+ * reconnects with Last-Event-ID (or `since=<record id>`) gets what it missed.
+ */
+export function eventsRoutes(feed: LiveFeed): Hono {
+  const app = new Hono();
+  app.get('/', (c) => {
+    const filter = requestFilter(c);
+    const resume = integerParam(
+      c.req.header('last-event-id') ?? c.req.query('since'),
+      'since',
+      0,
+      Number.MAX_SAFE_INTEGER,
+    );
+    return streamSSE(c, async (stream) => {
+      const subscriber = feed.subscribe(
+        filter,
+        c.req.query('filter') ?? '',
+        (event, id) => stream.writeSSE({ event: event.type, data: JSON.stringify(event), id }),
+        resume,
+      );
+      stream.onAbort(() => subscriber.close());
+      const heartbeat = setInterval(() => {
+        stream.write(': keep-alive\n\n').catch(() => subscriber.close());
+      }, HEARTBEAT_MS);
+      try {
+        await subscriber.closed;
+      } finally {
+        clearInterval(heartbeat);
+      }
+    });
+  });
+  return app;
+}

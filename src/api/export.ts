@@ -1,0 +1,87 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { stream } from 'hono/streaming';
+import { GatewayError } from '../core/errors.js';
+import { recordToJson } from '../core/record.js';
+import type { LogStore } from '../store/log-store.js';
+import { orderParam, requestFilter } from './query-params.js';
+import { recordFromJson } from './record-from-json.js';
+
+/** Problems reported back from an import: the first few, with their line numbers. */
+const MAX_PROBLEMS = 20;
+
+async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let rest = '';
+  for await (const text of body.pipeThrough(new TextDecoderStream())) {
+    const parts = (rest + text).split('\n');
+    rest = parts.pop() ?? '';
+    yield* parts;
+  }
+  if (rest !== '') yield rest;
+}
+
+/**
+ * `GET /api/logs/export?filter=...`: the matching records as JSONL, one record per line (the same JSON as
+ * the API), oldest first, streamed page by page so memory stays flat for any size.
+ * `POST /api/logs/import`: that JSONL back in. Records get new ids; responses stay linked to requests.
+ */
+export function exportRoutes(store: LogStore, maxImportBytes: number): Hono {
+  const app = new Hono();
+
+  app.get('/export', (c) => {
+    const filter = requestFilter(c);
+    const order = orderParam(c.req.query('order'), 'asc');
+    const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '-');
+    c.header('content-type', 'application/x-ndjson; charset=utf-8');
+    c.header('content-disposition', `attachment; filename="mcp-gateway-${stamp}.jsonl"`);
+    return stream(c, async (out) => {
+      let chunk: string[] = [];
+      for (const record of store.iterate(filter, order)) {
+        chunk.push(JSON.stringify(recordToJson(record)));
+        if (chunk.length >= 200) {
+          await out.write(`${chunk.join('\n')}\n`);
+          chunk = [];
+          if (out.aborted) return;
+        }
+      }
+      if (chunk.length > 0) await out.write(`${chunk.join('\n')}\n`);
+    });
+  });
+
+  app.post('/import', bodyLimit({ maxSize: maxImportBytes }), async (c) => {
+    const body = c.req.raw.body;
+    if (!body)
+      throw new GatewayError(400, 'Send the JSONL to import as the request body (one record per line).');
+    const problems: { line: number; error: string }[] = [];
+    let skipped = 0;
+    async function* records() {
+      let number = 0;
+      for await (const line of lines(body as ReadableStream<Uint8Array>)) {
+        number++;
+        if (line.trim() === '') continue;
+        try {
+          yield recordFromJson(JSON.parse(line));
+        } catch (error) {
+          skipped++;
+          if (problems.length < MAX_PROBLEMS)
+            problems.push({ line: number, error: (error as Error).message });
+        }
+      }
+    }
+    const { imported } = await store.importRecords(records());
+    if (imported === 0 && skipped > 0) {
+      return c.json(
+        {
+          error: `No record could be imported: line ${problems[0]?.line}: ${problems[0]?.error}.`,
+          imported,
+          skipped,
+          problems,
+        },
+        400,
+      );
+    }
+    return c.json({ imported, skipped, problems });
+  });
+
+  return app;
+}

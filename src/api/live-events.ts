@@ -1,0 +1,30 @@
+import type { RecordJson } from '../core/record.js';
+import type { HealthChange, HealthState } from '../health/types.js';
+import type { ServerJson } from './server-json.js';
+
+/**
+ * What `GET /api/events` sends: one typed channel, a discriminated union on `type` (the SSE `event:` name
+ * is the same). `records` events carry an SSE `id` (the last record id), so a browser's EventSource that
+ * reconnects resumes where it stopped (it sends Last-Event-ID).
+ */
+export type LiveEvent =
+  /** First event on every connection: where the feed starts and the filter it applies. */
+  | { type: 'hello'; lastId: number; filter: string }
+  /** New records that match the filter, oldest first. */
+  | { type: 'records'; records: RecordJson[]; lastId: number }
+  /** A server's health or process state changed. */
+  | {
+      type: 'server-health';
+      server: string;
+      previous: HealthState;
+      health: ServerJson['health'];
+      source: HealthChange['source'];
+    }
+  /** Servers were added, removed or edited (mcp.json changed): refetch GET /api/servers. */
+  | { type: 'servers-changed'; added: string[]; removed: string[]; updated: string[] }
+  /** Records were deleted (clear, delete by filter): views showing old records should refetch. */
+  | { type: 'records-deleted'; deleted: number }
+  /** The client fell too far behind (or resumed from too old an id); `skipped` records were not sent. */
+  | { type: 'lagged'; skipped: number; lastId: number };
+
+export type LiveEventType = LiveEvent['type'];

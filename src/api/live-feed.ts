@@ -1,0 +1,161 @@
+import { recordToJson } from '../core/record.js';
+import type { Filter } from '../filter/ast.js';
+import type { LogStore } from '../store/log-store.js';
+import type { LiveEvent } from './live-events.js';
+
+/**
+ * How often the feed looks for new records while anyone is subscribed. The feed tails logs.db by id
+ * (`WHERE id > cursor`, an index seek that costs microseconds when nothing is new) rather than taking
+ * records from the capture worker: records written by another process on the same storage dir
+ * (`mcp-gateway wrap`), imports and gateway notes all appear, and a record is only ever announced once it
+ * is committed and readable through the API. The price is up to one interval of latency.
+ */
+export const TAIL_INTERVAL_MS = 150;
+/** Records sent per page; a subscriber far behind gets several pages per tick, up to a cap. */
+const PAGE = 500;
+const PAGES_PER_TICK = 4;
+/** A reconnecting client is replayed at most this many records; beyond, it is told it lagged. */
+export const MAX_REPLAY = 10_000;
+/** Events waiting on a client that does not read; past this, it is disconnected. */
+const MAX_PENDING = 1_000;
+
+export interface Subscriber {
+  /** Resolves when the subscription ends (client gone, feed closed, client too slow). */
+  readonly closed: Promise<void>;
+  close(): void;
+}
+
+type Send = (event: LiveEvent, id?: string) => Promise<void>;
+
+interface Subscription {
+  filter: Filter;
+  cursor: number;
+  send: Send;
+  pending: number;
+  end: () => void;
+}
+
+export class LiveFeed {
+  readonly #store: LogStore;
+  readonly #log: (message: string) => void;
+  readonly #subscriptions = new Set<Subscription>();
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(store: LogStore, log: (message: string) => void = () => {}) {
+    this.#store = store;
+    this.#log = log;
+  }
+
+  get subscribers(): number {
+    return this.#subscriptions.size;
+  }
+
+  /**
+   * Starts sending `filter`'s new records to `send`, from the newest record now, or from `resumeFrom`
+   * (Last-Event-ID) when the client is reconnecting.
+   */
+  subscribe(filter: Filter, filterText: string, send: Send, resumeFrom?: number): Subscriber {
+    const lastId = this.#store.lastId();
+    let cursor = lastId;
+    if (resumeFrom !== undefined && resumeFrom <= lastId) {
+      cursor = Math.max(resumeFrom, lastId - MAX_REPLAY);
+    }
+    let end = () => {};
+    const closed = new Promise<void>((resolve) => {
+      end = resolve;
+    });
+    const subscription: Subscription = { filter, cursor, send, pending: 0, end: () => {} };
+    subscription.end = () => {
+      if (!this.#subscriptions.delete(subscription)) return;
+      end();
+      if (this.#subscriptions.size === 0) this.#stopTimer();
+    };
+    this.#subscriptions.add(subscription);
+    this.#deliver(subscription, { type: 'hello', lastId: cursor, filter: filterText });
+    if (resumeFrom !== undefined && cursor > resumeFrom) {
+      this.#deliver(subscription, { type: 'lagged', skipped: cursor - resumeFrom, lastId: cursor });
+    }
+    this.#startTimer();
+    return { closed, close: subscription.end };
+  }
+
+  /** An event for every subscriber, whatever its filter (server health, registry changes). */
+  broadcast(event: LiveEvent): void {
+    for (const subscription of this.#subscriptions) this.#deliver(subscription, event);
+  }
+
+  /**
+   * Looks for new records now (also called by the timer). A failed read ends the subscription that hit it
+   * (its client reconnects and resumes from where it was) rather than the gateway.
+   */
+  tick(): void {
+    if (this.#subscriptions.size === 0) return;
+    let lastId: number;
+    try {
+      lastId = this.#store.lastId();
+    } catch (error) {
+      this.#log(`live feed: cannot read new records: ${(error as Error).message}`);
+      return;
+    }
+    for (const subscription of this.#subscriptions) {
+      try {
+        this.#advance(subscription, lastId);
+      } catch (error) {
+        this.#log(`live feed: a subscriber was disconnected: ${(error as Error).message}`);
+        subscription.end();
+      }
+    }
+  }
+
+  #advance(subscription: Subscription, lastId: number): void {
+    for (let pages = 0; pages < PAGES_PER_TICK && subscription.cursor < lastId; pages++) {
+      const page = this.#store.list({
+        filter: subscription.filter,
+        order: 'asc',
+        cursor: subscription.cursor,
+        limit: PAGE,
+      });
+      const last = page.records[page.records.length - 1];
+      // Without more pages, everything up to lastId has been seen: records only get ids above it.
+      subscription.cursor = page.hasMore && last ? last.id : Math.max(last?.id ?? 0, lastId);
+      if (page.records.length > 0) {
+        const cursor = subscription.cursor;
+        this.#deliver(
+          subscription,
+          { type: 'records', records: page.records.map(recordToJson), lastId: cursor },
+          String(cursor),
+        );
+      }
+    }
+  }
+
+  close(): void {
+    for (const subscription of [...this.#subscriptions]) subscription.end();
+    this.#stopTimer();
+  }
+
+  #deliver(subscription: Subscription, event: LiveEvent, id?: string): void {
+    if (subscription.pending >= MAX_PENDING) {
+      subscription.end();
+      return;
+    }
+    subscription.pending++;
+    subscription.send(event, id).then(
+      () => {
+        subscription.pending--;
+      },
+      () => subscription.end(),
+    );
+  }
+
+  #startTimer(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => this.tick(), TAIL_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  #stopTimer(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+}

@@ -1,0 +1,68 @@
+import type { Context } from 'hono';
+import { GatewayError } from '../core/errors.js';
+import { andFilters, type Filter } from '../filter/ast.js';
+import { filterFromParams } from '../filter/params.js';
+import { parseFilter } from '../filter/parser.js';
+import type { Order } from '../store/log-store.js';
+
+/** Query parameters shared by the REST routes, read and checked in one place. */
+
+export const MAX_PAGE = 1000;
+export const DEFAULT_PAGE = 100;
+
+export function integerParam(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new GatewayError(400, `"${name}" must be a whole number from ${min} to ${max}; got "${value}".`);
+  }
+  return number;
+}
+
+export function orderParam(value: string | undefined, fallback: Order = 'desc'): Order {
+  const order = value || fallback;
+  if (order !== 'asc' && order !== 'desc') {
+    throw new GatewayError(400, `"order" must be "asc" or "desc"; got "${value}".`);
+  }
+  return order;
+}
+
+export interface Paging {
+  limit: number;
+  cursor: number | undefined;
+}
+
+export function pagingParams(c: Context, defaultLimit = DEFAULT_PAGE): Paging {
+  return {
+    limit: integerParam(c.req.query('limit'), 'limit', 1, MAX_PAGE) ?? defaultLimit,
+    cursor: integerParam(c.req.query('cursor'), 'cursor', 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+/**
+ * The filter a request asks for: `filter=` in the filter language, ANDed with any of the parameters other
+ * MCP log tools use (`server=`, `method=`, `q=`, `durationGt=` ...). Throws FilterError (a 400 that says
+ * where) when either is malformed.
+ */
+export function filterFromQuery(query: Record<string, string | undefined>): Filter {
+  return andFilters(parseFilter(query.filter ?? ''), filterFromParams(query));
+}
+
+export function requestFilter(c: Context): Filter {
+  return filterFromQuery(c.req.query());
+}
+
+/** The pagination block every list answers with. */
+export function pagination(
+  count: number,
+  limit: number,
+  hasMore: boolean,
+  nextCursor: string | null,
+): { count: number; limit: number; hasMore: boolean; nextCursor: string | null } {
+  return { count, limit, hasMore, nextCursor };
+}

@@ -1,0 +1,58 @@
+import { Hono } from 'hono';
+import { GatewayError } from '../core/errors.js';
+import { recordToJson } from '../core/record.js';
+import type { LogStore } from '../store/log-store.js';
+import { sessionToJson } from '../store/summary-json.js';
+import { pagination, pagingParams } from './query-params.js';
+
+/**
+ * `/api/sessions`: MCP sessions, newest first (`server=`, `client=`, keyset `cursor`), and
+ * `/api/sessions/:id`: one session with its timeline, oldest first, paged by `cursor` (a record id).
+ * The timeline holds the session's messages plus stderr lines and gateway notes its server produced
+ * meanwhile outside any session.
+ */
+export function sessionsRoutes(store: LogStore): Hono {
+  const app = new Hono();
+
+  app.get('/', (c) => {
+    const { limit, cursor } = pagingParams(c, 50);
+    const page = store.sessions({
+      server: c.req.query('server') || undefined,
+      client: c.req.query('client') || undefined,
+      limit,
+      cursor,
+    });
+    return c.json({
+      data: page.sessions.map(sessionToJson),
+      pagination: pagination(page.sessions.length, limit, page.hasMore, page.nextCursor),
+    });
+  });
+
+  app.get('/:id', (c) => {
+    const sessionId = c.req.param('id');
+    const server = c.req.query('server') || undefined;
+    const sessions = store.session(sessionId, server);
+    const session = sessions[0];
+    if (!session) {
+      throw new GatewayError(
+        404,
+        `No session "${sessionId}"${server ? ` on server "${server}"` : ''}; GET /api/sessions lists them.`,
+      );
+    }
+    if (sessions.length > 1 && server === undefined) {
+      throw new GatewayError(
+        400,
+        `Session "${sessionId}" exists on several servers (${sessions.map((s) => s.server).join(', ')}); add server=<name>.`,
+      );
+    }
+    const { limit, cursor } = pagingParams(c, 500);
+    const timeline = store.timeline({ sessionId, server: session.server, limit, cursor });
+    return c.json({
+      session: sessionToJson(session),
+      data: timeline.records.map(recordToJson),
+      pagination: pagination(timeline.records.length, limit, timeline.hasMore, timeline.nextCursor),
+    });
+  });
+
+  return app;
+}

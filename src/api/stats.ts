@@ -1,0 +1,39 @@
+import { Hono } from 'hono';
+import { GatewayError } from '../core/errors.js';
+import { ValueProblem } from '../filter/errors.js';
+import { parseDuration } from '../filter/values.js';
+import type { LogStore, StatsQuery } from '../store/log-store.js';
+import { StatsWindowError, statsWindow } from '../store/stats-window.js';
+import { requestFilter } from './query-params.js';
+
+const GROUPINGS = new Set(['server', 'method', 'server+method']);
+
+/**
+ * `GET /api/stats?filter=...&bucket=1m&groupBy=server+method`: per group, counts, error rate,
+ * p50/p95/p99 duration and tokens; and the same per time bucket, for charts. The window is the last 24
+ * hours unless the filter bounds it (`last:1h`, `after:`, `before:`).
+ */
+export function statsRoutes(store: LogStore): Hono {
+  const app = new Hono();
+  app.get('/', (c) => {
+    const filter = requestFilter(c);
+    const groupBy = c.req.query('groupBy') || 'server+method';
+    if (!GROUPINGS.has(groupBy)) {
+      throw new GatewayError(400, `"groupBy" must be server, method or server+method; got "${groupBy}".`);
+    }
+    let bucketMs: number | undefined;
+    const bucket = c.req.query('bucket');
+    try {
+      if (bucket) bucketMs = parseDuration(bucket, 'bucket', null);
+      if (bucketMs !== undefined && bucketMs < 1000) throw new ValueProblem('bucket must be at least 1s');
+      const window = statsWindow(filter, Date.now(), bucketMs);
+      return c.json(store.stats({ filter, ...window, groupBy: groupBy as StatsQuery['groupBy'] }));
+    } catch (error) {
+      if (error instanceof ValueProblem || error instanceof StatsWindowError) {
+        throw new GatewayError(400, `"bucket": ${error.message}.`);
+      }
+      throw error;
+    }
+  });
+  return app;
+}

@@ -1,0 +1,48 @@
+/**
+ * How reachable a registered server is. HTTP servers are probed (see probe.ts); stdio servers are judged
+ * by their process.
+ *   up             an MCP endpoint answered (even with a JSON-RPC error: something speaks MCP there)
+ *   auth-required  the endpoint wants credentials (401/403): add them to the server's headers
+ *   not-found      the host answers, but not at that path (404): the URL is wrong
+ *   down           nothing answers: connection refused, unknown host, timeout
+ *   error          the host answers, but not as MCP (5xx, an HTML page)
+ *   starting, stopped  a stdio server's process is starting, or not running (none needed yet)
+ *   unknown        not checked yet (or health checks are off)
+ */
+export type HealthState =
+  | 'up'
+  | 'auth-required'
+  | 'not-found'
+  | 'down'
+  | 'error'
+  | 'starting'
+  | 'stopped'
+  | 'unknown';
+
+export interface HealthReport {
+  state: HealthState;
+  /** When the state last changed (epoch ms), or null when never checked. */
+  since: number | null;
+  checkedAt: number | null;
+  latencyMs: number | null;
+  httpStatus: number | null;
+  /** What was seen, in a sentence a user can act on. */
+  detail: string | null;
+}
+
+export const UNKNOWN_HEALTH: HealthReport = {
+  state: 'unknown',
+  since: null,
+  checkedAt: null,
+  latencyMs: null,
+  httpStatus: null,
+  detail: null,
+};
+
+export interface HealthChange {
+  server: string;
+  previous: HealthState;
+  report: HealthReport;
+  /** probe: an HTTP check; process: a stdio server's process state. */
+  source: 'probe' | 'process';
+}

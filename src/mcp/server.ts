@@ -1,0 +1,20 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { VERSION } from '../core/version.js';
+import type { ManagementDeps } from './deps.js';
+import { registerRecordTools } from './tools/records.js';
+import { registerServerTools } from './tools/servers.js';
+import { registerStatsTools } from './tools/stats.js';
+
+const INSTRUCTIONS = `This is MCP Gateway's own server. The gateway sits between MCP clients and MCP servers and captures every message. Use list_servers/add_server/update_server/remove_server/restart_server to manage the servers it proxies, search_records/get_record/get_session to investigate captured traffic (why a call failed, what a server returned, how long it took), get_stats for error rates and latency, clear_records to delete traffic.`;
+
+/** The management MCP server: the gateway's registry, traffic and statistics as tools. */
+export function createManagementServer(deps: ManagementDeps): McpServer {
+  const server = new McpServer(
+    { name: 'mcp-gateway', title: 'MCP Gateway', version: VERSION },
+    { instructions: INSTRUCTIONS },
+  );
+  registerServerTools(server, deps);
+  registerRecordTools(server, deps);
+  registerStatsTools(server, deps);
+  return server;
+}

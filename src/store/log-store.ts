@@ -1,0 +1,132 @@
+import type { CapturedRecord, NewRecord } from '../core/record.js';
+import type { Filter } from '../filter/ast.js';
+import type { SessionInfo } from './record-writer.js';
+import type { StatsResult } from './stats.js';
+
+/**
+ * What the REST API, the live feed and the management MCP server read and change in the capture store.
+ * Filters arrive parsed (the AST), so a store compiles them its own way: SQLite here; a shared PostgreSQL
+ * store can implement the same interface.
+ */
+
+export type Order = 'asc' | 'desc';
+
+export interface PageQuery {
+  filter: Filter;
+  limit: number;
+  order: Order;
+  /** Keyset cursor: the id of the last record of the previous page. */
+  cursor?: number;
+  /** "Now" for relative times in the filter; defaults to the current time. */
+  now?: number;
+}
+
+export interface RecordPage {
+  records: CapturedRecord[];
+  hasMore: boolean;
+  nextCursor: string | null;
+}
+
+/** A session as initialize described it, with its running totals. */
+export interface SessionSummary extends SessionInfo {
+  /** The store's own key for the session (its cursor in listings). */
+  key: number;
+  lastSeen: number | null;
+  messages: number;
+  errors: number;
+}
+
+export interface SessionQuery {
+  server?: string;
+  client?: string;
+  limit: number;
+  cursor?: number;
+}
+
+export interface SessionPage {
+  sessions: SessionSummary[];
+  hasMore: boolean;
+  nextCursor: string | null;
+}
+
+export interface TimelineQuery {
+  sessionId: string;
+  server?: string;
+  limit: number;
+  cursor?: number;
+}
+
+export interface ClientSummary {
+  name: string;
+  version: string | null;
+  servers: string[];
+  sessions: number;
+  messages: number;
+  errors: number;
+  firstSeen: number;
+  lastSeen: number | null;
+}
+
+export interface MethodSummary {
+  server: string;
+  /** Null for records that carry no method (stderr lines, non-JSON-RPC bodies). */
+  method: string | null;
+  messages: number;
+  requests: number;
+  errors: number;
+  /** Mean time to answer, over answers that were timed. */
+  avgDurationMs: number | null;
+  tokens: number;
+  lastSeen: number | null;
+}
+
+export interface ServerTotals {
+  server: string;
+  messages: number;
+  errors: number;
+  sessions: number;
+  lastSeen: number | null;
+}
+
+export interface StatsQuery {
+  filter: Filter;
+  from: number;
+  to: number;
+  bucketMs: number;
+  groupBy: 'server' | 'method' | 'server+method';
+}
+
+/** Fields of open-ended values the filter language can autocomplete. */
+export type ValueField = 'servers' | 'methods' | 'clients' | 'sessions';
+
+export interface ImportResult {
+  imported: number;
+}
+
+export interface LogStore {
+  list(query: PageQuery): RecordPage;
+  get(id: number): CapturedRecord | null;
+  /** The request a response answers, or the response that answered a request. */
+  partnerOf(record: CapturedRecord): CapturedRecord | null;
+  /** The highest record id so far (0 when empty): where a live feed starts. */
+  lastId(): number;
+  /** Every matching record, oldest first (or newest), fetched page by page. */
+  iterate(filter: Filter, order: Order): Iterable<CapturedRecord>;
+
+  sessions(query: SessionQuery): SessionPage;
+  /** The sessions with this id (normally one; the same id on two servers gives two). */
+  session(sessionId: string, server?: string): SessionSummary[];
+  timeline(query: TimelineQuery): RecordPage;
+  clients(): ClientSummary[];
+  methods(server?: string): MethodSummary[];
+  serverTotals(): ServerTotals[];
+  values(field: ValueField, prefix: string, limit: number): string[];
+  stats(query: StatsQuery): StatsResult;
+
+  /** Stores records (new ids; partners re-linked within what is imported), a batch per transaction. */
+  importRecords(records: AsyncIterable<NewRecord & { originalId?: number }>): Promise<ImportResult>;
+  /** Deletes what matches, oldest first, in small transactions so capture is never held up. */
+  deleteMatching(filter: Filter): Promise<number>;
+  /** A gateway note on a server's timeline (a health change); returns its id. */
+  appendNote(note: { server: string; text: string; note: string; time?: number }): number;
+}

@@ -1,0 +1,128 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { NewRecord } from '../core/record.js';
+import type { Filter } from '../filter/ast.js';
+import type { Database } from './database.js';
+import type { ImportResult, LogStore } from './log-store.js';
+import { selectRecords } from './query-plan.js';
+import { SqliteRecordSink } from './record-writer.js';
+
+/**
+ * Rows per transaction for bulk changes made from the gateway's main thread. Small enough that one
+ * transaction takes a few milliseconds: the capture worker's writes and the proxy's event loop wait no
+ * longer than that (SQLite allows one writer at a time; readers never wait in WAL mode).
+ */
+export const WRITE_BATCH = 500;
+
+/** Deletes records by id in one transaction; triggers keep the search index and the summaries right. */
+export function deleteIds(db: Database, ids: readonly number[]): void {
+  if (ids.length === 0) return;
+  db.prepare(`DELETE FROM records WHERE id IN (${ids.map(() => '?').join(',')})`).run(...ids);
+}
+
+/** Summaries whose records are all gone are dropped (a session that no longer has messages). */
+export function dropEmptySummaries(db: Database): void {
+  db.exec('DELETE FROM sessions WHERE messages <= 0; DELETE FROM method_totals WHERE messages <= 0;');
+}
+
+export function recordWrites(
+  db: Database,
+): Pick<LogStore, 'importRecords' | 'deleteMatching' | 'appendNote'> {
+  const sink = new SqliteRecordSink(db);
+  const relink = db.prepare('UPDATE records SET partner_id = ? WHERE id = ?');
+
+  return {
+    async importRecords(records: AsyncIterable<NewRecord & { originalId?: number }>): Promise<ImportResult> {
+      // Imported records get new ids; a response's link to its request follows the request's new id.
+      const newIds = new Map<number, number>();
+      const orphans: { id: number; partner: number }[] = [];
+      let imported = 0;
+      let batch: (NewRecord & { originalId?: number })[] = [];
+      const flush = () => {
+        sink.batch(() => {
+          for (const { originalId, ...record } of batch) {
+            const partner = record.partnerId;
+            const mapped = partner === null ? null : (newIds.get(partner) ?? null);
+            const id = sink.insert({ ...record, partnerId: mapped });
+            if (originalId !== undefined) newIds.set(originalId, id);
+            if (partner !== null && mapped === null) orphans.push({ id, partner });
+          }
+        });
+        imported += batch.length;
+        batch = [];
+      };
+      for await (const record of records) {
+        batch.push(record);
+        if (batch.length >= WRITE_BATCH) {
+          flush();
+          await yieldToEventLoop();
+        }
+      }
+      flush();
+      // A response imported before its request (a file sorted newest first) is linked afterwards.
+      db.transaction(() => {
+        for (const { id, partner } of orphans) relink.run(newIds.get(partner) ?? null, id);
+      })();
+      return { imported };
+    },
+
+    async deleteMatching(filter: Filter): Promise<number> {
+      // What matched when asked: records captured while deleting are left alone.
+      const last = (db.prepare('SELECT max(id) AS id FROM records').get() as { id: number | null }).id ?? 0;
+      const now = Date.now();
+      let cursor = 0;
+      let deleted = 0;
+      for (;;) {
+        const select = selectRecords(filter, {
+          columns: 'r.id AS id',
+          order: 'asc',
+          cursor,
+          limit: WRITE_BATCH,
+          now,
+          extra: [{ sql: 'r.id <= ?', params: [last] }],
+        });
+        const ids = (db.prepare(select.sql).all(...select.params) as { id: number }[]).map((r) => r.id);
+        if (ids.length === 0) break;
+        db.transaction(() => deleteIds(db, ids))();
+        deleted += ids.length;
+        cursor = ids[ids.length - 1] as number;
+        await yieldToEventLoop();
+      }
+      if (deleted > 0) dropEmptySummaries(db);
+      return deleted;
+    },
+
+    appendNote({ server, text, note, time }) {
+      return sink.insert({
+        time: time ?? Date.now(),
+        server,
+        sessionId: null,
+        direction: 'server_to_client',
+        kind: 'other',
+        jsonrpcId: undefined,
+        method: null,
+        httpMethod: null,
+        httpStatus: null,
+        transport: 'http',
+        sseEventId: null,
+        sseEventType: null,
+        durationMs: null,
+        clientName: null,
+        clientVersion: null,
+        serverName: null,
+        serverVersion: null,
+        userAgent: null,
+        summary: text,
+        tokens: null,
+        errorCode: null,
+        errorMessage: null,
+        message: text,
+        size: Buffer.byteLength(text),
+        truncated: false,
+        requestHeaders: null,
+        responseHeaders: null,
+        partnerId: null,
+        note,
+      });
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseFilter } from '../../src/filter/parser.js';
+import { openDatabase } from '../../src/store/database.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { RECORD_COLUMNS, recordToValues } from '../../src/store/rows.js';
+import { sqliteLogStore } from '../../src/store/sqlite-log-store.js';
+import { makeRecord } from '../helpers/records.js';
+
+describe('migrating a database written before search and summaries', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('indexes and summarizes the records already there', () => {
+    dir = mkdtempSync(join(tmpdir(), 'mcp-gateway-migrate-'));
+    const path = join(dir, 'logs.db');
+    const old = new BetterSqlite3(path);
+    old.exec(MIGRATIONS[0] as string);
+    old.pragma('user_version = 1');
+    const insert = old.prepare(
+      `INSERT INTO records (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    insert.run(recordToValues(makeRecord({ summary: 'legacy weather report', time: 100 })));
+    insert.run(recordToValues(makeRecord({ kind: 'error', errorMessage: 'failed', time: 200 })));
+    old
+      .prepare(
+        "INSERT INTO sessions (server, session_id, client_name, protocol_version, first_seen) VALUES ('alpha', 'session-1', 'test-client', '2025-06-18', 50)",
+      )
+      .run();
+    old.close();
+
+    const db = openDatabase(path, { migrate: true });
+    try {
+      const store = sqliteLogStore(db);
+      expect(store.list({ filter: parseFilter('weather'), limit: 10, order: 'desc' }).records).toHaveLength(
+        1,
+      );
+      expect(store.session('session-1')).toEqual([
+        expect.objectContaining({
+          messages: 2,
+          errors: 1,
+          firstSeen: 50,
+          lastSeen: 200,
+          protocolVersion: '2025-06-18',
+        }),
+      ]);
+      expect(store.methods()).toEqual([expect.objectContaining({ method: 'ping', messages: 2, errors: 1 })]);
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    } finally {
+      db.close();
+    }
+  });
+});
