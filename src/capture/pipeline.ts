@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../store/record-writer.js';
+import type { SessionInfo } from '../core/session.js';
 import type { MessageDraft } from './draft.js';
 
 /**

@@ -1,12 +1,4 @@
-/** What the initialize handshake told us about a session (MCP lifecycle, "Initialization"). */
-export interface SessionFacts {
-  clientName: string | null;
-  clientVersion: string | null;
-  serverName: string | null;
-  serverVersion: string | null;
-  protocolVersion: string | null;
-  firstSeen: number;
-}
+import type { SessionFacts } from '../core/session.js';
 
 /** Remembers the client and server of each live session, so every record of a session can name them. */
 export class SessionTracker {

@@ -1,6 +1,6 @@
 import type { CapturedRecord, NewRecord } from '../core/record.js';
+import type { SessionInfo } from '../core/session.js';
 import type { Filter } from '../filter/ast.js';
-import type { SessionInfo } from './record-writer.js';
 import type { StatsResult } from './stats.js';
 
 /**

@@ -1,20 +1,10 @@
 import type { NewRecord } from '../core/record.js';
+import type { SessionInfo } from '../core/session.js';
 import type { Database } from './database.js';
 import { isFailure } from './failure.js';
 import { RECORD_COLUMNS, recordToValues } from './rows.js';
 import { searchText } from './search-text.js';
 import { SummaryTally, type TallyEntry } from './summary-tally.js';
-
-export interface SessionInfo {
-  server: string;
-  sessionId: string;
-  clientName: string | null;
-  clientVersion: string | null;
-  serverName: string | null;
-  serverVersion: string | null;
-  protocolVersion: string | null;
-  firstSeen: number;
-}
 
 /**
  * What the capture pipeline writes through. SQLite implements it here; a shared store (PostgreSQL) can

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Recorder } from '../../src/capture/recorder.js';
 import type { CaptureEvent } from '../../src/core/capture-events.js';
 import type { NewRecord } from '../../src/core/record.js';
-import type { RecordSink, SessionInfo } from '../../src/store/record-writer.js';
+import type { SessionInfo } from '../../src/core/session.js';
+import type { RecordSink } from '../../src/store/record-writer.js';
 
 /** An in-memory sink: what would have been stored, in order. */
 class MemorySink implements RecordSink {
