@@ -152,7 +152,8 @@ describe('an isolated stdio server: a process per session', () => {
     gw = await startTestGateway({
       servers: {
         fixture: stdioServers.fixture({ sessionMode: 'isolated', maxProcesses: 2 }),
-        idle: stdioServers.fixture({ sessionMode: 'isolated', idleTimeout: 300 }),
+        // Long enough that a loaded machine finishes the handshake before the session counts as idle.
+        idle: stdioServers.fixture({ sessionMode: 'isolated', idleTimeout: 2000 }),
       },
     });
   });
