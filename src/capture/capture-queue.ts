@@ -51,7 +51,7 @@ const DROP_REPORT_INTERVAL_MS = 10_000;
  * Events are sent to the worker in batches: every BATCH_MS, or sooner once BATCH_EVENTS are waiting. One
  * message and one database transaction per batch is what keeps capture cheap under load.
  */
-const BATCH_MS = 2;
+const BATCH_MS = 5;
 const BATCH_EVENTS = 1024;
 
 /**
