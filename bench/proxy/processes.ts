@@ -85,9 +85,15 @@ export async function startGatewayProcess(
 ): Promise<GatewayProcess> {
   const storageDir = mkdtempSync(join(tmpdir(), 'mcp-gateway-bench-'));
   writeFileSync(join(storageDir, 'mcp.json'), JSON.stringify({ mcpServers: servers }), { mode: 0o600 });
+  // With the V8 flags the bin script's first line gives it, as `mcp-gateway` and `npm start` run it.
+  const bin = join(ROOT, 'bin/mcp-gateway.js');
+  const flags =
+    readFileSync(bin, 'utf8')
+      .split('\n')[0]
+      ?.match(/--[\w-]+=\S+/g) ?? [];
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'bin/mcp-gateway.js'), '--port', '0', '--storage-dir', storageDir, ...args],
+    [...flags, bin, '--port', '0', '--storage-dir', storageDir, ...args],
     {
       env: { ...process.env, MCP_GATEWAY_TOKEN: BENCH_TOKEN },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,13 +24,19 @@ export interface CaptureStats {
   queuedEvents: number;
 }
 
+/** The worker's objects live for one batch: a small young generation keeps its memory low and flat. */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 12 };
+
 /**
  * Starts the capture worker: compiled JavaScript normally; when the gateway runs from its TypeScript
  * sources (the test suite), the worker first registers tsx so it can load them too.
  */
 function spawnWorker(settings: WorkerSettings): Worker {
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: settings });
+    return new Worker(new URL('./worker-entry.js', import.meta.url), {
+      workerData: settings,
+      resourceLimits: WORKER_LIMITS,
+    });
   }
   // Loader hooks are per thread: the worker registers tsx's ESM hooks itself before loading its entry.
   const require = createRequire(import.meta.url);
@@ -43,7 +49,7 @@ function spawnWorker(settings: WorkerSettings): Worker {
   ).href;
   const entry = new URL('./worker-entry.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: settings });
+  return new Worker(bootstrap, { eval: true, workerData: settings, resourceLimits: WORKER_LIMITS });
 }
 
 const DROP_REPORT_INTERVAL_MS = 10_000;
