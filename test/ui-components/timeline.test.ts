@@ -25,14 +25,14 @@ describe('session timeline layout', () => {
     expect(timeline.height).toBe(3 * RECORD_ROW + GAP_ROW);
   });
 
-  it('counts a gap relative to the session: a tenth of a long session, at least a second', () => {
-    const hour = 3_600_000;
-    const records = [
-      apiRecord({ timestamp: T }),
-      apiRecord({ timestamp: T + 60_000 }),
-      apiRecord({ timestamp: T + hour }),
-    ];
-    expect(buildTimeline(records).rows.filter((row) => row.type === 'gap')).toHaveLength(1);
+  it('counts a gap relative to the session: a tenth of it, at least a second, and ten seconds always', () => {
+    const gaps = (offsets: number[]) =>
+      buildTimeline(offsets.map((offset) => apiRecord({ timestamp: T + offset })))
+        .rows.filter((row) => row.type === 'gap')
+        .map((row) => row.type === 'gap' && row.ms);
+    expect(gaps([0, 900, 1900])).toEqual([1000]);
+    expect(gaps([0, 5_000, 6_000, 60_000])).toEqual([54_000]);
+    expect(gaps([0, 9_000, 20_000, 3_600_000])).toEqual([11_000, 3_580_000]);
   });
 
   it('joins each request to its answer, nesting overlapping pairs in lanes', () => {

@@ -18,9 +18,15 @@ const ActivityContext = createContext<Activity | null>(null);
  */
 export function ActivityProvider({ children }: { children: ReactNode }) {
   const listeners = useRef(new Set<Listener>());
+  const queryClient = useQueryClient();
   const state = useEventSource('/api/events?activity=true', (event) => {
     for (const listener of listeners.current) listener(event);
   });
+  // A lost connection may be a gateway restart, which signs everyone out: asking for the status finds
+  // out, and a 401 there brings up the sign-in screen.
+  useEffect(() => {
+    if (state === 'reconnecting') void queryClient.invalidateQueries({ queryKey: ['status'] });
+  }, [state, queryClient]);
   const value = useMemo<Activity>(
     () => ({
       subscribe(listener) {

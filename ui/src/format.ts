@@ -76,3 +76,8 @@ export function formatOffset(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
   return `+${minutes}:${((ms % 60_000) / 1000).toFixed(1).padStart(4, '0')}`;
 }
+
+/** "1 message", "12 messages" (the word given in the singular). */
+export function plural(count: number, word: string): string {
+  return `${count.toLocaleString()} ${word}${count === 1 ? '' : 's'}`;
+}

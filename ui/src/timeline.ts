@@ -8,8 +8,10 @@ import type { CapturedRecord } from './types';
 
 export const RECORD_ROW = 28;
 export const GAP_ROW = 22;
-/** Quiet stretches at least this long get a gap row (and anything over a tenth of the session). */
+/** Quiet stretches get a gap row from this long in short sessions... */
 export const MIN_GAP_MS = 1000;
+/** ...and from a tenth of the session in longer ones, but always from this long. */
+export const ALWAYS_GAP_MS = 10_000;
 /** Brackets nest into at most this many columns; deeper ones share the last. */
 export const MAX_LANES = 5;
 
@@ -43,9 +45,9 @@ export function isFailed(record: CapturedRecord): boolean {
   return record.kind === 'error' || record.error !== null || (record.http.status ?? 0) >= 400;
 }
 
-/** Gap threshold for a session: a second, or a tenth of its length for long ones. */
+/** How long a quiet stretch must be to get a gap row: noticeable for the session's pace. */
 export function gapThreshold(spanMs: number): number {
-  return Math.max(MIN_GAP_MS, spanMs / 10);
+  return Math.max(MIN_GAP_MS, Math.min(spanMs / 10, ALWAYS_GAP_MS));
 }
 
 export function buildTimeline(records: readonly CapturedRecord[]): Timeline {

@@ -13,6 +13,10 @@ export function JsonView({ value, search = '' }: { value: unknown; search?: stri
   );
 }
 
+/** Each level indents this much; every line keeps a gutter for the fold toggle, so keys line up. */
+const INDENT = 14;
+const GUTTER = 'inline-block w-4 shrink-0';
+
 function contains(value: unknown, needle: string): boolean {
   if (!needle) return false;
   if (value === null || typeof value !== 'object') return String(value).toLowerCase().includes(needle);
@@ -77,7 +81,8 @@ function Node({
     );
   if (!isContainer) {
     return (
-      <div style={{ paddingLeft: depth * 14 }}>
+      <div style={{ paddingLeft: depth * INDENT }}>
+        <span className={GUTTER} />
         {label}
         <Primitive value={value} needle={needle} />
         {comma}
@@ -87,7 +92,8 @@ function Node({
   const [openBracket, closeBracket] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
   if (entries.length === 0) {
     return (
-      <div style={{ paddingLeft: depth * 14 }}>
+      <div style={{ paddingLeft: depth * INDENT }}>
+        <span className={GUTTER} />
         {label}
         {openBracket}
         {closeBracket}
@@ -97,11 +103,11 @@ function Node({
   }
   return (
     <div>
-      <div style={{ paddingLeft: depth * 14 }}>
+      <div style={{ paddingLeft: depth * INDENT }}>
         <button
           type="button"
           onClick={() => setOpen(!expanded)}
-          className="mr-1 inline-block w-3 text-slate-400 hover:text-slate-700"
+          className={`${GUTTER} text-left text-slate-400 hover:text-slate-700`}
           aria-label={expanded ? 'Collapse' : 'Expand'}
           aria-expanded={expanded}
         >
@@ -129,7 +135,8 @@ function Node({
               last={index === entries.length - 1}
             />
           ))}
-          <div style={{ paddingLeft: depth * 14 + 16 }}>
+          <div style={{ paddingLeft: depth * INDENT }}>
+            <span className={GUTTER} />
             {closeBracket}
             {comma}
           </div>

@@ -16,16 +16,24 @@ export function Modal({
   wide?: boolean;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const unmounting = useRef(false);
   useEffect(() => {
     const element = dialog.current;
+    unmounting.current = false;
     if (element && !element.open) element.showModal?.();
-    return () => element?.close?.();
+    return () => {
+      // Closed because its owner went away (after saving, say): not a user's "close".
+      unmounting.current = true;
+      element?.close?.();
+    };
   }, []);
   return (
     <dialog
       ref={dialog}
       aria-label={title}
-      onClose={onClose}
+      onClose={() => {
+        if (!unmounting.current) onClose();
+      }}
       onCancel={(event) => {
         event.preventDefault();
         onClose();

@@ -1,11 +1,25 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, errorMessage } from '../api';
+import { api, errorMessage, withQuery } from '../api';
 import { formatBytes, formatDateTime, formatDuration, methodColor } from '../format';
+import { linkClick } from '../router';
 import type { CapturedRecord, RecordWithPartner } from '../types';
 import { HeadersTable, MessageBlock } from './MessageBlock';
 
 type Tab = 'message' | 'headers' | 'timing';
+
+/** To the timeline of the session the message belongs to. */
+function SessionLink({ record }: { record: CapturedRecord }) {
+  const path = withQuery(`/ui/sessions/${encodeURIComponent(record.sessionId ?? '')}`, {
+    server: record.server,
+    record: String(record.id),
+  });
+  return (
+    <a href={path} onClick={linkClick(path)} className="btn btn-sm" title="Read the whole session">
+      Session timeline
+    </a>
+  );
+}
 
 /** Request first, response second, whichever of the two was selected. */
 function pairOf(record: RecordWithPartner): [CapturedRecord | null, CapturedRecord | null] {
@@ -97,15 +111,18 @@ export function RecordDetail({
         <span className="truncate text-xs text-slate-600 dark:text-slate-300" title={record?.summary}>
           {record?.summary}
         </span>
-        <button
-          type="button"
-          onClick={onClose}
-          className="ml-auto rounded px-1.5 text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
-          aria-label="Close detail"
-          title="Close (Esc)"
-        >
-          ✕
-        </button>
+        <span className="ml-auto flex shrink-0 items-center gap-1">
+          {record?.sessionId ? <SessionLink record={record} /> : null}
+          <button
+            type="button"
+            onClick={onClose}
+            className="rounded px-1.5 text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
+            aria-label="Close detail"
+            title="Close (Esc)"
+          >
+            ✕
+          </button>
+        </span>
       </div>
       <div
         className="flex h-8 shrink-0 items-center gap-1 border-b border-slate-200 px-2 dark:border-slate-800"

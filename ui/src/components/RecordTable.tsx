@@ -27,7 +27,13 @@ const COLUMNS: readonly Column[] = [
     cell: (r) => formatTime(r.timestamp),
   },
   { key: 'dir', label: '', className: 'w-[24px] text-center', cell: (r) => <DirectionArrow record={r} /> },
-  { key: 'server', label: 'Server', className: 'w-[96px]', cell: (r) => r.server, title: (r) => r.server },
+  {
+    key: 'server',
+    label: 'Server',
+    className: 'w-[84px] @4xl:w-[96px]',
+    cell: (r) => r.server,
+    title: (r) => r.server,
+  },
   {
     key: 'client',
     label: 'Client',
@@ -35,7 +41,12 @@ const COLUMNS: readonly Column[] = [
     cell: (r) => r.client.name ?? '',
     title: (r) => [r.client.name, r.client.version].filter(Boolean).join(' '),
   },
-  { key: 'method', label: 'Method', className: 'w-[196px]', cell: (r) => <MethodChip record={r} /> },
+  {
+    key: 'method',
+    label: 'Method',
+    className: 'w-[150px] @4xl:w-[196px]',
+    cell: (r) => <MethodChip record={r} />,
+  },
   {
     key: 'summary',
     label: 'Summary',
@@ -142,6 +153,8 @@ export function RecordTable({ records, selectedId, onSelect, onNearEnd, footer }
           {items.map((item) => {
             const record = records[item.index] as CapturedRecord;
             const selected = record.id === selectedId;
+            // A row that just arrived glows for a moment; one scrolled into view later does not.
+            const fresh = !selected && Date.now() - record.timestamp < 1500;
             return (
               <div
                 key={record.id}
@@ -154,7 +167,11 @@ export function RecordTable({ records, selectedId, onSelect, onNearEnd, footer }
                   if (event.key === 'Enter') onSelect(record);
                 }}
                 className={`absolute left-0 flex w-full cursor-default items-center border-b border-slate-100 px-2 dark:border-slate-900 ${selected ? 'bg-sky-100 dark:bg-sky-900/50' : item.index % 2 ? 'bg-slate-50/50 hover:bg-slate-100 dark:bg-slate-900/30 dark:hover:bg-slate-900' : 'hover:bg-slate-100 dark:hover:bg-slate-900'}`}
-                style={{ top: item.start, height: ROW_HEIGHT }}
+                style={{
+                  top: item.start,
+                  height: ROW_HEIGHT,
+                  animation: fresh ? 'arrive 1.5s ease-out' : undefined,
+                }}
               >
                 {COLUMNS.map((column) => (
                   <div

@@ -1,5 +1,5 @@
 import { HealthBadge, TypeBadge } from '../components/HealthBadge';
-import { formatAgo } from '../format';
+import { formatAgo, plural } from '../format';
 import { linkClick } from '../router';
 import type { ServerJson } from '../types';
 
@@ -43,13 +43,11 @@ export function ServerList({
                 </div>
                 <div className="mt-0.5 truncate font-mono text-[11px] text-slate-500">{server.proxyUrl}</div>
                 <div className="mt-0.5 flex gap-3 text-[11px] text-slate-500 tabular-nums">
-                  <span>{server.messages.toLocaleString()} msgs</span>
+                  <span>{plural(server.messages, 'msg')}</span>
                   {server.errors > 0 ? (
                     <span className="text-red-600 dark:text-red-400">{server.errors} err</span>
                   ) : null}
-                  <span>
-                    {server.sessions} session{server.sessions === 1 ? '' : 's'}
-                  </span>
+                  <span>{plural(server.sessions, 'session')}</span>
                   <span className="ml-auto">
                     {server.lastActivity ? formatAgo(Date.parse(server.lastActivity)) : 'no traffic yet'}
                   </span>

@@ -2,7 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useRefetchOn } from '../activity';
 import { api, errorMessage, withQuery } from '../api';
 import { LoadMore } from '../components/LoadMore';
-import { formatAgo, formatDuration } from '../format';
+import { formatAgo, formatDuration, plural } from '../format';
 import { linkClick } from '../router';
 import type { Page, SessionJson } from '../types';
 
@@ -32,9 +32,9 @@ function SessionItem({ session, selected }: { session: SessionJson; selected: bo
         </div>
         <div className="mt-0.5 flex items-baseline gap-2 text-[11px] text-slate-500">
           <span className="font-mono">{session.sessionId.slice(0, 8)}</span>
-          {session.protocolVersion ? <span>{session.protocolVersion}</span> : null}
+          {session.protocolVersion ? <span>MCP {session.protocolVersion}</span> : null}
           {span !== null ? <span>· {formatDuration(span) || '0 ms'}</span> : null}
-          <span className="ml-auto tabular-nums">{session.messages.toLocaleString()} msgs</span>
+          <span className="ml-auto tabular-nums">{plural(session.messages, 'msg')}</span>
           {session.errors > 0 ? (
             <span className="text-red-600 tabular-nums dark:text-red-400">{session.errors} err</span>
           ) : null}

@@ -43,7 +43,7 @@ function SessionHeader({ session }: { session: SessionJson }) {
           <span className="font-mono">{session.sessionId}</span>
           <CopyButton text={session.sessionId} label="Copy id" />
         </span>
-        {session.protocolVersion ? <span>protocol {session.protocolVersion}</span> : null}
+        {session.protocolVersion ? <span>MCP {session.protocolVersion}</span> : null}
         <span>started {formatDateTime(session.firstTimestamp)}</span>
         {span !== null ? <span>lasted {formatDuration(span) || '0 ms'}</span> : null}
         <span className="tabular-nums">{session.messages.toLocaleString()} messages</span>
