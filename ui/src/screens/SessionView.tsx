@@ -87,7 +87,7 @@ export function SessionView({
 
   // While the session runs, its server's traffic refreshes the timeline (stderr lines belong to it too).
   const refresh = useMemo(
-    () => throttle(() => void queryClient.invalidateQueries({ queryKey }), 1000),
+    () => throttle(() => void queryClient.invalidateQueries({ queryKey }), 2000),
     [queryClient, queryKey],
   );
   useEventSource(
