@@ -4,7 +4,7 @@ import { useDebounced, useFilterSuggestions } from '../filter-hooks';
 import { applySuggestion, type Suggestion } from '../filter-suggest';
 import type { FilterErrorJson } from '../types';
 import { FilterHelp } from './FilterHelp';
-import { FilterProblem } from './FilterProblem';
+import { FilterProblem, FilterSuggestions } from './FilterPopups';
 
 export interface FilterBarProps {
   /** The filter in effect (from the URL). */
@@ -175,35 +175,13 @@ export function FilterBar({ value, onApply, serverError = null, inputRef, placeh
         <FilterHelp onExample={(example) => onApply(example)} />
       </div>
       {listShown ? (
-        <div
+        <FilterSuggestions
           id={listId}
-          role="listbox"
-          aria-label="Filter suggestions"
-          className="absolute top-8 left-0 z-30 max-h-72 w-[min(560px,100%)] overflow-auto rounded-md border border-slate-200 bg-white py-1 text-xs shadow-lg dark:border-slate-700 dark:bg-slate-900"
-        >
-          {suggestions.map((suggestion, index) => (
-            <div
-              key={suggestion.insert}
-              id={`${listId}-${index}`}
-              role="option"
-              aria-selected={index === active}
-              tabIndex={-1}
-              onMouseDown={(event) => {
-                event.preventDefault();
-                accept(suggestion);
-              }}
-              onMouseEnter={() => setActive(index)}
-              className={`flex cursor-pointer items-baseline gap-3 px-3 py-1 ${index === active ? 'bg-sky-100 dark:bg-sky-900/60' : ''}`}
-            >
-              <span className="shrink-0 font-mono text-slate-900 dark:text-slate-100">
-                {suggestion.label}
-              </span>
-              <span className="truncate text-slate-500">
-                {suggestion.kind === 'field' ? suggestion.detail : ''}
-              </span>
-            </div>
-          ))}
-        </div>
+          suggestions={suggestions}
+          active={active}
+          onHover={setActive}
+          onChoose={accept}
+        />
       ) : problem ? (
         <FilterProblem
           problem={problem}
