@@ -9,7 +9,8 @@ const HEARTBEAT_MS = 15_000;
 /**
  * `GET /api/events?filter=...`: the live feed over Server-Sent Events (see live-events.ts for the event
  * types). The filter is checked before the stream opens, so a bad one is an ordinary 400. A client that
- * reconnects with Last-Event-ID (or `since=<record id>`) gets what it missed.
+ * reconnects with Last-Event-ID (or `since=<record id>`) gets what it missed. `activity=true` announces
+ * new records as counts instead of sending them (live views of summaries refetch on those).
  */
 export function eventsRoutes(feed: LiveFeed): Hono {
   const app = new Hono();
@@ -27,6 +28,7 @@ export function eventsRoutes(feed: LiveFeed): Hono {
         c.req.query('filter') ?? '',
         (event, id) => stream.writeSSE({ event: event.type, data: JSON.stringify(event), id }),
         resume,
+        c.req.query('activity') === 'true',
       );
       stream.onAbort(() => subscriber.close());
       const heartbeat = setInterval(() => {

@@ -12,6 +12,11 @@ export type LiveEvent =
   | { type: 'hello'; lastId: number; filter: string }
   /** New records that match the filter, oldest first. */
   | { type: 'records'; records: RecordJson[]; lastId: number }
+  /**
+   * With `activity=true`, in place of `records`: how many new records matched, without them. For views
+   * that show summaries (sessions, servers, charts) and refetch those when traffic arrives.
+   */
+  | { type: 'activity'; count: number; lastId: number }
   /** A server's health or process state changed. */
   | {
       type: 'server-health';

@@ -29,6 +29,8 @@ type Send = (event: LiveEvent, id?: string) => Promise<void>;
 
 interface Subscription {
   filter: Filter;
+  /** Announce new records as counts (`activity`) rather than send them. */
+  activityOnly: boolean;
   cursor: number;
   send: Send;
   pending: number;
@@ -52,9 +54,15 @@ export class LiveFeed {
 
   /**
    * Starts sending `filter`'s new records to `send`, from the newest record now, or from `resumeFrom`
-   * (Last-Event-ID) when the client is reconnecting.
+   * (Last-Event-ID) when the client is reconnecting. With `activityOnly`, records are counted, not sent.
    */
-  subscribe(filter: Filter, filterText: string, send: Send, resumeFrom?: number): Subscriber {
+  subscribe(
+    filter: Filter,
+    filterText: string,
+    send: Send,
+    resumeFrom?: number,
+    activityOnly = false,
+  ): Subscriber {
     const lastId = this.#store.lastId();
     let cursor = lastId;
     if (resumeFrom !== undefined && resumeFrom <= lastId) {
@@ -64,7 +72,7 @@ export class LiveFeed {
     const closed = new Promise<void>((resolve) => {
       end = resolve;
     });
-    const subscription: Subscription = { filter, cursor, send, pending: 0, end: () => {} };
+    const subscription: Subscription = { filter, activityOnly, cursor, send, pending: 0, end: () => {} };
     subscription.end = () => {
       if (!this.#subscriptions.delete(subscription)) return;
       end();
@@ -108,6 +116,16 @@ export class LiveFeed {
   }
 
   #advance(subscription: Subscription, lastId: number): void {
+    if (subscription.activityOnly && subscription.filter.terms.length === 0) {
+      // Every new record matches: ids only grow, so the count needs no read.
+      if (lastId > subscription.cursor) {
+        const count = lastId - subscription.cursor;
+        subscription.cursor = lastId;
+        this.#deliver(subscription, { type: 'activity', count, lastId }, String(lastId));
+      }
+      return;
+    }
+    let count = 0;
     for (let pages = 0; pages < PAGES_PER_TICK && subscription.cursor < lastId; pages++) {
       const page = this.#store.list({
         filter: subscription.filter,
@@ -118,7 +136,9 @@ export class LiveFeed {
       const last = page.records[page.records.length - 1];
       // Without more pages, everything up to lastId has been seen: records only get ids above it.
       subscription.cursor = page.hasMore && last ? last.id : Math.max(last?.id ?? 0, lastId);
-      if (page.records.length > 0) {
+      if (page.records.length > 0 && subscription.activityOnly) {
+        count += page.records.length;
+      } else if (page.records.length > 0) {
         const cursor = subscription.cursor;
         this.#deliver(
           subscription,
@@ -126,6 +146,10 @@ export class LiveFeed {
           String(cursor),
         );
       }
+    }
+    if (count > 0) {
+      const cursor = subscription.cursor;
+      this.#deliver(subscription, { type: 'activity', count, lastId: cursor }, String(cursor));
     }
   }
 

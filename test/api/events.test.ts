@@ -82,6 +82,32 @@ describe('the live feed', () => {
     }
   });
 
+  it('announces new records as counts with activity=true, filtered or not', async () => {
+    const all = await openFeed(`${context.gw.url}/api/events?activity=true`, TEST_TOKEN);
+    const some = await openFeed(
+      `${context.gw.url}/api/events?activity=true&filter=server:counted`,
+      TEST_TOKEN,
+    );
+    const db = openDatabase(join(context.gw.storageDir, 'logs.db'));
+    try {
+      await all.waitFor((e) => e.type === 'hello');
+      await some.waitFor((e) => e.type === 'hello');
+      const sink = new SqliteRecordSink(db);
+      sink.insert(makeRecord({ server: 'counted', summary: 'one' }));
+      sink.insert(makeRecord({ server: 'counted', summary: 'two' }));
+      sink.insert(makeRecord({ server: 'other', summary: 'three' }));
+      const total = (events: LiveEvent[]) =>
+        events.reduce((sum, e) => sum + (e.type === 'activity' ? e.count : 0), 0);
+      await expect.poll(() => total(all.events)).toBe(3);
+      await expect.poll(() => total(some.events)).toBe(2);
+      expect([...all.events, ...some.events].some(isRecords)).toBe(false);
+    } finally {
+      db.close();
+      all.close();
+      some.close();
+    }
+  });
+
   it('refuses a bad filter before opening the stream', async () => {
     const response = await context.gw.api('/api/events?filter=kind:nope');
     expect(response.status).toBe(400);

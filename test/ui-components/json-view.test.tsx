@@ -40,3 +40,19 @@ describe('JSON viewer', () => {
     expect(marks).toEqual(['needle']);
   });
 });
+
+describe('JSON viewer with big payloads', () => {
+  it('starts long arrays folded and shows the start of long strings, the rest on request', () => {
+    const big = { items: Array.from({ length: 500 }, (_, i) => i), text: `${'a'.repeat(2000)}TAIL` };
+    const { container } = render(<JsonView value={big} />);
+    expect(container.textContent).toContain('500 items');
+    expect(container.textContent).not.toContain('TAIL');
+    fireEvent.click(screen.getByRole('button', { name: /4 more characters/ }));
+    expect(container.textContent).toContain('TAIL');
+  });
+
+  it('shows the whole string when the search finds something in it', () => {
+    const { container } = render(<JsonView value={{ text: `${'a'.repeat(3000)}needle` }} search="needle" />);
+    expect(container.querySelector('mark')?.textContent).toBe('needle');
+  });
+});

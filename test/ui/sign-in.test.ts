@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
@@ -59,5 +62,30 @@ describe('web UI sign-in', () => {
   it('has no console errors', () => {
     // The only expected errors are the 401s the sign-in screen is built on.
     expect(browser.errors.filter((e) => !e.includes('401'))).toEqual([]);
+  });
+});
+
+describe('web UI after a gateway restart', () => {
+  it('asks to sign in again, since sessions live in the gateway memory', async () => {
+    const storageDir = mkdtempSync(join(tmpdir(), 'mcp-gateway-ui-restart-'));
+    let gw = await startTestGateway({ storageDir });
+    const browser = await openBrowser();
+    try {
+      const { page } = browser;
+      await page.goto(`${gw.url}/ui?token=${TEST_TOKEN}`);
+      await page.getByRole('navigation', { name: 'Screens' }).waitFor();
+      const port = Number(new URL(gw.url).port);
+      await gw.stop();
+      gw = await startTestGateway({ storageDir, port });
+      // The live connection drops and comes back refused; the UI finds out why and says what to do. The
+      // browser logs the cut streams (net::ERR_...) and the 401s; nothing else may go wrong.
+      await page.getByRole('heading', { name: 'Sign in to MCP Gateway' }).waitFor({ timeout: 20_000 });
+      const unexpected = browser.errors.filter((e) => !/401|net::ERR_/.test(e));
+      expect(unexpected).toEqual([]);
+    } finally {
+      await browser.close();
+      await gw.stop();
+      rmSync(storageDir, { recursive: true, force: true });
+    }
   });
 });

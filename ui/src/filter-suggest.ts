@@ -6,9 +6,12 @@
 
 export interface FieldInfo {
   name: string;
+  aliases?: readonly string[];
   help: string;
   /** Known values (servers, methods, ...) to offer after `field:`. */
   values?: readonly string[];
+  /** The operator a completed field name gets: `:` unless the field has none (time takes `>`). */
+  operator?: string;
 }
 
 export interface Suggestion {
@@ -16,6 +19,8 @@ export interface Suggestion {
   insert: string;
   label: string;
   detail: string;
+  /** A field name (the user goes on to type its value) or a whole term. */
+  kind: 'field' | 'value';
 }
 
 export interface CurrentTerm {
@@ -58,6 +63,12 @@ export function termAt(text: string, cursor: number): CurrentTerm {
   return { start, end, negated, field: null, operator: null, partial: term };
 }
 
+/** A field by its name or one of its aliases, as the parser resolves them (case-insensitive). */
+export function findFieldInfo<T extends FieldInfo>(fields: readonly T[], name: string): T | undefined {
+  const lower = name.toLowerCase();
+  return fields.find((f) => f.name === lower || f.aliases?.includes(lower));
+}
+
 function quoteIfNeeded(value: string): string {
   return /[\s"]/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
 }
@@ -66,18 +77,23 @@ export function suggest(text: string, cursor: number, fields: readonly FieldInfo
   const term = termAt(text, cursor);
   const prefix = term.negated ? '-' : '';
   if (term.field !== null && term.operator !== null) {
-    const field = fields.find((f) => f.name === term.field);
-    const partial = term.partial.toLowerCase();
+    const field = findFieldInfo(fields, term.field);
+    // In a list of values (method:tools/call,tools/l) only the last one is being typed.
+    const comma = term.partial.lastIndexOf(',');
+    const head = term.partial.slice(0, comma + 1);
+    const typed = term.partial.slice(comma + 1);
+    const partial = typed.toLowerCase();
     return (field?.values ?? [])
-      .filter((value) => value.toLowerCase().includes(partial) && value !== term.partial)
+      .filter((value) => value.toLowerCase().includes(partial) && value !== typed)
       .sort(
         (a, b) => Number(!a.toLowerCase().startsWith(partial)) - Number(!b.toLowerCase().startsWith(partial)),
       )
       .slice(0, limit)
       .map((value) => ({
-        insert: `${prefix}${term.field}${term.operator}${quoteIfNeeded(value)}`,
+        insert: `${prefix}${term.field}${term.operator}${head}${quoteIfNeeded(value)}`,
         label: value,
         detail: field?.name ?? '',
+        kind: 'value' as const,
       }));
   }
   const partial = term.partial.toLowerCase();
@@ -85,7 +101,15 @@ export function suggest(text: string, cursor: number, fields: readonly FieldInfo
   return fields
     .filter((field) => field.name.startsWith(partial))
     .slice(0, limit)
-    .map((field) => ({ insert: `${prefix}${field.name}:`, label: `${field.name}:`, detail: field.help }));
+    .map((field) => {
+      const operator = field.operator ?? ':';
+      return {
+        insert: `${prefix}${field.name}${operator}`,
+        label: `${field.name}${operator}`,
+        detail: field.help,
+        kind: 'field' as const,
+      };
+    });
 }
 
 /** The text after choosing `suggestion`, and where the cursor goes. */
@@ -97,7 +121,7 @@ export function applySuggestion(
   const term = termAt(text, cursor);
   const before = text.slice(0, term.start);
   const after = text.slice(term.end);
-  const completesValue = !suggestion.insert.endsWith(':');
+  const completesValue = suggestion.kind === 'value';
   const inserted = completesValue && !after.startsWith(' ') ? `${suggestion.insert} ` : suggestion.insert;
   return { text: `${before}${inserted}${after}`, cursor: before.length + inserted.length };
 }

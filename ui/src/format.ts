@@ -52,3 +52,32 @@ export function methodColor(method: string | null): string {
     return 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300';
   return 'bg-pink-100 text-pink-800 dark:bg-pink-950 dark:text-pink-200';
 }
+
+/** "12 s ago", "5 min ago", "3 h ago", or the date for anything older than a day. */
+export function formatAgo(timestamp: number | null | undefined, now = Date.now()): string {
+  if (timestamp === null || timestamp === undefined) return '—';
+  const seconds = Math.max(0, Math.round((now - timestamp) / 1000));
+  if (seconds < 5) return 'just now';
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return new Date(timestamp).toLocaleDateString();
+}
+
+export function formatPercent(rate: number): string {
+  if (rate === 0) return '0%';
+  if (rate < 0.001) return '<0.1%';
+  return `${(rate * 100).toFixed(rate < 0.1 ? 1 : 0)}%`;
+}
+
+/** An offset from the start of a session: "+0.000 s", "+1:02.5". */
+export function formatOffset(ms: number): string {
+  if (ms < 60_000) return `+${(ms / 1000).toFixed(3)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `+${minutes}:${((ms % 60_000) / 1000).toFixed(1).padStart(4, '0')}`;
+}
+
+/** "1 message", "12 messages" (the word given in the singular). */
+export function plural(count: number, word: string): string {
+  return `${count.toLocaleString()} ${word}${count === 1 ? '' : 's'}`;
+}

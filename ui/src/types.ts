@@ -1,34 +1,66 @@
-/** The record shape the API, the live feed and exports share (src/core/record.ts: RecordJson). */
-export type HeaderMap = Record<string, string | string[]>;
+/**
+ * The shapes the UI reads from the API, taken from the gateway's own definitions (type-only imports, so
+ * nothing of the server reaches the bundle): one model for rows, the API, the live feed and this UI.
+ */
+import type { LiveEvent } from '../../src/api/live-events.js';
+import type { ServerJson } from '../../src/api/server-json.js';
+import type { RecordJson } from '../../src/core/record.js';
+import type { FieldDescription, FilterLanguageDescription } from '../../src/filter/describe.js';
+import type { FilterErrorJson } from '../../src/filter/errors.js';
+import type { BucketStats, GroupStats, StatsResult } from '../../src/store/stats.js';
+import type { SessionJson } from '../../src/store/summary-json.js';
 
-export interface CapturedRecord {
-  id: number;
-  time: string;
-  timestamp: number;
-  server: string;
-  sessionId: string | null;
-  direction: 'client_to_server' | 'server_to_client';
-  kind: 'request' | 'response' | 'notification' | 'error' | 'stderr' | 'other';
-  jsonrpcId: string | number | null;
-  method: string | null;
-  http: { method: string | null; status: number | null; transport: string };
-  sse: { eventId: string | null; eventType: string | null } | null;
-  durationMs: number | null;
-  client: { name: string | null; version: string | null };
-  upstream: { name: string | null; version: string | null };
-  userAgent: string | null;
-  summary: string;
-  tokens: number | null;
-  error: { code: number | null; message: string | null } | null;
-  message: unknown;
-  size: number;
-  truncated: boolean;
-  headers: { request: HeaderMap | null; response: HeaderMap | null };
-  partnerId: number | null;
-  note: string | null;
+export type {
+  BucketStats,
+  FieldDescription,
+  FilterErrorJson,
+  FilterLanguageDescription,
+  GroupStats,
+  LiveEvent,
+  ServerJson,
+  SessionJson,
+  StatsResult,
+};
+
+export type CapturedRecord = RecordJson;
+export type HeaderMap = NonNullable<RecordJson['headers']['request']>;
+
+/** `GET /api/logs/:id`: the record with its request or response. */
+export type RecordWithPartner = RecordJson & { partner: RecordJson | null };
+
+export interface Pagination {
+  count: number;
+  limit: number;
+  hasMore: boolean;
+  nextCursor: string | null;
 }
 
 export interface Page<T> {
   data: T[];
-  pagination: { count: number; limit: number; hasMore: boolean; nextCursor: string | null };
+  pagination: Pagination;
+}
+
+/** `GET /api/sessions/:id`: the session and a page of its timeline. */
+export interface SessionTimelinePage extends Page<RecordJson> {
+  session: SessionJson;
+}
+
+/** `GET /api/servers/config`: where mcp.json is, and whether it could be read. */
+export interface ServersConfig {
+  path: string;
+  error: string | null;
+}
+
+export interface StderrTail {
+  name: string;
+  total: number;
+  lines: { time: string; line: string; truncated: boolean; pid: number | null }[];
+}
+
+export interface Status {
+  version: string;
+  uptimeSeconds: number;
+  servers: number;
+  registryError: string | null;
+  capture: { captured: number; dropped: number; storeFailures: number };
 }

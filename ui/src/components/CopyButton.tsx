@@ -1,4 +1,18 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // Clipboard access can be refused (plain http on another host); fall back to a selection-based copy.
+    const area = document.createElement('textarea');
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    document.execCommand('copy');
+    area.remove();
+  }
+}
 
 /** Copies text to the clipboard and says so for a moment. */
 export function CopyButton({
@@ -11,28 +25,22 @@ export function CopyButton({
   className?: string;
 }) {
   const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(text);
-    } catch {
-      // Clipboard access can be refused (insecure context); fall back to a selection-based copy.
-      const area = document.createElement('textarea');
-      area.value = text;
-      document.body.append(area);
-      area.select();
-      document.execCommand('copy');
-      area.remove();
-    }
-    setCopied(true);
-    setTimeout(() => setCopied(false), 1200);
-  };
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), 1200);
+    return () => clearTimeout(timer);
+  }, [copied]);
   return (
     <button
       type="button"
-      onClick={copy}
-      className={`rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800 ${className}`}
+      aria-label={label}
+      onClick={async () => {
+        await copyText(text);
+        setCopied(true);
+      }}
+      className={`btn btn-sm ${className}`}
     >
-      {copied ? 'Copied' : label}
+      {copied ? 'Copied ✓' : label}
     </button>
   );
 }

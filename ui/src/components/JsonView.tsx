@@ -13,6 +13,13 @@ export function JsonView({ value, search = '' }: { value: unknown; search?: stri
   );
 }
 
+/** Each level indents this much; every line keeps a gutter for the fold toggle, so keys line up. */
+const INDENT = 14;
+const GUTTER = 'inline-block w-4 shrink-0';
+/** Strings longer than this show their start, and the rest on request. */
+const LONG_STRING = 2000;
+const MANY_ENTRIES = 100;
+
 function contains(value: unknown, needle: string): boolean {
   if (!needle) return false;
   if (value === null || typeof value !== 'object') return String(value).toLowerCase().includes(needle);
@@ -36,12 +43,24 @@ function highlight(text: string, needle: string): ReactNode {
   );
 }
 
+function LongString({ value, needle }: { value: string; needle: string }) {
+  const [whole, setWhole] = useState(false);
+  const cut = !whole && value.length > LONG_STRING && !(needle && value.toLowerCase().includes(needle));
+  return (
+    <span className="break-all text-emerald-700 dark:text-emerald-400">
+      "{highlight(cut ? value.slice(0, LONG_STRING) : value, needle)}
+      {cut ? (
+        <button type="button" className="mx-1 text-slate-500 underline" onClick={() => setWhole(true)}>
+          …{(value.length - LONG_STRING).toLocaleString()} more characters
+        </button>
+      ) : null}
+      "
+    </span>
+  );
+}
+
 function Primitive({ value, needle }: { value: unknown; needle: string }) {
-  if (typeof value === 'string') {
-    return (
-      <span className="break-all text-emerald-700 dark:text-emerald-400">"{highlight(value, needle)}"</span>
-    );
-  }
+  if (typeof value === 'string') return <LongString value={value} needle={needle} />;
   if (typeof value === 'number')
     return <span className="text-blue-700 dark:text-blue-400">{highlight(String(value), needle)}</span>;
   if (typeof value === 'boolean')
@@ -67,7 +86,8 @@ function Node({
     () => (isContainer ? Object.entries(value as Record<string, unknown>) : []),
     [isContainer, value],
   );
-  const [open, setOpen] = useState(depth < 4);
+  // Big payloads stay fast: long arrays and deep branches start folded.
+  const [open, setOpen] = useState(depth < 4 && entries.length <= MANY_ENTRIES);
   const forcedOpen = needle !== '' && contains(value, needle);
   const expanded = open || forcedOpen;
   const comma = last ? '' : ',';
@@ -77,7 +97,8 @@ function Node({
     );
   if (!isContainer) {
     return (
-      <div style={{ paddingLeft: depth * 14 }}>
+      <div style={{ paddingLeft: depth * INDENT }}>
+        <span className={GUTTER} />
         {label}
         <Primitive value={value} needle={needle} />
         {comma}
@@ -87,7 +108,8 @@ function Node({
   const [openBracket, closeBracket] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
   if (entries.length === 0) {
     return (
-      <div style={{ paddingLeft: depth * 14 }}>
+      <div style={{ paddingLeft: depth * INDENT }}>
+        <span className={GUTTER} />
         {label}
         {openBracket}
         {closeBracket}
@@ -97,11 +119,11 @@ function Node({
   }
   return (
     <div>
-      <div style={{ paddingLeft: depth * 14 }}>
+      <div style={{ paddingLeft: depth * INDENT }}>
         <button
           type="button"
           onClick={() => setOpen(!expanded)}
-          className="mr-1 inline-block w-3 text-slate-400 hover:text-slate-700"
+          className={`${GUTTER} text-left text-slate-400 hover:text-slate-700`}
           aria-label={expanded ? 'Collapse' : 'Expand'}
           aria-expanded={expanded}
         >
@@ -129,7 +151,8 @@ function Node({
               last={index === entries.length - 1}
             />
           ))}
-          <div style={{ paddingLeft: depth * 14 + 16 }}>
+          <div style={{ paddingLeft: depth * INDENT }}>
+            <span className={GUTTER} />
             {closeBracket}
             {comma}
           </div>

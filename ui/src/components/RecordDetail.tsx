@@ -1,102 +1,131 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../api';
-import { curlCommand } from '../curl';
-import { formatBytes, formatDateTime, formatDuration } from '../format';
-import type { CapturedRecord, HeaderMap } from '../types';
-import { CopyButton } from './CopyButton';
-import { JsonView } from './JsonView';
+import { api, errorMessage, withQuery } from '../api';
+import { formatBytes, formatDateTime, formatDuration, methodColor } from '../format';
+import { linkClick } from '../router';
+import type { CapturedRecord, RecordWithPartner } from '../types';
+import { HeadersTable, MessageBlock } from './MessageBlock';
 
 type Tab = 'message' | 'headers' | 'timing';
 
-function HeadersTable({ title, headers }: { title: string; headers: HeaderMap | null }) {
-  if (!headers || Object.keys(headers).length === 0) return null;
+/** To the timeline of the session the message belongs to. */
+function SessionLink({ record }: { record: CapturedRecord }) {
+  const path = withQuery(`/ui/sessions/${encodeURIComponent(record.sessionId ?? '')}`, {
+    server: record.server,
+    record: String(record.id),
+  });
   return (
-    <div className="mb-4">
-      <h4 className="mb-1 text-xs font-semibold text-slate-500">{title}</h4>
-      <table className="w-full text-xs">
-        <tbody>
-          {Object.entries(headers).map(([name, value]) => (
-            <tr key={name} className="border-b border-slate-100 dark:border-slate-800">
-              <td className="py-0.5 pr-3 align-top font-mono text-slate-500">{name}</td>
-              <td className="break-all py-0.5 font-mono">
-                {Array.isArray(value) ? value.join(', ') : value}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <a href={path} onClick={linkClick(path)} className="btn btn-sm" title="Read the whole session">
+      Session timeline
+    </a>
   );
 }
 
-function MessageBlock({ record, search, label }: { record: CapturedRecord; search: string; label: string }) {
-  const text = typeof record.message === 'string' ? record.message : JSON.stringify(record.message, null, 2);
+/** Request first, response second, whichever of the two was selected. */
+function pairOf(record: RecordWithPartner): [CapturedRecord | null, CapturedRecord | null] {
+  const { partner } = record;
+  if (!partner) return [record, null];
+  return record.kind === 'request' ? [record, partner] : [partner, record];
+}
+
+function Timing({
+  record,
+  request,
+  response,
+}: {
+  record: CapturedRecord;
+  request: CapturedRecord | null;
+  response: CapturedRecord | null;
+}) {
+  const rows: [string, string][] = [
+    ['Captured', formatDateTime(record.timestamp)],
+    ...(request && response
+      ? ([
+          ['Request sent', formatDateTime(request.timestamp)],
+          ['Answer received', formatDateTime(response.timestamp)],
+        ] as [string, string][])
+      : []),
+    ['Duration', formatDuration(response?.durationMs ?? record.durationMs) || '—'],
+    [
+      'Transport',
+      `${record.http.method ?? ''} ${record.http.status ?? ''} · ${record.http.transport}${record.sse?.eventId ? ` · SSE event ${record.sse.eventId}` : ''}`,
+    ],
+    ['Size', formatBytes(record.size)],
+    ['Tokens (estimate)', record.tokens === null ? '—' : String(record.tokens)],
+    ['JSON-RPC id', record.jsonrpcId === null ? '—' : String(record.jsonrpcId)],
+    ['Session', record.sessionId ?? '—'],
+    [
+      'Client',
+      [record.client.name, record.client.version].filter(Boolean).join(' ') || record.userAgent || '—',
+    ],
+    [
+      'Server',
+      `${record.server}${record.upstream.name ? ` (${record.upstream.name} ${record.upstream.version ?? ''})` : ''}`,
+    ],
+    ...(record.note ? ([['Note', record.note]] as [string, string][]) : []),
+  ];
   return (
-    <section className="mb-4" aria-label={label}>
-      <div className="mb-1 flex items-center gap-2">
-        <h4 className="text-xs font-semibold text-slate-500">
-          {label} · #{record.id} ·{' '}
-          {record.direction === 'client_to_server' ? 'client → server' : 'server → client'}
-        </h4>
-        <CopyButton text={text} label="Copy JSON" className="ml-auto" />
-        {record.direction === 'client_to_server' && typeof record.message !== 'string' ? (
-          <CopyButton text={curlCommand(record, window.location.origin)} label="Copy as curl" />
-        ) : null}
-      </div>
-      {record.truncated ? (
-        <p className="mb-1 text-xs text-amber-700 dark:text-amber-400">
-          Stored cut at {formatBytes(text.length)} of {formatBytes(record.size)}.
-        </p>
-      ) : null}
-      <div className="overflow-x-auto rounded border border-slate-200 p-2 dark:border-slate-800">
-        {typeof record.message === 'string' ? (
-          <pre className="whitespace-pre-wrap break-all font-mono text-xs">{record.message}</pre>
-        ) : (
-          <JsonView value={record.message} search={search} />
-        )}
-      </div>
-    </section>
+    <dl className="grid grid-cols-[140px_1fr] gap-x-3 gap-y-1 text-xs">
+      {rows.map(([name, value]) => (
+        <div key={name} className="contents">
+          <dt className="text-slate-500">{name}</dt>
+          <dd className="font-mono break-all">{value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 
-/** The selected message and its partner (request ↔ response): JSON, headers, timing, copy as JSON or curl. */
-export function RecordDetail({ record, onClose }: { record: CapturedRecord; onClose: () => void }) {
+/**
+ * The selected message and its partner (request ↔ response) from `GET /api/logs/:id`: pretty JSON that
+ * folds and searches, headers as captured (secrets redacted), timing; copy as JSON or as curl.
+ */
+export function RecordDetail({
+  id,
+  preview,
+  onClose,
+}: {
+  id: number;
+  preview?: CapturedRecord;
+  onClose: () => void;
+}) {
   const [tab, setTab] = useState<Tab>('message');
   const [search, setSearch] = useState('');
-  const partner = useQuery({
-    queryKey: ['partner', record.id],
-    queryFn: async () => {
-      if (record.partnerId !== null) return api<CapturedRecord>(`/api/logs/${record.partnerId}`);
-      const answers = await api<{ data: CapturedRecord[] }>(`/api/logs?partner=${record.id}`).catch(() => ({
-        data: [],
-      }));
-      return answers.data[0] ?? null;
-    },
+  const detail = useQuery({
+    queryKey: ['record', id],
+    queryFn: () => api<RecordWithPartner>(`/api/logs/${id}`),
+    staleTime: Number.POSITIVE_INFINITY,
   });
-  const [request, response] =
-    record.direction === 'client_to_server' || record.partnerId === null
-      ? [record, partner.data]
-      : [partner.data, record];
+  const record = detail.data ?? preview;
+  const [request, response] = detail.data ? pairOf(detail.data) : [preview ?? null, null];
   return (
-    <aside
-      className="flex h-full min-h-0 flex-col border-l border-slate-200 dark:border-slate-800"
-      aria-label="Message detail"
-    >
-      <div className="flex items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
-        <span className="truncate text-sm font-medium">{record.method ?? record.kind}</span>
-        <span className="truncate text-xs text-slate-500">{record.summary}</span>
-        <button
-          type="button"
-          onClick={onClose}
-          className="ml-auto rounded px-2 text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
-          aria-label="Close detail"
-        >
-          ✕
-        </button>
+    <aside className="flex h-full min-h-0 flex-col bg-white dark:bg-slate-950" aria-label="Message detail">
+      <div className="flex h-9 shrink-0 items-center gap-2 border-b border-slate-200 px-3 dark:border-slate-800">
+        {record?.method ? (
+          <span className={`shrink-0 rounded px-1.5 py-0.5 font-mono text-xs ${methodColor(record.method)}`}>
+            {record.method}
+          </span>
+        ) : (
+          <span className="text-xs text-slate-500">{record?.kind}</span>
+        )}
+        <span className="truncate text-xs text-slate-600 dark:text-slate-300" title={record?.summary}>
+          {record?.summary}
+        </span>
+        <span className="ml-auto flex shrink-0 items-center gap-1">
+          {record?.sessionId ? <SessionLink record={record} /> : null}
+          <button
+            type="button"
+            onClick={onClose}
+            className="rounded px-1.5 text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
+            aria-label="Close detail"
+            title="Close (Esc)"
+          >
+            ✕
+          </button>
+        </span>
       </div>
       <div
-        className="flex items-center gap-1 border-b border-slate-200 px-3 py-1 dark:border-slate-800"
+        className="flex h-8 shrink-0 items-center gap-1 border-b border-slate-200 px-2 dark:border-slate-800"
         role="tablist"
       >
         {(['message', 'headers', 'timing'] as const).map((name) => (
@@ -106,90 +135,61 @@ export function RecordDetail({ record, onClose }: { record: CapturedRecord; onCl
             role="tab"
             aria-selected={tab === name}
             onClick={() => setTab(name)}
-            className={`rounded px-2 py-0.5 text-xs capitalize ${tab === name ? 'bg-slate-200 dark:bg-slate-800' : 'text-slate-500'}`}
+            className={`rounded px-2 py-0.5 text-xs capitalize ${tab === name ? 'bg-slate-200 font-medium dark:bg-slate-800' : 'text-slate-500 hover:text-slate-800 dark:hover:text-slate-200'}`}
           >
             {name}
           </button>
         ))}
         {tab === 'message' ? (
           <input
+            type="search"
             value={search}
             onChange={(event) => setSearch(event.target.value)}
             placeholder="Search in JSON"
             aria-label="Search in JSON"
-            className="ml-auto w-40 rounded border border-slate-300 bg-transparent px-2 py-0.5 text-xs dark:border-slate-700"
+            className="ml-auto h-6 w-44 rounded border border-slate-300 bg-transparent px-2 text-xs outline-none focus:border-sky-500 dark:border-slate-700"
           />
         ) : null}
       </div>
-      <div className="min-h-0 flex-1 overflow-auto p-3">
-        {tab === 'message' ? (
+      <div className="min-h-0 flex-1 overflow-auto p-3" role="tabpanel">
+        {detail.error ? (
+          <p role="alert" className="text-xs text-red-600 dark:text-red-400">
+            {errorMessage(detail.error)}
+          </p>
+        ) : null}
+        {!record && detail.isPending ? <p className="text-xs text-slate-500">Loading…</p> : null}
+        {record && tab === 'message' ? (
           <>
             {request ? (
               <MessageBlock
                 record={request}
                 search={search}
-                label={
-                  record.partnerId !== null || record.direction === 'client_to_server' ? 'Request' : 'Message'
-                }
+                label={response || request.kind === 'request' ? 'Request' : 'Message'}
               />
             ) : null}
             {response ? <MessageBlock record={response} search={search} label="Response" /> : null}
-            {partner.isPending ? <p className="text-xs text-slate-500">Looking for its partner…</p> : null}
+            {detail.data && request?.kind === 'request' && !response ? (
+              <p className="text-xs text-slate-500">No response captured (yet) for this request.</p>
+            ) : null}
           </>
         ) : null}
-        {tab === 'headers' ? (
+        {record && tab === 'headers' ? (
           <>
             <HeadersTable
               title="Request headers (secrets redacted)"
-              headers={request?.headers.request ?? null}
+              headers={request?.headers.request ?? record.headers.request}
             />
             <HeadersTable
               title="Response headers"
               headers={response?.headers.response ?? record.headers.response}
             />
+            {!(request?.headers.request ?? record.headers.request) &&
+            !(response?.headers.response ?? record.headers.response) ? (
+              <p className="text-xs text-slate-500">No HTTP headers: this message travelled over stdio.</p>
+            ) : null}
           </>
         ) : null}
-        {tab === 'timing' ? (
-          <dl className="grid grid-cols-[140px_1fr] gap-y-1 text-xs">
-            <dt className="text-slate-500">Time</dt>
-            <dd>{formatDateTime(record.timestamp)}</dd>
-            {request && response ? (
-              <>
-                <dt className="text-slate-500">Request sent</dt>
-                <dd>{formatDateTime(request.timestamp)}</dd>
-                <dt className="text-slate-500">Response received</dt>
-                <dd>{formatDateTime(response.timestamp)}</dd>
-              </>
-            ) : null}
-            <dt className="text-slate-500">Duration</dt>
-            <dd>{formatDuration(response?.durationMs ?? record.durationMs) || '—'}</dd>
-            <dt className="text-slate-500">HTTP</dt>
-            <dd>
-              {record.http.method ?? ''} {record.http.status ?? ''} · {record.http.transport}
-              {record.sse?.eventId ? ` · SSE event ${record.sse.eventId}` : ''}
-            </dd>
-            <dt className="text-slate-500">Size</dt>
-            <dd>{formatBytes(record.size)}</dd>
-            <dt className="text-slate-500">Tokens (estimate)</dt>
-            <dd>{record.tokens ?? '—'}</dd>
-            <dt className="text-slate-500">Session</dt>
-            <dd className="break-all font-mono">{record.sessionId ?? '—'}</dd>
-            <dt className="text-slate-500">Client</dt>
-            <dd>
-              {[record.client.name, record.client.version].filter(Boolean).join(' ') ||
-                record.userAgent ||
-                '—'}
-            </dd>
-            <dt className="text-slate-500">Server</dt>
-            <dd>{[record.upstream.name, record.upstream.version].filter(Boolean).join(' ') || '—'}</dd>
-            {record.note ? (
-              <>
-                <dt className="text-slate-500">Note</dt>
-                <dd>{record.note}</dd>
-              </>
-            ) : null}
-          </dl>
-        ) : null}
+        {record && tab === 'timing' ? <Timing record={record} request={request} response={response} /> : null}
       </div>
     </aside>
   );

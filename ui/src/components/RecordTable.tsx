@@ -1,81 +1,149 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
-import { formatCount, formatDuration, formatTime, methodColor, shortId } from '../format';
+import { type ReactNode, useEffect, useLayoutEffect, useRef } from 'react';
+import { formatCount, formatDuration, formatTime, shortId } from '../format';
 import type { CapturedRecord } from '../types';
+import { DirectionArrow, MethodChip } from './RecordBits';
 
-const ROW_HEIGHT = 28;
+const ROW_HEIGHT = 26;
 
-const COLUMNS = [
-  { key: 'time', label: 'Time', width: 'w-[92px]' },
-  { key: 'dir', label: '', width: 'w-[22px]' },
-  { key: 'server', label: 'Server', width: 'w-[110px]' },
-  { key: 'client', label: 'Client', width: 'w-[110px]' },
-  { key: 'method', label: 'Method', width: 'w-[190px]' },
-  { key: 'summary', label: 'Summary', width: 'flex-1 min-w-[160px]' },
-  { key: 'session', label: 'Session', width: 'w-[74px]' },
-  { key: 'status', label: 'Status', width: 'w-[52px] text-right' },
-  { key: 'duration', label: 'Duration', width: 'w-[74px] text-right' },
-  { key: 'tokens', label: 'Tokens', width: 'w-[62px] text-right' },
-] as const;
-
-function directionArrow(record: CapturedRecord): { symbol: string; title: string; className: string } {
-  if (record.kind === 'stderr') return { symbol: '!', title: 'server stderr', className: 'text-amber-600' };
-  return record.direction === 'client_to_server'
-    ? { symbol: '→', title: 'client to server', className: 'text-sky-600 dark:text-sky-400' }
-    : { symbol: '←', title: 'server to client', className: 'text-emerald-600 dark:text-emerald-400' };
+interface Column {
+  key: string;
+  label: string;
+  /** Width and, for columns that give way when the table is narrow (detail open), when they show. */
+  className: string;
+  cell: (record: CapturedRecord) => ReactNode;
+  title?: (record: CapturedRecord) => string;
 }
 
-function statusClass(record: CapturedRecord): string {
-  const status = record.http.status;
-  if (record.kind === 'error' || (status !== null && status >= 400)) return 'text-red-600 dark:text-red-400';
-  return 'text-slate-500';
+function isFailure(record: CapturedRecord): boolean {
+  return record.kind === 'error' || record.error !== null || (record.http.status ?? 0) >= 400;
 }
+
+const COLUMNS: readonly Column[] = [
+  {
+    key: 'time',
+    label: 'Time',
+    className: 'w-[96px] font-mono text-slate-500',
+    cell: (r) => formatTime(r.timestamp),
+  },
+  { key: 'dir', label: '', className: 'w-[24px] text-center', cell: (r) => <DirectionArrow record={r} /> },
+  {
+    key: 'server',
+    label: 'Server',
+    className: 'w-[84px] @4xl:w-[96px]',
+    cell: (r) => r.server,
+    title: (r) => r.server,
+  },
+  {
+    key: 'client',
+    label: 'Client',
+    className: 'hidden w-[104px] text-slate-500 @4xl:block',
+    cell: (r) => r.client.name ?? '',
+    title: (r) => [r.client.name, r.client.version].filter(Boolean).join(' '),
+  },
+  {
+    key: 'method',
+    label: 'Method',
+    className: 'w-[150px] @4xl:w-[196px]',
+    cell: (r) => <MethodChip record={r} />,
+  },
+  {
+    key: 'summary',
+    label: 'Summary',
+    className: 'min-w-[120px] flex-1',
+    cell: (r) => <span className={isFailure(r) ? 'text-red-600 dark:text-red-400' : ''}>{r.summary}</span>,
+    title: (r) => r.summary,
+  },
+  {
+    key: 'session',
+    label: 'Session',
+    className: 'hidden w-[72px] font-mono text-slate-500 @5xl:block',
+    cell: (r) => shortId(r.sessionId),
+    title: (r) => r.sessionId ?? '',
+  },
+  {
+    key: 'status',
+    label: 'Status',
+    className: 'w-[52px] text-right font-mono',
+    cell: (r) => (
+      <span className={(r.http.status ?? 0) >= 400 ? 'text-red-600 dark:text-red-400' : 'text-slate-500'}>
+        {r.http.status ?? ''}
+      </span>
+    ),
+  },
+  {
+    key: 'duration',
+    label: 'Duration',
+    className: 'w-[64px] text-right font-mono text-slate-500',
+    cell: (r) => formatDuration(r.durationMs),
+  },
+  {
+    key: 'tokens',
+    label: 'Tokens',
+    className: 'hidden w-[54px] text-right font-mono text-slate-500 @3xl:block',
+    cell: (r) => formatCount(r.tokens),
+  },
+];
 
 export interface RecordTableProps {
   records: readonly CapturedRecord[];
   selectedId: number | null;
   onSelect: (record: CapturedRecord) => void;
-  onOpen: (record: CapturedRecord) => void;
   /** Called when the user scrolls near the end: time to load the next page. */
   onNearEnd: () => void;
+  footer?: ReactNode;
 }
 
 /**
- * A dense, virtualized table of messages: only the rows on screen exist in the DOM. Absolutely positioned
+ * A dense, virtualized table of messages, newest first: only the rows on screen exist in the DOM. Rows
+ * arriving at the top do not move what the user is looking at when scrolled down. Absolutely positioned
  * rows cannot live inside a <table>, so the grid is divs with ARIA grid roles (see biome.json).
  */
-export function RecordTable({ records, selectedId, onSelect, onOpen, onNearEnd }: RecordTableProps) {
+export function RecordTable({ records, selectedId, onSelect, onNearEnd, footer }: RecordTableProps) {
   const parent = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: records.length,
     getScrollElement: () => parent.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
+    overscan: 15,
   });
   const items = virtualizer.getVirtualItems();
   const last = items[items.length - 1];
   useEffect(() => {
-    if (last && last.index >= records.length - 30) onNearEnd();
+    if (last && last.index >= records.length - 40) onNearEnd();
   }, [last, records.length, onNearEnd]);
+
+  // Keep the rows in view still when new ones are added above them.
+  const firstId = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const element = parent.current;
+    const previous = firstId.current;
+    firstId.current = records[0]?.id ?? null;
+    if (!element || previous === null || element.scrollTop === 0) return;
+    const added = records.findIndex((r) => r.id === previous);
+    if (added > 0) element.scrollTop += added * ROW_HEIGHT;
+  }, [records]);
+
+  const selectedIndex = selectedId === null ? -1 : records.findIndex((r) => r.id === selectedId);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll only when the selection moves, not on every new row
   useEffect(() => {
-    if (selectedId === null) return;
-    const index = records.findIndex((r) => r.id === selectedId);
-    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
-  }, [selectedId, records, virtualizer]);
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedId]);
 
   return (
     <div
-      className="flex h-full min-h-0 flex-col text-xs"
+      className="@container flex h-full min-h-0 flex-col text-xs"
       role="grid"
       aria-label="Traffic"
-      aria-rowcount={records.length}
+      aria-rowcount={records.length + 1}
     >
       <div
-        className="flex shrink-0 border-b border-slate-200 bg-slate-50 px-2 py-1 font-medium text-slate-500 dark:border-slate-800 dark:bg-slate-900"
+        className="flex h-7 shrink-0 items-center border-b border-slate-200 bg-slate-50 px-2 text-[11px] font-medium text-slate-500 dark:border-slate-800 dark:bg-slate-900"
         role="row"
+        aria-rowindex={1}
       >
         {COLUMNS.map((column) => (
-          <div key={column.key} className={`${column.width} shrink-0 truncate px-1`} role="columnheader">
+          <div key={column.key} className={`${column.className} shrink-0 truncate px-1`} role="columnheader">
             {column.label}
           </div>
         ))}
@@ -84,67 +152,42 @@ export function RecordTable({ records, selectedId, onSelect, onOpen, onNearEnd }
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const record = records[item.index] as CapturedRecord;
-            const arrow = directionArrow(record);
             const selected = record.id === selectedId;
+            // A row that just arrived glows for a moment; one scrolled into view later does not.
+            const fresh = !selected && Date.now() - record.timestamp < 1500;
             return (
               <div
                 key={record.id}
                 role="row"
+                aria-rowindex={item.index + 2}
                 aria-selected={selected}
                 data-record-id={record.id}
                 onClick={() => onSelect(record)}
-                onDoubleClick={() => onOpen(record)}
                 onKeyDown={(event) => {
-                  if (event.key === 'Enter') onOpen(record);
+                  if (event.key === 'Enter') onSelect(record);
                 }}
-                tabIndex={-1}
-                className={`absolute left-0 flex w-full cursor-pointer items-center border-b border-slate-100 px-2 dark:border-slate-900 ${selected ? 'bg-sky-100 dark:bg-sky-950' : 'hover:bg-slate-50 dark:hover:bg-slate-900'}`}
-                style={{ top: item.start, height: ROW_HEIGHT }}
+                className={`absolute left-0 flex w-full cursor-default items-center border-b border-slate-100 px-2 dark:border-slate-900 ${selected ? 'bg-sky-100 dark:bg-sky-900/50' : item.index % 2 ? 'bg-slate-50/50 hover:bg-slate-100 dark:bg-slate-900/30 dark:hover:bg-slate-900' : 'hover:bg-slate-100 dark:hover:bg-slate-900'}`}
+                style={{
+                  top: item.start,
+                  height: ROW_HEIGHT,
+                  animation: fresh ? 'arrive 1.5s ease-out' : undefined,
+                }}
               >
-                <div className="w-[92px] shrink-0 px-1 font-mono text-slate-500">
-                  {formatTime(record.timestamp)}
-                </div>
-                <div className={`w-[22px] shrink-0 px-1 font-bold ${arrow.className}`} title={arrow.title}>
-                  {arrow.symbol}
-                </div>
-                <div className="w-[110px] shrink-0 truncate px-1">{record.server}</div>
-                <div className="w-[110px] shrink-0 truncate px-1 text-slate-500">
-                  {record.client.name ?? ''}
-                </div>
-                <div className="w-[190px] shrink-0 truncate px-1">
-                  {record.method ? (
-                    <span className={`rounded px-1.5 py-0.5 font-mono ${methodColor(record.method)}`}>
-                      {record.method}
-                    </span>
-                  ) : (
-                    <span className="text-slate-400">{record.kind}</span>
-                  )}
-                </div>
-                <div
-                  className={`min-w-[160px] flex-1 truncate px-1 ${record.kind === 'error' ? 'text-red-600 dark:text-red-400' : ''}`}
-                  title={record.summary}
-                >
-                  {record.summary}
-                </div>
-                <div
-                  className="w-[74px] shrink-0 truncate px-1 font-mono text-slate-500"
-                  title={record.sessionId ?? ''}
-                >
-                  {shortId(record.sessionId)}
-                </div>
-                <div className={`w-[52px] shrink-0 px-1 text-right font-mono ${statusClass(record)}`}>
-                  {record.http.status ?? ''}
-                </div>
-                <div className="w-[74px] shrink-0 px-1 text-right font-mono text-slate-500">
-                  {formatDuration(record.durationMs)}
-                </div>
-                <div className="w-[62px] shrink-0 px-1 text-right font-mono text-slate-500">
-                  {formatCount(record.tokens)}
-                </div>
+                {COLUMNS.map((column) => (
+                  <div
+                    key={column.key}
+                    role="gridcell"
+                    className={`${column.className} shrink-0 truncate px-1`}
+                    title={column.title?.(record)}
+                  >
+                    {column.cell(record)}
+                  </div>
+                ))}
               </div>
             );
           })}
         </div>
+        {footer}
       </div>
     </div>
   );

@@ -1,0 +1,60 @@
+import type { Pair } from '../server-form';
+
+/** Rows of name = value (headers, environment variables), with add and remove. */
+export function KeyValueEditor({
+  label,
+  pairs,
+  onChange,
+  keyPlaceholder,
+  valuePlaceholder,
+}: {
+  label: string;
+  pairs: Pair[];
+  onChange: (pairs: Pair[]) => void;
+  keyPlaceholder: string;
+  valuePlaceholder: string;
+}) {
+  const update = (index: number, change: Partial<Pair>) =>
+    onChange(pairs.map((pair, i) => (i === index ? { ...pair, ...change } : pair)));
+  return (
+    <fieldset>
+      <legend className="field-label">{label}</legend>
+      <div className="space-y-1.5">
+        {pairs.map((pair, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place while edited
+          <div key={index} className="flex gap-1.5">
+            <input
+              className="input w-2/5 font-mono"
+              value={pair.key}
+              placeholder={keyPlaceholder}
+              aria-label={`${label} name ${index + 1}`}
+              onChange={(event) => update(index, { key: event.target.value })}
+            />
+            <input
+              className="input flex-1 font-mono"
+              value={pair.value}
+              placeholder={valuePlaceholder}
+              aria-label={`${label} value ${index + 1}`}
+              onChange={(event) => update(index, { value: event.target.value })}
+            />
+            <button
+              type="button"
+              className="btn px-2"
+              aria-label={`Remove ${label.toLowerCase()} ${index + 1}`}
+              onClick={() => onChange(pairs.filter((_, i) => i !== index))}
+            >
+              ✕
+            </button>
+          </div>
+        ))}
+        <button
+          type="button"
+          className="btn btn-sm"
+          onClick={() => onChange([...pairs, { key: '', value: '' }])}
+        >
+          + Add {label.toLowerCase().replace(/s$/, '')}
+        </button>
+      </div>
+    </fieldset>
+  );
+}

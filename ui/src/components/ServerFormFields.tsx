@@ -1,0 +1,79 @@
+import type { ServerFormState } from '../server-form';
+import { Field, TextField } from './FormField';
+import { KeyValueEditor } from './KeyValueEditor';
+
+type Change = (change: Partial<ServerFormState>) => void;
+
+/** An HTTP server: its URL and the headers sent to it. */
+export function HttpFields({ form, set }: { form: ServerFormState; set: Change }) {
+  return (
+    <>
+      <TextField
+        label="URL"
+        hint="The server's Streamable HTTP endpoint."
+        value={form.url}
+        onChange={(url) => set({ url })}
+        placeholder="http://localhost:3001/mcp"
+      />
+      <KeyValueEditor
+        label="Headers"
+        pairs={form.headers}
+        onChange={(headers) => set({ headers })}
+        keyPlaceholder="Authorization"
+        valuePlaceholder="Bearer …"
+      />
+      <p className="text-[11px] text-slate-500">
+        Header values are secrets: masked here and redacted from captures.
+      </p>
+    </>
+  );
+}
+
+/** A stdio server: the command the gateway runs, its environment, where, and how sessions share it. */
+export function StdioFields({ form, set }: { form: ServerFormState; set: Change }) {
+  return (
+    <>
+      <div className="grid grid-cols-[10rem_1fr] gap-3">
+        <TextField
+          label="Command"
+          value={form.command}
+          onChange={(command) => set({ command })}
+          placeholder="npx"
+        />
+        <TextField
+          label="Arguments"
+          hint="As typed in a terminal; quote arguments that hold spaces. No shell runs them."
+          value={form.args}
+          onChange={(args) => set({ args })}
+          placeholder="-y @modelcontextprotocol/server-memory"
+        />
+      </div>
+      <KeyValueEditor
+        label="Environment variables"
+        pairs={form.env}
+        onChange={(env) => set({ env })}
+        keyPlaceholder="NAME"
+        valuePlaceholder="value"
+      />
+      <div className="grid grid-cols-[1fr_14rem] gap-3">
+        <TextField
+          label="Working directory"
+          hint="Empty: the gateway's."
+          value={form.cwd}
+          onChange={(cwd) => set({ cwd })}
+          placeholder="/path/to/project"
+        />
+        <Field label="Session mode">
+          <select
+            className="input"
+            value={form.sessionMode}
+            onChange={(e) => set({ sessionMode: e.target.value as ServerFormState['sessionMode'] })}
+          >
+            <option value="shared">shared: one process for all</option>
+            <option value="isolated">isolated: one process per session</option>
+          </select>
+        </Field>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,148 @@
+import { formatDuration, formatOffset } from '../format';
+import { type Bracket, GAP_ROW, isFailed, RECORD_ROW, type Timeline, type TimelineRow } from '../timeline';
+import type { CapturedRecord } from '../types';
+import { DirectionArrow, MethodChip } from './RecordBits';
+
+const OFFSET_WIDTH = 92;
+const LANE_WIDTH = 9;
+
+function DurationBar({ record, max }: { record: CapturedRecord; max: number }) {
+  if (record.durationMs === null) return null;
+  const width = max > 0 ? Math.max(2, Math.round((record.durationMs / max) * 90)) : 2;
+  return (
+    <span className="flex items-center justify-end gap-2">
+      <span className="font-mono text-slate-500">{formatDuration(record.durationMs)}</span>
+      <span className="flex w-[90px] items-center">
+        <span
+          className={`h-1.5 rounded-full ${isFailed(record) ? 'bg-red-400' : 'bg-sky-400 dark:bg-sky-500'}`}
+          style={{ width }}
+        />
+      </span>
+    </span>
+  );
+}
+
+function summaryClass(record: CapturedRecord): string {
+  if (record.kind === 'stderr') return 'font-mono text-amber-700 dark:text-amber-300';
+  if (isFailed(record)) return 'text-red-600 dark:text-red-400';
+  if (record.kind === 'other') return 'italic text-slate-500';
+  return '';
+}
+
+function RecordRow({
+  row,
+  max,
+  selected,
+  gutter,
+  onSelect,
+}: {
+  row: Extract<TimelineRow, { type: 'record' }>;
+  max: number;
+  selected: boolean;
+  gutter: number;
+  onSelect: (id: number) => void;
+}) {
+  const { record } = row;
+  return (
+    <li style={{ height: RECORD_ROW }}>
+      <button
+        type="button"
+        onClick={() => onSelect(record.id)}
+        aria-current={selected ? 'true' : undefined}
+        data-record-id={record.id}
+        className={`flex h-full w-full items-center pr-3 text-left text-xs ${selected ? 'bg-sky-100 dark:bg-sky-900/50' : record.kind === 'stderr' ? 'bg-amber-50/60 hover:bg-amber-100/60 dark:bg-amber-950/20 dark:hover:bg-amber-950/40' : 'hover:bg-slate-50 dark:hover:bg-slate-900'}`}
+      >
+        <span className="shrink-0 pl-3 font-mono text-[11px] text-slate-500" style={{ width: OFFSET_WIDTH }}>
+          {formatOffset(row.offsetMs)}
+        </span>
+        <span className="shrink-0" style={{ width: gutter }} />
+        <span className="w-6 shrink-0 text-center">
+          <DirectionArrow record={record} />
+        </span>
+        <span className="w-[200px] shrink-0 truncate">
+          {record.kind === 'stderr' ? (
+            <span className="text-amber-700 dark:text-amber-400">stderr</span>
+          ) : (
+            <MethodChip record={record} />
+          )}
+        </span>
+        <span className={`min-w-0 flex-1 truncate ${summaryClass(record)}`} title={record.summary}>
+          {record.summary}
+        </span>
+        <span className="w-[170px] shrink-0">
+          <DurationBar record={record} max={max} />
+        </span>
+      </button>
+    </li>
+  );
+}
+
+function BracketPath({ bracket, gutter }: { bracket: Bracket; gutter: number }) {
+  const x = 4 + bracket.lane * LANE_WIDTH;
+  const right = gutter - 1;
+  return (
+    <path
+      d={`M ${right} ${bracket.from} H ${x} V ${bracket.to} H ${right}`}
+      fill="none"
+      strokeWidth={1.5}
+      className={bracket.failed ? 'stroke-red-400' : 'stroke-sky-400/80 dark:stroke-sky-600'}
+    >
+      <title>{`answered in ${formatDuration(bracket.durationMs) || '—'}`}</title>
+    </path>
+  );
+}
+
+/**
+ * A session read top to bottom: offset from its start, direction, method, summary, and how long each
+ * request took (bar). Brackets in the gutter join requests to their answers; gap rows show quiet time.
+ */
+export function SessionTimeline({
+  timeline,
+  selectedId,
+  onSelect,
+}: {
+  timeline: Timeline;
+  selectedId: number | null;
+  onSelect: (id: number) => void;
+}) {
+  const gutter = Math.max(1, timeline.lanes) * LANE_WIDTH + 10;
+  return (
+    <div className="relative" style={{ height: timeline.height }}>
+      <svg
+        className="pointer-events-none absolute top-0"
+        style={{ left: OFFSET_WIDTH }}
+        width={gutter}
+        height={timeline.height}
+        aria-hidden
+      >
+        {timeline.brackets.map((bracket) => (
+          <BracketPath key={bracket.responseId} bracket={bracket} gutter={gutter} />
+        ))}
+      </svg>
+      <ol aria-label="Session timeline">
+        {timeline.rows.map((row) =>
+          row.type === 'gap' ? (
+            <li
+              key={`gap-${row.top}`}
+              style={{ height: GAP_ROW, paddingLeft: OFFSET_WIDTH + gutter }}
+              className="flex items-center gap-2 text-[11px] text-slate-400"
+            >
+              <span className="h-px w-8 border-t border-dashed border-slate-300 dark:border-slate-700" />
+              {formatDuration(row.ms)} idle
+              <span className="h-px flex-1 border-t border-dashed border-slate-300 dark:border-slate-700" />
+            </li>
+          ) : (
+            <RecordRow
+              key={row.record.id}
+              row={row}
+              max={timeline.maxDurationMs}
+              selected={row.record.id === selectedId}
+              gutter={gutter}
+              onSelect={onSelect}
+            />
+          ),
+        )}
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useLayoutEffect, useMemo, useRef } from 'react';
+import { api, errorMessage, withQuery } from '../api';
+import { filterValue } from '../filter-check';
+import { formatTime } from '../format';
+import { throttle, useEventSource } from '../live';
+import type { StderrTail } from '../types';
+
+/** The recent stderr of a stdio server's processes, following new lines as the server writes them. */
+export function StderrViewer({ name }: { name: string }) {
+  const queryClient = useQueryClient();
+  const queryKey = useMemo(() => ['stderr', name], [name]);
+  const tail = useQuery({
+    queryKey,
+    queryFn: () =>
+      api<StderrTail>(withQuery(`/api/servers/${encodeURIComponent(name)}/stderr`, { limit: 500 })),
+  });
+  const refresh = useMemo(
+    () => throttle(() => void queryClient.invalidateQueries({ queryKey }), 500),
+    [queryClient, queryKey],
+  );
+  useEventSource(
+    withQuery('/api/events', { activity: 'true', filter: `server:${filterValue(name)} kind:stderr` }),
+    (event) => {
+      if (event.type === 'activity') refresh.call();
+    },
+  );
+
+  const box = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follow the end when new lines arrive
+  useLayoutEffect(() => {
+    if (box.current && pinned.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [tail.data]);
+
+  const lines = tail.data?.lines ?? [];
+  return (
+    <section aria-label="stderr">
+      <div className="mb-1 flex items-baseline gap-2">
+        <h3 className="text-xs font-semibold">stderr</h3>
+        <span className="text-[11px] text-slate-500">
+          {tail.data
+            ? `last ${lines.length} of ${tail.data.total.toLocaleString()} lines since the server started`
+            : ''}
+        </span>
+      </div>
+      <div
+        ref={box}
+        onScroll={(event) => {
+          const el = event.currentTarget;
+          pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+        }}
+        className="h-56 overflow-auto rounded-md border border-slate-200 bg-slate-950 p-2 font-mono text-[11px] leading-4 text-slate-200 dark:border-slate-800"
+      >
+        {tail.error ? <p className="text-red-400">{errorMessage(tail.error)}</p> : null}
+        {tail.data && lines.length === 0 ? (
+          <p className="text-slate-500">Nothing written to stderr yet.</p>
+        ) : null}
+        {lines.map((line, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines are an append-only log
+          <div key={index} className="flex gap-3 whitespace-pre-wrap">
+            <span className="shrink-0 text-slate-500">{formatTime(Date.parse(line.time))}</span>
+            <span className="break-all">
+              {line.line}
+              {line.truncated ? <span className="text-amber-400"> …(cut)</span> : null}
+            </span>
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,71 @@
+import { useEffect, useRef } from 'react';
+
+/** The keys every list screen understands (the same as Gmail's and GitHub's: j/k, Enter, /, Esc). */
+export type KeyAction = 'next' | 'previous' | 'open' | 'focus-filter' | 'close';
+
+interface KeyInput {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+  target: EventTarget | null;
+}
+
+function isEditable(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return (
+    target.isContentEditable ||
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement
+  );
+}
+
+function isControl(target: EventTarget | null): boolean {
+  return target instanceof HTMLButtonElement || target instanceof HTMLAnchorElement;
+}
+
+/** What a key press means, or null when it belongs to whatever has focus (typing, a button, a dialog). */
+export function keyAction(event: KeyInput, dialogOpen = false): KeyAction | null {
+  if (event.ctrlKey || event.metaKey || event.altKey || dialogOpen) return null;
+  if (event.key === 'Escape') return isEditable(event.target) ? null : 'close';
+  if (isEditable(event.target)) return null;
+  switch (event.key) {
+    case 'j':
+    case 'ArrowDown':
+      return 'next';
+    case 'k':
+    case 'ArrowUp':
+      return 'previous';
+    case 'Enter':
+      return isControl(event.target) ? null : 'open';
+    case '/':
+      return 'focus-filter';
+    default:
+      return null;
+  }
+}
+
+/** Binds the list keys on the whole page while the calling screen is shown. */
+export function useListKeys(handlers: Partial<Record<KeyAction, () => void>>): void {
+  const current = useRef(handlers);
+  current.current = handlers;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const action = keyAction(event, document.querySelector('dialog[open]') !== null);
+      const handler = action ? current.current[action] : undefined;
+      if (!handler) return;
+      event.preventDefault();
+      handler();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+/** The index after moving one step from `index` (nothing selected yet: the first row). */
+export function step(index: number, count: number, direction: 1 | -1): number {
+  if (count === 0) return -1;
+  if (index < 0) return 0;
+  return Math.min(count - 1, Math.max(0, index + direction));
+}

@@ -1,0 +1,62 @@
+import { HealthBadge, TypeBadge } from '../components/HealthBadge';
+import { formatAgo, plural } from '../format';
+import { linkClick } from '../router';
+import type { ServerJson } from '../types';
+
+/** Every registered server with its health and traffic at a glance. */
+export function ServerList({
+  servers,
+  selected,
+  onAdd,
+}: {
+  servers: ServerJson[];
+  selected: string | null;
+  onAdd: () => void;
+}) {
+  return (
+    <nav className="flex h-full min-h-0 flex-col" aria-label="Servers">
+      <div className="flex h-9 shrink-0 items-center border-b border-slate-200 px-3 text-xs font-medium text-slate-500 dark:border-slate-800">
+        Servers · {servers.length}
+        <button type="button" className="btn btn-sm btn-primary ml-auto" onClick={onAdd}>
+          + Add server
+        </button>
+      </div>
+      <ul className="min-h-0 flex-1 overflow-auto">
+        {servers.map((server) => {
+          const path = `/ui/servers/${encodeURIComponent(server.name)}`;
+          return (
+            <li key={server.name}>
+              <a
+                href={path}
+                onClick={linkClick(path)}
+                aria-current={server.name === selected ? 'page' : undefined}
+                className={`block border-b border-slate-100 px-3 py-2 text-xs dark:border-slate-900 ${server.name === selected ? 'bg-sky-50 dark:bg-sky-950/60' : 'hover:bg-slate-50 dark:hover:bg-slate-900'}`}
+              >
+                <div className="flex items-center gap-2">
+                  <span className="truncate text-[13px] font-medium text-slate-900 dark:text-slate-100">
+                    {server.name}
+                  </span>
+                  <TypeBadge type={server.type} />
+                  <span className="ml-auto">
+                    <HealthBadge health={server.health} />
+                  </span>
+                </div>
+                <div className="mt-0.5 truncate font-mono text-[11px] text-slate-500">{server.proxyUrl}</div>
+                <div className="mt-0.5 flex gap-3 text-[11px] text-slate-500 tabular-nums">
+                  <span>{plural(server.messages, 'msg')}</span>
+                  {server.errors > 0 ? (
+                    <span className="text-red-600 dark:text-red-400">{server.errors} err</span>
+                  ) : null}
+                  <span>{plural(server.sessions, 'session')}</span>
+                  <span className="ml-auto">
+                    {server.lastActivity ? formatAgo(Date.parse(server.lastActivity)) : 'no traffic yet'}
+                  </span>
+                </div>
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

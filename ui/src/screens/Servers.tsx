@@ -1,0 +1,87 @@
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { api, errorMessage } from '../api';
+import { EmptyState, Snippet } from '../components/EmptyState';
+import { ServerFormDialog } from '../components/ServerFormDialog';
+import { navigate, withParams } from '../router';
+import { useServers } from '../servers-data';
+import type { ServersConfig } from '../types';
+import { ServerDetail } from './ServerDetail';
+import { ServerList } from './ServerList';
+
+/** Servers: the registry with health, and one server's page; `?add=1` opens the add form. */
+export function Servers({ url, name }: { url: URL; name: string | null }) {
+  const servers = useServers();
+  const registry = useQuery({
+    queryKey: ['servers', 'config'],
+    queryFn: () => api<ServersConfig>('/api/servers/config'),
+  });
+  const adding = url.searchParams.get('add') === '1';
+  const setAdding = (on: boolean) => navigate(withParams(url, { add: on ? '1' : null }), { replace: true });
+  const list = servers.data ?? [];
+  const selected = list.find((s) => s.name === name) ?? (name === null ? list[0] : undefined);
+
+  let body: ReactNode;
+  if (servers.error) {
+    body = (
+      <p role="alert" className="p-6 text-sm text-red-600">
+        {errorMessage(servers.error)}
+      </p>
+    );
+  } else if (!servers.data) {
+    body = <p className="p-6 text-sm text-slate-500">Loading servers…</p>;
+  } else if (list.length === 0) {
+    body = (
+      <EmptyState title="No servers yet">
+        <p>
+          Add an MCP server: a remote one by its URL, or a local command the gateway runs for you. Clients
+          then reach it at{' '}
+          <code className="font-mono text-xs">{window.location.origin}/s/&lt;name&gt;/mcp</code>, and
+          everything they say is captured.
+        </p>
+        <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
+          Add a server
+        </button>
+        <p className="text-xs text-slate-500">
+          To try one, run a test server in a terminal and add http://localhost:3001/mcp:
+        </p>
+        <Snippet text="PORT=3001 npx @modelcontextprotocol/server-everything streamableHttp" />
+      </EmptyState>
+    );
+  } else if (!selected) {
+    body = (
+      <EmptyState title={`No server named ${name}`}>
+        <p>It may have been removed. Pick one on the left.</p>
+      </EmptyState>
+    );
+  } else {
+    body = <ServerDetail key={selected.name} server={selected} />;
+  }
+  return (
+    <div className="flex h-full min-h-0 flex-col">
+      {registry.data?.error ? (
+        <p
+          role="alert"
+          className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200"
+        >
+          {registry.data.path} cannot be read: {registry.data.error}. The last good configuration stays in
+          effect; changes here are refused until the file is fixed by hand.
+        </p>
+      ) : null}
+      <div className="flex min-h-0 flex-1">
+        {list.length > 0 ? (
+          <div className="w-[340px] shrink-0 border-r border-slate-200 dark:border-slate-800">
+            <ServerList servers={list} selected={selected?.name ?? null} onAdd={() => setAdding(true)} />
+          </div>
+        ) : null}
+        <div className="min-w-0 flex-1 overflow-auto">{body}</div>
+      </div>
+      {adding ? (
+        <ServerFormDialog
+          onClose={() => setAdding(false)}
+          onSaved={(saved) => navigate(`/ui/servers/${encodeURIComponent(saved)}`, { replace: true })}
+        />
+      ) : null}
+    </div>
+  );
+}

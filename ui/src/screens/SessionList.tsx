@@ -1,0 +1,87 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useRefetchOn } from '../activity';
+import { api, errorMessage, withQuery } from '../api';
+import { LoadMore } from '../components/LoadMore';
+import { formatAgo, formatDuration, plural } from '../format';
+import { linkClick } from '../router';
+import type { Page, SessionJson } from '../types';
+
+export function sessionPath(session: Pick<SessionJson, 'sessionId' | 'server'>): string {
+  return withQuery(`/ui/sessions/${encodeURIComponent(session.sessionId)}`, { server: session.server });
+}
+
+function SessionItem({ session, selected }: { session: SessionJson; selected: boolean }) {
+  const client = [session.client.name, session.client.version].filter(Boolean).join(' ') || 'unknown client';
+  const span = session.lastTimestamp === null ? null : session.lastTimestamp - session.firstTimestamp;
+  const path = sessionPath(session);
+  return (
+    <li>
+      <a
+        href={path}
+        onClick={linkClick(path)}
+        aria-current={selected ? 'page' : undefined}
+        className={`block border-b border-slate-100 px-3 py-2 text-xs dark:border-slate-900 ${selected ? 'bg-sky-50 dark:bg-sky-950/60' : 'hover:bg-slate-50 dark:hover:bg-slate-900'}`}
+      >
+        <div className="flex items-baseline gap-2">
+          <span className="truncate font-medium text-slate-900 dark:text-slate-100">{client}</span>
+          <span className="text-slate-400">→</span>
+          <span className="truncate">{session.server}</span>
+          <span className="ml-auto shrink-0 text-slate-500" title={session.lastSeen ?? session.firstSeen}>
+            {formatAgo(session.lastTimestamp ?? session.firstTimestamp)}
+          </span>
+        </div>
+        <div className="mt-0.5 flex items-baseline gap-2 text-[11px] text-slate-500">
+          <span className="font-mono">{session.sessionId.slice(0, 8)}</span>
+          {session.protocolVersion ? <span>MCP {session.protocolVersion}</span> : null}
+          {span !== null ? <span>· {formatDuration(span) || '0 ms'}</span> : null}
+          <span className="ml-auto tabular-nums">{plural(session.messages, 'msg')}</span>
+          {session.errors > 0 ? (
+            <span className="text-red-600 tabular-nums dark:text-red-400">{session.errors} err</span>
+          ) : null}
+        </div>
+      </a>
+    </li>
+  );
+}
+
+/** Sessions, most recently active first; refreshed as traffic arrives. */
+export function SessionList({ selected }: { selected: string | null }) {
+  useRefetchOn(['sessions']);
+  const sessions = useInfiniteQuery({
+    queryKey: ['sessions'],
+    queryFn: ({ pageParam }) =>
+      api<Page<SessionJson>>(withQuery('/api/sessions', { limit: 50, cursor: pageParam })),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => (last.pagination.hasMore ? last.pagination.nextCursor : undefined),
+  });
+  const list = sessions.data?.pages.flatMap((page) => page.data) ?? [];
+  return (
+    <nav className="flex h-full min-h-0 flex-col" aria-label="Sessions">
+      <div className="flex h-9 shrink-0 items-center border-b border-slate-200 px-3 text-xs font-medium text-slate-500 dark:border-slate-800">
+        Sessions{sessions.data ? ` · ${list.length}${sessions.hasNextPage ? '+' : ''}` : ''}
+      </div>
+      <div className="min-h-0 flex-1 overflow-auto">
+        {sessions.error ? (
+          <p role="alert" className="p-3 text-xs text-red-600">
+            {errorMessage(sessions.error)}
+          </p>
+        ) : null}
+        {sessions.data && list.length === 0 ? (
+          <p className="p-4 text-xs text-slate-500">
+            No sessions yet. A session starts when a client sends initialize to a server through the gateway.
+          </p>
+        ) : null}
+        <ul>
+          {list.map((session) => (
+            <SessionItem
+              key={`${session.server}/${session.sessionId}`}
+              session={session}
+              selected={session.sessionId === selected}
+            />
+          ))}
+        </ul>
+        <LoadMore query={sessions} label="Load older sessions" />
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,30 @@
+import { EmptyState } from '../components/EmptyState';
+import { SessionList } from './SessionList';
+import { SessionView } from './SessionView';
+
+/** Sessions: the list on the left, the selected session's timeline on the right. */
+export function Sessions({ url, sessionId }: { url: URL; sessionId: string | null }) {
+  const server = url.searchParams.get('server');
+  return (
+    <div className="flex h-full min-h-0">
+      <div className="w-[340px] shrink-0 border-r border-slate-200 dark:border-slate-800">
+        <SessionList selected={sessionId} />
+      </div>
+      <div className="min-w-0 flex-1">
+        {sessionId ? (
+          <SessionView key={`${server}/${sessionId}`} url={url} sessionId={sessionId} server={server} />
+        ) : (
+          <EmptyState title="Read a session end to end">
+            <p>
+              Pick a session on the left to see every message between its client and server in order, with the
+              time each request took, the quiet stretches between them, and the server's stderr meanwhile.
+            </p>
+            <p className="text-xs text-slate-500">
+              Keys: j / k move through the messages, Enter opens one, Esc closes it.
+            </p>
+          </EmptyState>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import { useRef } from 'react';
+import { errorMessage } from '../api';
+import { FilterBar } from '../components/FilterBar';
+import { RecordDetail } from '../components/RecordDetail';
+import { RecordTable } from '../components/RecordTable';
+import { navigate, withParams } from '../router';
+import { useRecordSelection } from '../selection';
+import { useTraffic } from '../traffic-data';
+import { ClearButton, ExportLink, LiveButton } from './TrafficActions';
+import { TrafficEmpty } from './TrafficEmpty';
+
+/** Traffic: every message, newest first, live; a filter in the URL; the selected one in a side panel. */
+export function Traffic({ url }: { url: URL }) {
+  const filter = url.searchParams.get('filter') ?? '';
+  const traffic = useTraffic(filter);
+  const filterInput = useRef<HTMLInputElement>(null);
+  const { records } = traffic;
+  const { selectedId, openId, choose, close } = useRecordSelection(url, records, () =>
+    filterInput.current?.focus(),
+  );
+
+  const applyFilter = (next: string) => navigate(withParams(url, { filter: next, record: null }));
+  const preview = openId === null ? undefined : records.find((r) => r.id === openId);
+  const shown = records.length;
+  return (
+    <div className="flex h-full min-h-0 flex-col">
+      <div className="flex h-11 shrink-0 items-center gap-2 border-b border-slate-200 px-3 dark:border-slate-800">
+        <FilterBar
+          value={filter}
+          onApply={applyFilter}
+          serverError={traffic.problem}
+          inputRef={filterInput}
+        />
+        <LiveButton traffic={traffic} />
+        <span className="w-28 shrink-0 text-right text-xs text-slate-500 tabular-nums" aria-live="polite">
+          {traffic.isPending
+            ? ''
+            : `${shown.toLocaleString()}${traffic.hasMore ? '+' : ''} message${shown === 1 ? '' : 's'}`}
+        </span>
+        <ExportLink filter={filter} />
+        <ClearButton filter={filter} onCleared={traffic.reload} />
+      </div>
+      {traffic.lagged > 0 ? (
+        <p className="border-b border-amber-200 bg-amber-50 px-3 py-1 text-xs text-amber-800 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          This view fell behind the traffic and skipped {traffic.lagged.toLocaleString()} messages; it was
+          reloaded from the newest.
+        </p>
+      ) : null}
+      <div className="flex min-h-0 flex-1">
+        <div className="min-w-0 flex-1">
+          {traffic.problem ? (
+            <p className="p-6 text-sm text-slate-500">Fix the filter to see traffic.</p>
+          ) : traffic.error ? (
+            <p role="alert" className="p-6 text-sm text-red-600 dark:text-red-400">
+              Could not load traffic: {errorMessage(traffic.error)}
+            </p>
+          ) : traffic.isPending ? (
+            <p className="p-6 text-sm text-slate-500">Loading traffic…</p>
+          ) : shown === 0 ? (
+            <TrafficEmpty filter={filter} onClearFilter={() => applyFilter('')} />
+          ) : (
+            <RecordTable
+              records={records}
+              selectedId={selectedId}
+              onSelect={(record) => choose(record.id)}
+              onNearEnd={traffic.loadMore}
+              footer={
+                traffic.isFetchingMore ? (
+                  <p className="px-3 py-2 text-xs text-slate-500">Loading older messages…</p>
+                ) : null
+              }
+            />
+          )}
+        </div>
+        {openId !== null ? (
+          <div className="w-[46%] max-w-[820px] min-w-[400px] shrink-0 border-l border-slate-200 dark:border-slate-800">
+            <RecordDetail key={openId} id={openId} preview={preview} onClose={close} />
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}

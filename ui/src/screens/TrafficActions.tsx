@@ -1,0 +1,104 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, errorMessage, send, withQuery } from '../api';
+import { ConfirmDialog } from '../components/Modal';
+import type { TrafficData } from '../traffic-data';
+
+/** Live / paused, with how many messages arrived while paused. */
+export function LiveButton({ traffic }: { traffic: TrafficData }) {
+  const { live, feed } = traffic;
+  if (live.paused) {
+    const count = live.held.length;
+    return (
+      <button type="button" onClick={traffic.resume} className="btn" aria-label="Resume live updates">
+        <span aria-hidden>▶</span> Resume
+        {count > 0 ? (
+          <span className="rounded-full bg-sky-600 px-1.5 text-[10px] text-white tabular-nums">
+            {live.overflowed ? `${count.toLocaleString()}+` : count.toLocaleString()} new
+          </span>
+        ) : null}
+      </button>
+    );
+  }
+  const connected = feed === 'live' || feed === 'connecting';
+  return (
+    <button
+      type="button"
+      onClick={traffic.pause}
+      className="btn"
+      aria-label="Pause live updates"
+      title={
+        connected
+          ? 'New messages appear as they arrive. Pause to hold them.'
+          : 'Connection lost; reconnecting…'
+      }
+    >
+      <span
+        className={`inline-block size-2 rounded-full ${connected ? 'animate-pulse bg-emerald-500' : 'bg-amber-500'}`}
+        aria-hidden
+      />
+      {connected ? 'Live' : 'Reconnecting'}
+      <span className="text-slate-400" aria-hidden>
+        ❚❚
+      </span>
+    </button>
+  );
+}
+
+/** The messages the filter matches, as JSONL (a download; the session cookie goes along). */
+export function ExportLink({ filter }: { filter: string }) {
+  return (
+    <a
+      href={withQuery('/api/logs/export', { filter })}
+      download
+      className="btn"
+      title={filter ? `Download the messages matching ${filter} as JSONL` : 'Download every message as JSONL'}
+    >
+      Export
+    </a>
+  );
+}
+
+/** Deletes what the filter matches (everything without one), after asking. */
+export function ClearButton({ filter, onCleared }: { filter: string; onCleared: () => void }) {
+  const [asking, setAsking] = useState(false);
+  const queryClient = useQueryClient();
+  const clear = useMutation({
+    mutationFn: () =>
+      filter
+        ? api<{ deleted: number }>(withQuery('/api/logs', { filter }), send('DELETE'))
+        : api<{ deleted: number }>('/api/logs/clear', send('POST')),
+    onSuccess: () => {
+      setAsking(false);
+      onCleared();
+      void queryClient.invalidateQueries({ predicate: (query) => query.queryKey[0] !== 'logs' });
+    },
+  });
+  return (
+    <>
+      <button type="button" className="btn" onClick={() => setAsking(true)}>
+        Clear…
+      </button>
+      {asking ? (
+        <ConfirmDialog
+          title={filter ? 'Delete matching messages' : 'Delete all messages'}
+          confirmLabel="Delete"
+          busy={clear.isPending}
+          error={clear.error ? errorMessage(clear.error) : null}
+          onConfirm={() => clear.mutate()}
+          onClose={() => setAsking(false)}
+        >
+          {filter ? (
+            <p>
+              Delete every captured message matching{' '}
+              <code className="rounded bg-slate-100 px-1 font-mono text-xs dark:bg-slate-800">{filter}</code>?
+            </p>
+          ) : (
+            <p>Delete every captured message, of every server? Set a filter first to delete only some.</p>
+          )}
+          <p className="text-xs text-slate-500">This cannot be undone. Export them first to keep a copy.</p>
+        </ConfirmDialog>
+      ) : null}
+    </>
+  );
+}

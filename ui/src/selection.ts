@@ -1,0 +1,56 @@
+import { useState } from 'react';
+import { step, useListKeys } from './keyboard';
+import { navigate, withParams } from './router';
+
+export interface RecordSelection {
+  /** The highlighted row (j/k move it). */
+  selectedId: number | null;
+  /** The record open in the detail panel, from the URL (`record=`), so it can be shared. */
+  openId: number | null;
+  /** Highlights and opens a row (a click). */
+  choose(id: number): void;
+  close(): void;
+}
+
+/**
+ * Selection in a list of records, with the list keys: j/k move (the open panel follows), Enter opens,
+ * Esc closes, / focuses the filter when there is one.
+ */
+export function useRecordSelection(
+  url: URL,
+  records: readonly { id: number }[],
+  focusFilter?: () => void,
+): RecordSelection {
+  const param = Number(url.searchParams.get('record'));
+  const openId = Number.isInteger(param) && param > 0 ? param : null;
+  const [selectedId, setSelectedId] = useState<number | null>(openId);
+  const open = (id: number | null) =>
+    navigate(withParams(url, { record: id === null ? null : String(id) }), { replace: true });
+  const move = (direction: 1 | -1) => {
+    const index = step(
+      records.findIndex((r) => r.id === selectedId),
+      records.length,
+      direction,
+    );
+    const record = records[index];
+    if (!record) return;
+    setSelectedId(record.id);
+    if (openId !== null) open(record.id);
+  };
+  useListKeys({
+    next: () => move(1),
+    previous: () => move(-1),
+    open: () => selectedId !== null && open(selectedId),
+    'focus-filter': focusFilter,
+    close: () => open(null),
+  });
+  return {
+    selectedId,
+    openId,
+    choose(id) {
+      setSelectedId(id);
+      open(id);
+    },
+    close: () => open(null),
+  };
+}

@@ -1,0 +1,111 @@
+import { joinArgs, splitArgs } from './command-line';
+
+/** The add/edit server form, and the mcp.json entry it reads from and writes to. */
+
+export interface Pair {
+  key: string;
+  value: string;
+}
+
+export interface ServerFormState {
+  name: string;
+  type: 'http' | 'stdio';
+  url: string;
+  headers: Pair[];
+  command: string;
+  args: string;
+  env: Pair[];
+  cwd: string;
+  sessionMode: 'shared' | 'isolated';
+}
+
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+export const EMPTY_FORM: ServerFormState = {
+  name: '',
+  type: 'http',
+  url: '',
+  headers: [],
+  command: '',
+  args: '',
+  env: [],
+  cwd: '',
+  sessionMode: 'shared',
+};
+
+type Entry = Record<string, unknown>;
+
+function pairs(record: unknown): Pair[] {
+  if (typeof record !== 'object' || record === null) return [];
+  return Object.entries(record as Record<string, unknown>).map(([key, value]) => ({
+    key,
+    value: String(value),
+  }));
+}
+
+function record(list: readonly Pair[]): Record<string, string> | undefined {
+  const kept = list.filter((pair) => pair.key.trim() !== '');
+  if (kept.length === 0) return undefined;
+  return Object.fromEntries(kept.map((pair) => [pair.key.trim(), pair.value]));
+}
+
+/** The form for an existing entry (secrets arrive masked and stay so unless retyped). */
+export function formFromEntry(name: string, entry: Entry): ServerFormState {
+  const stdio = entry.type === 'stdio';
+  return {
+    name,
+    type: stdio ? 'stdio' : 'http',
+    url: typeof entry.url === 'string' ? entry.url : '',
+    headers: pairs(entry.headers),
+    command: typeof entry.command === 'string' ? entry.command : '',
+    args: Array.isArray(entry.args) ? joinArgs(entry.args.map(String)) : '',
+    env: pairs(entry.env),
+    cwd: typeof entry.cwd === 'string' ? entry.cwd : '',
+    sessionMode: entry.sessionMode === 'isolated' ? 'isolated' : 'shared',
+  };
+}
+
+const HTTP_FIELDS = ['url', 'headers'];
+const STDIO_FIELDS = ['command', 'args', 'env', 'cwd', 'sessionMode'];
+
+/**
+ * The entry to save: the fields the form manages over the current entry, so fields it does not show
+ * (timeouts, restart policy) are kept; switching type drops the other type's fields.
+ */
+export function entryFromForm(form: ServerFormState, current: Entry = {}): Entry {
+  const entry: Entry = { ...current, type: form.type };
+  const set = (key: string, value: unknown) => {
+    if (value === undefined || value === '') delete entry[key];
+    else entry[key] = value;
+  };
+  for (const key of form.type === 'http' ? STDIO_FIELDS : HTTP_FIELDS) delete entry[key];
+  if (form.type === 'http') {
+    set('url', form.url.trim());
+    set('headers', record(form.headers));
+  } else {
+    set('command', form.command.trim());
+    const args = splitArgs(form.args);
+    set('args', args.length > 0 ? args : undefined);
+    set('env', record(form.env));
+    set('cwd', form.cwd.trim());
+    set(
+      'sessionMode',
+      form.sessionMode === 'shared' && current.sessionMode === undefined ? undefined : form.sessionMode,
+    );
+  }
+  return entry;
+}
+
+/** What must be fixed before saving, checked here to save a round trip; the gateway checks it all again. */
+export function formProblem(form: ServerFormState): string | null {
+  if (!NAME_PATTERN.test(form.name)) {
+    return 'The name goes in URLs: lower-case letters, digits, - and _, starting with a letter or digit (for example my-server).';
+  }
+  if (form.type === 'http' && !/^https?:\/\/./.test(form.url.trim())) {
+    return 'The URL of the MCP endpoint starts with http:// or https:// (for example http://localhost:3001/mcp).';
+  }
+  if (form.type === 'stdio' && form.command.trim() === '') {
+    return 'Give the command that starts the server (for example npx), and its arguments below.';
+  }
+  return null;
+}
