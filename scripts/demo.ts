@@ -6,7 +6,6 @@ import { type RunningEverything, startEverything } from '../test/helpers/everyth
 import { startTestGateway, type TestGateway } from '../test/helpers/gateway.js';
 import { type ConnectedClient, connectClient } from '../test/helpers/mcp-client.js';
 import { freePort } from '../test/helpers/ports.js';
-import { stdioServers } from '../test/helpers/stdio.js';
 
 /**
  * A gateway with real servers behind it and real traffic through it, for the README's screenshots:
@@ -32,7 +31,13 @@ export async function startDemo(port = 3333): Promise<Demo> {
   const sdk: SdkServer = await startSdkServer({ json: false });
   const gw = await gatewayOnPort(port, storageDir, {
     everything: { type: 'http', url: everything.url },
-    memory: stdioServers.memory(join(storageDir, 'memory.jsonl')),
+    // As users register it; npx finds the copy installed in this checkout.
+    memory: {
+      type: 'stdio',
+      command: 'npx',
+      args: ['-y', '@modelcontextprotocol/server-memory'],
+      env: { MEMORY_FILE_PATH: join(storageDir, 'memory.jsonl') },
+    },
     research: { type: 'http', url: sdk.url, headers: { Authorization: 'Bearer sk-demo-0123456789abcdef' } },
     // Nothing listens there: a server that is down.
     github: { type: 'http', url: `http://127.0.0.1:${await freePort()}/mcp` },
