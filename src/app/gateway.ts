@@ -49,12 +49,6 @@ export interface RunningGateway {
 }
 
 /** What runs servers other than over HTTP (stdio) plugs in here. */
-export interface GatewayExtensions {
-  /** Process states of the servers it runs, for GET /api/servers and health. */
-  statusProviders?: ServerStatusProvider[];
-  /** Restarts one of its servers, saying what was done. */
-  restartLocal?: RestartServer;
-}
 
 /** Imports stream record by record; this only bounds how much one request may add. */
 const MAX_IMPORT_BYTES = 4 * 1024 * 1024 * 1024;
@@ -101,11 +95,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 /** Composes the gateway: storage, registry, capture, proxy, app; and takes it down again in order. */
-export async function startGateway(
-  config: ResolvedConfig,
-  io: GatewayIo,
-  extensions: GatewayExtensions = {},
-): Promise<RunningGateway> {
+export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promise<RunningGateway> {
   const startedAt = Date.now();
   let paths: StoragePaths;
   try {
@@ -155,9 +145,15 @@ export async function startGateway(
 
   let baseUrl = '';
   const proxyUrl = (name: string) => `${baseUrl}${proxyPath(name)}`;
+  /** What the gateway holds for a server's upstream: pooled connections and learned OAuth metadata. */
+  const forgetConnections = (name: string) => {
+    pools.forget(name);
+    oauth.forget(name);
+    oauthMemory.forget(name);
+  };
   registry.onChange((change: RegistryChange) => {
-    for (const name of [...change.removed, ...change.updated]) {
-      if (change.removed.includes(name)) pools.forget(name);
+    for (const name of change.removed) forgetConnections(name);
+    for (const name of change.updated) {
       oauth.forget(name);
       oauthMemory.forget(name);
     }
@@ -171,11 +167,8 @@ export async function startGateway(
 
   const store = sqliteLogStore(db);
   const liveFeed = new LiveFeed(store, io.warn);
-  // The stdio processes the gateway runs report their own state; extensions may add providers of their own.
-  const statusProviders: ServerStatusProvider[] = [
-    (name) => stdio.status(name),
-    ...(extensions.statusProviders ?? []),
-  ];
+  // The stdio processes the gateway runs report their own state; HTTP servers are judged by health checks.
+  const statusProviders: ServerStatusProvider[] = [(name) => stdio.status(name)];
   const restartStdio: RestartServer = async (name) => {
     const status = await stdio.restart(name);
     if (!status) throw new GatewayError(409, `Server "${name}" is not running yet; try again in a moment.`);
@@ -189,12 +182,8 @@ export async function startGateway(
     statusProviders,
     healthIntervalMs: config.healthIntervalMs,
     proxyUrl,
-    forgetConnections: (name) => {
-      pools.forget(name);
-      oauth.forget(name);
-      oauthMemory.forget(name);
-    },
-    restartLocal: extensions.restartLocal ?? restartStdio,
+    forgetConnections,
+    restartLocal: restartStdio,
     info: io.info,
     warn: io.warn,
   });

@@ -19,8 +19,8 @@ export interface InsightDeps {
   proxyUrl: (name: string) => string;
   /** Drops the gateway's connections to an HTTP server. */
   forgetConnections: (name: string) => void;
-  /** Restarts a server the gateway runs itself (stdio), when something can. */
-  restartLocal?: RestartServer;
+  /** Restarts a server the gateway runs itself (a stdio process). */
+  restartLocal: RestartServer;
   info: (message: string) => void;
   warn: (message: string) => void;
 }
@@ -90,12 +90,7 @@ export function startInsight(deps: InsightDeps): {
   const restartServer: RestartServer = async (name) => {
     const config = deps.registry.get(name);
     if (!config) throw new GatewayError(404, `No server named "${name}".`);
-    if (config.type === 'stdio') {
-      if (!deps.restartLocal) {
-        throw new GatewayError(501, `Server "${name}" is a stdio server, which this gateway cannot run yet.`);
-      }
-      return deps.restartLocal(name);
-    }
+    if (config.type === 'stdio') return deps.restartLocal(name);
     deps.forgetConnections(name);
     const report = await health.check(name);
     return `Dropped the gateway's connections to ${name}; health: ${report.state}${report.detail ? ` — ${report.detail}` : ''}.`;
