@@ -141,11 +141,16 @@ export class CaptureQueue implements CaptureSink {
     }
     if (this.#pending.length === 0 || !this.#worker) return;
     const message: ToWorker = { type: 'events', events: this.#pending, bytes: this.#pendingBytes };
+    // Response chunks are the capture's own copies: moving their memory to the worker beats copying it again.
+    const transfer: ArrayBuffer[] = [];
+    for (const event of this.#pending) {
+      if (event.type === 'response-chunk') transfer.push(event.chunk.buffer as ArrayBuffer);
+    }
     this.#outstandingBytes += this.#pendingBytes;
     this.#outstandingEvents += this.#pending.length;
     this.#pending = [];
     this.#pendingBytes = 0;
-    this.#worker.postMessage(message);
+    this.#worker.postMessage(message, transfer);
   };
 
   #drop(): void {
