@@ -11,6 +11,7 @@ import {
 } from './proxy/load.js';
 import {
   type GatewayProcess,
+  startBareForwarder,
   startEverythingHttp,
   startFastUpstream,
   startGatewayProcess,
@@ -136,6 +137,63 @@ async function closePools(map: Map<Target, Pool>): Promise<void> {
   await Promise.all([...map.values()].map((pool) => pool.close()));
 }
 
+/**
+ * The same small tools/call direct, through a bare forwarder (bench/proxy/bare-forwarder.ts) and through
+ * the gateway, interleaved: what any Node.js proxy adds on this machine, and what the gateway adds on top.
+ */
+async function floorSection(fast: Upstream, gateway: GatewayProcess): Promise<string> {
+  const bare = await startBareForwarder(fast, '/mcp');
+  try {
+    const targets: [string, Target][] = [
+      ['direct', { origin: fast.origin, path: '/mcp', headers: JSON_RPC_HEADERS }],
+      ['bare forwarder', { origin: bare.origin, path: '/mcp', headers: JSON_RPC_HEADERS }],
+      ['gateway', { origin: gateway.origin, path: '/s/fast/mcp', headers: JSON_RPC_HEADERS }],
+    ];
+    const latencies = new Map<string, number[]>();
+    const rates = new Map<string, number[]>();
+    for (const [name, target] of targets) {
+      const pool = openPool(target, 1);
+      await sequential(pool, target, 300);
+      await pool.close();
+      latencies.set(name, []);
+      rates.set(name, []);
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, target] of round % 2 === 0 ? targets : [...targets].reverse()) {
+        const single = openPool(target, 1);
+        latencies.get(name)?.push(...(await sequential(single, target, 3000)));
+        await single.close();
+        const wide = openPool(target, 32);
+        rates.get(name)?.push((await saturate(wide, target, 32, 3)).rps);
+        await wide.close();
+      }
+    }
+    const directP50 = percentile(sorted(latencies.get('direct') ?? []), 50);
+    const directRate = median(rates.get('direct') ?? []);
+    const rows = targets.map(([name]) => {
+      const p50 = percentile(sorted(latencies.get(name) ?? []), 50);
+      const rate = median(rates.get(name) ?? []);
+      return [
+        name,
+        us(p50),
+        name === 'direct' ? '' : us(p50 - directP50),
+        `${rate.toFixed(0)}/s`,
+        ratio(rate / directRate),
+      ];
+    });
+    return [
+      '**The floor: a bare forwarder** (node:http in, an undici pool out, nothing checked, parsed or captured), small tools/call against the fast upstream, in the same run:',
+      '',
+      markdownTable(
+        ['path', 'p50 (1 at a time)', 'added p50', 'throughput (32 at a time)', 'vs direct'],
+        rows,
+      ),
+    ].join('\n');
+  } finally {
+    await bare.stop();
+  }
+}
+
 async function captureSoak(fast: Upstream): Promise<string> {
   const gateway = await startGatewayProcess({ fast: { type: 'http', url: `${fast.origin}/mcp` } });
   try {
@@ -253,6 +311,7 @@ async function run(): Promise<string> {
     const streamTotal = (runs: { totalMs: number }[][]) => median(runs.flat().map((t) => t.totalMs));
     const streamFirst = (runs: { firstMs: number }[][]) => median(runs.flat().map((t) => t.firstMs));
 
+    const floor = await floorSection(fast, gateway);
     const soak = await captureSoak(fast);
     return [
       '## Streamable HTTP proxy',
@@ -283,6 +342,8 @@ async function run(): Promise<string> {
       ),
       '',
       `**SSE stream of 1000 events** (median of ${ROUNDS * 10} streams): first event direct ${streamFirst(streams.direct).toFixed(2)} ms, gateway ${streamFirst(streams.gateway).toFixed(2)} ms; whole stream direct ${streamTotal(streams.direct).toFixed(2)} ms, gateway ${streamTotal(streams.gateway).toFixed(2)} ms (${ratio(streamTotal(streams.direct) / streamTotal(streams.gateway))} of direct speed).`,
+      '',
+      floor,
       '',
       soak,
     ].join('\n');

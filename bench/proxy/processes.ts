@@ -53,6 +53,17 @@ export async function startFastUpstream(): Promise<Upstream> {
   return { origin: `http://127.0.0.1:${match[1]}`, stop: () => stop(child) };
 }
 
+/** The bare forwarder (bare-forwarder.ts) in front of `upstream`'s `path`: the floor any proxy pays here. */
+export async function startBareForwarder(upstream: Upstream, path: string): Promise<Upstream> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'bench/proxy/bare-forwarder.ts'), upstream.origin, path, '0'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const match = await waitForOutput(child, /listening (\d+)/, 'bare forwarder');
+  return { origin: `http://127.0.0.1:${match[1]}`, stop: () => stop(child) };
+}
+
 export async function startEverythingHttp(): Promise<Upstream> {
   const entry = createRequire(import.meta.url).resolve(
     '@modelcontextprotocol/server-everything/dist/index.js',
