@@ -97,3 +97,18 @@ export function singleRequestId(parsed: ParsedBody): JsonRpcId {
   const shape = classifyMessage(parsed.value);
   return shape.kind === 'request' && shape.id !== undefined ? shape.id : null;
 }
+
+/**
+ * Parses stored message text when it holds a JSON object or array; undefined for anything else (plain
+ * text, HTML, a scalar) or for text that does not parse. Scalars are not worth parsing: they are shown
+ * and searched as the text that arrived.
+ */
+export function parseJsonContainer(text: string): unknown {
+  const first = text.charCodeAt(0);
+  if (first !== 123 && first !== 91) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,6 +1,6 @@
 import type { HeaderMap } from './capture-events.js';
 import type { JsonRpcId } from './errors.js';
-import type { Direction, MessageKind } from './jsonrpc.js';
+import { type Direction, type MessageKind, parseJsonContainer } from './jsonrpc.js';
 
 /** How a message travelled: which HTTP leg or stdio stream carried it. */
 export type TransportDetail =
@@ -81,14 +81,7 @@ export interface RecordJson {
 
 function parseOrText(text: string, truncated: boolean): unknown {
   if (truncated) return text;
-  const first = text.charCodeAt(0);
-  // Only objects and arrays are worth parsing; anything else is shown as the text that arrived.
-  if (first !== 123 && first !== 91) return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  return parseJsonContainer(text) ?? text;
 }
 
 export function recordToJson(record: CapturedRecord): RecordJson {

@@ -46,10 +46,6 @@ export function errorResponse(id: RequestId, code: number, message: string, data
   return { jsonrpc: '2.0', id, error };
 }
 
-export function resultResponse(id: RequestId, result: JsonObject): JSONRPCMessage {
-  return { jsonrpc: '2.0', id, result };
-}
-
 export function notification(method: string, params?: JsonObject): JSONRPCMessage {
   return params ? { jsonrpc: '2.0', method, params } : { jsonrpc: '2.0', method };
 }

@@ -1,3 +1,5 @@
+import { parseJsonContainer } from '../core/jsonrpc.js';
+
 /**
  * The text full-text search sees for a record: its method, summary and error message, and the string
  * values inside the message (arguments, results, resource contents), without JSON's keys and punctuation,
@@ -31,23 +33,14 @@ function collectStrings(value: unknown, out: string[], budget: { left: number },
   }
 }
 
-function parseJson(text: string): unknown {
-  const first = text.charCodeAt(0);
-  if (first !== 123 && first !== 91) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** `parsed` is the message already parsed by capture, when there is one: it saves parsing it again. */
 export function searchText(record: SearchableRecord, parsed?: unknown): string {
   const parts: string[] = [];
   if (record.method) parts.push(record.method);
   if (record.summary) parts.push(record.summary);
   if (record.errorMessage) parts.push(record.errorMessage);
-  const value = parsed !== undefined ? parsed : record.truncated ? undefined : parseJson(record.message);
+  const value =
+    parsed !== undefined ? parsed : record.truncated ? undefined : parseJsonContainer(record.message);
   if (value !== undefined && typeof value === 'object' && value !== null) {
     collectStrings(value, parts, { left: MAX_SEARCH_TEXT }, true);
   } else {
