@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCapturedExactlyOnce } from '../helpers/capture-assertions.js';
-import { type RunningEverything, startEverything } from '../helpers/everything.js';
+import { type RunningEverything, startEverythingBehindGateway } from '../helpers/everything.js';
 import { progressScenario, samplingScenario, subscriptionScenario } from '../helpers/everything-scenarios.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { TestGateway } from '../helpers/gateway.js';
 import { connectClient } from '../helpers/mcp-client.js';
 
 /** The proxy against the reference server, driven by the official SDK client, compared with direct access. */
@@ -10,15 +10,13 @@ describe('proxying server-everything over Streamable HTTP', () => {
   let everything: RunningEverything;
   let gw: TestGateway;
 
+  let stop = async () => {};
+
   beforeAll(async () => {
-    everything = await startEverything();
-    gw = await startTestGateway({ servers: { everything: { type: 'http', url: everything.url } } });
+    ({ everything, gw, stop } = await startEverythingBehindGateway());
   });
 
-  afterAll(async () => {
-    await gw?.stop();
-    await everything?.stop();
-  });
+  afterAll(() => stop());
 
   it('gives the client what it gets directly: server info, tools, resources, prompts, tool results', async () => {
     const direct = await connectClient(everything.url);

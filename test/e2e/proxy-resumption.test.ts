@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEverything, startEverything } from '../helpers/everything.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startEverythingBehindGateway } from '../helpers/everything.js';
+import type { TestGateway } from '../helpers/gateway.js';
 import { JSON_HEADERS, rpc } from '../helpers/http.js';
 
 interface SseEvent {
@@ -41,18 +41,15 @@ async function readEvents(response: Response, stop: (event: SseEvent) => boolean
 
 /** MCP Streamable HTTP, "Resumability and Redelivery": a broken stream resumes with Last-Event-ID. */
 describe('stream resumption through the gateway', () => {
-  let everything: RunningEverything;
   let gw: TestGateway;
 
+  let stop = async () => {};
+
   beforeAll(async () => {
-    everything = await startEverything();
-    gw = await startTestGateway({ servers: { everything: { type: 'http', url: everything.url } } });
+    ({ gw, stop } = await startEverythingBehindGateway());
   });
 
-  afterAll(async () => {
-    await gw?.stop();
-    await everything?.stop();
-  });
+  afterAll(() => stop());
 
   it('replays the rest of a broken stream on a GET with Last-Event-ID, and pairs the late response', async () => {
     const url = gw.proxyUrl('everything');

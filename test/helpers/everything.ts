@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { startTestGateway, type TestGateway } from './gateway.js';
 import { freePort } from './ports.js';
 
 const require = createRequire(import.meta.url);
@@ -43,5 +44,23 @@ export async function startEverything(): Promise<RunningEverything> {
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
       }),
+  };
+}
+
+/** server-everything over HTTP, registered as "everything" in a fresh gateway; `stop` ends both. */
+export async function startEverythingBehindGateway(): Promise<{
+  everything: RunningEverything;
+  gw: TestGateway;
+  stop(): Promise<void>;
+}> {
+  const everything = await startEverything();
+  const gw = await startTestGateway({ servers: { everything: { type: 'http', url: everything.url } } });
+  return {
+    everything,
+    gw,
+    async stop() {
+      await gw.stop();
+      await everything.stop();
+    },
   };
 }
