@@ -38,7 +38,8 @@ describe('web UI: servers', () => {
     await dialog.getByRole('button', { name: 'Add server' }).click();
 
     await page.getByRole('heading', { name: 'added' }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/ui/servers/added');
+    // The list refreshes first, then the address follows to the new server's own page.
+    await eventually(() => new URL(page.url()).pathname).toBe('/ui/servers/added');
     expect(await page.textContent('main')).toContain(gw.proxyUrl('added'));
     expect(await page.textContent('main')).not.toContain('secret-value-123456');
 
