@@ -90,6 +90,13 @@ describe('REST: /api/servers/config', () => {
     [
       'POST',
       '/api/servers/config',
+      { name: 'config', type: 'http', url: 'http://localhost:1/mcp' },
+      400,
+      'server name "config" is reserved for the gateway\'s API (/api/servers/config): pick another, such as "config-server"',
+    ],
+    [
+      'POST',
+      '/api/servers/config',
       { name: 'x', type: 'http', url: 'ftp://nope' },
       400,
       'http:// or https://',

@@ -72,6 +72,7 @@ describe('the server form', () => {
 
   it('says what to fix before a round trip', () => {
     expect(formProblem({ ...EMPTY_FORM, name: 'Bad Name', url: 'http://x/mcp' })).toContain('lower-case');
+    expect(formProblem({ ...EMPTY_FORM, name: 'config', url: 'http://x/mcp' })).toContain('config-server');
     expect(formProblem({ ...EMPTY_FORM, name: 'ok', url: 'localhost:3001' })).toContain('http://');
     expect(formProblem({ ...EMPTY_FORM, name: 'ok', type: 'stdio' })).toContain('command');
     expect(formProblem({ ...EMPTY_FORM, name: 'ok', url: 'http://localhost:3001/mcp' })).toBeNull();

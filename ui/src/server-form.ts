@@ -1,3 +1,4 @@
+import { isValidServerName, SERVER_NAME_PATTERN } from '../../src/core/server-name.js';
 import { joinArgs, splitArgs } from './command-line';
 
 /** The add/edit server form, and the mcp.json entry it reads from and writes to. */
@@ -18,8 +19,6 @@ export interface ServerFormState {
   cwd: string;
   sessionMode: 'shared' | 'isolated';
 }
-
-export const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export const EMPTY_FORM: ServerFormState = {
   name: '',
@@ -98,8 +97,11 @@ export function entryFromForm(form: ServerFormState, current: Entry = {}): Entry
 
 /** What must be fixed before saving, checked here to save a round trip; the gateway checks it all again. */
 export function formProblem(form: ServerFormState): string | null {
-  if (!NAME_PATTERN.test(form.name)) {
+  if (!SERVER_NAME_PATTERN.test(form.name)) {
     return 'The name goes in URLs: lower-case letters, digits, - and _, starting with a letter or digit (for example my-server).';
+  }
+  if (!isValidServerName(form.name)) {
+    return `"${form.name}" is taken by the gateway's own API: pick another name (for example ${form.name}-server).`;
   }
   if (form.type === 'http' && !/^https?:\/\/./.test(form.url.trim())) {
     return 'The URL of the MCP endpoint starts with http:// or https:// (for example http://localhost:3001/mcp).';
