@@ -1,5 +1,4 @@
 import type { Readable, Writable } from 'node:stream';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigError, DEFAULT_PORT, resolveStorageDir } from '../config/options.js';
@@ -7,6 +6,7 @@ import { RpcErrorCode } from '../core/errors.js';
 import { proxyPath } from '../proxy/route.js';
 import { Registry } from '../registry/registry.js';
 import { storagePaths } from '../storage/storage-dir.js';
+import { HttpRelay } from './http-relay.js';
 
 export interface ConnectOptions {
   name: string;
@@ -76,8 +76,7 @@ function failureText(error: Error, url: URL): string {
 /**
  * `mcp-gateway connect <name>`: a stdio MCP server for clients that only launch commands, forwarding every
  * message to /s/<name>/mcp of a running gateway, which captures it. Messages are relayed as they are; the
- * Streamable HTTP session (id, protocol version header, GET stream) is handled by the SDK's client
- * transport. Resolves with the exit code once the client has closed stdin.
+ * Streamable HTTP session (id, protocol version header, GET stream, renewal) is the relay's. Resolves with the exit code once the client has closed stdin.
  */
 export async function runConnect(
   options: ConnectOptions,
@@ -87,18 +86,12 @@ export async function runConnect(
   const log = (message: string) => io.stderr.write(`mcp-gateway connect: ${message}\n`);
   const url = connectUrl(options, env);
   checkRegistered(options);
-  const http = new StreamableHTTPClientTransport(url);
+  const http = new HttpRelay(url, log);
   const stdio = new StdioServerTransport(io.stdin, io.stdout);
   const toClient = (message: JSONRPCMessage) => {
     stdio.send(message).catch(() => {});
   };
-  http.onmessage = (message) => {
-    // MCP Streamable HTTP, "Protocol Version Header": later requests carry the negotiated version.
-    const result = 'result' in message ? (message.result as { protocolVersion?: unknown }) : undefined;
-    if (typeof result?.protocolVersion === 'string') http.setProtocolVersion(result.protocolVersion);
-    toClient(message);
-  };
-  http.onerror = (error) => log(error.message);
+  http.onmessage = toClient;
   stdio.onerror = (error) => log(`unreadable message from the client: ${error.message}`);
   stdio.onmessage = (message) => {
     http.send(message).catch((error: Error) => {
@@ -119,9 +112,7 @@ export async function runConnect(
     io.stdin.once('end', resolve);
     io.stdin.once('close', resolve);
   });
-  // MCP Streamable HTTP, "Session Management": a client that is done ends its session with DELETE.
-  await http.terminateSession().catch(() => {});
-  await http.close().catch(() => {});
+  await http.close();
   await stdio.close().catch(() => {});
   return 0;
 }

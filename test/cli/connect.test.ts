@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMcpHandler, listenOnFreePort } from '../fixtures/sdk-server.js';
 import { type RunningEverything, startEverything } from '../helpers/everything.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { freePort } from '../helpers/ports.js';
@@ -15,16 +16,24 @@ function stdioClient(...connectArgs: string[]) {
 /** A client that can only launch commands reaches a remote HTTP server through a running gateway. */
 describe('mcp-gateway connect', () => {
   let everything: RunningEverything;
+  let restarting: RunningEverything;
   let gw: TestGateway;
 
   beforeAll(async () => {
     everything = await startEverything();
-    gw = await startTestGateway({ servers: { remote: { type: 'http', url: everything.url } } });
+    restarting = await startEverything();
+    gw = await startTestGateway({
+      servers: {
+        remote: { type: 'http', url: everything.url },
+        restarting: { type: 'http', url: restarting.url },
+      },
+    });
   });
 
   afterAll(async () => {
     await gw?.stop();
     await everything?.stop();
+    await restarting?.stop();
   });
 
   it('gives a stdio client a registered HTTP server, and the gateway records the session', async () => {
@@ -39,6 +48,56 @@ describe('mcp-gateway connect', () => {
       ['request', 'stdio-only-app', 'echo(message: over stdio, then http)'],
       ['response', 'stdio-only-app', 'Echo: over stdio, then http'],
     ]);
+  });
+
+  it('keeps the client working when the server restarts, by starting a new session for it', async () => {
+    const { client, transport } = stdioClient('restarting', '--url', gw.url);
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await client.connect(transport);
+    await client.callTool({ name: 'echo', arguments: { message: 'before the restart' } });
+
+    await restarting.stop();
+    restarting = await startEverything(Number(new URL(restarting.url).port));
+    // The restarted server knows no sessions: it answers the old session id with 404.
+    const result = await client.callTool({ name: 'echo', arguments: { message: 'after the restart' } });
+    expect(result.content).toEqual([{ type: 'text', text: 'Echo: after the restart' }]);
+    await client.close();
+
+    expect(stderr).toContain('no longer knows this session (did the server restart?); starting a new one');
+    const initializes = await gw.records(
+      (r) => r.server === 'restarting' && r.method === 'initialize' && r.kind === 'request',
+    );
+    expect(initializes.map((r) => r.clientName)).toEqual(['stdio-only-app', 'stdio-only-app']);
+    expect(new Set(initializes.map((r) => r.sessionId)).size).toBe(2);
+  });
+
+  it('renews a session the server answers with 404, as the spec says it must', async () => {
+    // An SDK server in this process: "restarting" it swaps in a handler that knows no sessions.
+    let handle = createMcpHandler({ json: true });
+    const server = await listenOnFreePort((req, res) => handle(req, res));
+    await gw.register('spec-404', { type: 'http', url: `${server.origin}/mcp` });
+    const { client, transport } = stdioClient('spec-404', '--url', gw.url);
+    await client.connect(transport);
+    await client.callTool({ name: 'echo', arguments: { message: 'first' } });
+    handle = createMcpHandler({ json: true });
+    const result = await client.callTool({ name: 'echo', arguments: { message: 'second' } });
+    expect(JSON.stringify(result)).toContain('second');
+    await client.close();
+    await server.stop();
+    // The gateway's capture tells the story: the lost session, the new handshake, the call sent again.
+    const records = await gw.records((r) => r.server === 'spec-404');
+    const requests = records.filter((r) => r.kind === 'request');
+    expect(requests.map((r) => `${r.httpStatus} ${r.summary}`)).toEqual([
+      '200 initialize stdio-only-app 0.9.0 (protocol 2025-11-25)',
+      '200 echo(message: first)',
+      '404 echo(message: second)',
+      '200 initialize stdio-only-app 0.9.0 (protocol 2025-11-25)',
+      '200 echo(message: second)',
+    ]);
+    expect(records.map((r) => r.summary)).toContain('error -32001: Session not found');
   });
 
   it("answers with the gateway's own words when the server is not registered", async () => {

@@ -11,10 +11,13 @@ export interface RunningEverything {
   stop(): Promise<void>;
 }
 
-/** `@modelcontextprotocol/server-everything` in streamableHttp mode, as a real child process. */
-export async function startEverything(): Promise<RunningEverything> {
+/**
+ * `@modelcontextprotocol/server-everything` in streamableHttp mode, as a real child process; on `port` when
+ * given (to start it again where clients already point).
+ */
+export async function startEverything(port?: number): Promise<RunningEverything> {
   const entry = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn(process.execPath, [entry, 'streamableHttp'], {
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,0 +1,157 @@
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { GatewayError } from '../core/errors.js';
+import { ReadyGate } from '../stdio/ready-gate.js';
+
+/** How long a replayed initialize may take before the relay gives up and reports the lost session. */
+const RENEW_TIMEOUT_MS = 30_000;
+
+let renewals = 0;
+
+/**
+ * The spec's answer to an unknown session is 404; servers built on the SDK's own examples (server-everything
+ * among them) answer 400 "No valid session ID provided" instead, and mean the same.
+ */
+function unknownSession(error: StreamableHTTPError): boolean {
+  return error.code === 404 || (error.code === 400 && /session/i.test(error.message));
+}
+
+/** The replayed initialize, whose answer the relay keeps to itself. */
+interface PendingInitialize {
+  id: string;
+  gate: ReadyGate;
+}
+
+/**
+ * The HTTP side of `connect`: one Streamable HTTP session with the gateway, renewed when the server loses it.
+ *
+ * MCP Streamable HTTP, "Session Management": a server that no longer knows a session id answers 404, and
+ * the client must start a new session with a new InitializeRequest. Behind `connect` the real client speaks
+ * stdio and never sees session ids, so it cannot do that itself; the relay replays the client's own
+ * initialize (and its `notifications/initialized`), keeps that answer to itself, and sends the message
+ * again. That is what keeps a desktop client working when the server it reaches (or the gateway) restarts.
+ */
+export class HttpRelay {
+  readonly #url: URL;
+  readonly #log: (message: string) => void;
+  #transport: StreamableHTTPClientTransport;
+  #protocolVersion: string | null = null;
+  #initialize: JSONRPCRequest | null = null;
+  #initialized = false;
+  #renewing: Promise<void> | null = null;
+  #pending: PendingInitialize | null = null;
+  /** Messages from the server, for the stdio client. */
+  onmessage: (message: JSONRPCMessage) => void = () => {};
+
+  constructor(url: URL, log: (message: string) => void) {
+    this.#url = url;
+    this.#log = log;
+    this.#transport = this.#open();
+  }
+
+  start(): Promise<void> {
+    return this.#transport.start();
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if ('method' in message) {
+      if (message.method === 'initialize' && 'id' in message) this.#initialize = message;
+      if (message.method === 'notifications/initialized') this.#initialized = true;
+    }
+    const transport = this.#transport;
+    try {
+      await transport.send(message);
+    } catch (error) {
+      if (!this.#sessionLost(error, transport, message)) throw error;
+      await this.#renew(transport);
+      await this.#transport.send(message);
+    }
+  }
+
+  /** Ends the session (MCP Streamable HTTP, "Session Management": a client that is done sends DELETE). */
+  async close(): Promise<void> {
+    await this.#transport.terminateSession().catch(() => {});
+    await this.#transport.close().catch(() => {});
+  }
+
+  #open(): StreamableHTTPClientTransport {
+    const transport = new StreamableHTTPClientTransport(this.#url);
+    if (this.#protocolVersion) transport.setProtocolVersion(this.#protocolVersion);
+    transport.onmessage = (message) => this.#receive(transport, message);
+    transport.onerror = (error) => {
+      if (transport === this.#transport) this.#log(error.message);
+    };
+    return transport;
+  }
+
+  #receive(transport: StreamableHTTPClientTransport, message: JSONRPCMessage): void {
+    if (transport !== this.#transport) return;
+    const pending = this.#pending;
+    if (pending && 'id' in message && message.id === pending.id) {
+      this.#pending = null;
+      if ('error' in message) pending.gate.fail(new GatewayError(502, message.error.message));
+      else {
+        this.#remember(message);
+        pending.gate.open();
+      }
+      return;
+    }
+    this.#remember(message);
+    this.onmessage(message);
+  }
+
+  /** MCP Streamable HTTP, "Protocol Version Header": later requests carry the negotiated version. */
+  #remember(message: JSONRPCMessage): void {
+    const result = 'result' in message ? (message.result as { protocolVersion?: unknown }) : undefined;
+    if (typeof result?.protocolVersion !== 'string') return;
+    this.#protocolVersion = result.protocolVersion;
+    this.#transport.setProtocolVersion(result.protocolVersion);
+  }
+
+  #sessionLost(error: unknown, transport: StreamableHTTPClientTransport, message: JSONRPCMessage): boolean {
+    return (
+      error instanceof StreamableHTTPError &&
+      unknownSession(error) &&
+      transport.sessionId !== undefined &&
+      this.#initialize !== null &&
+      !('method' in message && message.method === 'initialize')
+    );
+  }
+
+  /** One renewal at a time: every message that met the lost session waits for the same new one. */
+  async #renew(lost: StreamableHTTPClientTransport): Promise<void> {
+    if (lost === this.#transport && !this.#renewing) {
+      this.#renewing = this.#startNewSession(lost).finally(() => {
+        this.#renewing = null;
+      });
+    }
+    await this.#renewing;
+  }
+
+  async #startNewSession(lost: StreamableHTTPClientTransport): Promise<void> {
+    const initialize = this.#initialize as JSONRPCRequest;
+    this.#log(`${this.#url.href} no longer knows this session (did the server restart?); starting a new one`);
+    // The old session is gone on the server: closing it here only stops its GET stream.
+    await lost.close().catch(() => {});
+    const fresh = this.#open();
+    this.#transport = fresh;
+    await fresh.start();
+    const id = `mcp-gateway-connect-renew-${++renewals}`;
+    const gate = new ReadyGate();
+    this.#pending = { id, gate };
+    const answered = gate.wait(RENEW_TIMEOUT_MS, `${this.#url.href} did not answer initialize`);
+    try {
+      await fresh
+        .send({ ...initialize, id })
+        .catch((error: Error) => gate.fail(new GatewayError(502, error.message)));
+      await answered;
+    } finally {
+      this.#pending = null;
+    }
+    if (this.#initialized) await fresh.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    this.#log('new session started; subscriptions and other session state from before are gone');
+  }
+}
