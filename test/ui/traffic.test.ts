@@ -132,6 +132,32 @@ describe('web UI: traffic', () => {
     expect(await detail.textContent()).toMatch(/Duration\s*[\d.]+ (ms|µs)/);
   });
 
+  it('widens the detail panel when its edge is dragged, and remembers the width', async () => {
+    const { page } = browser;
+    const detail = page.getByRole('complementary', { name: 'Message detail' });
+    const handle = page.getByRole('separator', { name: 'Resize the detail panel' });
+    const width = async () => Math.round((await detail.boundingBox())?.width ?? 0);
+    const initial = await width();
+    const edge = await handle.boundingBox();
+    if (!edge) throw new Error('the resize handle is not on screen');
+    const y = edge.y + edge.height / 2;
+    await page.mouse.move(edge.x + edge.width / 2, y);
+    await page.mouse.down();
+    await page.mouse.move(edge.x - 150, y, { steps: 5 });
+    await page.mouse.up();
+    await eventually(width).toBeGreaterThan(initial + 120);
+    const widened = await width();
+
+    await handle.focus();
+    await page.keyboard.press('ArrowRight');
+    await eventually(width).toBe(widened - 40);
+    await page.reload();
+    await detail.waitFor();
+    await eventually(width).toBe(widened - 40);
+    await handle.dblclick();
+    await eventually(width).toBe(initial);
+  });
+
   it('moves with j and k, opens with Enter and closes with Esc', async () => {
     const { page } = browser;
     await page.getByRole('button', { name: 'Close detail' }).click();

@@ -2,6 +2,7 @@ import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api, errorMessage, withQuery } from '../api';
 import { CopyButton } from '../components/CopyButton';
+import { DetailPane } from '../components/DetailPane';
 import { LoadMore } from '../components/LoadMore';
 import { RecordDetail } from '../components/RecordDetail';
 import { SessionTimeline } from '../components/SessionTimeline';
@@ -119,14 +120,14 @@ export function SessionView({
         </div>
       </div>
       {openId !== null ? (
-        <div className="w-[44%] max-w-[760px] min-w-[380px] shrink-0 border-l border-slate-200 dark:border-slate-800">
+        <DetailPane>
           <RecordDetail
             key={openId}
             id={openId}
             preview={records.find((r) => r.id === openId)}
             onClose={close}
           />
-        </div>
+        </DetailPane>
       ) : null}
     </div>
   );

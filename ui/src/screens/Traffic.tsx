@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { errorMessage } from '../api';
+import { DetailPane } from '../components/DetailPane';
 import { FilterBar } from '../components/FilterBar';
 import { RecordDetail } from '../components/RecordDetail';
 import { RecordTable } from '../components/RecordTable';
@@ -73,9 +74,9 @@ export function Traffic({ url }: { url: URL }) {
           )}
         </div>
         {openId !== null ? (
-          <div className="w-[46%] max-w-[820px] min-w-[400px] shrink-0 border-l border-slate-200 dark:border-slate-800">
+          <DetailPane>
             <RecordDetail key={openId} id={openId} preview={preview} onClose={close} />
-          </div>
+          </DetailPane>
         ) : null}
       </div>
     </div>
