@@ -68,16 +68,16 @@ describe('web UI: servers', () => {
       `claude mcp add --transport http added ${gw.proxyUrl('added')}`,
     );
     await configs.getByRole('tab', { name: 'Cursor' }).click();
-    expect(await panel.textContent()).toContain(`"url": "${gw.proxyUrl('added')}"`);
+    await eventually(() => panel.textContent()).toContain(`"url": "${gw.proxyUrl('added')}"`);
     await configs.getByRole('tab', { name: 'VS Code' }).click();
-    expect(await panel.textContent()).toContain('"type": "http"');
+    await eventually(() => panel.textContent()).toContain('"type": "http"');
     await configs.getByRole('tab', { name: 'Claude Desktop', exact: true }).click();
     const port = new URL(gw.url).port;
     expect((await panel.textContent())?.replace(/\s+/g, '')).toContain(
       `"args":["connect","added","--port","${port}"]`,
     );
     await configs.getByRole('tab', { name: 'TypeScript SDK' }).click();
-    expect(await panel.textContent()).toContain(
+    await eventually(() => panel.textContent()).toContain(
       `new StreamableHTTPClientTransport(new URL('${gw.proxyUrl('added')}'))`,
     );
   });

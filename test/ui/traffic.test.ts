@@ -127,9 +127,9 @@ describe('web UI: traffic', () => {
     expect(curl).toContain('"name":"echo"');
 
     await detail.getByRole('tab', { name: 'headers' }).click();
-    expect(await detail.textContent()).toContain('mcp-session-id');
+    await eventually(() => detail.textContent()).toContain('mcp-session-id');
     await detail.getByRole('tab', { name: 'timing' }).click();
-    expect(await detail.textContent()).toMatch(/Duration\s*[\d.]+ (ms|µs)/);
+    await eventually(() => detail.textContent()).toMatch(/Duration\s*[\d.]+ (ms|µs)/);
   });
 
   it('widens the detail panel when its edge is dragged, and remembers the width', async () => {
@@ -221,7 +221,7 @@ describe('web UI: traffic', () => {
     const dark = () => page.evaluate('document.documentElement.classList.contains("dark")');
     const wasDark = await dark();
     await page.getByRole('button', { name: wasDark ? 'Light theme' : 'Dark theme' }).click();
-    expect(await dark()).toBe(!wasDark);
+    await eventually(dark).toBe(!wasDark);
     await page.reload();
     await page.getByRole('navigation', { name: 'Screens' }).waitFor();
     expect(await dark()).toBe(!wasDark);
