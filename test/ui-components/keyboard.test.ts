@@ -18,6 +18,13 @@ describe('list keys', () => {
     ]);
   });
 
+  it('moves through the outer list with Shift+J/K', () => {
+    expect(['J', 'K'].map((key) => press(key, document.body, { shiftKey: true }))).toEqual([
+      'next-outer',
+      'previous-outer',
+    ]);
+  });
+
   it('leaves keys alone while typing, on buttons, with modifiers, or under a dialog', () => {
     const input = document.createElement('input');
     expect(press('j', input)).toBeNull();

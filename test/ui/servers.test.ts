@@ -171,6 +171,72 @@ describe('web UI: servers', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('moves through the servers with j/k and the arrows, the page following and the selected one kept in view', async () => {
+    const { page } = browser;
+    const names = ['keys-1', 'keys-2', 'keys-3', 'keys-4', 'keys-5', 'keys-6'];
+    for (const name of names) await gw.register(name, { type: 'http', url: upstream.url });
+    const list = page.getByRole('navigation', { name: 'Servers' });
+    await list.getByRole('link').filter({ hasText: 'added' }).click();
+    await eventually(() => list.getByRole('link').count()).toBe(names.length + 1);
+    const inView = (name: string) =>
+      list
+        .getByRole('link')
+        .filter({ hasText: name })
+        .evaluate((row) => {
+          const box = row.getBoundingClientRect();
+          const scroller = row.closest('ul')?.getBoundingClientRect();
+          // Rows are a fraction of a pixel tall, so a row scrolled fully in may still end a little below.
+          return scroller !== undefined && box.top >= scroller.top - 1 && box.bottom <= scroller.bottom + 1;
+        });
+    const shown = async (name: string) => {
+      await eventually(() => new URL(page.url()).pathname).toBe(`/ui/servers/${name}`);
+      await page.getByRole('heading', { name }).waitFor();
+      await eventually(() => list.locator('[aria-current=page]').textContent()).toContain(name);
+    };
+
+    // A short window, so the list scrolls.
+    await page.setViewportSize({ width: 1440, height: 420 });
+    try {
+      await eventually(() => inView('keys-6')).toBe(false);
+      await page.keyboard.press('j');
+      await shown('keys-1');
+      await page.keyboard.press('k');
+      await shown('added');
+      await page.keyboard.press('ArrowDown');
+      await shown('keys-1');
+      for (const name of names.slice(1)) {
+        await page.keyboard.press('j');
+        await shown(name);
+      }
+      await eventually(() => inView('keys-6')).toBe(true);
+      await page.keyboard.press('ArrowUp');
+      await shown('keys-5');
+      for (const name of ['keys-4', 'keys-3', 'keys-2', 'keys-1', 'added']) {
+        await page.keyboard.press('k');
+        await shown(name);
+      }
+      await eventually(() => inView('added')).toBe(true);
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
+
+  it('leaves j/k to the add form while it is open', async () => {
+    const { page } = browser;
+    await page
+      .getByRole('navigation', { name: 'Servers' })
+      .getByRole('button', { name: 'Add server' })
+      .click();
+    const dialog = page.getByRole('dialog', { name: 'Add a server' });
+    const nameField = dialog.getByLabel('Name', { exact: true });
+    await nameField.click();
+    await page.keyboard.type('jk');
+    await eventually(() => nameField.inputValue()).toBe('jk');
+    expect(new URL(page.url()).pathname).toBe('/ui/servers/added');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await eventually(() => dialog.count()).toBe(0);
+  });
+
   it('has no console errors other than the refused duplicate', () => {
     // Adding a server that exists is answered 409, which the browser logs as a failed request.
     expect(browser.errors.filter((e) => !e.includes('status of 409'))).toEqual([]);

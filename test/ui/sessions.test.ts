@@ -95,6 +95,54 @@ describe('web UI: sessions', () => {
     await eventually(() => detail.count()).toBe(0);
   });
 
+  it('picks a session with j/k, leaves j/k to the open timeline, and moves between sessions with Shift+J/K', async () => {
+    const { page } = browser;
+    const second = await connectClient(gw.proxyUrl('fixture'), 'second-client');
+    try {
+      await second.client.callTool({ name: 'echo', arguments: { message: 'from the second client' } });
+      await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Sessions' }).click();
+      await page.getByRole('heading', { name: 'Read a session end to end' }).waitFor();
+      const links = page.getByRole('navigation', { name: 'Sessions' }).getByRole('link');
+      // The most recently active session comes first; once it is there, no more traffic reorders the list.
+      await eventually(() => links.first().textContent()).toContain('second-client');
+      const paths = await links.evaluateAll((items) => items.map((item) => item.getAttribute('href')));
+      expect(await links.nth(1).textContent()).toContain('timeline-client');
+      const address = () => {
+        const url = new URL(page.url());
+        return `${url.pathname}${url.search}`;
+      };
+      const selectedSession = page
+        .getByRole('navigation', { name: 'Sessions' })
+        .locator('[aria-current=page]');
+
+      await page.keyboard.press('j');
+      await eventually(address).toBe(paths[0]);
+      await page.getByRole('heading', { name: /second-client/ }).waitFor();
+      await eventually(() => selectedSession.textContent()).toContain('second-client');
+
+      // Inside the session, j moves through its messages and the session stays open.
+      const timeline = page.getByRole('list', { name: 'Session timeline' });
+      await timeline.getByRole('button', { name: /Echo: from the second client/ }).waitFor();
+      await page.keyboard.press('j');
+      await eventually(() => timeline.locator('[aria-current=true]').textContent()).toContain(
+        'initialize second-client',
+      );
+      expect(address()).toBe(paths[0]);
+
+      await page.keyboard.press('Shift+J');
+      await eventually(address).toBe(paths[1]);
+      await page.getByRole('heading', { name: /timeline-client/ }).waitFor();
+      await eventually(() => selectedSession.textContent()).toContain('timeline-client');
+
+      await page.keyboard.press('Shift+K');
+      await eventually(address).toBe(paths[0]);
+      await page.getByRole('heading', { name: /second-client/ }).waitFor();
+      await eventually(() => selectedSession.textContent()).toContain('second-client');
+    } finally {
+      await second.close();
+    }
+  });
+
   it('has no console errors', () => {
     expect(browser.errors).toEqual([]);
   });

@@ -1,7 +1,17 @@
 import { useEffect, useRef } from 'react';
 
-/** The keys every list screen understands (the same as Gmail's and GitHub's: j/k, Enter, /, Esc). */
-export type KeyAction = 'next' | 'previous' | 'open' | 'focus-filter' | 'close';
+/**
+ * The keys every list screen understands (the same as Gmail's and GitHub's: j/k, Enter, /, Esc), plus
+ * Shift+J/K for the outer list when an item of it is open and j/k already move inside that item.
+ */
+export type KeyAction =
+  | 'next'
+  | 'previous'
+  | 'next-outer'
+  | 'previous-outer'
+  | 'open'
+  | 'focus-filter'
+  | 'close';
 
 interface KeyInput {
   key: string;
@@ -37,6 +47,10 @@ export function keyAction(event: KeyInput, dialogOpen = false): KeyAction | null
     case 'k':
     case 'ArrowUp':
       return 'previous';
+    case 'J':
+      return 'next-outer';
+    case 'K':
+      return 'previous-outer';
     case 'Enter':
       return isControl(event.target) ? null : 'open';
     case '/':
@@ -68,4 +82,13 @@ export function step(index: number, count: number, direction: 1 | -1): number {
   if (count === 0) return -1;
   if (index < 0) return 0;
   return Math.min(count - 1, Math.max(0, index + direction));
+}
+
+/** A ref for a list row that scrolls it into view when it becomes selected, so the keys never lose it. */
+export function useKeptInView<T extends HTMLElement>(selected: boolean) {
+  const row = useRef<T>(null);
+  useEffect(() => {
+    if (selected) row.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+  return row;
 }

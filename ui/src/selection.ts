@@ -54,3 +54,17 @@ export function useRecordSelection(
     close: () => open(null),
   };
 }
+
+/**
+ * Moves to the next or previous item of a list whose selection is the page itself (a server, a session).
+ * The address is replaced rather than pushed, so stepping through a long list leaves no history entry per row.
+ */
+export function stepPage<T>(
+  items: readonly T[],
+  current: number,
+  direction: 1 | -1,
+  pathOf: (item: T) => string,
+): void {
+  const item = items[step(current, items.length, direction)];
+  if (item !== undefined) navigate(pathOf(item), { replace: true });
+}

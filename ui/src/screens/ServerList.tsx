@@ -1,7 +1,49 @@
 import { HealthBadge, TypeBadge } from '../components/HealthBadge';
 import { formatAgo, plural } from '../format';
+import { useKeptInView } from '../keyboard';
 import { linkClick } from '../router';
 import type { ServerJson } from '../types';
+
+export function serverPath(name: string): string {
+  return `/ui/servers/${encodeURIComponent(name)}`;
+}
+
+function ServerItem({ server, selected }: { server: ServerJson; selected: boolean }) {
+  const row = useKeptInView<HTMLAnchorElement>(selected);
+  const path = serverPath(server.name);
+  return (
+    <li>
+      <a
+        ref={row}
+        href={path}
+        onClick={linkClick(path)}
+        aria-current={selected ? 'page' : undefined}
+        className={`block border-b border-slate-100 px-3 py-2 text-xs dark:border-slate-900 ${selected ? 'bg-sky-50 dark:bg-sky-950/60' : 'hover:bg-slate-50 dark:hover:bg-slate-900'}`}
+      >
+        <div className="flex items-center gap-2">
+          <span className="truncate text-[13px] font-medium text-slate-900 dark:text-slate-100">
+            {server.name}
+          </span>
+          <TypeBadge type={server.type} />
+          <span className="ml-auto">
+            <HealthBadge health={server.health} />
+          </span>
+        </div>
+        <div className="mt-0.5 truncate font-mono text-[11px] text-slate-500">{server.proxyUrl}</div>
+        <div className="mt-0.5 flex gap-3 text-[11px] text-slate-500 tabular-nums">
+          <span>{plural(server.messages, 'msg')}</span>
+          {server.errors > 0 ? (
+            <span className="text-red-600 dark:text-red-400">{server.errors} err</span>
+          ) : null}
+          <span>{plural(server.sessions, 'session')}</span>
+          <span className="ml-auto">
+            {server.lastActivity ? formatAgo(Date.parse(server.lastActivity)) : 'no traffic yet'}
+          </span>
+        </div>
+      </a>
+    </li>
+  );
+}
 
 /** Every registered server with its health and traffic at a glance. */
 export function ServerList({
@@ -22,40 +64,9 @@ export function ServerList({
         </button>
       </div>
       <ul className="min-h-0 flex-1 overflow-auto">
-        {servers.map((server) => {
-          const path = `/ui/servers/${encodeURIComponent(server.name)}`;
-          return (
-            <li key={server.name}>
-              <a
-                href={path}
-                onClick={linkClick(path)}
-                aria-current={server.name === selected ? 'page' : undefined}
-                className={`block border-b border-slate-100 px-3 py-2 text-xs dark:border-slate-900 ${server.name === selected ? 'bg-sky-50 dark:bg-sky-950/60' : 'hover:bg-slate-50 dark:hover:bg-slate-900'}`}
-              >
-                <div className="flex items-center gap-2">
-                  <span className="truncate text-[13px] font-medium text-slate-900 dark:text-slate-100">
-                    {server.name}
-                  </span>
-                  <TypeBadge type={server.type} />
-                  <span className="ml-auto">
-                    <HealthBadge health={server.health} />
-                  </span>
-                </div>
-                <div className="mt-0.5 truncate font-mono text-[11px] text-slate-500">{server.proxyUrl}</div>
-                <div className="mt-0.5 flex gap-3 text-[11px] text-slate-500 tabular-nums">
-                  <span>{plural(server.messages, 'msg')}</span>
-                  {server.errors > 0 ? (
-                    <span className="text-red-600 dark:text-red-400">{server.errors} err</span>
-                  ) : null}
-                  <span>{plural(server.sessions, 'session')}</span>
-                  <span className="ml-auto">
-                    {server.lastActivity ? formatAgo(Date.parse(server.lastActivity)) : 'no traffic yet'}
-                  </span>
-                </div>
-              </a>
-            </li>
-          );
-        })}
+        {servers.map((server) => (
+          <ServerItem key={server.name} server={server} selected={server.name === selected} />
+        ))}
       </ul>
     </nav>
   );

@@ -3,11 +3,13 @@ import type { ReactNode } from 'react';
 import { api, errorMessage } from '../api';
 import { EmptyState, Snippet } from '../components/EmptyState';
 import { ServerFormDialog } from '../components/ServerFormDialog';
+import { useListKeys } from '../keyboard';
 import { navigate, withParams } from '../router';
+import { stepPage } from '../selection';
 import { useServers } from '../servers-data';
 import type { ServersConfig } from '../types';
 import { ServerDetail } from './ServerDetail';
-import { ServerList } from './ServerList';
+import { ServerList, serverPath } from './ServerList';
 
 /** Servers: the registry with health, and one server's page; `?add=1` opens the add form. */
 export function Servers({ url, name }: { url: URL; name: string | null }) {
@@ -20,6 +22,10 @@ export function Servers({ url, name }: { url: URL; name: string | null }) {
   const setAdding = (on: boolean) => navigate(withParams(url, { add: on ? '1' : null }), { replace: true });
   const list = servers.data ?? [];
   const selected = list.find((s) => s.name === name) ?? (name === null ? list[0] : undefined);
+  // Selecting a server is opening its page, so j/k go straight to the next page.
+  const move = (direction: 1 | -1) =>
+    stepPage(list, selected ? list.indexOf(selected) : -1, direction, (server) => serverPath(server.name));
+  useListKeys({ next: () => move(1), previous: () => move(-1) });
 
   let body: ReactNode;
   if (servers.error) {
@@ -79,7 +85,7 @@ export function Servers({ url, name }: { url: URL; name: string | null }) {
       {adding ? (
         <ServerFormDialog
           onClose={() => setAdding(false)}
-          onSaved={(saved) => navigate(`/ui/servers/${encodeURIComponent(saved)}`, { replace: true })}
+          onSaved={(saved) => navigate(serverPath(saved), { replace: true })}
         />
       ) : null}
     </div>

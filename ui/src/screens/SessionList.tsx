@@ -3,7 +3,9 @@ import { useRefetchOn } from '../activity';
 import { api, errorMessage, withQuery } from '../api';
 import { LoadMore } from '../components/LoadMore';
 import { formatAgo, formatDuration, plural } from '../format';
+import { useKeptInView, useListKeys } from '../keyboard';
 import { linkClick } from '../router';
+import { stepPage } from '../selection';
 import type { Page, SessionJson } from '../types';
 
 export function sessionPath(session: Pick<SessionJson, 'sessionId' | 'server'>): string {
@@ -14,9 +16,11 @@ function SessionItem({ session, selected }: { session: SessionJson; selected: bo
   const client = [session.client.name, session.client.version].filter(Boolean).join(' ') || 'unknown client';
   const span = session.lastTimestamp === null ? null : session.lastTimestamp - session.firstTimestamp;
   const path = sessionPath(session);
+  const row = useKeptInView<HTMLAnchorElement>(selected);
   return (
     <li>
       <a
+        ref={row}
         href={path}
         onClick={linkClick(path)}
         aria-current={selected ? 'page' : undefined}
@@ -55,6 +59,22 @@ export function SessionList({ selected }: { selected: string | null }) {
     getNextPageParam: (last) => (last.pagination.hasMore ? last.pagination.nextCursor : undefined),
   });
   const list = sessions.data?.pages.flatMap((page) => page.data) ?? [];
+  const move = (direction: 1 | -1) =>
+    stepPage(
+      list,
+      list.findIndex((session) => session.sessionId === selected),
+      direction,
+      sessionPath,
+    );
+  // An open session's timeline already answers j/k (and the arrows) for its messages, and reading a session
+  // message by message is what those keys are for there; so the list takes them only while no session is
+  // open, and Shift+J/K move to the next or previous session at any time.
+  useListKeys({
+    next: selected === null ? () => move(1) : undefined,
+    previous: selected === null ? () => move(-1) : undefined,
+    'next-outer': () => move(1),
+    'previous-outer': () => move(-1),
+  });
   return (
     <nav className="flex h-full min-h-0 flex-col" aria-label="Sessions">
       <div className="flex h-9 shrink-0 items-center border-b border-slate-200 px-3 text-xs font-medium text-slate-500 dark:border-slate-800">

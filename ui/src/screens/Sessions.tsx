@@ -20,7 +20,8 @@ export function Sessions({ url, sessionId }: { url: URL; sessionId: string | nul
               time each request took, the quiet stretches between them, and the server's stderr meanwhile.
             </p>
             <p className="text-xs text-slate-500">
-              Keys: j / k move through the messages, Enter opens one, Esc closes it.
+              Keys: j / k pick a session; in a session they move through its messages, Enter opens one, Esc
+              closes it, and Shift+J / Shift+K go to the next or previous session.
             </p>
           </EmptyState>
         )}
