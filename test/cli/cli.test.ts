@@ -95,7 +95,10 @@ describe('mcp-gateway command line', () => {
 
     const client = await connectClient(`http://localhost:${port}/s/fixture/mcp`);
     const slow = client.client.callTool({ name: 'slow', arguments: { ms: 600 } });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // SIGTERM once the call is in flight upstream: the gateway must let it finish.
+    await expect
+      .poll(() => upstream.received.some((r) => r.body.includes('"slow"')), { timeout: 10_000 })
+      .toBe(true);
     run.child.kill('SIGTERM');
     expect(JSON.stringify(await slow)).toContain('waited 600 ms');
     expect(await run.exit()).toBe(0);

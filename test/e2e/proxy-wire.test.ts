@@ -221,7 +221,10 @@ describe('proxy on the wire', () => {
   });
 
   it('aborts the upstream request when the client disconnects', async () => {
-    raw.handle = () => {};
+    let arrived = false;
+    raw.handle = () => {
+      arrived = true;
+    };
     const controller = new AbortController();
     const pending = fetch(gw.proxyUrl('raw'), {
       method: 'POST',
@@ -229,7 +232,7 @@ describe('proxy on the wire', () => {
       body: rpc('tools/call', 8),
       signal: controller.signal,
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect.poll(() => arrived, { timeout: 5000 }).toBe(true);
     const abortedBefore = raw.aborted.length;
     controller.abort();
     await expect(pending).rejects.toThrow();

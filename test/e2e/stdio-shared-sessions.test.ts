@@ -102,11 +102,15 @@ describe('two sessions sharing one stdio process', () => {
       const call = a.client.callTool({ name: 'slow', arguments: { ms: 10_000 } }, undefined, {
         signal: controller.signal,
       });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      controller.abort('changed my mind');
-      await expect(call).rejects.toThrow();
       const stderr = async () =>
         (await (await gw.api('/api/servers/fixture/stderr')).json()) as { lines: { line: string }[] };
+      await expect
+        .poll(async () => (await stderr()).lines.some((l) => l.line.includes('working for 10000 ms')), {
+          timeout: 10_000,
+        })
+        .toBe(true);
+      controller.abort('changed my mind');
+      await expect(call).rejects.toThrow();
       let lines: string[] = [];
       for (let i = 0; i < 100 && !lines.some((l) => l.includes('cancelled')); i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
