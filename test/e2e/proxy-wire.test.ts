@@ -236,7 +236,7 @@ describe('proxy on the wire', () => {
     const abortedBefore = raw.aborted.length;
     controller.abort();
     await expect(pending).rejects.toThrow();
-    await expect.poll(() => raw.aborted.length, { timeout: 2000 }).toBe(abortedBefore + 1);
+    await expect.poll(() => raw.aborted.length, { timeout: 10_000 }).toBe(abortedBefore + 1);
   });
 
   it('carries a 5 MB tool result intact, JSON and SSE alike, and stores it once', async () => {

@@ -140,7 +140,7 @@ describe('server registry (mcp.json)', () => {
     );
     const { renameSync } = await import('node:fs');
     renameSync(`${path}.swp`, path);
-    await expect.poll(() => r.names(), { timeout: 3000 }).toEqual(['edited']);
+    await expect.poll(() => r.names(), { timeout: 10_000 }).toEqual(['edited']);
     expect(changes).toEqual(['+edited']);
   });
 });
