@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { LiveFeed } from './live-feed.js';
-import { integerParam, requestFilter } from './query-params.js';
+import type { FeedMode, LiveFeed } from './live-feed.js';
+import { bodiesParam, integerParam, requestFilter } from './query-params.js';
 
 /** A comment line now and then keeps proxies and browsers from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
@@ -10,7 +10,8 @@ const HEARTBEAT_MS = 15_000;
  * `GET /api/events?filter=...`: the live feed over Server-Sent Events (see live-events.ts for the event
  * types). The filter is checked before the stream opens, so a bad one is an ordinary 400. A client that
  * reconnects with Last-Event-ID (or `since=<record id>`) gets what it missed. `activity=true` announces
- * new records as counts instead of sending them (live views of summaries refetch on those).
+ * new records as counts instead of sending them (live views of summaries refetch on those);
+ * `fields=summary` sends records without their message and headers.
  */
 export function eventsRoutes(feed: LiveFeed): Hono {
   const app = new Hono();
@@ -22,14 +23,20 @@ export function eventsRoutes(feed: LiveFeed): Hono {
       0,
       Number.MAX_SAFE_INTEGER,
     );
+    const mode: FeedMode =
+      c.req.query('activity') === 'true'
+        ? 'activity'
+        : bodiesParam(c.req.query('fields'))
+          ? 'records'
+          : 'summaries';
     return streamSSE(c, async (stream) => {
-      const subscriber = feed.subscribe(
+      const subscriber = feed.subscribe({
         filter,
-        c.req.query('filter') ?? '',
-        (event, id) => stream.writeSSE({ event: event.type, data: JSON.stringify(event), id }),
-        resume,
-        c.req.query('activity') === 'true',
-      );
+        filterText: c.req.query('filter') ?? '',
+        send: (event, id) => stream.writeSSE({ event: event.type, data: JSON.stringify(event), id }),
+        mode,
+        resumeFrom: resume,
+      });
       stream.onAbort(() => subscriber.close());
       const heartbeat = setInterval(() => {
         stream.write(': keep-alive\n\n').catch(() => subscriber.close());

@@ -1,4 +1,4 @@
-import type { RecordJson } from '../core/record.js';
+import type { RecordJson, RecordSummaryJson } from '../core/record.js';
 import type { HealthChange, HealthState } from '../health/types.js';
 import type { ServerJson } from './server-json.js';
 
@@ -7,11 +7,14 @@ import type { ServerJson } from './server-json.js';
  * is the same). `records` events carry an SSE `id` (the last record id), so a browser's EventSource that
  * reconnects resumes where it stopped (it sends Last-Event-ID).
  */
+/** A record as the feed sends it: whole, or without message and headers with `fields=summary`. */
+export type LiveRecord = RecordJson | RecordSummaryJson;
+
 export type LiveEvent =
   /** First event on every connection: where the feed starts and the filter it applies. */
   | { type: 'hello'; lastId: number; filter: string }
   /** New records that match the filter, oldest first. */
-  | { type: 'records'; records: RecordJson[]; lastId: number }
+  | { type: 'records'; records: LiveRecord[]; lastId: number }
   /**
    * With `activity=true`, in place of `records`: how many new records matched, without them. For views
    * that show summaries (sessions, servers, charts) and refetch those when traffic arrives.

@@ -1,7 +1,7 @@
-import { recordToJson } from '../core/record.js';
+import { type CapturedRecord, recordToJson, recordToSummaryJson } from '../core/record.js';
 import type { Filter } from '../filter/ast.js';
 import type { LogStore } from '../store/log-store.js';
-import type { LiveEvent } from './live-events.js';
+import type { LiveEvent, LiveRecord } from './live-events.js';
 
 /**
  * How often the feed looks for new records while anyone is subscribed. The feed tails logs.db by id
@@ -27,10 +27,30 @@ export interface Subscriber {
 
 type Send = (event: LiveEvent, id?: string) => Promise<void>;
 
+/**
+ * What a subscriber gets for new records: the records whole, the records without message and headers
+ * (lists of rows, which fetch a record whole when it is opened), or only how many arrived (`activity`).
+ */
+export type FeedMode = 'records' | 'summaries' | 'activity';
+
+export interface SubscribeOptions {
+  filter: Filter;
+  /** The filter as the client wrote it, echoed in `hello`. */
+  filterText: string;
+  send: Send;
+  mode: FeedMode;
+  /** The last record id the client saw (Last-Event-ID), when it is reconnecting. */
+  resumeFrom?: number;
+}
+
+const SERIALIZE: Record<Exclude<FeedMode, 'activity'>, (record: CapturedRecord) => LiveRecord> = {
+  records: recordToJson,
+  summaries: recordToSummaryJson,
+};
+
 interface Subscription {
   filter: Filter;
-  /** Announce new records as counts (`activity`) rather than send them. */
-  activityOnly: boolean;
+  mode: FeedMode;
   cursor: number;
   send: Send;
   pending: number;
@@ -54,15 +74,9 @@ export class LiveFeed {
 
   /**
    * Starts sending `filter`'s new records to `send`, from the newest record now, or from `resumeFrom`
-   * (Last-Event-ID) when the client is reconnecting. With `activityOnly`, records are counted, not sent.
+   * (Last-Event-ID) when the client is reconnecting.
    */
-  subscribe(
-    filter: Filter,
-    filterText: string,
-    send: Send,
-    resumeFrom?: number,
-    activityOnly = false,
-  ): Subscriber {
+  subscribe({ filter, filterText, send, mode, resumeFrom }: SubscribeOptions): Subscriber {
     const lastId = this.#store.lastId();
     let cursor = lastId;
     if (resumeFrom !== undefined && resumeFrom <= lastId) {
@@ -72,7 +86,7 @@ export class LiveFeed {
     const closed = new Promise<void>((resolve) => {
       end = resolve;
     });
-    const subscription: Subscription = { filter, activityOnly, cursor, send, pending: 0, end: () => {} };
+    const subscription: Subscription = { filter, mode, cursor, send, pending: 0, end: () => {} };
     subscription.end = () => {
       if (!this.#subscriptions.delete(subscription)) return;
       end();
@@ -116,7 +130,8 @@ export class LiveFeed {
   }
 
   #advance(subscription: Subscription, lastId: number): void {
-    if (subscription.activityOnly && subscription.filter.terms.length === 0) {
+    const { mode } = subscription;
+    if (mode === 'activity' && subscription.filter.terms.length === 0) {
       // Every new record matches: ids only grow, so the count needs no read.
       if (lastId > subscription.cursor) {
         const count = lastId - subscription.cursor;
@@ -132,17 +147,19 @@ export class LiveFeed {
         order: 'asc',
         cursor: subscription.cursor,
         limit: PAGE,
+        bodies: mode === 'records',
       });
       const last = page.records[page.records.length - 1];
       // Without more pages, everything up to lastId has been seen: records only get ids above it.
       subscription.cursor = page.hasMore && last ? last.id : Math.max(last?.id ?? 0, lastId);
-      if (page.records.length > 0 && subscription.activityOnly) {
+      if (page.records.length === 0) continue;
+      if (mode === 'activity') {
         count += page.records.length;
-      } else if (page.records.length > 0) {
+      } else {
         const cursor = subscription.cursor;
         this.#deliver(
           subscription,
-          { type: 'records', records: page.records.map(recordToJson), lastId: cursor },
+          { type: 'records', records: page.records.map(SERIALIZE[mode]), lastId: cursor },
           String(cursor),
         );
       }

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import { GatewayError } from '../core/errors.js';
-import { recordToJson } from '../core/record.js';
+import { recordToJson, recordToSummaryJson } from '../core/record.js';
 import { EMPTY_FILTER } from '../filter/ast.js';
 import type { LogStore } from '../store/log-store.js';
 import {
+  bodiesParam,
   filterFromQuery,
   integerParam,
   orderParam,
@@ -15,7 +16,7 @@ import {
 /**
  * `/api/logs`: captured records.
  *   GET /              newest first (order=asc for oldest), `filter=` and the usual query parameters,
- *                      paged by keyset `cursor`
+ *                      paged by keyset `cursor`; `fields=summary` leaves out message and headers
  *   GET /:id           one record with its request/response partner
  *   DELETE /?filter=   deletes what matches (all=true to delete everything)
  *   POST /clear        deletes everything, or what `{"filter"}` / `{"server"}` in the body match
@@ -25,14 +26,16 @@ export function logsRoutes(store: LogStore, onDeleted: (count: number) => void =
 
   app.get('/', (c) => {
     const { limit, cursor } = pagingParams(c);
+    const bodies = bodiesParam(c.req.query('fields'));
     const page = store.list({
       filter: requestFilter(c),
       limit,
       order: orderParam(c.req.query('order')),
       cursor,
+      bodies,
     });
     return c.json({
-      data: page.records.map(recordToJson),
+      data: page.records.map(bodies ? recordToJson : recordToSummaryJson),
       pagination: pagination(page.records.length, limit, page.hasMore, page.nextCursor),
     });
   });

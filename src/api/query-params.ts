@@ -32,6 +32,16 @@ export function orderParam(value: string | undefined, fallback: Order = 'desc'):
   return order;
 }
 
+/**
+ * `fields=summary` leaves each record's message and headers out (lists of rows need neither, and a
+ * stream of large results then costs neither side its bodies); `fields=all`, the default, keeps them.
+ */
+export function bodiesParam(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'all') return true;
+  if (value === 'summary') return false;
+  throw new GatewayError(400, `"fields" must be "all" or "summary"; got "${value}".`);
+}
+
 export interface Paging {
   limit: number;
   cursor: number | undefined;

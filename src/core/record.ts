@@ -84,7 +84,10 @@ function parseOrText(text: string, truncated: boolean): unknown {
   return parseJsonContainer(text) ?? text;
 }
 
-export function recordToJson(record: CapturedRecord): RecordJson {
+/** A record without its message and headers: what a list of rows needs (see `recordToSummaryJson`). */
+export type RecordSummaryJson = Omit<RecordJson, 'message' | 'headers'>;
+
+function toJson(record: CapturedRecord, bodies: boolean): RecordJson | RecordSummaryJson {
   return {
     id: record.id,
     time: new Date(record.time).toISOString(),
@@ -110,11 +113,24 @@ export function recordToJson(record: CapturedRecord): RecordJson {
       record.errorCode !== null || record.errorMessage !== null
         ? { code: record.errorCode, message: record.errorMessage }
         : null,
-    message: parseOrText(record.message, record.truncated),
+    ...(bodies ? { message: parseOrText(record.message, record.truncated) } : {}),
     size: record.size,
     truncated: record.truncated,
-    headers: { request: record.requestHeaders, response: record.responseHeaders },
+    ...(bodies ? { headers: { request: record.requestHeaders, response: record.responseHeaders } } : {}),
     partnerId: record.partnerId,
     note: record.note,
   };
+}
+
+export function recordToJson(record: CapturedRecord): RecordJson {
+  return toJson(record, true) as RecordJson;
+}
+
+/**
+ * The record without its message and headers, for views that list rows (the web UI's traffic table and
+ * its live feed) and fetch one record whole when it is opened: a stream of large results then costs
+ * neither the gateway nor the browser their bodies.
+ */
+export function recordToSummaryJson(record: CapturedRecord): RecordSummaryJson {
+  return toJson(record, false);
 }

@@ -19,6 +19,8 @@ export interface PageQuery {
   cursor?: number;
   /** "Now" for relative times in the filter; defaults to the current time. */
   now?: number;
+  /** False reads rows without the message text and headers (they come back empty): lists of rows need neither. */
+  bodies?: boolean;
 }
 
 export interface RecordPage {

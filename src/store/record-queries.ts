@@ -3,7 +3,7 @@ import type { Filter } from '../filter/ast.js';
 import type { Database } from './database.js';
 import type { LogStore, Order, PageQuery, RecordPage, TimelineQuery } from './log-store.js';
 import { selectRecords } from './query-plan.js';
-import { type RecordRow, rowToRecord } from './rows.js';
+import { COLUMNS_WITHOUT_BODIES, type RecordRow, rowToRecord } from './rows.js';
 import { statementCache } from './statement-cache.js';
 
 const ITERATE_PAGE = 500;
@@ -49,7 +49,7 @@ export function recordQueries(
 
   const list = (query: PageQuery): RecordPage => {
     const select = selectRecords(query.filter, {
-      columns: 'r.*',
+      columns: query.bodies === false ? COLUMNS_WITHOUT_BODIES : 'r.*',
       order: query.order,
       cursor: query.cursor,
       limit: query.limit + 1,

@@ -70,6 +70,18 @@ export const RECORD_COLUMNS = [
   'note',
 ] as const satisfies readonly (keyof RecordRow)[];
 
+/** Columns too large to read for a list of rows; `bodies: false` pages read empty stand-ins instead. */
+const BODY_COLUMNS = new Set<string>(['message', 'request_headers', 'response_headers']);
+
+/** The select list for a page of rows without their bodies (message text and headers). */
+export const COLUMNS_WITHOUT_BODIES = [
+  'r.id',
+  ...RECORD_COLUMNS.filter((column) => !BODY_COLUMNS.has(column)).map((column) => `r.${column}`),
+  "'' AS message",
+  'NULL AS request_headers',
+  'NULL AS response_headers',
+].join(', ');
+
 /** Values for the insert statement, positionally (binding by position is the cheaper way in better-sqlite3). */
 export function recordToValues(record: NewRecord): unknown[] {
   return [

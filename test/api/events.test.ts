@@ -108,6 +108,33 @@ describe('the live feed', () => {
     }
   });
 
+  it('sends records without message and headers with fields=summary', async () => {
+    const feed = await openFeed(
+      `${context.gw.url}/api/events?fields=summary&filter=${encodeURIComponent('method:tools/call')}`,
+      TEST_TOKEN,
+    );
+    try {
+      await feed.waitFor((e) => e.type === 'hello');
+      const client = await connectClient(context.gw.proxyUrl('everything'));
+      await client.client.callTool({ name: 'echo', arguments: { message: 'rows only' } });
+      await client.close();
+      await feed.waitFor((e) => isRecords(e) && e.records.some((r) => r.summary === 'Echo: rows only'));
+      const records = feed.events.filter(isRecords).flatMap((e) => e.records);
+      expect(records.map((r) => r.summary)).toEqual(['echo(message: rows only)', 'Echo: rows only']);
+      for (const record of records) {
+        expect(record).not.toHaveProperty('message');
+        expect(record).not.toHaveProperty('headers');
+        expect(record).toMatchObject({
+          server: 'everything',
+          method: 'tools/call',
+          size: expect.any(Number),
+        });
+      }
+    } finally {
+      feed.close();
+    }
+  });
+
   it('refuses a bad filter before opening the stream', async () => {
     const response = await context.gw.api('/api/events?filter=kind:nope');
     expect(response.status).toBe(400);

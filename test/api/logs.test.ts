@@ -67,6 +67,21 @@ describe('REST: /api/logs', () => {
     expect(two.body.data.some((r) => r.summary.match(/tools: echo/))).toBe(true);
   });
 
+  it('leaves message and headers out with fields=summary, for lists of rows', async () => {
+    const full = await page('server=one&limit=4');
+    const rows = await page('server=one&limit=4&fields=summary');
+    expect(rows.body.data.map((r) => r.id)).toEqual(full.body.data.map((r) => r.id));
+    for (const [index, row] of rows.body.data.entries()) {
+      const { message, headers, ...summary } = full.body.data[index] as RecordJson;
+      expect(message).toBeTruthy();
+      expect(headers).toBeTypeOf('object');
+      expect(row).toEqual(summary);
+    }
+    const bad = await page('fields=everything');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain('"fields" must be "all" or "summary"');
+  });
+
   it('serves one record by id with its partner, and 404 for an unknown one', async () => {
     const { body } = await page('limit=1&filter=kind:response');
     const one = await gw.api(`/api/logs/${body.data[0]?.id}`);

@@ -1,19 +1,19 @@
-import type { CapturedRecord } from './types';
+import type { RecordSummary } from './types';
 
 /**
  * The newest records of the traffic view as they arrive from the live feed, newest first. While paused,
  * arrivals are held (and counted) instead of shown, so the rows under the user's eyes stay still.
  */
 export interface LiveRecords {
-  shown: CapturedRecord[];
-  held: CapturedRecord[];
+  shown: RecordSummary[];
+  held: RecordSummary[];
   paused: boolean;
   /** More arrived while paused than is held: on resume the view reloads instead of showing a gap. */
   overflowed: boolean;
 }
 
 export type LiveAction =
-  | { type: 'receive'; records: readonly CapturedRecord[] }
+  | { type: 'receive'; records: readonly RecordSummary[] }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'reset' };
@@ -26,7 +26,7 @@ export const MAX_HELD = 5_000;
 export const EMPTY_LIVE: LiveRecords = { shown: [], held: [], paused: false, overflowed: false };
 
 /** The feed sends oldest first; the view lists newest first. */
-function newestFirst(records: readonly CapturedRecord[]): CapturedRecord[] {
+function newestFirst(records: readonly RecordSummary[]): RecordSummary[] {
   return [...records].reverse();
 }
 
@@ -59,11 +59,11 @@ export function liveReducer(state: LiveRecords, action: LiveAction): LiveRecords
 
 /** Live rows above the pages loaded from the API, without repeats (a reconnect can resend a record). */
 export function mergeRecords(
-  live: readonly CapturedRecord[],
-  pages: readonly (readonly CapturedRecord[])[],
-): CapturedRecord[] {
+  live: readonly RecordSummary[],
+  pages: readonly (readonly RecordSummary[])[],
+): RecordSummary[] {
   const seen = new Set<number>();
-  const out: CapturedRecord[] = [];
+  const out: RecordSummary[] = [];
   for (const list of [live, ...pages]) {
     for (const record of list) {
       if (seen.has(record.id)) continue;
@@ -75,6 +75,6 @@ export function mergeRecords(
 }
 
 /** The newest record id already loaded, where the live feed should continue from. */
-export function newestId(pages: readonly (readonly CapturedRecord[])[]): number {
+export function newestId(pages: readonly (readonly RecordSummary[])[]): number {
   return pages[0]?.[0]?.id ?? 0;
 }

@@ -4,12 +4,12 @@ import { api, filterProblem, withQuery } from './api';
 import { checkFilter } from './filter-check';
 import { type FeedState, useEventSource } from './live';
 import { EMPTY_LIVE, type LiveRecords, liveReducer, mergeRecords, newestId } from './live-records';
-import type { CapturedRecord, FilterErrorJson, LiveEvent, Page } from './types';
+import type { FilterErrorJson, LiveEvent, Page, RecordSummary } from './types';
 
 const PAGE_SIZE = 200;
 
 export interface TrafficData {
-  records: CapturedRecord[];
+  records: RecordSummary[];
   live: LiveRecords;
   feed: FeedState | 'off';
   pause(): void;
@@ -39,7 +39,9 @@ export function useTraffic(filter: string): TrafficData {
   const query = useInfiniteQuery({
     queryKey,
     queryFn: ({ pageParam }) =>
-      api<Page<CapturedRecord>>(withQuery('/api/logs', { filter, limit: PAGE_SIZE, cursor: pageParam })),
+      api<Page<RecordSummary>>(
+        withQuery('/api/logs', { filter, limit: PAGE_SIZE, cursor: pageParam, fields: 'summary' }),
+      ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => (last.pagination.hasMore ? last.pagination.nextCursor : undefined),
     staleTime: Number.POSITIVE_INFINITY,
@@ -60,7 +62,9 @@ export function useTraffic(filter: string): TrafficData {
     void queryClient.resetQueries({ queryKey });
   }, [queryClient, queryKey]);
 
-  const url = since === null ? null : withQuery('/api/events', { filter, since });
+  // Rows only: a row's message and headers are fetched when it is opened, so a stream of large results
+  // costs neither the gateway nor this page their bodies.
+  const url = since === null ? null : withQuery('/api/events', { filter, since, fields: 'summary' });
   const feed = useEventSource(url, (event: LiveEvent) => {
     if (event.type === 'records') dispatch({ type: 'receive', records: event.records });
     else if (event.type === 'records-deleted') reload();

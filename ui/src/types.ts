@@ -4,7 +4,7 @@
  */
 import type { LiveEvent } from '../../src/api/live-events.js';
 import type { ServerJson } from '../../src/api/server-json.js';
-import type { RecordJson } from '../../src/core/record.js';
+import type { RecordJson, RecordSummaryJson } from '../../src/core/record.js';
 import type { FieldDescription, FilterLanguageDescription } from '../../src/filter/describe.js';
 import type { FilterErrorJson } from '../../src/filter/errors.js';
 import type { BucketStats, GroupStats, StatsResult } from '../../src/store/stats.js';
@@ -23,6 +23,8 @@ export type {
 };
 
 export type CapturedRecord = RecordJson;
+/** A record as lists of rows load it (`fields=summary`): without message and headers. */
+export type RecordSummary = RecordSummaryJson;
 export type HeaderMap = NonNullable<RecordJson['headers']['request']>;
 
 /** `GET /api/logs/:id`: the record with its request or response. */

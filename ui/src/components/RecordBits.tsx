@@ -1,8 +1,8 @@
 import { methodColor } from '../format';
-import type { CapturedRecord } from '../types';
+import type { RecordSummary } from '../types';
 
 /** Which way a message went: → client to server, ← server to client; stderr lines and notes get a mark. */
-export function DirectionArrow({ record }: { record: CapturedRecord }) {
+export function DirectionArrow({ record }: { record: RecordSummary }) {
   if (record.kind === 'stderr') {
     return (
       <span className="font-bold text-amber-600 dark:text-amber-400" title="server stderr">
@@ -29,7 +29,7 @@ export function DirectionArrow({ record }: { record: CapturedRecord }) {
 }
 
 /** The method in its family's colour; records without one show their kind. */
-export function MethodChip({ record }: { record: Pick<CapturedRecord, 'method' | 'kind'> }) {
+export function MethodChip({ record }: { record: Pick<RecordSummary, 'method' | 'kind'> }) {
   if (!record.method) return <span className="text-slate-400 italic">{record.kind}</span>;
   return (
     <span className={`rounded px-1.5 py-px font-mono text-[11px] ${methodColor(record.method)}`}>

@@ -3,13 +3,13 @@ import { useState } from 'react';
 import { api, errorMessage, withQuery } from '../api';
 import { formatBytes, formatDateTime, formatDuration, methodColor } from '../format';
 import { linkClick } from '../router';
-import type { CapturedRecord, RecordWithPartner } from '../types';
+import type { CapturedRecord, RecordSummary, RecordWithPartner } from '../types';
 import { HeadersTable, MessageBlock } from './MessageBlock';
 
 type Tab = 'message' | 'headers' | 'timing';
 
 /** To the timeline of the session the message belongs to. */
-function SessionLink({ record }: { record: CapturedRecord }) {
+function SessionLink({ record }: { record: RecordSummary }) {
   const path = withQuery(`/ui/sessions/${encodeURIComponent(record.sessionId ?? '')}`, {
     server: record.server,
     record: String(record.id),
@@ -33,7 +33,7 @@ function Timing({
   request,
   response,
 }: {
-  record: CapturedRecord;
+  record: RecordSummary;
   request: CapturedRecord | null;
   response: CapturedRecord | null;
 }) {
@@ -86,7 +86,8 @@ export function RecordDetail({
   onClose,
 }: {
   id: number;
-  preview?: CapturedRecord;
+  /** The row as the list has it (without message and headers): shown until the whole record arrives. */
+  preview?: RecordSummary;
   onClose: () => void;
 }) {
   const [tab, setTab] = useState<Tab>('message');
@@ -96,8 +97,9 @@ export function RecordDetail({
     queryFn: () => api<RecordWithPartner>(`/api/logs/${id}`),
     staleTime: Number.POSITIVE_INFINITY,
   });
-  const record = detail.data ?? preview;
-  const [request, response] = detail.data ? pairOf(detail.data) : [preview ?? null, null];
+  const full = detail.data;
+  const record: RecordSummary | undefined = full ?? preview;
+  const [request, response] = full ? pairOf(full) : [null, null];
   return (
     <aside className="flex h-full min-h-0 flex-col bg-white dark:bg-slate-950" aria-label="Message detail">
       <div className="flex h-9 shrink-0 items-center gap-2 border-b border-slate-200 px-3 dark:border-slate-800">
@@ -157,8 +159,8 @@ export function RecordDetail({
             {errorMessage(detail.error)}
           </p>
         ) : null}
-        {!record && detail.isPending ? <p className="text-xs text-slate-500">Loading…</p> : null}
-        {record && tab === 'message' ? (
+        {!full && detail.isPending ? <p className="text-xs text-slate-500">Loading…</p> : null}
+        {full && tab === 'message' ? (
           <>
             {request ? (
               <MessageBlock
@@ -168,23 +170,23 @@ export function RecordDetail({
               />
             ) : null}
             {response ? <MessageBlock record={response} search={search} label="Response" /> : null}
-            {detail.data && request?.kind === 'request' && !response ? (
+            {request?.kind === 'request' && !response ? (
               <p className="text-xs text-slate-500">No response captured (yet) for this request.</p>
             ) : null}
           </>
         ) : null}
-        {record && tab === 'headers' ? (
+        {full && tab === 'headers' ? (
           <>
             <HeadersTable
               title="Request headers (secrets redacted)"
-              headers={request?.headers.request ?? record.headers.request}
+              headers={request?.headers.request ?? full.headers.request}
             />
             <HeadersTable
               title="Response headers"
-              headers={response?.headers.response ?? record.headers.response}
+              headers={response?.headers.response ?? full.headers.response}
             />
-            {!(request?.headers.request ?? record.headers.request) &&
-            !(response?.headers.response ?? record.headers.response) ? (
+            {!(request?.headers.request ?? full.headers.request) &&
+            !(response?.headers.response ?? full.headers.response) ? (
               <p className="text-xs text-slate-500">No HTTP headers: this message travelled over stdio.</p>
             ) : null}
           </>

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactNode, useEffect, useLayoutEffect, useRef } from 'react';
 import { formatCount, formatDuration, formatTime, shortId } from '../format';
-import type { CapturedRecord } from '../types';
+import type { RecordSummary } from '../types';
 import { DirectionArrow, MethodChip } from './RecordBits';
 
 const ROW_HEIGHT = 26;
@@ -11,11 +11,11 @@ interface Column {
   label: string;
   /** Width and, for columns that give way when the table is narrow (detail open), when they show. */
   className: string;
-  cell: (record: CapturedRecord) => ReactNode;
-  title?: (record: CapturedRecord) => string;
+  cell: (record: RecordSummary) => ReactNode;
+  title?: (record: RecordSummary) => string;
 }
 
-function isFailure(record: CapturedRecord): boolean {
+function isFailure(record: RecordSummary): boolean {
   return record.kind === 'error' || record.error !== null || (record.http.status ?? 0) >= 400;
 }
 
@@ -86,9 +86,9 @@ const COLUMNS: readonly Column[] = [
 ];
 
 export interface RecordTableProps {
-  records: readonly CapturedRecord[];
+  records: readonly RecordSummary[];
   selectedId: number | null;
-  onSelect: (record: CapturedRecord) => void;
+  onSelect: (record: RecordSummary) => void;
   /** Called when the user scrolls near the end: time to load the next page. */
   onNearEnd: () => void;
   footer?: ReactNode;
@@ -151,7 +151,7 @@ export function RecordTable({ records, selectedId, onSelect, onNearEnd, footer }
       <div ref={parent} className="min-h-0 flex-1 overflow-auto" data-testid="traffic-scroll">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
-            const record = records[item.index] as CapturedRecord;
+            const record = records[item.index] as RecordSummary;
             const selected = record.id === selectedId;
             // A row that just arrived glows for a moment; one scrolled into view later does not.
             const fresh = !selected && Date.now() - record.timestamp < 1500;
