@@ -14,6 +14,11 @@ export const TAIL_INTERVAL_MS = 150;
 /** Records sent per page; a subscriber far behind gets several pages per tick, up to a cap. */
 const PAGE = 500;
 const PAGES_PER_TICK = 4;
+/**
+ * Message bytes per page for subscribers of whole records: a tick reads, parses and sends at most a few
+ * MB for each, so a run of large results slows that subscriber, never the proxy on the same thread.
+ */
+const PAGE_BYTES = 1024 * 1024;
 /** A reconnecting client is replayed at most this many records; beyond, it is told it lagged. */
 export const MAX_REPLAY = 10_000;
 /** Events waiting on a client that does not read; past this, it is disconnected. */
@@ -52,6 +57,11 @@ interface Subscription {
   filter: Filter;
   mode: FeedMode;
   cursor: number;
+  /**
+   * Records asked for per page. It shrinks when pages end early on PAGE_BYTES (large results: finding
+   * 500 rows to send 2 would read all 500 of them) and grows back as they get small again.
+   */
+  pageLimit: number;
   send: Send;
   pending: number;
   end: () => void;
@@ -86,7 +96,15 @@ export class LiveFeed {
     const closed = new Promise<void>((resolve) => {
       end = resolve;
     });
-    const subscription: Subscription = { filter, mode, cursor, send, pending: 0, end: () => {} };
+    const subscription: Subscription = {
+      filter,
+      mode,
+      cursor,
+      pageLimit: PAGE,
+      send,
+      pending: 0,
+      end: () => {},
+    };
     subscription.end = () => {
       if (!this.#subscriptions.delete(subscription)) return;
       end();
@@ -146,9 +164,14 @@ export class LiveFeed {
         filter: subscription.filter,
         order: 'asc',
         cursor: subscription.cursor,
-        limit: PAGE,
+        limit: subscription.pageLimit,
         bodies: mode === 'records',
+        maxBytes: PAGE_BYTES,
       });
+      const cutShort = page.hasMore && page.records.length < subscription.pageLimit;
+      subscription.pageLimit = cutShort
+        ? Math.max(2, page.records.length * 2)
+        : Math.min(PAGE, subscription.pageLimit * 2);
       const last = page.records[page.records.length - 1];
       // Without more pages, everything up to lastId has been seen: records only get ids above it.
       subscription.cursor = page.hasMore && last ? last.id : Math.max(last?.id ?? 0, lastId);

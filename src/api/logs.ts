@@ -13,6 +13,9 @@ import {
   requestFilter,
 } from './query-params.js';
 
+/** A page of whole records ends early past this many bytes of messages; `nextCursor` leads on. */
+const PAGE_BYTES = 16 * 1024 * 1024;
+
 /**
  * `/api/logs`: captured records.
  *   GET /              newest first (order=asc for oldest), `filter=` and the usual query parameters,
@@ -33,6 +36,7 @@ export function logsRoutes(store: LogStore, onDeleted: (count: number) => void =
       order: orderParam(c.req.query('order')),
       cursor,
       bodies,
+      maxBytes: PAGE_BYTES,
     });
     return c.json({
       data: page.records.map(bodies ? recordToJson : recordToSummaryJson),

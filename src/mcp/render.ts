@@ -1,5 +1,5 @@
 import type { ServerJson } from '../api/server-json.js';
-import type { RecordJson } from '../core/record.js';
+import type { RecordJson, RecordSummaryJson } from '../core/record.js';
 import type { StatsResult } from '../store/stats.js';
 import type { SessionJson } from '../store/summary-json.js';
 
@@ -24,7 +24,7 @@ export interface RecordBrief {
 }
 
 /** A record without its payload and headers: what a search result needs to decide what to open. */
-export function brief(record: RecordJson): RecordBrief {
+export function brief(record: RecordSummaryJson): RecordBrief {
   return {
     id: record.id,
     time: record.time,

@@ -21,6 +21,11 @@ export interface PageQuery {
   now?: number;
   /** False reads rows without the message text and headers (they come back empty): lists of rows need neither. */
   bodies?: boolean;
+  /**
+   * With bodies, the page ends early once its messages add up to this many bytes (it always holds at least
+   * one record; `hasMore` and `nextCursor` lead on), so memory stays bounded whatever the payload sizes.
+   */
+  maxBytes?: number;
 }
 
 export interface RecordPage {

@@ -7,11 +7,25 @@ import { COLUMNS_WITHOUT_BODIES, type RecordRow, rowToRecord } from './rows.js';
 import { statementCache } from './statement-cache.js';
 
 const ITERATE_PAGE = 500;
+/** Message bytes per page while iterating (exports): a run of large results is read a few at a time. */
+const ITERATE_BYTES = 8 * 1024 * 1024;
 
 interface SessionSpan {
   first: number | null;
   last: number | null;
   servers: string | null;
+}
+
+type BodyRow = Pick<RecordRow, 'id' | 'message' | 'request_headers' | 'response_headers'>;
+
+/** How many of `rows` (a page and one more) fit in `maxBytes` of messages: always at least one. */
+function fitting(rows: readonly RecordRow[], limit: number, maxBytes: number): number {
+  let bytes = 0;
+  for (let index = 0; index < Math.min(rows.length, limit); index++) {
+    bytes += (rows[index] as RecordRow).size;
+    if (bytes > maxBytes && index > 0) return index;
+  }
+  return limit;
 }
 
 function page(rows: RecordRow[], limit: number): RecordPage {
@@ -47,15 +61,36 @@ export function recordQueries(
      ORDER BY id LIMIT ?`,
   );
 
+  const bodiesOf = db.prepare(
+    'SELECT id, message, request_headers, response_headers FROM records WHERE id IN (SELECT value FROM json_each(?))',
+  );
+
+  /**
+   * A page is found without reading bodies; then, when they are wanted, as many records as fit in
+   * `maxBytes` of messages get theirs by id. The filter (full-text search included) runs once, and a run of
+   * large results never has to sit in memory whole.
+   */
   const list = (query: PageQuery): RecordPage => {
     const select = selectRecords(query.filter, {
-      columns: query.bodies === false ? COLUMNS_WITHOUT_BODIES : 'r.*',
+      columns: COLUMNS_WITHOUT_BODIES,
       order: query.order,
       cursor: query.cursor,
       limit: query.limit + 1,
       now: query.now ?? Date.now(),
     });
-    return page(prepare(select.sql).all(...select.params) as RecordRow[], query.limit);
+    const found = prepare(select.sql).all(...select.params) as RecordRow[];
+    if (query.bodies === false) return page(found, query.limit);
+    const limit = query.maxBytes === undefined ? query.limit : fitting(found, query.limit, query.maxBytes);
+    const chosen = found.slice(0, limit + 1);
+    const rowsById = new Map<number, RecordRow>();
+    for (const row of chosen.slice(0, limit)) rowsById.set(row.id, row);
+    for (const body of bodiesOf.all(JSON.stringify([...rowsById.keys()])) as BodyRow[]) {
+      const row = rowsById.get(body.id) as RecordRow;
+      row.message = body.message;
+      row.request_headers = body.request_headers;
+      row.response_headers = body.response_headers;
+    }
+    return page(chosen, limit);
   };
 
   const get = (id: number): CapturedRecord | null => {
@@ -77,7 +112,7 @@ export function recordQueries(
       const now = Date.now();
       let cursor: number | undefined;
       for (;;) {
-        const result = list({ filter, order, cursor, limit: ITERATE_PAGE, now });
+        const result = list({ filter, order, cursor, limit: ITERATE_PAGE, now, maxBytes: ITERATE_BYTES });
         yield* result.records;
         if (!result.nextCursor) return;
         cursor = Number(result.nextCursor);

@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { GatewayError } from '../../core/errors.js';
-import { recordToJson } from '../../core/record.js';
+import { recordToJson, recordToSummaryJson } from '../../core/record.js';
 import { andFilters } from '../../filter/ast.js';
 import { fieldNames } from '../../filter/fields.js';
 import { filterFromParams } from '../../filter/params.js';
@@ -50,8 +50,10 @@ export function registerRecordTools(server: McpServer, deps: ManagementDeps): vo
           limit: limit ?? 20,
           order: order ?? 'desc',
           cursor: after,
+          // The brief form has no message or headers: get_record reads one whole.
+          bodies: false,
         });
-        const records = page.records.map((r) => brief(recordToJson(r)));
+        const records = page.records.map((r) => brief(recordToSummaryJson(r)));
         const lines = records.map(recordLine);
         if (records.length === 0) lines.push('No records match.');
         if (page.hasMore) lines.push(`More: call again with cursor "${page.nextCursor}".`);
