@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import { GatewayError } from '../core/errors.js';
-import { recordToJson } from '../core/record.js';
+import { recordToJson, recordToSummaryJson } from '../core/record.js';
 import type { LogStore } from '../store/log-store.js';
 import { sessionToJson } from '../store/summary-json.js';
-import { pagination, pagingParams } from './query-params.js';
+import { bodiesParam, pagination, pagingParams } from './query-params.js';
 
 /**
  * `/api/sessions`: MCP sessions, newest first (`server=`, `client=`, keyset `cursor`), and
- * `/api/sessions/:id`: one session with its timeline, oldest first, paged by `cursor` (a record id).
+ * `/api/sessions/:id`: one session with its timeline, oldest first, paged by `cursor` (a record id);
+ * `fields=summary` leaves out each record's message and headers.
  * The timeline holds the session's messages plus stderr lines and gateway notes its server produced
  * meanwhile outside any session.
  */
@@ -46,10 +47,11 @@ export function sessionsRoutes(store: LogStore): Hono {
       );
     }
     const { limit, cursor } = pagingParams(c, 500);
-    const timeline = store.timeline({ sessionId, server: session.server, limit, cursor });
+    const bodies = bodiesParam(c.req.query('fields'));
+    const timeline = store.timeline({ sessionId, server: session.server, limit, cursor, bodies });
     return c.json({
       session: sessionToJson(session),
-      data: timeline.records.map(recordToJson),
+      data: timeline.records.map(bodies ? recordToJson : recordToSummaryJson),
       pagination: pagination(timeline.records.length, limit, timeline.hasMore, timeline.nextCursor),
     });
   });

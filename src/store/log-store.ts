@@ -61,6 +61,8 @@ export interface TimelineQuery {
   server?: string;
   limit: number;
   cursor?: number;
+  /** False reads the records without message text and headers, as `PageQuery.bodies`. */
+  bodies?: boolean;
 }
 
 export interface ClientSummary {

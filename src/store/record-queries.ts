@@ -47,19 +47,24 @@ export function recordQueries(
   const byId = db.prepare('SELECT * FROM records WHERE id = ?');
   const answerOf = db.prepare('SELECT * FROM records WHERE partner_id = ? ORDER BY id LIMIT 1');
   const maxId = db.prepare('SELECT max(id) AS id FROM records');
-  const sessionRecords = db.prepare(
-    `SELECT * FROM records WHERE session_id = @session AND (@server IS NULL OR server = @server)
-       AND id > @after ORDER BY id LIMIT @limit`,
-  );
+  // Timelines with bodies, and without them (`bodies: false`) for views that list rows.
+  const sessionRecords = (columns: string) =>
+    db.prepare(
+      `SELECT ${columns} FROM records r WHERE session_id = @session AND (@server IS NULL OR server = @server)
+         AND id > @after ORDER BY id LIMIT @limit`,
+    );
+  const sessionRows = { whole: sessionRecords('r.*'), rows: sessionRecords(COLUMNS_WITHOUT_BODIES) };
   const sessionSpan = db.prepare(
     `SELECT min(id) AS first, max(id) AS last, group_concat(DISTINCT server) AS servers FROM records
      WHERE session_id = @session AND (@server IS NULL OR server = @server)`,
   );
-  const serverEvents = db.prepare(
-    `SELECT * FROM records WHERE server = ? AND id BETWEEN ? AND ? AND session_id IS NULL
-       AND kind IN ('stderr', 'other')
-     ORDER BY id LIMIT ?`,
-  );
+  const serverEvents = (columns: string) =>
+    db.prepare(
+      `SELECT ${columns} FROM records r WHERE server = ? AND id BETWEEN ? AND ? AND session_id IS NULL
+         AND kind IN ('stderr', 'other')
+       ORDER BY id LIMIT ?`,
+    );
+  const serverRows = { whole: serverEvents('r.*'), rows: serverEvents(COLUMNS_WITHOUT_BODIES) };
 
   const bodiesOf = db.prepare(
     'SELECT id, message, request_headers, response_headers FROM records WHERE id IN (SELECT value FROM json_each(?))',
@@ -122,7 +127,8 @@ export function recordQueries(
       const limit = query.limit + 1;
       const after = query.cursor ?? 0;
       const scope = { session: query.sessionId, server: query.server ?? null };
-      const own = sessionRecords.all({ ...scope, after, limit }) as RecordRow[];
+      const form = query.bodies === false ? 'rows' : 'whole';
+      const own = sessionRows[form].all({ ...scope, after, limit }) as RecordRow[];
       // What the session's server logged meanwhile outside any session (stderr lines, gateway notes), so
       // a stdio server's complaints show next to the request that caused them.
       const span = sessionSpan.get(scope) as SessionSpan | undefined;
@@ -130,7 +136,7 @@ export function recordQueries(
       // Server names never hold a comma (core/server-name.ts), so group_concat's list splits safely.
       for (const server of span?.servers?.split(',') ?? []) {
         if (span?.last === null || span?.last === undefined) break;
-        const rows = serverEvents.all(server, Math.max(after + 1, span.first ?? 0), span.last, limit);
+        const rows = serverRows[form].all(server, Math.max(after + 1, span.first ?? 0), span.last, limit);
         around.push(...(rows as RecordRow[]));
       }
       const merged = around.length === 0 ? own : [...own, ...around].sort((a, b) => a.id - b.id);

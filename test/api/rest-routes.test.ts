@@ -121,6 +121,10 @@ describe('REST API over captured traffic', () => {
     expect(detail.data[0]?.method).toBe('initialize');
     expect(detail.data.map((r) => r.id)).toEqual([...detail.data.map((r) => r.id)].sort((a, b) => a - b));
     expect(detail.session.messages).toBe(detail.data.filter((r) => r.sessionId === sessionId).length);
+    // The same timeline as rows: every record, without message and headers.
+    const rows = await apiJson<Page>(context.gw, `/api/sessions/${sessionId}?fields=summary`);
+    expect(rows.data.map((r) => [r.id, r.summary])).toEqual(detail.data.map((r) => [r.id, r.summary]));
+    expect(rows.data.every((r) => !('message' in r) && !('headers' in r))).toBe(true);
     await apiJson(context.gw, '/api/sessions/nope', 404);
   });
 

@@ -1,4 +1,4 @@
-import type { CapturedRecord } from './types';
+import type { RecordSummary } from './types';
 
 /**
  * A session's timeline laid out for reading: one row per record in order, a gap row wherever nothing
@@ -16,7 +16,7 @@ export const ALWAYS_GAP_MS = 10_000;
 export const MAX_LANES = 5;
 
 export type TimelineRow =
-  | { type: 'record'; record: CapturedRecord; offsetMs: number; top: number }
+  | { type: 'record'; record: RecordSummary; offsetMs: number; top: number }
   | { type: 'gap'; ms: number; top: number };
 
 export interface Bracket {
@@ -41,7 +41,7 @@ export interface Timeline {
   maxDurationMs: number;
 }
 
-export function isFailed(record: CapturedRecord): boolean {
+export function isFailed(record: RecordSummary): boolean {
   return record.kind === 'error' || record.error !== null || (record.http.status ?? 0) >= 400;
 }
 
@@ -50,7 +50,7 @@ export function gapThreshold(spanMs: number): number {
   return Math.max(MIN_GAP_MS, Math.min(spanMs / 10, ALWAYS_GAP_MS));
 }
 
-export function buildTimeline(records: readonly CapturedRecord[]): Timeline {
+export function buildTimeline(records: readonly RecordSummary[]): Timeline {
   const start = records[0]?.timestamp ?? 0;
   const end = records[records.length - 1]?.timestamp ?? start;
   const threshold = gapThreshold(end - start);
@@ -82,7 +82,7 @@ export function buildTimeline(records: readonly CapturedRecord[]): Timeline {
 }
 
 /** Pairs shown on this page (answers point at their request with partnerId), in nested lanes. */
-function bracketsOf(records: readonly CapturedRecord[], centre: Map<number, number>): Bracket[] {
+function bracketsOf(records: readonly RecordSummary[], centre: Map<number, number>): Bracket[] {
   const pairs: Omit<Bracket, 'lane'>[] = [];
   for (const record of records) {
     if (record.partnerId === null || record.kind === 'request') continue;

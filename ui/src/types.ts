@@ -43,7 +43,7 @@ export interface Page<T> {
 }
 
 /** `GET /api/sessions/:id`: the session and a page of its timeline. */
-export interface SessionTimelinePage extends Page<RecordJson> {
+export interface SessionTimelinePage extends Page<RecordSummaryJson> {
   session: SessionJson;
 }
 

@@ -1,12 +1,12 @@
 import { formatDuration, formatOffset } from '../format';
 import { type Bracket, GAP_ROW, isFailed, RECORD_ROW, type Timeline, type TimelineRow } from '../timeline';
-import type { CapturedRecord } from '../types';
+import type { RecordSummary } from '../types';
 import { DirectionArrow, MethodChip } from './RecordBits';
 
 const OFFSET_WIDTH = 92;
 const LANE_WIDTH = 9;
 
-function DurationBar({ record, max }: { record: CapturedRecord; max: number }) {
+function DurationBar({ record, max }: { record: RecordSummary; max: number }) {
   if (record.durationMs === null) return null;
   const width = max > 0 ? Math.max(2, Math.round((record.durationMs / max) * 90)) : 2;
   return (
@@ -22,7 +22,7 @@ function DurationBar({ record, max }: { record: CapturedRecord; max: number }) {
   );
 }
 
-function summaryClass(record: CapturedRecord): string {
+function summaryClass(record: RecordSummary): string {
   if (record.kind === 'stderr') return 'font-mono text-amber-700 dark:text-amber-300';
   if (isFailed(record)) return 'text-red-600 dark:text-red-400';
   if (record.kind === 'other') return 'italic text-slate-500';

@@ -76,6 +76,8 @@ export function SessionView({
           server,
           limit: 500,
           cursor: pageParam,
+          // Rows only: the message opened from the timeline is fetched whole.
+          fields: 'summary',
         }),
       ),
     initialPageParam: null as string | null,
