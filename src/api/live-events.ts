@@ -2,14 +2,14 @@ import type { RecordJson, RecordSummaryJson } from '../core/record.js';
 import type { HealthChange, HealthState } from '../health/types.js';
 import type { ServerJson } from './server-json.js';
 
+/** A record as the feed sends it: whole, or without message and headers with `fields=summary`. */
+export type LiveRecord = RecordJson | RecordSummaryJson;
+
 /**
  * What `GET /api/events` sends: one typed channel, a discriminated union on `type` (the SSE `event:` name
  * is the same). `records` events carry an SSE `id` (the last record id), so a browser's EventSource that
  * reconnects resumes where it stopped (it sends Last-Event-ID).
  */
-/** A record as the feed sends it: whole, or without message and headers with `fields=summary`. */
-export type LiveRecord = RecordJson | RecordSummaryJson;
-
 export type LiveEvent =
   /** First event on every connection: where the feed starts and the filter it applies. */
   | { type: 'hello'; lastId: number; filter: string }
