@@ -8,13 +8,11 @@ import {
   filterFromQuery,
   integerParam,
   orderParam,
+  PAGE_BYTES_OF_BODIES,
   pagination,
   pagingParams,
   requestFilter,
 } from './query-params.js';
-
-/** A page of whole records ends early past this many bytes of messages; `nextCursor` leads on. */
-const PAGE_BYTES = 16 * 1024 * 1024;
 
 /**
  * `/api/logs`: captured records.
@@ -36,7 +34,7 @@ export function logsRoutes(store: LogStore, onDeleted: (count: number) => void =
       order: orderParam(c.req.query('order')),
       cursor,
       bodies,
-      maxBytes: PAGE_BYTES,
+      maxBytes: PAGE_BYTES_OF_BODIES,
     });
     return c.json({
       data: page.records.map(bodies ? recordToJson : recordToSummaryJson),

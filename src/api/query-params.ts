@@ -32,6 +32,9 @@ export function orderParam(value: string | undefined, fallback: Order = 'desc'):
   return order;
 }
 
+/** A page of whole records ends early past this many bytes of messages; `nextCursor` leads on. */
+export const PAGE_BYTES_OF_BODIES = 16 * 1024 * 1024;
+
 /**
  * `fields=summary` leaves each record's message and headers out (lists of rows need neither, and a
  * stream of large results then costs neither side its bodies); `fields=all`, the default, keeps them.

@@ -3,7 +3,7 @@ import { GatewayError } from '../core/errors.js';
 import { recordToJson, recordToSummaryJson } from '../core/record.js';
 import type { LogStore } from '../store/log-store.js';
 import { sessionToJson } from '../store/summary-json.js';
-import { bodiesParam, pagination, pagingParams } from './query-params.js';
+import { bodiesParam, PAGE_BYTES_OF_BODIES, pagination, pagingParams } from './query-params.js';
 
 /**
  * `/api/sessions`: MCP sessions, newest first (`server=`, `client=`, keyset `cursor`), and
@@ -48,7 +48,14 @@ export function sessionsRoutes(store: LogStore): Hono {
     }
     const { limit, cursor } = pagingParams(c, 500);
     const bodies = bodiesParam(c.req.query('fields'));
-    const timeline = store.timeline({ sessionId, server: session.server, limit, cursor, bodies });
+    const timeline = store.timeline({
+      sessionId,
+      server: session.server,
+      limit,
+      cursor,
+      bodies,
+      maxBytes: PAGE_BYTES_OF_BODIES,
+    });
     return c.json({
       session: sessionToJson(session),
       data: timeline.records.map(bodies ? recordToJson : recordToSummaryJson),

@@ -61,8 +61,9 @@ export interface TimelineQuery {
   server?: string;
   limit: number;
   cursor?: number;
-  /** False reads the records without message text and headers, as `PageQuery.bodies`. */
+  /** As in `PageQuery`: false leaves out message text and headers; `maxBytes` ends a page of bodies early. */
   bodies?: boolean;
+  maxBytes?: number;
 }
 
 export interface ClientSummary {

@@ -47,43 +47,31 @@ export function recordQueries(
   const byId = db.prepare('SELECT * FROM records WHERE id = ?');
   const answerOf = db.prepare('SELECT * FROM records WHERE partner_id = ? ORDER BY id LIMIT 1');
   const maxId = db.prepare('SELECT max(id) AS id FROM records');
-  // Timelines with bodies, and without them (`bodies: false`) for views that list rows.
-  const sessionRecords = (columns: string) =>
-    db.prepare(
-      `SELECT ${columns} FROM records r WHERE session_id = @session AND (@server IS NULL OR server = @server)
-         AND id > @after ORDER BY id LIMIT @limit`,
-    );
-  const sessionRows = { whole: sessionRecords('r.*'), rows: sessionRecords(COLUMNS_WITHOUT_BODIES) };
+  const sessionRecords = db.prepare(
+    `SELECT ${COLUMNS_WITHOUT_BODIES} FROM records r
+     WHERE session_id = @session AND (@server IS NULL OR server = @server) AND id > @after
+     ORDER BY id LIMIT @limit`,
+  );
   const sessionSpan = db.prepare(
     `SELECT min(id) AS first, max(id) AS last, group_concat(DISTINCT server) AS servers FROM records
      WHERE session_id = @session AND (@server IS NULL OR server = @server)`,
   );
-  const serverEvents = (columns: string) =>
-    db.prepare(
-      `SELECT ${columns} FROM records r WHERE server = ? AND id BETWEEN ? AND ? AND session_id IS NULL
-         AND kind IN ('stderr', 'other')
-       ORDER BY id LIMIT ?`,
-    );
-  const serverRows = { whole: serverEvents('r.*'), rows: serverEvents(COLUMNS_WITHOUT_BODIES) };
+  const serverEvents = db.prepare(
+    `SELECT ${COLUMNS_WITHOUT_BODIES} FROM records r
+     WHERE server = ? AND id BETWEEN ? AND ? AND session_id IS NULL AND kind IN ('stderr', 'other')
+     ORDER BY id LIMIT ?`,
+  );
 
   const bodiesOf = db.prepare(
     'SELECT id, message, request_headers, response_headers FROM records WHERE id IN (SELECT value FROM json_each(?))',
   );
 
   /**
-   * A page is found without reading bodies; then, when they are wanted, as many records as fit in
-   * `maxBytes` of messages get theirs by id. The filter (full-text search included) runs once, and a run of
-   * large results never has to sit in memory whole.
+   * Pages are found without reading bodies (`found`: a page and one more row); then, when they are wanted,
+   * as many records as fit in `maxBytes` of messages get theirs by id. The filter (full-text search
+   * included) runs once, and a run of large results never has to sit in memory whole.
    */
-  const list = (query: PageQuery): RecordPage => {
-    const select = selectRecords(query.filter, {
-      columns: COLUMNS_WITHOUT_BODIES,
-      order: query.order,
-      cursor: query.cursor,
-      limit: query.limit + 1,
-      now: query.now ?? Date.now(),
-    });
-    const found = prepare(select.sql).all(...select.params) as RecordRow[];
+  const pageOf = (found: RecordRow[], query: { limit: number; bodies?: boolean; maxBytes?: number }) => {
     if (query.bodies === false) return page(found, query.limit);
     const limit = query.maxBytes === undefined ? query.limit : fitting(found, query.limit, query.maxBytes);
     const chosen = found.slice(0, limit + 1);
@@ -96,6 +84,17 @@ export function recordQueries(
       row.response_headers = body.response_headers;
     }
     return page(chosen, limit);
+  };
+
+  const list = (query: PageQuery): RecordPage => {
+    const select = selectRecords(query.filter, {
+      columns: COLUMNS_WITHOUT_BODIES,
+      order: query.order,
+      cursor: query.cursor,
+      limit: query.limit + 1,
+      now: query.now ?? Date.now(),
+    });
+    return pageOf(prepare(select.sql).all(...select.params) as RecordRow[], query);
   };
 
   const get = (id: number): CapturedRecord | null => {
@@ -127,8 +126,7 @@ export function recordQueries(
       const limit = query.limit + 1;
       const after = query.cursor ?? 0;
       const scope = { session: query.sessionId, server: query.server ?? null };
-      const form = query.bodies === false ? 'rows' : 'whole';
-      const own = sessionRows[form].all({ ...scope, after, limit }) as RecordRow[];
+      const own = sessionRecords.all({ ...scope, after, limit }) as RecordRow[];
       // What the session's server logged meanwhile outside any session (stderr lines, gateway notes), so
       // a stdio server's complaints show next to the request that caused them.
       const span = sessionSpan.get(scope) as SessionSpan | undefined;
@@ -136,11 +134,11 @@ export function recordQueries(
       // Server names never hold a comma (core/server-name.ts), so group_concat's list splits safely.
       for (const server of span?.servers?.split(',') ?? []) {
         if (span?.last === null || span?.last === undefined) break;
-        const rows = serverRows[form].all(server, Math.max(after + 1, span.first ?? 0), span.last, limit);
+        const rows = serverEvents.all(server, Math.max(after + 1, span.first ?? 0), span.last, limit);
         around.push(...(rows as RecordRow[]));
       }
       const merged = around.length === 0 ? own : [...own, ...around].sort((a, b) => a.id - b.id);
-      return page(merged.slice(0, limit), query.limit);
+      return pageOf(merged.slice(0, limit), query);
     },
   };
 }

@@ -72,4 +72,17 @@ describe('pages of records', () => {
       ['result 2', '', null, false],
     ]);
   });
+
+  it('bound session timelines by bytes the same way, with no gaps', () => {
+    const ids = t.write([600, 600, 10, 10, 900].map((kb, i) => result(kb * KB, i + 1)));
+    const pages = [];
+    let cursor: number | undefined;
+    for (;;) {
+      const page = t.store.timeline({ sessionId: 'session-1', limit: 10, cursor, maxBytes: 1000 * KB });
+      pages.push(page.records.map((r) => r.id));
+      if (!page.nextCursor) break;
+      cursor = Number(page.nextCursor);
+    }
+    expect(pages).toEqual([[ids[0]], [ids[1], ids[2], ids[3]], [ids[4]]]);
+  });
 });
