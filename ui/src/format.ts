@@ -29,6 +29,14 @@ export function formatCount(n: number | null | undefined): string {
   return n.toLocaleString();
 }
 
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** A count for a narrow column: exact below 10,000, then 12.3K, 262.1K, 1.2M. */
+export function formatCompactCount(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '';
+  return n < 10_000 ? n.toLocaleString() : compact.format(n);
+}
+
 export function shortId(id: string | null | undefined): string {
   if (!id) return '';
   return id.length > 8 ? id.slice(0, 8) : id;

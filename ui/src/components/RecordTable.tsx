@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactNode, useEffect, useLayoutEffect, useRef } from 'react';
-import { formatCount, formatDuration, formatTime, shortId } from '../format';
+import { formatCompactCount, formatCount, formatDuration, formatTime, shortId } from '../format';
 import type { RecordSummary } from '../types';
 import { DirectionArrow, MethodChip } from './RecordBits';
 
@@ -81,7 +81,8 @@ const COLUMNS: readonly Column[] = [
     key: 'tokens',
     label: 'Tokens',
     className: 'hidden w-[54px] text-right font-mono text-slate-500 @3xl:block',
-    cell: (r) => formatCount(r.tokens),
+    cell: (r) => formatCompactCount(r.tokens),
+    title: (r) => (r.tokens === null ? '' : `about ${formatCount(r.tokens)} tokens`),
   },
 ];
 
