@@ -76,7 +76,8 @@ function failureText(error: Error, url: URL): string {
 /**
  * `mcp-gateway connect <name>`: a stdio MCP server for clients that only launch commands, forwarding every
  * message to /s/<name>/mcp of a running gateway, which captures it. Messages are relayed as they are; the
- * Streamable HTTP session (id, protocol version header, GET stream, renewal) is the relay's. Resolves with the exit code once the client has closed stdin.
+ * Streamable HTTP session (id, protocol version header, GET stream, renewal) is the relay's. Resolves
+ * with the exit code once the client has closed stdin.
  */
 export async function runConnect(
   options: ConnectOptions,
