@@ -31,8 +31,9 @@ interface PendingInitialize {
  * MCP Streamable HTTP, "Session Management": a server that no longer knows a session id answers 404, and
  * the client must start a new session with a new InitializeRequest. Behind `connect` the real client speaks
  * stdio and never sees session ids, so it cannot do that itself; the relay replays the client's own
- * initialize (and its `notifications/initialized`), keeps that answer to itself, and sends the message
- * again. That is what keeps a desktop client working when the server it reaches (or the gateway) restarts.
+ * initialize (and its `notifications/initialized`), keeps that answer to itself, subscribes again to the
+ * resources the client had subscribed to and sets its logging level again, then sends the message again.
+ * That is what keeps a desktop client working when the server it reaches (or the gateway) restarts.
  */
 export class HttpRelay {
   readonly #url: URL;
@@ -43,6 +44,11 @@ export class HttpRelay {
   #initialized = false;
   #renewing: Promise<void> | null = null;
   #pending: PendingInitialize | null = null;
+  /** Session state the client set up, made again in a renewed session: subscribed URIs, logging level. */
+  readonly #subscribed = new Set<string>();
+  #logLevel: string | null = null;
+  /** Ids of requests the relay sent on its own (replayed set-up): their answers are not the client's. */
+  readonly #ownIds = new Set<string>();
   /** Messages from the server, for the stdio client. */
   onmessage: (message: JSONRPCMessage) => void = () => {};
 
@@ -57,9 +63,9 @@ export class HttpRelay {
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
-    if ('method' in message) {
-      if (message.method === 'initialize' && 'id' in message) this.#initialize = message;
-      if (message.method === 'notifications/initialized') this.#initialized = true;
+    if ('method' in message) this.#track(message.method, message.params);
+    if ('method' in message && message.method === 'initialize' && 'id' in message) {
+      this.#initialize = message;
     }
     const transport = this.#transport;
     try {
@@ -77,6 +83,14 @@ export class HttpRelay {
     await this.#transport.close().catch(() => {});
   }
 
+  #track(method: string, params: unknown): void {
+    const { uri, level } = (params ?? {}) as { uri?: unknown; level?: unknown };
+    if (method === 'notifications/initialized') this.#initialized = true;
+    else if (method === 'resources/subscribe' && typeof uri === 'string') this.#subscribed.add(uri);
+    else if (method === 'resources/unsubscribe' && typeof uri === 'string') this.#subscribed.delete(uri);
+    else if (method === 'logging/setLevel' && typeof level === 'string') this.#logLevel = level;
+  }
+
   #open(): StreamableHTTPClientTransport {
     const transport = new StreamableHTTPClientTransport(this.#url);
     if (this.#protocolVersion) transport.setProtocolVersion(this.#protocolVersion);
@@ -89,6 +103,7 @@ export class HttpRelay {
 
   #receive(transport: StreamableHTTPClientTransport, message: JSONRPCMessage): void {
     if (transport !== this.#transport) return;
+    if ('id' in message && !('method' in message) && this.#ownIds.delete(String(message.id))) return;
     const pending = this.#pending;
     if (pending && 'id' in message && message.id === pending.id) {
       this.#pending = null;
@@ -152,6 +167,27 @@ export class HttpRelay {
       this.#pending = null;
     }
     if (this.#initialized) await fresh.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    this.#log('new session started; subscriptions and other session state from before are gone');
+    await this.#replaySetUp(fresh);
+  }
+
+  /** Subscriptions and the logging level belong to the session: the new one gets them again. */
+  async #replaySetUp(fresh: StreamableHTTPClientTransport): Promise<void> {
+    const requests: { method: string; params: Record<string, string> }[] = [
+      ...[...this.#subscribed].map((uri) => ({ method: 'resources/subscribe', params: { uri } })),
+      ...(this.#logLevel ? [{ method: 'logging/setLevel', params: { level: this.#logLevel } }] : []),
+    ];
+    for (const request of requests) {
+      const id = `mcp-gateway-connect-renew-${++renewals}`;
+      this.#ownIds.add(id);
+      await fresh.send({ jsonrpc: '2.0', id, ...request }).catch((error: Error) => {
+        this.#ownIds.delete(id);
+        this.#log(`could not make ${request.method} again: ${error.message}`);
+      });
+    }
+    const again = [
+      this.#subscribed.size > 0 ? `${this.#subscribed.size} resource subscription(s)` : null,
+      this.#logLevel ? `logging level ${this.#logLevel}` : null,
+    ].filter(Boolean);
+    this.#log(`new session started${again.length > 0 ? `; made again: ${again.join(', ')}` : ''}`);
   }
 }

@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpHandler, listenOnFreePort } from '../fixtures/sdk-server.js';
 import { type RunningEverything, startEverything } from '../helpers/everything.js';
@@ -50,23 +51,34 @@ describe('mcp-gateway connect', () => {
     ]);
   });
 
-  it('keeps the client working when the server restarts, by starting a new session for it', async () => {
+  it('keeps the client working when the server restarts: a new session, its subscriptions made again', async () => {
     const { client, transport } = stdioClient('restarting', '--url', gw.url);
     let stderr = '';
     transport.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
+    const updates: string[] = [];
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
+      updates.push(notification.params.uri);
+    });
     await client.connect(transport);
+    const uri = 'demo://resource/static/document/architecture.md';
+    await client.subscribeResource({ uri });
     await client.callTool({ name: 'echo', arguments: { message: 'before the restart' } });
 
     await restarting.stop();
     restarting = await startEverything(Number(new URL(restarting.url).port));
-    // The restarted server knows no sessions: it answers the old session id with 404.
+    // The restarted server knows no sessions: it answers the old session id with an error.
     const result = await client.callTool({ name: 'echo', arguments: { message: 'after the restart' } });
     expect(result.content).toEqual([{ type: 'text', text: 'Echo: after the restart' }]);
+    // The subscription lives on in the new session: the server's simulated updates reach the client.
+    await client.callTool({ name: 'toggle-subscriber-updates', arguments: {} });
+    await expect.poll(() => updates).toContain(uri);
+    await client.callTool({ name: 'toggle-subscriber-updates', arguments: {} });
     await client.close();
 
     expect(stderr).toContain('no longer knows this session (did the server restart?); starting a new one');
+    expect(stderr).toContain('new session started; made again: 1 resource subscription(s)');
     const initializes = await gw.records(
       (r) => r.server === 'restarting' && r.method === 'initialize' && r.kind === 'request',
     );
