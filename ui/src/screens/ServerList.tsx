@@ -1,7 +1,6 @@
 import { HealthBadge, TypeBadge } from '../components/HealthBadge';
+import { ListRowLink } from '../components/ListRowLink';
 import { formatAgo, plural } from '../format';
-import { useKeptInView } from '../keyboard';
-import { linkClick } from '../router';
 import type { ServerJson } from '../types';
 
 export function serverPath(name: string): string {
@@ -9,39 +8,29 @@ export function serverPath(name: string): string {
 }
 
 function ServerItem({ server, selected }: { server: ServerJson; selected: boolean }) {
-  const row = useKeptInView<HTMLAnchorElement>(selected);
-  const path = serverPath(server.name);
   return (
-    <li>
-      <a
-        ref={row}
-        href={path}
-        onClick={linkClick(path)}
-        aria-current={selected ? 'page' : undefined}
-        className={`block border-b border-slate-100 px-3 py-2 text-xs dark:border-slate-900 ${selected ? 'bg-sky-50 dark:bg-sky-950/60' : 'hover:bg-slate-50 dark:hover:bg-slate-900'}`}
-      >
-        <div className="flex items-center gap-2">
-          <span className="truncate text-[13px] font-medium text-slate-900 dark:text-slate-100">
-            {server.name}
-          </span>
-          <TypeBadge type={server.type} />
-          <span className="ml-auto">
-            <HealthBadge health={server.health} />
-          </span>
-        </div>
-        <div className="mt-0.5 truncate font-mono text-[11px] text-slate-500">{server.proxyUrl}</div>
-        <div className="mt-0.5 flex gap-3 text-[11px] text-slate-500 tabular-nums">
-          <span>{plural(server.messages, 'msg')}</span>
-          {server.errors > 0 ? (
-            <span className="text-red-600 dark:text-red-400">{server.errors} err</span>
-          ) : null}
-          <span>{plural(server.sessions, 'session')}</span>
-          <span className="ml-auto">
-            {server.lastActivity ? formatAgo(Date.parse(server.lastActivity)) : 'no traffic yet'}
-          </span>
-        </div>
-      </a>
-    </li>
+    <ListRowLink path={serverPath(server.name)} selected={selected}>
+      <div className="flex items-center gap-2">
+        <span className="truncate text-[13px] font-medium text-slate-900 dark:text-slate-100">
+          {server.name}
+        </span>
+        <TypeBadge type={server.type} />
+        <span className="ml-auto">
+          <HealthBadge health={server.health} />
+        </span>
+      </div>
+      <div className="mt-0.5 truncate font-mono text-[11px] text-slate-500">{server.proxyUrl}</div>
+      <div className="mt-0.5 flex gap-3 text-[11px] text-slate-500 tabular-nums">
+        <span>{plural(server.messages, 'msg')}</span>
+        {server.errors > 0 ? (
+          <span className="text-red-600 dark:text-red-400">{server.errors} err</span>
+        ) : null}
+        <span>{plural(server.sessions, 'session')}</span>
+        <span className="ml-auto">
+          {server.lastActivity ? formatAgo(Date.parse(server.lastActivity)) : 'no traffic yet'}
+        </span>
+      </div>
+    </ListRowLink>
   );
 }
 

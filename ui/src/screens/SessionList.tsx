@@ -1,10 +1,10 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useRefetchOn } from '../activity';
 import { api, errorMessage, withQuery } from '../api';
+import { ListRowLink } from '../components/ListRowLink';
 import { LoadMore } from '../components/LoadMore';
 import { formatAgo, formatDuration, plural } from '../format';
-import { useKeptInView, useListKeys } from '../keyboard';
-import { linkClick } from '../router';
+import { useListKeys } from '../keyboard';
 import { stepPage } from '../selection';
 import type { Page, SessionJson } from '../types';
 
@@ -15,36 +15,26 @@ export function sessionPath(session: Pick<SessionJson, 'sessionId' | 'server'>):
 function SessionItem({ session, selected }: { session: SessionJson; selected: boolean }) {
   const client = [session.client.name, session.client.version].filter(Boolean).join(' ') || 'unknown client';
   const span = session.lastTimestamp === null ? null : session.lastTimestamp - session.firstTimestamp;
-  const path = sessionPath(session);
-  const row = useKeptInView<HTMLAnchorElement>(selected);
   return (
-    <li>
-      <a
-        ref={row}
-        href={path}
-        onClick={linkClick(path)}
-        aria-current={selected ? 'page' : undefined}
-        className={`block border-b border-slate-100 px-3 py-2 text-xs dark:border-slate-900 ${selected ? 'bg-sky-50 dark:bg-sky-950/60' : 'hover:bg-slate-50 dark:hover:bg-slate-900'}`}
-      >
-        <div className="flex items-baseline gap-2">
-          <span className="truncate font-medium text-slate-900 dark:text-slate-100">{client}</span>
-          <span className="text-slate-400">→</span>
-          <span className="truncate">{session.server}</span>
-          <span className="ml-auto shrink-0 text-slate-500" title={session.lastSeen ?? session.firstSeen}>
-            {formatAgo(session.lastTimestamp ?? session.firstTimestamp)}
-          </span>
-        </div>
-        <div className="mt-0.5 flex items-baseline gap-2 text-[11px] text-slate-500">
-          <span className="font-mono">{session.sessionId.slice(0, 8)}</span>
-          {session.protocolVersion ? <span>MCP {session.protocolVersion}</span> : null}
-          {span !== null ? <span>· {formatDuration(span) || '0 ms'}</span> : null}
-          <span className="ml-auto tabular-nums">{plural(session.messages, 'msg')}</span>
-          {session.errors > 0 ? (
-            <span className="text-red-600 tabular-nums dark:text-red-400">{session.errors} err</span>
-          ) : null}
-        </div>
-      </a>
-    </li>
+    <ListRowLink path={sessionPath(session)} selected={selected}>
+      <div className="flex items-baseline gap-2">
+        <span className="truncate font-medium text-slate-900 dark:text-slate-100">{client}</span>
+        <span className="text-slate-400">→</span>
+        <span className="truncate">{session.server}</span>
+        <span className="ml-auto shrink-0 text-slate-500" title={session.lastSeen ?? session.firstSeen}>
+          {formatAgo(session.lastTimestamp ?? session.firstTimestamp)}
+        </span>
+      </div>
+      <div className="mt-0.5 flex items-baseline gap-2 text-[11px] text-slate-500">
+        <span className="font-mono">{session.sessionId.slice(0, 8)}</span>
+        {session.protocolVersion ? <span>MCP {session.protocolVersion}</span> : null}
+        {span !== null ? <span>· {formatDuration(span) || '0 ms'}</span> : null}
+        <span className="ml-auto tabular-nums">{plural(session.messages, 'msg')}</span>
+        {session.errors > 0 ? (
+          <span className="text-red-600 tabular-nums dark:text-red-400">{session.errors} err</span>
+        ) : null}
+      </div>
+    </ListRowLink>
   );
 }
 
