@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EMPTY_FILTER } from '../../src/filter/ast.js';
 import { parseFilter } from '../../src/filter/parser.js';
-import type { PageQuery } from '../../src/store/log-store.js';
+import type { RecordPage } from '../../src/store/log-store.js';
 import { makeRecord, openTestStore, type TestStore } from '../helpers/records.js';
 
 const KB = 1024;
@@ -30,11 +30,11 @@ describe('pages of records', () => {
   afterEach(() => t.close());
 
   /** Every page from the start, following nextCursor. */
-  function allPages(query: Omit<PageQuery, 'cursor'>) {
+  function allPages(read: (cursor: number | undefined) => RecordPage): RecordPage[] {
     const pages = [];
     let cursor: number | undefined;
     for (;;) {
-      const page = t.store.list({ ...query, cursor });
+      const page = read(cursor);
       pages.push(page);
       if (!page.nextCursor) return pages;
       cursor = Number(page.nextCursor);
@@ -44,7 +44,9 @@ describe('pages of records', () => {
   it('end early once their messages pass maxBytes, holding at least one record, with no gaps', () => {
     const sizes = [10, 300, 300, 300, 900, 5, 5, 2000, 1];
     const ids = t.write(sizes.map((kb, i) => result(kb * KB, i + 1)));
-    const pages = allPages({ filter: EMPTY_FILTER, order: 'asc', limit: 5, maxBytes: 700 * KB });
+    const pages = allPages((cursor) =>
+      t.store.list({ filter: EMPTY_FILTER, order: 'asc', limit: 5, maxBytes: 700 * KB, cursor }),
+    );
     expect(pages.map((page) => page.records.map((r) => r.id))).toEqual([
       [ids[0], ids[1], ids[2]],
       [ids[3]],
@@ -60,7 +62,9 @@ describe('pages of records', () => {
 
   it('fill up to the limit when the messages are small, filtered by full-text search too', () => {
     t.write(Array.from({ length: 12 }, (_, i) => result(100, i + 1)));
-    const pages = allPages({ filter: parseFilter('result'), order: 'desc', limit: 5, maxBytes: 64 * KB });
+    const pages = allPages((cursor) =>
+      t.store.list({ filter: parseFilter('result'), order: 'desc', limit: 5, maxBytes: 64 * KB, cursor }),
+    );
     expect(pages.map((page) => page.records.length)).toEqual([5, 5, 2]);
   });
 
@@ -75,14 +79,13 @@ describe('pages of records', () => {
 
   it('bound session timelines by bytes the same way, with no gaps', () => {
     const ids = t.write([600, 600, 10, 10, 900].map((kb, i) => result(kb * KB, i + 1)));
-    const pages = [];
-    let cursor: number | undefined;
-    for (;;) {
-      const page = t.store.timeline({ sessionId: 'session-1', limit: 10, cursor, maxBytes: 1000 * KB });
-      pages.push(page.records.map((r) => r.id));
-      if (!page.nextCursor) break;
-      cursor = Number(page.nextCursor);
-    }
-    expect(pages).toEqual([[ids[0]], [ids[1], ids[2], ids[3]], [ids[4]]]);
+    const pages = allPages((cursor) =>
+      t.store.timeline({ sessionId: 'session-1', limit: 10, cursor, maxBytes: 1000 * KB }),
+    );
+    expect(pages.map((page) => page.records.map((r) => r.id))).toEqual([
+      [ids[0]],
+      [ids[1], ids[2], ids[3]],
+      [ids[4]],
+    ]);
   });
 });

@@ -19,6 +19,15 @@ describe('web UI: servers', () => {
     browser = await signedIn(gw, '/ui/servers');
   });
 
+  /** Opens the add form from the list's own button (the list shows once a server exists). */
+  const openAddForm = async () => {
+    await browser.page
+      .getByRole('navigation', { name: 'Servers' })
+      .getByRole('button', { name: 'Add server' })
+      .click();
+    return browser.page.getByRole('dialog', { name: 'Add a server' });
+  };
+
   afterAll(async () => {
     await browser?.close();
     await gw?.stop();
@@ -105,11 +114,7 @@ describe('web UI: servers', () => {
   it('adds a stdio server, shows its stderr live, restarts it, edits and deletes it', async () => {
     const { page } = browser;
     const fixture = stdioServers.fixture();
-    await page
-      .getByRole('navigation', { name: 'Servers' })
-      .getByRole('button', { name: 'Add server' })
-      .click();
-    const dialog = page.getByRole('dialog', { name: 'Add a server' });
+    const dialog = await openAddForm();
     await dialog.getByLabel('Name', { exact: true }).fill('local');
     await dialog.getByText('stdio (local command)').click();
     await dialog.getByLabel('Command', { exact: true }).fill(fixture.command);
@@ -155,12 +160,7 @@ describe('web UI: servers', () => {
   });
 
   it('says what is wrong with a server the gateway refuses', async () => {
-    const { page } = browser;
-    await page
-      .getByRole('navigation', { name: 'Servers' })
-      .getByRole('button', { name: 'Add server' })
-      .click();
-    const dialog = page.getByRole('dialog', { name: 'Add a server' });
+    const dialog = await openAddForm();
     await dialog.getByLabel('Name', { exact: true }).fill('added');
     await dialog.getByLabel('URL', { exact: true }).fill('http://localhost:1/mcp');
     await dialog.getByRole('button', { name: 'Add server' }).click();
@@ -223,11 +223,7 @@ describe('web UI: servers', () => {
 
   it('leaves j/k to the add form while it is open', async () => {
     const { page } = browser;
-    await page
-      .getByRole('navigation', { name: 'Servers' })
-      .getByRole('button', { name: 'Add server' })
-      .click();
-    const dialog = page.getByRole('dialog', { name: 'Add a server' });
+    const dialog = await openAddForm();
     const nameField = dialog.getByLabel('Name', { exact: true });
     await nameField.click();
     await page.keyboard.type('jk');
