@@ -1,4 +1,11 @@
-import { type KeyboardEvent, type PointerEvent, type ReactNode, useRef, useState } from 'react';
+import {
+  type KeyboardEvent,
+  type PointerEvent,
+  type ReactNode,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
 
 const KEY = 'mcp-gateway-detail-width';
 const MIN_WIDTH = 360;
@@ -27,7 +34,16 @@ function saveWidth(width: number | null): void {
  */
 export function DetailPane({ children }: { children: ReactNode }) {
   const [width, setWidth] = useState<number | null>(savedWidth);
+  /** The width on screen, for the separator's value: observed, not read during render (that forces a layout). */
+  const [shownWidth, setShownWidth] = useState<number | null>(null);
   const pane = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const element = pane.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setShownWidth(element.offsetWidth));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
 
   const resize = (next: number | null) => {
     setWidth(next);
@@ -57,7 +73,7 @@ export function DetailPane({ children }: { children: ReactNode }) {
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
     event.preventDefault();
-    const current = width ?? pane.current?.getBoundingClientRect().width ?? MIN_WIDTH;
+    const current = width ?? shownWidth ?? MIN_WIDTH;
     resize(clampWidth(current + (event.key === 'ArrowLeft' ? KEY_STEP : -KEY_STEP)));
   };
 
@@ -74,7 +90,7 @@ export function DetailPane({ children }: { children: ReactNode }) {
         role="separator"
         aria-orientation="vertical"
         aria-label="Resize the detail panel"
-        aria-valuenow={Math.round(width ?? pane.current?.getBoundingClientRect().width ?? MIN_WIDTH)}
+        aria-valuenow={width ?? shownWidth ?? undefined}
         aria-valuemin={MIN_WIDTH}
         tabIndex={0}
         title="Drag to resize; double-click for the default width"
