@@ -63,9 +63,9 @@ export class HttpRelay {
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
-    if ('method' in message) this.#track(message.method, message.params);
-    if ('method' in message && message.method === 'initialize' && 'id' in message) {
-      this.#initialize = message;
+    if ('method' in message) {
+      if (message.method === 'initialize' && 'id' in message) this.#initialize = message;
+      else this.#track(message.method, message.params);
     }
     const transport = this.#transport;
     try {
