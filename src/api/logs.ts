@@ -28,6 +28,9 @@ export function logsRoutes(store: LogStore, onDeleted: (count: number) => void =
   app.get('/', (c) => {
     const { limit, cursor } = pagingParams(c);
     const bodies = bodiesParam(c.req.query('fields'));
+    // Read before the page: every record up to it was there to be matched, so a live view of this
+    // filter continues after it, however old the newest match is (/api/events?since=latestId).
+    const latestId = store.lastId();
     const page = store.list({
       filter: requestFilter(c),
       limit,
@@ -39,6 +42,7 @@ export function logsRoutes(store: LogStore, onDeleted: (count: number) => void =
     return c.json({
       data: page.records.map(bodies ? recordToJson : recordToSummaryJson),
       pagination: pagination(page.records.length, limit, page.hasMore, page.nextCursor),
+      latestId,
     });
   });
 
