@@ -83,7 +83,9 @@ interface Subscription {
 /** `id<=n` as a filter term. */
 function idAtMost(id: number): Filter {
   return {
-    terms: [{ type: 'field', field: 'id', op: '<=', values: [id], raw: [String(id)], negated: false, position: 0 }],
+    terms: [
+      { type: 'field', field: 'id', op: '<=', values: [id], raw: [String(id)], negated: false, position: 0 },
+    ],
   };
 }
 
