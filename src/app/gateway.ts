@@ -15,6 +15,7 @@ import { Registry, type RegistryChange } from '../registry/registry.js';
 import { StdioServers } from '../stdio/stdio-servers.js';
 import { prepareStorageDir, type StoragePaths } from '../storage/storage-dir.js';
 import { openDatabase } from '../store/database.js';
+import { ReaderPool } from '../store/reader-pool.js';
 import { sqliteLogStore } from '../store/sqlite-log-store.js';
 import { createHonoApp } from './hono-app.js';
 import { createHostGuard } from './host-guard.js';
@@ -119,6 +120,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     log: io.warn,
   });
   await capture.start();
+  // Searches, statistics, timelines and exports run on reader threads, never on the proxy's.
+  const reads = ReaderPool.start(paths.database, { log: io.warn });
 
   const pools = new UpstreamPools();
   const oauthMemory = new OAuthMemory();
@@ -190,6 +193,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const app = createHonoApp({
     registry,
     store,
+    reads,
     health: insight.health,
     liveFeed,
     statusProviders,
@@ -220,6 +224,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     await stdio.stopAll();
     insight.stop();
     await capture.close();
+    await reads.close();
     registry.close();
     db.close();
     throw error;
@@ -244,6 +249,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
       server.closeAllConnections();
       await pools.closeAll();
       await capture.close();
+      await reads.close();
       db.close();
       return { capture: capture.stats(), uptimeMs: Date.now() - startedAt };
     })();

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { rollupsMigration } from './migration-rollups.js';
 import { searchIndexMigration } from './migration-search.js';
 
 /** SQL to run, or a function for what SQL alone cannot do (filling the search index from JavaScript). */
@@ -63,6 +64,8 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
   // 2: full-text search, per-session and per-method summaries, and the indexes the query API needs.
   searchIndexMigration,
+  // 3: statistics rollups (per minute, 5 minutes and hour), so charts over days never read every record.
+  rollupsMigration,
 ];
 
 export function migrate(db: Database): number {

@@ -7,7 +7,6 @@ const docs = readFileSync(new URL('../../docs/filter-language.md', import.meta.u
 
 /** docs/filter-language.md is where users learn the language: it must not fall behind the field table. */
 describe('the filter language page documents', () => {
-
   it.each(FIELDS.map((field) => [field.name, field.aliases] as const))(
     'documents field %s and its aliases',
     (name, aliases) => {
