@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { LiveFeed } from '../api/live-feed.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
 import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import type { RestartServer } from '../health/server-overview.js';
+import { PendingServers } from '../ops/pending-servers.js';
 import { HttpProxy } from '../proxy/http-proxy.js';
 import { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import { OAuthMemory } from '../proxy/oauth-memory.js';
@@ -189,6 +191,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   });
   const app = createHonoApp({
     registry,
+    pending: new PendingServers(join(paths.dir, 'pending.json'), io.warn),
     store,
     health: insight.health,
     liveFeed,

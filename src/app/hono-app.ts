@@ -8,6 +8,7 @@ import { filterRoutes } from '../api/filter.js';
 import type { LiveFeed } from '../api/live-feed.js';
 import { logsRoutes } from '../api/logs.js';
 import { methodsRoutes } from '../api/methods.js';
+import { pendingServersRoutes } from '../api/pending-servers.js';
 import { type ServerRuntimeDeps, serverRuntimeRoutes } from '../api/server-runtime.js';
 import { serversRoutes } from '../api/servers.js';
 import { serversConfigRoutes } from '../api/servers-config.js';
@@ -21,6 +22,7 @@ import { VERSION } from '../core/version.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { RestartServer } from '../health/server-overview.js';
 import { mcpRoutes } from '../mcp/route.js';
+import type { PendingServers } from '../ops/pending-servers.js';
 import type { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import type { Registry } from '../registry/registry.js';
 import type { LogStore } from '../store/log-store.js';
@@ -34,6 +36,8 @@ const IMPORT_PATH = '/api/logs/import';
 
 export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   registry: Registry;
+  /** stdio launches awaiting the owner's approval. */
+  pending: PendingServers;
   store: LogStore;
   health: HealthMonitor;
   liveFeed: LiveFeed;
@@ -137,6 +141,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
       ...overview,
       restartServer: deps.restartServer,
       onDeleted,
+      pending: deps.pending,
       checkToken: deps.checkToken,
       bearerToken: (h) => bearerToken(h),
     }),
@@ -148,9 +153,13 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
     if (c.req.path === IMPORT_PATH) return next();
     return apiBodyLimit(c, next);
   });
-  // Order matters where paths overlap: /api/servers/config before /api/servers/:name, and
+  // Order matters where paths overlap: /api/servers/config and /pending before /api/servers/:name, and
   // /api/logs/export|import before /api/logs/:id.
   app.route('/api/servers/config', serversConfigRoutes({ registry: deps.registry, proxyUrl: deps.proxyUrl }));
+  app.route('/api/servers/pending', pendingServersRoutes(deps));
+  deps.pending.onChange(() =>
+    deps.liveFeed.broadcast({ type: 'approvals-changed', pending: deps.pending.list().map((p) => p.name) }),
+  );
   app.route('/api/servers', serversRoutes({ ...overview, restartServer: deps.restartServer }));
   app.route('/api/servers', serverRuntimeRoutes(deps));
   app.route('/api/logs', exportRoutes(deps.store, deps.maxImportBytes));

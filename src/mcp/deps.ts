@@ -1,8 +1,11 @@
 import type { OverviewDeps, RestartServer } from '../health/server-overview.js';
+import type { PendingServers } from '../ops/pending-servers.js';
 
 /** What the management MCP server works with: the same registry, store and health as the REST API. */
 export interface ManagementDeps extends OverviewDeps {
   restartServer: RestartServer;
   /** Records were deleted through a tool (the live feed tells open views). */
   onDeleted: (count: number) => void;
+  /** Launches that wait for the owner's approval in the web UI. */
+  pending: PendingServers;
 }
