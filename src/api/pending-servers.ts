@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
+import { GatewayError } from '../core/errors.js';
 import type { PendingServer, PendingServers } from '../ops/pending-servers.js';
 import { approvePending, rejectPending } from '../ops/server-changes.js';
 import type { Registry } from '../registry/registry.js';
+import { jsonObjectBody } from './errors.js';
 import { maskEntry } from './masking.js';
 
 export interface PendingServersDeps {
@@ -25,8 +27,16 @@ export function pendingServersRoutes(deps: PendingServersDeps): Hono {
 
   app.get('/', (c) => c.json({ data: deps.pending.list().map(pendingToJson) }));
 
-  app.post('/:name/approve', (c) => {
-    const approved = approvePending(deps, c.req.param('name'));
+  app.post('/:name/approve', async (c) => {
+    // The body is optional: {"id": "<the id shown>"} makes sure the request approved is the one reviewed.
+    const body = (await c.req.text()).trim() === '' ? {} : await jsonObjectBody(c);
+    if (body.id !== undefined && typeof body.id !== 'string') {
+      throw new GatewayError(
+        400,
+        '"id" must be the id of the pending request, as GET /api/servers/pending lists it.',
+      );
+    }
+    const approved = approvePending(deps, c.req.param('name'), body.id);
     return c.json({
       approved: approved.name,
       action: approved.action,

@@ -80,10 +80,19 @@ export async function requestServerChange(
   return { kind: 'applied', launch };
 }
 
-/** The owner approves a held launch: it is written to mcp.json (and so started) and no longer pending. */
-export function approvePending(deps: ServerChangeDeps, name: string): PendingServer {
+/**
+ * The owner approves a held launch: it is written to mcp.json (and so started) and no longer pending.
+ * `seen` is the id of the request the owner looked at, so approving never applies a different one.
+ */
+export function approvePending(deps: ServerChangeDeps, name: string, seen?: string): PendingServer {
   // remove() answers the 404 that lists what is awaiting approval.
   const held = deps.pending.get(name) ?? deps.pending.remove(name);
+  if (seen !== undefined && seen !== held.id) {
+    throw new GatewayError(
+      409,
+      `The request to run "${name}" changed since it was shown: review the current one and approve it again.`,
+    );
+  }
   if (held.action === 'add') deps.registry.add(name, held.entry);
   else deps.registry.replace(name, held.entry);
   deps.pending.remove(name);

@@ -162,6 +162,13 @@ describe('management MCP server: starting a program needs consent', () => {
     const marker = join(scratch, 'rejected.marker');
     await call(plain, 'add_server', { name: 'rejected', type: 'stdio', command: TOUCH, args: [marker] });
     expect((await pendingList()).map((p) => p.name)).toEqual(['rejected']);
+    // Approval names the request the owner reviewed; any other one is refused.
+    const stale = await apiJson<{ error: string }>(gw, '/api/servers/pending/rejected/approve', 409, {
+      method: 'POST',
+      body: JSON.stringify({ id: 'an-older-request' }),
+    });
+    expect(stale.error).toContain('changed since it was shown');
+    expect(gw.gateway.registry.get('rejected')).toBeUndefined();
     await apiJson(gw, '/api/servers/pending/rejected/reject', 200, { method: 'POST' });
     expect(await pendingList()).toEqual([]);
     await settle();

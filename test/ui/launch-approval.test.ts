@@ -66,7 +66,9 @@ describe('web UI: launches awaiting approval', () => {
 
   it('discards a rejected request', async () => {
     const { page } = browser;
-    await askToAdd('unwanted', { command: '/usr/bin/touch', args: ['/tmp/should-not-exist'] });
+    const result = await askToAdd('unwanted', { command: '/usr/bin/touch', args: ['/tmp/should-not-exist'] });
+    // The address the agent was told to pass on opens the request.
+    await page.goto((result.structuredContent as { approveAt: string }).approveAt);
     const item = page.getByRole('listitem', { name: 'Launch of unwanted' });
     await item.waitFor();
     expect(await item.textContent()).toContain('/usr/bin/touch /tmp/should-not-exist');

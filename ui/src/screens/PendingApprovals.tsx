@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { api, errorMessage, send } from '../api';
 import { LaunchPreview } from '../components/LaunchPreview';
 import { formatAgo } from '../format';
@@ -7,11 +8,19 @@ import { usePendingServers } from '../servers-data';
 import type { PendingServer } from '../types';
 import { serverPath } from './ServerList';
 
-function PendingItem({ pending }: { pending: PendingServer }) {
+function PendingItem({ pending, asked }: { pending: PendingServer; asked: boolean }) {
   const queryClient = useQueryClient();
+  const item = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (asked) item.current?.scrollIntoView({ block: 'nearest' });
+  }, [asked]);
   const decide = useMutation({
+    // The id pins the approval to the request shown here, never one that replaced it meanwhile.
     mutationFn: (decision: 'approve' | 'reject') =>
-      api(`/api/servers/pending/${encodeURIComponent(pending.name)}/${decision}`, send('POST')),
+      api(
+        `/api/servers/pending/${encodeURIComponent(pending.name)}/${decision}`,
+        send('POST', decision === 'approve' ? { id: pending.id } : undefined),
+      ),
     onSuccess: async (_result, decision) => {
       await queryClient.invalidateQueries({ queryKey: ['servers'] });
       if (decision === 'approve') navigate(serverPath(pending.name), { replace: true });
@@ -19,7 +28,11 @@ function PendingItem({ pending }: { pending: PendingServer }) {
   });
   const who = pending.requestedBy.client ?? pending.requestedBy.userAgent ?? 'an unnamed client';
   return (
-    <li className="space-y-2 px-4 py-3" aria-label={`Launch of ${pending.name}`}>
+    <li
+      ref={item}
+      className={`space-y-2 px-4 py-3 ${asked ? 'ring-2 ring-amber-400 ring-inset' : ''}`}
+      aria-label={`Launch of ${pending.name}`}
+    >
       <div className="flex flex-wrap items-baseline gap-x-2 text-sm">
         <span className="font-medium text-slate-900 dark:text-slate-100">{pending.name}</span>
         <span className="text-xs text-slate-600 dark:text-slate-300">
@@ -71,9 +84,10 @@ function PendingItem({ pending }: { pending: PendingServer }) {
 
 /**
  * Programs an MCP client asked the gateway to start, held until the owner decides: nothing runs before
- * "Approve and run"; "Reject" discards the request.
+ * "Approve and run"; "Reject" discards the request. `asked` (from `?pending=<name>`, the address the
+ * agent was given) marks the request the owner came for.
  */
-export function PendingApprovals() {
+export function PendingApprovals({ asked }: { asked: string | null }) {
   const pending = usePendingServers();
   const list = pending.data ?? [];
   if (list.length === 0) return null;
@@ -91,7 +105,7 @@ export function PendingApprovals() {
       </p>
       <ul className="divide-y divide-amber-200 dark:divide-amber-900">
         {list.map((item) => (
-          <PendingItem key={item.id} pending={item} />
+          <PendingItem key={item.id} pending={item} asked={item.name === asked} />
         ))}
       </ul>
     </section>

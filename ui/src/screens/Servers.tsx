@@ -75,7 +75,7 @@ export function Servers({ url, name }: { url: URL; name: string | null }) {
           effect; changes here are refused until the file is fixed by hand.
         </p>
       ) : null}
-      <PendingApprovals />
+      <PendingApprovals asked={url.searchParams.get('pending')} />
       <div className="flex min-h-0 flex-1">
         {list.length > 0 ? (
           <div className="w-[340px] shrink-0 border-r border-slate-200 dark:border-slate-800">
