@@ -61,6 +61,23 @@ describe('web UI: launches awaiting approval', () => {
     await eventually(() => awaiting.count()).toBe(0);
     await waitForState(gw, 'agent-wants', 'running');
     expect(gw.gateway.registry.get('agent-wants')).toMatchObject(everythingCommand);
+
+    // Editing shows what the server runs; changing the launch says on the button that saving runs it.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit agent-wants' });
+    const line = `${everythingCommand.command} ${everythingCommand.args.join(' ')}`;
+    expect(
+      await edit.getByRole('region', { name: 'The command this server runs' }).locator('pre').textContent(),
+    ).toBe(line);
+    expect(await edit.getByRole('button', { name: 'Save', exact: true }).count()).toBe(1);
+    await edit.getByLabel('Arguments', { exact: true }).fill(`${everythingCommand.args.join(' ')} --extra`);
+    await eventually(() =>
+      edit.getByRole('region', { name: 'Saving runs this command' }).locator('pre').textContent(),
+    ).toBe(`${line} --extra`);
+    expect(
+      await edit.getByRole('button', { name: `Save and run ${everythingCommand.command}` }).count(),
+    ).toBe(1);
+    await edit.getByRole('button', { name: 'Cancel' }).click();
     expect(browser.errors).toEqual([]);
   });
 

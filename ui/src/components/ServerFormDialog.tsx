@@ -59,7 +59,8 @@ export function ServerFormDialog({
   };
   const error = shown ?? (save.error ? errorMessage(save.error) : null);
   // What saving will start, shown before it runs and named on the button that runs it.
-  const launch = startsNewLaunch(form, existing?.config) ? launchPreview(form) : null;
+  const preview = launchPreview(form);
+  const launch = preview && startsNewLaunch(form, existing?.config) ? preview : null;
   const saveLabel = existing
     ? launch
       ? `Save and run ${launch.command}`
@@ -67,6 +68,11 @@ export function ServerFormDialog({
     : launch
       ? `Add server and run ${launch.command}`
       : 'Add server';
+  const previewLabel = launch
+    ? existing
+      ? 'Saving runs this command'
+      : 'Adding runs this command'
+    : 'The command this server runs';
   return (
     <Modal title={existing ? `Edit ${existing.name}` : 'Add a server'} onClose={onClose} wide>
       <form onSubmit={submit} className="space-y-3 p-4 text-sm">
@@ -109,12 +115,12 @@ export function ServerFormDialog({
           </fieldset>
         </div>
         {form.type === 'http' ? <HttpFields form={form} set={set} /> : <StdioFields form={form} set={set} />}
-        {launch ? (
+        {preview ? (
           <LaunchPreview
-            label={existing ? 'Saving runs this command' : 'Adding runs this command'}
-            commandLine={launch.commandLine}
-            envNames={launch.envNames}
-            cwd={launch.cwd}
+            label={previewLabel}
+            commandLine={preview.commandLine}
+            envNames={preview.envNames}
+            cwd={preview.cwd}
           />
         ) : null}
         {error ? (
