@@ -1,6 +1,7 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { jsonRpcErrorBody, RpcErrorCode } from '../core/errors.js';
 import type { ManagementDeps } from './deps.js';
 import { createManagementServer } from './server.js';
@@ -10,6 +11,9 @@ export interface McpRouteDeps extends ManagementDeps {
   checkToken: (candidate: string | null) => boolean;
   bearerToken: (header: string | undefined) => string | null;
 }
+
+/** Tool arguments are small; a larger body is refused before it is read into memory. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 function jsonRpcError(status: number, message: string, headers: Record<string, string> = {}): Response {
   return new Response(jsonRpcErrorBody(null, RpcErrorCode.GatewayFailure, message), {
@@ -43,7 +47,15 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
       }
       await next();
     });
-    app.post(path, async (c) => {
+    const limit = bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () =>
+        jsonRpcError(
+          413,
+          `The request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB; send smaller messages.`,
+        ),
+    });
+    app.post(path, limit, async (c) => {
       const sessionId = c.req.header('mcp-session-id');
       if (sessionId) {
         const transport = sessions.get(sessionId);

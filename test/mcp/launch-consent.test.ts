@@ -129,6 +129,26 @@ describe('management MCP server: starting a program needs consent', () => {
     expect(await pendingList()).toEqual([]);
   });
 
+  it('asks a 2025-06-18 client too (an empty elicitation capability means form mode)', async () => {
+    const legacy = new Client(
+      { name: 'legacy-agent', version: '0.9.0' },
+      { capabilities: { elicitation: {} } },
+    );
+    const seen: string[] = [];
+    legacy.setRequestHandler(ElicitRequestSchema, async (request) => {
+      seen.push(request.params.message);
+      return { action: 'accept', content: { confirm: true } };
+    });
+    await connect(legacy);
+    const marker = join(scratch, 'legacy.marker');
+    const result = await call(legacy, 'add_server', { name: 'legacy', command: TOUCH, args: [marker] });
+    expect(result.structuredContent, text(result)).toMatchObject({ status: 'added' });
+    expect(seen[0]).toContain(`Command line: ${TOUCH} ${marker}`);
+    await waitFor('the confirmed command to run', () => existsSync(marker));
+    await legacy.close();
+    await apiJson(gw, '/api/servers/config/legacy', 200, { method: 'DELETE' });
+  });
+
   it('holds a launch from a client that cannot ask until the owner approves it', async () => {
     const marker = join(scratch, 'approved.marker');
     const result = await call(plain, 'add_server', { name: 'toucher', command: TOUCH, args: [marker] });

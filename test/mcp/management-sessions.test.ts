@@ -72,4 +72,21 @@ describe('management MCP server sessions', () => {
       error: { message: expect.stringContaining('initialize') },
     });
   });
+
+  it('refuses a body over 1 MB with 413 in JSON-RPC, before reading it', async () => {
+    sessions = new ManagementSessions({ idleMs: 60_000, max: 4 });
+    const app = mcpRoutes(deps, sessions);
+    const big = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'ping',
+      params: { pad: 'x'.repeat(2_000_000) },
+    });
+    const response = await app.request('/gateway/mcp', { method: 'POST', headers: HEADERS, body: big });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({
+      jsonrpc: '2.0',
+      error: { message: expect.stringContaining('1 MB') },
+    });
+  });
 });
