@@ -7,6 +7,7 @@ import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import type { RestartServer } from '../health/server-overview.js';
+import { ManagementSessions } from '../mcp/sessions.js';
 import { PendingServers } from '../ops/pending-servers.js';
 import { HttpProxy } from '../proxy/http-proxy.js';
 import { OAuthDiscovery } from '../proxy/oauth-discovery.js';
@@ -189,9 +190,11 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     info: io.info,
     warn: io.warn,
   });
+  const mcpSessions = new ManagementSessions();
   const app = createHonoApp({
     registry,
     pending: new PendingServers(join(paths.dir, 'pending.json'), io.warn),
+    mcpSessions,
     store,
     health: insight.health,
     liveFeed,
@@ -220,6 +223,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   try {
     port = await listen(server, config.port, config.host);
   } catch (error) {
+    mcpSessions.closeAll();
     await stdio.stopAll();
     insight.stop();
     await capture.close();
@@ -235,6 +239,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
       // Stop taking new connections; let in-flight requests finish; close the streams that never would.
       server.close();
       insight.stop();
+      mcpSessions.closeAll();
       server.closeIdleConnections();
       proxy.closeStreams();
       const deadline = Date.now() + SHUTDOWN_GRACE_MS;

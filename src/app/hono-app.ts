@@ -22,6 +22,7 @@ import { VERSION } from '../core/version.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { RestartServer } from '../health/server-overview.js';
 import { mcpRoutes } from '../mcp/route.js';
+import type { ManagementSessions } from '../mcp/sessions.js';
 import type { PendingServers } from '../ops/pending-servers.js';
 import type { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import type { Registry } from '../registry/registry.js';
@@ -38,6 +39,8 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   registry: Registry;
   /** stdio launches awaiting the owner's approval. */
   pending: PendingServers;
+  /** Sessions of the management MCP server (the gateway ends them when it stops). */
+  mcpSessions: ManagementSessions;
   store: LogStore;
   health: HealthMonitor;
   liveFeed: LiveFeed;
@@ -137,14 +140,17 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
   };
   app.route(
     '/',
-    mcpRoutes({
-      ...overview,
-      restartServer: deps.restartServer,
-      onDeleted,
-      pending: deps.pending,
-      checkToken: deps.checkToken,
-      bearerToken: (h) => bearerToken(h),
-    }),
+    mcpRoutes(
+      {
+        ...overview,
+        restartServer: deps.restartServer,
+        onDeleted,
+        pending: deps.pending,
+        checkToken: deps.checkToken,
+        bearerToken: (h) => bearerToken(h),
+      },
+      deps.mcpSessions,
+    ),
   );
 
   const apiBodyLimit = bodyLimit({ maxSize: API_BODY_LIMIT });
