@@ -56,8 +56,15 @@ export class PendingServers {
     } catch (error) {
       // Requests are cheap to make again, and nothing runs from them unapproved: move the file aside.
       const aside = `${path}.corrupt-${Date.now()}`;
-      renameSync(path, aside);
-      log(`${path} was unreadable (${(error as Error).message}); moved it to ${aside} and started empty`);
+      const problem = (error as Error).message;
+      try {
+        renameSync(path, aside);
+        log(`${path} was unreadable (${problem}); moved it to ${aside} and started empty`);
+      } catch (moveError) {
+        log(
+          `${path} was unreadable (${problem}) and could not be moved aside (${(moveError as Error).message}); started empty, and the next request will replace it`,
+        );
+      }
     }
   }
 
