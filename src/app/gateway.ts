@@ -1,11 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { LiveFeed } from '../api/live-feed.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
 import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import type { RestartServer } from '../health/server-overview.js';
+import { ManagementSessions } from '../mcp/sessions.js';
+import { PendingServers } from '../ops/pending-servers.js';
 import { HttpProxy } from '../proxy/http-proxy.js';
 import { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import { OAuthMemory } from '../proxy/oauth-memory.js';
@@ -190,8 +193,11 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     info: io.info,
     warn: io.warn,
   });
+  const mcpSessions = new ManagementSessions();
   const app = createHonoApp({
     registry,
+    pending: new PendingServers(join(paths.dir, 'pending.json'), io.warn),
+    mcpSessions,
     store,
     reads,
     health: insight.health,
@@ -221,6 +227,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   try {
     port = await listen(server, config.port, config.host);
   } catch (error) {
+    mcpSessions.closeAll();
     await stdio.stopAll();
     insight.stop();
     await capture.close();
@@ -237,6 +244,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
       // Stop taking new connections; let in-flight requests finish; close the streams that never would.
       server.close();
       insight.stop();
+      mcpSessions.closeAll();
       server.closeIdleConnections();
       proxy.closeStreams();
       const deadline = Date.now() + SHUTDOWN_GRACE_MS;

@@ -8,6 +8,7 @@ import { filterRoutes } from '../api/filter.js';
 import type { LiveFeed } from '../api/live-feed.js';
 import { logsRoutes } from '../api/logs.js';
 import { methodsRoutes } from '../api/methods.js';
+import { pendingServersRoutes } from '../api/pending-servers.js';
 import { type ServerRuntimeDeps, serverRuntimeRoutes } from '../api/server-runtime.js';
 import { serversRoutes } from '../api/servers.js';
 import { serversConfigRoutes } from '../api/servers-config.js';
@@ -21,6 +22,8 @@ import { VERSION } from '../core/version.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { RestartServer } from '../health/server-overview.js';
 import { mcpRoutes } from '../mcp/route.js';
+import type { ManagementSessions } from '../mcp/sessions.js';
+import type { PendingServers } from '../ops/pending-servers.js';
 import type { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import type { Registry } from '../registry/registry.js';
 import type { LogReads } from '../store/log-reads.js';
@@ -35,6 +38,10 @@ const IMPORT_PATH = '/api/logs/import';
 
 export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   registry: Registry;
+  /** stdio launches awaiting the owner's approval. */
+  pending: PendingServers;
+  /** Sessions of the management MCP server (the gateway ends them when it stops). */
+  mcpSessions: ManagementSessions;
   store: LogStore;
   /** The store's heavy reads, answered off the proxy's thread. */
   reads: LogReads;
@@ -136,14 +143,18 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
   };
   app.route(
     '/',
-    mcpRoutes({
-      ...overview,
-      restartServer: deps.restartServer,
-      reads: deps.reads,
-      onDeleted,
-      checkToken: deps.checkToken,
-      bearerToken: (h) => bearerToken(h),
-    }),
+    mcpRoutes(
+      {
+        ...overview,
+        restartServer: deps.restartServer,
+        reads: deps.reads,
+        onDeleted,
+        pending: deps.pending,
+        checkToken: deps.checkToken,
+        bearerToken: (h) => bearerToken(h),
+      },
+      deps.mcpSessions,
+    ),
   );
 
   const apiBodyLimit = bodyLimit({ maxSize: API_BODY_LIMIT });
@@ -152,9 +163,13 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
     if (c.req.path === IMPORT_PATH) return next();
     return apiBodyLimit(c, next);
   });
-  // Order matters where paths overlap: /api/servers/config before /api/servers/:name, and
+  // Order matters where paths overlap: /api/servers/config and /pending before /api/servers/:name, and
   // /api/logs/export|import before /api/logs/:id.
   app.route('/api/servers/config', serversConfigRoutes({ registry: deps.registry, proxyUrl: deps.proxyUrl }));
+  app.route('/api/servers/pending', pendingServersRoutes(deps));
+  deps.pending.onChange(() =>
+    deps.liveFeed.broadcast({ type: 'approvals-changed', pending: deps.pending.list().map((p) => p.name) }),
+  );
   app.route('/api/servers', serversRoutes({ ...overview, restartServer: deps.restartServer }));
   app.route('/api/servers', serverRuntimeRoutes(deps));
   app.route('/api/logs', exportRoutes(deps.store, deps.reads, deps.maxImportBytes));
