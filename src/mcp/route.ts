@@ -1,12 +1,12 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { Hono } from 'hono';
-import { jsonRpcErrorBody, RpcErrorCode } from '../core/errors.js';
+import { type Context, Hono } from 'hono';
+import { GatewayError, jsonRpcErrorBody, RpcErrorCode } from '../core/errors.js';
 import type { ManagementDeps } from './deps.js';
 import { createManagementServer } from './server.js';
 
 export interface McpRouteDeps extends ManagementDeps {
-  checkToken: (candidate: string | null) => boolean;
-  bearerToken: (header: string | undefined) => string | null;
+  /** Throws a GatewayError (401 for a missing or wrong Bearer token, 429 while the address must pause). */
+  authenticate: (c: Context) => unknown;
 }
 
 function jsonRpcError(status: number, message: string, headers: Record<string, string> = {}): Response {
@@ -27,12 +27,11 @@ export function mcpRoutes(deps: McpRouteDeps): Hono {
   const app = new Hono();
   for (const path of ['/gateway/mcp', '/g/mcp']) {
     app.use(path, async (c, next) => {
-      if (!deps.checkToken(deps.bearerToken(c.req.header('authorization')))) {
-        return jsonRpcError(
-          401,
-          'Missing or wrong gateway token. Send "Authorization: Bearer <token>" with the token the gateway printed at startup (or set MCP_GATEWAY_TOKEN).',
-          { 'www-authenticate': 'Bearer realm="mcp-gateway"' },
-        );
+      try {
+        deps.authenticate(c);
+      } catch (error) {
+        if (error instanceof GatewayError) return jsonRpcError(error.status, error.message, error.headers);
+        throw error;
       }
       await next();
     });
