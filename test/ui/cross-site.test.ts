@@ -20,10 +20,29 @@ interface Attack {
   body: string;
 }
 
+/** The few DOM parts the other page uses (tests compile without the DOM library). */
+interface PageElement {
+  name: string;
+  method: string;
+  action: string;
+  enctype: string;
+  target: string;
+  type: string;
+  value: string;
+  append(child: PageElement): void;
+  submit(): void;
+  addEventListener(type: 'load', listener: () => void, options: { once: boolean }): void;
+}
+interface PageDocument {
+  body: PageElement;
+  createElement(tag: string): PageElement;
+}
+
 /** Runs in the other page: every kind of request a page may send across origins without help from CORS. */
 async function attack(page: Page, gateway: string, attacks: Attack[]): Promise<string[]> {
   return page.evaluate(
     async ({ gateway, attacks }) => {
+      const document = (globalThis as unknown as { document: PageDocument }).document;
       const seen: string[] = [];
       const note = async (what: string, send: () => Promise<Response>) => {
         try {
