@@ -47,7 +47,8 @@ export function tooManyWrongTokens(retryAfter: number): GatewayError {
 export function createAuthenticator({ checkToken, sessions, limiter }: AuthenticatorDeps): Authenticator {
   /** Checks a token unless the address must pause; a guess is not even looked at then. */
   const tokenIsRight = (token: string, address: string | undefined): boolean => {
-    const key = address ?? 'unknown';
+    // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d; it is the same client either way.
+    const key = address?.replace(/^::ffff:/i, '') ?? 'unknown';
     const wait = limiter.retryAfter(key);
     if (wait > 0) throw tooManyWrongTokens(wait);
     if (checkToken(token)) return true;

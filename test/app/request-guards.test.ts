@@ -98,6 +98,26 @@ describe('browser origins', () => {
   });
 });
 
+describe('browser origins on IPv6 and behind a proxy', () => {
+  it('compares the whole origin: [::1] with the port the gateway got from --port 0, or a proxied name', async () => {
+    const gw = await startTestGateway({ host: '::1', allowedHosts: ['gateway.example'] });
+    try {
+      const port = Number(new URL(gw.url).port);
+      const base = `http://[::1]:${port}`;
+      const call = (headers: Record<string, string>) =>
+        httpRequest(`${base}/api/status`, { headers: { ...BEARER, ...headers } });
+      expect((await call({ origin: base })).status).toBe(200);
+      expect((await call({ origin: `http://[::1]:${port + 1}` })).status).toBe(403);
+      expect((await call({ origin: `http://localhost:${port}` })).status).toBe(403);
+      // A TLS proxy in front of the gateway, named with --allowed-hosts, forwarding the browser's Host.
+      expect((await call({ host: 'gateway.example', origin: 'https://gateway.example' })).status).toBe(200);
+      expect((await call({ host: 'gateway.example', origin: 'https://other.example' })).status).toBe(403);
+    } finally {
+      await gw.stop();
+    }
+  });
+});
+
 describe('changes made with the UI session cookie', () => {
   let gw: TestGateway;
   let cookie: string;
@@ -265,7 +285,7 @@ describe('wrong tokens', () => {
     for (let i = 0; i < 30; i++) expect((await wrongBearer()).status).toBe(429);
     expect(pauseLines()).toEqual([
       expect.stringMatching(
-        /^warning: 10 wrong gateway tokens from (::ffff:)?127\.0\.0\.1 within 10 s: its token attempts get 429 for the next 10 s\. If that is you or one of your clients, use the token the gateway printed at startup \(or MCP_GATEWAY_TOKEN\)\.$/,
+        /^warning: 10 wrong gateway tokens from 127\.0\.0\.1 within 10 s: its token attempts get 429 for the next 10 s\. If that is you or one of your clients, use the token the gateway printed at startup \(or MCP_GATEWAY_TOKEN\)\.$/,
       ),
     ]);
 
