@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'hono';
 import { GatewayError } from '../core/errors.js';
 import type { AuthLimiter } from './auth-limiter.js';
 import { bearerToken } from './token-auth.js';
@@ -18,6 +20,16 @@ export interface AuthRequest {
   address: string | undefined;
   authorization: string | undefined;
   cookie: string | undefined;
+}
+
+/** What authentication reads from a request; the address is the socket's (none under `app.request`). */
+export function authRequest(c: Context): AuthRequest {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return {
+    address: incoming?.socket.remoteAddress,
+    authorization: c.req.header('authorization'),
+    cookie: c.req.header('cookie'),
+  };
 }
 
 export interface Authenticator {

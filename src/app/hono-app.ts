@@ -1,5 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { clientsRoutes } from '../api/clients.js';
 import { apiError } from '../api/errors.js';
@@ -25,7 +24,7 @@ import type { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import type { Registry } from '../registry/registry.js';
 import type { LogStore } from '../store/log-store.js';
 import { AuthLimiter } from './auth-limiter.js';
-import { type AuthRequest, createAuthenticator, type Principal } from './authenticate.js';
+import { authRequest, createAuthenticator, type Principal } from './authenticate.js';
 import { bodyTypeRefusal } from './body-type.js';
 import { CSRF_HEADER, csrfRefusal } from './csrf.js';
 import { uiRoutes } from './ui-routes.js';
@@ -47,24 +46,12 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   captureStats: () => CaptureStats;
   oauth: OAuthDiscovery;
   checkToken: (candidate: string | null) => boolean;
-  /** Counts wrong tokens per remote address; one is made when not given. */
-  authLimiter?: AuthLimiter;
   proxyUrl: (name: string) => string;
   startedAt: number;
   log: (message: string) => void;
 }
 
 type AppEnv = { Variables: { principal: Principal } };
-
-/** What authentication reads from a request; the address is the socket's (no socket under app.request). */
-export function authRequest(c: Context): AuthRequest {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  return {
-    address: incoming?.socket.remoteAddress,
-    authorization: c.req.header('authorization'),
-    cookie: c.req.header('cookie'),
-  };
-}
 
 /**
  * Everything except the proxy's hot path: OAuth discovery for proxied servers, the REST API and the UI.
@@ -73,7 +60,7 @@ export function authRequest(c: Context): AuthRequest {
 export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const sessions = new UiSessions();
-  const limiter = deps.authLimiter ?? new AuthLimiter({ log: deps.log });
+  const limiter = new AuthLimiter({ log: deps.log });
   const authenticator = createAuthenticator({ checkToken: deps.checkToken, sessions, limiter });
   app.onError((error, c) => apiError(c, error, deps.log));
   app.notFound((c) =>

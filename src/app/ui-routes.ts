@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { GatewayError } from '../core/errors.js';
+import { authRequest } from './authenticate.js';
 import { CSRF_HEADER, csrfRefusal } from './csrf.js';
 import { clearedSessionCookie, sessionCookie, sessionFromCookie, type UiSessions } from './ui-session.js';
 
@@ -65,10 +65,9 @@ export function uiRoutes({ sessions, signInToken }: UiRoutesDeps): Hono {
     if (token !== null) {
       // Exchange the link's token for a cookie and take the token out of the address bar.
       url.searchParams.delete('token');
-      const address = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress;
       let right: boolean;
       try {
-        right = signInToken(token, address);
+        right = signInToken(token, authRequest(c).address);
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;
         // A page, not JSON: this is a link the user opened.
