@@ -24,6 +24,7 @@ import { createHonoApp } from './hono-app.js';
 import { createHostGuard } from './host-guard.js';
 import { createRequestListener } from './http-server.js';
 import { startInsight } from './insight.js';
+import { createOwnOriginCheck } from './own-origin.js';
 import { createTokenCheck } from './token-auth.js';
 import { createUpstreamResolver } from './upstream-resolver.js';
 
@@ -217,6 +218,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const server = createServer(
     createRequestListener({
       checkHost: createHostGuard({ host: config.host, allowedHosts: config.allowedHosts }),
+      // The port is known once bound; no request arrives before that.
+      checkOwnOrigin: createOwnOriginCheck({ allowedHosts: config.allowedHosts, port: () => port }),
       proxy,
       app,
       log: io.warn,

@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { clientsRoutes } from '../api/clients.js';
 import { apiError } from '../api/errors.js';
@@ -16,7 +16,6 @@ import { sessionsRoutes } from '../api/sessions.js';
 import { statsRoutes } from '../api/stats.js';
 import { statusRoutes } from '../api/status.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
-import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import { VERSION } from '../core/version.js';
 import type { HealthMonitor } from '../health/monitor.js';
@@ -28,9 +27,12 @@ import type { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import type { Registry } from '../registry/registry.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
-import { bearerToken } from './token-auth.js';
+import { AuthLimiter } from './auth-limiter.js';
+import { authRequest, createAuthenticator, type Principal } from './authenticate.js';
+import { bodyTypeRefusal } from './body-type.js';
+import { CSRF_HEADER, csrfRefusal } from './csrf.js';
 import { uiRoutes } from './ui-routes.js';
-import { sessionFromCookie, UiSessions } from './ui-session.js';
+import { UiSessions } from './ui-session.js';
 
 /** JSON bodies of the REST API; imports stream and have their own, larger limit. */
 const API_BODY_LIMIT = 1024 * 1024;
@@ -59,27 +61,17 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   log: (message: string) => void;
 }
 
-/** The gateway token guards the REST API and the gateway's own MCP server; the UI's session cookie opens the API too. */
-function requireToken(checkToken: HonoAppDeps['checkToken'], sessions: UiSessions | null): MiddlewareHandler {
-  return async function tokenAuth(c, next) {
-    const byCookie = sessions?.valid(sessionFromCookie(c.req.header('cookie'))) ?? false;
-    if (!byCookie && !checkToken(bearerToken(c.req.header('authorization')))) {
-      throw new GatewayError(
-        401,
-        'Missing or wrong gateway token. Send "Authorization: Bearer <token>" with the token the gateway printed at startup (or set MCP_GATEWAY_TOKEN).',
-        { headers: { 'www-authenticate': 'Bearer realm="mcp-gateway"' } },
-      );
-    }
-    await next();
-  };
-}
+type AppEnv = { Variables: { principal: Principal } };
 
 /**
  * Everything except the proxy's hot path: OAuth discovery for proxied servers, the REST API and the UI.
  * Host/Origin checks have already run (see http-server.ts) by the time a request gets here.
  */
-export function createHonoApp(deps: HonoAppDeps): Hono {
-  const app = new Hono();
+export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const sessions = new UiSessions();
+  const limiter = new AuthLimiter({ log: deps.log });
+  const authenticator = createAuthenticator({ checkToken: deps.checkToken, sessions, limiter });
   app.onError((error, c) => apiError(c, error, deps.log));
   app.notFound((c) =>
     c.json(
@@ -150,18 +142,35 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
         reads: deps.reads,
         onDeleted,
         pending: deps.pending,
-        checkToken: deps.checkToken,
-        bearerToken: (h) => bearerToken(h),
+        authenticate: (c) => authenticator.authenticate(authRequest(c), { sessions: false }),
       },
       deps.mcpSessions,
     ),
   );
 
   const apiBodyLimit = bodyLimit({ maxSize: API_BODY_LIMIT });
-  const sessions = new UiSessions();
-  app.use('/api/*', requireToken(deps.checkToken, sessions), async function apiBody(c, next) {
+  // The API's guards, in order: who is asking (401, 429), whether the gateway's own page sent a cookie
+  // change (403), whether the body is JSON (415), and how large it is (413).
+  app.use('/api/*', async function apiGuard(c, next) {
+    const principal = authenticator.authenticate(authRequest(c));
+    const refusal =
+      csrfRefusal(principal, c.req.method, c.req.header(CSRF_HEADER), sessions) ??
+      bodyTypeRefusal({
+        method: c.req.method,
+        path: c.req.path,
+        contentType: c.req.header('content-type'),
+        contentLength: c.req.header('content-length'),
+        transferEncoding: c.req.header('transfer-encoding'),
+      });
+    if (refusal) throw refusal;
+    c.set('principal', principal);
     if (c.req.path === IMPORT_PATH) return next();
     return apiBodyLimit(c, next);
+  });
+  app.get('/api/session', (c) => {
+    const principal = c.get('principal');
+    const csrfToken = principal.via === 'ui-session' ? sessions.csrfToken(principal.sessionId) : null;
+    return c.json({ via: principal.via, csrfToken }, 200, { 'cache-control': 'no-store' });
   });
   // Order matters where paths overlap: /api/servers/config and /pending before /api/servers/:name, and
   // /api/logs/export|import before /api/logs/:id.
@@ -182,7 +191,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
   app.route('/api/filter', filterRoutes(deps.store, deps.registry));
   app.route('/api/status', statusRoutes(deps));
 
-  app.route('/ui', uiRoutes({ sessions, checkToken: deps.checkToken }));
+  app.route('/ui', uiRoutes({ sessions, signInToken: authenticator.signInToken }));
   app.get('/', (c) =>
     c.text(`MCP Gateway ${VERSION}\nProxy: /s/<name>/mcp\nREST API: /api (Bearer token)\nWeb UI: /ui\n`),
   );

@@ -1,15 +1,15 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { jsonRpcErrorBody, RpcErrorCode } from '../core/errors.js';
+import { GatewayError, jsonRpcErrorBody, RpcErrorCode } from '../core/errors.js';
 import type { ManagementDeps } from './deps.js';
 import { createManagementServer } from './server.js';
 import { ManagementSessions } from './sessions.js';
 
 export interface McpRouteDeps extends ManagementDeps {
-  checkToken: (candidate: string | null) => boolean;
-  bearerToken: (header: string | undefined) => string | null;
+  /** Throws a GatewayError (401 for a missing or wrong Bearer token, 429 while the address must pause). */
+  authenticate: (c: Context) => unknown;
 }
 
 /** Tool arguments are small; a larger body is refused before it is read into memory. */
@@ -38,12 +38,11 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
     jsonRpcError(404, 'Unknown or expired session: send "initialize" again to start a new one.');
   for (const path of ['/gateway/mcp', '/g/mcp']) {
     app.use(path, async (c, next) => {
-      if (!deps.checkToken(deps.bearerToken(c.req.header('authorization')))) {
-        return jsonRpcError(
-          401,
-          'Missing or wrong gateway token. Send "Authorization: Bearer <token>" with the token the gateway printed at startup (or set MCP_GATEWAY_TOKEN).',
-          { 'www-authenticate': 'Bearer realm="mcp-gateway"' },
-        );
+      try {
+        deps.authenticate(c);
+      } catch (error) {
+        if (error instanceof GatewayError) return jsonRpcError(error.status, error.message, error.headers);
+        throw error;
       }
       await next();
     });
