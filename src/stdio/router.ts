@@ -8,6 +8,7 @@ import { ServerRequests } from './server-requests.js';
 import { ServerTraffic } from './server-traffic.js';
 import type { SessionPeer } from './session-peer.js';
 import { SharedState } from './shared-state.js';
+import { TaskOwners } from './task-owners.js';
 
 export type { Failure, RouterOptions } from './route-context.js';
 
@@ -28,6 +29,7 @@ export class Router {
   constructor(options: RouterOptions) {
     const sessions = new Set<SessionPeer>();
     const pending = new RequestTable();
+    const tasks = new TaskOwners();
     const captureSession = (): string | null => {
       if (options.shared) return null;
       for (const session of sessions) return session.id;
@@ -40,6 +42,7 @@ export class Router {
       captureSession,
       sessions,
       pending,
+      tasks,
       timeoutMs: options.requestTimeoutMs,
     });
     this.#ctx = {
@@ -48,6 +51,7 @@ export class Router {
       pending,
       serverRequests,
       state: new SharedState(),
+      tasks,
       initResult: null,
       nextId: 1,
       sequence: 0,
@@ -114,6 +118,7 @@ export class Router {
     }
     serverRequests.sessionEnded(session);
     if (!options.shared) return;
+    this.#ctx.tasks.forget(session);
     for (const uri of state.forget(session)) {
       serverRequests.internal('resources/unsubscribe', { uri }).catch(() => {});
     }

@@ -5,6 +5,7 @@ import { errorResponse, isRequestId, type JsonObject, param } from './messages.j
 import type { RequestTable } from './request-table.js';
 import type { SessionPeer } from './session-peer.js';
 import type { StdioCapture } from './stdio-capture.js';
+import type { TaskOwners } from './task-owners.js';
 
 export interface ServerRequestsOptions {
   shared: boolean;
@@ -14,6 +15,8 @@ export interface ServerRequestsOptions {
   captureSession(): string | null;
   sessions: ReadonlySet<SessionPeer>;
   pending: RequestTable;
+  /** Shared mode: a request tied to a task goes to the session that owns the task. */
+  tasks: TaskOwners;
   /** How long the gateway's own requests may wait for their answer. */
   timeoutMs: number;
 }
@@ -60,7 +63,7 @@ export class ServerRequests {
       this.#reply({ jsonrpc: '2.0', id, result: {} });
       return;
     }
-    const session = shared ? this.#pick(method) : this.#only();
+    const session = shared ? this.#pick(method, message) : this.#only();
     if (!session) {
       capture.line(this.#options.captureSession(), 'stdout', text);
       const why =
@@ -77,11 +80,17 @@ export class ServerRequests {
   }
 
   /**
-   * Shared mode: the session whose request is in flight (the most recent, when several are), otherwise
-   * the most recently active one; only sessions whose client declared the capability the request needs.
+   * Shared mode: the session that owns the task the request is tied to; otherwise the session whose
+   * request is in flight (the most recent, when several are), else the most recently active one; only
+   * sessions whose client declared the capability the request needs.
    */
-  #pick(method: string): SessionPeer | undefined {
+  #pick(method: string, message: JsonObject): SessionPeer | undefined {
     const needs = capabilityFor(method);
+    const taskId = this.#options.tasks.taskOf(message);
+    if (taskId !== undefined) {
+      const owner = this.#options.tasks.ownerOf(taskId);
+      return owner && (!needs || owner.clientCapabilities?.[needs]) ? owner : undefined;
+    }
     let busy: SessionPeer | undefined;
     let busySequence = -1;
     let recent: SessionPeer | undefined;

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { RELATED_TASK_META_KEY } from '@modelcontextprotocol/sdk/types.js';
+import { asObject, type JsonObject, param, withParam } from './messages.js';
+import type { PendingRequest } from './request-table.js';
+import type { SessionPeer } from './session-peer.js';
+
+/** Task ids remembered per process; past it the oldest are forgotten (their tasks become unreachable). */
+const MAX_TASKS = 10_000;
+/** Status notifications for tasks whose creation has not been answered yet. */
+const MAX_HELD = 100;
+
+/** Requests that name one task by `params.taskId` (MCP 2025-11-25, "Tasks"). */
+const TASK_LOOKUPS = new Set(['tasks/get', 'tasks/result', 'tasks/cancel']);
+
+/** Where a stand-in task id starts: no server hands out ids like it. */
+const STAND_IN = 'mcp-gateway-unknown-task-';
+
+export interface HeldNotification {
+  message: JsonObject;
+  text: string;
+}
+
+/**
+ * MCP tasks (2025-11-25, "Tasks") in a process shared by several sessions. A server keeps tasks per
+ * connection, and the gateway is its one connection, so the gateway keeps them per session: a task
+ * belongs to the session whose task-augmented request created it (`params.task` in the request,
+ * `result.task.taskId` in the answer). A session lists only its own tasks, and asking about another's
+ * gets exactly what the server says about a task that does not exist: the request goes on with a
+ * stand-in id no task has, and the stand-in is swapped back in the answer. Status notifications and
+ * messages tied to a task (`_meta["io.modelcontextprotocol/related-task"]`) go to its session only.
+ */
+export class TaskOwners {
+  readonly #owners = new Map<string, SessionPeer>();
+  readonly #standIns = new Map<string, string>();
+  #held: HeldNotification[] = [];
+
+  ownerOf(taskId: unknown): SessionPeer | undefined {
+    return typeof taskId === 'string' ? this.#owners.get(taskId) : undefined;
+  }
+
+  /** The task a server message is about (a status, or related-task metadata), if it names one. */
+  taskOf(message: JsonObject): string | undefined {
+    const taskId =
+      message.method === 'notifications/tasks/status'
+        ? param(message, 'taskId')
+        : asObject(asObject(asObject(message.params)?._meta)?.[RELATED_TASK_META_KEY])?.taskId;
+    return typeof taskId === 'string' ? taskId : undefined;
+  }
+
+  /** A session's request as it goes to the server: a lookup of a task it does not own names no task. */
+  outgoing(session: SessionPeer, message: JsonObject): JsonObject {
+    if (!TASK_LOOKUPS.has(String(message.method))) return message;
+    const taskId = param(message, 'taskId');
+    if (typeof taskId !== 'string' || this.#owners.get(taskId) === session) return message;
+    const standIn = `${STAND_IN}${randomUUID()}`;
+    this.#standIns.set(standIn, taskId);
+    // Lookups that are never answered (timeout, crash) leave their stand-in behind: keep only the newest.
+    for (const oldest of this.#standIns.keys()) {
+      if (this.#standIns.size <= MAX_HELD) break;
+      this.#standIns.delete(oldest);
+    }
+    return withParam(message, 'taskId', standIn);
+  }
+
+  /**
+   * The server's answer to a session's request, as the session gets it: a task it created is noted as
+   * its own, a list keeps only its own tasks, a stand-in id is swapped back. Returns the answer (the same
+   * object when unchanged) and the held status notifications of a task it now owns.
+   */
+  answered(request: PendingRequest, message: JsonObject): { message: JsonObject; held: HeldNotification[] } {
+    const result = asObject(message.result);
+    const created = asObject(result?.task)?.taskId;
+    if (asObject(request.params?.task) && typeof created === 'string') {
+      this.#own(request.session, created);
+      return { message, held: this.#claim(created) };
+    }
+    if (request.method === 'tasks/list' && result && Array.isArray(result.tasks)) {
+      const own = result.tasks.filter((task) => this.ownerOf(asObject(task)?.taskId) === request.session);
+      return { message: { ...message, result: { ...result, tasks: own } }, held: [] };
+    }
+    const standIn = request.params?.taskId;
+    const taskId = typeof standIn === 'string' ? this.#standIns.get(standIn) : undefined;
+    if (taskId === undefined) return { message, held: [] };
+    this.#standIns.delete(standIn as string);
+    return {
+      message: JSON.parse(
+        JSON.stringify(message)
+          .split(standIn as string)
+          .join(taskId),
+      ),
+      held: [],
+    };
+  }
+
+  /**
+   * A status notification for a task no session owns yet: the server may report on a task before its
+   * creation is answered. Kept until then; returns what no longer fits (to be recorded as not forwarded).
+   */
+  hold(notification: HeldNotification): HeldNotification[] {
+    this.#held.push(notification);
+    return this.#held.length > MAX_HELD ? this.#held.splice(0, this.#held.length - MAX_HELD) : [];
+  }
+
+  /** A session ended: its tasks are nobody's any more, and no other session can reach them. */
+  forget(session: SessionPeer): void {
+    for (const [taskId, owner] of this.#owners) if (owner === session) this.#owners.delete(taskId);
+  }
+
+  #own(session: SessionPeer, taskId: string): void {
+    this.#owners.set(taskId, session);
+    for (const oldest of this.#owners.keys()) {
+      if (this.#owners.size <= MAX_TASKS) break;
+      this.#owners.delete(oldest);
+    }
+  }
+
+  #claim(taskId: string): HeldNotification[] {
+    const mine = this.#held.filter((h) => param(h.message, 'taskId') === taskId);
+    if (mine.length > 0) this.#held = this.#held.filter((h) => !mine.includes(h));
+    return mine;
+  }
+}
