@@ -17,7 +17,17 @@ export interface IsolatedServerOptions {
   config: ResolvedStdioConfig;
   capture: StdioCapture;
   status: StatusTracker;
+  /** Where stderr lines go; the processes of one server share one ring (each line names its pid). */
+  stderr?: StderrRing;
+  /** Shared mode's dedicated processes: how they are named in notes and errors. */
+  purpose?: string;
   spawn?: SpawnFunction;
+}
+
+/** A session and its process, as status shows them. */
+export interface SessionProcessInfo {
+  session: HttpSession;
+  pid: number | undefined;
 }
 
 interface SessionProcess {
@@ -34,12 +44,13 @@ interface SessionProcess {
  * HTTP ("Session Management") requires, and its new session gets a fresh process.
  */
 export class IsolatedServer implements SessionBackend {
-  readonly stderr = new StderrRing(STDIO_LIMITS.stderrRingLines);
+  readonly stderr: StderrRing;
   readonly #options: IsolatedServerOptions;
   readonly #processes = new Map<HttpSession, SessionProcess>();
 
   constructor(options: IsolatedServerOptions) {
     this.#options = options;
+    this.stderr = options.stderr ?? new StderrRing(STDIO_LIMITS.stderrRingLines);
   }
 
   get #name(): string {
@@ -50,13 +61,24 @@ export class IsolatedServer implements SessionBackend {
     return { ...this.#options.status.current, sessions: this.#processes.size };
   }
 
+  /** The processes serving sessions now (not those on their way out). */
+  get serving(): number {
+    return this.running().length;
+  }
+
+  running(): SessionProcessInfo[] {
+    return [...this.#processes]
+      .filter(([, entry]) => !entry.stopping)
+      .map(([session, entry]) => ({ session, pid: entry.child.pid }));
+  }
+
   async open(session: HttpSession): Promise<void> {
     const { config, capture, status } = this.#options;
-    const serving = [...this.#processes.values()].filter((entry) => !entry.stopping).length;
-    if (serving >= config.maxProcesses) {
+    const serving = this.serving;
+    if (serving >= config.maxProcesses && !this.evictIdle()) {
       throw new GatewayError(
         503,
-        `stdio server "${this.#name}" already runs ${serving} processes, its limit ("maxProcesses" in mcp.json; isolated mode runs one per session). End sessions you no longer use (DELETE), wait for idle ones to time out, or raise maxProcesses.`,
+        `stdio server "${this.#name}" already runs ${serving} processes, its limit ("maxProcesses" in mcp.json; ${this.#options.purpose ?? 'isolated mode runs one per session'}), and every one of them is answering a request. Retry when one is done, end sessions you no longer use (DELETE), or raise maxProcesses.`,
       );
     }
     const router = new Router({
@@ -105,10 +127,34 @@ export class IsolatedServer implements SessionBackend {
   /** The session ended: its process is shut down the MCP way (stdin closed, then signals). */
   closed(session: HttpSession): void {
     const entry = this.#processes.get(session);
-    if (!entry) return;
+    if (!entry || entry.stopping) return;
     entry.stopping = true;
     entry.router.detach(session);
     void entry.child.stop();
+  }
+
+  /**
+   * At maxProcesses, a newcomer takes the place of the least recently active idle session (nothing in
+   * flight): that session ends, and its client gets 404 and initializes again (MCP Streamable HTTP,
+   * "Session Management"). False when every session is busy.
+   */
+  evictIdle(): boolean {
+    let oldest: HttpSession | undefined;
+    for (const [session, entry] of this.#processes) {
+      if (entry.stopping || entry.router.inFlight > 0) continue;
+      if (!oldest || session.lastActive < oldest.lastActive) oldest = session;
+    }
+    if (!oldest) return false;
+    const why = `it was the least recently active idle session when a new session needed a process and "${this.#name}" already ran maxProcesses (${this.#options.config.maxProcesses})`;
+    this.#options.capture.note(oldest.id, `session ended: ${why}`);
+    this.closed(oldest);
+    oldest.close(why);
+    return true;
+  }
+
+  /** Ends every session and its process (a restart on request of the server they belong to). */
+  endAll(reason: string): void {
+    for (const session of [...this.#processes.keys()]) session.close(reason);
   }
 
   #exited(session: HttpSession, entry: SessionProcess, exit: ChildExit): void {
@@ -123,7 +169,7 @@ export class IsolatedServer implements SessionBackend {
         session.id,
         `process ${entry.child.pid ?? '?'} exited (${describeExit(exit)}); its session ends`,
       );
-      session.close();
+      session.close(`its process exited (${describeExit(exit)})`);
     }
     const crashed = !entry.stopping;
     const details = crashed

@@ -1,4 +1,4 @@
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { ClientCapabilities, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatus } from '../core/server-status.js';
 import { Backoff } from './backoff.js';
@@ -20,6 +20,10 @@ export interface SharedServerOptions {
   config: ResolvedStdioConfig;
   capture: StdioCapture;
   status: StatusTracker;
+  /** What the gateway declares in its initialize: the capabilities of the sessions it serves. */
+  capabilities: ClientCapabilities;
+  /** Where stderr lines go; the processes of one server share one ring (each line names its pid). */
+  stderr?: StderrRing;
   spawn?: SpawnFunction;
 }
 
@@ -33,7 +37,7 @@ const MAX_HELD_LINES = 10_000;
  * carry on: what they had subscribed to is subscribed again.
  */
 export class SharedServer implements SessionBackend {
-  readonly stderr = new StderrRing(STDIO_LIMITS.stderrRingLines);
+  readonly stderr: StderrRing;
   readonly #options: SharedServerOptions;
   readonly #router: Router;
   readonly #backoff = new Backoff();
@@ -50,6 +54,7 @@ export class SharedServer implements SessionBackend {
 
   constructor(options: SharedServerOptions) {
     this.#options = options;
+    this.stderr = options.stderr ?? new StderrRing(STDIO_LIMITS.stderrRingLines);
     const { config, capture } = options;
     this.#router = new Router({
       shared: true,
@@ -94,7 +99,11 @@ export class SharedServer implements SessionBackend {
     if (child !== this.#child) return;
     this.#options.status.update({ pid: child.pid });
     try {
-      const result = await initializeProcess(this.#router.serverRequests, (line) => child.write(line));
+      const result = await initializeProcess(
+        this.#router.serverRequests,
+        (line) => child.write(line),
+        this.#options.capabilities,
+      );
       if (child !== this.#child) return;
       this.#router.initResult = result;
     } catch (error) {
