@@ -54,7 +54,9 @@ describe('a shared stdio server and clients that declare different capabilities'
     const declared = [NOTHING, ALL_BUT_ROOTS, HOST_CAPABILITIES];
     const direct = await Promise.all(declared.map(directToolNames));
     const clients = await Promise.all(
-      declared.map((capabilities, i) => connectClient(gw.proxyUrl('everything'), `client-${i}`, capabilities)),
+      declared.map((capabilities, i) =>
+        connectClient(gw.proxyUrl('everything'), `client-${i}`, capabilities),
+      ),
     );
     try {
       const proxied = await Promise.all(clients.map((c) => toolNames(c.client)));
@@ -107,7 +109,7 @@ describe('tasks of sessions sharing one process', () => {
     await gw?.stop();
   });
 
-  it("stay with their session: another session neither lists, reads nor hears of them", async () => {
+  it('stay with their session: another session neither lists, reads nor hears of them', async () => {
     const a = await connectClient(gw.proxyUrl('everything'), 'owner', NOTHING);
     const b = await connectClient(gw.proxyUrl('everything'), 'other', NOTHING);
     const statusesSeenByB: string[] = [];
@@ -118,13 +120,19 @@ describe('tasks of sessions sharing one process', () => {
       const created = await a.client.request(
         {
           method: 'tools/call',
-          params: { name: 'simulate-research-query', arguments: { topic: 'isolation' }, task: { ttl: 60_000 } },
+          params: {
+            name: 'simulate-research-query',
+            arguments: { topic: 'isolation' },
+            task: { ttl: 60_000 },
+          },
         },
         CreateTaskResultSchema,
       );
       const taskId = created.task.taskId;
       const list = { method: 'tasks/list' as const, params: {} };
-      expect((await a.client.request(list, ListTasksResultSchema)).tasks.map((t) => t.taskId)).toContain(taskId);
+      expect((await a.client.request(list, ListTasksResultSchema)).tasks.map((t) => t.taskId)).toContain(
+        taskId,
+      );
       expect((await b.client.request(list, ListTasksResultSchema)).tasks).toEqual([]);
 
       // Another session's task is answered as the server answers a task that does not exist.
@@ -147,7 +155,8 @@ describe('tasks of sessions sharing one process', () => {
       expect(result.content[0]?.text).toContain('Research Report: isolation');
       expect(statusesSeenByB).toEqual([]);
       const statuses = await gw.records(
-        (r) => r.method === 'notifications/tasks/status' && r.message.includes(taskId) && r.sessionId !== null,
+        (r) =>
+          r.method === 'notifications/tasks/status' && r.message.includes(taskId) && r.sessionId !== null,
       );
       expect(statuses.length).toBeGreaterThan(0);
       expect(statuses.every((r) => r.sessionId === a.transport.sessionId)).toBe(true);
@@ -167,7 +176,11 @@ describe('roots of clients of a shared server-filesystem', () => {
 
   beforeAll(async () => {
     base = realpathSync(mkdtempSync(join(tmpdir(), 'mcp-gateway-roots-')));
-    [dirA, dirB, dirServer] = ['a', 'b', 'server'].map((name) => join(base, name)) as [string, string, string];
+    [dirA, dirB, dirServer] = ['a', 'b', 'server'].map((name) => join(base, name)) as [
+      string,
+      string,
+      string,
+    ];
     for (const dir of [dirA, dirB, dirServer]) mkdirSync(dir);
     writeFileSync(join(dirA, 'secret-a.txt'), 'only for client A');
     writeFileSync(join(dirB, 'b.txt'), 'for client B');
@@ -181,7 +194,10 @@ describe('roots of clients of a shared server-filesystem', () => {
   });
 
   /** A client whose roots are `roots` (undefined: it declares no roots capability). */
-  async function connect(name: string, roots?: string[]): Promise<{ client: Client; close(): Promise<void> }> {
+  async function connect(
+    name: string,
+    roots?: string[],
+  ): Promise<{ client: Client; close(): Promise<void> }> {
     const client = new Client({ name, version: '1.0.0' }, { capabilities: roots ? { roots: {} } : {} });
     if (roots) {
       client.setRequestHandler(ListRootsRequestSchema, async () => ({
@@ -208,8 +224,11 @@ describe('roots of clients of a shared server-filesystem', () => {
   };
 
   const allowed = async (client: Client) =>
-    ((await client.callTool({ name: 'list_allowed_directories', arguments: {} })) as { content: { text: string }[] })
-      .content[0]?.text ?? '';
+    (
+      (await client.callTool({ name: 'list_allowed_directories', arguments: {} })) as {
+        content: { text: string }[];
+      }
+    ).content[0]?.text ?? '';
 
   it("never lets one client's roots reach another client, during or after its session", async () => {
     const secret = join(dirA, 'secret-a.txt');
@@ -220,9 +239,9 @@ describe('roots of clients of a shared server-filesystem', () => {
     const noRoots = await connect('client-without-roots');
     const otherRoots = await connect('client-b', [dirB]);
     try {
-      await expect.poll(async () => read(otherRoots.client, join(dirB, 'b.txt')), { timeout: 10_000 }).toBe(
-        'for client B',
-      );
+      await expect
+        .poll(async () => read(otherRoots.client, join(dirB, 'b.txt')), { timeout: 10_000 })
+        .toBe('for client B');
       expect(await read(noRoots.client, secret)).toMatch(/^refused: .*Access denied/);
       expect(await read(otherRoots.client, secret)).toMatch(/^refused: .*Access denied/);
       expect(await allowed(noRoots.client)).not.toContain(dirA);

@@ -20,6 +20,12 @@ export const HOST_CAPABILITIES: ClientCapabilities = {
 };
 
 /**
+ * The same host without roots: behind a shared stdio server such clients share one process (a client
+ * with roots gets its own, see src/stdio/client-profile.ts).
+ */
+export const HOST_WITHOUT_ROOTS: ClientCapabilities = { sampling: {}, elicitation: { form: {} } };
+
+/**
  * The official SDK client over Streamable HTTP, able to answer sampling and elicitation requests the way a
  * real host would (with canned answers). It declares `capabilities` (default: HOST_CAPABILITIES).
  */
