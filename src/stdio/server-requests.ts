@@ -45,7 +45,8 @@ function capabilityFor(method: string): 'sampling' | 'elicitation' | 'roots' | n
  */
 export class ServerRequests {
   readonly #options: ServerRequestsOptions;
-  readonly #routed = new Map<string, { session: SessionPeer; id: RequestId }>();
+  /** Server requests a session holds; `task`: task-augmented, its answer may create a task. */
+  readonly #routed = new Map<string, { session: SessionPeer; id: RequestId; task: boolean }>();
   readonly #internal = new Map<string, Internal>();
   #nextInternal = 1;
 
@@ -75,7 +76,7 @@ export class ServerRequests {
       );
       return;
     }
-    this.#routed.set(idKey(id), { session, id });
+    this.#routed.set(idKey(id), { session, id, task: param(message, 'task') !== undefined });
     session.deliver(message as JSONRPCMessage, text, this.#options.pending.latest(session)?.clientId);
   }
 
@@ -86,6 +87,9 @@ export class ServerRequests {
    */
   #pick(method: string, message: JsonObject): SessionPeer | undefined {
     const needs = capabilityFor(method);
+    // The server asks about a task its client holds (MCP 2025-11-25, Tasks): only that session can answer.
+    const holder = this.#options.tasks.clientTaskHolder(message);
+    if (holder !== undefined) return holder ?? undefined;
     const taskId = this.#options.tasks.taskOf(message);
     if (taskId !== undefined) {
       const owner = this.#options.tasks.ownerOf(taskId);
@@ -121,7 +125,9 @@ export class ServerRequests {
       );
       return;
     }
+    const routed = this.#routed.get(key);
     this.#routed.delete(key);
+    if (this.#options.shared && routed?.task) this.#options.tasks.clientCreated(session, message);
     const line = text.includes('\n') || text.includes('\r') ? JSON.stringify(message) : text;
     this.#options.write(line);
   }

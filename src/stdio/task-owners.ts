@@ -4,7 +4,7 @@ import { asObject, type JsonObject, param, withParam } from './messages.js';
 import type { PendingRequest } from './request-table.js';
 import type { SessionPeer } from './session-peer.js';
 
-/** Task ids remembered per process; past it the oldest are forgotten (their tasks become unreachable). */
+/** Task ids remembered per process (see remember). */
 const MAX_TASKS = 10_000;
 /** Status notifications for tasks whose creation has not been answered yet. */
 const MAX_HELD = 100;
@@ -31,6 +31,8 @@ export interface HeldNotification {
  */
 export class TaskOwners {
   readonly #owners = new Map<string, SessionPeer>();
+  /** Tasks the clients hold, created by the server's task-augmented requests (sampling, elicitation). */
+  readonly #clientTasks = new Map<string, SessionPeer>();
   readonly #standIns = new Map<string, string>();
   #held: HeldNotification[] = [];
 
@@ -45,6 +47,19 @@ export class TaskOwners {
         ? param(message, 'taskId')
         : asObject(asObject(asObject(message.params)?._meta)?.[RELATED_TASK_META_KEY])?.taskId;
     return typeof taskId === 'string' ? taskId : undefined;
+  }
+
+  /** The server asks its client about a task: the session holding it (undefined: not a task lookup). */
+  clientTaskHolder(message: JsonObject): SessionPeer | null | undefined {
+    if (!TASK_LOOKUPS.has(String(message.method))) return undefined;
+    const taskId = param(message, 'taskId');
+    return (typeof taskId === 'string' ? this.#clientTasks.get(taskId) : undefined) ?? null;
+  }
+
+  /** A session answered the server's task-augmented request, creating a task (`result.task.taskId`). */
+  clientCreated(session: SessionPeer, answer: JsonObject): void {
+    const taskId = asObject(asObject(answer.result)?.task)?.taskId;
+    if (typeof taskId === 'string') remember(this.#clientTasks, taskId, session);
   }
 
   /** A session's request as it goes to the server: a lookup of a task it does not own names no task. */
@@ -71,7 +86,7 @@ export class TaskOwners {
     const result = asObject(message.result);
     const created = asObject(result?.task)?.taskId;
     if (asObject(request.params?.task) && typeof created === 'string') {
-      this.#own(request.session, created);
+      remember(this.#owners, created, request.session);
       return { message, held: this.#claim(created) };
     }
     if (request.method === 'tasks/list' && result && Array.isArray(result.tasks)) {
@@ -103,14 +118,8 @@ export class TaskOwners {
 
   /** A session ended: its tasks are nobody's any more, and no other session can reach them. */
   forget(session: SessionPeer): void {
-    for (const [taskId, owner] of this.#owners) if (owner === session) this.#owners.delete(taskId);
-  }
-
-  #own(session: SessionPeer, taskId: string): void {
-    this.#owners.set(taskId, session);
-    for (const oldest of this.#owners.keys()) {
-      if (this.#owners.size <= MAX_TASKS) break;
-      this.#owners.delete(oldest);
+    for (const owners of [this.#owners, this.#clientTasks]) {
+      for (const [taskId, owner] of owners) if (owner === session) owners.delete(taskId);
     }
   }
 
@@ -118,5 +127,14 @@ export class TaskOwners {
     const mine = this.#held.filter((h) => param(h.message, 'taskId') === taskId);
     if (mine.length > 0) this.#held = this.#held.filter((h) => !mine.includes(h));
     return mine;
+  }
+}
+
+/** Notes the task's owner; past MAX_TASKS the oldest are forgotten (their tasks become unreachable). */
+function remember(owners: Map<string, SessionPeer>, taskId: string, session: SessionPeer): void {
+  owners.set(taskId, session);
+  for (const oldest of owners.keys()) {
+    if (owners.size <= MAX_TASKS) break;
+    owners.delete(oldest);
   }
 }
