@@ -160,7 +160,7 @@ export class IsolatedServer implements SessionBackend {
   #exited(session: HttpSession, entry: SessionProcess, exit: ChildExit): void {
     if (!this.#processes.delete(session)) return;
     const { capture, status } = this.#options;
-    const lines = this.stderr.recent(STDIO_LIMITS.crashQuoteLines).filter((l) => l.pid === entry.child.pid);
+    const lines = this.stderr.recentOf(entry.child.pid, STDIO_LIMITS.crashQuoteLines);
     if (entry.stopping) {
       capture.note(session.id, `process ${entry.child.pid ?? '?'} stopped with its session`);
     } else {

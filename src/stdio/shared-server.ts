@@ -45,6 +45,7 @@ export class SharedServer implements SessionBackend {
   #startedAt = 0;
   #held: string[] = [];
   #lastExit: ChildExit | null = null;
+  #lastPid: number | undefined;
   #restartTimer: NodeJS.Timeout | null = null;
   /** Why the current process is being stopped on purpose (restart, shutdown), or null. */
   #stopReason: string | null = null;
@@ -156,8 +157,9 @@ export class SharedServer implements SessionBackend {
     this.#child = null;
     this.#held = [];
     this.#lastExit = exit;
+    this.#lastPid = child.pid;
     const { status, capture, config } = this.#options;
-    const lines = this.stderr.recent(STDIO_LIMITS.crashQuoteLines);
+    const lines = this.stderr.recentOf(child.pid, STDIO_LIMITS.crashQuoteLines);
     const stopReason = this.#stopReason;
     this.#stopReason = null;
     if (stopReason !== null) {
@@ -216,7 +218,8 @@ export class SharedServer implements SessionBackend {
     const why = exit
       ? `it ${exit.error ? 'could not start' : 'crashed'} (${describeExit(exit)}); ${this.#restartTimer ? 'it is restarting, retry in a moment' : this.#fixHint()}`
       : 'it is starting';
-    return notRunningFailure(this.#name, why, exit, this.stderr.recent(STDIO_LIMITS.crashQuoteLines));
+    const lines = this.stderr.recentOf(this.#lastPid, STDIO_LIMITS.crashQuoteLines);
+    return notRunningFailure(this.#name, why, exit, lines);
   }
 
   #rejectWaiters(): void {

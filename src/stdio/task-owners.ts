@@ -8,6 +8,8 @@ import type { SessionPeer } from './session-peer.js';
 const MAX_TASKS = 10_000;
 /** Status notifications for tasks whose creation has not been answered yet. */
 const MAX_HELD = 100;
+/** Lookups of another session's task waiting for their answer (unanswered ones are dropped oldest first). */
+const MAX_STAND_INS = 1000;
 
 /** Requests that name one task by `params.taskId` (MCP 2025-11-25, "Tasks"). */
 const TASK_LOOKUPS = new Set(['tasks/get', 'tasks/result', 'tasks/cancel']);
@@ -71,7 +73,7 @@ export class TaskOwners {
     this.#standIns.set(standIn, taskId);
     // Lookups that are never answered (timeout, crash) leave their stand-in behind: keep only the newest.
     for (const oldest of this.#standIns.keys()) {
-      if (this.#standIns.size <= MAX_HELD) break;
+      if (this.#standIns.size <= MAX_STAND_INS) break;
       this.#standIns.delete(oldest);
     }
     return withParam(message, 'taskId', standIn);
