@@ -77,7 +77,8 @@ describe('a shared stdio server and clients that declare different capabilities'
     } finally {
       await Promise.all(clients.map((c) => c.close()));
     }
-  });
+    // Six server-everything processes start here (three direct, three behind the gateway).
+  }, 60_000);
 
   it('lets sessions that declare the same capabilities share one process', async () => {
     const a = await connectClient(gw.proxyUrl('everything'), 'a', ALL_BUT_ROOTS);
@@ -164,7 +165,7 @@ describe('tasks of sessions sharing one process', () => {
       await a.close();
       await b.close();
     }
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('roots of clients of a shared server-filesystem', () => {
@@ -266,5 +267,5 @@ describe('roots of clients of a shared server-filesystem', () => {
     } finally {
       await later.close();
     }
-  }, 30_000);
+  }, 60_000);
 });
