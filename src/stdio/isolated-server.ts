@@ -58,7 +58,7 @@ export class IsolatedServer implements SessionBackend {
   }
 
   status(): ServerStatus {
-    return { ...this.#options.status.current, sessions: this.#processes.size };
+    return { ...this.#options.status.current, sessions: this.#processes.size, processes: this.serving };
   }
 
   /** The processes serving sessions now (not those on their way out). */
