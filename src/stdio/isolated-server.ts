@@ -47,6 +47,8 @@ export class IsolatedServer implements SessionBackend {
   readonly stderr: StderrRing;
   readonly #options: IsolatedServerOptions;
   readonly #processes = new Map<HttpSession, SessionProcess>();
+  /** Processes started for a session and not running yet: they count against maxProcesses too. */
+  #starting = 0;
 
   constructor(options: IsolatedServerOptions) {
     this.#options = options;
@@ -61,9 +63,9 @@ export class IsolatedServer implements SessionBackend {
     return { ...this.#options.status.current, sessions: this.#processes.size, processes: this.serving };
   }
 
-  /** The processes serving sessions now (not those on their way out). */
+  /** The processes serving sessions now or starting for one (not those on their way out). */
   get serving(): number {
-    return this.running().length;
+    return this.running().length + this.#starting;
   }
 
   running(): SessionProcessInfo[] {
@@ -101,6 +103,7 @@ export class IsolatedServer implements SessionBackend {
       router,
       stopping: false,
     };
+    this.#starting++;
     try {
       await entry.child.started();
     } catch (error) {
@@ -109,6 +112,8 @@ export class IsolatedServer implements SessionBackend {
         502,
         `stdio server "${this.#name}" could not start: ${(error as Error).message}`,
       );
+    } finally {
+      this.#starting--;
     }
     router.attach(session);
     this.#processes.set(session, entry);
