@@ -99,14 +99,12 @@ export class TaskOwners {
     const taskId = typeof standIn === 'string' ? this.#standIns.get(standIn) : undefined;
     if (taskId === undefined) return { message, held: [] };
     this.#standIns.delete(standIn as string);
-    return {
-      message: JSON.parse(
-        JSON.stringify(message)
-          .split(standIn as string)
-          .join(taskId),
-      ),
-      held: [],
-    };
+    // The stand-in may appear in any string of the answer (an error message); the id goes back JSON-escaped.
+    const escaped = JSON.stringify(taskId).slice(1, -1);
+    const restored = JSON.stringify(message)
+      .split(standIn as string)
+      .join(escaped);
+    return { message: JSON.parse(restored) as JsonObject, held: [] };
   }
 
   /**

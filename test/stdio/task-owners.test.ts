@@ -81,6 +81,13 @@ describe('tasks of sessions sharing a process', () => {
     }
   });
 
+  it('gives back an id with characters JSON escapes as the client wrote it', () => {
+    const { b, ask } = setup();
+    const odd = 'say "hi"\\ \n';
+    ask(b, 'tasks/get', { taskId: odd });
+    expect(b.got.at(-1)?.error).toEqual({ code: -32602, message: `Task not found: ${odd}` });
+  });
+
   it('tells only the owner about its task, even a status that comes before the task is answered', () => {
     const { a, b, fromClient, fromServer, last } = setup();
     fromClient(a, { id: 1, method: 'tools/call', params: createTask });
