@@ -1,4 +1,5 @@
 import type { InitializeResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ElicitationOwners } from './elicitation-owners.js';
 import type { PendingRequest, RequestTable } from './request-table.js';
 import type { ServerRequests } from './server-requests.js';
 import type { SessionPeer } from './session-peer.js';
@@ -35,6 +36,8 @@ export interface RouteContext {
   readonly state: SharedState;
   /** Shared mode: which session each task belongs to. */
   readonly tasks: TaskOwners;
+  /** Shared mode: which session each URL elicitation was asked of. */
+  readonly elicitations: ElicitationOwners;
   /** Shared mode: the server's answer to the gateway's own initialize, given to every session. */
   initResult: InitializeResult | null;
   /** Next id for a request forwarded in shared mode, and the order requests were sent in. */

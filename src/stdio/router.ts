@@ -1,6 +1,7 @@
 import type { InitializeResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { RpcErrorCode } from '../core/errors.js';
 import { ClientTraffic } from './client-traffic.js';
+import { ElicitationOwners } from './elicitation-owners.js';
 import { errorResponse } from './messages.js';
 import { type PendingRequest, RequestTable } from './request-table.js';
 import { type Failure, GENERATED, type RouteContext, type RouterOptions } from './route-context.js';
@@ -30,6 +31,7 @@ export class Router {
     const sessions = new Set<SessionPeer>();
     const pending = new RequestTable();
     const tasks = new TaskOwners();
+    const elicitations = new ElicitationOwners();
     const captureSession = (): string | null => {
       if (options.shared) return null;
       for (const session of sessions) return session.id;
@@ -43,6 +45,7 @@ export class Router {
       sessions,
       pending,
       tasks,
+      elicitations,
       timeoutMs: options.requestTimeoutMs,
     });
     this.#ctx = {
@@ -52,6 +55,7 @@ export class Router {
       serverRequests,
       state: new SharedState(),
       tasks,
+      elicitations,
       initResult: null,
       nextId: 1,
       sequence: 0,
@@ -119,6 +123,7 @@ export class Router {
     serverRequests.sessionEnded(session);
     if (!options.shared) return;
     this.#ctx.tasks.forget(session);
+    this.#ctx.elicitations.forget(session);
     for (const uri of state.forget(session)) {
       serverRequests.internal('resources/unsubscribe', { uri }).catch(() => {});
     }

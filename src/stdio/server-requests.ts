@@ -1,6 +1,7 @@
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { RpcErrorCode } from '../core/errors.js';
 import { idKey } from '../core/jsonrpc.js';
+import type { ElicitationOwners } from './elicitation-owners.js';
 import { errorResponse, isRequestId, type JsonObject, param } from './messages.js';
 import type { RequestTable } from './request-table.js';
 import type { SessionPeer } from './session-peer.js';
@@ -17,6 +18,8 @@ export interface ServerRequestsOptions {
   pending: RequestTable;
   /** Shared mode: a request tied to a task goes to the session that owns the task. */
   tasks: TaskOwners;
+  /** Shared mode: URL elicitations are noted with the session asked, for their completion notice. */
+  elicitations: ElicitationOwners;
   /** How long the gateway's own requests may wait for their answer. */
   timeoutMs: number;
 }
@@ -77,6 +80,7 @@ export class ServerRequests {
       return;
     }
     this.#routed.set(idKey(id), { session, id, task: param(message, 'task') !== undefined });
+    if (shared) this.#options.elicitations.sent(session, message);
     session.deliver(message as JSONRPCMessage, text, this.#options.pending.latest(session)?.clientId);
   }
 

@@ -66,6 +66,7 @@ export class ServerTraffic {
     this.#ctx.pending.remove(request);
     if (this.#ctx.options.shared) {
       this.#answered(request, message);
+      this.#ctx.elicitations.sent(request.session, message);
       const { message: answer, held } = this.#ctx.tasks.answered(request, message);
       const restored = withId(answer, request.clientId) as JSONRPCMessage;
       request.session.deliver(restored, JSON.stringify(restored), request.clientId);
@@ -107,7 +108,7 @@ export class ServerTraffic {
       }
       return;
     }
-    if (shared && this.#toTaskOwner(message, text)) return;
+    if (shared && (this.#toElicitationOwner(message, text) || this.#toTaskOwner(message, text))) return;
     const targets = shared ? this.#fanOutTargets(message) : [...this.#ctx.sessions];
     if (targets.length === 0) {
       this.#notForwarded(text, 'no session it concerns');
@@ -116,6 +117,15 @@ export class ServerTraffic {
     for (const session of targets) {
       session.deliver(message as JSONRPCMessage, text, this.#ctx.pending.latest(session)?.clientId);
     }
+  }
+
+  /** Shared mode: an elicitation's completion goes to the session that was asked; false for others. */
+  #toElicitationOwner(message: JsonObject, text: string): boolean {
+    const owner = this.#ctx.elicitations.completed(message);
+    if (owner === undefined) return false;
+    if (owner) owner.deliver(message as JSONRPCMessage, text, this.#ctx.pending.latest(owner)?.clientId);
+    else this.#notForwarded(text, 'it completes an elicitation no connected session was asked');
+    return true;
   }
 
   /**
