@@ -20,7 +20,8 @@ export type { Failure, RouterOptions } from './route-context.js';
  * remapped): every forwarded request gets a gateway id and its progress token a gateway token; answers,
  * progress and cancellations are routed back with the client's own values restored. Requests from the
  * server go to the session with a request in flight, else the most recently active one; list_changed and
- * resource updates fan out to the sessions concerned. In isolated mode messages pass through unchanged.
+ * resource updates fan out to the sessions concerned; tasks and URL elicitations stay with the session
+ * they belong to (task-owners.ts, elicitation-owners.ts). In isolated mode messages pass through unchanged.
  */
 export class Router {
   readonly #ctx: RouteContext;

@@ -31,7 +31,8 @@ export interface SharedServerOptions {
 const MAX_HELD_LINES = 10_000;
 
 /**
- * The gateway as the one client of a long-lived stdio process shared by every session ("shared" mode).
+ * The gateway as the one client of a long-lived stdio process shared by the sessions whose clients
+ * declared the same capabilities ("shared" mode; shared-pool.ts decides which sessions come here).
  * It initializes the process itself (MCP lifecycle, "Initialization") and answers each session's
  * initialize with the server's real result; a crashed process is restarted with backoff, and the sessions
  * carry on: what they had subscribed to is subscribed again.
