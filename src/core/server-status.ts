@@ -18,6 +18,24 @@ export interface ServerStatus {
   sessions?: number;
   /** When an automatic restart is due (epoch ms), while a crashed server waits for it. */
   restartAt?: number | null;
+  /** Stdio servers: processes running now. */
+  processes?: number;
+  /**
+   * Shared stdio servers: one process per set of client capabilities, and one per session for clients
+   * that declare roots; what each serves.
+   */
+  profiles?: ProcessProfile[];
+}
+
+/** One process of a shared stdio server and the sessions it serves. */
+export interface ProcessProfile {
+  /** What its sessions' clients declared in initialize (the gateway declares the same to the server). */
+  capabilities: Record<string, unknown>;
+  /** A process of its own for one session (its client declared roots). */
+  perSession: boolean;
+  state: ServerState;
+  pid?: number;
+  sessions: number;
 }
 
 /** Something that knows the run state of (some) servers; the app asks each provider in turn. */

@@ -71,7 +71,7 @@ export class ClientTraffic {
         return;
       }
     }
-    this.#forward(session, message, id, text);
+    this.#forward(session, this.#ctx.tasks.outgoing(session, message), id, text);
   }
 
   #answerInitialize(session: SessionPeer, message: JsonObject, id: RequestId): void {

@@ -12,8 +12,11 @@ import { headerMapOf, isEventStream, toWebRequest, writeWebResponse } from './we
 
 /** What runs behind the sessions: one shared process, or a process per session. */
 export interface SessionBackend {
-  /** A new session is about to initialize; throws a GatewayError when it cannot be served now. */
-  open(session: HttpSession): Promise<void>;
+  /**
+   * A new session is about to initialize, with these params (MCP lifecycle: its capabilities decide what
+   * the server offers it); throws a GatewayError when it cannot be served now.
+   */
+  open(session: HttpSession, initializeParams: unknown): Promise<void>;
   message(session: HttpSession, message: JSONRPCMessage, text: string): void;
   closed(session: HttpSession): void;
   /** Requests of the session still waiting for the server: such a session is not idle. */
@@ -32,6 +35,9 @@ export interface StdioEndpointOptions {
 
 const STANDALONE_STREAM = '_GET_stream';
 
+/** Sessions the gateway ended whose reason is kept for their client's next request. */
+const MAX_ENDED_REASONS = 1000;
+
 /**
  * The Streamable HTTP server in front of a stdio server (MCP Transports, "Streamable HTTP"): sessions
  * minted by the gateway, one SDK transport per session. The proxy has already read and checked the POST
@@ -41,6 +47,8 @@ export class StdioEndpoint {
   readonly #options: StdioEndpointOptions;
   readonly #sessions = new Map<string, HttpSession>();
   readonly #eventBudget = { used: 0 };
+  /** Why recently ended sessions ended, oldest first (bounded). */
+  readonly #endedReasons = new Map<string, string>();
 
   constructor(options: StdioEndpointOptions) {
     this.#options = options;
@@ -63,7 +71,7 @@ export class StdioEndpoint {
   async #handle(req: IncomingMessage, res: ServerResponse, body: Buffer | null): Promise<void> {
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId !== 'string') {
-      if (req.method === 'POST' && body && isInitialize(body)) {
+      if (req.method === 'POST' && body && initializeIn(body)) {
         await this.#open(req, res, body);
         return;
       }
@@ -74,9 +82,13 @@ export class StdioEndpoint {
     }
     const session = this.#sessions.get(sessionId);
     if (!session || session.closed) {
+      const reason =
+        session?.endReason ??
+        this.#endedReasons.get(sessionId) ??
+        'DELETE, idle timeout, process exit or gateway restart';
       throw new GatewayError(
         404,
-        `Session not found: session ${sessionId} of stdio server "${this.#options.capture.server}" has ended (DELETE, idle timeout, process exit or gateway restart). Start a new session with initialize.`,
+        `Session not found: session ${sessionId} of stdio server "${this.#options.capture.server}" has ended (${reason}). Start a new session: send initialize again.`,
         { rpcCode: RpcErrorCode.ConnectionClosed },
       );
     }
@@ -91,7 +103,7 @@ export class StdioEndpoint {
       onMessage: (s, message, text) => this.#options.backend.message(s, message, text),
       onClosed: (s) => this.#closed(s),
     });
-    await this.#options.backend.open(session);
+    await this.#options.backend.open(session, initializeIn(body)?.params);
     this.#sessions.set(session.id, session);
     this.#evictBeyondLimit();
     const status = await this.#relay(session, req, res, body);
@@ -164,18 +176,26 @@ export class StdioEndpoint {
         if (!oldest || session.lastActive < oldest.lastActive) oldest = session;
       }
       if (!oldest) return;
-      this.#options.capture.note(
-        oldest.id,
-        'session ended: too many sessions, this one was the least recently active',
-      );
+      const why = 'too many sessions, this one was the least recently active';
+      this.#options.capture.note(oldest.id, `session ended: ${why}`);
       this.#sessions.delete(oldest.id);
-      oldest.close();
+      this.#remember(oldest.id, why);
+      oldest.close(why);
     }
   }
 
   #closed(session: HttpSession): void {
     this.#sessions.delete(session.id);
+    if (session.endReason !== null) this.#remember(session.id, session.endReason);
     this.#options.backend.closed(session);
+  }
+
+  #remember(sessionId: string, reason: string): void {
+    this.#endedReasons.set(sessionId, reason);
+    for (const oldest of this.#endedReasons.keys()) {
+      if (this.#endedReasons.size <= MAX_ENDED_REASONS) break;
+      this.#endedReasons.delete(oldest);
+    }
   }
 
   /** Ends sessions whose client has been silent for `idleMs`, with nothing in flight; returns how many. */
@@ -183,11 +203,9 @@ export class StdioEndpoint {
     let ended = 0;
     for (const session of [...this.#sessions.values()]) {
       if (now - session.lastActive < idleMs || this.#options.backend.inFlight(session) > 0) continue;
-      this.#options.capture.note(
-        session.id,
-        `session ended after ${Math.round(idleMs / 1000)} s without a message from its client (idleTimeout)`,
-      );
-      session.close();
+      const why = `${Math.round(idleMs / 1000)} s without a message from its client (idleTimeout)`;
+      this.#options.capture.note(session.id, `session ended after ${why}`);
+      session.close(`it was idle: ${why}`);
       ended++;
     }
     return ended;
@@ -199,13 +217,15 @@ export class StdioEndpoint {
   }
 }
 
-function isInitialize(body: Buffer): boolean {
+/** The initialize request in a POST body (a batch may carry it among other messages), or null. */
+function initializeIn(body: Buffer): { params?: unknown } | null {
   const parsed = parseJsonBody(body.toString('utf8'));
-  if (!parsed.ok) return false;
-  return parsed.messages.some((m) => {
+  if (!parsed.ok) return null;
+  for (const m of parsed.messages) {
     const shape = classifyMessage(m);
-    return shape.kind === 'request' && shape.method === 'initialize';
-  });
+    if (shape.kind === 'request' && shape.method === 'initialize') return m as { params?: unknown };
+  }
+  return null;
 }
 
 /** The messages of a POST body as the client wrote them: the body itself, or each element of a batch. */

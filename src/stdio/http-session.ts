@@ -45,6 +45,8 @@ export class HttpSession implements SessionPeer {
   readonly events: SessionEventStore;
   clientCapabilities: ClientCapabilities | null = null;
   lastActive = Date.now();
+  /** Why the gateway ended the session, when it did so on its own (told to its client on its next request). */
+  endReason: string | null = null;
   readonly #options: HttpSessionOptions;
   readonly #posts = new Map<string, { texts: string[]; next: number }>();
   #standaloneStreams = 0;
@@ -154,7 +156,8 @@ export class HttpSession implements SessionPeer {
    * Ends the session once what was already sent has reached its streams (a crash's error answers must get
    * out first): its streams close, and its client gets 404 from now on and must initialize again.
    */
-  close(): void {
+  close(reason?: string): void {
+    if (reason !== undefined && this.endReason === null) this.endReason = reason;
     this.#closing = true;
     void Promise.all(this.#sending).then(() => this.transport.close());
   }

@@ -17,7 +17,17 @@ export interface IsolatedServerOptions {
   config: ResolvedStdioConfig;
   capture: StdioCapture;
   status: StatusTracker;
+  /** Where stderr lines go; the processes of one server share one ring (each line names its pid). */
+  stderr?: StderrRing;
+  /** Shared mode's dedicated processes: how they are named in notes and errors. */
+  purpose?: string;
   spawn?: SpawnFunction;
+}
+
+/** A session and its process, as status shows them. */
+export interface SessionProcessInfo {
+  session: HttpSession;
+  pid: number | undefined;
 }
 
 interface SessionProcess {
@@ -34,12 +44,15 @@ interface SessionProcess {
  * HTTP ("Session Management") requires, and its new session gets a fresh process.
  */
 export class IsolatedServer implements SessionBackend {
-  readonly stderr = new StderrRing(STDIO_LIMITS.stderrRingLines);
+  readonly stderr: StderrRing;
   readonly #options: IsolatedServerOptions;
   readonly #processes = new Map<HttpSession, SessionProcess>();
+  /** Processes started for a session and not running yet: they count against maxProcesses too. */
+  #starting = 0;
 
   constructor(options: IsolatedServerOptions) {
     this.#options = options;
+    this.stderr = options.stderr ?? new StderrRing(STDIO_LIMITS.stderrRingLines);
   }
 
   get #name(): string {
@@ -47,16 +60,27 @@ export class IsolatedServer implements SessionBackend {
   }
 
   status(): ServerStatus {
-    return { ...this.#options.status.current, sessions: this.#processes.size };
+    return { ...this.#options.status.current, sessions: this.#processes.size, processes: this.serving };
+  }
+
+  /** The processes serving sessions now or starting for one (not those on their way out). */
+  get serving(): number {
+    return this.running().length + this.#starting;
+  }
+
+  running(): SessionProcessInfo[] {
+    return [...this.#processes]
+      .filter(([, entry]) => !entry.stopping)
+      .map(([session, entry]) => ({ session, pid: entry.child.pid }));
   }
 
   async open(session: HttpSession): Promise<void> {
     const { config, capture, status } = this.#options;
-    const serving = [...this.#processes.values()].filter((entry) => !entry.stopping).length;
-    if (serving >= config.maxProcesses) {
+    const serving = this.serving;
+    if (serving >= config.maxProcesses && !this.evictIdle()) {
       throw new GatewayError(
         503,
-        `stdio server "${this.#name}" already runs ${serving} processes, its limit ("maxProcesses" in mcp.json; isolated mode runs one per session). End sessions you no longer use (DELETE), wait for idle ones to time out, or raise maxProcesses.`,
+        `stdio server "${this.#name}" already runs ${serving} processes, its limit ("maxProcesses" in mcp.json; ${this.#options.purpose ?? 'isolated mode runs one per session'}), and every one of them is answering a request. Retry when one is done, end sessions you no longer use (DELETE), or raise maxProcesses.`,
       );
     }
     const router = new Router({
@@ -79,6 +103,7 @@ export class IsolatedServer implements SessionBackend {
       router,
       stopping: false,
     };
+    this.#starting++;
     try {
       await entry.child.started();
     } catch (error) {
@@ -87,6 +112,8 @@ export class IsolatedServer implements SessionBackend {
         502,
         `stdio server "${this.#name}" could not start: ${(error as Error).message}`,
       );
+    } finally {
+      this.#starting--;
     }
     router.attach(session);
     this.#processes.set(session, entry);
@@ -105,16 +132,40 @@ export class IsolatedServer implements SessionBackend {
   /** The session ended: its process is shut down the MCP way (stdin closed, then signals). */
   closed(session: HttpSession): void {
     const entry = this.#processes.get(session);
-    if (!entry) return;
+    if (!entry || entry.stopping) return;
     entry.stopping = true;
     entry.router.detach(session);
     void entry.child.stop();
   }
 
+  /**
+   * At maxProcesses, a newcomer takes the place of the least recently active idle session (nothing in
+   * flight): that session ends, and its client gets 404 and initializes again (MCP Streamable HTTP,
+   * "Session Management"). False when every session is busy.
+   */
+  evictIdle(): boolean {
+    let oldest: HttpSession | undefined;
+    for (const [session, entry] of this.#processes) {
+      if (entry.stopping || entry.router.inFlight > 0) continue;
+      if (!oldest || session.lastActive < oldest.lastActive) oldest = session;
+    }
+    if (!oldest) return false;
+    const why = `it was the least recently active idle session when a new session needed a process and "${this.#name}" already ran maxProcesses (${this.#options.config.maxProcesses})`;
+    this.#options.capture.note(oldest.id, `session ended: ${why}`);
+    this.closed(oldest);
+    oldest.close(why);
+    return true;
+  }
+
+  /** Ends every session and its process (a restart on request of the server they belong to). */
+  endAll(reason: string): void {
+    for (const session of [...this.#processes.keys()]) session.close(reason);
+  }
+
   #exited(session: HttpSession, entry: SessionProcess, exit: ChildExit): void {
     if (!this.#processes.delete(session)) return;
     const { capture, status } = this.#options;
-    const lines = this.stderr.recent(STDIO_LIMITS.crashQuoteLines).filter((l) => l.pid === entry.child.pid);
+    const lines = this.stderr.recentOf(entry.child.pid, STDIO_LIMITS.crashQuoteLines);
     if (entry.stopping) {
       capture.note(session.id, `process ${entry.child.pid ?? '?'} stopped with its session`);
     } else {
@@ -123,7 +174,7 @@ export class IsolatedServer implements SessionBackend {
         session.id,
         `process ${entry.child.pid ?? '?'} exited (${describeExit(exit)}); its session ends`,
       );
-      session.close();
+      session.close(`its process exited (${describeExit(exit)})`);
     }
     const crashed = !entry.stopping;
     const details = crashed

@@ -1,9 +1,11 @@
 import type { InitializeResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ElicitationOwners } from './elicitation-owners.js';
 import type { PendingRequest, RequestTable } from './request-table.js';
 import type { ServerRequests } from './server-requests.js';
 import type { SessionPeer } from './session-peer.js';
 import type { SharedState } from './shared-state.js';
 import type { StdioCapture } from './stdio-capture.js';
+import type { TaskOwners } from './task-owners.js';
 
 /** Why a request cannot be answered, as the JSON-RPC error the client receives. */
 export interface Failure {
@@ -32,6 +34,10 @@ export interface RouteContext {
   readonly pending: RequestTable;
   readonly serverRequests: ServerRequests;
   readonly state: SharedState;
+  /** Shared mode: which session each task belongs to. */
+  readonly tasks: TaskOwners;
+  /** Shared mode: which session each URL elicitation was asked of. */
+  readonly elicitations: ElicitationOwners;
   /** Shared mode: the server's answer to the gateway's own initialize, given to every session. */
   initResult: InitializeResult | null;
   /** Next id for a request forwarded in shared mode, and the order requests were sent in. */

@@ -1,6 +1,7 @@
 import type { InitializeResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { RpcErrorCode } from '../core/errors.js';
 import { ClientTraffic } from './client-traffic.js';
+import { ElicitationOwners } from './elicitation-owners.js';
 import { errorResponse } from './messages.js';
 import { type PendingRequest, RequestTable } from './request-table.js';
 import { type Failure, GENERATED, type RouteContext, type RouterOptions } from './route-context.js';
@@ -8,6 +9,7 @@ import { ServerRequests } from './server-requests.js';
 import { ServerTraffic } from './server-traffic.js';
 import type { SessionPeer } from './session-peer.js';
 import { SharedState } from './shared-state.js';
+import { TaskOwners } from './task-owners.js';
 
 export type { Failure, RouterOptions } from './route-context.js';
 
@@ -18,7 +20,8 @@ export type { Failure, RouterOptions } from './route-context.js';
  * remapped): every forwarded request gets a gateway id and its progress token a gateway token; answers,
  * progress and cancellations are routed back with the client's own values restored. Requests from the
  * server go to the session with a request in flight, else the most recently active one; list_changed and
- * resource updates fan out to the sessions concerned. In isolated mode messages pass through unchanged.
+ * resource updates fan out to the sessions concerned; tasks and URL elicitations stay with the session
+ * they belong to (task-owners.ts, elicitation-owners.ts). In isolated mode messages pass through unchanged.
  */
 export class Router {
   readonly #ctx: RouteContext;
@@ -28,6 +31,8 @@ export class Router {
   constructor(options: RouterOptions) {
     const sessions = new Set<SessionPeer>();
     const pending = new RequestTable();
+    const tasks = new TaskOwners();
+    const elicitations = new ElicitationOwners();
     const captureSession = (): string | null => {
       if (options.shared) return null;
       for (const session of sessions) return session.id;
@@ -40,6 +45,8 @@ export class Router {
       captureSession,
       sessions,
       pending,
+      tasks,
+      elicitations,
       timeoutMs: options.requestTimeoutMs,
     });
     this.#ctx = {
@@ -48,6 +55,8 @@ export class Router {
       pending,
       serverRequests,
       state: new SharedState(),
+      tasks,
+      elicitations,
       initResult: null,
       nextId: 1,
       sequence: 0,
@@ -114,6 +123,8 @@ export class Router {
     }
     serverRequests.sessionEnded(session);
     if (!options.shared) return;
+    this.#ctx.tasks.forget(session);
+    this.#ctx.elicitations.forget(session);
     for (const uri of state.forget(session)) {
       serverRequests.internal('resources/unsubscribe', { uri }).catch(() => {});
     }

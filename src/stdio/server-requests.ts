@@ -1,10 +1,12 @@
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { RpcErrorCode } from '../core/errors.js';
 import { idKey } from '../core/jsonrpc.js';
+import type { ElicitationOwners } from './elicitation-owners.js';
 import { errorResponse, isRequestId, type JsonObject, param } from './messages.js';
 import type { RequestTable } from './request-table.js';
 import type { SessionPeer } from './session-peer.js';
 import type { StdioCapture } from './stdio-capture.js';
+import type { TaskOwners } from './task-owners.js';
 
 export interface ServerRequestsOptions {
   shared: boolean;
@@ -14,6 +16,10 @@ export interface ServerRequestsOptions {
   captureSession(): string | null;
   sessions: ReadonlySet<SessionPeer>;
   pending: RequestTable;
+  /** Shared mode: a request tied to a task goes to the session that owns the task. */
+  tasks: TaskOwners;
+  /** Shared mode: URL elicitations are noted with the session asked, for their completion notice. */
+  elicitations: ElicitationOwners;
   /** How long the gateway's own requests may wait for their answer. */
   timeoutMs: number;
 }
@@ -42,7 +48,8 @@ function capabilityFor(method: string): 'sampling' | 'elicitation' | 'roots' | n
  */
 export class ServerRequests {
   readonly #options: ServerRequestsOptions;
-  readonly #routed = new Map<string, { session: SessionPeer; id: RequestId }>();
+  /** Server requests a session holds; `task`: task-augmented, its answer may create a task. */
+  readonly #routed = new Map<string, { session: SessionPeer; id: RequestId; task: boolean }>();
   readonly #internal = new Map<string, Internal>();
   #nextInternal = 1;
 
@@ -60,7 +67,7 @@ export class ServerRequests {
       this.#reply({ jsonrpc: '2.0', id, result: {} });
       return;
     }
-    const session = shared ? this.#pick(method) : this.#only();
+    const session = shared ? this.#pick(method, message) : this.#only();
     if (!session) {
       capture.line(this.#options.captureSession(), 'stdout', text);
       const why =
@@ -72,16 +79,26 @@ export class ServerRequests {
       );
       return;
     }
-    this.#routed.set(idKey(id), { session, id });
+    this.#routed.set(idKey(id), { session, id, task: param(message, 'task') !== undefined });
+    if (shared) this.#options.elicitations.sent(session, message);
     session.deliver(message as JSONRPCMessage, text, this.#options.pending.latest(session)?.clientId);
   }
 
   /**
-   * Shared mode: the session whose request is in flight (the most recent, when several are), otherwise
-   * the most recently active one; only sessions whose client declared the capability the request needs.
+   * Shared mode: the session that owns the task the request is tied to; otherwise the session whose
+   * request is in flight (the most recent, when several are), else the most recently active one; only
+   * sessions whose client declared the capability the request needs.
    */
-  #pick(method: string): SessionPeer | undefined {
+  #pick(method: string, message: JsonObject): SessionPeer | undefined {
     const needs = capabilityFor(method);
+    // The server asks about a task its client holds (MCP 2025-11-25, Tasks): only that session can answer.
+    const holder = this.#options.tasks.clientTaskHolder(message);
+    if (holder !== undefined) return holder ?? undefined;
+    const taskId = this.#options.tasks.taskOf(message);
+    if (taskId !== undefined) {
+      const owner = this.#options.tasks.ownerOf(taskId);
+      return owner && (!needs || owner.clientCapabilities?.[needs]) ? owner : undefined;
+    }
     let busy: SessionPeer | undefined;
     let busySequence = -1;
     let recent: SessionPeer | undefined;
@@ -112,7 +129,9 @@ export class ServerRequests {
       );
       return;
     }
+    const routed = this.#routed.get(key);
     this.#routed.delete(key);
+    if (this.#options.shared && routed?.task) this.#options.tasks.clientCreated(session, message);
     const line = text.includes('\n') || text.includes('\r') ? JSON.stringify(message) : text;
     this.#options.write(line);
   }

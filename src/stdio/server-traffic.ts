@@ -66,8 +66,13 @@ export class ServerTraffic {
     this.#ctx.pending.remove(request);
     if (this.#ctx.options.shared) {
       this.#answered(request, message);
-      const restored = withId(message, request.clientId) as JSONRPCMessage;
+      this.#ctx.elicitations.sent(request.session, message);
+      const { message: answer, held } = this.#ctx.tasks.answered(request, message);
+      const restored = withId(answer, request.clientId) as JSONRPCMessage;
       request.session.deliver(restored, JSON.stringify(restored), request.clientId);
+      for (const status of held) {
+        request.session.deliver(status.message as JSONRPCMessage, status.text, undefined);
+      }
     } else {
       request.session.deliver(message as JSONRPCMessage, text, request.clientId);
     }
@@ -103,6 +108,7 @@ export class ServerTraffic {
       }
       return;
     }
+    if (shared && (this.#toElicitationOwner(message, text) || this.#toTaskOwner(message, text))) return;
     const targets = shared ? this.#fanOutTargets(message) : [...this.#ctx.sessions];
     if (targets.length === 0) {
       this.#notForwarded(text, 'no session it concerns');
@@ -111,6 +117,36 @@ export class ServerTraffic {
     for (const session of targets) {
       session.deliver(message as JSONRPCMessage, text, this.#ctx.pending.latest(session)?.clientId);
     }
+  }
+
+  /** Shared mode: an elicitation's completion goes to the session that was asked; false for others. */
+  #toElicitationOwner(message: JsonObject, text: string): boolean {
+    const owner = this.#ctx.elicitations.completed(message);
+    if (owner === undefined) return false;
+    if (owner) owner.deliver(message as JSONRPCMessage, text, this.#ctx.pending.latest(owner)?.clientId);
+    else this.#notForwarded(text, 'it completes an elicitation no connected session was asked');
+    return true;
+  }
+
+  /**
+   * Shared mode: a notification about a task goes to the session that owns the task, and to no other;
+   * a status that comes before its task's creation is answered waits for it. False: it names no task.
+   */
+  #toTaskOwner(message: JsonObject, text: string): boolean {
+    const { tasks, pending } = this.#ctx;
+    const taskId = tasks.taskOf(message);
+    if (taskId === undefined) return false;
+    const owner = tasks.ownerOf(taskId);
+    if (owner) {
+      owner.deliver(message as JSONRPCMessage, text, pending.latest(owner)?.clientId);
+    } else if (message.method === 'notifications/tasks/status') {
+      for (const dropped of tasks.hold({ message, text })) {
+        this.#notForwarded(dropped.text, 'a status of a task no session created');
+      }
+    } else {
+      this.#notForwarded(text, 'it concerns a task no connected session owns');
+    }
+    return true;
   }
 
   /** Shared mode: which sessions a server notification concerns. */

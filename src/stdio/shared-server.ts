@@ -1,4 +1,4 @@
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { ClientCapabilities, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatus } from '../core/server-status.js';
 import { Backoff } from './backoff.js';
@@ -20,6 +20,10 @@ export interface SharedServerOptions {
   config: ResolvedStdioConfig;
   capture: StdioCapture;
   status: StatusTracker;
+  /** What the gateway declares in its initialize: the capabilities of the sessions it serves. */
+  capabilities: ClientCapabilities;
+  /** Where stderr lines go; the processes of one server share one ring (each line names its pid). */
+  stderr?: StderrRing;
   spawn?: SpawnFunction;
 }
 
@@ -27,13 +31,14 @@ export interface SharedServerOptions {
 const MAX_HELD_LINES = 10_000;
 
 /**
- * The gateway as the one client of a long-lived stdio process shared by every session ("shared" mode).
+ * The gateway as the one client of a long-lived stdio process shared by the sessions whose clients
+ * declared the same capabilities ("shared" mode; shared-pool.ts decides which sessions come here).
  * It initializes the process itself (MCP lifecycle, "Initialization") and answers each session's
  * initialize with the server's real result; a crashed process is restarted with backoff, and the sessions
  * carry on: what they had subscribed to is subscribed again.
  */
 export class SharedServer implements SessionBackend {
-  readonly stderr = new StderrRing(STDIO_LIMITS.stderrRingLines);
+  readonly stderr: StderrRing;
   readonly #options: SharedServerOptions;
   readonly #router: Router;
   readonly #backoff = new Backoff();
@@ -41,6 +46,7 @@ export class SharedServer implements SessionBackend {
   #startedAt = 0;
   #held: string[] = [];
   #lastExit: ChildExit | null = null;
+  #lastPid: number | undefined;
   #restartTimer: NodeJS.Timeout | null = null;
   /** Why the current process is being stopped on purpose (restart, shutdown), or null. */
   #stopReason: string | null = null;
@@ -50,6 +56,7 @@ export class SharedServer implements SessionBackend {
 
   constructor(options: SharedServerOptions) {
     this.#options = options;
+    this.stderr = options.stderr ?? new StderrRing(STDIO_LIMITS.stderrRingLines);
     const { config, capture } = options;
     this.#router = new Router({
       shared: true,
@@ -94,7 +101,11 @@ export class SharedServer implements SessionBackend {
     if (child !== this.#child) return;
     this.#options.status.update({ pid: child.pid });
     try {
-      const result = await initializeProcess(this.#router.serverRequests, (line) => child.write(line));
+      const result = await initializeProcess(
+        this.#router.serverRequests,
+        (line) => child.write(line),
+        this.#options.capabilities,
+      );
       if (child !== this.#child) return;
       this.#router.initResult = result;
     } catch (error) {
@@ -147,8 +158,9 @@ export class SharedServer implements SessionBackend {
     this.#child = null;
     this.#held = [];
     this.#lastExit = exit;
+    this.#lastPid = child.pid;
     const { status, capture, config } = this.#options;
-    const lines = this.stderr.recent(STDIO_LIMITS.crashQuoteLines);
+    const lines = this.stderr.recentOf(child.pid, STDIO_LIMITS.crashQuoteLines);
     const stopReason = this.#stopReason;
     this.#stopReason = null;
     if (stopReason !== null) {
@@ -207,7 +219,8 @@ export class SharedServer implements SessionBackend {
     const why = exit
       ? `it ${exit.error ? 'could not start' : 'crashed'} (${describeExit(exit)}); ${this.#restartTimer ? 'it is restarting, retry in a moment' : this.#fixHint()}`
       : 'it is starting';
-    return notRunningFailure(this.#name, why, exit, this.stderr.recent(STDIO_LIMITS.crashQuoteLines));
+    const lines = this.stderr.recentOf(this.#lastPid, STDIO_LIMITS.crashQuoteLines);
+    return notRunningFailure(this.#name, why, exit, lines);
   }
 
   #rejectWaiters(): void {

@@ -33,6 +33,15 @@ export class StderrRing {
     return limit >= ordered.length ? ordered : ordered.slice(ordered.length - limit);
   }
 
+  /**
+   * The most recent lines of one process, oldest first: what a crash quotes to the clients of that
+   * process, never another's (the processes of a server share the ring, and serve different clients).
+   */
+  recentOf(pid: number | null | undefined, limit: number): StderrLine[] {
+    const mine = this.recent().filter((line) => line.pid === (pid ?? null));
+    return mine.slice(Math.max(0, mine.length - limit));
+  }
+
   /** Lines written since the server was registered, including those no longer kept. */
   get total(): number {
     return this.#total;

@@ -6,7 +6,7 @@ import { type SpawnFunction, StdioChild } from './child-process.js';
 import { seconds } from './failures.js';
 import { StdioEndpoint } from './http-endpoint.js';
 import { IsolatedServer } from './isolated-server.js';
-import { SharedServer } from './shared-server.js';
+import { SharedPool } from './shared-pool.js';
 import { StatusTracker } from './status-tracker.js';
 import type { StderrLine } from './stderr-ring.js';
 import { StdioCapture } from './stdio-capture.js';
@@ -29,7 +29,7 @@ interface RunningServer {
   key: string;
   config: ResolvedStdioConfig;
   endpoint: StdioEndpoint;
-  backend: SharedServer | IsolatedServer;
+  backend: SharedPool | IsolatedServer;
   idleTimer: NodeJS.Timeout | null;
 }
 
@@ -84,13 +84,22 @@ export class StdioServers {
     if (previous) void this.#shutDown(previous, 'restarted because its configuration changed');
     const config = resolveStdioConfig(name, source);
     const capture = new StdioCapture(this.#options.sink, name, this.#options.maxCaptureBytes);
-    const status = new StatusTracker(name, (server, current, previousState) =>
-      this.#report(server, current, previousState, config),
-    );
+    const tracker = (label: string) =>
+      new StatusTracker(label, (server, current, previousState) =>
+        this.#report(server, current, previousState, config),
+      );
+    const status = tracker(name);
+    const { spawn } = this.#options;
     const backend =
       config.sessionMode === 'shared'
-        ? new SharedServer({ config, capture, status, spawn: this.#options.spawn })
-        : new IsolatedServer({ config, capture, status, spawn: this.#options.spawn });
+        ? new SharedPool({
+            config,
+            capture,
+            status,
+            spawn,
+            tracker: (label) => tracker(`${name} (${label})`),
+          })
+        : new IsolatedServer({ config, capture, status, spawn });
     const endpoint = new StdioEndpoint({
       capture,
       sink: this.#options.sink,
@@ -113,7 +122,7 @@ export class StdioServers {
       running.idleTimer.unref();
     }
     this.#servers.set(name, running);
-    if (backend instanceof SharedServer) backend.start();
+    if (backend instanceof SharedPool) backend.start();
     return running;
   }
 
@@ -157,13 +166,14 @@ export class StdioServers {
   }
 
   /**
-   * Restarts a server on request. Shared: the process restarts and sessions carry on. Isolated: every
-   * session and its process ends; clients start new sessions, each with a fresh process.
+   * Restarts a server on request. Shared: its processes restart and sessions carry on (those with a
+   * process of their own end). Isolated: every session and its process ends; clients start new sessions,
+   * each with a fresh process.
    */
   async restart(name: string): Promise<ServerStatus | undefined> {
     const running = this.#servers.get(name);
     if (!running) return undefined;
-    if (running.backend instanceof SharedServer) {
+    if (running.backend instanceof SharedPool) {
       await running.backend.restart();
     } else {
       running.endpoint.closeAll();
@@ -182,7 +192,7 @@ export class StdioServers {
   async #shutDown(running: RunningServer, reason: string): Promise<void> {
     if (running.idleTimer) clearInterval(running.idleTimer);
     running.endpoint.closeAll();
-    if (running.backend instanceof SharedServer) await running.backend.stop(reason);
+    if (running.backend instanceof SharedPool) await running.backend.stop(reason);
     else await running.backend.stop();
   }
 

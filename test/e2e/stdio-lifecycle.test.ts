@@ -10,6 +10,7 @@ function text(result: unknown): string {
 
 describe('a shared stdio server through crashes, restarts and bad output', () => {
   let gw: TestGateway;
+  // Clients that declare nothing use the process the server starts with, whose pid the status shows.
 
   beforeAll(async () => {
     gw = await startTestGateway({
@@ -26,7 +27,7 @@ describe('a shared stdio server through crashes, restarts and bad output', () =>
   });
 
   it('fails a call in flight at once when the server crashes, naming it and quoting its stderr, then restarts it', async () => {
-    const session = await connectClient(gw.proxyUrl('fixture'));
+    const session = await connectClient(gw.proxyUrl('fixture'), 'bare', {});
     try {
       const before = await serverStatus(gw, 'fixture');
       const call = session.client.callTool({ name: 'crash', arguments: { code: 3 } });
@@ -55,7 +56,7 @@ describe('a shared stdio server through crashes, restarts and bad output', () =>
   });
 
   it('restarts the server on request, with a new process, and sessions carry on', async () => {
-    const session = await connectClient(gw.proxyUrl('fixture'));
+    const session = await connectClient(gw.proxyUrl('fixture'), 'bare', {});
     try {
       const before = await serverStatus(gw, 'fixture');
       const response = await gw.api('/api/servers/fixture/restart', { method: 'POST' });
@@ -81,7 +82,7 @@ describe('a shared stdio server through crashes, restarts and bad output', () =>
   });
 
   it('records garbage on stdout as what it was, and the session carries on', async () => {
-    const session = await connectClient(gw.proxyUrl('fixture'));
+    const session = await connectClient(gw.proxyUrl('fixture'), 'bare', {});
     try {
       expect(text(await session.client.callTool({ name: 'garbage', arguments: {} }))).toBe('garbage written');
       const garbage = await gw.records(
@@ -95,7 +96,7 @@ describe('a shared stdio server through crashes, restarts and bad output', () =>
   });
 
   it('passes a 10 MB answer whole to the client and stores it', async () => {
-    const session = await connectClient(gw.proxyUrl('fixture'));
+    const session = await connectClient(gw.proxyUrl('fixture'), 'bare', {});
     try {
       const result = await session.client.callTool({ name: 'big', arguments: { bytes: 10_000_000 } });
       expect(text(result).length).toBe(10_000_000);
@@ -111,7 +112,7 @@ describe('a shared stdio server through crashes, restarts and bad output', () =>
   });
 
   it('cuts a runaway stdout line at the limit with an error record, and keeps serving', async () => {
-    const session = await connectClient(gw.proxyUrl('fixture'));
+    const session = await connectClient(gw.proxyUrl('fixture'), 'bare', {});
     try {
       const result = await session.client.callTool({
         name: 'runaway',
@@ -130,7 +131,7 @@ describe('a shared stdio server through crashes, restarts and bad output', () =>
   });
 
   it('fails a call whose answer is over the line limit, instead of leaving it waiting', async () => {
-    const session = await connectClient(gw.proxyUrl('fixture'));
+    const session = await connectClient(gw.proxyUrl('fixture'), 'bare', {});
     try {
       const call = session.client.callTool({ name: 'big', arguments: { bytes: 33 * 1024 * 1024 } });
       await expect(call).rejects.toThrow(
@@ -162,15 +163,28 @@ describe('an isolated stdio server: a process per session', () => {
     await gw?.stop();
   });
 
-  it('refuses a session past maxProcesses with an error that says what to do', async () => {
+  it('refuses a session past maxProcesses only when every session is busy, saying what to do', async () => {
     const a = await connectClient(gw.proxyUrl('fixture'));
     const b = await connectClient(gw.proxyUrl('fixture'));
     try {
+      const stop = new AbortController();
+      const calls = [a, b].map((s) =>
+        s.client.callTool({ name: 'slow', arguments: { ms: 20_000 } }, undefined, { signal: stop.signal }),
+      );
+      const working = async () => {
+        const { lines } = (await (await gw.api('/api/servers/fixture/stderr')).json()) as {
+          lines: { line: string }[];
+        };
+        return lines.filter((l) => l.line.includes('working for 20000 ms')).length >= 2;
+      };
+      await waitFor('both calls to be in flight', working);
       const refused = connectClient(gw.proxyUrl('fixture'));
       await expect(refused).rejects.toThrow(/stdio server .*fixture.* already runs 2 processes, its limit/);
       await expect(refused).rejects.toThrow(
-        /End sessions you no longer use \(DELETE\).* or raise maxProcesses/,
+        /every one of them is answering a request.*end sessions you no longer use \(DELETE\).* or raise maxProcesses/,
       );
+      stop.abort('done');
+      await Promise.allSettled(calls);
     } finally {
       await a.close();
       await b.close();
@@ -178,6 +192,36 @@ describe('an isolated stdio server: a process per session', () => {
     // Once sessions end, their processes do too, and new sessions are welcome again.
     const c = await connectClient(gw.proxyUrl('fixture'));
     await c.close();
+  });
+
+  it('makes room past maxProcesses by ending the least recently active idle session, which is told why', async () => {
+    const oldest = await connectClient(gw.proxyUrl('fixture'), 'oldest');
+    const recent = await connectClient(gw.proxyUrl('fixture'), 'recent');
+    const { pid } = JSON.parse(text(await oldest.client.callTool({ name: 'whoami', arguments: {} }))) as {
+      pid: number;
+    };
+    await recent.client.callTool({ name: 'echo', arguments: { message: 'still here' } });
+    const newcomer = await connectClient(gw.proxyUrl('fixture'), 'newcomer');
+    try {
+      expect(text(await newcomer.client.callTool({ name: 'echo', arguments: { message: 'in' } }))).toBe(
+        'Echo: in',
+      );
+      expect(text(await recent.client.callTool({ name: 'echo', arguments: { message: 'on' } }))).toBe(
+        'Echo: on',
+      );
+      // MCP Streamable HTTP, "Session Management": an ended session answers 404; the client initializes again.
+      const evicted = oldest.client.callTool({ name: 'echo', arguments: { message: 'x' } });
+      await expect(evicted).rejects.toMatchObject({ code: 404 });
+      await expect(evicted).rejects.toThrow(
+        /Session not found: .*least recently active idle session.*maxProcesses \(2\).*send initialize again/,
+      );
+      await waitFor("the evicted session's process to exit", () => !isAlive(pid));
+      expect((await serverStatus(gw, 'fixture')).sessions).toBe(2);
+    } finally {
+      await oldest.client.close();
+      await recent.close();
+      await newcomer.close();
+    }
   });
 
   it('ends the session when its process crashes: the client must start a new one, which works', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { connectClient } from '../helpers/mcp-client.js';
+import { connectClient, HOST_WITHOUT_ROOTS } from '../helpers/mcp-client.js';
 import { serverStatus, stdioServers } from '../helpers/stdio.js';
 
 function graphText(result: unknown): string {
@@ -28,7 +28,7 @@ describe.each(['shared', 'isolated'] as const)('server-memory over stdio, %s mod
   });
 
   it('keeps the knowledge graph a client builds, and finds it again', async () => {
-    const session = await connectClient(gw.proxyUrl('memory'));
+    const session = await connectClient(gw.proxyUrl('memory'), 'test-client', HOST_WITHOUT_ROOTS);
     try {
       const tools = (await session.client.listTools()).tools.map((t) => t.name);
       expect(tools).toEqual(expect.arrayContaining(['create_entities', 'read_graph', 'search_nodes']));
@@ -58,8 +58,8 @@ describe.each(['shared', 'isolated'] as const)('server-memory over stdio, %s mod
       ? 'runs one process for all sessions: what one session stores, another reads at once'
       : 'runs one process per session, ended with its session',
     async () => {
-      const a = await connectClient(gw.proxyUrl('memory'), 'writer');
-      const b = await connectClient(gw.proxyUrl('memory'), 'reader');
+      const a = await connectClient(gw.proxyUrl('memory'), 'writer', HOST_WITHOUT_ROOTS);
+      const b = await connectClient(gw.proxyUrl('memory'), 'reader', HOST_WITHOUT_ROOTS);
       const sessions = [a.transport.sessionId, b.transport.sessionId];
       try {
         expect((await serverStatus(gw, 'memory')).sessions).toBe(2);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { connectClient } from '../helpers/mcp-client.js';
+import { connectClient, HOST_WITHOUT_ROOTS } from '../helpers/mcp-client.js';
 import { stdioServers } from '../helpers/stdio.js';
 
 interface WhoAmI {
@@ -27,8 +27,8 @@ describe('two sessions sharing one stdio process', () => {
   });
 
   it('keeps colliding request ids and progress tokens apart, each answer reaching its own client', async () => {
-    const a = await connectClient(gw.proxyUrl('fixture'), 'client-a');
-    const b = await connectClient(gw.proxyUrl('fixture'), 'client-b');
+    const a = await connectClient(gw.proxyUrl('fixture'), 'client-a', HOST_WITHOUT_ROOTS);
+    const b = await connectClient(gw.proxyUrl('fixture'), 'client-b', HOST_WITHOUT_ROOTS);
     try {
       // Both SDK clients number their requests the same way, so these calls carry the same ids.
       const progressA: number[] = [];
@@ -78,8 +78,8 @@ describe('two sessions sharing one stdio process', () => {
   });
 
   it('routes a server request to the session whose call is in flight, and relays the answer', async () => {
-    const idle = await connectClient(gw.proxyUrl('fixture'), 'idle');
-    const busy = await connectClient(gw.proxyUrl('fixture'), 'busy');
+    const idle = await connectClient(gw.proxyUrl('fixture'), 'idle', HOST_WITHOUT_ROOTS);
+    const busy = await connectClient(gw.proxyUrl('fixture'), 'busy', HOST_WITHOUT_ROOTS);
     try {
       await idle.client.callTool({
         name: 'echo',
@@ -96,7 +96,7 @@ describe('two sessions sharing one stdio process', () => {
   });
 
   it('routes a cancellation to the request it names, and the server stops working on it', async () => {
-    const a = await connectClient(gw.proxyUrl('fixture'));
+    const a = await connectClient(gw.proxyUrl('fixture'), 'test-client', HOST_WITHOUT_ROOTS);
     try {
       const controller = new AbortController();
       const call = a.client.callTool({ name: 'slow', arguments: { ms: 10_000 } }, undefined, {

@@ -1,9 +1,10 @@
+import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { expect } from 'vitest';
 import type { CapturedRecord } from '../../src/core/record.js';
 import { expectCapturedExactlyOnce } from './capture-assertions.js';
 import type { TestGateway } from './gateway.js';
-import { connectClient } from './mcp-client.js';
+import { connectClient, HOST_CAPABILITIES } from './mcp-client.js';
 
 /**
  * What a client does with server-everything, whatever carries it to the gateway (HTTP upstream or stdio).
@@ -11,8 +12,12 @@ import { connectClient } from './mcp-client.js';
  */
 
 /** trigger-long-running-operation: progress arrives in order, and each notification is stored. */
-export async function progressScenario(gw: TestGateway, url: string): Promise<CapturedRecord[]> {
-  const proxied = await connectClient(url);
+export async function progressScenario(
+  gw: TestGateway,
+  url: string,
+  capabilities: ClientCapabilities = HOST_CAPABILITIES,
+): Promise<CapturedRecord[]> {
+  const proxied = await connectClient(url, 'test-client', capabilities);
   const progress: number[] = [];
   const result = await proxied.client.callTool(
     { name: 'trigger-long-running-operation', arguments: { duration: 0.3, steps: 3 } },
@@ -33,8 +38,9 @@ export async function samplingScenario(
   gw: TestGateway,
   url: string,
   transport: (record: CapturedRecord) => boolean = () => true,
+  capabilities: ClientCapabilities = HOST_CAPABILITIES,
 ): Promise<CapturedRecord[]> {
-  const proxied = await connectClient(url);
+  const proxied = await connectClient(url, 'test-client', capabilities);
   const sampled = await proxied.client.callTool({
     name: 'trigger-sampling-request',
     arguments: { prompt: 'Say hi', maxTokens: 20 },
@@ -59,8 +65,12 @@ export async function samplingScenario(
 }
 
 /** A subscribed resource's updates reach the client; returns the stored update notifications. */
-export async function subscriptionScenario(gw: TestGateway, url: string): Promise<CapturedRecord[]> {
-  const proxied = await connectClient(url);
+export async function subscriptionScenario(
+  gw: TestGateway,
+  url: string,
+  capabilities: ClientCapabilities = HOST_CAPABILITIES,
+): Promise<CapturedRecord[]> {
+  const proxied = await connectClient(url, 'test-client', capabilities);
   const uri = 'demo://resource/static/document/architecture.md';
   const updated = new Promise<string>((resolve) => {
     proxied.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) =>

@@ -6,6 +6,7 @@ import type { TestGateway } from './gateway.js';
 const require = createRequire(import.meta.url);
 const EVERYTHING = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
 const MEMORY = require.resolve('@modelcontextprotocol/server-memory/dist/index.js');
+const FILESYSTEM = require.resolve('@modelcontextprotocol/server-filesystem/dist/index.js');
 const FIXTURE = fileURLToPath(new URL('../fixtures/stdio-server.ts', import.meta.url));
 const CLI = fileURLToPath(new URL('../fixtures/cli.ts', import.meta.url));
 const TSX = require.resolve('tsx');
@@ -23,6 +24,13 @@ export const stdioServers = {
     command: process.execPath,
     args: [MEMORY],
     env: { MEMORY_FILE_PATH: file },
+    ...extra,
+  }),
+  /** server-filesystem allowed to reach `dirs` (until a client's roots replace them). */
+  filesystem: (dirs: string[], extra: Record<string, unknown> = {}) => ({
+    type: 'stdio',
+    command: process.execPath,
+    args: [FILESYSTEM, ...dirs],
     ...extra,
   }),
   fixture: (extra: Record<string, unknown> = {}) => ({

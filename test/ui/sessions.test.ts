@@ -14,7 +14,8 @@ describe('web UI: sessions', () => {
     gw = await startTestGateway({ servers: { fixture: stdioServers.fixture() } });
     await waitForState(gw, 'fixture', 'running');
     browser = await signedIn(gw, '/ui/sessions');
-    client = await connectClient(gw.proxyUrl('fixture'), 'timeline-client');
+    // A client that declares nothing uses the shared process the server starts with (the one that crashes).
+    client = await connectClient(gw.proxyUrl('fixture'), 'timeline-client', {});
     await client.client.callTool({ name: 'echo', arguments: { message: 'before the crash' } });
     // The server writes to stderr and dies while answering: the client gets an error, the gateway restarts it.
     await client.client.callTool({ name: 'crash', arguments: { code: 3 } }).catch(() => undefined);
@@ -97,7 +98,7 @@ describe('web UI: sessions', () => {
 
   it('picks a session with j/k, leaves j/k to the open timeline, and moves between sessions with Shift+J/K', async () => {
     const { page } = browser;
-    const second = await connectClient(gw.proxyUrl('fixture'), 'second-client');
+    const second = await connectClient(gw.proxyUrl('fixture'), 'second-client', {});
     try {
       await second.client.callTool({ name: 'echo', arguments: { message: 'from the second client' } });
       await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Sessions' }).click();
