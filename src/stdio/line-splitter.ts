@@ -4,9 +4,9 @@ const CARRIAGE_RETURN = 0x0d;
 const TAIL_BYTES = 256;
 
 export interface LineHandlers {
-  /** A complete line, without its newline (and without a trailing CR). */
-  line(line: Buffer): void;
-  /** A line grew past the limit: `head` is what had arrived; the rest of the line will be skipped. */
+  /** A complete line, decoded as UTF-8, without its newline (and without a trailing CR). */
+  line(line: string): void;
+  /** A line grew past the limit: `head` is its first bytes; the rest of the line will be skipped. */
   overflow(head: Buffer): void;
   /** The cut line finally ended: its whole length, and its last bytes. */
   overflowEnd(totalBytes: number, tail: Buffer): void;
@@ -15,10 +15,13 @@ export interface LineHandlers {
 /**
  * Newline framing for stdio streams (MCP Transports, stdio: "Messages are delimited by newlines, and MUST
  * NOT contain embedded newlines"). Memory is bounded by `maxLineBytes`: a line that outgrows it is
- * reported and skipped up to its newline, never buffered whole.
+ * reported and skipped up to its newline, never buffered whole. A complete line is joined and decoded
+ * once, and its bytes are let go before it is handed on: a large message is not held twice while it is
+ * being parsed and forwarded.
  */
 export class LineSplitter {
   readonly #max: number;
+  readonly #headBytes: number;
   readonly #handlers: LineHandlers;
   #parts: Buffer[] = [];
   #size = 0;
@@ -26,8 +29,10 @@ export class LineSplitter {
   #skipped = -1;
   #tail: Buffer = Buffer.alloc(0);
 
-  constructor(maxLineBytes: number, handlers: LineHandlers) {
+  /** `headBytes`: how much of a cut line `overflow` reports (all that fits in the limit, by default). */
+  constructor(maxLineBytes: number, handlers: LineHandlers, headBytes = maxLineBytes) {
     this.#max = maxLineBytes;
+    this.#headBytes = Math.min(headBytes, maxLineBytes);
     this.#handlers = handlers;
   }
 
@@ -50,11 +55,16 @@ export class LineSplitter {
         this.#endSkip(Buffer.alloc(0));
         continue;
       }
-      const line = this.#parts.length === 0 ? piece : Buffer.concat([...this.#parts, piece]);
-      this.#parts = [];
-      this.#size = 0;
-      this.#handlers.line(trimCarriageReturn(line));
+      this.#handlers.line(this.#take(piece));
     }
+  }
+
+  /** The line that `last` completes, as text; its bytes are dropped here, before the line is handled. */
+  #take(last: Buffer): string {
+    const bytes = this.#parts.length === 0 ? last : Buffer.concat([...this.#parts, last]);
+    this.#parts = [];
+    this.#size = 0;
+    return trimCarriageReturn(bytes).toString('utf8');
   }
 
   /** What is left when the stream ends: a last line without a newline still counts. */
@@ -78,8 +88,7 @@ export class LineSplitter {
   }
 
   #startSkip(piece: Buffer): void {
-    const room = this.#max - this.#size;
-    const head = Buffer.concat([...this.#parts, piece.subarray(0, room)]);
+    const head = firstBytes([...this.#parts, piece], this.#headBytes);
     this.#skipped = this.#size + piece.length;
     this.#tail = Buffer.alloc(0);
     for (const part of this.#parts) this.#keepTail(part);
@@ -107,6 +116,19 @@ export class LineSplitter {
       this.#tail = joined.length > TAIL_BYTES ? joined.subarray(joined.length - TAIL_BYTES) : joined;
     }
   }
+}
+
+/** The first `count` bytes of `parts` together, copying no more than that. */
+function firstBytes(parts: readonly Buffer[], count: number): Buffer {
+  const taken: Buffer[] = [];
+  let left = count;
+  for (const part of parts) {
+    if (left <= 0) break;
+    const piece = part.length > left ? part.subarray(0, left) : part;
+    taken.push(piece);
+    left -= piece.length;
+  }
+  return Buffer.concat(taken);
 }
 
 function trimCarriageReturn(line: Buffer): Buffer {

@@ -4,7 +4,7 @@ import { LineSplitter } from '../../src/stdio/line-splitter.js';
 function splitter(max: number) {
   const seen: string[] = [];
   const lines = new LineSplitter(max, {
-    line: (line) => seen.push(`line:${line.toString()}`),
+    line: (line) => seen.push(`line:${line}`),
     overflow: (head) => seen.push(`cut:${head.length}:${head.toString().slice(0, 3)}`),
     overflowEnd: (total, tail) => seen.push(`end:${total}:${tail.toString()}`),
   });
