@@ -22,6 +22,15 @@ function data(server: string, exit: ChildExit | null, lines: readonly StderrLine
   };
 }
 
+/**
+ * What to look at when a process dies before it could serve: the command that started it, and what it
+ * said on stderr (kept by the gateway, shown on the server's page).
+ */
+export function checkCommandHint(server: string): string {
+  const name = encodeURIComponent(server);
+  return `check its command, args and env in mcp.json, and what it wrote to stderr (the server's page /ui/servers/${name} in the web UI, or GET /api/servers/${name}/stderr)`;
+}
+
 /** In-flight requests when the process exits. */
 export function crashFailure(
   server: string,

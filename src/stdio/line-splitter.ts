@@ -1,3 +1,5 @@
+import { StringDecoder } from 'node:string_decoder';
+
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 /** Bytes kept from the end of a cut line: enough to read the JSON-RPC id the SDKs write last. */
@@ -15,15 +17,20 @@ export interface LineHandlers {
 /**
  * Newline framing for stdio streams (MCP Transports, stdio: "Messages are delimited by newlines, and MUST
  * NOT contain embedded newlines"). Memory is bounded by `maxLineBytes`: a line that outgrows it is
- * reported and skipped up to its newline, never buffered whole. A complete line is joined and decoded
- * once, and its bytes are let go before it is handed on: a large message is not held twice while it is
- * being parsed and forwarded.
+ * reported and skipped up to its newline, never buffered whole.
+ *
+ * A line that spans chunks is decoded chunk by chunk as it arrives and joined once at its newline: a
+ * large message is held as its text only, not also as the chunks it came in and a joined copy of them.
  */
 export class LineSplitter {
   readonly #max: number;
   readonly #headBytes: number;
   readonly #handlers: LineHandlers;
-  #parts: Buffer[] = [];
+  readonly #decoder = new StringDecoder('utf8');
+  /** The current line so far, decoded, and its first bytes (for `overflow`). */
+  #pieces: string[] = [];
+  #head: Buffer[] = [];
+  #headSize = 0;
   #size = 0;
   /** Bytes of the current line skipped so far, or -1 when not skipping. */
   #skipped = -1;
@@ -59,18 +66,26 @@ export class LineSplitter {
     }
   }
 
-  /** The line that `last` completes, as text; its bytes are dropped here, before the line is handled. */
-  #take(last: Buffer): string {
-    const bytes = this.#parts.length === 0 ? last : Buffer.concat([...this.#parts, last]);
-    this.#parts = [];
-    this.#size = 0;
-    return trimCarriageReturn(bytes).toString('utf8');
-  }
-
   /** What is left when the stream ends: a last line without a newline still counts. */
   end(): void {
     if (this.#skipped >= 0) this.#endSkip(Buffer.alloc(0));
     else if (this.#size > 0) this.push(Buffer.from([NEWLINE]));
+  }
+
+  /** The line that `last` completes, as text; what was kept of it is let go before it is handled. */
+  #take(last: Buffer): string {
+    if (this.#pieces.length === 0) return trimCarriageReturn(last.toString('utf8'));
+    this.#pieces.push(this.#decoder.write(last), this.#decoder.end());
+    const line = this.#pieces.join('');
+    this.#reset();
+    return trimCarriageReturn(line);
+  }
+
+  #reset(): void {
+    this.#pieces = [];
+    this.#head = [];
+    this.#headSize = 0;
+    this.#size = 0;
   }
 
   #append(piece: Buffer): void {
@@ -83,18 +98,24 @@ export class LineSplitter {
       this.#startSkip(piece);
       return;
     }
-    this.#parts.push(piece);
+    if (this.#headSize < this.#headBytes) {
+      // A copy: the chunk it comes from is let go once decoded.
+      const kept = Buffer.from(piece.subarray(0, this.#headBytes - this.#headSize));
+      this.#head.push(kept);
+      this.#headSize += kept.length;
+    }
+    this.#pieces.push(this.#decoder.write(piece));
     this.#size += piece.length;
   }
 
   #startSkip(piece: Buffer): void {
-    const head = firstBytes([...this.#parts, piece], this.#headBytes);
-    this.#skipped = this.#size + piece.length;
+    const head = Buffer.concat([...this.#head, piece.subarray(0, this.#headBytes - this.#headSize)]);
     this.#tail = Buffer.alloc(0);
-    for (const part of this.#parts) this.#keepTail(part);
+    this.#keepTail(lastBytes(this.#pieces));
     this.#keepTail(piece);
-    this.#parts = [];
-    this.#size = 0;
+    this.#skipped = this.#size + piece.length;
+    this.#decoder.end();
+    this.#reset();
     this.#handlers.overflow(head);
   }
 
@@ -102,7 +123,7 @@ export class LineSplitter {
     this.#skipped += last.length;
     this.#keepTail(last);
     const total = this.#skipped;
-    const tail = trimCarriageReturn(this.#tail);
+    const tail = trimCarriageReturnBytes(this.#tail);
     this.#skipped = -1;
     this.#tail = Buffer.alloc(0);
     this.#handlers.overflowEnd(total, tail);
@@ -118,19 +139,23 @@ export class LineSplitter {
   }
 }
 
-/** The first `count` bytes of `parts` together, copying no more than that. */
-function firstBytes(parts: readonly Buffer[], count: number): Buffer {
-  const taken: Buffer[] = [];
-  let left = count;
-  for (const part of parts) {
-    if (left <= 0) break;
-    const piece = part.length > left ? part.subarray(0, left) : part;
-    taken.push(piece);
-    left -= piece.length;
+/** The last TAIL_BYTES (or so) of the decoded pieces, as bytes again: only read when a line is cut. */
+function lastBytes(pieces: readonly string[]): Buffer {
+  const taken: string[] = [];
+  let length = 0;
+  for (let i = pieces.length - 1; i >= 0 && length < TAIL_BYTES; i--) {
+    const piece = pieces[i] as string;
+    const part = piece.length > TAIL_BYTES ? piece.slice(piece.length - TAIL_BYTES) : piece;
+    taken.unshift(part);
+    length += part.length;
   }
-  return Buffer.concat(taken);
+  return Buffer.from(taken.join(''), 'utf8');
 }
 
-function trimCarriageReturn(line: Buffer): Buffer {
+function trimCarriageReturn(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+function trimCarriageReturnBytes(line: Buffer): Buffer {
   return line.length > 0 && line[line.length - 1] === CARRIAGE_RETURN ? line.subarray(0, -1) : line;
 }

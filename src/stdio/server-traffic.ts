@@ -1,4 +1,5 @@
 import {
+  type InitializeResult,
   type JSONRPCMessage,
   JSONRPCMessageSchema,
   type RequestId,
@@ -78,6 +79,10 @@ export class ServerTraffic {
       const restored = withId(message, request.clientId) as JSONRPCMessage;
       request.session.deliver(restored, JSON.stringify(restored), request.clientId);
     } else {
+      // Isolated mode: the session's own initialize, answered by its process, which is now serving.
+      if (request.method === 'initialize' && 'result' in message) {
+        this.#ctx.initResult = message.result as InitializeResult;
+      }
       request.session.deliver(message as JSONRPCMessage, text, request.clientId);
     }
   }

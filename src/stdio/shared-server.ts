@@ -4,7 +4,7 @@ import type { ServerStatus } from '../core/server-status.js';
 import { Backoff } from './backoff.js';
 import { describeExit } from './child-problems.js';
 import type { ChildExit, SpawnFunction, StdioChild } from './child-process.js';
-import { crashFailure, notRunningFailure, seconds } from './failures.js';
+import { checkCommandHint, crashFailure, notRunningFailure, seconds } from './failures.js';
 import { initializeProcess } from './handshake.js';
 import type { SessionBackend } from './http-endpoint.js';
 import type { HttpSession } from './http-session.js';
@@ -27,6 +27,15 @@ export interface SharedServerOptions {
 const MAX_HELD_LINES = 10_000;
 
 /**
+ * A request that arrives while a crashed process waits to restart waits for the restart only when it is
+ * this close, and only when the process had been serving: a server that crashed once comes back within
+ * the first backoff steps (0.5, 1, 2 s) and the request goes through. A process that died while starting
+ * (a bad command, a missing key) will most likely die again, and one whose backoff has grown is in a
+ * crash loop: there every request fails at once with the exit reason, instead of waiting for its timeout.
+ */
+const RESTART_WAIT_MS = 3000;
+
+/**
  * The gateway as the one client of a long-lived stdio process shared by every session ("shared" mode).
  * It initializes the process itself (MCP lifecycle, "Initialization") and answers each session's
  * initialize with the server's real result; a crashed process is restarted with backoff, and the sessions
@@ -41,7 +50,12 @@ export class SharedServer implements SessionBackend {
   #startedAt = 0;
   #held: string[] = [];
   #lastExit: ChildExit | null = null;
+  #lastExitPid: number | undefined;
   #restartTimer: NodeJS.Timeout | null = null;
+  #restartAt = 0;
+  /** The current process completed its handshake; and whether the last one to exit had. */
+  #serving = false;
+  #lastServed = false;
   /** Why the current process is being stopped on purpose (restart, shutdown), or null. */
   #stopReason: string | null = null;
   readonly #ready = new ReadyGate();
@@ -72,6 +86,7 @@ export class SharedServer implements SessionBackend {
     if (this.#child) return;
     this.#cancelRestart();
     const { status, capture } = this.#options;
+    this.#serving = false;
     status.set('starting', { pid: undefined, exitCode: null, signal: null });
     const child = startServerProcess({
       config: this.#options.config,
@@ -105,6 +120,7 @@ export class SharedServer implements SessionBackend {
     }
     const restarted = this.#everRan;
     this.#everRan = true;
+    this.#serving = true;
     this.#options.status.set('running', { pid: child.pid, lastError: null, restartAt: null });
     const held = this.#held;
     this.#held = [];
@@ -135,11 +151,17 @@ export class SharedServer implements SessionBackend {
 
   #write(line: string): boolean {
     const state = this.#options.status.state;
-    if (state === 'running' && this.#child) return this.#child.write(line);
-    const waiting = state === 'starting' || this.#restartTimer !== null;
-    if (!waiting || this.#held.length >= MAX_HELD_LINES) return false;
+    // A process whose stdin just closed is about to report its exit, which fails the request with the reason.
+    if (state === 'running' && this.#child) return this.#child.write(line) || this.#child.running;
+    if (!this.#worthWaiting() || this.#held.length >= MAX_HELD_LINES) return false;
     this.#held.push(line);
     return true;
+  }
+
+  /** Whether what arrives now may wait for the process: it is starting, or it restarts soon (see above). */
+  #worthWaiting(): boolean {
+    if (this.#options.status.state === 'starting') return true;
+    return this.#restartTimer !== null && this.#lastServed && this.#restartAt - Date.now() <= RESTART_WAIT_MS;
   }
 
   #exited(child: StdioChild, exit: ChildExit): void {
@@ -147,8 +169,11 @@ export class SharedServer implements SessionBackend {
     this.#child = null;
     this.#held = [];
     this.#lastExit = exit;
+    this.#lastServed = this.#serving;
+    this.#serving = false;
     const { status, capture, config } = this.#options;
-    const lines = this.stderr.recent(STDIO_LIMITS.crashQuoteLines);
+    this.#lastExitPid = child.pid;
+    const lines = this.stderr.recentOf(child.pid, STDIO_LIMITS.crashQuoteLines);
     const stopReason = this.#stopReason;
     this.#stopReason = null;
     if (stopReason !== null) {
@@ -162,8 +187,16 @@ export class SharedServer implements SessionBackend {
     // A command that cannot start will not start on the next try either; it waits for a fix and a restart.
     const retry = config.restart && exit.error === null;
     const delay = retry ? this.#backoff.next(Date.now() - this.#startedAt) : 0;
-    const next = retry ? `it restarts in ${seconds(delay)}, then retry the request` : this.#fixHint();
-    this.#router.fail(crashFailure(this.#name, exit, lines, next));
+    const next = !retry
+      ? this.#fixHint()
+      : this.#lastServed
+        ? `it restarts in ${seconds(delay)}, then retry the request`
+        : `it exited while starting and will likely do so again (the gateway retries in ${seconds(delay)}): ${checkCommandHint(this.#name)}`;
+    const failure = crashFailure(this.#name, exit, lines, next);
+    this.#router.fail(failure);
+    // Sessions waiting to open learn it now too, not when their wait times out (MCP lifecycle: the
+    // initialize request is a request like any other, and the process that was to answer it is gone).
+    this.#ready.fail(new GatewayError(502, failure.message));
     const lastError =
       exit.error ??
       this.#handshakeError ??
@@ -174,6 +207,7 @@ export class SharedServer implements SessionBackend {
       `process ${child.pid ?? '?'} crashed (${describeExit(exit)})${retry ? `; restarting in ${seconds(delay)}` : ''}`,
     );
     if (retry) {
+      this.#restartAt = Date.now() + delay;
       this.#restartTimer = setTimeout(() => {
         this.#restartTimer = null;
         this.#options.status.update({ restarts: (this.#options.status.current.restarts ?? 0) + 1 });
@@ -188,7 +222,6 @@ export class SharedServer implements SessionBackend {
       lastError,
       restartAt: retry ? Date.now() + delay : null,
     });
-    if (!retry) this.#rejectWaiters();
   }
 
   #fixHint(): string {
@@ -205,9 +238,15 @@ export class SharedServer implements SessionBackend {
       };
     const exit = this.#lastExit;
     const why = exit
-      ? `it ${exit.error ? 'could not start' : 'crashed'} (${describeExit(exit)}); ${this.#restartTimer ? 'it is restarting, retry in a moment' : this.#fixHint()}`
+      ? `it ${exit.error ? 'could not start' : this.#lastServed ? 'crashed' : 'exited while starting'} (${describeExit(exit)}); ${this.#restartTimer ? this.#restartHint() : this.#fixHint()}`
       : 'it is starting';
-    return notRunningFailure(this.#name, why, exit, this.stderr.recent(STDIO_LIMITS.crashQuoteLines));
+    const lines = this.stderr.recentOf(this.#lastExitPid, STDIO_LIMITS.crashQuoteLines);
+    return notRunningFailure(this.#name, why, exit, lines);
+  }
+
+  #restartHint(): string {
+    const left = Math.max(0, this.#restartAt - Date.now());
+    return `it restarts in ${seconds(left)}; retry then, and if it keeps exiting, ${checkCommandHint(this.#name)}`;
   }
 
   #rejectWaiters(): void {
@@ -219,15 +258,19 @@ export class SharedServer implements SessionBackend {
     this.#restartTimer = null;
   }
 
+  /** A request to a session cannot be served now, nor soon: refused up front with 502 and the reason. */
+  refusal(): GatewayError | null {
+    if (this.#options.status.state === 'running' || this.#worthWaiting()) return null;
+    return new GatewayError(502, this.#unavailable().message);
+  }
+
   // ---- SessionBackend ----------------------------------------------------------------------------
 
   /** A new session waits for the process to be running (also through a pending restart). */
   async open(session: HttpSession): Promise<void> {
     const state = this.#options.status.state;
     if (state !== 'running') {
-      if (state !== 'starting' && this.#restartTimer === null) {
-        throw new GatewayError(502, this.#unavailable().message);
-      }
+      if (!this.#worthWaiting()) throw new GatewayError(502, this.#unavailable().message);
       const { requestTimeoutMs } = this.#options.config;
       await this.#ready.wait(
         requestTimeoutMs,

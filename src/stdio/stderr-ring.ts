@@ -33,6 +33,12 @@ export class StderrRing {
     return limit >= ordered.length ? ordered : ordered.slice(ordered.length - limit);
   }
 
+  /** The last `limit` lines one process wrote (a crash report quotes the process that crashed, only). */
+  recentOf(pid: number | undefined, limit: number): StderrLine[] {
+    const own = this.recent().filter((l) => l.pid === (pid ?? null));
+    return own.slice(Math.max(0, own.length - limit));
+  }
+
   /** Lines written since the server was registered, including those no longer kept. */
   get total(): number {
     return this.#total;
