@@ -27,15 +27,6 @@ export interface SharedServerOptions {
 const MAX_HELD_LINES = 10_000;
 
 /**
- * A request that arrives while a crashed process waits to restart waits for the restart only when it is
- * this close, and only when the process had been serving: a server that crashed once comes back within
- * the first backoff steps (0.5, 1, 2 s) and the request goes through. A process that died while starting
- * (a bad command, a missing key) will most likely die again, and one whose backoff has grown is in a
- * crash loop: there every request fails at once with the exit reason, instead of waiting for its timeout.
- */
-const RESTART_WAIT_MS = 3000;
-
-/**
  * The gateway as the one client of a long-lived stdio process shared by every session ("shared" mode).
  * It initializes the process itself (MCP lifecycle, "Initialization") and answers each session's
  * initialize with the server's real result; a crashed process is restarted with backoff, and the sessions
@@ -56,6 +47,11 @@ export class SharedServer implements SessionBackend {
   /** The current process completed its handshake; and whether the last one to exit had. */
   #serving = false;
   #lastServed = false;
+  /**
+   * Set by a crash, cleared once a process serves again (or on a restart by request). Meanwhile every
+   * new session and request fails at once with the crash's reason; see #worthWaiting.
+   */
+  #crashed = false;
   /** Why the current process is being stopped on purpose (restart, shutdown), or null. */
   #stopReason: string | null = null;
   readonly #ready = new ReadyGate();
@@ -121,6 +117,7 @@ export class SharedServer implements SessionBackend {
     const restarted = this.#everRan;
     this.#everRan = true;
     this.#serving = true;
+    this.#crashed = false;
     this.#options.status.set('running', { pid: child.pid, lastError: null, restartAt: null });
     const held = this.#held;
     this.#held = [];
@@ -158,10 +155,15 @@ export class SharedServer implements SessionBackend {
     return true;
   }
 
-  /** Whether what arrives now may wait for the process: it is starting, or it restarts soon (see above). */
+  /**
+   * Whether what arrives now may wait for the process: only for a start no crash preceded (the first one,
+   * or a restart by request), which may legitimately take long (`npx` downloading). After a crash, new
+   * sessions and requests fail at once with its exit code and stderr, saying when the restart comes:
+   * retrying then is cheap for a client, while waiting would tie it to a start the gateway cannot bound
+   * (a server in a crash loop takes its whole load time to die again, every time).
+   */
   #worthWaiting(): boolean {
-    if (this.#options.status.state === 'starting') return true;
-    return this.#restartTimer !== null && this.#lastServed && this.#restartAt - Date.now() <= RESTART_WAIT_MS;
+    return this.#options.status.state === 'starting' && !this.#crashed;
   }
 
   #exited(child: StdioChild, exit: ChildExit): void {
@@ -184,6 +186,7 @@ export class SharedServer implements SessionBackend {
       status.set('stopped', { pid: undefined, exitCode: exit.code, signal: exit.signal });
       return;
     }
+    this.#crashed = true;
     // A command that cannot start will not start on the next try either; it waits for a fix and a restart.
     const retry = config.restart && exit.error === null;
     const delay = retry ? this.#backoff.next(Date.now() - this.#startedAt) : 0;
@@ -237,8 +240,13 @@ export class SharedServer implements SessionBackend {
         message: `stdio server "${this.#name}" is stopped. Start it with POST /api/servers/${this.#name}/restart.`,
       };
     const exit = this.#lastExit;
+    const next = this.#restartTimer
+      ? this.#restartHint()
+      : state === 'starting'
+        ? `it is starting again; retry in a moment, and if it keeps exiting, ${checkCommandHint(this.#name)}`
+        : this.#fixHint();
     const why = exit
-      ? `it ${exit.error ? 'could not start' : this.#lastServed ? 'crashed' : 'exited while starting'} (${describeExit(exit)}); ${this.#restartTimer ? this.#restartHint() : this.#fixHint()}`
+      ? `it ${exit.error ? 'could not start' : this.#lastServed ? 'crashed' : 'exited while starting'} (${describeExit(exit)}); ${next}`
       : 'it is starting';
     const lines = this.stderr.recentOf(this.#lastExitPid, STDIO_LIMITS.crashQuoteLines);
     return notRunningFailure(this.#name, why, exit, lines);
@@ -298,6 +306,7 @@ export class SharedServer implements SessionBackend {
   async restart(): Promise<void> {
     this.#cancelRestart();
     this.#backoff.reset();
+    this.#crashed = false;
     await this.#stopChild('restarted on request');
     this.#options.status.update({ restarts: (this.#options.status.current.restarts ?? 0) + 1 });
     this.start();
