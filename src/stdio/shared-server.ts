@@ -274,7 +274,7 @@ export class SharedServer implements SessionBackend {
 
   // ---- SessionBackend ----------------------------------------------------------------------------
 
-  /** A new session waits for the process to be running (also through a pending restart). */
+  /** A new session waits for a process that is starting; after a crash it is refused at once (502). */
   async open(session: HttpSession): Promise<void> {
     const state = this.#options.status.state;
     if (state !== 'running') {
