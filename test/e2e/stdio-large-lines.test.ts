@@ -127,8 +127,13 @@ describe.runIf(process.platform === 'linux')('the built gateway passing large st
     );
   });
 
-  afterAll(() => {
-    if (gateway && gateway.exitCode === null) gateway.kill('SIGKILL');
+  afterAll(async () => {
+    // SIGTERM: the gateway stops its stdio server before it exits (SIGKILL would leave it running).
+    if (gateway && gateway.exitCode === null) {
+      const exited = new Promise((resolve) => gateway.once('exit', resolve));
+      gateway.kill('SIGTERM');
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
