@@ -34,7 +34,7 @@ export async function stdioClient(label: string, command: string, args: string[]
   const waiting = new Map<number, () => void>();
   const lines = new LineSplitter(64 * 1024 * 1024, {
     line: (line) => {
-      const message = JSON.parse(line.toString('utf8')) as { id?: number };
+      const message = JSON.parse(line) as { id?: number };
       if (typeof message.id === 'number') {
         waiting.get(message.id)?.();
         waiting.delete(message.id);

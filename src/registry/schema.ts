@@ -60,6 +60,13 @@ export const stdioServerSchema = z.object({
   idleTimeout: milliseconds('idleTimeout').optional(),
   /** Isolated mode: most processes alive at once. */
   maxProcesses: z.number().int().positive().max(1000).optional(),
+  /** Longest stdout line (one message) the gateway takes from the server, in MiB. */
+  maxLineMb: z
+    .number({ error: 'maxLineMb must be a number of MiB' })
+    .int({ error: 'maxLineMb must be a whole number of MiB' })
+    .min(1, { error: 'maxLineMb must be at least 1' })
+    .max(1024, { error: 'maxLineMb must be at most 1024 (1 GiB)' })
+    .optional(),
 });
 
 export type HttpServerConfig = z.infer<typeof httpServerSchema>;

@@ -10,6 +10,8 @@ export interface ChildSpec {
   args: readonly string[];
   env: Readonly<Record<string, string>>;
   cwd: string | undefined;
+  /** Longest stdout line taken; STDIO_LIMITS.maxLineBytes when not given. */
+  maxLineBytes?: number;
 }
 
 /** How a child ended. `error` is set when it never ran (command not found) or broke its pipes. */
@@ -22,7 +24,7 @@ export interface ChildExit {
 export interface ChildHandlers {
   /** One stdout line (a JSON-RPC message, normally). */
   stdout(line: string): void;
-  /** A stdout line outgrew the limit and is being skipped; `head` is its start. */
+  /** A stdout line outgrew the limit and is being skipped; `head` is its first bytes (a few KiB). */
   stdoutOverflow(head: Buffer): void;
   /** The skipped line ended; `tail` holds its last bytes. */
   stdoutOverflowEnd(totalBytes: number, tail: Buffer): void;
@@ -90,13 +92,17 @@ export class StdioChild {
     });
     this.#process = child;
     live.add(this);
-    const stdout = new LineSplitter(STDIO_LIMITS.maxLineBytes, {
-      line: (line) => handlers.stdout(line.toString('utf8')),
-      overflow: (head) => handlers.stdoutOverflow(head),
-      overflowEnd: (total, tail) => handlers.stdoutOverflowEnd(total, tail),
-    });
+    const stdout = new LineSplitter(
+      spec.maxLineBytes ?? STDIO_LIMITS.maxLineBytes,
+      {
+        line: (line) => handlers.stdout(line),
+        overflow: (head) => handlers.stdoutOverflow(head),
+        overflowEnd: (total, tail) => handlers.stdoutOverflowEnd(total, tail),
+      },
+      STDIO_LIMITS.cutLineHeadBytes,
+    );
     const stderr = new LineSplitter(STDIO_LIMITS.maxStderrLineBytes, {
-      line: (line) => handlers.stderr(line.toString('utf8'), false),
+      line: (line) => handlers.stderr(line, false),
       overflow: (head) => handlers.stderr(head.toString('utf8'), true),
       overflowEnd: () => {},
     });

@@ -22,6 +22,15 @@ function data(server: string, exit: ChildExit | null, lines: readonly StderrLine
   };
 }
 
+/**
+ * What to look at when a process dies before it could serve: the command that started it, and what it
+ * said on stderr (kept by the gateway, shown on the server's page).
+ */
+export function checkCommandHint(server: string): string {
+  const name = encodeURIComponent(server);
+  return `check its command, args and env in mcp.json, and what it wrote to stderr (the server's page /ui/servers/${name} in the web UI, or GET /api/servers/${name}/stderr)`;
+}
+
 /** In-flight requests when the process exits. */
 export function crashFailure(
   server: string,
@@ -48,11 +57,12 @@ export function notRunningFailure(
   };
 }
 
-/** A message the server wrote on one line longer than the gateway accepts. */
-export function tooLongFailure(server: string, bytes: number, limit: number): Failure {
+/** An answer the server wrote on one line longer than the gateway takes from it ("maxLineMb"). */
+export function tooLongFailure(server: string, method: string, bytes: number, limit: number): Failure {
   const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  const limitMb = Math.round(limit / 1024 / 1024);
   return {
-    message: `stdio server "${server}" answered with a message of ${mib(bytes)}, over the gateway's limit of ${mib(limit)} for one stdio line; it was dropped. Ask for less (paging, smaller resources).`,
+    message: `stdio server "${server}" answered ${method} with a message of ${mib(bytes)}, over the gateway's limit of ${mib(limit)} for one stdio line; the answer was dropped. If answers this large are expected, raise "maxLineMb" for "${server}" in mcp.json (now ${limitMb}); otherwise ask for less (paging, smaller resources).`,
   };
 }
 

@@ -21,6 +21,8 @@ export interface SessionBackend {
   closed(session: HttpSession): void;
   /** Requests of the session still waiting for the server: such a session is not idle. */
   inFlight(session: HttpSession): number;
+  /** Why a request of the session cannot reach the server now (a crashed process), or null. */
+  refusal?(session: HttpSession): GatewayError | null;
 }
 
 export interface StdioEndpointOptions {
@@ -92,6 +94,10 @@ export class StdioEndpoint {
         { rpcCode: RpcErrorCode.ConnectionClosed },
       );
     }
+    // A request the server cannot take now is refused before the transport opens its stream, so that the
+    // HTTP status tells the truth (502) along with the JSON-RPC error.
+    const refusal = req.method === 'POST' ? this.#options.backend.refusal?.(session) : null;
+    if (refusal && body && hasRequest(body)) throw refusal;
     await this.#relay(session, req, res, body);
   }
 
@@ -226,6 +232,11 @@ function initializeIn(body: Buffer): { params?: unknown } | null {
     if (shape.kind === 'request' && shape.method === 'initialize') return m as { params?: unknown };
   }
   return null;
+}
+
+function hasRequest(body: Buffer): boolean {
+  const parsed = parseJsonBody(body.toString('utf8'));
+  return parsed.ok && parsed.messages.some((m) => classifyMessage(m).kind === 'request');
 }
 
 /** The messages of a POST body as the client wrote them: the body itself, or each element of a batch. */

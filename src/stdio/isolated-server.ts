@@ -3,7 +3,7 @@ import { GatewayError } from '../core/errors.js';
 import type { ServerStatus } from '../core/server-status.js';
 import { describeExit } from './child-problems.js';
 import type { ChildExit, SpawnFunction, StdioChild } from './child-process.js';
-import { crashFailure, notRunningFailure } from './failures.js';
+import { checkCommandHint, crashFailure, notRunningFailure } from './failures.js';
 import type { SessionBackend } from './http-endpoint.js';
 import type { HttpSession } from './http-session.js';
 import { Router } from './router.js';
@@ -87,7 +87,8 @@ export class IsolatedServer implements SessionBackend {
       shared: false,
       capture,
       requestTimeoutMs: config.requestTimeoutMs,
-      write: (line) => entry.child.write(line),
+      // A process whose stdin just closed is about to report its exit, which fails the request with the reason.
+      write: (line) => entry.child.write(line) || entry.child.running,
       unavailable: () => notRunningFailure(this.#name, 'the process of this session has exited', null, []),
     });
     const entry: SessionProcess = {
@@ -169,7 +170,11 @@ export class IsolatedServer implements SessionBackend {
     if (entry.stopping) {
       capture.note(session.id, `process ${entry.child.pid ?? '?'} stopped with its session`);
     } else {
-      entry.router.fail(crashFailure(this.#name, exit, lines, 'its session has ended, start a new one'));
+      // A process that never answered its initialize did not fail this session only: its command is wrong.
+      const next = entry.router.initResult
+        ? 'its session has ended, start a new one'
+        : `it never answered initialize, so ${checkCommandHint(this.#name)}`;
+      entry.router.fail(crashFailure(this.#name, exit, lines, next));
       capture.note(
         session.id,
         `process ${entry.child.pid ?? '?'} exited (${describeExit(exit)}); its session ends`,

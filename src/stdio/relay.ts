@@ -35,19 +35,23 @@ export class StdioRelay {
     this.#options = options;
     const { capture, sessionId, input, output, errorOutput } = options;
     const record = (stream: 'stdin' | 'stdout') =>
-      new LineSplitter(STDIO_LIMITS.maxLineBytes, {
-        line: (line) => capture.line(sessionId, stream, line.toString('utf8')),
-        overflow: (head) =>
-          capture.line(sessionId, stream, head.toString('utf8', 0, 4096), {
-            truncated: true,
-            note: `a line longer than ${STDIO_LIMITS.maxLineBytes / 1024 / 1024} MiB: relayed whole, recorded cut`,
-          }),
-        overflowEnd: () => {},
-      });
+      new LineSplitter(
+        STDIO_LIMITS.maxLineBytes,
+        {
+          line: (line) => capture.line(sessionId, stream, line),
+          overflow: (head) =>
+            capture.line(sessionId, stream, head.toString('utf8'), {
+              truncated: true,
+              note: `a line longer than ${STDIO_LIMITS.maxLineBytes / 1024 / 1024} MiB: relayed whole, recorded cut`,
+            }),
+          overflowEnd: () => {},
+        },
+        STDIO_LIMITS.cutLineHeadBytes,
+      );
     const stdinLines = record('stdin');
     const stdoutLines = record('stdout');
     const stderrLines = new LineSplitter(STDIO_LIMITS.maxStderrLineBytes, {
-      line: (line) => capture.line(sessionId, 'stderr', line.toString('utf8')),
+      line: (line) => capture.line(sessionId, 'stderr', line),
       overflow: (head) => capture.line(sessionId, 'stderr', head.toString('utf8'), { truncated: true }),
       overflowEnd: () => {},
     });

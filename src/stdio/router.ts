@@ -6,7 +6,7 @@ import { errorResponse } from './messages.js';
 import { type PendingRequest, RequestTable } from './request-table.js';
 import { type Failure, GENERATED, type RouteContext, type RouterOptions } from './route-context.js';
 import { ServerRequests } from './server-requests.js';
-import { ServerTraffic } from './server-traffic.js';
+import { type CutLineReport, ServerTraffic } from './server-traffic.js';
 import type { SessionPeer } from './session-peer.js';
 import { SharedState } from './shared-state.js';
 import { TaskOwners } from './task-owners.js';
@@ -140,9 +140,9 @@ export class Router {
     this.#server.handle(line);
   }
 
-  /** A stdout line too long to forward has ended; its request, if it names one, fails now. */
-  tooLong(totalBytes: number, tail: string): void {
-    this.#server.tooLong(totalBytes, tail);
+  /** A stdout line too long to forward has ended; the request it answers fails now. */
+  tooLong(cut: CutLineReport): void {
+    this.#server.tooLong(cut);
   }
 
   /** The process is gone: every request in flight fails now, with the reason. */

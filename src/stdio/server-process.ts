@@ -2,10 +2,7 @@ import { type ChildExit, type SpawnFunction, StdioChild } from './child-process.
 import type { Router } from './router.js';
 import type { StderrRing } from './stderr-ring.js';
 import type { StdioCapture } from './stdio-capture.js';
-import { type ResolvedStdioConfig, STDIO_LIMITS } from './stdio-config.js';
-
-/** How much of a cut line is kept in the record that reports it. */
-const CUT_HEAD_CHARS = 4096;
+import type { ResolvedStdioConfig } from './stdio-config.js';
 
 export interface ServerProcessOptions {
   config: ResolvedStdioConfig;
@@ -25,19 +22,28 @@ export interface ServerProcessOptions {
  */
 export function startServerProcess(options: ServerProcessOptions): StdioChild {
   const { config, capture, stderr, router, sessionId } = options;
-  const limitMiB = STDIO_LIMITS.maxLineBytes / 1024 / 1024;
+  const limitBytes = config.maxLineBytes;
+  const limitMiB = limitBytes / 1024 / 1024;
   let child: StdioChild | null = null;
+  /** The start of the stdout line being skipped, kept until its end tells whose answer it was. */
+  let cutHead = '';
   child = new StdioChild(
     config,
     config.name,
     {
       stdout: (line) => router.fromServer(line),
-      stdoutOverflow: (head) =>
-        capture.line(sessionId, 'stdout', head.toString('utf8', 0, CUT_HEAD_CHARS), {
+      stdoutOverflow: (head) => {
+        cutHead = head.toString('utf8');
+        capture.line(sessionId, 'stdout', cutHead, {
           truncated: true,
-          note: `not forwarded: a stdout line longer than ${limitMiB} MiB was cut here and skipped to its end`,
-        }),
-      stdoutOverflowEnd: (total, tail) => router.tooLong(total, tail.toString('utf8')),
+          note: `not forwarded: a stdout line longer than ${limitMiB} MiB ("maxLineMb") was cut here and skipped to its end`,
+        });
+      },
+      stdoutOverflowEnd: (totalBytes, tail) => {
+        const head = cutHead;
+        cutHead = '';
+        router.tooLong({ totalBytes, limitBytes, head, tail: tail.toString('utf8') });
+      },
       stderr: (line, truncated) => {
         stderr.push({ time: Date.now(), line, truncated, pid: child?.pid ?? null });
         capture.line(sessionId ?? router.logSession(), 'stderr', line, { truncated });

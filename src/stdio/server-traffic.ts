@@ -1,14 +1,24 @@
 import {
+  type InitializeResult,
   type JSONRPCMessage,
   JSONRPCMessageSchema,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
+import { readCutLine } from './cut-line.js';
 import { tooLongFailure } from './failures.js';
 import { isRequestId, type JsonObject, param, withId, withParam } from './messages.js';
 import type { PendingRequest } from './request-table.js';
 import type { RouteContext } from './route-context.js';
 import type { SessionPeer } from './session-peer.js';
-import { STDIO_LIMITS } from './stdio-config.js';
+
+/** A stdout line over the server's limit, once it has ended: what the gateway kept of it. */
+export interface CutLineReport {
+  totalBytes: number;
+  limitBytes: number;
+  /** Its first bytes and its last bytes, as text. */
+  head: string;
+  tail: string;
+}
 
 /**
  * Messages from the process to the sessions: answers go back to the request's session with the client's
@@ -74,6 +84,10 @@ export class ServerTraffic {
         request.session.deliver(status.message as JSONRPCMessage, status.text, undefined);
       }
     } else {
+      // Isolated mode: the session's own initialize, answered by its process, which is now serving.
+      if (request.method === 'initialize' && 'result' in message) {
+        this.#ctx.initResult = message.result as InitializeResult;
+      }
       request.session.deliver(message as JSONRPCMessage, text, request.clientId);
     }
   }
@@ -170,24 +184,21 @@ export class ServerTraffic {
   }
 
   /**
-   * A line was too long to forward and has ended: if its last bytes name a request in flight (SDKs write
-   * the id last), that request fails now instead of waiting for its timeout.
+   * A line was too long to forward and has ended: the request it answers fails now instead of waiting for
+   * its timeout. Its id comes from the line's first or last bytes; an answer that shows neither belongs
+   * to the one request in flight, when there is only one.
    */
-  tooLong(totalBytes: number, tail: string): void {
-    const match = /"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")\s*\}\s*$/.exec(tail);
-    if (!match) return;
-    let id: unknown;
-    try {
-      id = JSON.parse(match[1] as string);
-    } catch {
-      return;
+  tooLong(cut: CutLineReport): void {
+    const { id, answer } = readCutLine(cut.head, cut.tail);
+    let request = id !== undefined ? this.#ctx.pending.byUpstreamId(id) : undefined;
+    if (!request && id === undefined && answer && this.#ctx.pending.size === 1) {
+      request = this.#ctx.pending.all()[0];
     }
-    const request = isRequestId(id) ? this.#ctx.pending.byUpstreamId(id) : undefined;
     if (!request) return;
     this.#ctx.pending.remove(request);
     this.#ctx.answerWithError(
       request,
-      tooLongFailure(this.#ctx.options.capture.server, totalBytes, STDIO_LIMITS.maxLineBytes),
+      tooLongFailure(this.#ctx.options.capture.server, request.method, cut.totalBytes, cut.limitBytes),
     );
   }
 }

@@ -4,7 +4,7 @@ import type { ServerStatus } from '../core/server-status.js';
 import { Backoff } from './backoff.js';
 import { describeExit } from './child-problems.js';
 import type { ChildExit, SpawnFunction, StdioChild } from './child-process.js';
-import { crashFailure, notRunningFailure, seconds } from './failures.js';
+import { checkCommandHint, crashFailure, notRunningFailure, seconds } from './failures.js';
 import { initializeProcess } from './handshake.js';
 import type { SessionBackend } from './http-endpoint.js';
 import type { HttpSession } from './http-session.js';
@@ -48,6 +48,15 @@ export class SharedServer implements SessionBackend {
   #lastExit: ChildExit | null = null;
   #lastPid: number | undefined;
   #restartTimer: NodeJS.Timeout | null = null;
+  #restartAt = 0;
+  /** The current process completed its handshake; and whether the last one to exit had. */
+  #serving = false;
+  #lastServed = false;
+  /**
+   * Set by a crash, cleared once a process serves again (or on a restart by request). Meanwhile every
+   * new session and request fails at once with the crash's reason; see #worthWaiting.
+   */
+  #crashed = false;
   /** Why the current process is being stopped on purpose (restart, shutdown), or null. */
   #stopReason: string | null = null;
   readonly #ready = new ReadyGate();
@@ -79,6 +88,7 @@ export class SharedServer implements SessionBackend {
     if (this.#child) return;
     this.#cancelRestart();
     const { status, capture } = this.#options;
+    this.#serving = false;
     status.set('starting', { pid: undefined, exitCode: null, signal: null });
     const child = startServerProcess({
       config: this.#options.config,
@@ -116,6 +126,8 @@ export class SharedServer implements SessionBackend {
     }
     const restarted = this.#everRan;
     this.#everRan = true;
+    this.#serving = true;
+    this.#crashed = false;
     this.#options.status.set('running', { pid: child.pid, lastError: null, restartAt: null });
     const held = this.#held;
     this.#held = [];
@@ -146,11 +158,22 @@ export class SharedServer implements SessionBackend {
 
   #write(line: string): boolean {
     const state = this.#options.status.state;
-    if (state === 'running' && this.#child) return this.#child.write(line);
-    const waiting = state === 'starting' || this.#restartTimer !== null;
-    if (!waiting || this.#held.length >= MAX_HELD_LINES) return false;
+    // A process whose stdin just closed is about to report its exit, which fails the request with the reason.
+    if (state === 'running' && this.#child) return this.#child.write(line) || this.#child.running;
+    if (!this.#worthWaiting() || this.#held.length >= MAX_HELD_LINES) return false;
     this.#held.push(line);
     return true;
+  }
+
+  /**
+   * Whether what arrives now may wait for the process: only for a start no crash preceded (the first one,
+   * or a restart by request), which may legitimately take long (`npx` downloading). After a crash, new
+   * sessions and requests fail at once with its exit code and stderr, saying when the restart comes:
+   * retrying then is cheap for a client, while waiting would tie it to a start the gateway cannot bound
+   * (a server in a crash loop takes its whole load time to die again, every time).
+   */
+  #worthWaiting(): boolean {
+    return this.#options.status.state === 'starting' && !this.#crashed;
   }
 
   #exited(child: StdioChild, exit: ChildExit): void {
@@ -158,8 +181,10 @@ export class SharedServer implements SessionBackend {
     this.#child = null;
     this.#held = [];
     this.#lastExit = exit;
-    this.#lastPid = child.pid;
+    this.#lastServed = this.#serving;
+    this.#serving = false;
     const { status, capture, config } = this.#options;
+    this.#lastPid = child.pid;
     const lines = this.stderr.recentOf(child.pid, STDIO_LIMITS.crashQuoteLines);
     const stopReason = this.#stopReason;
     this.#stopReason = null;
@@ -171,11 +196,20 @@ export class SharedServer implements SessionBackend {
       status.set('stopped', { pid: undefined, exitCode: exit.code, signal: exit.signal });
       return;
     }
+    this.#crashed = true;
     // A command that cannot start will not start on the next try either; it waits for a fix and a restart.
     const retry = config.restart && exit.error === null;
     const delay = retry ? this.#backoff.next(Date.now() - this.#startedAt) : 0;
-    const next = retry ? `it restarts in ${seconds(delay)}, then retry the request` : this.#fixHint();
-    this.#router.fail(crashFailure(this.#name, exit, lines, next));
+    const next = !retry
+      ? this.#fixHint()
+      : this.#lastServed
+        ? `it restarts in ${seconds(delay)}, then retry the request`
+        : `it exited while starting and will likely do so again (the gateway retries in ${seconds(delay)}): ${checkCommandHint(this.#name)}`;
+    const failure = crashFailure(this.#name, exit, lines, next);
+    this.#router.fail(failure);
+    // Sessions waiting to open learn it now too, not when their wait times out (MCP lifecycle: the
+    // initialize request is a request like any other, and the process that was to answer it is gone).
+    this.#ready.fail(new GatewayError(502, failure.message));
     const lastError =
       exit.error ??
       this.#handshakeError ??
@@ -186,6 +220,7 @@ export class SharedServer implements SessionBackend {
       `process ${child.pid ?? '?'} crashed (${describeExit(exit)})${retry ? `; restarting in ${seconds(delay)}` : ''}`,
     );
     if (retry) {
+      this.#restartAt = Date.now() + delay;
       this.#restartTimer = setTimeout(() => {
         this.#restartTimer = null;
         this.#options.status.update({ restarts: (this.#options.status.current.restarts ?? 0) + 1 });
@@ -200,7 +235,6 @@ export class SharedServer implements SessionBackend {
       lastError,
       restartAt: retry ? Date.now() + delay : null,
     });
-    if (!retry) this.#rejectWaiters();
   }
 
   #fixHint(): string {
@@ -216,11 +250,21 @@ export class SharedServer implements SessionBackend {
         message: `stdio server "${this.#name}" is stopped. Start it with POST /api/servers/${this.#name}/restart.`,
       };
     const exit = this.#lastExit;
+    const next = this.#restartTimer
+      ? this.#restartHint()
+      : state === 'starting'
+        ? `it is starting again; retry in a moment, and if it keeps exiting, ${checkCommandHint(this.#name)}`
+        : this.#fixHint();
     const why = exit
-      ? `it ${exit.error ? 'could not start' : 'crashed'} (${describeExit(exit)}); ${this.#restartTimer ? 'it is restarting, retry in a moment' : this.#fixHint()}`
+      ? `it ${exit.error ? 'could not start' : this.#lastServed ? 'crashed' : 'exited while starting'} (${describeExit(exit)}); ${next}`
       : 'it is starting';
     const lines = this.stderr.recentOf(this.#lastPid, STDIO_LIMITS.crashQuoteLines);
     return notRunningFailure(this.#name, why, exit, lines);
+  }
+
+  #restartHint(): string {
+    const left = Math.max(0, this.#restartAt - Date.now());
+    return `it restarts in ${seconds(left)}; retry then, and if it keeps exiting, ${checkCommandHint(this.#name)}`;
   }
 
   #rejectWaiters(): void {
@@ -232,15 +276,19 @@ export class SharedServer implements SessionBackend {
     this.#restartTimer = null;
   }
 
+  /** A request to a session cannot be served now, nor soon: refused up front with 502 and the reason. */
+  refusal(): GatewayError | null {
+    if (this.#options.status.state === 'running' || this.#worthWaiting()) return null;
+    return new GatewayError(502, this.#unavailable().message);
+  }
+
   // ---- SessionBackend ----------------------------------------------------------------------------
 
-  /** A new session waits for the process to be running (also through a pending restart). */
+  /** A new session waits for a process that is starting; after a crash it is refused at once (502). */
   async open(session: HttpSession): Promise<void> {
     const state = this.#options.status.state;
     if (state !== 'running') {
-      if (state !== 'starting' && this.#restartTimer === null) {
-        throw new GatewayError(502, this.#unavailable().message);
-      }
+      if (!this.#worthWaiting()) throw new GatewayError(502, this.#unavailable().message);
       const { requestTimeoutMs } = this.#options.config;
       await this.#ready.wait(
         requestTimeoutMs,
@@ -268,6 +316,7 @@ export class SharedServer implements SessionBackend {
   async restart(): Promise<void> {
     this.#cancelRestart();
     this.#backoff.reset();
+    this.#crashed = false;
     await this.#stopChild('restarted on request');
     this.#options.status.update({ restarts: (this.#options.status.current.restarts ?? 0) + 1 });
     this.start();

@@ -18,6 +18,8 @@ export interface ResolvedStdioConfig {
   /** A session with no message from its client for this long is ended; null: never. */
   readonly idleTimeoutMs: number | null;
   readonly maxProcesses: number;
+  /** Longest stdout line (one message) taken from the server; a longer one is dropped ("maxLineMb"). */
+  readonly maxLineBytes: number;
 }
 
 export const STDIO_DEFAULTS = {
@@ -26,12 +28,17 @@ export const STDIO_DEFAULTS = {
   maxProcesses: 20,
 } as const;
 
+const MiB = 1024 * 1024;
+
 /**
- * Limits that keep memory bounded whatever a server writes. A stdout line longer than MAX_LINE_BYTES is
- * cut: the message is dropped (it cannot be forwarded half) and an error is recorded.
+ * Limits that keep memory bounded whatever a server writes. A stdout line longer than its server's
+ * `maxLineBytes` (default below) is cut: the message is dropped (it cannot be forwarded half) and an
+ * error is recorded.
  */
 export const STDIO_LIMITS = {
-  maxLineBytes: 32 * 1024 * 1024,
+  maxLineBytes: 32 * MiB,
+  /** What is kept of a cut stdout line: enough to see what it was, and to read an id written first. */
+  cutLineHeadBytes: 4096,
   /** stderr is for humans: longer lines are kept cut, the rest of the line skipped. */
   maxStderrLineBytes: 16 * 1024,
   /** Recent stderr lines kept per server for the API and for crash reports. */
@@ -58,6 +65,7 @@ export function resolveStdioConfig(name: string, config: StdioServerConfig): Res
     idleTimeoutMs:
       config.idleTimeout ?? (sessionMode === 'isolated' ? STDIO_DEFAULTS.isolatedIdleTimeoutMs : null),
     maxProcesses: config.maxProcesses ?? STDIO_DEFAULTS.maxProcesses,
+    maxLineBytes: config.maxLineMb !== undefined ? config.maxLineMb * MiB : STDIO_LIMITS.maxLineBytes,
   };
 }
 

@@ -135,7 +135,7 @@ describe('a shared stdio server through crashes, restarts and bad output', () =>
     try {
       const call = session.client.callTool({ name: 'big', arguments: { bytes: 33 * 1024 * 1024 } });
       await expect(call).rejects.toThrow(
-        /answered with a message of 33\.0 MiB, over the gateway's limit of 32\.0 MiB/,
+        /answered tools\/call with a message of 33\.0 MiB, over the gateway's limit of 32\.0 MiB/,
       );
       expect(text(await session.client.callTool({ name: 'echo', arguments: { message: 'ok' } }))).toBe(
         'Echo: ok',

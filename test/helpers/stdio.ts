@@ -8,6 +8,7 @@ const EVERYTHING = require.resolve('@modelcontextprotocol/server-everything/dist
 const MEMORY = require.resolve('@modelcontextprotocol/server-memory/dist/index.js');
 const FILESYSTEM = require.resolve('@modelcontextprotocol/server-filesystem/dist/index.js');
 const FIXTURE = fileURLToPath(new URL('../fixtures/stdio-server.ts', import.meta.url));
+const EXITS_AT_ONCE = fileURLToPath(new URL('../fixtures/exits-at-once.mjs', import.meta.url));
 const CLI = fileURLToPath(new URL('../fixtures/cli.ts', import.meta.url));
 const TSX = require.resolve('tsx');
 
@@ -37,6 +38,13 @@ export const stdioServers = {
     type: 'stdio',
     command: process.execPath,
     args: ['--import', TSX, FIXTURE],
+    ...extra,
+  }),
+  /** Writes two stderr lines and exits with code 3, at once. */
+  exitsAtOnce: (extra: Record<string, unknown> = {}) => ({
+    type: 'stdio',
+    command: process.execPath,
+    args: [EXITS_AT_ONCE],
     ...extra,
   }),
 };

@@ -4,7 +4,7 @@ import { LineSplitter } from '../../src/stdio/line-splitter.js';
 function splitter(max: number) {
   const seen: string[] = [];
   const lines = new LineSplitter(max, {
-    line: (line) => seen.push(`line:${line.toString()}`),
+    line: (line) => seen.push(`line:${line}`),
     overflow: (head) => seen.push(`cut:${head.length}:${head.toString().slice(0, 3)}`),
     overflowEnd: (total, tail) => seen.push(`end:${total}:${tail.toString()}`),
   });
@@ -47,5 +47,28 @@ describe('newline framing of stdio streams', () => {
     lines.push(Buffer.from('one\ntwo'));
     lines.end();
     expect(seen).toEqual(['line:one', 'line:two']);
+  });
+
+  it('drops the CR of a CRLF that arrives in a chunk of its own', () => {
+    const { lines, seen } = splitter(100);
+    for (const chunk of ['{"a":', '1}\r', '\n']) lines.push(Buffer.from(chunk));
+    expect(seen).toEqual(['line:{"a":1}']);
+  });
+
+  it('reports only the first bytes of a cut line when asked to, whatever the limit', () => {
+    const seen: string[] = [];
+    const lines = new LineSplitter(
+      1000,
+      {
+        line: (line) => seen.push(`line:${line}`),
+        overflow: (head) => seen.push(`cut:${head.toString()}`),
+        overflowEnd: (total, tail) => seen.push(`end:${total}:${tail.toString()}`),
+      },
+      12,
+    );
+    lines.push(Buffer.from('{"id":7,"res'));
+    lines.push(Buffer.from(`ult":"${'z'.repeat(600)}`));
+    lines.push(Buffer.from(`${'z'.repeat(600)}"}\nok\n`));
+    expect(seen).toEqual(['cut:{"id":7,"res', `end:1220:${'z'.repeat(254)}"}`, 'line:ok']);
   });
 });

@@ -322,10 +322,55 @@ describe('routing in shared mode', () => {
     const a = session('a');
     router.attach(a);
     fromClient(a, call(4, 'huge'));
-    router.tooLong(40 * 1024 * 1024, `xxxxxxx"}]},"jsonrpc":"2.0","id":${String(lastWritten().id)}}`);
+    router.tooLong({
+      totalBytes: 40 * 1024 * 1024,
+      limitBytes: 32 * 1024 * 1024,
+      head: '{"result":{"content":[{"type":"text","text":"xxxxxx',
+      tail: `xxxxxxx"}]},"jsonrpc":"2.0","id":${String(lastWritten().id)}}`,
+    });
     expect(a.got[0]?.message).toMatchObject({
       id: 4,
-      error: { message: expect.stringMatching(/over the gateway's limit of 32\.0 MiB/) },
+      error: {
+        message: expect.stringMatching(
+          /answered tools\/call with a message of 40\.0 MiB, over the gateway's limit of 32\.0 MiB/,
+        ),
+      },
+    });
+  });
+
+  it('fails the request named at the start of a line too long to forward (id written first)', () => {
+    const { router, fromClient, lastWritten } = setup();
+    const a = session('a');
+    const b = session('b');
+    router.attach(a);
+    router.attach(b);
+    fromClient(a, call(1, 'other'));
+    fromClient(b, call(1, 'huge'));
+    router.tooLong({
+      totalBytes: 40 * 1024 * 1024,
+      limitBytes: 32 * 1024 * 1024,
+      head: `{"jsonrpc":"2.0","id":${String(lastWritten().id)},"result":{"content":[{"type":"text","text":"zzz`,
+      tail: 'zzzzzzzzzzzz"}]}}',
+    });
+    expect(a.got).toEqual([]);
+    expect(b.got[0]?.message).toMatchObject({
+      id: 1,
+      error: { message: expect.stringMatching(/raise "maxLineMb" for ".*" in mcp\.json \(now 32\)/) },
+    });
+  });
+
+  it('fails the one request in flight for a cut answer that shows no id, and only then', () => {
+    const { router, fromClient } = setup();
+    const a = session('a');
+    router.attach(a);
+    const cut = { totalBytes: 40 << 20, limitBytes: 32 << 20, tail: 'zzzz"}]}}' };
+    fromClient(a, call(1, 'huge'));
+    router.tooLong({ ...cut, head: '{"method":"notifications/message","params":{"data":"zzz' });
+    expect(a.got).toEqual([]);
+    router.tooLong({ ...cut, head: '{"jsonrpc":"2.0","result":{"content":[{"type":"text","text":"zzz' });
+    expect(a.got[0]?.message).toMatchObject({
+      id: 1,
+      error: { message: expect.stringMatching(/40\.0 MiB/) },
     });
   });
 
