@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { isErrorSql } from './failure.js';
-import { bucketSql, emptyHistogram } from './latency-histogram.js';
+import { bucketSql, type Histogram } from './latency-histogram.js';
 import { ROLLUP_LEVELS_MS } from './rollup-levels.js';
 
 /**
@@ -28,7 +28,8 @@ const SCHEMA = `
 
 function deleteTrigger(): string {
   const bucket = bucketSql('old.duration_ms');
-  const path = `'$[' || ${bucket} || ']'`;
+  // Histograms are sparse JSON objects keyed by bucket number (latency-histogram.ts).
+  const path = `'$."' || ${bucket} || '"'`;
   const updates = ROLLUP_LEVELS_MS.map(
     (level) => `
     UPDATE rollups SET
@@ -37,7 +38,7 @@ function deleteTrigger(): string {
       errors = max(errors - (old.kind != 'request' AND ${isErrorSql('old.')}), 0),
       tokens = max(tokens - coalesce(old.tokens, 0), 0),
       hist = CASE WHEN old.duration_ms IS NULL THEN hist
-        ELSE json_replace(hist, ${path}, max(json_extract(hist, ${path}) - 1, 0)) END
+        ELSE json_set(hist, ${path}, max(coalesce(json_extract(hist, ${path}), 0) - 1, 0)) END
       WHERE level = ${level} AND start = CAST(old.time / ${level} AS INTEGER) * ${level}
         AND server = old.server AND method = coalesce(old.method, '');`,
   );
@@ -64,7 +65,7 @@ export function backfillRollups(db: Database): void {
   );
   for (const level of ROLLUP_LEVELS_MS) {
     const slot = `CAST(time / ${level} AS INTEGER) * ${level}`;
-    const histograms = new Map<string, number[]>();
+    const histograms = new Map<string, Histogram>();
     const buckets = db.prepare(
       `SELECT ${slot} AS start, server, coalesce(method, '') AS method, ${bucketSql('duration_ms')} AS bucket,
          count(*) AS n
@@ -80,7 +81,7 @@ export function backfillRollups(db: Database): void {
       const key = `${row.start}\u0000${row.server}\u0000${row.method}`;
       let histogram = histograms.get(key);
       if (!histogram) {
-        histogram = emptyHistogram();
+        histogram = {};
         histograms.set(key, histogram);
       }
       histogram[row.bucket] = row.n;
@@ -93,8 +94,7 @@ export function backfillRollups(db: Database): void {
     );
     // Read whole before writing: better-sqlite3 cannot write while a read is stepping.
     for (const row of slots.all() as SlotRow[]) {
-      const histogram =
-        histograms.get(`${row.start}\u0000${row.server}\u0000${row.method}`) ?? emptyHistogram();
+      const histogram = histograms.get(`${row.start}\u0000${row.server}\u0000${row.method}`) ?? {};
       insert.run(
         level,
         row.start,

@@ -1,5 +1,5 @@
 import type { Database } from './database.js';
-import { bucketOf, emptyHistogram, HISTOGRAM_BUCKETS } from './latency-histogram.js';
+import { addToHistogram, bucketOf, type Histogram, mergeHistogram } from './latency-histogram.js';
 import { ROLLUP_LEVELS_MS, slotStart } from './rollup-levels.js';
 
 /** What a record adds to the statistics rollups. */
@@ -22,7 +22,7 @@ interface RollupDelta {
   errors: number;
   tokens: number;
   maxMs: number | null;
-  histogram: number[] | null;
+  histogram: Histogram | null;
 }
 
 interface StoredRollup {
@@ -82,9 +82,8 @@ export class RollupTally {
       else if (failed) delta.errors++;
       delta.tokens += entry.tokens ?? 0;
       if (entry.durationMs !== null) {
-        delta.histogram ??= emptyHistogram();
-        const bucket = bucketOf(entry.durationMs);
-        delta.histogram[bucket] = (delta.histogram[bucket] ?? 0) + 1;
+        delta.histogram ??= {};
+        addToHistogram(delta.histogram, bucketOf(entry.durationMs));
         delta.maxMs = Math.max(delta.maxMs ?? entry.durationMs, entry.durationMs);
       }
     }
@@ -96,11 +95,8 @@ export class RollupTally {
       const stored = this.#read.get(delta.level, delta.start, delta.server, delta.method) as
         | StoredRollup
         | undefined;
-      const histogram = stored ? (JSON.parse(stored.hist) as number[]) : emptyHistogram();
-      if (delta.histogram) {
-        for (let i = 0; i < HISTOGRAM_BUCKETS; i++)
-          histogram[i] = (histogram[i] ?? 0) + (delta.histogram[i] ?? 0);
-      }
+      const histogram: Histogram = stored ? (JSON.parse(stored.hist) as Histogram) : {};
+      if (delta.histogram) mergeHistogram(histogram, delta.histogram);
       const maxes = [stored?.maxMs, delta.maxMs].filter((m): m is number => typeof m === 'number');
       this.#write.run({
         level: delta.level,

@@ -1,6 +1,7 @@
 import {
+  addToHistogram,
   bucketOf,
-  emptyHistogram,
+  type Histogram,
   histogramMax,
   histogramPercentile,
   mergeHistogram,
@@ -75,7 +76,7 @@ export interface RollupRow {
   errors: number;
   tokens: number;
   maxMs: number | null;
-  histogram: readonly number[];
+  histogram: Readonly<Histogram>;
 }
 
 class Accumulator {
@@ -85,7 +86,7 @@ class Accumulator {
   tokens = 0;
   readonly durations: number[] = [];
   /** Set once a rollup is added: durations then go into it too, and percentiles come from it. */
-  histogram: number[] | null = null;
+  histogram: Histogram | null = null;
   rollupMax = Number.NEGATIVE_INFINITY;
 
   addRollup(row: RollupRow): void {
@@ -93,7 +94,7 @@ class Accumulator {
     this.requests += row.requests;
     this.errors += row.errors;
     this.tokens += row.tokens;
-    this.histogram ??= emptyHistogram();
+    this.histogram ??= {};
     mergeHistogram(this.histogram, row.histogram);
     if (row.maxMs !== null) this.rollupMax = Math.max(this.rollupMax, row.maxMs);
   }
@@ -123,11 +124,8 @@ class Accumulator {
     };
   }
 
-  #fromHistogram(histogram: number[], sorted: readonly number[]): Aggregate {
-    for (const duration of sorted) {
-      const bucket = bucketOf(duration);
-      histogram[bucket] = (histogram[bucket] ?? 0) + 1;
-    }
+  #fromHistogram(histogram: Histogram, sorted: readonly number[]): Aggregate {
+    for (const duration of sorted) addToHistogram(histogram, bucketOf(duration));
     const largest = Math.max(this.rollupMax, sorted.at(-1) ?? Number.NEGATIVE_INFINITY);
     const maxMs = Number.isFinite(largest) ? histogramMax(histogram, largest) : null;
     return {

@@ -20,7 +20,7 @@ function initialize(elicitation = false): string {
 /** Session handling alone: no tool is called, so the management server needs no registry or store. */
 describe('management MCP server sessions', () => {
   let sessions: ManagementSessions;
-  const deps = { checkToken: () => true, bearerToken: () => 'token' } as unknown as McpRouteDeps;
+  const deps = { authenticate: () => ({ via: 'token' }) } as unknown as McpRouteDeps;
   afterEach(() => sessions?.closeAll());
 
   const open = async (app: ReturnType<typeof mcpRoutes>, elicitation = false) => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NewRecord } from '../../src/core/record.js';
 import { parseFilter } from '../../src/filter/parser.js';
-import { bucketOf } from '../../src/store/latency-histogram.js';
+import { bucketLowerBound, bucketOf, bucketUpperBound } from '../../src/store/latency-histogram.js';
 import { backfillRollups } from '../../src/store/migration-rollups.js';
 import { Retention } from '../../src/store/retention.js';
 import type { Aggregate, StatsResult } from '../../src/store/stats.js';
@@ -78,10 +78,11 @@ function expectClose(rolled: Aggregate, raw: Aggregate): void {
       expect(estimate).toBeNull();
       continue;
     }
-    // Within one histogram bucket: never below the exact value, at most the next bucket's start.
+    // Within the histogram bucket the exact value lies in (its upper end included).
+    const bucket = bucketOf(exact);
     expect(estimate).not.toBeNull();
-    expect(estimate as number).toBeGreaterThanOrEqual(exact);
-    expect(bucketOf(estimate as number) - bucketOf(exact)).toBeLessThanOrEqual(1);
+    expect(estimate as number).toBeGreaterThanOrEqual(bucketLowerBound(bucket));
+    expect(estimate as number).toBeLessThanOrEqual(bucketUpperBound(bucket));
   }
 }
 
