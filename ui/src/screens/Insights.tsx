@@ -1,4 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useRef } from 'react';
 import { useRefetchOn } from '../activity';
 import { api, errorMessage, filterProblem, withQuery } from '../api';
 import { EmptyState } from '../components/EmptyState';
@@ -8,6 +9,7 @@ import { TimeChart } from '../components/TimeChart';
 import { checkFilter } from '../filter-check';
 import { formatDuration, formatPercent } from '../format';
 import { bucketLabel, groupLabel, mostFailing, RANGES, type Range, slowest, statsFilter } from '../insights';
+import { useListKeys } from '../keyboard';
 import { navigate, withParams } from '../router';
 import type { StatsResult } from '../types';
 
@@ -43,6 +45,8 @@ export function Insights({ url }: { url: URL }) {
   const stats = byMethod.data;
   const starts = stats?.series.map((b) => b.start) ?? [];
   const totals = stats?.totals;
+  const filterInput = useRef<HTMLInputElement>(null);
+  useListKeys({ 'focus-filter': () => filterInput.current?.focus() });
   return (
     <div className="flex h-full min-h-0 flex-col">
       <div className="flex h-11 shrink-0 items-center gap-2 border-b border-slate-200 px-3 dark:border-slate-800">
@@ -50,6 +54,7 @@ export function Insights({ url }: { url: URL }) {
           value={filter}
           onApply={(next) => navigate(withParams(url, { filter: next }))}
           serverError={filterProblem(byMethod.error)}
+          inputRef={filterInput}
         />
         <fieldset
           aria-label="Time range"
