@@ -92,7 +92,8 @@ export function Insights({ url }: { url: URL }) {
           </EmptyState>
         ) : (
           <div className="space-y-5">
-            <div className="grid grid-cols-5 gap-3">
+            {/* Fewer columns when narrow (a small window, or zoomed in: WCAG 1.4.10 reflow). */}
+            <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
               <Total label="Requests" value={totals.requests.toLocaleString()} />
               <Total
                 label="Errors"
@@ -103,8 +104,8 @@ export function Insights({ url }: { url: URL }) {
               <Total label="p95 latency" value={formatDuration(totals.p95Ms) || '—'} />
               <Total label="Tokens (estimate)" value={totals.tokens.toLocaleString()} />
             </div>
-            <div className="grid grid-cols-2 gap-5">
-              <section aria-label="Requests and errors over time">
+            <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
+              <section aria-label="Requests and errors over time" className="min-w-0">
                 <h3 className="mb-1 text-xs font-semibold">
                   Requests and errors{' '}
                   <span className="font-normal text-slate-500">per {bucketLabel(stats.bucketMs)}</span>
@@ -131,7 +132,7 @@ export function Insights({ url }: { url: URL }) {
                   ]}
                 />
               </section>
-              <section aria-label="Latency over time">
+              <section aria-label="Latency over time" className="min-w-0">
                 <h3 className="mb-1 text-xs font-semibold">
                   Latency <span className="font-normal text-slate-500">p50 · p95 · p99</span>
                 </h3>
@@ -151,6 +152,8 @@ export function Insights({ url }: { url: URL }) {
                     {
                       label: 'p95',
                       kind: 'line',
+                      dash: '5 3',
+                      marker: 'square',
                       color: 'stroke-amber-500',
                       swatch: 'bg-amber-500',
                       values: stats.series.map((b) => b.p95Ms),
@@ -158,6 +161,8 @@ export function Insights({ url }: { url: URL }) {
                     {
                       label: 'p99',
                       kind: 'line',
+                      dash: '1.5 2.5',
+                      marker: 'diamond',
                       color: 'stroke-red-500',
                       swatch: 'bg-red-500',
                       values: stats.series.map((b) => b.p99Ms),
@@ -166,7 +171,7 @@ export function Insights({ url }: { url: URL }) {
                 />
               </section>
             </div>
-            <div className="grid grid-cols-2 gap-5">
+            <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
               <RankList
                 title="Slowest methods (p95)"
                 empty="No answered requests yet."
