@@ -11,7 +11,8 @@ import { signedIn, trafficRow } from './support.js';
  * Every screen and state of the web UI, checked with axe-core against WCAG 2.2 A/AA in the light and the
  * dark theme: a serious or critical violation (no name, too little contrast, a broken ARIA structure) fails.
  */
-describe('web UI: accessibility checks on every screen, in both themes', () => {
+// axe reads every element of the page twice per state (both themes): slow on a busy 2-core machine.
+describe('web UI: accessibility checks on every screen, in both themes', { timeout: 90_000 }, () => {
   let upstream: SdkServer;
   let gw: TestGateway;
   let browser: TestBrowser;
@@ -20,6 +21,11 @@ describe('web UI: accessibility checks on every screen, in both themes', () => {
   /** Checks the page as it is now in both themes; leaves it in the light theme. */
   async function expectAccessible(page: Page, state: string): Promise<void> {
     const found: string[] = [];
+    // Every screen has one top-level heading and one main landmark to jump to (WCAG 1.3.1, 2.4.1).
+    const structure = await page.evaluate(
+      "[document.querySelectorAll('h1').length, document.querySelectorAll('main, [role=main]').length]",
+    );
+    if (JSON.stringify(structure) !== '[1,1]') found.push(`${state}: h1 and main counts are ${structure}`);
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(page, theme);
       const violations = await blockingViolations(page);
@@ -59,7 +65,7 @@ describe('web UI: accessibility checks on every screen, in both themes', () => {
     await expectAccessible(page, 'Traffic, empty');
   });
 
-  it('Traffic with rows, and a record open on each of its tabs', async () => {
+  it('Traffic with rows', async () => {
     const { page } = browser;
     client ??= await connectClient(gw.proxyUrl('sdk'), 'axe-client');
     for (const ms of [5, 40]) await client.client.callTool({ name: 'slow', arguments: { ms } });
@@ -67,6 +73,10 @@ describe('web UI: accessibility checks on every screen, in both themes', () => {
     await client.client.callTool({ name: 'missing-tool', arguments: {} }).catch(() => undefined);
     await trafficRow(page, 'Echo: hello').waitFor();
     await expectAccessible(page, 'Traffic with rows');
+  });
+
+  it('Traffic with a record open, on each of its tabs', async () => {
+    const { page } = browser;
 
     await trafficRow(page, 'echo(message: hello)').click();
     await page.getByRole('complementary', { name: 'Message detail' }).getByText('Request').first().waitFor();
@@ -151,5 +161,18 @@ describe('web UI: accessibility checks on every screen, in both themes', () => {
     await page.getByRole('link', { name: 'Insights' }).click();
     await page.getByRole('img', { name: /Requests and errors over time/ }).waitFor();
     await expectAccessible(page, 'Insights');
+    // The latency lines differ by more than colour, a key names them, and the numbers are there in words.
+    const latency = page.getByRole('img', { name: 'Latency percentiles over time' });
+    const dashes = await latency
+      .locator('g > path')
+      .evaluateAll((paths) => paths.map((p) => p.getAttribute('stroke-dasharray')));
+    expect(new Set(dashes).size).toBe(3);
+    const section = page.getByRole('region', { name: 'Latency over time' });
+    expect(await section.getByRole('listitem').allTextContents()).toEqual(['p50', 'p95', 'p99']);
+    expect(await latency.getAttribute('aria-describedby')).toBeTruthy();
+    const table = page.getByRole('table', { name: 'Latency percentiles over time' });
+    expect(await table.getByRole('columnheader').allTextContents()).toEqual(['Time', 'p50', 'p95', 'p99']);
+    expect(await table.getByRole('row').count()).toBeGreaterThan(1);
+    expect(await page.getByRole('img', { name: /^p50 .*, p95 .*, p99 / }).count()).toBeGreaterThan(0);
   });
 });
