@@ -66,6 +66,8 @@ export function useListKeys(handlers: Partial<Record<KeyAction, () => void>>): v
   current.current = handlers;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      // Already handled by what has the focus (a row opening itself on Enter, a tab list's arrows).
+      if (event.defaultPrevented) return;
       const action = keyAction(event, document.querySelector('dialog[open]') !== null);
       const handler = action ? current.current[action] : undefined;
       if (!handler) return;

@@ -105,6 +105,8 @@ export function RecordDetail({
   const [request, response] = full ? pairOf(full) : [null, null];
   return (
     <aside className="flex h-full min-h-0 flex-col bg-white dark:bg-slate-950" aria-label="Message detail">
+      {/* Screen readers jump by headings: this one opens the panel, above its Request and Response. */}
+      <h2 className="sr-only">Message detail</h2>
       <div className="flex h-9 shrink-0 items-center gap-2 border-b border-slate-200 px-3 dark:border-slate-800">
         {record?.method ? (
           <span className={`shrink-0 rounded px-1.5 py-0.5 font-mono text-xs ${methodColor(record.method)}`}>

@@ -195,7 +195,10 @@ export function RecordTable({ records, selectedId, onSelect, onNearEnd, footer }
                   data-record-id={record.id}
                   onClick={() => onSelect(record)}
                   onKeyDown={(event) => {
-                    if (event.key === 'Enter' && event.target === event.currentTarget) onSelect(record);
+                    // Enter opens the row that has the focus, which need not be the one selected.
+                    if (event.key !== 'Enter' || event.target !== event.currentTarget) return;
+                    event.preventDefault();
+                    onSelect(record);
                   }}
                   className={`absolute left-0 flex w-full cursor-default items-center border-b border-slate-100 px-2 -outline-offset-2 dark:border-slate-900 ${selected ? 'bg-sky-100 dark:bg-sky-900/50' : item.index % 2 ? 'bg-slate-50/50 hover:bg-slate-100 dark:bg-slate-900/30 dark:hover:bg-slate-900' : 'hover:bg-slate-100 dark:hover:bg-slate-900'}`}
                   style={{

@@ -41,7 +41,7 @@ export function StatsTable({
   const cell = 'px-2 py-1 text-right tabular-nums';
   return (
     <section aria-label={title} className="min-w-0">
-      <h3 className="mb-1.5 text-xs font-semibold">{title}</h3>
+      <h2 className="mb-1.5 text-xs font-semibold">{title}</h2>
       {/* A table this wide scrolls sideways on its own when the window is narrow, not the whole page. */}
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls must take the focus so keyboard users can scroll it (WCAG 2.1.1) */}
       <div className="overflow-x-auto" tabIndex={0}>
@@ -102,7 +102,7 @@ export function RankList({
       aria-label={title}
       className="min-w-0 rounded-md border border-slate-200 p-3 dark:border-slate-800"
     >
-      <h3 className="mb-2 text-xs font-semibold">{title}</h3>
+      <h2 className="mb-2 text-xs font-semibold">{title}</h2>
       {rows.length === 0 ? <p className="text-xs text-slate-500">{empty}</p> : null}
       <ol className="space-y-1.5">
         {rows.map((row) => (

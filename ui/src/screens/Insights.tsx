@@ -106,10 +106,10 @@ export function Insights({ url }: { url: URL }) {
             </div>
             <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
               <section aria-label="Requests and errors over time" className="min-w-0">
-                <h3 className="mb-1 text-xs font-semibold">
+                <h2 className="mb-1 text-xs font-semibold">
                   Requests and errors{' '}
                   <span className="font-normal text-slate-500">per {bucketLabel(stats.bucketMs)}</span>
-                </h3>
+                </h2>
                 <TimeChart
                   title="Requests and errors over time"
                   starts={starts}
@@ -133,9 +133,9 @@ export function Insights({ url }: { url: URL }) {
                 />
               </section>
               <section aria-label="Latency over time" className="min-w-0">
-                <h3 className="mb-1 text-xs font-semibold">
+                <h2 className="mb-1 text-xs font-semibold">
                   Latency <span className="font-normal text-slate-500">p50 · p95 · p99</span>
-                </h3>
+                </h2>
                 <TimeChart
                   title="Latency percentiles over time"
                   starts={starts}
