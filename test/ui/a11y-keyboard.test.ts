@@ -67,6 +67,26 @@ describe('web UI: keyboard only, and zoomed to 200%', () => {
     expect(await page.getByRole('combobox', { name: 'Filter' }).inputValue()).toBe('');
   });
 
+  it('rings every Tab stop on Sessions, Servers and Insights too, and Tab changes nothing there', async () => {
+    const { page } = browser;
+    const sessionPath = await (async () => {
+      await fresh(page, '/ui/sessions');
+      const link = page.getByRole('navigation', { name: 'Sessions' }).getByRole('link').first();
+      return (await link.getAttribute('href')) ?? '';
+    })();
+    for (const path of [sessionPath, '/ui/servers/sdk', '/ui/insights']) {
+      await fresh(page, path);
+      await page.getByRole('heading', { level: 1 }).waitFor({ state: 'attached' });
+      await page.waitForTimeout(300);
+      const before = page.url();
+      const stops = await walk(page, 'Tab', 30);
+      const wrap = stops.findIndex((s, i) => i > 0 && s?.name === 'Skip to content');
+      const onPage = wrap > 0 ? stops.slice(0, wrap - 1) : stops;
+      expect(onPage.filter((s) => !s?.ringed).map(describeStop), path).toEqual([]);
+      expect(page.url()).toBe(before);
+    }
+  });
+
   it('reaches the traffic rows with Tab; j/k move the focus along and the row says it is selected', async () => {
     const { page } = browser;
     await fresh(page, '/ui/traffic');
