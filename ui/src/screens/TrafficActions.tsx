@@ -30,7 +30,8 @@ export function LiveButton({ traffic }: { traffic: TrafficData }) {
       type="button"
       onClick={traffic.pause}
       className="btn"
-      aria-label="Pause live updates"
+      // The visible word starts the name, so speech users can say it (WCAG 2.5.3).
+      aria-label={connected ? 'Pause live updates' : 'Reconnecting; pause live updates'}
       title={
         connected
           ? 'New messages appear as they arrive. Pause to hold them.'
