@@ -4,6 +4,7 @@ import { type SdkServer, startSdkServer } from '../fixtures/sdk-server.js';
 import { openBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { type ConnectedClient, connectClient } from '../helpers/mcp-client.js';
+import { stdioServers } from '../helpers/stdio.js';
 import { blockingViolations, describeViolations, setTheme } from './axe.js';
 import { signedIn, trafficRow } from './support.js';
 
@@ -149,6 +150,12 @@ describe('web UI: accessibility checks on every screen, in both themes', { timeo
     await page.getByRole('dialog').getByText('stdio (local command)').click();
     await expectAccessible(page, 'the add-server dialog for a command');
     await page.keyboard.press('Escape');
+    // A stdio server's page adds its process output.
+    await gw.register('local', stdioServers.fixture());
+    await page.goto(`${gw.url}/ui/servers/local`);
+    await page.getByRole('log', { name: 'stderr lines' }).getByText('fixture: started').waitFor();
+    await expectAccessible(page, 'a stdio server page');
+    await page.goto(`${gw.url}/ui/servers/sdk`);
     await page.getByRole('button', { name: 'Edit' }).click();
     await page.getByRole('dialog', { name: 'Edit sdk' }).waitFor();
     await expectAccessible(page, 'the edit dialog');
