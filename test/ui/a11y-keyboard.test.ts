@@ -219,6 +219,15 @@ describe('web UI: keyboard only, and zoomed to 200%', () => {
     await page.keyboard.press('Shift+J');
     await eventually(async () => (await focused(page))?.name).not.toBe(first?.name);
     expect(await list.locator('a:focus').getAttribute('aria-current')).toBe('page');
+    // In the open session, j takes the focus to its first message, marked as the current one.
+    await page.keyboard.press('j');
+    await eventually(async () => (await focused(page))?.recordId ?? null).not.toBeNull();
+    expect(
+      await page
+        .getByRole('list', { name: 'Session timeline' })
+        .locator('button:focus')
+        .getAttribute('aria-current'),
+    ).toBe('true');
 
     await fresh(page, '/ui/insights');
     await page.getByRole('combobox', { name: 'Filter' }).waitFor();
