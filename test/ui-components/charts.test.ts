@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { linear, niceTicks, shortNumber, timeLabel, timeTicks } from '../../ui/src/chart-scale.js';
+import { chartSummary } from '../../ui/src/components/ChartKey.js';
 import { bucketLabel, mostFailing, slowest, statsFilter } from '../../ui/src/insights.js';
 import type { GroupStats } from '../../ui/src/types.js';
 
@@ -69,5 +70,20 @@ describe('insights', () => {
       '5 min',
       '1 h',
     ]);
+  });
+});
+
+describe('chart text alternative', () => {
+  it("says each series' highest value and when, or that it has none", () => {
+    const start = new Date(2025, 4, 1, 9, 0).getTime();
+    const starts = [0, 1, 2].map((i) => start + i * 60_000);
+    const series = (label: string, values: (number | null)[]) =>
+      ({ label, kind: 'line', color: '', swatch: '', values }) as const;
+    const summary = chartSummary(
+      [series('p50', [3, 12, null]), series('p99', [null, null, null]), series('errors', [0, 0, 0])],
+      starts,
+      (v) => `${v} ms`,
+    );
+    expect(summary).toBe('p50: highest 12 ms at 09:01:00; p99: none; errors: none');
   });
 });

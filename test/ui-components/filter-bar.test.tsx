@@ -76,10 +76,27 @@ describe('filter bar', () => {
     );
     type(input, 'method:read');
     await waitFor(() => expect(options()).toEqual(['resources/read']));
-    fireEvent.keyDown(input, { key: 'Tab' });
+    fireEvent.keyDown(input, { key: 'ArrowDown' });
+    fireEvent.keyDown(input, { key: 'Enter' });
     expect(input.value).toBe('method:resources/read ');
     // Choosing a value completes the term, so the filter is applied at once.
     expect(onApply).toHaveBeenCalledWith('method:resources/read');
+  });
+
+  it('lets Tab move on without choosing a suggestion, with the list open or an option highlighted', async () => {
+    const { input, onApply } = renderBar();
+    fireEvent.focus(input);
+    await waitFor(() => expect(options().length).toBeGreaterThan(0));
+    const tab = fireEvent.keyDown(input, { key: 'Tab' });
+    // Not cancelled: the browser moves the focus on.
+    expect(tab).toBe(true);
+    expect(input.value).toBe('');
+    type(input, 'meth');
+    await waitFor(() => expect(options()).toHaveLength(1));
+    fireEvent.keyDown(input, { key: 'ArrowDown' });
+    expect(fireEvent.keyDown(input, { key: 'Tab' })).toBe(true);
+    expect(input.value).toBe('meth');
+    expect(onApply).not.toHaveBeenCalled();
   });
 
   it('offers the fixed values of a field such as kind', async () => {

@@ -27,10 +27,24 @@ describe('JSON viewer', () => {
     expect(container.textContent).not.toContain('found me');
     expect(container.textContent).toContain('1 keys');
     for (let i = 0; i < 3 && !container.textContent?.includes('found me'); i++) {
-      const folded = screen.getAllByRole('button', { name: 'Expand' });
+      const folded = screen.getAllByRole('button', { name: /^Expand/ });
       fireEvent.click(folded[folded.length - 1] as HTMLElement);
     }
     expect(container.textContent).toContain('found me');
+  });
+
+  it('names each fold toggle by where it is, so a screen reader tells them apart', () => {
+    render(<JsonView value={MESSAGE} />);
+    const names = screen.getAllByRole('button').map((b) => b.getAttribute('aria-label'));
+    expect(names).toEqual([
+      'Collapse message',
+      'Collapse result',
+      'Collapse result.content',
+      'Collapse result.content[0]',
+      'Collapse result.structuredContent',
+      'Collapse result.structuredContent.deep',
+      'Expand result.structuredContent.deep.deeper',
+    ]);
   });
 
   it('opens and highlights what a search finds', () => {

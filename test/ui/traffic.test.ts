@@ -56,7 +56,7 @@ describe('web UI: traffic', () => {
     const { page } = browser;
     await page.getByRole('button', { name: 'Pause live updates' }).click();
     await echo('while paused');
-    const resume = page.getByRole('button', { name: 'Resume live updates' });
+    const resume = page.getByRole('button', { name: /^Resume/ });
     await eventually(() => resume.textContent()).toContain('2 new');
     expect(await trafficRow(page, 'echo(message: while paused)').count()).toBe(0);
     await resume.click();

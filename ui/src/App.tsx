@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { ActivityProvider } from './activity';
 import { api, isUnauthorized } from './api';
 import { Header } from './Header';
@@ -10,9 +11,22 @@ import { SignIn } from './screens/SignIn';
 import { Traffic } from './screens/Traffic';
 import type { Status } from './types';
 
+const TITLES: Record<string, string> = {
+  traffic: 'Traffic',
+  sessions: 'Sessions',
+  servers: 'Servers',
+  insights: 'Insights',
+};
+
+function sectionOf(url: URL): string {
+  const section = url.pathname.split('/')[2] ?? '';
+  return section in TITLES ? section : 'traffic';
+}
+
 /** The screen for a path under /ui (the gateway serves index.html for all of them). */
 function Screen({ url }: { url: URL }) {
-  const [, , section = 'traffic', ...rest] = url.pathname.split('/');
+  const [, , , ...rest] = url.pathname.split('/');
+  const section = sectionOf(url);
   const param = rest.length > 0 ? decodeURIComponent(rest.join('/')) : null;
   switch (section) {
     case 'sessions':
@@ -29,6 +43,11 @@ function Screen({ url }: { url: URL }) {
 export function App() {
   const url = useLocation();
   const status = useQuery({ queryKey: ['status'], queryFn: () => api<Status>('/api/status') });
+  const title = TITLES[sectionOf(url)] ?? 'Traffic';
+  // Each screen names itself in the tab title too (WCAG 2.4.2).
+  useEffect(() => {
+    document.title = `${title} · MCP Gateway`;
+  }, [title]);
   if (status.isPending) return null;
   if (status.error && isUnauthorized(status.error)) {
     return <SignIn invalidToken={url.searchParams.get('signin') === 'invalid-token'} />;
@@ -36,8 +55,14 @@ export function App() {
   return (
     <ActivityProvider>
       <div className="flex h-full flex-col bg-white text-slate-900 dark:bg-slate-950 dark:text-slate-100">
+        {/* First in the Tab order on every screen: past the header to the screen itself (WCAG 2.4.1). */}
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
         <Header url={url} />
-        <main className="min-h-0 flex-1">
+        <main id="main" tabIndex={-1} className="min-h-0 flex-1 outline-none">
+          {/* Every screen has one top-level heading, its name (the header shows it as the current tab). */}
+          <h1 className="sr-only">{title}</h1>
           <Screen url={url} />
         </main>
       </div>

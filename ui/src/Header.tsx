@@ -40,7 +40,8 @@ export function Header({ url }: { url: URL }) {
   };
   const capture = status.data?.capture;
   return (
-    <header className="flex h-11 shrink-0 items-center gap-5 border-b border-slate-200 bg-slate-50 px-3 dark:border-slate-800 dark:bg-slate-900">
+    // Wraps onto a second line when narrow (a small window, or zoomed to 200%: WCAG 1.4.10 reflow).
+    <header className="flex min-h-11 shrink-0 flex-wrap items-center gap-x-5 gap-y-1 border-b py-1 border-slate-200 bg-slate-50 px-3 dark:border-slate-800 dark:bg-slate-900">
       <span className="flex items-center gap-2 text-sm font-semibold">
         <span
           className="grid size-5 place-items-center rounded bg-sky-600 text-[10px] font-bold text-white"
@@ -50,7 +51,7 @@ export function Header({ url }: { url: URL }) {
         </span>
         MCP Gateway
       </span>
-      <nav className="flex gap-0.5" aria-label="Screens">
+      <nav className="flex flex-wrap gap-0.5" aria-label="Screens">
         {TABS.map((tab) => (
           <a
             key={tab.path}
@@ -63,7 +64,7 @@ export function Header({ url }: { url: URL }) {
           </a>
         ))}
       </nav>
-      <div className="ml-auto flex items-center gap-3 text-xs text-slate-500">
+      <div className="ml-auto flex flex-wrap items-center gap-3 text-xs text-slate-500">
         {capture ? (
           <span className="tabular-nums" title="Messages captured since the gateway started">
             {capture.captured.toLocaleString()} captured

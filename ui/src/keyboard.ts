@@ -66,6 +66,8 @@ export function useListKeys(handlers: Partial<Record<KeyAction, () => void>>): v
   current.current = handlers;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      // Already handled by what has the focus (a row opening itself on Enter, a tab list's arrows).
+      if (event.defaultPrevented) return;
       const action = keyAction(event, document.querySelector('dialog[open]') !== null);
       const handler = action ? current.current[action] : undefined;
       if (!handler) return;
@@ -82,6 +84,29 @@ export function step(index: number, count: number, direction: 1 | -1): number {
   if (count === 0) return -1;
   if (index < 0) return 0;
   return Math.min(count - 1, Math.max(0, index + direction));
+}
+
+/**
+ * Moves focus to the row of a record once it is on screen (a virtualized list draws it a frame or two after
+ * it is scrolled to), so that moving with j/k takes the focus along and a screen reader reads the row.
+ */
+export function focusRecordRow(id: number, tries = 10): void {
+  requestAnimationFrame(() => {
+    const row = document.querySelector<HTMLElement>(`[data-record-id="${id}"]`);
+    if (row) row.focus();
+    else if (tries > 0) focusRecordRow(id, tries - 1);
+  });
+}
+
+/** Moves focus to a side list's link to `path` once the list shows it as the current page. */
+export function focusListLink(path: string, tries = 10): void {
+  requestAnimationFrame(() => {
+    const link = document.querySelector<HTMLElement>(
+      `nav a[aria-current="page"][href="${path.replace(/["\\]/g, '\\$&')}"]`,
+    );
+    if (link) link.focus();
+    else if (tries > 0) focusListLink(path, tries - 1);
+  });
 }
 
 /** A ref for a list row that scrolls it into view when it becomes selected, so the keys never lose it. */

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { step, useListKeys } from './keyboard';
+import { focusListLink, focusRecordRow, step, useListKeys } from './keyboard';
 import { navigate, withParams } from './router';
 
 export interface RecordSelection {
@@ -36,13 +36,19 @@ export function useRecordSelection(
     if (!record) return;
     setSelectedId(record.id);
     if (openId !== null) open(record.id);
+    focusRecordRow(record.id);
+  };
+  // Closing the panel puts the focus back on the row it was opened from (it would fall to the page otherwise).
+  const close = () => {
+    open(null);
+    if (openId !== null) focusRecordRow(openId);
   };
   useListKeys({
     next: () => move(1),
     previous: () => move(-1),
     open: () => selectedId !== null && open(selectedId),
     'focus-filter': focusFilter,
-    close: () => open(null),
+    close,
   });
   return {
     selectedId,
@@ -51,7 +57,7 @@ export function useRecordSelection(
       setSelectedId(id);
       open(id);
     },
-    close: () => open(null),
+    close,
   };
 }
 
@@ -66,5 +72,8 @@ export function stepPage<T>(
   pathOf: (item: T) => string,
 ): void {
   const item = items[step(current, items.length, direction)];
-  if (item !== undefined) navigate(pathOf(item), { replace: true });
+  if (item === undefined) return;
+  navigate(pathOf(item), { replace: true });
+  // The focus goes along, so a screen reader reads the row now current (and Enter/Tab go on from there).
+  focusListLink(pathOf(item));
 }

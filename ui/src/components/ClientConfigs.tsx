@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { type ClientConfig, type ConfigTarget, clientConfigs } from '../client-configs';
+import { onTabListKey } from '../tabs';
 import { Snippet } from './EmptyState';
 
 /** Tabs of ready-to-paste client configurations for one server. */
@@ -15,13 +16,26 @@ export function ClientConfigs({
   const config = configs.find((c) => c.id === chosen) ?? (configs[0] as ClientConfig);
   return (
     <section aria-label="Client configuration">
-      <div role="tablist" aria-label="Clients" className="mb-2 flex flex-wrap gap-1">
+      <div
+        role="tablist"
+        aria-label="Clients"
+        className="mb-2 flex flex-wrap gap-1"
+        onKeyDown={(event) =>
+          onTabListKey(
+            event,
+            configs.map((c) => c.id),
+            config.id,
+            setChosen,
+          )
+        }
+      >
         {configs.map((c) => (
           <button
             key={c.id}
             type="button"
             role="tab"
             aria-selected={c.id === config.id}
+            tabIndex={c.id === config.id ? 0 : -1}
             onClick={() => setChosen(c.id)}
             className={`rounded-md px-2 py-0.5 text-xs ${c.id === config.id ? 'bg-slate-800 text-white dark:bg-slate-200 dark:text-slate-900' : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'}`}
           >

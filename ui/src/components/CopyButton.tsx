@@ -31,16 +31,23 @@ export function CopyButton({
     return () => clearTimeout(timer);
   }, [copied]);
   return (
-    <button
-      type="button"
-      aria-label={label}
-      onClick={async () => {
-        await copyText(text);
-        setCopied(true);
-      }}
-      className={`btn btn-sm ${className}`}
-    >
-      {copied ? 'Copied ✓' : label}
-    </button>
+    <>
+      <button
+        type="button"
+        aria-label={label}
+        onClick={async () => {
+          await copyText(text);
+          setCopied(true);
+        }}
+        className={`btn btn-sm ${className}`}
+      >
+        {/* The label keeps its width and its name while "Copied" shows (WCAG 2.5.3, label in name). */}
+        <span aria-hidden={copied}>{copied ? 'Copied ✓' : label}</span>
+      </button>
+      {/* Said once by a screen reader, without moving the focus (WCAG 4.1.3). */}
+      <span role="status" className="sr-only">
+        {copied ? 'Copied' : ''}
+      </span>
+    </>
   );
 }

@@ -70,11 +70,19 @@ export function DetailPane({ children }: { children: ReactNode }) {
     handle.addEventListener('pointerup', stop);
     handle.addEventListener('pointercancel', stop);
   };
+  // The window splitter pattern's keys (ARIA Authoring Practices): arrows step, Home/End go to the ends.
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
-    event.preventDefault();
     const current = width ?? shownWidth ?? MIN_WIDTH;
-    resize(clampWidth(current + (event.key === 'ArrowLeft' ? KEY_STEP : -KEY_STEP)));
+    const next: Record<string, number> = {
+      ArrowLeft: current + KEY_STEP,
+      ArrowRight: current - KEY_STEP,
+      Home: MIN_WIDTH,
+      End: Number.POSITIVE_INFINITY,
+    };
+    const target = next[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    resize(clampWidth(target));
   };
 
   return (
@@ -92,12 +100,13 @@ export function DetailPane({ children }: { children: ReactNode }) {
         aria-label="Resize the detail panel"
         aria-valuenow={width ?? shownWidth ?? undefined}
         aria-valuemin={MIN_WIDTH}
+        aria-valuemax={clampWidth(Number.POSITIVE_INFINITY)}
         tabIndex={0}
-        title="Drag to resize; double-click for the default width"
+        title="Drag to resize (or use the arrow keys, Home and End); double-click for the default width"
         onPointerDown={startDrag}
         onKeyDown={onKeyDown}
         onDoubleClick={() => resize(null)}
-        className="absolute inset-y-0 -left-1 z-10 w-2 cursor-col-resize hover:bg-sky-400/40 focus:bg-sky-400/40 focus:outline-none"
+        className="absolute inset-y-0 -left-1 z-10 w-2 cursor-col-resize hover:bg-sky-400/40 focus:bg-sky-400/40 focus-visible:-outline-offset-2"
       />
       {children}
     </div>

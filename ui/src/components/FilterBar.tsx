@@ -19,7 +19,7 @@ export interface FilterBarProps {
 /**
  * The filter bar: speaks the filter language, completes field names and values at the cursor, and points
  * at mistakes (underlined, with the gateway's message and suggestion). Enter applies; so does choosing a
- * value. Esc closes the suggestions, then reverts what was not applied.
+ * value. Esc closes the suggestions, then reverts what was not applied. Tab moves on and changes nothing.
  */
 export function FilterBar({ value, onApply, serverError = null, inputRef, placeholder }: FilterBarProps) {
   const [text, setText] = useState(value);
@@ -84,12 +84,11 @@ export function FilterBar({ value, onApply, serverError = null, inputRef, placeh
       const down = event.key === 'ArrowDown';
       if (count > 0)
         setActive(active < 0 ? (down ? 0 : count - 1) : (active + (down ? 1 : count - 1)) % count);
-    } else if ((event.key === 'Enter' || event.key === 'Tab') && listShown && active >= 0) {
+    } else if (event.key === 'Enter' && listShown && active >= 0) {
+      // Enter chooses; Tab never does: it only moves the focus on (WCAG 3.2.1, no change on focus), so
+      // tabbing through the page past the filter box leaves the filter as it was.
       event.preventDefault();
       accept(suggestions[active] as Suggestion);
-    } else if (event.key === 'Tab' && listShown && !event.shiftKey) {
-      event.preventDefault();
-      accept(suggestions[0] as Suggestion);
     } else if (event.key === 'Enter') {
       event.preventDefault();
       apply(text);
@@ -167,7 +166,7 @@ export function FilterBar({ value, onApply, serverError = null, inputRef, placeh
               setText('');
               onApply('');
             }}
-            className="rounded px-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700 dark:hover:bg-slate-800 dark:hover:text-slate-200"
+            className="grid size-6 place-items-center rounded text-slate-500 hover:bg-slate-100 hover:text-slate-700 dark:hover:bg-slate-800 dark:hover:text-slate-200"
           >
             ✕
           </button>

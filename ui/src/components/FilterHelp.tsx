@@ -5,14 +5,22 @@ import { useFilterLanguage } from '../filter-hooks';
 export function FilterHelp({ onExample }: { onExample: (example: string) => void }) {
   const [open, setOpen] = useState(false);
   const box = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
   const language = useFilterLanguage();
+  const shown = open && language.data !== undefined;
+  // Opened, the help takes the focus (a screen reader reads it, Tab walks its examples); Esc gives it back.
+  useEffect(() => {
+    if (shown) panel.current?.focus();
+  }, [shown]);
   useEffect(() => {
     if (!open) return;
     const close = (event: MouseEvent | KeyboardEvent) => {
-      if (
-        event instanceof KeyboardEvent ? event.key === 'Escape' : !box.current?.contains(event.target as Node)
-      )
+      if (event instanceof KeyboardEvent) {
+        if (event.key !== 'Escape') return;
         setOpen(false);
+        button.current?.focus();
+      } else if (!box.current?.contains(event.target as Node)) setOpen(false);
     };
     window.addEventListener('mousedown', close);
     window.addEventListener('keydown', close);
@@ -24,19 +32,22 @@ export function FilterHelp({ onExample }: { onExample: (example: string) => void
   return (
     <div ref={box} className="relative">
       <button
+        ref={button}
         type="button"
         aria-label="Filter help"
         aria-expanded={open}
         onClick={() => setOpen(!open)}
-        className="rounded px-1.5 text-slate-400 hover:bg-slate-100 hover:text-slate-700 dark:hover:bg-slate-800 dark:hover:text-slate-200"
+        className="grid size-6 place-items-center rounded text-slate-500 hover:bg-slate-100 hover:text-slate-700 dark:hover:bg-slate-800 dark:hover:text-slate-200"
       >
         ?
       </button>
-      {open && language.data ? (
+      {shown && language.data ? (
         <div
+          ref={panel}
+          tabIndex={-1}
           role="dialog"
           aria-label="Filter language"
-          className="absolute top-7 right-0 z-40 max-h-[70vh] w-[560px] overflow-auto rounded-md border border-slate-200 bg-white p-3 text-xs shadow-xl dark:border-slate-700 dark:bg-slate-900"
+          className="absolute top-7 right-0 z-40 max-h-[70vh] w-[min(560px,calc(100vw-1.5rem))] overflow-auto rounded-md border border-slate-200 bg-white p-3 text-xs shadow-xl dark:border-slate-700 dark:bg-slate-900"
         >
           <ul className="mb-3 list-disc space-y-1 pl-4 text-slate-600 dark:text-slate-300">
             {language.data.syntax.map((line) => (
@@ -60,6 +71,7 @@ export function FilterHelp({ onExample }: { onExample: (example: string) => void
                           onClick={() => {
                             setOpen(false);
                             onExample(example);
+                            button.current?.focus();
                           }}
                           className="rounded bg-slate-100 px-1 font-mono whitespace-nowrap hover:bg-sky-100 dark:bg-slate-800 dark:hover:bg-sky-900"
                         >

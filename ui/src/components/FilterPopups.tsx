@@ -11,7 +11,7 @@ export function FilterProblem({ problem, onFix }: { problem: FilterErrorJson; on
       <span aria-hidden>⚠</span>
       <span>
         {problem.error}
-        <span className="text-red-600/70 dark:text-red-300/60"> (at character {problem.position + 1})</span>
+        <span className="text-red-700 dark:text-red-300"> (at character {problem.position + 1})</span>
       </span>
       {problem.suggestion !== null ? (
         <button

@@ -8,7 +8,7 @@ export function JsonView({ value, search = '' }: { value: unknown; search?: stri
   const needle = search.trim().toLowerCase();
   return (
     <div className="font-mono text-xs leading-5">
-      <Node value={value} name={null} depth={0} needle={needle} last />
+      <Node value={value} name={null} path="" depth={0} needle={needle} last />
     </div>
   );
 }
@@ -71,12 +71,15 @@ function Primitive({ value, needle }: { value: unknown; needle: string }) {
 function Node({
   value,
   name,
+  path,
   depth,
   needle,
   last,
 }: {
   value: unknown;
   name: string | null;
+  /** Where this node is (params.arguments, content[0]): names its fold toggle, so each toggle's name is unique. */
+  path: string;
   depth: number;
   needle: string;
   last: boolean;
@@ -124,7 +127,7 @@ function Node({
           type="button"
           onClick={() => setOpen(!expanded)}
           className={`${GUTTER} text-left text-slate-400 hover:text-slate-700`}
-          aria-label={expanded ? 'Collapse' : 'Expand'}
+          aria-label={`${expanded ? 'Collapse' : 'Expand'} ${path || 'message'}`}
           aria-expanded={expanded}
         >
           {expanded ? '▾' : '▸'}
@@ -146,6 +149,7 @@ function Node({
               key={key}
               value={child}
               name={Array.isArray(value) ? null : key}
+              path={Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key}
               depth={depth + 1}
               needle={needle}
               last={index === entries.length - 1}

@@ -23,7 +23,7 @@ export function MessageBlock({
   return (
     <section className="mb-4" aria-label={label}>
       <div className="mb-1 flex items-center gap-2">
-        <h4 className="text-[11px] font-semibold tracking-wide text-slate-500 uppercase">{label}</h4>
+        <h3 className="text-[11px] font-semibold tracking-wide text-slate-500 uppercase">{label}</h3>
         <span className="text-[11px] text-slate-400">
           #{record.id} · {record.direction === 'client_to_server' ? 'client → server' : 'server → client'} ·{' '}
           {formatBytes(record.size)}
@@ -56,7 +56,7 @@ export function HeadersTable({ title, headers }: { title: string; headers: Heade
   if (!headers || Object.keys(headers).length === 0) return null;
   return (
     <section className="mb-4" aria-label={title}>
-      <h4 className="mb-1 text-[11px] font-semibold tracking-wide text-slate-500 uppercase">{title}</h4>
+      <h3 className="mb-1 text-[11px] font-semibold tracking-wide text-slate-500 uppercase">{title}</h3>
       <table className="w-full text-xs">
         <tbody>
           {Object.entries(headers).map(([name, value]) => (

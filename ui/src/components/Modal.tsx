@@ -2,7 +2,9 @@ import { type ReactNode, useEffect, useRef } from 'react';
 
 /**
  * A modal dialog on the native <dialog> element: the browser traps focus, closes it on Esc and makes the
- * rest of the page inert. `onClose` runs however it was closed.
+ * rest of the page inert. `onClose` runs however it was closed. Focus goes back to what opened it (the
+ * element focused when it opened), as the ARIA dialog pattern asks; the browser does not do it when the
+ * dialog leaves the DOM instead of being closed in place.
  */
 export function Modal({
   title,
@@ -19,12 +21,14 @@ export function Modal({
   const unmounting = useRef(false);
   useEffect(() => {
     const element = dialog.current;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     unmounting.current = false;
     if (element && !element.open) element.showModal?.();
     return () => {
       // Closed because its owner went away (after saving, say): not a user's "close".
       unmounting.current = true;
       element?.close?.();
+      if (opener?.isConnected) opener.focus();
     };
   }, []);
   return (
@@ -46,7 +50,7 @@ export function Modal({
           type="button"
           onClick={onClose}
           aria-label="Close"
-          className="ml-auto rounded px-1.5 text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
+          className="ml-auto grid size-6 place-items-center rounded text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
         >
           ✕
         </button>

@@ -1,30 +1,34 @@
 import { methodColor } from '../format';
 import type { RecordSummary } from '../types';
 
+/** A glyph for the eye, with its meaning in words for screen readers (the glyph alone reads as "rightwards arrow"). */
+function Glyph({ glyph, meaning, className }: { glyph: string; meaning: string; className: string }) {
+  return (
+    <span className={className} title={meaning}>
+      <span aria-hidden>{glyph}</span>
+      <span className="sr-only">{meaning}</span>
+    </span>
+  );
+}
+
 /** Which way a message went: → client to server, ← server to client; stderr lines and notes get a mark. */
 export function DirectionArrow({ record }: { record: RecordSummary }) {
   if (record.kind === 'stderr') {
     return (
-      <span className="font-bold text-amber-600 dark:text-amber-400" title="server stderr">
-        ⚑
-      </span>
+      <Glyph glyph="⚑" meaning="server stderr" className="font-bold text-amber-600 dark:text-amber-400" />
     );
   }
   if (record.kind === 'other' && record.note) {
-    return (
-      <span className="text-slate-400" title={record.note}>
-        •
-      </span>
-    );
+    return <Glyph glyph="•" meaning={record.note} className="text-slate-400" />;
   }
   return record.direction === 'client_to_server' ? (
-    <span className="font-bold text-sky-600 dark:text-sky-400" title="client to server">
-      →
-    </span>
+    <Glyph glyph="→" meaning="client to server" className="font-bold text-sky-600 dark:text-sky-400" />
   ) : (
-    <span className="font-bold text-emerald-600 dark:text-emerald-400" title="server to client">
-      ←
-    </span>
+    <Glyph
+      glyph="←"
+      meaning="server to client"
+      className="font-bold text-emerald-600 dark:text-emerald-400"
+    />
   );
 }
 

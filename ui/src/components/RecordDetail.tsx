@@ -1,12 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { api, errorMessage, withQuery } from '../api';
 import { formatBytes, formatDateTime, formatDuration, methodColor } from '../format';
 import { linkClick } from '../router';
+import { onTabListKey } from '../tabs';
 import type { CapturedRecord, RecordSummary, RecordWithPartner } from '../types';
 import { HeadersTable, MessageBlock } from './MessageBlock';
 
-type Tab = 'message' | 'headers' | 'timing';
+const TABS = ['message', 'headers', 'timing'] as const;
+type Tab = (typeof TABS)[number];
 
 /** To the timeline of the session the message belongs to. */
 function SessionLink({ record }: { record: RecordSummary }) {
@@ -92,6 +94,7 @@ export function RecordDetail({
 }) {
   const [tab, setTab] = useState<Tab>('message');
   const [search, setSearch] = useState('');
+  const ids = useId();
   const detail = useQuery({
     queryKey: ['record', id],
     queryFn: () => api<RecordWithPartner>(`/api/logs/${id}`),
@@ -102,6 +105,8 @@ export function RecordDetail({
   const [request, response] = full ? pairOf(full) : [null, null];
   return (
     <aside className="flex h-full min-h-0 flex-col bg-white dark:bg-slate-950" aria-label="Message detail">
+      {/* Screen readers jump by headings: this one opens the panel, above its Request and Response. */}
+      <h2 className="sr-only">Message detail</h2>
       <div className="flex h-9 shrink-0 items-center gap-2 border-b border-slate-200 px-3 dark:border-slate-800">
         {record?.method ? (
           <span className={`shrink-0 rounded px-1.5 py-0.5 font-mono text-xs ${methodColor(record.method)}`}>
@@ -118,7 +123,7 @@ export function RecordDetail({
           <button
             type="button"
             onClick={onClose}
-            className="rounded px-1.5 text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
+            className="grid size-6 place-items-center rounded text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
             aria-label="Close detail"
             title="Close (Esc)"
           >
@@ -126,22 +131,30 @@ export function RecordDetail({
           </button>
         </span>
       </div>
-      <div
-        className="flex h-8 shrink-0 items-center gap-1 border-b border-slate-200 px-2 dark:border-slate-800"
-        role="tablist"
-      >
-        {(['message', 'headers', 'timing'] as const).map((name) => (
-          <button
-            key={name}
-            type="button"
-            role="tab"
-            aria-selected={tab === name}
-            onClick={() => setTab(name)}
-            className={`rounded px-2 py-0.5 text-xs capitalize ${tab === name ? 'bg-slate-200 font-medium dark:bg-slate-800' : 'text-slate-500 hover:text-slate-800 dark:hover:text-slate-200'}`}
-          >
-            {name}
-          </button>
-        ))}
+      <div className="flex h-8 shrink-0 items-center gap-1 border-b border-slate-200 px-2 dark:border-slate-800">
+        {/* The tab list holds tabs only (ARIA tabs pattern); the search field sits beside it. */}
+        <div
+          role="tablist"
+          aria-label="Message detail views"
+          className="flex items-center gap-1"
+          onKeyDown={(event) => onTabListKey(event, TABS, tab, setTab)}
+        >
+          {TABS.map((name) => (
+            <button
+              key={name}
+              id={`${ids}-tab-${name}`}
+              type="button"
+              role="tab"
+              aria-selected={tab === name}
+              aria-controls={`${ids}-panel`}
+              tabIndex={tab === name ? 0 : -1}
+              onClick={() => setTab(name)}
+              className={`rounded px-2 py-0.5 text-xs capitalize ${tab === name ? 'bg-slate-200 font-medium dark:bg-slate-800' : 'text-slate-500 hover:text-slate-800 dark:hover:text-slate-200'}`}
+            >
+              {name}
+            </button>
+          ))}
+        </div>
         {tab === 'message' ? (
           <input
             type="search"
@@ -149,11 +162,18 @@ export function RecordDetail({
             onChange={(event) => setSearch(event.target.value)}
             placeholder="Search in JSON"
             aria-label="Search in JSON"
-            className="ml-auto h-6 w-44 rounded border border-slate-300 bg-transparent px-2 text-xs outline-none focus:border-sky-500 dark:border-slate-700"
+            className="ml-auto h-6 w-44 min-w-0 rounded border border-slate-300 bg-transparent px-2 text-xs outline-none focus:border-sky-500 dark:border-slate-700"
           />
         ) : null}
       </div>
-      <div className="min-h-0 flex-1 overflow-auto p-3" role="tabpanel">
+      <div
+        id={`${ids}-panel`}
+        className="min-h-0 flex-1 overflow-auto p-3"
+        role="tabpanel"
+        aria-labelledby={`${ids}-tab-${tab}`}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the panel scrolls; the ARIA tabs pattern puts it in the Tab order so keyboard users can scroll it (WCAG 2.1.1)
+        tabIndex={0}
+      >
         {detail.error ? (
           <p role="alert" className="text-xs text-red-600 dark:text-red-400">
             {errorMessage(detail.error)}

@@ -5,10 +5,14 @@ import type { RecordSummary } from '../types';
 import { DirectionArrow, MethodChip } from './RecordBits';
 
 const ROW_HEIGHT = 26;
+/** The header row, inside the scroll area (sticky) so it scrolls sideways with the rows. */
+const HEADER_HEIGHT = 28;
 
 interface Column {
   key: string;
   label: string;
+  /** A header read by screen readers only (the column shows glyphs, not words). */
+  hiddenLabel?: boolean;
   /** Width and, for columns that give way when the table is narrow (detail open), when they show. */
   className: string;
   cell: (record: RecordSummary) => ReactNode;
@@ -26,7 +30,13 @@ const COLUMNS: readonly Column[] = [
     className: 'w-[96px] font-mono text-slate-500',
     cell: (r) => formatTime(r.timestamp),
   },
-  { key: 'dir', label: '', className: 'w-[24px] text-center', cell: (r) => <DirectionArrow record={r} /> },
+  {
+    key: 'dir',
+    label: 'Direction',
+    hiddenLabel: true,
+    className: 'w-[24px] text-center',
+    cell: (r) => <DirectionArrow record={r} />,
+  },
   {
     key: 'server',
     label: 'Server',
@@ -107,6 +117,9 @@ export function RecordTable({ records, selectedId, onSelect, onNearEnd, footer }
     getScrollElement: () => parent.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 15,
+    // Rows start below the sticky header, and a row scrolled to is never hidden under it (WCAG 2.4.11).
+    scrollMargin: HEADER_HEIGHT,
+    scrollPaddingStart: HEADER_HEIGHT,
   });
   const items = virtualizer.getVirtualItems();
   const last = items[items.length - 1];
@@ -126,6 +139,10 @@ export function RecordTable({ records, selectedId, onSelect, onNearEnd, footer }
   }, [records]);
 
   const selectedIndex = selectedId === null ? -1 : records.findIndex((r) => r.id === selectedId);
+  // One row is in the Tab order (roving tabindex): the selected one when it is on screen, else the first shown.
+  const tabbable = items.some((item) => item.index === selectedIndex)
+    ? selectedId
+    : (records[items[0]?.index ?? -1]?.id ?? null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll only when the selection moves, not on every new row
   useEffect(() => {
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
@@ -139,54 +156,71 @@ export function RecordTable({ records, selectedId, onSelect, onNearEnd, footer }
       aria-rowcount={records.length + 1}
     >
       <div
-        className="flex h-7 shrink-0 items-center border-b border-slate-200 bg-slate-50 px-2 text-[11px] font-medium text-slate-500 dark:border-slate-800 dark:bg-slate-900"
-        role="row"
-        aria-rowindex={1}
+        ref={parent}
+        className="min-h-0 flex-1 overflow-auto"
+        style={{ scrollPaddingTop: HEADER_HEIGHT }}
+        data-testid="traffic-scroll"
       >
-        {COLUMNS.map((column) => (
-          <div key={column.key} className={`${column.className} shrink-0 truncate px-1`} role="columnheader">
-            {column.label}
-          </div>
-        ))}
-      </div>
-      <div ref={parent} className="min-h-0 flex-1 overflow-auto" data-testid="traffic-scroll">
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => {
-            const record = records[item.index] as RecordSummary;
-            const selected = record.id === selectedId;
-            // A row that just arrived glows for a moment; one scrolled into view later does not.
-            const fresh = !selected && Date.now() - record.timestamp < 1500;
-            return (
+        {/* Wide enough for the columns that always show; narrower, the grid scrolls sideways, header too. */}
+        <div className="min-w-[608px]">
+          <div
+            className="sticky top-0 z-10 flex shrink-0 items-center border-b border-slate-200 bg-slate-50 px-2 text-[11px] font-medium text-slate-500 dark:border-slate-800 dark:bg-slate-900"
+            style={{ height: HEADER_HEIGHT }}
+            role="row"
+            aria-rowindex={1}
+          >
+            {COLUMNS.map((column) => (
               <div
-                key={record.id}
-                role="row"
-                aria-rowindex={item.index + 2}
-                aria-selected={selected}
-                data-record-id={record.id}
-                onClick={() => onSelect(record)}
-                onKeyDown={(event) => {
-                  if (event.key === 'Enter') onSelect(record);
-                }}
-                className={`absolute left-0 flex w-full cursor-default items-center border-b border-slate-100 px-2 dark:border-slate-900 ${selected ? 'bg-sky-100 dark:bg-sky-900/50' : item.index % 2 ? 'bg-slate-50/50 hover:bg-slate-100 dark:bg-slate-900/30 dark:hover:bg-slate-900' : 'hover:bg-slate-100 dark:hover:bg-slate-900'}`}
-                style={{
-                  top: item.start,
-                  height: ROW_HEIGHT,
-                  animation: fresh ? 'arrive 1.5s ease-out' : undefined,
-                }}
+                key={column.key}
+                className={`${column.className} shrink-0 truncate px-1`}
+                role="columnheader"
               >
-                {COLUMNS.map((column) => (
-                  <div
-                    key={column.key}
-                    role="gridcell"
-                    className={`${column.className} shrink-0 truncate px-1`}
-                    title={column.title?.(record)}
-                  >
-                    {column.cell(record)}
-                  </div>
-                ))}
+                {column.hiddenLabel ? <span className="sr-only">{column.label}</span> : column.label}
               </div>
-            );
-          })}
+            ))}
+          </div>
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((item) => {
+              const record = records[item.index] as RecordSummary;
+              const selected = record.id === selectedId;
+              // A row that just arrived glows for a moment; one scrolled into view later does not.
+              const fresh = !selected && Date.now() - record.timestamp < 1500;
+              return (
+                <div
+                  key={record.id}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  aria-selected={selected}
+                  tabIndex={record.id === tabbable ? 0 : -1}
+                  data-record-id={record.id}
+                  onClick={() => onSelect(record)}
+                  onKeyDown={(event) => {
+                    // Enter opens the row that has the focus, which need not be the one selected.
+                    if (event.key !== 'Enter' || event.target !== event.currentTarget) return;
+                    event.preventDefault();
+                    onSelect(record);
+                  }}
+                  className={`absolute left-0 flex w-full cursor-default items-center border-b border-slate-100 px-2 -outline-offset-2 dark:border-slate-900 ${selected ? 'bg-sky-100 dark:bg-sky-900/50' : item.index % 2 ? 'bg-slate-50/50 hover:bg-slate-100 dark:bg-slate-900/30 dark:hover:bg-slate-900' : 'hover:bg-slate-100 dark:hover:bg-slate-900'}`}
+                  style={{
+                    top: item.start - HEADER_HEIGHT,
+                    height: ROW_HEIGHT,
+                    animation: fresh ? 'arrive 1.5s ease-out' : undefined,
+                  }}
+                >
+                  {COLUMNS.map((column) => (
+                    <div
+                      key={column.key}
+                      role="gridcell"
+                      className={`${column.className} shrink-0 truncate px-1`}
+                      title={column.title?.(record)}
+                    >
+                      {column.cell(record)}
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
         </div>
         {footer}
       </div>

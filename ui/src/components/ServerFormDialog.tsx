@@ -94,11 +94,12 @@ export function ServerFormDialog({
           </div>
           <fieldset>
             <legend className="field-label">Type</legend>
-            <div className="flex h-7 overflow-hidden rounded-md border border-slate-300 text-xs dark:border-slate-700">
+            <div className="flex h-7 rounded-md border border-slate-300 text-xs dark:border-slate-700">
               {(['http', 'stdio'] as const).map((type) => (
+                // The radio itself is visually hidden: its label shows the focus ring (WCAG 2.4.7).
                 <label
                   key={type}
-                  className={`flex cursor-pointer items-center px-3 ${form.type === type ? 'bg-sky-600 text-white' : ''}`}
+                  className={`flex cursor-pointer items-center px-3 whitespace-nowrap first:rounded-l-[5px] last:rounded-r-[5px] has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-sky-600 dark:has-[:focus-visible]:outline-sky-400 ${form.type === type ? 'bg-sky-700 text-white' : ''}`}
                 >
                   <input
                     type="radio"

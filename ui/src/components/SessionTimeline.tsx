@@ -12,7 +12,7 @@ function DurationBar({ record, max }: { record: RecordSummary; max: number }) {
   return (
     <span className="flex items-center justify-end gap-2">
       <span className="font-mono text-slate-500">{formatDuration(record.durationMs)}</span>
-      <span className="flex w-[90px] items-center">
+      <span className="hidden w-[90px] items-center @xl:flex">
         <span
           className={`h-1.5 rounded-full ${isFailed(record) ? 'bg-red-400' : 'bg-sky-400 dark:bg-sky-500'}`}
           style={{ width }}
@@ -59,7 +59,7 @@ function RecordRow({
         <span className="w-6 shrink-0 text-center">
           <DirectionArrow record={record} />
         </span>
-        <span className="w-[200px] shrink-0 truncate">
+        <span className="w-[120px] shrink-0 truncate @xl:w-[200px]">
           {record.kind === 'stderr' ? (
             <span className="text-amber-700 dark:text-amber-400">stderr</span>
           ) : (
@@ -69,7 +69,7 @@ function RecordRow({
         <span className={`min-w-0 flex-1 truncate ${summaryClass(record)}`} title={record.summary}>
           {record.summary}
         </span>
-        <span className="w-[170px] shrink-0">
+        <span className="w-[72px] shrink-0 @xl:w-[170px]">
           <DurationBar record={record} max={max} />
         </span>
       </button>
@@ -107,7 +107,8 @@ export function SessionTimeline({
 }) {
   const gutter = Math.max(1, timeline.lanes) * LANE_WIDTH + 10;
   return (
-    <div className="relative" style={{ height: timeline.height }}>
+    // Narrow (the detail open, a small window, zoom), the method and bar columns give way to the summary.
+    <div className="@container relative" style={{ height: timeline.height }}>
       <svg
         className="pointer-events-none absolute top-0"
         style={{ left: OFFSET_WIDTH }}

@@ -44,13 +44,19 @@ export function StderrViewer({ name }: { name: string }) {
             : ''}
         </span>
       </div>
+      {/* Always dark, like a terminal: the "dark" class gives it the dark theme's contrast-checked greys. It
+          scrolls, so it takes the focus (WCAG 2.1.1); as a log, new lines are read out politely. */}
       <div
         ref={box}
+        role="log"
+        aria-label="stderr lines"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling log must be reachable by keyboard to scroll it
+        tabIndex={0}
         onScroll={(event) => {
           const el = event.currentTarget;
           pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
         }}
-        className="h-56 overflow-auto rounded-md border border-slate-200 bg-slate-950 p-2 font-mono text-[11px] leading-4 text-slate-200 dark:border-slate-800"
+        className="dark h-56 overflow-auto rounded-md border border-slate-200 bg-slate-950 p-2 font-mono text-[11px] leading-4 text-slate-200 dark:border-slate-800"
       >
         {tail.error ? <p className="text-red-400">{errorMessage(tail.error)}</p> : null}
         {tail.data && lines.length === 0 ? (

@@ -1,14 +1,9 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState } from 'react';
 import { linear, niceTicks, shortNumber, timeLabel, timeTicks } from '../chart-scale';
+import { ChartLegend, ChartTable, chartSummary, type KeyedSeries, MarkerShape } from './ChartKey';
 
-export interface Series {
-  label: string;
-  kind: 'bar' | 'line';
-  /** Tailwind fill/stroke and text classes for this series. */
-  color: string;
-  swatch: string;
-  values: readonly (number | null)[];
-}
+/** A series: Tailwind fill/stroke classes (`color`), a swatch class, and for lines a dash and a marker. */
+export type Series = KeyedSeries;
 
 const MARGIN = { top: 8, right: 10, bottom: 20, left: 44 };
 
@@ -46,7 +41,8 @@ function linePath(
 
 /**
  * A chart over time drawn in SVG: bars and lines per bucket, round y ticks, clock-aligned x ticks, and a
- * tooltip with every series' value at the bucket under the pointer.
+ * tooltip with every series' value at the bucket under the pointer. A key names the series (lines differ by
+ * dash and marker, not colour alone), and screen readers get a summary and the numbers as a table.
  */
 export function TimeChart({
   title,
@@ -74,9 +70,24 @@ export function TimeChart({
   const band = Math.max(1, x(from + bucketMs) - x(from));
   const centre = (i: number) => x(starts[i] ?? from) + band / 2;
   const bars = series.filter((s) => s.kind === 'bar');
+  const summaryId = useId();
+  // Labels at the edges stay inside the chart instead of being cut in half.
+  const anchor = (at: number) =>
+    at < MARGIN.left + 24 ? 'start' : at > width - MARGIN.right - 24 ? 'end' : 'middle';
   return (
     <div ref={box} className="relative">
-      <svg width={width} height={height} role="img" aria-label={title} className="block text-[10px]">
+      <ChartLegend series={series} />
+      <p id={summaryId} className="sr-only">
+        {chartSummary(series, starts, format)}
+      </p>
+      <svg
+        width={width}
+        height={height}
+        role="img"
+        aria-label={title}
+        aria-describedby={summaryId}
+        className="block text-[10px]"
+      >
         {yTicks.map((tick) => (
           <g key={tick}>
             <line
@@ -92,7 +103,7 @@ export function TimeChart({
           </g>
         ))}
         {timeTicks(from, to).map((tick) => (
-          <text key={tick} x={x(tick)} y={height - 6} textAnchor="middle" className="fill-slate-500">
+          <text key={tick} x={x(tick)} y={height - 6} textAnchor={anchor(x(tick))} className="fill-slate-500">
             {timeLabel(tick, to - from)}
           </text>
         ))}
@@ -114,17 +125,15 @@ export function TimeChart({
           .filter((s) => s.kind === 'line')
           .map((s) => (
             <g key={s.label} className={s.color}>
-              <path d={linePath(s.values, centre, y)} fill="none" strokeWidth={1.5} />
+              <path
+                d={linePath(s.values, centre, y)}
+                fill="none"
+                strokeWidth={1.5}
+                strokeDasharray={s.dash}
+              />
               {s.values.map((value, i) =>
                 value === null ? null : (
-                  <circle
-                    key={starts[i]}
-                    cx={centre(i)}
-                    cy={y(value)}
-                    r={1.75}
-                    strokeWidth={1.5}
-                    className="fill-white dark:fill-slate-950"
-                  />
+                  <MarkerShape key={starts[i]} marker={s.marker} x={centre(i)} y={y(value)} />
                 ),
               )}
             </g>
@@ -173,6 +182,7 @@ export function TimeChart({
           ))}
         </div>
       ) : null}
+      <ChartTable title={title} series={series} starts={starts} format={format} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useRef } from 'react';
 import { useRefetchOn } from '../activity';
 import { api, errorMessage, filterProblem, withQuery } from '../api';
 import { EmptyState } from '../components/EmptyState';
@@ -8,6 +9,7 @@ import { TimeChart } from '../components/TimeChart';
 import { checkFilter } from '../filter-check';
 import { formatDuration, formatPercent } from '../format';
 import { bucketLabel, groupLabel, mostFailing, RANGES, type Range, slowest, statsFilter } from '../insights';
+import { useListKeys } from '../keyboard';
 import { navigate, withParams } from '../router';
 import type { StatsResult } from '../types';
 
@@ -43,6 +45,8 @@ export function Insights({ url }: { url: URL }) {
   const stats = byMethod.data;
   const starts = stats?.series.map((b) => b.start) ?? [];
   const totals = stats?.totals;
+  const filterInput = useRef<HTMLInputElement>(null);
+  useListKeys({ 'focus-filter': () => filterInput.current?.focus() });
   return (
     <div className="flex h-full min-h-0 flex-col">
       <div className="flex h-11 shrink-0 items-center gap-2 border-b border-slate-200 px-3 dark:border-slate-800">
@@ -50,6 +54,7 @@ export function Insights({ url }: { url: URL }) {
           value={filter}
           onApply={(next) => navigate(withParams(url, { filter: next }))}
           serverError={filterProblem(byMethod.error)}
+          inputRef={filterInput}
         />
         <fieldset
           aria-label="Time range"
@@ -87,7 +92,8 @@ export function Insights({ url }: { url: URL }) {
           </EmptyState>
         ) : (
           <div className="space-y-5">
-            <div className="grid grid-cols-5 gap-3">
+            {/* Fewer columns when narrow (a small window, or zoomed in: WCAG 1.4.10 reflow). */}
+            <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
               <Total label="Requests" value={totals.requests.toLocaleString()} />
               <Total
                 label="Errors"
@@ -98,12 +104,12 @@ export function Insights({ url }: { url: URL }) {
               <Total label="p95 latency" value={formatDuration(totals.p95Ms) || '—'} />
               <Total label="Tokens (estimate)" value={totals.tokens.toLocaleString()} />
             </div>
-            <div className="grid grid-cols-2 gap-5">
-              <section aria-label="Requests and errors over time">
-                <h3 className="mb-1 text-xs font-semibold">
+            <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
+              <section aria-label="Requests and errors over time" className="min-w-0">
+                <h2 className="mb-1 text-xs font-semibold">
                   Requests and errors{' '}
                   <span className="font-normal text-slate-500">per {bucketLabel(stats.bucketMs)}</span>
-                </h3>
+                </h2>
                 <TimeChart
                   title="Requests and errors over time"
                   starts={starts}
@@ -126,10 +132,10 @@ export function Insights({ url }: { url: URL }) {
                   ]}
                 />
               </section>
-              <section aria-label="Latency over time">
-                <h3 className="mb-1 text-xs font-semibold">
+              <section aria-label="Latency over time" className="min-w-0">
+                <h2 className="mb-1 text-xs font-semibold">
                   Latency <span className="font-normal text-slate-500">p50 · p95 · p99</span>
-                </h3>
+                </h2>
                 <TimeChart
                   title="Latency percentiles over time"
                   starts={starts}
@@ -146,6 +152,8 @@ export function Insights({ url }: { url: URL }) {
                     {
                       label: 'p95',
                       kind: 'line',
+                      dash: '5 3',
+                      marker: 'square',
                       color: 'stroke-amber-500',
                       swatch: 'bg-amber-500',
                       values: stats.series.map((b) => b.p95Ms),
@@ -153,6 +161,8 @@ export function Insights({ url }: { url: URL }) {
                     {
                       label: 'p99',
                       kind: 'line',
+                      dash: '1.5 2.5',
+                      marker: 'diamond',
                       color: 'stroke-red-500',
                       swatch: 'bg-red-500',
                       values: stats.series.map((b) => b.p99Ms),
@@ -161,7 +171,7 @@ export function Insights({ url }: { url: URL }) {
                 />
               </section>
             </div>
-            <div className="grid grid-cols-2 gap-5">
+            <div className="grid grid-cols-1 gap-5 lg:grid-cols-2">
               <RankList
                 title="Slowest methods (p95)"
                 empty="No answered requests yet."

@@ -52,11 +52,11 @@ export function ServerDetail({ server }: { server: ServerJson }) {
   const actionError = check.error ?? restart.error;
   return (
     <div className="max-w-5xl px-5 py-4">
-      <div className="flex items-center gap-3">
-        <h2 className="text-base font-semibold">{server.name}</h2>
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
+        <h2 className="text-base font-semibold break-all">{server.name}</h2>
         <TypeBadge type={server.type} />
         <HealthBadge health={health} />
-        <span className="ml-auto flex gap-1.5">
+        <span className="ml-auto flex flex-wrap gap-1.5">
           <a className="btn" href={trafficPath} onClick={linkClick(trafficPath)}>
             Traffic
           </a>

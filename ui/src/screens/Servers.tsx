@@ -76,13 +76,14 @@ export function Servers({ url, name }: { url: URL; name: string | null }) {
         </p>
       ) : null}
       <PendingApprovals asked={url.searchParams.get('pending')} />
-      <div className="flex min-h-0 flex-1">
+      {/* Narrow (a small window, or zoomed in: WCAG 1.4.10 reflow), the list sits above the page. */}
+      <div className="flex min-h-0 flex-1 flex-col md:flex-row">
         {list.length > 0 ? (
-          <div className="w-[340px] shrink-0 border-r border-slate-200 dark:border-slate-800">
+          <div className="max-h-[35%] shrink-0 border-b border-slate-200 md:max-h-none md:w-[340px] md:border-r md:border-b-0 dark:border-slate-800">
             <ServerList servers={list} selected={selected?.name ?? null} onAdd={() => setAdding(true)} />
           </div>
         ) : null}
-        <div className="min-w-0 flex-1 overflow-auto">{body}</div>
+        <div className="min-h-0 min-w-0 flex-1 overflow-auto">{body}</div>
       </div>
       {adding ? (
         <ServerFormDialog

@@ -19,7 +19,10 @@ function SessionItem({ session, selected }: { session: SessionJson; selected: bo
     <ListRowLink path={sessionPath(session)} selected={selected}>
       <div className="flex items-baseline gap-2">
         <span className="truncate font-medium text-slate-900 dark:text-slate-100">{client}</span>
-        <span className="text-slate-400">→</span>
+        <span className="text-slate-400" aria-hidden>
+          →
+        </span>
+        <span className="sr-only">to</span>
         <span className="truncate">{session.server}</span>
         <span className="ml-auto shrink-0 text-slate-500" title={session.lastSeen ?? session.firstSeen}>
           {formatAgo(session.lastTimestamp ?? session.firstTimestamp)}

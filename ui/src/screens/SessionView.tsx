@@ -21,9 +21,13 @@ function SessionHeader({ session }: { session: SessionJson }) {
   const span = session.lastTimestamp === null ? null : session.lastTimestamp - session.firstTimestamp;
   return (
     <div className="shrink-0 border-b border-slate-200 px-4 py-2.5 dark:border-slate-800">
-      <div className="flex items-center gap-2">
-        <h2 className="truncate text-sm font-semibold">
-          {client} <span className="font-normal text-slate-400">→</span> {session.server}
+      <div className="flex flex-wrap items-center gap-2">
+        <h2 className="min-w-0 truncate text-sm font-semibold">
+          {client}{' '}
+          <span className="font-normal text-slate-400" aria-hidden>
+            →
+          </span>
+          <span className="sr-only">to</span> {session.server}
           {upstream ? <span className="font-normal text-slate-500"> ({upstream})</span> : null}
         </h2>
         <span className="ml-auto flex shrink-0 gap-1.5">

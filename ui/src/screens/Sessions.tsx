@@ -6,11 +6,12 @@ import { SessionView } from './SessionView';
 export function Sessions({ url, sessionId }: { url: URL; sessionId: string | null }) {
   const server = url.searchParams.get('server');
   return (
-    <div className="flex h-full min-h-0">
-      <div className="w-[340px] shrink-0 border-r border-slate-200 dark:border-slate-800">
+    // Narrow (a small window, or zoomed in: WCAG 1.4.10 reflow), the list sits above the session, not beside it.
+    <div className="flex h-full min-h-0 flex-col md:flex-row">
+      <div className="max-h-[35%] shrink-0 border-b border-slate-200 md:max-h-none md:w-[340px] md:border-r md:border-b-0 dark:border-slate-800">
         <SessionList selected={sessionId} />
       </div>
-      <div className="min-w-0 flex-1">
+      <div className="min-h-0 min-w-0 flex-1">
         {sessionId ? (
           <SessionView key={`${server}/${sessionId}`} url={url} sessionId={sessionId} server={server} />
         ) : (

@@ -1,7 +1,7 @@
 /** Shown when the UI has no valid session: explains where the sign-in link comes from. */
 export function SignIn({ invalidToken }: { invalidToken: boolean }) {
   return (
-    <div className="flex h-full items-center justify-center bg-slate-50 p-6 dark:bg-slate-950">
+    <main className="flex h-full items-center justify-center bg-slate-50 p-6 dark:bg-slate-950">
       <div className="max-w-lg rounded-xl border border-slate-200 bg-white p-8 shadow-sm dark:border-slate-800 dark:bg-slate-900">
         <h1 className="mb-2 text-xl font-semibold text-slate-900 dark:text-slate-100">
           Sign in to MCP Gateway
@@ -27,6 +27,6 @@ export function SignIn({ invalidToken }: { invalidToken: boolean }) {
           <code>/ui?token=&lt;that token&gt;</code>.
         </p>
       </div>
-    </div>
+    </main>
   );
 }

@@ -8,6 +8,7 @@ import { navigate, withParams } from '../router';
 import { useRecordSelection } from '../selection';
 import { useTraffic } from '../traffic-data';
 import { ClearButton, ExportLink, LiveButton } from './TrafficActions';
+import { TrafficAnnouncer } from './TrafficAnnouncer';
 import { TrafficEmpty } from './TrafficEmpty';
 
 /** Traffic: every message, newest first, live; a filter in the URL; the selected one in a side panel. */
@@ -33,7 +34,8 @@ export function Traffic({ url }: { url: URL }) {
           inputRef={filterInput}
         />
         <LiveButton traffic={traffic} />
-        <span className="w-28 shrink-0 text-right text-xs text-slate-500 tabular-nums" aria-live="polite">
+        <TrafficAnnouncer live={traffic.live} />
+        <span className="w-28 shrink-0 text-right text-xs text-slate-500 tabular-nums">
           {traffic.isPending
             ? ''
             : `${shown.toLocaleString()}${traffic.hasMore ? '+' : ''} message${shown === 1 ? '' : 's'}`}

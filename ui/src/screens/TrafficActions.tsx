@@ -9,14 +9,18 @@ export function LiveButton({ traffic }: { traffic: TrafficData }) {
   const { live, feed } = traffic;
   if (live.paused) {
     const count = live.held.length;
+    const held = live.overflowed ? `${count.toLocaleString()}+` : count.toLocaleString();
     return (
-      <button type="button" onClick={traffic.resume} className="btn" aria-label="Resume live updates">
+      <button type="button" onClick={traffic.resume} className="btn" title="Resume live updates">
+        {/* The name is the visible text, so speech users can say what they see (WCAG 2.5.3). */}
         <span aria-hidden>▶</span> Resume
         {count > 0 ? (
-          <span className="rounded-full bg-sky-600 px-1.5 text-[10px] text-white tabular-nums">
-            {live.overflowed ? `${count.toLocaleString()}+` : count.toLocaleString()} new
+          <span className="rounded-full bg-sky-700 px-1.5 text-[10px] text-white tabular-nums">
+            {held} new<span className="sr-only"> messages</span>
           </span>
-        ) : null}
+        ) : (
+          <span className="sr-only"> live updates</span>
+        )}
       </button>
     );
   }
@@ -26,7 +30,8 @@ export function LiveButton({ traffic }: { traffic: TrafficData }) {
       type="button"
       onClick={traffic.pause}
       className="btn"
-      aria-label="Pause live updates"
+      // The visible word starts the name, so speech users can say it (WCAG 2.5.3).
+      aria-label={connected ? 'Pause live updates' : 'Reconnecting; pause live updates'}
       title={
         connected
           ? 'New messages appear as they arrive. Pause to hold them.'
