@@ -64,12 +64,12 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
     {
       title: 'Add a server',
       description:
-        'Registers an MCP server with the gateway (saved to mcp.json). type "http" needs a url (and optional headers); type "stdio" needs a command (and optional args, env, cwd, sessionMode). Clients then connect to the returned proxyUrl, and its traffic becomes searchable with search_records.',
+        'Registers an MCP server with the gateway (saved to mcp.json). type "http" needs a url (and optional headers), type "sse" the same for a legacy HTTP+SSE server (2024-11-05); type "stdio" needs a command (and optional args, env, cwd, sessionMode). Clients then connect to the returned proxyUrl, and its traffic becomes searchable with search_records.',
       inputSchema: {
         name: z
           .string()
           .describe('lowercase letters, digits, "-" or "_"; becomes part of the proxy URL /s/<name>/mcp'),
-        type: z.enum(['http', 'stdio']),
+        type: z.enum(['http', 'sse', 'stdio']),
         ...entryShape,
       },
       outputSchema: { server: serverSchema },
@@ -95,7 +95,7 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
       title: 'Update a server',
       description:
         'Changes a registered server: only the fields given change. Masked values (****) sent back as they were keep the current secret. To rename, remove_server and add_server.',
-      inputSchema: { name: z.string(), type: z.enum(['http', 'stdio']).optional(), ...entryShape },
+      inputSchema: { name: z.string(), type: z.enum(['http', 'sse', 'stdio']).optional(), ...entryShape },
       outputSchema: { server: serverSchema },
     },
     async ({ name, ...changes }) =>
