@@ -46,6 +46,7 @@ const ALLOWED_METHODS = 'GET, POST, DELETE';
 
 /** Each bridged session holds a stream open to its legacy server; this bounds them per server. */
 const MAX_BRIDGED_SESSIONS = 200;
+const BRIDGED_SESSION_IDLE_MS = 30 * 60_000;
 
 /**
  * The MCP Streamable HTTP proxy (MCP spec 2025-06-18 and 2025-11-25, "Transports"). POST bodies are
@@ -321,6 +322,7 @@ export class HttpProxy {
         sink: this.#options.capture,
         maxCaptureBytes: this.#options.maxCaptureBytes,
         maxSessions: MAX_BRIDGED_SESSIONS,
+        idleMs: BRIDGED_SESSION_IDLE_MS,
       });
       this.#bridges.set(name, bridge);
     }

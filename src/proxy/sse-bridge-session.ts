@@ -54,6 +54,11 @@ export class SseBridgeSession {
     return this.#closed;
   }
 
+  /** A request waits for its answer, or the client holds its GET stream open: the session is in use. */
+  get busy(): boolean {
+    return this.#pending.size > 0 || this.#standalone > 0;
+  }
+
   attach(upstream: LegacySseUpstream): void {
     this.#upstream = upstream;
   }

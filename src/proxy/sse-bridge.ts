@@ -16,6 +16,8 @@ export interface SseBridgeOptions {
   maxCaptureBytes: number;
   /** Each session holds an upstream stream open: past this many, the least recently active one ends. */
   maxSessions: number;
+  /** A session unused this long (no message, no request waiting, no GET stream) ends when another opens. */
+  idleMs: number;
 }
 
 /**
@@ -84,14 +86,21 @@ export class SseBridge {
     upstream: HttpUpstream,
   ): Promise<void> {
     const session = new SseBridgeSession((s) => this.#sessions.delete(s.id));
-    const connection = await LegacySseUpstream.open(
-      upstream,
-      this.#options.pools,
-      legacyUpstreamHeaders(req.rawHeaders, upstream.headers),
-      { onEvent: (event) => session.fromServer(event), onClose: (error) => session.upstreamClosed(error) },
-    );
+    let connection: LegacySseUpstream;
+    try {
+      connection = await LegacySseUpstream.open(
+        upstream,
+        this.#options.pools,
+        legacyUpstreamHeaders(req.rawHeaders, upstream.headers),
+        { onEvent: (event) => session.fromServer(event), onClose: (error) => session.upstreamClosed(error) },
+      );
+    } catch (error) {
+      session.close();
+      throw error;
+    }
     session.attach(connection);
     this.#sessions.set(session.id, session);
+    this.#endIdle();
     this.#evictBeyondLimit();
     const status = await this.#relay(session, req, res, body);
     if (status >= 400) session.close();
@@ -137,6 +146,15 @@ export class SseBridge {
       body,
     );
     return capture;
+  }
+
+  /** Clients that vanish without DELETE would otherwise hold their upstream streams open for ever. */
+  #endIdle(now = Date.now()): void {
+    for (const session of [...this.#sessions.values()]) {
+      if (session.busy || now - session.lastActive < this.#options.idleMs) continue;
+      this.#sessions.delete(session.id);
+      session.close();
+    }
   }
 
   #evictBeyondLimit(): void {

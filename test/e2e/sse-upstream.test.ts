@@ -1,11 +1,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiJson } from '../helpers/api-json.js';
 import { expectCapturedExactlyOnce } from '../helpers/capture-assertions.js';
 import { type RunningEverything, startEverything } from '../helpers/everything.js';
 import { progressScenario } from '../helpers/everything-scenarios.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { connectClient } from '../helpers/mcp-client.js';
+import { freePort } from '../helpers/ports.js';
 
 async function connectSse(url: string, name = 'legacy-client'): Promise<Client> {
   // The capabilities the Streamable HTTP test client declares: server-everything lists tools by them.
@@ -35,9 +37,43 @@ describe('a legacy HTTP+SSE server behind the gateway', () => {
     await everything?.stop();
   });
 
-  it('is registered as type "sse" from its URL', async () => {
+  it('is registered as type "sse" from its URL, and reported up by its stream', async () => {
     const response = await gw.api('/api/servers/config');
     expect(JSON.stringify(await response.json())).toContain('"type":"sse"');
+    const checked = await apiJson<{ health: { state: string; detail: string } }>(
+      gw,
+      '/api/servers/legacy/health-check',
+      200,
+      { method: 'POST' },
+    );
+    expect(checked.health.state).toBe('up');
+  });
+
+  it('takes "type": "sse" through the REST API, and reports one registered as http with the fix', async () => {
+    await gw.register('explicit', { type: 'sse', url: everything.url });
+    await gw.register('mistyped', { type: 'http', url: everything.url });
+    const explicit = await apiJson<{ health: { state: string } }>(
+      gw,
+      '/api/servers/explicit/health-check',
+      200,
+      {
+        method: 'POST',
+      },
+    );
+    expect(explicit.health.state).toBe('up');
+    const mistyped = await apiJson<{ health: { state: string; detail: string } }>(
+      gw,
+      '/api/servers/mistyped/health-check',
+      200,
+      { method: 'POST' },
+    );
+    expect(mistyped.health.state).toBe('error');
+    expect(mistyped.health.detail).toContain('"type": "sse"');
+    const client = await connectClient(gw.proxyUrl('explicit'));
+    expect(
+      JSON.stringify(await client.client.callTool({ name: 'echo', arguments: { message: 'rest' } })),
+    ).toContain('Echo: rest');
+    await client.close();
   });
 
   it('serves a Streamable HTTP client what a direct SSE client gets, and captures both directions', async () => {
@@ -136,6 +172,29 @@ describe('a legacy HTTP+SSE server behind the gateway', () => {
     const answer = all.find((r) => r.kind === 'response' && r.summary === 'Echo: old-style');
     expect(answer?.direction).toBe('server_to_client');
     expect(answer?.partnerId).toBe(records[0]?.id);
+  });
+
+  it('answers a client with a clear 502 when the legacy server is down, on both paths', async () => {
+    await gw.register('gone', { type: 'sse', url: `http://127.0.0.1:${await freePort()}/sse` });
+    const initialize = await fetch(gw.proxyUrl('gone'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+      }),
+    });
+    expect(initialize.status).toBe(502);
+    const answer = (await initialize.json()) as { id: number; error: { message: string } };
+    expect(answer.id).toBe(1);
+    expect(answer.error.message).toContain('connection refused');
+    const stream = await fetch(`${gw.url}/s/gone/sse`, { headers: { accept: 'text/event-stream' } });
+    expect(stream.status).toBe(502);
+    expect(((await stream.json()) as { error: { message: string } }).error.message).toContain(
+      'connection refused',
+    );
   });
 
   it('tells a legacy SSE client of a Streamable HTTP server where to go', async () => {
