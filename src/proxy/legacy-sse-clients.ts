@@ -8,6 +8,7 @@ import { ExchangeCapture } from './exchange-capture.js';
 import { replyWithError } from './gateway-reply.js';
 import type { ProxyTarget } from './http-proxy.js';
 import { legacyUpstreamHeaders } from './legacy-headers.js';
+import { BridgedSseClients } from './legacy-sse-bridged.js';
 import { LegacySseUpstream } from './legacy-sse-upstream.js';
 import { readRequestBody } from './request-body.js';
 import { legacyPaths, type ProxyRoute } from './route.js';
@@ -29,15 +30,16 @@ interface OpenStream {
 }
 
 /**
- * Clients of the HTTP+SSE transport (MCP 2024-11-05, "HTTP with SSE") in front of a legacy server: the
+ * Clients of the HTTP+SSE transport (MCP 2024-11-05, "HTTP with SSE"). In front of a legacy server: the
  * client's GET `/s/<name>/sse` opens a stream to the server, passed through event by event, except that
  * the `endpoint` event points back through the gateway (`/s/<name>/message?sessionId=…`), where the
  * client's POSTs are forwarded to the endpoint the server named. Both directions are captured under the
- * gateway's session id.
+ * gateway's session id. In front of any other server, the gateway bridges (see legacy-sse-bridged.ts).
  */
 export class LegacySseClients {
   readonly #options: LegacySseClientsOptions;
   readonly #streams = new Map<string, OpenStream>();
+  readonly #bridged = new BridgedSseClients();
 
   constructor(options: LegacySseClientsOptions) {
     this.#options = options;
@@ -53,11 +55,6 @@ export class LegacySseClients {
         404,
         `Unknown server "${route.name}". Register it with POST /api/servers/config or in mcp.json.`,
       );
-    } else if (target.kind !== 'sse') {
-      refusal = new GatewayError(
-        404,
-        `"${route.name}" speaks Streamable HTTP through the gateway: connect to /s/${route.name}/mcp. The legacy HTTP+SSE endpoints (/sse, /message) are served for servers registered with "type": "sse".`,
-      );
     } else if (method !== wanted) {
       refusal = new GatewayError(
         405,
@@ -65,12 +62,14 @@ export class LegacySseClients {
         { headers: { allow: wanted } },
       );
     }
-    if (refusal || target?.kind !== 'sse') {
+    if (refusal || !target) {
       replyWithError(res, refusal ?? new GatewayError(500, 'no target'), null, null);
       return;
     }
-    if (route.endpoint === 'sse') void this.#openStream(req, res, route, target);
-    else this.#message(req, res, route);
+    if (route.endpoint === 'message') this.#message(req, res, route);
+    else if (target.kind === 'sse') void this.#openStream(req, res, route, target);
+    // Streamable HTTP and stdio servers: the gateway speaks the old transport to the client itself.
+    else void this.#bridged.open(req, res, route);
   }
 
   async #openStream(
@@ -136,7 +135,10 @@ export class LegacySseClients {
   #message(req: IncomingMessage, res: ServerResponse, route: ProxyRoute): void {
     const id = new URLSearchParams(route.query).get('sessionId') ?? '';
     readRequestBody(req, this.#options.maxBodyBytes).then(
-      (body) => void this.#forward(req, res, route, id, body),
+      (body) =>
+        this.#bridged.has(id, route.name)
+          ? this.#bridged.message(res, id, body)
+          : void this.#forward(req, res, route, id, body),
       (error: unknown) => {
         if (error instanceof GatewayError)
           replyWithError(res, error, null, this.#capture(req, route.name, id, null));
@@ -201,6 +203,7 @@ export class LegacySseClients {
 
   /** The streams of a removed or changed server end. */
   forget(name: string): void {
+    this.#bridged.forget(name);
     for (const stream of [...this.#streams.values()]) {
       if (stream.server === name) stream.connection.close();
     }
@@ -208,13 +211,14 @@ export class LegacySseClients {
 
   /** Ends every stream (shutdown); returns how many. */
   closeAll(): number {
+    const bridged = this.#bridged.closeAll();
     const streams = [...this.#streams.values()];
     for (const stream of streams) {
       stream.connection.close();
       stream.res.end();
     }
     this.#streams.clear();
-    return streams.length;
+    return streams.length + bridged;
   }
 }
 
