@@ -8,6 +8,7 @@ import { progressScenario } from '../helpers/everything-scenarios.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { connectClient } from '../helpers/mcp-client.js';
 import { freePort } from '../helpers/ports.js';
+import { waitFor } from '../helpers/stdio.js';
 
 async function connectSse(url: string, name = 'legacy-client'): Promise<Client> {
   // The capabilities the Streamable HTTP test client declares: server-everything lists tools by them.
@@ -89,6 +90,13 @@ describe('a legacy HTTP+SSE server behind the gateway', () => {
     }
     const sessionId = proxied.transport.sessionId as string;
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    // server-everything asks for roots 350 ms after initialize: let that round trip land before closing.
+    await waitFor('the client to answer roots/list', async () => {
+      const answers = await gw.records(
+        (r) => r.sessionId === sessionId && r.method === 'roots/list' && r.direction === 'client_to_server',
+      );
+      return answers.length > 0;
+    });
     await proxied.close();
     const records = await gw.records((r) => r.server === 'legacy' && r.sessionId === sessionId);
     expectCapturedExactlyOnce(records, proxied.transport, sessionId);
@@ -172,6 +180,9 @@ describe('a legacy HTTP+SSE server behind the gateway', () => {
     const answer = all.find((r) => r.kind === 'response' && r.summary === 'Echo: old-style');
     expect(answer?.direction).toBe('server_to_client');
     expect(answer?.partnerId).toBe(records[0]?.id);
+    // The initialize answer arrives on the stream, not with its POST: the session still knows its client.
+    expect(answer?.clientName).toBe('sse-through-gateway');
+    expect(answer?.serverName).toBe('mcp-servers/everything');
   });
 
   it('answers a client with a clear 502 when the legacy server is down, on both paths', async () => {
