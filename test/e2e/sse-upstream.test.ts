@@ -185,6 +185,34 @@ describe('a legacy HTTP+SSE server behind the gateway', () => {
     expect(answer?.serverName).toBe('mcp-servers/everything');
   });
 
+  it('ends the session when the server closes its stream: the client is told to start a new one', async () => {
+    const restarting = await startEverything(undefined, 'sse');
+    await gw.register('restarting', { type: 'sse', url: restarting.url });
+    const client = await connectClient(gw.proxyUrl('restarting'));
+    let stopped = false;
+    try {
+      await client.client.callTool({ name: 'echo', arguments: { message: 'before' } });
+      await restarting.stop();
+      stopped = true;
+      await waitFor('the session to end', async () => {
+        const response = await fetch(gw.proxyUrl('restarting'), {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'mcp-session-id': client.transport.sessionId as string,
+          },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 'probe', method: 'ping' }),
+        });
+        const text = await response.text();
+        return response.status === 404 && text.includes('Start a new session with initialize');
+      });
+    } finally {
+      await client.close();
+      if (!stopped) await restarting.stop();
+    }
+  });
+
   it('answers a client with a clear 502 when the legacy server is down, on both paths', async () => {
     await gw.register('gone', { type: 'sse', url: `http://127.0.0.1:${await freePort()}/sse` });
     const initialize = await fetch(gw.proxyUrl('gone'), {
