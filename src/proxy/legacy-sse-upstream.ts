@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/errors.js';
 import { mediaType } from '../core/headers.js';
 import type { HttpUpstream, UpstreamPools } from './upstream.js';
@@ -88,21 +88,13 @@ export class LegacySseUpstream {
   async post(body: string): Promise<PostAnswer> {
     const headers = { ...this.#headers, 'content-type': 'application/json', accept: 'application/json' };
     try {
-      const sameOrigin = this.endpoint.origin === this.#upstream.url.origin;
-      const answer = sameOrigin
-        ? await this.#pools.get(this.#upstream).request({
-            path: `${this.endpoint.pathname}${this.endpoint.search}`,
-            method: 'POST',
-            headers,
-            body,
-            headersTimeout: this.#upstream.responseTimeoutMs,
-          })
-        : await request(this.endpoint, {
-            method: 'POST',
-            headers,
-            body,
-            headersTimeout: this.#upstream.responseTimeoutMs,
-          });
+      const answer = await this.#pools.get(this.#upstream).request({
+        path: `${this.endpoint.pathname}${this.endpoint.search}`,
+        method: 'POST',
+        headers,
+        body,
+        headersTimeout: this.#upstream.responseTimeoutMs,
+      });
       return {
         status: answer.statusCode,
         contentType: headerText(answer.headers['content-type']),
@@ -156,8 +148,9 @@ function waitForEndpoint(
           return;
         }
         if (event.event !== 'endpoint') return;
+        let named: URL;
         try {
-          endpoint = new URL(event.data.trim(), upstream.url);
+          named = new URL(event.data.trim(), upstream.url);
         } catch {
           fail(
             new GatewayError(
@@ -167,6 +160,18 @@ function waitForEndpoint(
           );
           return;
         }
+        // The configured headers (credentials) go only where the owner pointed the gateway, as the SDK's own
+        // SSE client insists too: an endpoint on another origin is refused.
+        if (named.origin !== upstream.url.origin) {
+          fail(
+            new GatewayError(
+              502,
+              `Server "${upstream.name}" named an endpoint on another origin (${named.origin}); the gateway only POSTs to ${upstream.url.origin}. Register the server by the URL of that origin's SSE stream.`,
+            ),
+          );
+          return;
+        }
+        endpoint = named;
         clearTimeout(timer);
         resolve(endpoint);
       },

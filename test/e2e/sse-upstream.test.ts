@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -234,6 +236,31 @@ describe('a legacy HTTP+SSE server behind the gateway', () => {
     expect(((await stream.json()) as { error: { message: string } }).error.message).toContain(
       'connection refused',
     );
+  });
+
+  it("refuses an endpoint on another origin: the server's credentials go nowhere else", async () => {
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('event: endpoint\ndata: http://127.0.0.2:9/message?sessionId=x\n\n');
+      req.on('close', () => res.end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      await gw.register('elsewhere', {
+        type: 'sse',
+        url: `http://127.0.0.1:${port}/sse`,
+        headers: { authorization: 'Bearer secret' },
+      });
+      const stream = await fetch(`${gw.url}/s/elsewhere/sse`, { headers: { accept: 'text/event-stream' } });
+      expect(stream.status).toBe(502);
+      expect(((await stream.json()) as { error: { message: string } }).error.message).toContain(
+        'named an endpoint on another origin (http://127.0.0.2:9)',
+      );
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('tells a legacy SSE client of an unknown server what is registered', async () => {
