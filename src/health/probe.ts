@@ -164,6 +164,12 @@ async function probeSse(target: ProbeTarget, call: CallOptions): Promise<ProbeRe
   const answer = await awaitEndpointEvent(target.url, target.headers, call);
   const base = { latencyMs: answer.latencyMs, httpStatus: answer.status };
   const judged = (state: HealthState, detail: string): ProbeResult => ({ ...base, state, detail });
+  if (answer.endpoint && !sameOrigin(answer.endpoint, target.url)) {
+    return judged(
+      'error',
+      `its stream named an endpoint on another origin (${answer.endpoint}): the gateway only POSTs to ${target.url.origin}`,
+    );
+  }
   if (answer.endpoint) {
     return judged(
       'up',
@@ -193,6 +199,14 @@ async function probeSse(target: ProbeTarget, call: CallOptions): Promise<ProbeRe
     'error',
     `answered GET with HTTP ${answer.status} (${answer.type || 'no body'}), not an SSE stream: if it speaks Streamable HTTP, register it with "type": "http"`,
   );
+}
+
+function sameOrigin(endpoint: string, url: URL): boolean {
+  try {
+    return new URL(endpoint, url).origin === url.origin;
+  } catch {
+    return false;
+  }
 }
 
 function result(state: HealthState, answer: RpcAnswer, detail: string): ProbeResult {
