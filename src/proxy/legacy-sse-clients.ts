@@ -49,21 +49,14 @@ export class LegacySseClients {
     const target = this.#options.resolve(route.name);
     const method = req.method ?? 'GET';
     const wanted = route.endpoint === 'sse' ? 'GET' : 'POST';
-    let refusal: GatewayError | null = null;
     if (!target) {
-      refusal = new GatewayError(
-        404,
-        `Unknown server "${route.name}". Register it with POST /api/servers/config or in mcp.json.`,
-      );
-    } else if (method !== wanted) {
-      refusal = new GatewayError(
-        405,
-        `${route.path} takes ${wanted} only (MCP 2024-11-05 HTTP+SSE: GET the /sse stream, POST to the endpoint it names).`,
-        { headers: { allow: wanted } },
-      );
+      const unknown = `Unknown server "${route.name}". Register it with POST /api/servers/config or in mcp.json.`;
+      replyWithError(res, new GatewayError(404, unknown), null, null);
+      return;
     }
-    if (refusal || !target) {
-      replyWithError(res, refusal ?? new GatewayError(500, 'no target'), null, null);
+    if (method !== wanted) {
+      const only = `${route.path} takes ${wanted} only (MCP 2024-11-05 HTTP+SSE: GET the /sse stream, POST to the endpoint it names).`;
+      replyWithError(res, new GatewayError(405, only, { headers: { allow: wanted } }), null, null);
       return;
     }
     if (route.endpoint === 'message') this.#message(req, res, route);
