@@ -40,7 +40,12 @@ export class BridgedSseClients {
       requestInit: { headers },
     });
     const session: BridgedSession = { server: route.name, transport, res };
-    transport.onmessage = (message) => writeEvent(res, 'message', JSON.stringify(message));
+    transport.onmessage = (message) => {
+      // MCP Streamable HTTP, "Protocol Version Header": later requests carry the version initialize agreed.
+      const result = 'result' in message ? (message.result as { protocolVersion?: unknown }) : undefined;
+      if (typeof result?.protocolVersion === 'string') transport.setProtocolVersion(result.protocolVersion);
+      writeEvent(res, 'message', JSON.stringify(message));
+    };
     transport.onerror = () => {
       // Failed sends are answered to the client where they happen; a broken GET stream is retried by the SDK.
     };

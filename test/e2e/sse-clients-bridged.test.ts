@@ -44,6 +44,10 @@ describe('legacy SSE clients of servers that do not speak HTTP+SSE', () => {
     const calls = records.filter((r) => r.summary === `echo(message: old client, ${name})`);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.clientName).toBe('old-sse-client');
+    if (name === 'remote') {
+      // Requests after initialize name the version it agreed (Streamable HTTP, "Protocol Version Header").
+      expect(calls[0]?.requestHeaders?.['mcp-protocol-version']).toMatch(/^20\d\d-\d\d-\d\d$/);
+    }
     const answer = records.find((r) => r.partnerId === calls[0]?.id);
     expect(answer?.summary).toBe(`Echo: old client, ${name}`);
   });
