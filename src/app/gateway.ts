@@ -154,6 +154,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const proxyUrl = (name: string) => `${baseUrl}${proxyPath(name)}`;
   /** What the gateway holds for a server's upstream: pooled connections and learned OAuth metadata. */
   const forgetConnections = (name: string) => {
+    proxy.forgetServer(name);
     pools.forget(name);
     oauth.forget(name);
     oauthMemory.forget(name);
@@ -161,6 +162,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   registry.onChange((change: RegistryChange) => {
     for (const name of change.removed) forgetConnections(name);
     for (const name of change.updated) {
+      proxy.forgetServer(name);
       oauth.forget(name);
       oauthMemory.forget(name);
     }

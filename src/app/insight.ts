@@ -46,7 +46,9 @@ export function startInsight(deps: InsightDeps): {
     servers: () => deps.registry.names(),
     target: (name) => {
       const upstream = deps.httpUpstream(name);
-      return upstream ? { url: upstream.url, headers: upstream.headers } : undefined;
+      return upstream
+        ? { url: upstream.url, headers: upstream.headers, transport: upstream.transport ?? 'http' }
+        : undefined;
     },
     processStatus: (name) => statusOf(deps.statusProviders, name),
     intervalMs: deps.healthIntervalMs,

@@ -5,17 +5,17 @@ import {
   type HttpUpstream,
 } from '../proxy/upstream.js';
 import type { Registry } from '../registry/registry.js';
-import type { HttpServerConfig, ServerConfig } from '../registry/schema.js';
+import type { RemoteServerConfig, ServerConfig } from '../registry/schema.js';
 
 /** Builds the proxy's view of a registered server, once per configuration (not once per request). */
 export function createUpstreamResolver(
   registry: Registry,
-  localTarget: (name: string, config: Exclude<ServerConfig, HttpServerConfig>) => ProxyTarget | undefined,
+  localTarget: (name: string, config: Exclude<ServerConfig, RemoteServerConfig>) => ProxyTarget | undefined,
 ): { resolve: HttpProxyOptions['resolve']; httpUpstream: (name: string) => HttpUpstream | undefined } {
   const built = new WeakMap<ServerConfig, HttpUpstream>();
   const httpUpstream = (name: string): HttpUpstream | undefined => {
     const config = registry.get(name);
-    if (config?.type !== 'http') return undefined;
+    if (config?.type !== 'http' && config?.type !== 'sse') return undefined;
     let upstream = built.get(config);
     if (!upstream) {
       upstream = {
@@ -24,6 +24,7 @@ export function createUpstreamResolver(
         headers: config.headers ?? {},
         connectTimeoutMs: config.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS,
         responseTimeoutMs: config.timeout ?? DEFAULT_RESPONSE_TIMEOUT_MS,
+        transport: config.type,
       };
       built.set(config, upstream);
     }
@@ -32,9 +33,9 @@ export function createUpstreamResolver(
   const resolve = (name: string): ProxyTarget | undefined => {
     const config = registry.get(name);
     if (!config) return undefined;
-    if (config.type === 'http') {
+    if (config.type === 'http' || config.type === 'sse') {
       const upstream = httpUpstream(name);
-      return upstream ? { kind: 'http', upstream } : undefined;
+      return upstream ? { kind: config.type, upstream } : undefined;
     }
     return localTarget(name, config);
   };

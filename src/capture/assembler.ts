@@ -377,13 +377,7 @@ export class Assembler {
       );
       exchange?.local.set(idKey(shape.id), pending);
       if (record.method === 'initialize') {
-        const params = asObject(asObject(value)?.params);
-        const clientInfo = asObject(params?.clientInfo);
-        const client: ClientIdentity = {
-          name: stringOrNull(clientInfo?.name),
-          version: stringOrNull(clientInfo?.version),
-          protocolVersion: stringOrNull(params?.protocolVersion),
-        };
+        const client = initializingClient(value);
         if (exchange) exchange.initializingClient = client;
         else this.#rememberStdioClient(record.server, record.sessionId, client);
       }
@@ -416,7 +410,7 @@ export class Assembler {
       if (pending) {
         this.#answer(draft, pending);
         if (pending.method === 'initialize' && shape.kind === 'response')
-          this.#sessionStarted(draft, exchange);
+          this.#sessionStarted(draft, exchange, pending);
       }
     } else if (shape.kind === 'request' && shape.id !== undefined) {
       this.#correlator.add(Correlator.key(record.server, record.sessionId, 'server_to_client', shape.id), {
@@ -434,11 +428,14 @@ export class Assembler {
     draft.record.partnerId = pending.draft.id;
   }
 
-  #sessionStarted(draft: MessageDraft, exchange: HttpExchange | null): void {
+  #sessionStarted(draft: MessageDraft, exchange: HttpExchange | null, request: PendingRequest): void {
     const result = asObject(asObject(draft.value)?.result);
     const serverInfo = asObject(result?.serverInfo);
     const stdioKey = SessionTracker.key(draft.record.server, draft.record.sessionId);
-    const client = exchange ? exchange.initializingClient : this.#stdioClients.get(stdioKey);
+    // The answer may come on another exchange than its request (a legacy HTTP+SSE stream): the request says.
+    const client =
+      (exchange ? exchange.initializingClient : this.#stdioClients.get(stdioKey)) ??
+      initializingClient(request.draft.value);
     this.#stdioClients.delete(stdioKey);
     const facts = {
       clientName: client?.name ?? null,
@@ -486,4 +483,14 @@ export class Assembler {
       if (oldest !== undefined) this.#stdioClients.delete(oldest);
     }
   }
+}
+
+function initializingClient(initialize: unknown): ClientIdentity {
+  const params = asObject(asObject(initialize)?.params);
+  const clientInfo = asObject(params?.clientInfo);
+  return {
+    name: stringOrNull(clientInfo?.name),
+    version: stringOrNull(clientInfo?.version),
+    protocolVersion: stringOrNull(params?.protocolVersion),
+  };
 }

@@ -20,7 +20,9 @@ export function startupBanner(gateway: RunningGateway): string {
     for (const name of names) {
       const server = registry.get(name);
       const target =
-        server?.type === 'http' ? server.url : `${server?.command} ${(server?.args ?? []).join(' ')}`.trim();
+        server && 'url' in server
+          ? server.url
+          : `${server?.command} ${(server?.args ?? []).join(' ')}`.trim();
       lines.push(`    ${name.padEnd(width)}  ${gateway.url}${proxyPath(name)}  → ${target}`);
     }
   }

@@ -56,6 +56,25 @@ function checkRegistered(options: ConnectOptions): void {
   }
 }
 
+/**
+ * The JSON-RPC error a refused POST carried (an upstream's -32020 HeaderMismatch with its `data`, the
+ * gateway's own errors), to hand to the client unchanged: code, message and data.
+ */
+function answeredError(error: Error): { code: number; message: string; data?: unknown } | null {
+  const body = error.message.indexOf('{');
+  if (body === -1) return null;
+  try {
+    const parsed = JSON.parse(error.message.slice(body)) as { jsonrpc?: unknown; error?: unknown };
+    const rpc = parsed.error as { code?: unknown; message?: unknown; data?: unknown } | undefined;
+    if (parsed.jsonrpc !== '2.0' || typeof rpc?.code !== 'number' || typeof rpc.message !== 'string') {
+      return null;
+    }
+    return { code: rpc.code, message: rpc.message, ...('data' in rpc ? { data: rpc.data } : {}) };
+  } catch {
+    return null;
+  }
+}
+
 /** What a failed POST to the gateway means for the client, in the gateway's own words when it gave any. */
 function failureText(error: Error, url: URL): string {
   const body = error.message.indexOf('{');
@@ -102,7 +121,7 @@ export async function runConnect(
         toClient({
           jsonrpc: '2.0',
           id: message.id,
-          error: { code: RpcErrorCode.GatewayFailure, message: text },
+          error: answeredError(error) ?? { code: RpcErrorCode.GatewayFailure, message: text },
         });
       }
     });

@@ -5,6 +5,7 @@ import {
 import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError } from '../core/errors.js';
 import { ReadyGate } from '../stdio/ready-gate.js';
+import { requestHeaders, type ToolHeader, toolHeaders } from './mcp-request-headers.js';
 
 /** How long a replayed initialize may take before the relay gives up and reports the lost session. */
 const RENEW_TIMEOUT_MS = 30_000;
@@ -49,6 +50,10 @@ export class HttpRelay {
   #logLevel: string | null = null;
   /** Ids of requests the relay sent on its own (replayed set-up): their answers are not the client's. */
   readonly #ownIds = new Set<string>();
+  /** Ids of the client's tools/list requests still unanswered: their answers say which headers tools want. */
+  readonly #listing = new Set<string>();
+  /** Per tool, the parameters its schema asks to be mirrored into `Mcp-Param-*` headers (MCP 2026-07-28). */
+  readonly #toolHeaders = new Map<string, ToolHeader[]>();
   /** Messages from the server, for the stdio client. */
   onmessage: (message: JSONRPCMessage) => void = () => {};
 
@@ -66,14 +71,20 @@ export class HttpRelay {
     if ('method' in message) {
       if (message.method === 'initialize' && 'id' in message) this.#initialize = message;
       else this.#track(message.method, message.params);
+      if (message.method === 'tools/list' && 'id' in message) this.#listing.add(String(message.id));
     }
     const transport = this.#transport;
     try {
       await transport.send(message);
     } catch (error) {
-      if (!this.#sessionLost(error, transport, message)) throw error;
-      await this.#renew(transport);
-      await this.#transport.send(message);
+      try {
+        if (!this.#sessionLost(error, transport, message)) throw error;
+        await this.#renew(transport);
+        await this.#transport.send(message);
+      } catch (failure) {
+        if ('id' in message) this.#listing.delete(String(message.id));
+        throw failure;
+      }
     }
   }
 
@@ -92,7 +103,7 @@ export class HttpRelay {
   }
 
   #open(): StreamableHTTPClientTransport {
-    const transport = new StreamableHTTPClientTransport(this.#url);
+    const transport = new StreamableHTTPClientTransport(this.#url, { fetch: this.#fetch });
     if (this.#protocolVersion) transport.setProtocolVersion(this.#protocolVersion);
     transport.onmessage = (message) => this.#receive(transport, message);
     transport.onerror = (error) => {
@@ -101,8 +112,37 @@ export class HttpRelay {
     return transport;
   }
 
+  /**
+   * Every POST leaves with the request metadata headers its message calls for (MCP 2026-07-28, Streamable
+   * HTTP "Request Metadata"); messages of earlier eras go as they are.
+   */
+  readonly #fetch = (url: string | URL, init?: RequestInit): Promise<Response> => {
+    if (init?.method !== 'POST' || typeof init.body !== 'string') return fetch(url, init);
+    let extra: Record<string, string> | null = null;
+    try {
+      extra = requestHeaders(JSON.parse(init.body), this.#toolHeaders);
+    } catch {
+      // Not JSON: the gateway answers that itself.
+    }
+    if (!extra) return fetch(url, init);
+    const headers = new Headers(init.headers);
+    for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+    return fetch(url, { ...init, headers });
+  };
+
+  /** A tools/list answer names the parameters each tool wants mirrored into headers. */
+  #learnTools(message: JSONRPCMessage): void {
+    if (!('id' in message) || 'method' in message || !this.#listing.delete(String(message.id))) return;
+    const tools = 'result' in message ? (message.result as { tools?: unknown }).tools : undefined;
+    if (!Array.isArray(tools)) return;
+    for (const tool of tools as { name?: unknown; inputSchema?: unknown }[]) {
+      if (typeof tool?.name === 'string') this.#toolHeaders.set(tool.name, toolHeaders(tool.inputSchema));
+    }
+  }
+
   #receive(transport: StreamableHTTPClientTransport, message: JSONRPCMessage): void {
     if (transport !== this.#transport) return;
+    this.#learnTools(message);
     if ('id' in message && !('method' in message) && this.#ownIds.delete(String(message.id))) return;
     const pending = this.#pending;
     if (pending && 'id' in message && message.id === pending.id) {

@@ -1,11 +1,13 @@
 /**
  * How reachable a registered server is. HTTP servers are probed (see probe.ts); stdio servers are judged
  * by their process.
- *   up             an MCP endpoint answered (even with a JSON-RPC error: something speaks MCP there)
+ *   up             an MCP endpoint answered with a JSON-RPC result: server/discover (2026), ping (2025),
+ *                  or for a legacy HTTP+SSE server, a stream that names its POST endpoint
+ *   error          the host answers, but not as MCP (5xx, an HTML page), with a JSON-RPC error only,
+ *                  or with another transport than registered (a legacy HTTP+SSE server registered as http)
  *   auth-required  the endpoint wants credentials (401/403): add them to the server's headers
  *   not-found      the host answers, but not at that path (404): the URL is wrong
  *   down           nothing answers: connection refused, unknown host, timeout
- *   error          the host answers, but not as MCP (5xx, an HTML page)
  *   starting, stopped  a stdio server's process is starting, or not running (none needed yet)
  *   unknown        not checked yet (or health checks are off)
  */

@@ -15,7 +15,7 @@ const health = z.looseObject({
 
 export const serverSchema = z.looseObject({
   name: z.string(),
-  type: z.enum(['http', 'stdio']),
+  type: z.enum(['http', 'sse', 'stdio']),
   proxyUrl: z.string(),
   config: z.record(z.string(), z.unknown()),
   status: z.looseObject({ state: z.string() }).nullable(),

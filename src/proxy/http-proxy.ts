@@ -7,9 +7,11 @@ import { parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
 import { bodyMode, ExchangeCapture } from './exchange-capture.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
 import { replyWithError } from './gateway-reply.js';
+import { LegacySseClients } from './legacy-sse-clients.js';
 import type { OAuthMemory } from './oauth-memory.js';
 import { readRequestBody } from './request-body.js';
 import type { ProxyRoute } from './route.js';
+import { SseBridge } from './sse-bridge.js';
 import type { HttpUpstream, UpstreamPools } from './upstream.js';
 import { upstreamFailure } from './upstream-errors.js';
 import { rewriteResourceMetadata } from './www-authenticate.js';
@@ -17,7 +19,11 @@ import { rewriteResourceMetadata } from './www-authenticate.js';
 /** A request the proxy can hand to something other than an HTTP upstream (a stdio server). */
 export type LocalHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer | null) => void;
 
-export type ProxyTarget = { kind: 'http'; upstream: HttpUpstream } | { kind: 'local'; handle: LocalHandler };
+export type ProxyTarget =
+  | { kind: 'http'; upstream: HttpUpstream }
+  /** A legacy HTTP+SSE server (MCP 2024-11-05), bridged for Streamable HTTP clients. */
+  | { kind: 'sse'; upstream: HttpUpstream }
+  | { kind: 'local'; handle: LocalHandler };
 
 export interface HttpProxyOptions {
   resolve: (name: string) => ProxyTarget | undefined;
@@ -38,6 +44,10 @@ interface OpenExchange {
 
 const ALLOWED_METHODS = 'GET, POST, DELETE';
 
+/** Each bridged session holds a stream open to its legacy server; this bounds them per server. */
+const MAX_BRIDGED_SESSIONS = 200;
+const BRIDGED_SESSION_IDLE_MS = 30 * 60_000;
+
 /**
  * The MCP Streamable HTTP proxy (MCP spec 2025-06-18 and 2025-11-25, "Transports"). POST bodies are
  * validated and forwarded byte for byte; responses, JSON or SSE, stream through chunk by chunk as the
@@ -46,9 +56,13 @@ const ALLOWED_METHODS = 'GET, POST, DELETE';
 export class HttpProxy {
   readonly #options: HttpProxyOptions;
   readonly #open = new Set<OpenExchange>();
+  readonly #bridges = new Map<string, SseBridge>();
+
+  readonly #legacyClients: LegacySseClients;
 
   constructor(options: HttpProxyOptions) {
     this.#options = options;
+    this.#legacyClients = new LegacySseClients(options);
   }
 
   get openExchanges(): number {
@@ -56,6 +70,10 @@ export class HttpProxy {
   }
 
   handle(req: IncomingMessage, res: ServerResponse, route: ProxyRoute): void {
+    if (route.endpoint !== 'mcp') {
+      this.#legacyClients.handle(req, res, route);
+      return;
+    }
     const target = this.#options.resolve(route.name);
     if (!target) {
       const names = this.#options.serverNames();
@@ -158,7 +176,7 @@ export class HttpProxy {
     text?: string,
   ): ExchangeCapture {
     const capture = new ExchangeCapture(this.#options.capture, this.#options.maxCaptureBytes);
-    const configured = target.kind === 'http' ? target.upstream.headers : {};
+    const configured = target.kind === 'local' ? {} : target.upstream.headers;
     const headers = upstreamRequestHeaders(req.rawHeaders, configured);
     capture.start(
       server,
@@ -183,6 +201,10 @@ export class HttpProxy {
   ): void {
     if (target.kind === 'local') {
       target.handle(req, res, body);
+      return;
+    }
+    if (target.kind === 'sse') {
+      this.#bridge(route.name).handle(req, res, body, target.upstream);
       return;
     }
     const { upstream } = target;
@@ -292,9 +314,36 @@ export class HttpProxy {
     }
   }
 
+  #bridge(name: string): SseBridge {
+    let bridge = this.#bridges.get(name);
+    if (!bridge) {
+      bridge = new SseBridge(name, {
+        pools: this.#options.pools,
+        sink: this.#options.capture,
+        maxCaptureBytes: this.#options.maxCaptureBytes,
+        maxSessions: MAX_BRIDGED_SESSIONS,
+        idleMs: BRIDGED_SESSION_IDLE_MS,
+      });
+      this.#bridges.set(name, bridge);
+    }
+    return bridge;
+  }
+
+  /** A server removed or changed: its bridged sessions and legacy client streams end with it. */
+  forgetServer(name: string): void {
+    this.#bridges.get(name)?.closeAll();
+    this.#bridges.delete(name);
+    this.#legacyClients.forget(name);
+  }
+
   /** Ends open GET streams (shutdown): they never finish on their own. Returns how many were closed. */
   closeStreams(): number {
     let closed = 0;
+    for (const bridge of this.#bridges.values()) {
+      closed += bridge.sessions;
+      bridge.closeAll();
+    }
+    closed += this.#legacyClients.closeAll();
     for (const open of this.#open) {
       if (!open.stream) continue;
       open.controller?.abort(new Error('gateway shutting down'));

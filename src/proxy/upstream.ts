@@ -9,6 +9,8 @@ export interface HttpUpstream {
   connectTimeoutMs: number;
   /** Time allowed until the upstream's response headers arrive; an open stream is never cut by it. */
   responseTimeoutMs: number;
+  /** Streamable HTTP (the default), or the legacy HTTP+SSE transport of MCP 2024-11-05. */
+  transport?: 'http' | 'sse';
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;

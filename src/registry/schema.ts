@@ -39,6 +39,12 @@ export const httpServerSchema = z.object({
   timeout: milliseconds('timeout').optional(),
 });
 
+/**
+ * A server speaking the HTTP+SSE transport of MCP 2024-11-05 ("HTTP with SSE"): a GET stream whose first
+ * `endpoint` event names the URL to POST messages to. Clients still reach it as Streamable HTTP.
+ */
+export const sseServerSchema = httpServerSchema.extend({ type: z.literal('sse') });
+
 export const stdioServerSchema = z.object({
   type: z.literal('stdio'),
   command: z
@@ -70,23 +76,42 @@ export const stdioServerSchema = z.object({
 });
 
 export type HttpServerConfig = z.infer<typeof httpServerSchema>;
+export type SseServerConfig = z.infer<typeof sseServerSchema>;
 export type StdioServerConfig = z.infer<typeof stdioServerSchema>;
-export type ServerConfig = HttpServerConfig | StdioServerConfig;
+/** Servers reached over the network: Streamable HTTP, or the legacy HTTP+SSE transport. */
+export type RemoteServerConfig = HttpServerConfig | SseServerConfig;
+export type ServerConfig = HttpServerConfig | SseServerConfig | StdioServerConfig;
 export type ServerType = ServerConfig['type'];
 
 /** Other clients spell the HTTP transport several ways; they all mean Streamable HTTP. */
 const HTTP_TYPE_ALIASES = new Set(['http', 'streamable-http', 'streamableHttp', 'streamable_http']);
 
-/** Fills in `type` the way clients do (a `url` means http, a `command` means stdio) and normalizes aliases. */
+/** The legacy transport's spellings in other clients' configs. */
+const SSE_TYPE_ALIASES = new Set(['sse', 'http+sse', 'legacy-sse']);
+
+/** By convention (and in the SDK's examples) a legacy HTTP+SSE server's stream lives at `/sse`. */
+function looksLikeSse(url: string): boolean {
+  try {
+    return new URL(url).pathname.replace(/\/+$/, '').endsWith('/sse');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Fills in `type` the way clients do (a `url` means http, or sse when its path ends in `/sse`; a `command`
+ * means stdio) and normalizes aliases.
+ */
 function normalizeType(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const entry = raw as Record<string, unknown>;
   if (entry.type === undefined) {
-    if (typeof entry.url === 'string') return { ...entry, type: 'http' };
+    if (typeof entry.url === 'string') return { ...entry, type: looksLikeSse(entry.url) ? 'sse' : 'http' };
     if (typeof entry.command === 'string') return { ...entry, type: 'stdio' };
     return entry;
   }
   if (typeof entry.type === 'string' && HTTP_TYPE_ALIASES.has(entry.type)) return { ...entry, type: 'http' };
+  if (typeof entry.type === 'string' && SSE_TYPE_ALIASES.has(entry.type)) return { ...entry, type: 'sse' };
   return entry;
 }
 
@@ -102,11 +127,18 @@ export function parseServerEntry(name: string, raw: unknown): EntryResult {
     return { ok: false, problems: [...problems, `server "${name}" must be an object`] };
   }
   const type = (entry as { type?: unknown }).type;
-  const schema = type === 'http' ? httpServerSchema : type === 'stdio' ? stdioServerSchema : null;
+  const schema =
+    type === 'http'
+      ? httpServerSchema
+      : type === 'sse'
+        ? sseServerSchema
+        : type === 'stdio'
+          ? stdioServerSchema
+          : null;
   if (!schema) {
     const given = type === undefined ? 'no "type", "url" or "command"' : `type ${JSON.stringify(type)}`;
     problems.push(
-      `server "${name}" has ${given}: use "type": "http" with a "url", or "type": "stdio" with a "command"`,
+      `server "${name}" has ${given}: use "type": "http" with a "url" (or "sse" for a legacy HTTP+SSE server), or "type": "stdio" with a "command"`,
     );
     return { ok: false, problems };
   }

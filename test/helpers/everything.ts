@@ -12,13 +12,16 @@ export interface RunningEverything {
 }
 
 /**
- * `@modelcontextprotocol/server-everything` in streamableHttp mode, as a real child process; on `port` when
- * given (to start it again where clients already point).
+ * `@modelcontextprotocol/server-everything` in streamableHttp mode (or the legacy HTTP+SSE transport with
+ * `mode: 'sse'`), as a real child process; on `port` when given (to start it again where clients point).
  */
-export async function startEverything(port?: number): Promise<RunningEverything> {
+export async function startEverything(
+  port?: number,
+  mode: 'streamableHttp' | 'sse' = 'streamableHttp',
+): Promise<RunningEverything> {
   const entry = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
   port ??= await freePort();
-  const child = spawn(process.execPath, [entry, 'streamableHttp'], {
+  const child = spawn(process.execPath, [entry, mode], {
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -27,7 +30,7 @@ export async function startEverything(port?: number): Promise<RunningEverything>
     const timer = setTimeout(() => reject(new Error(`server-everything did not start: ${output}`)), 15_000);
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('listening on port')) {
+      if (/listening on port|running on port/.test(output)) {
         clearTimeout(timer);
         resolve();
       }
@@ -39,7 +42,7 @@ export async function startEverything(port?: number): Promise<RunningEverything>
   });
   child.stderr?.resume();
   return {
-    url: `http://127.0.0.1:${port}/mcp`,
+    url: `http://127.0.0.1:${port}/${mode === 'sse' ? 'sse' : 'mcp'}`,
     child,
     stop: () =>
       new Promise((resolve) => {

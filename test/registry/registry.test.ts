@@ -58,7 +58,7 @@ describe('server registry (mcp.json)', () => {
       JSON.stringify({
         mcpServers: {
           'Bad Name': { type: 'http', url: 'ftp://nope' },
-          weird: { type: 'sse', url: 'http://x' },
+          weird: { type: 'websocket', url: 'http://x' },
         },
       }),
     );
@@ -66,7 +66,7 @@ describe('server registry (mcp.json)', () => {
     expect(r.error).toContain('server name "Bad Name" is invalid');
     expect(r.error).toContain('(for example "bad-name")');
     expect(r.error).toContain('url: must be an http:// or https:// URL');
-    expect(r.error).toContain('server "weird" has type "sse"');
+    expect(r.error).toContain('server "weird" has type "websocket"');
     expect(r.names()).toEqual(['good']);
     writeFileSync(path, '{"mcpServers": {');
     r.reload();

@@ -44,6 +44,18 @@ describe('the server form', () => {
     expect(entryFromForm(form, entry)).toEqual(entry);
   });
 
+  it('keeps a legacy HTTP+SSE entry as type "sse", and writes one when the box is ticked', () => {
+    const entry = { type: 'sse', url: 'http://localhost:3001/sse', headers: { 'X-Key': '****' } };
+    const form = formFromEntry('legacy', entry);
+    expect(form).toMatchObject({ type: 'http', legacySse: true, url: entry.url });
+    expect(entryFromForm(form, entry)).toEqual(entry);
+    expect(entryFromForm({ ...form, legacySse: false }, entry).type).toBe('http');
+    expect(entryFromForm({ ...EMPTY_FORM, name: 'x', legacySse: true, url: 'http://h/sse' })).toEqual({
+      type: 'sse',
+      url: 'http://h/sse',
+    });
+  });
+
   it('writes a stdio entry from the form, dropping empty parts and the fields of the other type', () => {
     const form = {
       ...EMPTY_FORM,

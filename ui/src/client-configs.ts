@@ -15,7 +15,7 @@ export interface ClientConfig {
 
 export interface ConfigTarget {
   name: string;
-  type: 'http' | 'stdio';
+  type: 'http' | 'sse' | 'stdio';
   proxyUrl: string;
   /** The registry entry as the API shows it (secret values masked). */
   config: Record<string, unknown>;

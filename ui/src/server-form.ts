@@ -11,6 +11,8 @@ export interface Pair {
 export interface ServerFormState {
   name: string;
   type: 'http' | 'stdio';
+  /** An HTTP server speaking the legacy HTTP+SSE transport (MCP 2024-11-05): saved as type "sse". */
+  legacySse: boolean;
   url: string;
   headers: Pair[];
   command: string;
@@ -23,6 +25,7 @@ export interface ServerFormState {
 export const EMPTY_FORM: ServerFormState = {
   name: '',
   type: 'http',
+  legacySse: false,
   url: '',
   headers: [],
   command: '',
@@ -54,6 +57,7 @@ export function formFromEntry(name: string, entry: Entry): ServerFormState {
   return {
     name,
     type: stdio ? 'stdio' : 'http',
+    legacySse: entry.type === 'sse',
     url: typeof entry.url === 'string' ? entry.url : '',
     headers: pairs(entry.headers),
     command: typeof entry.command === 'string' ? entry.command : '',
@@ -72,7 +76,7 @@ const STDIO_FIELDS = ['command', 'args', 'env', 'cwd', 'sessionMode'];
  * (timeouts, restart policy) are kept; switching type drops the other type's fields.
  */
 export function entryFromForm(form: ServerFormState, current: Entry = {}): Entry {
-  const entry: Entry = { ...current, type: form.type };
+  const entry: Entry = { ...current, type: form.type === 'http' && form.legacySse ? 'sse' : form.type };
   const set = (key: string, value: unknown) => {
     if (value === undefined || value === '') delete entry[key];
     else entry[key] = value;

@@ -127,12 +127,15 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
     {
       title: 'Add a server',
       description:
-        'Registers an MCP server with the gateway (saved to mcp.json). A remote server needs a url (and optional headers); a local one needs a command (and optional args, env, cwd, sessionMode), which the gateway runs as a program. type ("http" or "stdio") is inferred from url or command when left out. Starting a program needs the user\'s consent: the gateway asks the user through this client (elicitation) when it can, and otherwise holds the server as awaiting approval until the owner approves it in the gateway\'s web UI. Clients then connect to the returned proxyUrl, and its traffic becomes searchable with search_records.',
+        'Registers an MCP server with the gateway (saved to mcp.json). A remote server needs a url (and optional headers), and type "sse" marks a legacy HTTP+SSE server (2024-11-05); a local one needs a command (and optional args, env, cwd, sessionMode), which the gateway runs as a program. type ("http" or "stdio") is inferred from url or command when left out. Starting a program needs the user\'s consent: the gateway asks the user through this client (elicitation) when it can, and otherwise holds the server as awaiting approval until the owner approves it in the gateway\'s web UI. Clients then connect to the returned proxyUrl, and its traffic becomes searchable with search_records.',
       inputSchema: {
         name: z
           .string()
           .describe('lowercase letters, digits, "-" or "_"; becomes part of the proxy URL /s/<name>/mcp'),
-        type: z.enum(['http', 'stdio']).optional().describe('inferred from url or command when left out'),
+        type: z
+          .enum(['http', 'sse', 'stdio'])
+          .optional()
+          .describe('inferred from url or command when left out'),
         ...entryShape,
       },
       outputSchema: changeOutput,
@@ -163,7 +166,7 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
       title: 'Update a server',
       description:
         "Changes a registered server: only the fields given change. Masked values (****) sent back as they were keep the current secret. To rename, remove_server and add_server. A changed command, args, env or cwd of a stdio server needs the user's consent, as in add_server; until then the server keeps running as it was.",
-      inputSchema: { name: z.string(), type: z.enum(['http', 'stdio']).optional(), ...entryShape },
+      inputSchema: { name: z.string(), type: z.enum(['http', 'sse', 'stdio']).optional(), ...entryShape },
       outputSchema: changeOutput,
       // Fields given replace the current ones (destructive), the same call twice changes nothing more.
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

@@ -10,11 +10,23 @@ export function HttpFields({ form, set }: { form: ServerFormState; set: Change }
     <>
       <TextField
         label="URL"
-        hint="The server's Streamable HTTP endpoint."
+        hint={
+          form.legacySse
+            ? "The server's SSE stream (often …/sse); clients still connect to the gateway over Streamable HTTP."
+            : "The server's Streamable HTTP endpoint."
+        }
         value={form.url}
         onChange={(url) => set({ url })}
-        placeholder="http://localhost:3001/mcp"
+        placeholder={form.legacySse ? 'http://localhost:3001/sse' : 'http://localhost:3001/mcp'}
       />
+      <label className="flex items-center gap-2 text-xs">
+        <input
+          type="checkbox"
+          checked={form.legacySse}
+          onChange={(e) => set({ legacySse: e.target.checked })}
+        />
+        Legacy HTTP+SSE server (MCP 2024-11-05)
+      </label>
       <KeyValueEditor
         label="Headers"
         pairs={form.headers}

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EventSourceMessage } from 'eventsource-parser';
+import type { CaptureSink } from '../core/capture-events.js';
+import { GatewayError, RpcErrorCode } from '../core/errors.js';
+import { parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
+import { ExchangeCapture } from './exchange-capture.js';
+import { replyWithError } from './gateway-reply.js';
+import type { ProxyTarget } from './http-proxy.js';
+import { legacyUpstreamHeaders } from './legacy-headers.js';
+import { BridgedSseClients } from './legacy-sse-bridged.js';
+import { LegacySseUpstream } from './legacy-sse-upstream.js';
+import { readRequestBody } from './request-body.js';
+import { legacyPaths, type ProxyRoute } from './route.js';
+import type { UpstreamPools } from './upstream.js';
+import { headerMapOf } from './web-response.js';
+
+export interface LegacySseClientsOptions {
+  resolve: (name: string) => ProxyTarget | undefined;
+  pools: UpstreamPools;
+  capture: CaptureSink;
+  maxBodyBytes: number;
+  maxCaptureBytes: number;
+}
+
+interface OpenStream {
+  server: string;
+  connection: LegacySseUpstream;
+  res: ServerResponse;
+}
+
+/**
+ * Clients of the HTTP+SSE transport (MCP 2024-11-05, "HTTP with SSE"). In front of a legacy server: the
+ * client's GET `/s/<name>/sse` opens a stream to the server, passed through event by event, except that
+ * the `endpoint` event points back through the gateway (`/s/<name>/message?sessionId=…`), where the
+ * client's POSTs are forwarded to the endpoint the server named. Both directions are captured under the
+ * gateway's session id. In front of any other server, the gateway bridges (see legacy-sse-bridged.ts).
+ */
+export class LegacySseClients {
+  readonly #options: LegacySseClientsOptions;
+  readonly #streams = new Map<string, OpenStream>();
+  readonly #bridged = new BridgedSseClients();
+
+  constructor(options: LegacySseClientsOptions) {
+    this.#options = options;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, route: ProxyRoute): void {
+    const target = this.#options.resolve(route.name);
+    const method = req.method ?? 'GET';
+    const wanted = route.endpoint === 'sse' ? 'GET' : 'POST';
+    if (!target) {
+      const unknown = `Unknown server "${route.name}". Register it with POST /api/servers/config or in mcp.json.`;
+      replyWithError(res, new GatewayError(404, unknown), null, null);
+      return;
+    }
+    if (method !== wanted) {
+      const only = `${route.path} takes ${wanted} only (MCP 2024-11-05 HTTP+SSE: GET the /sse stream, POST to the endpoint it names).`;
+      replyWithError(res, new GatewayError(405, only, { headers: { allow: wanted } }), null, null);
+      return;
+    }
+    if (route.endpoint === 'message') this.#message(req, res, route);
+    else if (target.kind === 'sse') void this.#openStream(req, res, route, target);
+    // Streamable HTTP and stdio servers: the gateway speaks the old transport to the client itself.
+    else void this.#bridged.open(req, res, route);
+  }
+
+  async #openStream(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: ProxyRoute,
+    target: Extract<ProxyTarget, { kind: 'sse' }>,
+  ): Promise<void> {
+    const id = randomUUID();
+    const capture = this.#capture(req, route.name, id, null);
+    const early: EventSourceMessage[] = [];
+    let ready = false;
+    const send = (event: EventSourceMessage) => {
+      const chunk = Buffer.from(serializeEvent(event));
+      capture.chunk(chunk);
+      res.write(chunk);
+    };
+    let connection: LegacySseUpstream;
+    try {
+      connection = await LegacySseUpstream.open(
+        target.upstream,
+        this.#options.pools,
+        legacyUpstreamHeaders(req.rawHeaders, target.upstream.headers),
+        {
+          onEvent: (event) => (ready ? send(event) : early.push(event)),
+          onClose: (error) => {
+            this.#streams.delete(id);
+            res.end();
+            capture.end(error ? `the server's SSE stream broke: ${error}` : null);
+          },
+        },
+      );
+    } catch (error) {
+      const failure = error instanceof GatewayError ? error : new GatewayError(502, String(error));
+      replyWithError(res, failure, null, capture);
+      return;
+    }
+    if (res.destroyed) {
+      connection.close();
+      capture.end(null);
+      return;
+    }
+    this.#streams.set(id, { server: route.name, connection, res });
+    res.once('close', () => {
+      // A client closing its stream ends its session: the normal end in this transport.
+      this.#streams.delete(id);
+      connection.close();
+      capture.end(null);
+    });
+    const headers = {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    };
+    res.writeHead(200, headers);
+    res.flushHeaders();
+    capture.responseStart(200, headers, 'sse', 'upstream');
+    send({ event: 'endpoint', data: `${legacyPaths(route).message}?sessionId=${id}`, id: undefined });
+    ready = true;
+    for (const event of early.splice(0)) send(event);
+  }
+
+  #message(req: IncomingMessage, res: ServerResponse, route: ProxyRoute): void {
+    const id = new URLSearchParams(route.query).get('sessionId') ?? '';
+    readRequestBody(req, this.#options.maxBodyBytes).then(
+      (body) =>
+        this.#bridged.has(id, route.name)
+          ? this.#bridged.message(res, id, body)
+          : void this.#forward(req, res, route, id, body),
+      (error: unknown) => {
+        if (error instanceof GatewayError)
+          replyWithError(res, error, null, this.#capture(req, route.name, id, null));
+        else res.destroy();
+      },
+    );
+  }
+
+  async #forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: ProxyRoute,
+    id: string,
+    body: Buffer,
+  ): Promise<void> {
+    const capture = this.#capture(req, route.name, id || null, body);
+    const text = body.toString('utf8');
+    const requestId = singleRequestId(parseJsonBody(text));
+    const stream = this.#streams.get(id);
+    if (!stream || stream.server !== route.name) {
+      const error = new GatewayError(
+        404,
+        `Session not found: no open stream of "${route.name}" has sessionId ${JSON.stringify(id)}. Open ${legacyPaths(route).sse} again and POST to the endpoint it names.`,
+        { rpcCode: RpcErrorCode.ConnectionClosed },
+      );
+      replyWithError(res, error, requestId, capture);
+      return;
+    }
+    try {
+      const answer = await stream.connection.post(text);
+      const headers: Record<string, string> = answer.contentType
+        ? { 'content-type': answer.contentType }
+        : {};
+      const payload = Buffer.from(answer.text);
+      headers['content-length'] = String(payload.length);
+      res.writeHead(answer.status, headers);
+      res.end(payload);
+      capture.responseStart(
+        answer.status,
+        headers,
+        payload.length > 0 && answer.status >= 400 ? 'other' : 'none',
+        'upstream',
+      );
+      if (payload.length > 0 && answer.status >= 400) capture.chunk(payload);
+      capture.end(null);
+    } catch (error) {
+      const failure = error instanceof GatewayError ? error : new GatewayError(502, String(error));
+      replyWithError(res, failure, requestId, capture);
+    }
+  }
+
+  #capture(
+    req: IncomingMessage,
+    server: string,
+    sessionId: string | null,
+    body: Buffer | null,
+  ): ExchangeCapture {
+    const capture = new ExchangeCapture(this.#options.capture, this.#options.maxCaptureBytes);
+    capture.start(server, req.method ?? 'GET', sessionId, headerMapOf(req), [], body);
+    return capture;
+  }
+
+  /** The streams of a removed or changed server end. */
+  forget(name: string): void {
+    this.#bridged.forget(name);
+    for (const stream of [...this.#streams.values()]) {
+      if (stream.server === name) stream.connection.close();
+    }
+  }
+
+  /** Ends every stream (shutdown); returns how many. */
+  closeAll(): number {
+    const bridged = this.#bridged.closeAll();
+    const streams = [...this.#streams.values()];
+    for (const stream of streams) {
+      stream.connection.close();
+      stream.res.end();
+    }
+    this.#streams.clear();
+    return streams.length + bridged;
+  }
+}
+
+/** One event as the server sent it (HTML Living Standard, "Server-sent events": one `data:` line per line). */
+function serializeEvent(event: EventSourceMessage): string {
+  let text = '';
+  if (event.event) text += `event: ${event.event}\n`;
+  if (event.id !== undefined) text += `id: ${event.id}\n`;
+  for (const line of event.data.split('\n')) text += `data: ${line}\n`;
+  return `${text}\n`;
+}
