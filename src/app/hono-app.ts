@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { clientsRoutes } from '../api/clients.js';
-import { apiError } from '../api/errors.js';
+import { apiError, tooLargeResponse } from '../api/errors.js';
 import { eventsRoutes } from '../api/events.js';
 import { exportRoutes } from '../api/export.js';
 import { filterRoutes } from '../api/filter.js';
@@ -131,6 +131,11 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
     statusProviders: deps.statusProviders,
     proxyUrl: deps.proxyUrl,
   };
+  const mcpBodyLimit = bodyLimit({
+    maxSize: API_BODY_LIMIT,
+    onError: (c) => tooLargeResponse(c, API_BODY_LIMIT, true),
+  });
+  for (const path of ['/gateway/mcp', '/g/mcp']) app.use(path, mcpBodyLimit);
   app.route(
     '/',
     mcpRoutes({
@@ -142,7 +147,10 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
     }),
   );
 
-  const apiBodyLimit = bodyLimit({ maxSize: API_BODY_LIMIT });
+  const apiBodyLimit = bodyLimit({
+    maxSize: API_BODY_LIMIT,
+    onError: (c) => tooLargeResponse(c, API_BODY_LIMIT),
+  });
   const sessions = new UiSessions();
   app.use('/api/*', requireToken(deps.checkToken, sessions), async function apiBody(c, next) {
     if (c.req.path === IMPORT_PATH) return next();
