@@ -6,6 +6,7 @@ import type { HttpProxy } from '../proxy/http-proxy.js';
 import { matchProxyRoute } from '../proxy/route.js';
 import { answerPreflight, applyCors } from './cors.js';
 import type { HostCheck } from './host-guard.js';
+import { malformedPath } from './request-target.js';
 
 export interface RequestListenerDeps {
   checkHost: HostCheck;
@@ -43,7 +44,7 @@ function isCorsRoute(url: string): boolean {
 
 /**
  * The gateway's request handling, in order. Security comes first and covers every route, proxy included:
- *   1. Host and Origin checks (DNS rebinding protection).
+ *   1. Host and Origin checks (DNS rebinding protection), then paths that cannot be decoded (400).
  *   2. CORS for the routes browser clients call cross-origin (preflights answered here).
  *   3. The proxy's hot path, on plain Node streams: no Request/Response objects, nothing buffered.
  *   4. Everything else through the Hono app: OAuth discovery, token-guarded REST API and MCP server, UI,
@@ -64,6 +65,11 @@ export function createRequestListener(
         deps.log(`refused ${req.method} ${url}: ${refusal.message}`);
       }
       refuse(req, res, refusal);
+      return;
+    }
+    const badPath = malformedPath(url);
+    if (badPath) {
+      refuse(req, res, badPath);
       return;
     }
     if (isCorsRoute(url)) {
