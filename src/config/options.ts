@@ -65,7 +65,7 @@ export function defaultStorageDir(): string {
   return join(homedir(), '.mcp-gateway');
 }
 
-function parsePort(value: string | number): number {
+export function parsePort(value: string | number): number {
   const text = String(value).trim();
   const port = Number(text);
   if (!/^\d+$/.test(text) || !Number.isInteger(port) || port < 0 || port > 65535) {
