@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../store/database.js';
+import { openDatabaseOrStartFresh } from '../store/database.js';
 import { SqliteRecordSink } from '../store/record-writer.js';
 import { RETENTION_FIRST_RUN_MS, RETENTION_INTERVAL_MS, Retention } from '../store/retention.js';
 import { Recorder } from './recorder.js';
@@ -15,7 +15,6 @@ if (!port) throw new Error('worker-entry must run in a worker thread');
 const settings = workerData as WorkerSettings;
 const send = (message: FromWorker) => port.postMessage(message);
 
-const db = openDatabase(settings.databasePath);
 let storeFailures = 0;
 let lastProblem = '';
 const problem = (message: string) => {
@@ -24,6 +23,7 @@ const problem = (message: string) => {
   lastProblem = message;
   send({ type: 'problem', message });
 };
+const db = openDatabaseOrStartFresh(settings.databasePath, {}, problem);
 const recorder = new Recorder({
   sink: new SqliteRecordSink(db),
   maxMessageBytes: settings.maxMessageBytes,
