@@ -49,11 +49,15 @@ if (retention?.enabled) {
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
-    case 'events':
+    case 'events': {
+      // A batch is one transaction: when its commit fails (a full disk), none of its records were stored,
+      // so the tally goes back to what it was and those records count as failed, not captured.
+      const before = structuredClone(recorder.tally);
       try {
         recorder.record(message.events);
       } catch (error) {
-        storeFailures += message.events.length;
+        storeFailures += Math.max(1, recorder.tally.messages - before.messages);
+        Object.assign(recorder.tally, before);
         problem(`could not store captured messages: ${(error as Error).message}`);
       }
       send({
@@ -64,6 +68,7 @@ port.on('message', (message: ToWorker) => {
         storeFailures,
       });
       break;
+    }
     case 'flush':
       send({ type: 'flushed', token: message.token });
       break;
