@@ -98,9 +98,10 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   } catch (error) {
     server.close();
     lock.release();
-    throw new StartupError(
-      `cannot open ${paths.database}: ${(error as Error).message}. Move the file away, or choose another --storage-dir`,
-    );
+    // openDatabase names the file itself when SQLite cannot open it at all.
+    const reason = (error as Error).message;
+    const what = reason.startsWith('cannot open') ? reason : `cannot open ${paths.database}: ${reason}`;
+    throw new StartupError(`${what}. Move the file away, or choose another --storage-dir`);
   }
   const registry = new Registry(paths.registry, io.warn);
   const capture = new CaptureQueue({
