@@ -67,11 +67,27 @@ function startupStep<T>(run: () => T): T {
   }
 }
 
-/** Between binding the port and having every route ready (a moment): ask the client to retry. */
-function answerStarting(_req: IncomingMessage, res: ServerResponse): void {
-  const body = JSON.stringify({ error: 'The gateway is starting; try again in a moment.' });
-  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
-  res.end(body);
+type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The server's handler while the rest of the gateway starts behind a bound port: requests that arrive
+ * in that moment wait for it, then go through as usual (a failed start answers them 503).
+ */
+function heldUntilReady(): { handle: RequestHandler; ready(handler: RequestHandler | null): void } {
+  let release: (handler: RequestHandler | null) => void = () => {};
+  const handler = new Promise<RequestHandler | null>((resolve) => {
+    release = resolve;
+  });
+  return {
+    handle(req, res) {
+      void handler.then((h) => {
+        if (h) return h(req, res);
+        res.writeHead(503, { 'content-type': 'application/json', connection: 'close' });
+        res.end(JSON.stringify({ error: 'The gateway failed to start; see its terminal output.' }));
+      });
+    },
+    ready: release,
+  };
 }
 
 /** Composes the gateway: storage, registry, capture, proxy, app; and takes it down again in order. */
@@ -80,8 +96,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const paths = startupStep(() => prepareStorageDir(config.storageDir, io.warn));
   const lock = startupStep(() => lockStorageDir(paths.dir, io.warn));
   // Bind before anything runs or records: a port in use or a bad --host fails here, before any stdio
-  // server starts or any record is written. The few requests that arrive meanwhile are told to retry.
-  let handle: (req: IncomingMessage, res: ServerResponse) => void = answerStarting;
+  // server starts or any record is written. Requests that arrive meanwhile wait until it is ready.
+  const held = heldUntilReady();
+  let handle: RequestHandler = held.handle;
   const server = createServer((req, res) => handle(req, res));
   let port: number;
   try {
@@ -96,6 +113,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   try {
     db = openDatabaseOrStartFresh(paths.database, { migrate: true }, io.warn);
   } catch (error) {
+    held.ready(null);
     server.close();
     lock.release();
     // openDatabase names the file itself when SQLite cannot open it at all.
@@ -114,6 +132,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   try {
     await capture.start();
   } catch (error) {
+    held.ready(null);
     server.close();
     registry.close();
     db.close();
@@ -210,6 +229,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     app,
     log: io.warn,
   });
+  held.ready(handle);
 
   let stopping: Promise<ShutdownSummary> | null = null;
   const stop = (): Promise<ShutdownSummary> => {

@@ -81,7 +81,11 @@ describe.skipIf(!mounted)('a full disk (a real 4 MiB tmpfs)', () => {
 
   it('keeps proxying while capture cannot write, and /api/status tells stored from failed', async () => {
     const status = async () =>
-      ((await (await gw.api('/api/status')).json()) as { records: Record<string, number> }).records;
+      (
+        (await (await gw.api('/api/status')).json()) as {
+          records: { captured: number; stored: number; failed: number; dropped: number };
+        }
+      ).records;
     const storedBefore = (await status()).stored;
     const client = await connectClient(gw.proxyUrl('fixture'));
     for (let i = 0; i < 20 && (await status()).failed === 0; i++) {
