@@ -62,7 +62,7 @@ export function lockStorageDir(dir: string, warn: (message: string) => void): Ga
       if (other && isRunning(other.pid)) {
         const where = other.url ? ` at ${other.url}` : '';
         throw new GatewayLockedError(
-          `another gateway (pid ${other.pid}${where}) is already running on storage dir ${dir}. Use that one, stop it first, or start this one with another --storage-dir`,
+          `another gateway (pid ${other.pid}${where}) is already running on storage dir ${dir}. Use that one, stop it first, or start this one with another --storage-dir (if no gateway runs, delete ${path})`,
         );
       }
       warn(
