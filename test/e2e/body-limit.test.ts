@@ -1,9 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
 import { freePort } from '../helpers/ports.js';
 import { rawPost } from '../helpers/raw-socket.js';
 
 const MB = 1024 * 1024;
+const SERVER_MEMORY = fileURLToPath(
+  new URL('../../node_modules/@modelcontextprotocol/server-memory/dist/index.js', import.meta.url),
+);
 
 /**
  * A body over the limit is answered 413 and the client can read that answer: the gateway keeps reading
@@ -15,7 +19,11 @@ describe('oversized request bodies', () => {
   beforeAll(async () => {
     const deadPort = await freePort();
     gw = await startTestGateway({
-      servers: { dead: { type: 'http', url: `http://127.0.0.1:${deadPort}/mcp` } },
+      servers: {
+        dead: { type: 'http', url: `http://127.0.0.1:${deadPort}/mcp` },
+        // A stdio server: its HTTP side gets the body only after the proxy has checked its size.
+        memory: { type: 'stdio', command: process.execPath, args: [SERVER_MEMORY] },
+      },
     });
   });
 
@@ -40,6 +48,15 @@ describe('oversized request bodies', () => {
     },
     120_000,
   );
+
+  it('answers a 50 MB POST to a stdio server with a readable JSON-RPC 413', async () => {
+    for (let i = 0; i < 3; i++) {
+      const exchange = await rawPost(gw.proxyUrl('memory'), { bytes: 50 * MB, chunked: i % 2 === 1 });
+      expect(exchange.status, exchange.response.slice(0, 300)).toBe(413);
+      expect(exchange.writeError).toBeNull();
+      expect(exchange.response).toContain('"jsonrpc":"2.0"');
+    }
+  }, 60_000);
 
   it.each(['/api/servers/config', '/gateway/mcp'])(
     'answers a 50 MB POST to %s with a readable 413, ten times in a row',
