@@ -9,17 +9,39 @@ export interface StatusDeps {
   startedAt: number;
 }
 
-/** `GET /api/status`: the gateway's health at a glance, capture drops included. */
+/**
+ * What became of the messages capture saw, kept apart so that a full disk cannot pass for quiet traffic:
+ * `captured` messages reached the capture writer; of those, `stored` are in logs.db and `failed` were
+ * lost to write errors (disk full, read-only file). `dropped` never reached the writer: the queue was
+ * full. The traffic itself was forwarded in every case.
+ */
+export function recordCounts(stats: CaptureStats): {
+  captured: number;
+  stored: number;
+  failed: number;
+  dropped: number;
+} {
+  return {
+    captured: stats.captured + stats.storeFailures,
+    stored: stats.captured,
+    failed: stats.storeFailures,
+    dropped: stats.dropped,
+  };
+}
+
+/** `GET /api/status`: the gateway's health at a glance, capture drops and write failures included. */
 export function statusRoutes({ registry, captureStats, startedAt }: StatusDeps): Hono {
   const app = new Hono();
-  app.get('/', (c) =>
-    c.json({
+  app.get('/', (c) => {
+    const capture = captureStats();
+    return c.json({
       version: VERSION,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       servers: registry.names().length,
       registryError: registry.error,
-      capture: captureStats(),
-    }),
-  );
+      capture,
+      records: recordCounts(capture),
+    });
+  });
   return app;
 }

@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { LiveFeed } from '../api/live-feed.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
@@ -16,14 +15,16 @@ import { proxyPath } from '../proxy/route.js';
 import { UpstreamPools } from '../proxy/upstream.js';
 import { Registry, type RegistryChange } from '../registry/registry.js';
 import { StdioServers } from '../stdio/stdio-servers.js';
-import { prepareStorageDir, type StoragePaths } from '../storage/storage-dir.js';
-import { openDatabase } from '../store/database.js';
+import { GatewayLockedError, lockStorageDir } from '../storage/gateway-lock.js';
+import { prepareStorageDir, StorageDirError, type StoragePaths } from '../storage/storage-dir.js';
+import { type Database, openDatabaseOrStartFresh } from '../store/database.js';
 import { ReaderPool } from '../store/reader-pool.js';
 import { sqliteLogStore } from '../store/sqlite-log-store.js';
 import { createHonoApp } from './hono-app.js';
 import { createHostGuard } from './host-guard.js';
 import { createRequestListener } from './http-server.js';
 import { startInsight } from './insight.js';
+import { listen, StartupError } from './listen.js';
 import { createOwnOriginCheck } from './own-origin.js';
 import { createTokenCheck } from './token-auth.js';
 import { createUpstreamResolver } from './upstream-resolver.js';
@@ -53,69 +54,79 @@ export interface RunningGateway {
   stop(): Promise<ShutdownSummary>;
 }
 
-/** What runs servers other than over HTTP (stdio) plugs in here. */
-
 /** Imports stream record by record; this only bounds how much one request may add. */
 const MAX_IMPORT_BYTES = 4 * 1024 * 1024 * 1024;
 
-/** Startup failures whose message is the whole story (port in use, unreadable storage). */
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
+export { StartupError } from './listen.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      if (error.code === 'EADDRINUSE') {
-        reject(
-          new StartupError(
-            `port ${port} on ${host} is already in use (another gateway?). Stop it, or choose another port with --port ${port + 1}`,
-          ),
-        );
-      } else if (error.code === 'EACCES') {
-        reject(
-          new StartupError(`not allowed to listen on port ${port}: choose a port above 1024 with --port`),
-        );
-      } else if (error.code === 'EADDRNOTAVAIL') {
-        reject(
-          new StartupError(
-            `cannot listen on ${host}: this machine has no such address; use --host 127.0.0.1`,
-          ),
-        );
-      } else {
-        reject(error);
-      }
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
+/** Storage problems at startup are settings to change (exit 2); another gateway on the dir is not. */
+function startupStep<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof StorageDirError) throw new StartupError(error.message, 2);
+    if (error instanceof GatewayLockedError) throw new StartupError(error.message);
+    throw new StartupError((error as Error).message);
+  }
+}
+
+type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The server's handler while the rest of the gateway starts behind a bound port: requests that arrive
+ * in that moment wait for it, then go through as usual (a failed start answers them 503).
+ */
+function heldUntilReady(): { handle: RequestHandler; ready(handler: RequestHandler | null): void } {
+  let release: (handler: RequestHandler | null) => void = () => {};
+  const handler = new Promise<RequestHandler | null>((resolve) => {
+    release = resolve;
   });
+  return {
+    handle(req, res) {
+      void handler.then((h) => {
+        if (h) return h(req, res);
+        res.writeHead(503, { 'content-type': 'application/json', connection: 'close' });
+        res.end(JSON.stringify({ error: 'The gateway failed to start; see its terminal output.' }));
+      });
+    },
+    ready: release,
+  };
 }
 
 /** Composes the gateway: storage, registry, capture, proxy, app; and takes it down again in order. */
 export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promise<RunningGateway> {
   const startedAt = Date.now();
-  let paths: StoragePaths;
+  const paths = startupStep(() => prepareStorageDir(config.storageDir, io.warn));
+  const lock = startupStep(() => lockStorageDir(paths.dir, io.warn));
+  // Bind before anything runs or records: a port in use or a bad --host fails here, before any stdio
+  // server starts or any record is written. Requests that arrive meanwhile wait until it is ready.
+  const held = heldUntilReady();
+  let handle: RequestHandler = held.handle;
+  const server = createServer((req, res) => handle(req, res));
+  let port: number;
   try {
-    paths = prepareStorageDir(config.storageDir, io.warn);
+    port = await listen(server, config.port, config.host);
   } catch (error) {
-    throw new StartupError((error as Error).message);
+    lock.release();
+    throw error;
+  }
+  const baseUrl = `http://localhost:${port}`;
+  lock.listening(port, baseUrl);
+  let db: Database;
+  try {
+    db = openDatabaseOrStartFresh(paths.database, { migrate: true }, io.warn);
+  } catch (error) {
+    held.ready(null);
+    server.close();
+    lock.release();
+    // openDatabase names the file itself when SQLite cannot open it at all.
+    const reason = (error as Error).message;
+    const what = reason.startsWith('cannot open') ? reason : `cannot open ${paths.database}: ${reason}`;
+    throw new StartupError(`${what}. Move the file away, or choose another --storage-dir`);
   }
   const registry = new Registry(paths.registry, io.warn);
-  let db: ReturnType<typeof openDatabase>;
-  try {
-    db = openDatabase(paths.database, { migrate: true });
-  } catch (error) {
-    registry.close();
-    throw new StartupError((error as Error).message);
-  }
   const capture = new CaptureQueue({
     databasePath: paths.database,
     maxMessageBytes: config.capture.maxMessageBytes,
@@ -123,7 +134,16 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     retention: config.retention,
     log: io.warn,
   });
-  await capture.start();
+  try {
+    await capture.start();
+  } catch (error) {
+    held.ready(null);
+    server.close();
+    registry.close();
+    db.close();
+    lock.release();
+    throw new StartupError(`cannot start capture into ${paths.database}: ${(error as Error).message}`);
+  }
   // Searches, statistics, timelines and exports run on reader threads, never on the proxy's.
   const reads = ReaderPool.start(paths.database, { log: io.warn });
 
@@ -150,7 +170,6 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     maxCaptureBytes: config.capture.maxMessageBytes,
   });
 
-  let baseUrl = '';
   const proxyUrl = (name: string) => `${baseUrl}${proxyPath(name)}`;
   /** What the gateway holds for a server's upstream: pooled connections and learned OAuth metadata. */
   const forgetConnections = (name: string) => {
@@ -217,31 +236,14 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     serverStatus: (name) => stdio.status(name),
     serverStderr: (name, limit) => stdio.stderr(name, limit),
   });
-  const server = createServer(
-    createRequestListener({
-      checkHost: createHostGuard({ host: config.host, allowedHosts: config.allowedHosts }),
-      // The port is known once bound; no request arrives before that.
-      checkOwnOrigin: createOwnOriginCheck({ allowedHosts: config.allowedHosts, port: () => port }),
-      proxy,
-      app,
-      log: io.warn,
-    }),
-  );
-
-  let port: number;
-  try {
-    port = await listen(server, config.port, config.host);
-  } catch (error) {
-    mcpSessions.closeAll();
-    await stdio.stopAll();
-    insight.stop();
-    await capture.close();
-    await reads.close();
-    registry.close();
-    db.close();
-    throw error;
-  }
-  baseUrl = `http://localhost:${port}`;
+  handle = createRequestListener({
+    checkHost: createHostGuard({ host: config.host, allowedHosts: config.allowedHosts }),
+    checkOwnOrigin: createOwnOriginCheck({ allowedHosts: config.allowedHosts, port: () => port }),
+    proxy,
+    app,
+    log: io.warn,
+  });
+  held.ready(handle);
 
   let stopping: Promise<ShutdownSummary> | null = null;
   const stop = (): Promise<ShutdownSummary> => {
@@ -264,6 +266,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
       await capture.close();
       await reads.close();
       db.close();
+      lock.release();
       return { capture: capture.stats(), uptimeMs: Date.now() - startedAt };
     })();
     return stopping;

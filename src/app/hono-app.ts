@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { clientsRoutes } from '../api/clients.js';
-import { apiError } from '../api/errors.js';
+import { apiError, tooLargeResponse } from '../api/errors.js';
 import { eventsRoutes } from '../api/events.js';
 import { exportRoutes } from '../api/export.js';
 import { filterRoutes } from '../api/filter.js';
@@ -133,6 +133,11 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     statusProviders: deps.statusProviders,
     proxyUrl: deps.proxyUrl,
   };
+  const mcpBodyLimit = bodyLimit({
+    maxSize: API_BODY_LIMIT,
+    onError: (c) => tooLargeResponse(c, API_BODY_LIMIT, true),
+  });
+  for (const path of ['/gateway/mcp', '/g/mcp']) app.use(path, mcpBodyLimit);
   app.route(
     '/',
     mcpRoutes(
@@ -148,7 +153,10 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     ),
   );
 
-  const apiBodyLimit = bodyLimit({ maxSize: API_BODY_LIMIT });
+  const apiBodyLimit = bodyLimit({
+    maxSize: API_BODY_LIMIT,
+    onError: (c) => tooLargeResponse(c, API_BODY_LIMIT),
+  });
   // The API's guards, in order: who is asking (401, 429), whether the gateway's own page sent a cookie
   // change (403), whether the body is JSON (415), and how large it is (413).
   app.use('/api/*', async function apiGuard(c, next) {

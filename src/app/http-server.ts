@@ -6,6 +6,7 @@ import { matchProxyRoute } from '../proxy/route.js';
 import { answerPreflight, applyCors } from './cors.js';
 import type { HostCheck } from './host-guard.js';
 import type { OwnOriginCheck } from './own-origin.js';
+import { malformedPath } from './request-target.js';
 
 export interface RequestListenerDeps {
   checkHost: HostCheck;
@@ -67,7 +68,7 @@ function checkRequest(deps: RequestListenerDeps, req: IncomingMessage, url: stri
 /**
  * The gateway's request handling, in order. Security comes first and covers every route, proxy included:
  *   1. Host and Origin checks (DNS rebinding protection; cross-site requests to the API, UI and the
- *      gateway's MCP server).
+ *      gateway's MCP server), then paths that cannot be decoded (400).
  *   2. CORS for the routes browser clients call cross-origin (preflights answered here).
  *   3. The proxy's hot path, on plain Node streams: no Request/Response objects, nothing buffered.
  *   4. Everything else through the Hono app: OAuth discovery, token-guarded REST API and MCP server, UI,
@@ -88,6 +89,11 @@ export function createRequestListener(
         deps.log(`refused ${req.method} ${url}: ${refusal.message}`);
       }
       refuse(req, res, refusal);
+      return;
+    }
+    const badPath = malformedPath(url);
+    if (badPath) {
+      refuse(req, res, badPath);
       return;
     }
     if (isCorsRoute(url)) {

@@ -87,10 +87,13 @@ export function uiRoutes({ sessions, signInToken }: UiRoutesDeps): Hono {
         503,
       );
     }
-    const relative = normalize(decodeURIComponent(url.pathname.replace(/^\/ui\/?/, ''))).replace(
-      /^(\.\.(\/|$))+/,
-      '',
-    );
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(url.pathname.replace(/^\/ui\/?/, ''));
+    } catch {
+      return c.text(`Bad path ${url.pathname}: its percent-encoding is malformed. Open /ui instead.`, 400);
+    }
+    const relative = normalize(decoded).replace(/^(\.\.(\/|$))+/, '');
     const isAsset = relative.startsWith('assets/') || /\.[a-z0-9]+$/i.test(relative);
     const file = isAsset ? join(dir, relative) : join(dir, 'index.html');
     if (!file.startsWith(dir)) return c.notFound();

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../store/database.js';
+import { openDatabaseOrStartFresh } from '../store/database.js';
 import { SqliteRecordSink } from '../store/record-writer.js';
 import { RETENTION_FIRST_RUN_MS, RETENTION_INTERVAL_MS, Retention } from '../store/retention.js';
 import { Recorder } from './recorder.js';
@@ -15,7 +15,6 @@ if (!port) throw new Error('worker-entry must run in a worker thread');
 const settings = workerData as WorkerSettings;
 const send = (message: FromWorker) => port.postMessage(message);
 
-const db = openDatabase(settings.databasePath);
 let storeFailures = 0;
 let lastProblem = '';
 const problem = (message: string) => {
@@ -24,6 +23,7 @@ const problem = (message: string) => {
   lastProblem = message;
   send({ type: 'problem', message });
 };
+const db = openDatabaseOrStartFresh(settings.databasePath, {}, problem);
 const recorder = new Recorder({
   sink: new SqliteRecordSink(db),
   maxMessageBytes: settings.maxMessageBytes,
@@ -49,11 +49,15 @@ if (retention?.enabled) {
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
-    case 'events':
+    case 'events': {
+      // A batch is one transaction: when its commit fails (a full disk), none of its records were stored,
+      // so the tally goes back to what it was and those records count as failed, not captured.
+      const before = structuredClone(recorder.tally);
       try {
         recorder.record(message.events);
       } catch (error) {
-        storeFailures += message.events.length;
+        storeFailures += Math.max(1, recorder.tally.messages - before.messages);
+        Object.assign(recorder.tally, before);
         problem(`could not store captured messages: ${(error as Error).message}`);
       }
       send({
@@ -64,6 +68,7 @@ port.on('message', (message: ToWorker) => {
         storeFailures,
       });
       break;
+    }
     case 'flush':
       send({ type: 'flushed', token: message.token });
       break;

@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { ConfigError, DEFAULT_PORT, resolveStorageDir } from '../config/options.js';
+import { ConfigError, DEFAULT_PORT, parsePort, resolveStorageDir } from '../config/options.js';
 import { RpcErrorCode } from '../core/errors.js';
 import { proxyPath } from '../proxy/route.js';
 import { Registry } from '../registry/registry.js';
@@ -25,9 +25,13 @@ export interface ConnectIo {
 /** The proxy URL to forward to: --url (a gateway base URL, or a full …/mcp URL), else --host/--port. */
 export function connectUrl(options: ConnectOptions, env: NodeJS.ProcessEnv = process.env): URL {
   const path = proxyPath(encodeURIComponent(options.name));
-  const given =
-    options.url ??
-    `http://${options.host ?? 'localhost'}:${options.port ?? env.MCP_GATEWAY_PORT ?? DEFAULT_PORT}`;
+  let given = options.url;
+  if (given === undefined) {
+    const port = parsePort(options.port ?? env.MCP_GATEWAY_PORT ?? DEFAULT_PORT);
+    if (port === 0)
+      throw new ConfigError('invalid port "0": give the port the gateway listens on, such as 3333');
+    given = `http://${options.host ?? 'localhost'}:${port}`;
+  }
   let url: URL;
   try {
     url = new URL(given);

@@ -79,7 +79,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     gateway = await startGateway(config, { info, warn });
   } catch (error) {
-    if (error instanceof StartupError) fail(error.message, 1);
+    if (error instanceof StartupError) fail(error.message, error.exitCode);
     throw error;
   }
   // Signal handlers go in before the banner: whoever waits for the banner may signal right away.

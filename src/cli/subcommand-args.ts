@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/options.js';
 import { serverNameProblem } from '../core/server-name.js';
 import type { CliCommand } from './args.js';
+import { nearestOption } from './suggest-option.js';
 
 export const WRAP_HELP = `Usage: mcp-gateway wrap [--name NAME] [--storage-dir DIR] -- <command> [args...]
 
@@ -64,8 +65,11 @@ export function parseWrap(argv: readonly string[]): CliCommand {
       else storageDir = value;
       continue;
     }
-    if (arg.startsWith('-'))
-      throw usage(`unknown option "${arg}" (put the server's command after "--")`, 'wrap');
+    if (arg.startsWith('-')) {
+      const near = nearestOption(arg, ['name', 'storage-dir', 'help']);
+      const hint = near ? `did you mean ${near}? Or ` : '';
+      throw usage(`unknown option "${arg}" (${hint}put the server's command after "--")`, 'wrap');
+    }
     rest = argv.slice(i);
     break;
   }
@@ -87,13 +91,63 @@ interface Parsed {
   positionals: string[];
 }
 
+/**
+ * parseArgs reads "--retention-days -1" as two options; a value that looks like a negative number is
+ * joined to its option instead ("--retention-days=-1"), so the option's own check can say what is wrong.
+ */
+function joinNegativeValues(argv: readonly string[], options: OptionSpec): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (arg === '--') {
+      joined.push(...argv.slice(i));
+      break;
+    }
+    const name = arg.startsWith('--') ? arg.slice(2) : null;
+    if (name && options?.[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
+/** node:util parseArgs' messages, turned into one line that says what to type instead. */
+function usageMessage(error: Error & { code?: string }, options: OptionSpec): string {
+  const inQuotes = /'([^']*)'/.exec(error.message)?.[1] ?? '';
+  const quoted = /--[\w-]+/.exec(inQuotes)?.[0] ?? /-\w/.exec(inQuotes)?.[0] ?? inQuotes;
+  const names = Object.keys(options ?? {});
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const near = nearestOption(quoted, names);
+    return `unknown option "${quoted}"${near ? `; did you mean ${near}?` : ''}`;
+  }
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = quoted.replace(/^-+/, '');
+    if (options?.[name]?.type === 'boolean' || /does not take an argument/.test(error.message)) {
+      return `${quoted} takes no value`;
+    }
+    return `${quoted} needs a value`;
+  }
+  if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument "${quoted}"`;
+  return (error.message.split('\n')[0] ?? 'invalid arguments').replace(/\.$/, '');
+}
+
 /** node:util parseArgs, strict, with positionals; a mistake becomes a one-line usage error. */
 export function strictParse(argv: readonly string[], options: OptionSpec, command = ''): Parsed {
   try {
-    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options }) as Parsed;
+    return parseArgs({
+      args: joinNegativeValues(argv, options),
+      allowPositionals: true,
+      strict: true,
+      options,
+    }) as Parsed;
   } catch (error) {
-    const message = ((error as Error).message.split('\n')[0] ?? 'invalid arguments').replace(/\.$/, '');
-    throw new ConfigError(`${message}. See mcp-gateway${command ? ` ${command}` : ''} --help`);
+    const message = usageMessage(error as Error & { code?: string }, options);
+    const stop = message.endsWith('?') ? '' : '.';
+    throw new ConfigError(`${message}${stop} See mcp-gateway${command ? ` ${command}` : ''} --help`);
   }
 }
 

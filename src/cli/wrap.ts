@@ -7,7 +7,7 @@ import type { CaptureSink } from '../core/capture-events.js';
 import { StdioRelay } from '../stdio/relay.js';
 import { StdioCapture } from '../stdio/stdio-capture.js';
 import { prepareStorageDir } from '../storage/storage-dir.js';
-import { openDatabase } from '../store/database.js';
+import { openDatabaseOrStartFresh } from '../store/database.js';
 import { nameFromCommand } from './wrap-name.js';
 
 export interface WrapOptions {
@@ -31,7 +31,7 @@ async function openCapture(storageDir: string, log: (message: string) => void): 
   try {
     const paths = prepareStorageDir(storageDir, log);
     // The gateway migrates at startup; without a gateway running, wrap may be the first to open the file.
-    openDatabase(paths.database, { migrate: true }).close();
+    openDatabaseOrStartFresh(paths.database, { migrate: true }, log).close();
     const settings = captureSettings();
     const queue = new CaptureQueue({ databasePath: paths.database, ...settings, log });
     queue.start().catch((error: Error) => log(`capture is off: ${error.message}; the server still runs`));

@@ -65,7 +65,7 @@ export function defaultStorageDir(): string {
   return join(homedir(), '.mcp-gateway');
 }
 
-function parsePort(value: string | number): number {
+export function parsePort(value: string | number): number {
   const text = String(value).trim();
   const port = Number(text);
   if (!/^\d+$/.test(text) || !Number.isInteger(port) || port < 0 || port > 65535) {
@@ -109,9 +109,33 @@ function parseWhole(value: string | number, what: string, max: number, example: 
   return number;
 }
 
+/**
+ * A setting from its flag, else its environment variable, else the default. A bad value from the
+ * environment says so: the user typed no flag and would look for one.
+ */
+function setting<T>(
+  option: string | number | undefined,
+  env: NodeJS.ProcessEnv,
+  envName: string,
+  fallback: string | number,
+  parse: (value: string | number) => T,
+): T {
+  if (option !== undefined) return parse(option);
+  const fromEnv = env[envName];
+  if (fromEnv === undefined) return parse(fallback);
+  try {
+    return parse(fromEnv);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(`${envName}: ${error.message}`);
+    throw error;
+  }
+}
+
 export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
-  const port = parsePort(options.port ?? env.MCP_GATEWAY_PORT ?? DEFAULT_PORT);
-  const host = parseHost(options.host ?? env.MCP_GATEWAY_HOST ?? DEFAULT_HOST, 'host');
+  const port = setting(options.port, env, 'MCP_GATEWAY_PORT', DEFAULT_PORT, parsePort);
+  const host = setting(options.host, env, 'MCP_GATEWAY_HOST', DEFAULT_HOST, (v) =>
+    parseHost(String(v), 'host'),
+  );
   const storageDir = resolveStorageDir(options.storageDir, env);
   const envToken = env.MCP_GATEWAY_TOKEN;
   const explicitToken = options.token ?? (envToken && envToken.length > 0 ? envToken : undefined);
@@ -122,31 +146,32 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
   }
   const allowedHostsInput = options.allowedHosts ?? splitList(env.MCP_GATEWAY_ALLOWED_HOSTS);
   const allowedHosts = allowedHostsInput.map((h) => parseHost(h, 'allowed host'));
-  const maxBodyBytes = parseMegabytes(
-    options.maxBodyMb ?? env.MCP_GATEWAY_MAX_BODY_MB ?? DEFAULT_MAX_BODY_MB,
-    'max body size',
+  const maxBodyBytes = setting(options.maxBodyMb, env, 'MCP_GATEWAY_MAX_BODY_MB', DEFAULT_MAX_BODY_MB, (v) =>
+    parseMegabytes(v, 'max body size'),
   );
-  const queueBytes = parseMegabytes(
-    options.captureQueueMb ?? env.MCP_GATEWAY_CAPTURE_QUEUE_MB ?? DEFAULT_CAPTURE_QUEUE_MB,
-    'capture queue size',
+  const queueBytes = setting(
+    options.captureQueueMb,
+    env,
+    'MCP_GATEWAY_CAPTURE_QUEUE_MB',
+    DEFAULT_CAPTURE_QUEUE_MB,
+    (v) => parseMegabytes(v, 'capture queue size'),
   );
-  const retentionDays = parseWhole(
-    options.retentionDays ?? env.MCP_GATEWAY_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS,
-    '--retention-days',
-    36_500,
-    '30',
+  const retentionDays = setting(
+    options.retentionDays,
+    env,
+    'MCP_GATEWAY_RETENTION_DAYS',
+    DEFAULT_RETENTION_DAYS,
+    (v) => parseWhole(v, '--retention-days', 36_500, '30'),
   );
-  const maxDbMb = parseWhole(
-    options.maxDbMb ?? env.MCP_GATEWAY_MAX_DB_MB ?? DEFAULT_MAX_DB_MB,
-    '--max-db-mb',
-    16 * 1024 * 1024,
-    '2048',
+  const maxDbMb = setting(options.maxDbMb, env, 'MCP_GATEWAY_MAX_DB_MB', DEFAULT_MAX_DB_MB, (v) =>
+    parseWhole(v, '--max-db-mb', 16 * 1024 * 1024, '2048'),
   );
-  const healthInterval = parseWhole(
-    options.healthInterval ?? env.MCP_GATEWAY_HEALTH_INTERVAL ?? DEFAULT_HEALTH_INTERVAL_S,
-    '--health-interval',
-    86_400,
-    '30',
+  const healthInterval = setting(
+    options.healthInterval,
+    env,
+    'MCP_GATEWAY_HEALTH_INTERVAL',
+    DEFAULT_HEALTH_INTERVAL_S,
+    (v) => parseWhole(v, '--health-interval', 86_400, '30'),
   );
   return {
     port,

@@ -4,7 +4,8 @@ import type { ExchangeCapture } from './exchange-capture.js';
 
 /**
  * Answers the client with a JSON-RPC error produced by the gateway itself (JSON-RPC 2.0 section 5.1), with
- * an HTTP status that tells the truth, and records the answer like any other response.
+ * an HTTP status that tells the truth, and records the answer like any other response. `end` finishes the
+ * response; a refusal sent while the request body is still arriving passes one that waits for it.
  */
 export function replyWithError(
   res: ServerResponse,
@@ -12,6 +13,7 @@ export function replyWithError(
   id: JsonRpcId,
   capture: ExchangeCapture | null,
   extraHeaders: Record<string, string> = {},
+  end: () => void = () => res.end(),
 ): void {
   if (res.headersSent) {
     res.destroy();
@@ -26,7 +28,8 @@ export function replyWithError(
     'content-length': String(body.length),
   };
   res.writeHead(error.status, headers);
-  res.end(body);
+  res.write(body);
+  end();
   if (capture) {
     capture.responseStart(error.status, headers, 'json', 'gateway');
     capture.chunk(body);

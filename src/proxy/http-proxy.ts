@@ -9,7 +9,7 @@ import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers
 import { replyWithError } from './gateway-reply.js';
 import { LegacySseClients } from './legacy-sse-clients.js';
 import type { OAuthMemory } from './oauth-memory.js';
-import { readRequestBody } from './request-body.js';
+import { discardRequestBody, readRequestBody } from './request-body.js';
 import type { ProxyRoute } from './route.js';
 import { SseBridge } from './sse-bridge.js';
 import type { HttpUpstream, UpstreamPools } from './upstream.js';
@@ -114,8 +114,11 @@ export class HttpProxy {
       (body) => this.#post(req, res, route, target, body),
       (error: unknown) => {
         if (error instanceof GatewayError) {
+          // The answer goes out now; the connection closes only once the rest of the body is read.
           const capture = this.#startCapture(req, route.name, target, null);
-          replyWithError(res, error, null, capture);
+          replyWithError(res, error, null, capture, {}, () => {
+            void discardRequestBody(req).then(() => res.end());
+          });
         } else {
           // The client went away mid-body; there is nobody left to answer.
           res.destroy();

@@ -2,6 +2,7 @@ import { type FSWatcher, readFileSync, statSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { GatewayError } from '../core/errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
+import { fsCause, isOutOfSpace } from '../storage/storage-errors.js';
 import { parseRegistryText, parseServerEntry, type RegistryDocument, type ServerConfig } from './schema.js';
 
 export interface RegistryChange {
@@ -11,6 +12,27 @@ export interface RegistryChange {
 }
 
 export type RegistryListener = (change: RegistryChange) => void;
+
+/**
+ * Why mcp.json could not be saved, and what to do. A full disk is 507 Insufficient Storage (RFC 4918
+ * section 11.5); any other cause is the gateway's side failing (500), said plainly. Either way the write
+ * was atomic, so mcp.json is as it was.
+ */
+function writeFailure(path: string, error: unknown): GatewayError {
+  const cause = fsCause(error);
+  if (isOutOfSpace(error)) {
+    return new GatewayError(
+      507,
+      `Could not save ${path}: ${cause}. Nothing was changed; free some disk space and try again.`,
+      { cause: error },
+    );
+  }
+  return new GatewayError(
+    500,
+    `Could not save ${path}: ${cause}. Nothing was changed; make the storage dir writable for the gateway's user and try again.`,
+    { cause: error },
+  );
+}
 
 /**
  * The server registry, backed by mcp.json. Hand edits are picked up while running; a malformed file is
@@ -27,10 +49,17 @@ export class Registry {
   #debounce: NodeJS.Timeout | null = null;
   #lastStat = '';
   readonly #log: (message: string) => void;
+  readonly #writeFile: (path: string, text: string) => void;
 
-  constructor(path: string, log: (message: string) => void) {
+  /** `writeFile` must replace the file atomically; tests pass one that fails like a full disk. */
+  constructor(
+    path: string,
+    log: (message: string) => void,
+    writeFile: (path: string, text: string) => void = writeFileAtomic,
+  ) {
     this.path = path;
     this.#log = log;
+    this.#writeFile = writeFile;
     this.reload();
   }
 
@@ -163,7 +192,11 @@ export class Registry {
 
   #write(raw: Record<string, unknown>): void {
     const text = `${JSON.stringify(raw, null, 2)}\n`;
-    writeFileAtomic(this.path, text);
+    try {
+      this.#writeFile(this.path, text);
+    } catch (error) {
+      throw writeFailure(this.path, error);
+    }
     this.reload();
   }
 

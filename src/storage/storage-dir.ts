@@ -1,5 +1,15 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { fsCause } from './storage-errors.js';
 
 /**
  * The storage dir holds credentials (server headers, env) and everything captured, so only its owner may
@@ -27,26 +37,39 @@ function tighten(path: string, mode: number, warn: (message: string) => void): v
   }
 }
 
+/** A storage dir the gateway cannot use; the message names the dir, the cause and the fix. */
+export class StorageDirError extends Error {
+  override name = 'StorageDirError';
+}
+
+const CHOOSE = 'Choose a directory you can write with --storage-dir (or MCP_GATEWAY_STORAGE)';
+
+/** Runs one step of preparing the dir; a file-system failure becomes a StorageDirError saying which step. */
+function step<T>(what: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw new StorageDirError(`${what}: ${fsCause(error)}. ${CHOOSE}`);
+  }
+}
+
 /** Creates the storage dir if needed and makes sure it and its files are private. */
 export function prepareStorageDir(dir: string, warn: (message: string) => void): StoragePaths {
   const paths = storagePaths(dir);
   if (!existsSync(dir)) {
-    try {
-      mkdirSync(dir, { recursive: true, mode: DIR_MODE });
-    } catch (error) {
-      throw new Error(
-        `cannot create storage dir ${dir}: ${(error as Error).message}. Choose another with --storage-dir or MCP_GATEWAY_STORAGE`,
-      );
-    }
+    step(`cannot create storage dir ${dir}`, () => mkdirSync(dir, { recursive: true, mode: DIR_MODE }));
   }
-  if (!statSync(dir).isDirectory()) {
-    throw new Error(`storage dir ${dir} is not a directory: choose another with --storage-dir`);
+  if (!step(`cannot read storage dir ${dir}`, () => statSync(dir)).isDirectory()) {
+    throw new StorageDirError(`storage dir ${dir} is a file, not a directory. ${CHOOSE}`);
   }
-  tighten(dir, DIR_MODE, warn);
+  step(`cannot write in storage dir ${dir}`, () => accessSync(dir, constants.W_OK | constants.X_OK));
+  step(`cannot make storage dir ${dir} private`, () => tighten(dir, DIR_MODE, warn));
   for (const file of [paths.registry, paths.database, `${paths.database}-wal`, `${paths.database}-shm`]) {
-    if (existsSync(file)) tighten(file, FILE_MODE, warn);
+    if (existsSync(file)) step(`cannot make ${file} private`, () => tighten(file, FILE_MODE, warn));
   }
   // SQLite creates -wal and -shm with the database file's mode, so the database is created private first.
-  if (!existsSync(paths.database)) closeSync(openSync(paths.database, 'a', FILE_MODE));
+  if (!existsSync(paths.database)) {
+    step(`cannot create ${paths.database}`, () => closeSync(openSync(paths.database, 'a', FILE_MODE)));
+  }
   return paths;
 }

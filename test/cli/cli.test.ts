@@ -50,8 +50,39 @@ describe('mcp-gateway command line', () => {
     [['--host', 'not a host'], /invalid host "not a host"/],
     [['--max-body-mb=-1'], /invalid max body size "-1"/],
     [['--storage-dir='], /invalid storage dir ""/],
-    [['--frobnicate'], /Unknown option '--frobnicate'.*--help/],
+    [['--frobnicate'], /unknown option "--frobnicate"\. See mcp-gateway --help/],
     [['serve-me'], /unknown command "serve-me"/],
+    [['--prot', '4000'], /unknown option "--prot"; did you mean --port\? See mcp-gateway --help/],
+    [['--storage', '/tmp/x'], /did you mean --storage-dir\?/],
+    [['--port'], /--port needs a value/],
+    [['--help=yes'], /--help takes no value/],
+    [['--port', '-1'], /invalid port "-1"/],
+    [['--retention-days', '-1'], /invalid --retention-days "-1": use a whole number from 0/],
+    [['--max-db-mb', '-3'], /invalid --max-db-mb "-3"/],
+    [['--health-interval', '-30'], /invalid --health-interval "-30"/],
+    [['--health-interval', 'often'], /invalid --health-interval "often"/],
+    [['--capture-queue-mb', '-64'], /invalid capture queue size "-64"/],
+    [['--max-body-mb', 'big'], /invalid max body size "big"/],
+    [['--allowed-hosts', 'a b'], /invalid allowed host "a b"/],
+    [
+      ['--host', '0.0.0.0x', '--port', '0'],
+      /cannot listen on 0\.0\.0\.0x: no such host name or address; use an address of this machine/,
+    ],
+    [
+      ['--storage-dir', '/etc/hostname', '--port', '0'],
+      /storage dir \/etc\/hostname is a file, not a directory\. Choose a directory you can write with --storage-dir/,
+    ],
+    [
+      ['--storage-dir', '/etc/hostname/sub', '--port', '0'],
+      /cannot create storage dir \/etc\/hostname\/sub: part of the path is a file, not a directory \(ENOTDIR\)/,
+    ],
+    [
+      ['--storage-dir', '/sys/mcp-gateway', '--port', '0'],
+      /cannot create storage dir \/sys\/mcp-gateway: .*\((EPERM|EACCES|EROFS)\)\. Choose a directory/,
+    ],
+    [['connect', 'x', '--port', '-1'], /invalid port "-1"/],
+    [['connect', 'x', '--prot', '1'], /did you mean --port\? See mcp-gateway connect --help/],
+    [['wrap', '--nmae', 'x', '--', 'cat'], /did you mean --name\?/],
   ])('refuses %j with one clear line and exit code 2', async (args, message) => {
     const run = runCli(args);
     expect(await run.exit()).toBe(2);

@@ -37,6 +37,14 @@ describe('resolving options', () => {
     [{}, { MCP_GATEWAY_TOKEN: 'short' }, 'MCP_GATEWAY_TOKEN is too short'],
     [{ maxBodyMb: '0' }, {}, 'invalid max body size'],
     [{ captureQueueMb: 'lots' }, {}, 'invalid capture queue size'],
+    [{}, { MCP_GATEWAY_RETENTION_DAYS: '-1' }, 'MCP_GATEWAY_RETENTION_DAYS: invalid --retention-days "-1"'],
+    [{}, { MCP_GATEWAY_MAX_DB_MB: 'huge' }, 'MCP_GATEWAY_MAX_DB_MB: invalid --max-db-mb "huge"'],
+    [
+      {},
+      { MCP_GATEWAY_HEALTH_INTERVAL: '-5' },
+      'MCP_GATEWAY_HEALTH_INTERVAL: invalid --health-interval "-5"',
+    ],
+    [{}, { MCP_GATEWAY_PORT: 'x' }, 'MCP_GATEWAY_PORT: invalid port "x"'],
   ])('refuses %j %j with a message naming the fix', (options, env, message) => {
     expect(() => resolveConfig(options, env)).toThrow(ConfigError);
     expect(() => resolveConfig(options, env)).toThrow(message);

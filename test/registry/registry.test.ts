@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as fs from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/core/errors.js';
 import { Registry } from '../../src/registry/registry.js';
+import { writeFileAtomic } from '../../src/storage/atomic-write.js';
 
 describe('server registry (mcp.json)', () => {
   let dir: string;
@@ -143,4 +145,63 @@ describe('server registry (mcp.json)', () => {
     await expect.poll(() => r.names(), { timeout: 10_000 }).toEqual(['edited']);
     expect(changes).toEqual(['+edited']);
   });
+});
+
+describe('server registry on a disk that cannot take the write', () => {
+  let dir: string;
+  let path: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mcp-registry-full-'));
+    path = join(dir, 'mcp.json');
+    writeFileSync(path, '{"mcpServers":{}}\n');
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The real atomic write on a file system whose writes fail with `code`. */
+  const registryFailing = (code: string) =>
+    new Registry(
+      path,
+      () => {},
+      (target, text) =>
+        writeFileAtomic(target, text, {
+          ...fs,
+          writeSync: () => {
+            throw Object.assign(new Error(`${code}: simulated`), { code });
+          },
+        }),
+    );
+
+  it.each([
+    ['ENOSPC', 507, /the disk is full \(ENOSPC\)\. Nothing was changed; free some disk space/],
+    ['EDQUOT', 507, /the disk quota is used up \(EDQUOT\)/],
+    [
+      'EROFS',
+      500,
+      /the file system is read-only \(EROFS\)\. Nothing was changed; make the storage dir writable/,
+    ],
+    ['EACCES', 500, /permission denied \(EACCES\)/],
+  ])(
+    '%s: answers %i naming the cause, leaves mcp.json as it was and no stray files',
+    (code, status, message) => {
+      const registry = registryFailing(code);
+      try {
+        let error: unknown;
+        try {
+          registry.add('memory', { type: 'http', url: 'http://127.0.0.1:1/mcp' });
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(GatewayError);
+        expect((error as GatewayError).status).toBe(status);
+        expect((error as GatewayError).message).toMatch(message);
+        expect(readFileSync(path, 'utf8')).toBe('{"mcpServers":{}}\n');
+        expect(readdirSync(dir)).toEqual(['mcp.json']);
+        expect(registry.names()).toEqual([]);
+      } finally {
+        registry.close();
+      }
+    },
+  );
 });

@@ -1,0 +1,103 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { FILE_MODE } from './storage-dir.js';
+
+/** What a running gateway writes into `gateway.lock` in its storage dir. */
+export interface LockHolder {
+  pid: number;
+  port: number | null;
+  url: string | null;
+}
+
+/** Another gateway runs on this storage dir; the message names its pid and URL and what to do. */
+export class GatewayLockedError extends Error {
+  override name = 'GatewayLockedError';
+}
+
+export interface GatewayLock {
+  readonly path: string;
+  /** Records where this gateway listens, for the message a second one prints. */
+  listening(port: number, url: string): void;
+  release(): void;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else; it still holds the lock.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readHolder(path: string): LockHolder | null {
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
+    if (typeof parsed.pid !== 'number') return null;
+    return { pid: parsed.pid, port: parsed.port ?? null, url: parsed.url ?? null };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One gateway per storage dir: two would each run a copy of every stdio server and race each other's
+ * retention and registry writes. `gateway.lock` holds the running gateway's pid and URL; it is created
+ * with O_EXCL, so of two gateways starting at once exactly one wins. A lock whose pid is gone (a gateway
+ * that was killed) is taken over with a note. `wrap` and `connect` never take it: they are separate tools
+ * meant to run beside a gateway.
+ */
+export function lockStorageDir(dir: string, warn: (message: string) => void): GatewayLock {
+  const path = join(dir, 'gateway.lock');
+  const mine = (holder: LockHolder) => `${JSON.stringify(holder)}\n`;
+  let holder: LockHolder = { pid: process.pid, port: null, url: null };
+  for (let attempt = 0; ; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'wx', FILE_MODE);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      const other = readHolder(path);
+      if (other && isRunning(other.pid)) {
+        const where = other.url ? ` at ${other.url}` : '';
+        throw new GatewayLockedError(
+          `another gateway (pid ${other.pid}${where}) is already running on storage dir ${dir}. Use that one, stop it first, or start this one with another --storage-dir (if no gateway runs, delete ${path})`,
+        );
+      }
+      warn(
+        other
+          ? `took over ${path}: the gateway that held it (pid ${other.pid}) is no longer running`
+          : `replaced ${path}, which was unreadable`,
+      );
+      unlinkSync(path);
+      continue;
+    }
+    writeSync(fd, mine(holder));
+    closeSync(fd);
+    break;
+  }
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    process.off('exit', release);
+    // Only our own lock: a gateway that took over a lock it judged stale must keep it.
+    if (readHolder(path)?.pid === process.pid) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // Already gone: nothing to release.
+      }
+    }
+  };
+  process.once('exit', release);
+  return {
+    path,
+    listening(port, url) {
+      holder = { pid: process.pid, port, url };
+      writeFileSync(path, mine(holder), { mode: FILE_MODE });
+    },
+    release,
+  };
+}
