@@ -48,6 +48,9 @@ const initialize = {
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'curl', version: '1' } },
 };
 
+/** Clients that declare nothing share the server's one process, whose state the status reports. */
+const NO_CAPABILITIES = {};
+
 describe('stdio servers that cannot serve fail requests at once, with the reason', () => {
   let gw: TestGateway;
   let dir: string;
@@ -107,7 +110,7 @@ describe('stdio servers that cannot serve fail requests at once, with the reason
   });
 
   it('shared, restart off: after a crash, a new request is refused at once with 502 and the reason', async () => {
-    const session = await connectClient(gw.proxyUrl('once'));
+    const session = await connectClient(gw.proxyUrl('once'), 'test-client', NO_CAPABILITIES);
     try {
       const crash = await timed(session.client.callTool({ name: 'crash', arguments: { code: 7 } }));
       expect(crash.ms).toBeLessThan(FAST_MS);
@@ -138,7 +141,7 @@ describe('stdio servers that cannot serve fail requests at once, with the reason
   });
 
   it('shared: a server that keeps crashing after it ran fails sessions old and new at once, then recovers', async () => {
-    const session = await connectClient(gw.proxyUrl('flaky'));
+    const session = await connectClient(gw.proxyUrl('flaky'), 'test-client', NO_CAPABILITIES);
     try {
       // From now on the process exits as soon as it starts, as after a bad upgrade or a revoked key.
       writeFileSync(brokenMark, '');
@@ -151,7 +154,7 @@ describe('stdio servers that cannot serve fail requests at once, with the reason
         const status = await serverStatus(gw, 'flaky');
         return status.state === 'crashed' && status.exitCode === 3;
       });
-      const fresh = await timed(connectClient(gw.proxyUrl('flaky')));
+      const fresh = await timed(connectClient(gw.proxyUrl('flaky'), 'test-client', NO_CAPABILITIES));
       expect(fresh.ms).toBeLessThan(FAST_MS);
       expect(fresh.error?.message).toMatch(/exited while starting \(exit code 3\); it restarts in/);
       expect(fresh.error?.message).toMatch(/OPENAI_API_KEY is not set/);

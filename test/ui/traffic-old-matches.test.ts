@@ -51,8 +51,9 @@ describe('web UI: a filter whose matches are old', () => {
     });
     await eventually(() => trafficSummaries(page)).toEqual(['an old call']);
     await page.waitForTimeout(2000);
-    expect(pageLoads).toBeLessThanOrEqual(1);
-    expect(feeds).toBeLessThanOrEqual(1);
+    // Reloading over and over made dozens of each in two seconds.
+    expect(pageLoads).toBeLessThanOrEqual(2);
+    expect(feeds).toBeLessThanOrEqual(2);
     expect(await page.textContent('main')).not.toContain('skipped');
 
     writeRecords(gw, [makeRecord({ server: 'quiet', method: 'tools/list', summary: 'a new call' })]);
