@@ -1,5 +1,6 @@
 import { type CapturedRecord, recordToJson, recordToSummaryJson } from '../core/record.js';
 import { andFilters, type Filter } from '../filter/ast.js';
+import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
 import type { LiveEvent, LiveRecord } from './live-events.js';
 
@@ -90,13 +91,21 @@ function idAtMost(id: number): Filter {
 }
 
 export class LiveFeed {
-  readonly #store: LogStore;
+  readonly #store: Pick<LogStore, 'lastId'>;
+  readonly #reads: LogReads;
   readonly #log: (message: string) => void;
   readonly #subscriptions = new Set<Subscription>();
   #timer: NodeJS.Timeout | null = null;
+  /** The tick under way: one at a time, a tick that finds one running is skipped. */
+  #ticking: Promise<void> | null = null;
 
-  constructor(store: LogStore, log: (message: string) => void = () => {}) {
+  /**
+   * `store` answers only the newest id (an index lookup); the pages of new records come from `reads`, off
+   * the proxy's thread, so a subscriber with a costly filter never holds up traffic.
+   */
+  constructor(store: Pick<LogStore, 'lastId'>, reads: LogReads, log: (message: string) => void = () => {}) {
     this.#store = store;
+    this.#reads = reads;
     this.#log = log;
   }
 
@@ -135,7 +144,7 @@ export class LiveFeed {
     this.#deliver(subscription, { type: 'hello', lastId: cursor, filter: filterText });
     this.#startTimer();
     // A resuming client gets what it missed at once rather than on the next tick.
-    if (cursor < lastId) queueMicrotask(() => this.tick());
+    if (cursor < lastId) queueMicrotask(() => void this.tick());
     return { closed, close: subscription.end };
   }
 
@@ -148,7 +157,14 @@ export class LiveFeed {
    * Looks for new records now (also called by the timer). A failed read ends the subscription that hit it
    * (its client reconnects and resumes from where it was) rather than the gateway.
    */
-  tick(): void {
+  tick(): Promise<void> {
+    this.#ticking ??= this.#tickOnce().finally(() => {
+      this.#ticking = null;
+    });
+    return this.#ticking;
+  }
+
+  async #tickOnce(): Promise<void> {
     if (this.#subscriptions.size === 0) return;
     let lastId: number;
     try {
@@ -157,17 +173,19 @@ export class LiveFeed {
       this.#log(`live feed: cannot read new records: ${(error as Error).message}`);
       return;
     }
-    for (const subscription of this.#subscriptions) {
-      try {
-        this.#advance(subscription, lastId);
-      } catch (error) {
-        this.#log(`live feed: a subscriber was disconnected: ${(error as Error).message}`);
-        subscription.end();
-      }
-    }
+    await Promise.all(
+      [...this.#subscriptions].map(async (subscription) => {
+        try {
+          await this.#advance(subscription, lastId);
+        } catch (error) {
+          this.#log(`live feed: a subscriber was disconnected: ${(error as Error).message}`);
+          subscription.end();
+        }
+      }),
+    );
   }
 
-  #advance(subscription: Subscription, lastId: number): void {
+  async #advance(subscription: Subscription, lastId: number): Promise<void> {
     const { mode } = subscription;
     if (mode === 'activity' && subscription.filter.terms.length === 0) {
       // Every new record matches: ids only grow, so the count needs no read.
@@ -181,7 +199,7 @@ export class LiveFeed {
     let count = 0;
     for (let pages = 0; pages < PAGES_PER_TICK && subscription.cursor < lastId; pages++) {
       const bound = Math.min(lastId, subscription.cursor + SCAN_IDS);
-      const page = this.#store.list({
+      const page = await this.#reads.list({
         filter: andFilters(subscription.filter, idAtMost(bound)),
         order: 'asc',
         cursor: subscription.cursor,
@@ -189,6 +207,8 @@ export class LiveFeed {
         bodies: mode === 'records',
         maxBytes: PAGE_BYTES,
       });
+      // The client may have gone while the page was read.
+      if (!this.#subscriptions.has(subscription)) return;
       const cutShort = page.hasMore && page.records.length < subscription.pageLimit;
       subscription.pageLimit = cutShort
         ? Math.max(2, page.records.length * 2)
@@ -246,7 +266,7 @@ export class LiveFeed {
 
   #startTimer(): void {
     if (this.#timer) return;
-    this.#timer = setInterval(() => this.tick(), TAIL_INTERVAL_MS);
+    this.#timer = setInterval(() => void this.tick(), TAIL_INTERVAL_MS);
     this.#timer.unref();
   }
 

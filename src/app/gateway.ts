@@ -194,7 +194,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   stdio.sync(registry.servers);
 
   const store = sqliteLogStore(db);
-  const liveFeed = new LiveFeed(store, io.warn);
+  const liveFeed = new LiveFeed(store, reads, io.warn);
   // The stdio processes the gateway runs report their own state; HTTP servers are judged by health checks.
   const statusProviders: ServerStatusProvider[] = [(name) => stdio.status(name)];
   const restartStdio: RestartServer = async (name) => {

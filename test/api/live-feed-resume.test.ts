@@ -2,11 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../src/api/live-events.js';
 import { LiveFeed, MAX_REPLAY } from '../../src/api/live-feed.js';
 import { parseFilter } from '../../src/filter/parser.js';
+import { inlineReads } from '../../src/store/log-reads.js';
 import { makeRecord, openTestStore, type TestStore } from '../helpers/records.js';
 
 /** Subscribes and collects events until the feed has nothing more to send. */
 async function collect(t: TestStore, filter: string, resumeFrom?: number): Promise<LiveEvent[]> {
-  const feed = new LiveFeed(t.store);
+  const feed = new LiveFeed(t.store, inlineReads(t.store));
   const events: LiveEvent[] = [];
   const subscriber = feed.subscribe({
     filter: parseFilter(filter),
@@ -17,7 +18,7 @@ async function collect(t: TestStore, filter: string, resumeFrom?: number): Promi
       events.push(event);
     },
   });
-  for (let i = 0; i < 200; i++) feed.tick();
+  for (let i = 0; i < 200; i++) await feed.tick();
   await new Promise((resolve) => setTimeout(resolve, 10));
   subscriber.close();
   feed.close();
