@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LiveFeed } from '../api/live-feed.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
+import { capturePolicy, redactionLine } from '../capture/policy.js';
 import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
@@ -116,6 +117,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     maxMessageBytes: config.capture.maxMessageBytes,
     queueBytes: config.capture.queueBytes,
     retention: config.retention,
+    policy: capturePolicy(registry.redaction, config.redact),
     log: io.warn,
   });
   await capture.start();
@@ -152,6 +154,12 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     oauthMemory.forget(name);
   };
   registry.onChange((change: RegistryChange) => {
+    if (change.redaction) {
+      capture.configure(capturePolicy(registry.redaction, config.redact));
+      io.info(
+        `redaction settings changed: ${redactionLine(capturePolicy(registry.redaction, config.redact))}`,
+      );
+    }
     for (const name of change.removed) forgetConnections(name);
     for (const name of change.updated) {
       oauth.forget(name);

@@ -27,6 +27,7 @@ const problem = (message: string) => {
 const recorder = new Recorder({
   sink: new SqliteRecordSink(db),
   maxMessageBytes: settings.maxMessageBytes,
+  ...(settings.policy ? { policy: settings.policy } : {}),
   onStoreFailure: (error) => {
     storeFailures++;
     problem(`could not store a captured message: ${(error as Error).message}`);
@@ -63,6 +64,9 @@ port.on('message', (message: ToWorker) => {
         tally: recorder.tally,
         storeFailures,
       });
+      break;
+    case 'configure':
+      recorder.configure(message.policy);
       break;
     case 'flush':
       send({ type: 'flushed', token: message.token });

@@ -63,6 +63,8 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
   // 2: full-text search, per-session and per-method summaries, and the indexes the query API needs.
   searchIndexMigration,
+  // 3: how many values capture redacted in each record (shown with the record; 0 for older ones).
+  'ALTER TABLE records ADD COLUMN redactions INTEGER NOT NULL DEFAULT 0;',
 ];
 
 export function migrate(db: Database): number {

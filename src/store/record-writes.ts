@@ -122,6 +122,7 @@ export function recordWrites(
         responseHeaders: null,
         partnerId: null,
         note,
+        redactions: 0,
       });
     },
   };
