@@ -1,6 +1,7 @@
 import { createParser } from 'eventsource-parser';
 import { mediaType } from '../core/headers.js';
 import { VERSION } from '../core/version.js';
+import { maskText } from '../redaction/config-masking.js';
 import type { HealthReport, HealthState } from './types.js';
 
 export interface ProbeTarget {
@@ -111,7 +112,13 @@ export async function probeMcpEndpoint(
       redirect: 'manual',
     });
   } catch (error) {
-    return { state: 'down', latencyMs: null, httpStatus: null, detail: unreachable(error, timeoutMs) };
+    // Error texts may quote the URL, query secrets and password included; the detail is shown and stored.
+    return {
+      state: 'down',
+      latencyMs: null,
+      httpStatus: null,
+      detail: maskText(unreachable(error, timeoutMs)),
+    };
   }
   const latencyMs = Math.round((performance.now() - started) * 10) / 10;
   let value: unknown;

@@ -72,8 +72,17 @@ export class ValueScrubber {
     this.#extraNames = extraNames;
   }
 
-  /** `text` with credentials replaced by markers, and how many were. */
-  scrub(text: string): { text: string; count: number } {
+  /**
+   * `text` with credentials replaced, and how many were. `hide` says what a secret becomes (a
+   * `[REDACTED:<kind>]` marker by default; config masking keeps its last characters instead).
+   */
+  scrub(
+    text: string,
+    hide: (secret: string, kind: string) => string = (_secret, kind) => marker(kind),
+  ): {
+    text: string;
+    count: number;
+  } {
     // Nothing the patterns find is shorter than this; most strings in a payload are.
     if (text.length < 10) return { text, count: 0 };
     let count = 0;
@@ -86,8 +95,10 @@ export class ValueScrubber {
         if (at(starts[i] as number) !== undefined) {
           count++;
           const kind = kinds[i] as string;
+          if (kind !== 'bearer') return hide(match, kind);
           // The scheme of an Authorization-style value helps debugging and is no secret.
-          return kind === 'bearer' ? `Bearer ${marker(kind)}` : marker(kind);
+          const token = match.replace(/^Bearer\s+/, '');
+          return `${match.slice(0, match.length - token.length)}${hide(token, kind)}`;
         }
       }
       const queryStart = starts[patternCount] as number;
@@ -96,12 +107,12 @@ export class ValueScrubber {
         const kind = secretKind(name, this.#extraNames);
         if (kind === null) return match;
         count++;
-        return `${match[0]}${name}=${marker(kind)}`;
+        return `${match[0]}${name}=${hide(at(queryStart + 2) as string, kind)}`;
       }
       const userinfoStart = starts[patternCount + 1] as number;
       const password = at(userinfoStart + 1) as string;
       count++;
-      return `${match.slice(0, match.length - password.length - 1)}${marker('password')}@`;
+      return `${match.slice(0, match.length - password.length - 1)}${hide(password, 'password')}@`;
     });
     return { text: count > 0 ? result : text, count };
   }
