@@ -134,6 +134,15 @@ export const querySuite: BenchSuite = {
         ['/api/stats?filter=last:1h&bucket=1m'],
         60,
       );
+      // What the Insights screen asks for over its longer ranges: whole slots come from the rollups.
+      for (const range of ['24h', '7d']) {
+        await measure(
+          'stats',
+          `stats over the last ${range}, as Insights asks (per server and method)`,
+          [`/api/stats?filter=last:${range}&groupBy=server%2Bmethod`],
+          60,
+        );
+      }
       await measure('other', 'sessions list, 50', ['/api/sessions?limit=50'], 60);
       await measure('other', 'servers with counts and health', ['/api/servers'], 60);
     } finally {

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { stream } from 'hono/streaming';
 import { GatewayError } from '../core/errors.js';
 import { recordToJson } from '../core/record.js';
+import { type LogReads, readAll } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
 import { orderParam, requestFilter } from './query-params.js';
 import { recordFromJson } from './record-from-json.js';
@@ -25,7 +26,7 @@ async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> 
  * the API), oldest first, streamed page by page so memory stays flat for any size.
  * `POST /api/logs/import`: that JSONL back in. Records get new ids; responses stay linked to requests.
  */
-export function exportRoutes(store: LogStore, maxImportBytes: number): Hono {
+export function exportRoutes(store: LogStore, reads: LogReads, maxImportBytes: number): Hono {
   const app = new Hono();
 
   app.get('/export', (c) => {
@@ -36,15 +37,21 @@ export function exportRoutes(store: LogStore, maxImportBytes: number): Hono {
     c.header('content-disposition', `attachment; filename="mcp-gateway-${stamp}.jsonl"`);
     return stream(c, async (out) => {
       let chunk: string[] = [];
-      for (const record of store.iterate(filter, order)) {
-        chunk.push(JSON.stringify(recordToJson(record)));
-        if (chunk.length >= 200) {
-          await out.write(`${chunk.join('\n')}\n`);
-          chunk = [];
-          if (out.aborted) return;
+      try {
+        // Pages come from a reader thread: an export of any size never holds up other requests.
+        for await (const record of readAll(reads, filter, order, c.req.raw.signal)) {
+          chunk.push(JSON.stringify(recordToJson(record)));
+          if (chunk.length >= 200) {
+            await out.write(`${chunk.join('\n')}\n`);
+            chunk = [];
+            if (out.aborted) return;
+          }
         }
+        if (chunk.length > 0) await out.write(`${chunk.join('\n')}\n`);
+      } catch (error) {
+        // The client went away: its remaining pages were cancelled, not an error.
+        if (!out.aborted && (error as Error).name !== 'AbortError') throw error;
       }
-      if (chunk.length > 0) await out.write(`${chunk.join('\n')}\n`);
     });
   });
 

@@ -1,5 +1,5 @@
 import { type CapturedRecord, recordToJson, recordToSummaryJson } from '../core/record.js';
-import type { Filter } from '../filter/ast.js';
+import { andFilters, type Filter } from '../filter/ast.js';
 import type { LogStore } from '../store/log-store.js';
 import type { LiveEvent, LiveRecord } from './live-events.js';
 
@@ -19,8 +19,18 @@ const PAGES_PER_TICK = 4;
  * MB for each, so a run of large results slows that subscriber, never the proxy on the same thread.
  */
 const PAGE_BYTES = 1024 * 1024;
-/** A reconnecting client is replayed at most this many records; beyond, it is told it lagged. */
+/**
+ * A client resuming from far back (Last-Event-ID, `since`) is replayed what it missed, however old: a
+ * filtered view whose newest match is a day old resumes from it. Past this many replayed records while it
+ * is still catching up, it is told it lagged and continues from the newest record instead (a browser
+ * would not keep that many rows anyway).
+ */
 export const MAX_REPLAY = 10_000;
+/**
+ * Record ids one page read looks at, at most: a rare filter resuming from far back is read a slice of ids
+ * at a time over several ticks, never with one scan of the whole store.
+ */
+export const SCAN_IDS = 50_000;
 /** Events waiting on a client that does not read; past this, it is disconnected. */
 const MAX_PENDING = 1_000;
 
@@ -57,6 +67,9 @@ interface Subscription {
   filter: Filter;
   mode: FeedMode;
   cursor: number;
+  /** While resuming: the newest id when the client subscribed, and how many records it was replayed. */
+  catchUpTo: number;
+  replayed: number;
   /**
    * Records asked for per page. It shrinks when pages end early on PAGE_BYTES (large results: finding
    * 500 rows to send 2 would read all 500 of them) and grows back as they get small again.
@@ -65,6 +78,15 @@ interface Subscription {
   send: Send;
   pending: number;
   end: () => void;
+}
+
+/** `id<=n` as a filter term. */
+function idAtMost(id: number): Filter {
+  return {
+    terms: [
+      { type: 'field', field: 'id', op: '<=', values: [id], raw: [String(id)], negated: false, position: 0 },
+    ],
+  };
 }
 
 export class LiveFeed {
@@ -88,10 +110,7 @@ export class LiveFeed {
    */
   subscribe({ filter, filterText, send, mode, resumeFrom }: SubscribeOptions): Subscriber {
     const lastId = this.#store.lastId();
-    let cursor = lastId;
-    if (resumeFrom !== undefined && resumeFrom <= lastId) {
-      cursor = Math.max(resumeFrom, lastId - MAX_REPLAY);
-    }
+    const cursor = resumeFrom !== undefined && resumeFrom <= lastId ? resumeFrom : lastId;
     let end = () => {};
     const closed = new Promise<void>((resolve) => {
       end = resolve;
@@ -100,6 +119,8 @@ export class LiveFeed {
       filter,
       mode,
       cursor,
+      catchUpTo: lastId,
+      replayed: 0,
       pageLimit: PAGE,
       send,
       pending: 0,
@@ -112,10 +133,9 @@ export class LiveFeed {
     };
     this.#subscriptions.add(subscription);
     this.#deliver(subscription, { type: 'hello', lastId: cursor, filter: filterText });
-    if (resumeFrom !== undefined && cursor > resumeFrom) {
-      this.#deliver(subscription, { type: 'lagged', skipped: cursor - resumeFrom, lastId: cursor });
-    }
     this.#startTimer();
+    // A resuming client gets what it missed at once rather than on the next tick.
+    if (cursor < lastId) queueMicrotask(() => this.tick());
     return { closed, close: subscription.end };
   }
 
@@ -160,8 +180,9 @@ export class LiveFeed {
     }
     let count = 0;
     for (let pages = 0; pages < PAGES_PER_TICK && subscription.cursor < lastId; pages++) {
+      const bound = Math.min(lastId, subscription.cursor + SCAN_IDS);
       const page = this.#store.list({
-        filter: subscription.filter,
+        filter: andFilters(subscription.filter, idAtMost(bound)),
         order: 'asc',
         cursor: subscription.cursor,
         limit: subscription.pageLimit,
@@ -173,9 +194,10 @@ export class LiveFeed {
         ? Math.max(2, page.records.length * 2)
         : Math.min(PAGE, subscription.pageLimit * 2);
       const last = page.records[page.records.length - 1];
-      // Without more pages, everything up to lastId has been seen: records only get ids above it.
-      subscription.cursor = page.hasMore && last ? last.id : Math.max(last?.id ?? 0, lastId);
+      // Without more pages, everything up to the bound has been seen: records only get ids above it.
+      subscription.cursor = page.hasMore && last ? last.id : Math.max(last?.id ?? 0, bound);
       if (page.records.length === 0) continue;
+      if (this.#lagging(subscription, page.records.length, lastId)) return;
       if (mode === 'activity') {
         count += page.records.length;
       } else {
@@ -191,6 +213,16 @@ export class LiveFeed {
       const cursor = subscription.cursor;
       this.#deliver(subscription, { type: 'activity', count, lastId: cursor }, String(cursor));
     }
+  }
+
+  /** True when a resuming client has been replayed enough and now skips to the newest record. */
+  #lagging(subscription: Subscription, records: number, lastId: number): boolean {
+    if (subscription.cursor >= subscription.catchUpTo) return false;
+    subscription.replayed += records;
+    if (subscription.replayed <= MAX_REPLAY) return false;
+    this.#deliver(subscription, { type: 'lagged', skipped: lastId - subscription.cursor, lastId });
+    subscription.cursor = lastId;
+    return true;
   }
 
   close(): void {

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { GatewayError } from '../core/errors.js';
 import { recordToJson, recordToSummaryJson } from '../core/record.js';
 import { EMPTY_FILTER } from '../filter/ast.js';
+import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
 import {
   bodiesParam,
@@ -22,36 +23,47 @@ import {
  *   DELETE /?filter=   deletes what matches (all=true to delete everything)
  *   POST /clear        deletes everything, or what `{"filter"}` / `{"server"}` in the body match
  */
-export function logsRoutes(store: LogStore, onDeleted: (count: number) => void = () => {}): Hono {
+export function logsRoutes(
+  store: LogStore,
+  reads: LogReads,
+  onDeleted: (count: number) => void = () => {},
+): Hono {
   const app = new Hono();
 
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const { limit, cursor } = pagingParams(c);
     const bodies = bodiesParam(c.req.query('fields'));
-    const page = store.list({
-      filter: requestFilter(c),
-      limit,
-      order: orderParam(c.req.query('order')),
-      cursor,
-      bodies,
-      maxBytes: PAGE_BYTES_OF_BODIES,
-    });
+    // Read before the page: every record up to it was there to be matched, so a live view of this
+    // filter continues after it, however old the newest match is (/api/events?since=latestId).
+    const latestId = store.lastId();
+    const page = await reads.list(
+      {
+        filter: requestFilter(c),
+        limit,
+        order: orderParam(c.req.query('order')),
+        cursor,
+        bodies,
+        maxBytes: PAGE_BYTES_OF_BODIES,
+      },
+      c.req.raw.signal,
+    );
     return c.json({
       data: page.records.map(bodies ? recordToJson : recordToSummaryJson),
       pagination: pagination(page.records.length, limit, page.hasMore, page.nextCursor),
+      latestId,
     });
   });
 
-  app.get('/:id', (c) => {
+  app.get('/:id', async (c) => {
     const id = integerParam(c.req.param('id'), 'id', 1, Number.MAX_SAFE_INTEGER);
-    const record = id === undefined ? null : store.get(id);
+    const record = id === undefined ? null : await reads.get(id, c.req.raw.signal);
     if (!record) {
       throw new GatewayError(
         404,
         `No record with id ${c.req.param('id')}; it may have been deleted or pruned.`,
       );
     }
-    const partner = store.partnerOf(record);
+    const partner = await reads.partnerOf(record, c.req.raw.signal);
     return c.json({ ...recordToJson(record), partner: partner ? recordToJson(partner) : null });
   });
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { GatewayError } from '../core/errors.js';
 import { recordToJson, recordToSummaryJson } from '../core/record.js';
-import type { LogStore } from '../store/log-store.js';
+import type { LogReads } from '../store/log-reads.js';
 import { sessionToJson } from '../store/summary-json.js';
 import { bodiesParam, PAGE_BYTES_OF_BODIES, pagination, pagingParams } from './query-params.js';
 
@@ -12,27 +12,30 @@ import { bodiesParam, PAGE_BYTES_OF_BODIES, pagination, pagingParams } from './q
  * The timeline holds the session's messages plus stderr lines and gateway notes its server produced
  * meanwhile outside any session.
  */
-export function sessionsRoutes(store: LogStore): Hono {
+export function sessionsRoutes(reads: LogReads): Hono {
   const app = new Hono();
 
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const { limit, cursor } = pagingParams(c, 50);
-    const page = store.sessions({
-      server: c.req.query('server') || undefined,
-      client: c.req.query('client') || undefined,
-      limit,
-      cursor,
-    });
+    const page = await reads.sessions(
+      {
+        server: c.req.query('server') || undefined,
+        client: c.req.query('client') || undefined,
+        limit,
+        cursor,
+      },
+      c.req.raw.signal,
+    );
     return c.json({
       data: page.sessions.map(sessionToJson),
       pagination: pagination(page.sessions.length, limit, page.hasMore, page.nextCursor),
     });
   });
 
-  app.get('/:id', (c) => {
+  app.get('/:id', async (c) => {
     const sessionId = c.req.param('id');
     const server = c.req.query('server') || undefined;
-    const sessions = store.session(sessionId, server);
+    const sessions = await reads.session(sessionId, server, c.req.raw.signal);
     const session = sessions[0];
     if (!session) {
       throw new GatewayError(
@@ -48,14 +51,10 @@ export function sessionsRoutes(store: LogStore): Hono {
     }
     const { limit, cursor } = pagingParams(c, 500);
     const bodies = bodiesParam(c.req.query('fields'));
-    const timeline = store.timeline({
-      sessionId,
-      server: session.server,
-      limit,
-      cursor,
-      bodies,
-      maxBytes: PAGE_BYTES_OF_BODIES,
-    });
+    const timeline = await reads.timeline(
+      { sessionId, server: session.server, limit, cursor, bodies, maxBytes: PAGE_BYTES_OF_BODIES },
+      c.req.raw.signal,
+    );
     return c.json({
       session: sessionToJson(session),
       data: timeline.records.map(bodies ? recordToJson : recordToSummaryJson),

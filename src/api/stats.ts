@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { GatewayError } from '../core/errors.js';
 import { ValueProblem } from '../filter/errors.js';
 import { parseDuration } from '../filter/values.js';
-import type { LogStore, StatsQuery } from '../store/log-store.js';
+import type { LogReads } from '../store/log-reads.js';
+import type { StatsQuery } from '../store/log-store.js';
 import { StatsWindowError, statsWindow } from '../store/stats-window.js';
 import { requestFilter } from './query-params.js';
 
@@ -13,9 +14,9 @@ const GROUPINGS = new Set(['server', 'method', 'server+method']);
  * p50/p95/p99 duration and tokens; and the same per time bucket, for charts. The window is the last 24
  * hours unless the filter bounds it (`last:1h`, `after:`, `before:`).
  */
-export function statsRoutes(store: LogStore): Hono {
+export function statsRoutes(reads: LogReads): Hono {
   const app = new Hono();
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const filter = requestFilter(c);
     const groupBy = c.req.query('groupBy') || 'server+method';
     if (!GROUPINGS.has(groupBy)) {
@@ -27,7 +28,8 @@ export function statsRoutes(store: LogStore): Hono {
       if (bucket) bucketMs = parseDuration(bucket, 'bucket', null);
       if (bucketMs !== undefined && bucketMs < 1000) throw new ValueProblem('bucket must be at least 1s');
       const window = statsWindow(filter, Date.now(), bucketMs);
-      return c.json(store.stats({ filter, ...window, groupBy: groupBy as StatsQuery['groupBy'] }));
+      const query = { filter, ...window, groupBy: groupBy as StatsQuery['groupBy'] };
+      return c.json(await reads.stats(query, c.req.raw.signal));
     } catch (error) {
       if (error instanceof ValueProblem || error instanceof StatsWindowError) {
         throw new GatewayError(400, `"bucket": ${error.message}.`);

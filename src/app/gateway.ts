@@ -16,6 +16,7 @@ import { Registry, type RegistryChange } from '../registry/registry.js';
 import { StdioServers } from '../stdio/stdio-servers.js';
 import { prepareStorageDir, type StoragePaths } from '../storage/storage-dir.js';
 import { openDatabase } from '../store/database.js';
+import { ReaderPool } from '../store/reader-pool.js';
 import { sqliteLogStore } from '../store/sqlite-log-store.js';
 import { createHonoApp } from './hono-app.js';
 import { createHostGuard } from './host-guard.js';
@@ -121,6 +122,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     log: io.warn,
   });
   await capture.start();
+  // Searches, statistics, timelines and exports run on reader threads, never on the proxy's.
+  const reads = ReaderPool.start(paths.database, { log: io.warn });
 
   const pools = new UpstreamPools();
   const oauthMemory = new OAuthMemory();
@@ -198,6 +201,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const app = createHonoApp({
     registry,
     store,
+    reads,
     health: insight.health,
     liveFeed,
     statusProviders,
@@ -228,6 +232,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     await stdio.stopAll();
     insight.stop();
     await capture.close();
+    await reads.close();
     registry.close();
     db.close();
     throw error;
@@ -252,6 +257,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
       server.closeAllConnections();
       await pools.closeAll();
       await capture.close();
+      await reads.close();
       db.close();
       return { capture: capture.stats(), uptimeMs: Date.now() - startedAt };
     })();

@@ -23,6 +23,7 @@ import type { RestartServer } from '../health/server-overview.js';
 import { mcpRoutes } from '../mcp/route.js';
 import type { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import type { Registry } from '../registry/registry.js';
+import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
 import { bearerToken } from './token-auth.js';
 import { uiRoutes } from './ui-routes.js';
@@ -35,6 +36,8 @@ const IMPORT_PATH = '/api/logs/import';
 export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   registry: Registry;
   store: LogStore;
+  /** The store's heavy reads, answered off the proxy's thread. */
+  reads: LogReads;
   health: HealthMonitor;
   liveFeed: LiveFeed;
   /** Process states of servers run by the gateway (stdio), asked in turn. */
@@ -136,6 +139,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
     mcpRoutes({
       ...overview,
       restartServer: deps.restartServer,
+      reads: deps.reads,
       onDeleted,
       checkToken: deps.checkToken,
       bearerToken: (h) => bearerToken(h),
@@ -153,12 +157,12 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
   app.route('/api/servers/config', serversConfigRoutes({ registry: deps.registry, proxyUrl: deps.proxyUrl }));
   app.route('/api/servers', serversRoutes({ ...overview, restartServer: deps.restartServer }));
   app.route('/api/servers', serverRuntimeRoutes(deps));
-  app.route('/api/logs', exportRoutes(deps.store, deps.maxImportBytes));
-  app.route('/api/logs', logsRoutes(deps.store, onDeleted));
-  app.route('/api/sessions', sessionsRoutes(deps.store));
+  app.route('/api/logs', exportRoutes(deps.store, deps.reads, deps.maxImportBytes));
+  app.route('/api/logs', logsRoutes(deps.store, deps.reads, onDeleted));
+  app.route('/api/sessions', sessionsRoutes(deps.reads));
   app.route('/api/clients', clientsRoutes(deps.store));
   app.route('/api/methods', methodsRoutes(deps.store));
-  app.route('/api/stats', statsRoutes(deps.store));
+  app.route('/api/stats', statsRoutes(deps.reads));
   app.route('/api/events', eventsRoutes(deps.liveFeed));
   app.route('/api/filter', filterRoutes(deps.store, deps.registry));
   app.route('/api/status', statusRoutes(deps));

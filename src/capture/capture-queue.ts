@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { CaptureEvent, CaptureSink } from '../core/capture-events.js';
+import { spawnWorker } from '../store/spawn-worker.js';
 import { emptyTally, type Tally } from './listeners/tally.js';
 import type { CapturePolicy } from './policy.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
@@ -28,29 +27,12 @@ export interface CaptureStats {
 /** The worker's objects live for one batch: a small young generation keeps its memory low and flat. */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 12 };
 
-/**
- * Starts the capture worker: compiled JavaScript normally; when the gateway runs from its TypeScript
- * sources (the test suite), the worker first registers tsx so it can load them too.
- */
-function spawnWorker(settings: WorkerSettings): Worker {
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./worker-entry.js', import.meta.url), {
-      workerData: settings,
-      resourceLimits: WORKER_LIMITS,
-    });
-  }
-  // Loader hooks are per thread: the worker registers tsx's ESM hooks itself before loading its entry.
-  const require = createRequire(import.meta.url);
-  const manifest = require('tsx/package.json') as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  const api = new URL(
-    manifest.exports['./esm/api']?.import.default ?? '',
-    pathToFileURL(require.resolve('tsx/package.json')),
-  ).href;
-  const entry = new URL('./worker-entry.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: settings, resourceLimits: WORKER_LIMITS });
+/** Starts the capture worker (compiled, or from the TypeScript sources under the test suite). */
+function startCaptureWorker(settings: WorkerSettings): Worker {
+  return spawnWorker(import.meta.url, 'worker-entry', {
+    workerData: settings,
+    resourceLimits: WORKER_LIMITS,
+  });
 }
 
 const DROP_REPORT_INTERVAL_MS = 10_000;
@@ -102,7 +84,7 @@ export class CaptureQueue implements CaptureSink {
 
   /** Starts the worker and resolves once it has opened the database. */
   start(): Promise<void> {
-    const worker = spawnWorker({
+    const worker = startCaptureWorker({
       databasePath: this.#options.databasePath,
       maxMessageBytes: this.#options.maxMessageBytes,
       retention: this.#options.retention,

@@ -46,7 +46,7 @@ Environment:
   MCP_GATEWAY_TOKEN      Token for the REST API, the gateway MCP server and the web UI
                          (default: a new random token each start, printed with the UI link)
 
-Docs: README.md (quick start, endpoints, client setup, troubleshooting)`;
+Docs: README.md (quick start, client setup, troubleshooting) and docs/ (reference)`;
 
 /** Parses argv (without node and script); throws ConfigError with a one-line message on bad input. */
 export function parseCli(argv: readonly string[]): CliCommand {

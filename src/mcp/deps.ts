@@ -1,8 +1,11 @@
 import type { OverviewDeps, RestartServer } from '../health/server-overview.js';
+import type { LogReads } from '../store/log-reads.js';
 
 /** What the management MCP server works with: the same registry, store and health as the REST API. */
 export interface ManagementDeps extends OverviewDeps {
   restartServer: RestartServer;
+  /** Searches, records, sessions and statistics, read off the proxy's thread. */
+  reads: LogReads;
   /** Records were deleted through a tool (the live feed tells open views). */
   onDeleted: (count: number) => void;
 }

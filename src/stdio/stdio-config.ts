@@ -1,7 +1,7 @@
 import type { StdioServerConfig } from '../registry/schema.js';
 
 /**
- * A stdio server's settings with every default filled in. The defaults are documented in the README
+ * A stdio server's settings with every default filled in. The defaults are documented in docs/stdio-servers.md
  * ("stdio servers"); change them there too.
  */
 export interface ResolvedStdioConfig {

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { rollupsMigration } from './migration-rollups.js';
 import { searchIndexMigration } from './migration-search.js';
 
 /** SQL to run, or a function for what SQL alone cannot do (filling the search index from JavaScript). */
@@ -63,7 +64,9 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
   // 2: full-text search, per-session and per-method summaries, and the indexes the query API needs.
   searchIndexMigration,
-  // 3: how many values capture redacted in each record (shown with the record; 0 for older ones).
+  // 3: statistics rollups (per minute, 5 minutes and hour), so charts over days never read every record.
+  rollupsMigration,
+  // 4: how many values capture redacted in each record (shown with the record; 0 for older ones).
   'ALTER TABLE records ADD COLUMN redactions INTEGER NOT NULL DEFAULT 0;',
 ];
 

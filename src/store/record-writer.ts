@@ -2,6 +2,7 @@ import type { NewRecord } from '../core/record.js';
 import type { SessionInfo } from '../core/session.js';
 import type { Database } from './database.js';
 import { isFailure } from './failure.js';
+import { RollupTally } from './rollup-tally.js';
 import { RECORD_COLUMNS, recordToValues } from './rows.js';
 import { searchText } from './search-text.js';
 import { SummaryTally, type TallyEntry } from './summary-tally.js';
@@ -28,6 +29,7 @@ export class SqliteRecordSink implements RecordSink {
   readonly #before;
   readonly #session;
   readonly #tally: SummaryTally;
+  readonly #rollups: RollupTally;
   #batchDepth = 0;
 
   constructor(db: Database) {
@@ -37,6 +39,7 @@ export class SqliteRecordSink implements RecordSink {
     );
     this.#index = db.prepare('INSERT INTO records_fts (rowid, text) VALUES (?, ?)');
     this.#tally = new SummaryTally(db);
+    this.#rollups = new RollupTally(db);
     this.#before = db.prepare(
       `SELECT server, session_id AS sessionId, method, kind, time, duration_ms AS durationMs, tokens,
         error_message AS errorMessage, http_status AS httpStatus, client_name AS clientName,
@@ -67,14 +70,20 @@ export class SqliteRecordSink implements RecordSink {
         this.#batchDepth--;
       }
       this.#tally.flush();
+      this.#rollups.flush();
     })();
   }
 
   insert(record: NewRecord, parsed?: unknown): number {
     const id = Number(this.#insert.run(recordToValues(record)).lastInsertRowid);
     this.#index.run(id, searchText(record, parsed));
-    this.#tally.add(record, isFailure(record));
-    if (this.#batchDepth === 0) this.#tally.flush();
+    const failed = isFailure(record);
+    this.#tally.add(record, failed);
+    this.#rollups.add(record, failed);
+    if (this.#batchDepth === 0) {
+      this.#tally.flush();
+      this.#rollups.flush();
+    }
     return id;
   }
 

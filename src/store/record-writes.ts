@@ -21,7 +21,9 @@ export function deleteIds(db: Database, ids: readonly number[]): void {
 
 /** Summaries whose records are all gone are dropped (a session that no longer has messages). */
 export function dropEmptySummaries(db: Database): void {
-  db.exec('DELETE FROM sessions WHERE messages <= 0; DELETE FROM method_totals WHERE messages <= 0;');
+  db.exec(
+    'DELETE FROM sessions WHERE messages <= 0; DELETE FROM method_totals WHERE messages <= 0; DELETE FROM rollups WHERE messages <= 0;',
+  );
 }
 
 export function recordWrites(

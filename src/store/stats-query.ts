@@ -3,27 +3,52 @@ import { isErrorSql } from './failure.js';
 import type { LogStore, StatsQuery } from './log-store.js';
 import { selectRecords } from './query-plan.js';
 import { statementCache } from './statement-cache.js';
-import { aggregateStats, type StatsRow } from './stats.js';
+import { aggregateStats, type RollupRow, type StatsRow } from './stats.js';
+import { planRollups } from './stats-rollups.js';
 
 const COLUMNS = `r.server AS server, r.method AS method, r.kind AS kind, r.time AS time,
   r.duration_ms AS durationMs, r.tokens AS tokens, ${isErrorSql('r.')} AS failed`;
 
+interface StoredRollup extends Omit<RollupRow, 'histogram'> {
+  hist: string;
+}
+
+function* parsed(rows: IterableIterator<StoredRollup>): Generator<RollupRow> {
+  for (const { hist, ...row } of rows) yield { ...row, histogram: JSON.parse(hist) as number[] };
+}
+
 /**
- * Statistics over a time window: the window's records are read through the time index (only the columns
- * the arithmetic needs) and aggregated in JavaScript, where percentiles are simple and exact.
+ * Statistics over a time window. Whole slots come from the rollups (rollup-tally.ts) when the filter only
+ * names servers, methods and time; the rest (the window's partial edge slots, buckets under a minute, any
+ * other filter) is read from the records through the time index, only the columns the arithmetic needs.
  */
 export function statsQuery(db: Database): Pick<LogStore, 'stats'> {
   const prepare = statementCache(db, 32);
   return {
     stats(query: StatsQuery) {
+      const plan = planRollups(query);
+      const window = { sql: 'r.time >= ? AND r.time < ?', params: [query.from, query.to] };
+      const outsidePlan = plan && { sql: '(r.time < ? OR r.time >= ?)', params: [plan.from, plan.to] };
       const select = selectRecords(query.filter, {
         columns: COLUMNS,
         order: null,
         now: query.to,
-        extra: [{ sql: 'r.time >= ? AND r.time < ?', params: [query.from, query.to] }],
+        extra: outsidePlan ? [window, outsidePlan] : [window],
       });
       const rows = prepare(select.sql).iterate(...select.params) as IterableIterator<StatsRow>;
-      return aggregateStats(rows, query);
+      if (!plan) return aggregateStats(rows, query);
+      const where = plan.where ? ` AND ${plan.where.sql}` : '';
+      const rollups = prepare(
+        `SELECT r.start AS start, r.server AS server, r.method AS method, r.messages AS messages,
+           r.requests AS requests, r.errors AS errors, r.tokens AS tokens, r.max_ms AS maxMs, r.hist AS hist
+         FROM rollups r WHERE r.level = ? AND r.start >= ? AND r.start < ?${where}`,
+      ).iterate(
+        plan.level,
+        plan.from,
+        plan.to,
+        ...(plan.where?.params ?? []),
+      ) as IterableIterator<StoredRollup>;
+      return aggregateStats(rows, query, parsed(rollups));
     },
   };
 }

@@ -1,6 +1,16 @@
+import {
+  bucketOf,
+  emptyHistogram,
+  histogramMax,
+  histogramPercentile,
+  mergeHistogram,
+} from './latency-histogram.js';
+
 /**
- * Traffic statistics, aggregated from the rows of a time window: per group (server, method) and per time
- * bucket. Pure: the store feeds rows in, so the arithmetic is testable without a database.
+ * Traffic statistics, aggregated from the rows of a time window and from rollups (per-slot totals with a
+ * latency histogram): per group (server, method) and per time bucket. Pure: the store feeds rows in, so
+ * the arithmetic is testable without a database. Percentiles are exact from rows alone, and within one
+ * histogram bucket once rollups are part of the answer.
  */
 
 export interface StatsRow {
@@ -54,12 +64,39 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[index] as number;
 }
 
+/** A rollup slot's totals (rollup-tally.ts), read back for a window. */
+export interface RollupRow {
+  start: number;
+  server: string;
+  /** Empty for records without a method. */
+  method: string;
+  messages: number;
+  requests: number;
+  errors: number;
+  tokens: number;
+  maxMs: number | null;
+  histogram: readonly number[];
+}
+
 class Accumulator {
   messages = 0;
   requests = 0;
   errors = 0;
   tokens = 0;
   readonly durations: number[] = [];
+  /** Set once a rollup is added: durations then go into it too, and percentiles come from it. */
+  histogram: number[] | null = null;
+  rollupMax = Number.NEGATIVE_INFINITY;
+
+  addRollup(row: RollupRow): void {
+    this.messages += row.messages;
+    this.requests += row.requests;
+    this.errors += row.errors;
+    this.tokens += row.tokens;
+    this.histogram ??= emptyHistogram();
+    mergeHistogram(this.histogram, row.histogram);
+    if (row.maxMs !== null) this.rollupMax = Math.max(this.rollupMax, row.maxMs);
+  }
 
   add(row: StatsRow): void {
     this.messages++;
@@ -72,6 +109,7 @@ class Accumulator {
 
   result(): Aggregate {
     const sorted = this.durations.sort((a, b) => a - b);
+    if (this.histogram) return this.#fromHistogram(this.histogram, sorted);
     return {
       messages: this.messages,
       requests: this.requests,
@@ -84,33 +122,73 @@ class Accumulator {
       tokens: this.tokens,
     };
   }
+
+  #fromHistogram(histogram: number[], sorted: readonly number[]): Aggregate {
+    for (const duration of sorted) {
+      const bucket = bucketOf(duration);
+      histogram[bucket] = (histogram[bucket] ?? 0) + 1;
+    }
+    const largest = Math.max(this.rollupMax, sorted.at(-1) ?? Number.NEGATIVE_INFINITY);
+    const maxMs = Number.isFinite(largest) ? histogramMax(histogram, largest) : null;
+    return {
+      messages: this.messages,
+      requests: this.requests,
+      errors: this.errors,
+      errorRate: this.requests > 0 ? Math.min(1, this.errors / this.requests) : 0,
+      p50Ms: maxMs === null ? null : histogramPercentile(histogram, 50, maxMs),
+      p95Ms: maxMs === null ? null : histogramPercentile(histogram, 95, maxMs),
+      p99Ms: maxMs === null ? null : histogramPercentile(histogram, 99, maxMs),
+      maxMs,
+      tokens: this.tokens,
+    };
+  }
+}
+
+export interface StatsOptions {
+  from: number;
+  to: number;
+  bucketMs: number;
+  groupBy: 'server' | 'method' | 'server+method';
 }
 
 export function aggregateStats(
   rows: Iterable<StatsRow>,
-  options: { from: number; to: number; bucketMs: number; groupBy: 'server' | 'method' | 'server+method' },
+  options: StatsOptions,
+  rollups: Iterable<RollupRow> = [],
 ): StatsResult {
   const totals = new Accumulator();
   const groups = new Map<string, { server: string | null; method: string | null; acc: Accumulator }>();
   const buckets = new Map<number, Accumulator>();
-  for (const row of rows) {
-    totals.add(row);
-    const server = options.groupBy === 'method' ? null : row.server;
-    const method = options.groupBy === 'server' ? null : row.method;
-    const key = `${server ?? ''}\u0000${method ?? ''}`;
+  const groupOf = (server: string, method: string | null) => {
+    const groupServer = options.groupBy === 'method' ? null : server;
+    const groupMethod = options.groupBy === 'server' ? null : method;
+    const key = `${groupServer ?? ''}\u0000${groupMethod ?? ''}`;
     let group = groups.get(key);
     if (!group) {
-      group = { server, method, acc: new Accumulator() };
+      group = { server: groupServer, method: groupMethod, acc: new Accumulator() };
       groups.set(key, group);
     }
-    group.acc.add(row);
-    const start = options.from + Math.floor((row.time - options.from) / options.bucketMs) * options.bucketMs;
+    return group.acc;
+  };
+  const bucketOfTime = (time: number) => {
+    const start = options.from + Math.floor((time - options.from) / options.bucketMs) * options.bucketMs;
     let bucket = buckets.get(start);
     if (!bucket) {
       bucket = new Accumulator();
       buckets.set(start, bucket);
     }
-    bucket.add(row);
+    return bucket;
+  };
+  for (const row of rows) {
+    totals.add(row);
+    groupOf(row.server, row.method).add(row);
+    bucketOfTime(row.time).add(row);
+  }
+  // A rollup slot divides the chart's bucket and starts on its grid, so it falls in one bucket whole.
+  for (const rollup of rollups) {
+    totals.addRollup(rollup);
+    groupOf(rollup.server, rollup.method === '' ? null : rollup.method).addRollup(rollup);
+    bucketOfTime(rollup.start).addRollup(rollup);
   }
   const series: BucketStats[] = [];
   for (let start = options.from; start < options.to; start += options.bucketMs) {

@@ -1,5 +1,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { CreateMessageRequestSchema, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ListRootsRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { RecordingTransport } from './recording-transport.js';
 
 export interface ConnectedClient {
@@ -22,6 +26,8 @@ export async function connectClient(url: string, name = 'test-client'): Promise<
     role: 'assistant',
     content: { type: 'text', text: `sampled reply to ${request.params.messages.length} message(s)` },
   }));
+  // A client that declares roots answers roots/list (server-everything asks for them after initialize).
+  client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [] }));
   client.setRequestHandler(ElicitRequestSchema, async () => ({
     action: 'accept',
     content: { name: 'Ada Lovelace' },

@@ -20,7 +20,7 @@ describe('migrating a database written before search and summaries', () => {
     const old = new BetterSqlite3(path);
     old.exec(MIGRATIONS[0] as string);
     old.pragma('user_version = 1');
-    // The columns of schema 1: `redactions` (the last one) came with migration 3.
+    // The columns of schema 1: `redactions` (the last one) came with migration 4.
     const columns = RECORD_COLUMNS.filter((column) => column !== 'redactions');
     const insert = old.prepare(
       `INSERT INTO records (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,

@@ -51,7 +51,10 @@ export function useTraffic(filter: string): TrafficData {
   const [live, dispatch] = useReducer(liveReducer, EMPTY_LIVE);
   const [lagged, setLagged] = useState(0);
   const pages = useMemo(() => query.data?.pages.map((page) => page.data) ?? [], [query.data]);
-  const since = query.isSuccess ? newestId(pages) : null;
+  // The feed continues after the newest record the first page could have matched, not after the newest
+  // match: a filter whose matches are old shows them and waits for new ones.
+  const latestId = query.data?.pages[0]?.latestId ?? 0;
+  const since = query.isSuccess ? Math.max(newestId(pages), latestId) : null;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new starting point means new live rows
   useEffect(() => dispatch({ type: 'reset' }), [filter, since]);

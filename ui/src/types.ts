@@ -40,6 +40,8 @@ export interface Pagination {
 export interface Page<T> {
   data: T[];
   pagination: Pagination;
+  /** `GET /api/logs`: the newest record id in the store when the page was read. */
+  latestId?: number;
 }
 
 /** `GET /api/sessions/:id`: the session and a page of its timeline. */

@@ -16,7 +16,7 @@ const FILTER_HELP = `Filter language: terms separated by spaces must all match. 
 
 /** search_records, get_record, get_session, clear_records. */
 export function registerRecordTools(server: McpServer, deps: ManagementDeps): void {
-  const { store } = deps;
+  const { store, reads } = deps;
 
   server.registerTool(
     'search_records',
@@ -36,7 +36,7 @@ export function registerRecordTools(server: McpServer, deps: ManagementDeps): vo
       annotations: { readOnlyHint: true },
     },
     async ({ filter, serverName, sessionId, method, limit, order, cursor }) =>
-      guarded(() => {
+      guarded(async () => {
         const parsed = andFilters(
           parseFilter(filter ?? ''),
           filterFromParams({ serverName, sessionId, method }),
@@ -45,7 +45,7 @@ export function registerRecordTools(server: McpServer, deps: ManagementDeps): vo
         if (after !== undefined && !Number.isInteger(after)) {
           throw new GatewayError(400, `cursor must be the nextCursor of a previous page; got "${cursor}".`);
         }
-        const page = store.list({
+        const page = await reads.list({
           filter: parsed,
           limit: limit ?? 20,
           order: order ?? 'desc',
@@ -72,14 +72,14 @@ export function registerRecordTools(server: McpServer, deps: ManagementDeps): vo
       annotations: { readOnlyHint: true },
     },
     async ({ id }) =>
-      guarded(() => {
-        const record = store.get(id);
+      guarded(async () => {
+        const record = await reads.get(id);
         if (!record)
           throw new GatewayError(
             404,
             `No record ${id}; it may have been deleted or pruned. Find ids with search_records.`,
           );
-        const partner = store.partnerOf(record);
+        const partner = await reads.partnerOf(record);
         const json = recordToJson(record);
         const partnerJson = partner ? recordToJson(partner) : null;
         const text = [recordLine(brief(json)), JSON.stringify(json.message, null, 2)];
@@ -108,8 +108,8 @@ export function registerRecordTools(server: McpServer, deps: ManagementDeps): vo
       annotations: { readOnlyHint: true },
     },
     async ({ sessionId, server: serverName, limit, cursor }) =>
-      guarded(() => {
-        const [session, ...others] = store.session(sessionId, serverName);
+      guarded(async () => {
+        const [session, ...others] = await reads.session(sessionId, serverName);
         if (!session)
           throw new GatewayError(404, `No session "${sessionId}". Find sessions with search_records.`);
         if (others.length > 0) {
@@ -118,7 +118,7 @@ export function registerRecordTools(server: McpServer, deps: ManagementDeps): vo
             `Session "${sessionId}" exists on several servers; pass server (one of ${[session, ...others].map((s) => s.server).join(', ')}).`,
           );
         }
-        const page = store.timeline({
+        const page = await reads.timeline({
           sessionId,
           server: session.server,
           limit: limit ?? 100,

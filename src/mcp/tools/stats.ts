@@ -30,7 +30,7 @@ export function registerStatsTools(server: McpServer, deps: ManagementDeps): voi
       annotations: { readOnlyHint: true },
     },
     async ({ filter, bucket, groupBy }) =>
-      guarded(() => {
+      guarded(async () => {
         const parsed = parseFilter(filter ?? '');
         let window: ReturnType<typeof statsWindow>;
         try {
@@ -44,7 +44,11 @@ export function registerStatsTools(server: McpServer, deps: ManagementDeps): voi
             throw new GatewayError(400, error.message);
           throw error;
         }
-        const stats = deps.store.stats({ filter: parsed, ...window, groupBy: groupBy ?? 'server+method' });
+        const stats = await deps.reads.stats({
+          filter: parsed,
+          ...window,
+          groupBy: groupBy ?? 'server+method',
+        });
         return ok({ ...stats }, statsText(stats));
       }),
   );

@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NewRecord } from '../../src/core/record.js';
+import { parseFilter } from '../../src/filter/parser.js';
+import { bucketOf } from '../../src/store/latency-histogram.js';
+import { backfillRollups } from '../../src/store/migration-rollups.js';
+import { Retention } from '../../src/store/retention.js';
+import type { Aggregate, StatsResult } from '../../src/store/stats.js';
+import { planRollups } from '../../src/store/stats-rollups.js';
+import { statsWindow } from '../../src/store/stats-window.js';
+import { makeRecord, openTestStore, type TestStore } from '../helpers/records.js';
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 10, 30, 12, 17, 42, 500);
+/** Matches every record but is nothing rollups keep, so the store answers it from the raw rows. */
+const RAW = '-client:"no such client"';
+
+/** A deterministic pseudo-random sequence, so a failure can be reproduced. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+/** Three days of exchanges across servers and methods: requests, answers (some failing), notifications. */
+function traffic(count: number, seed = 7): NewRecord[] {
+  const next = random(seed);
+  const pick = <T>(values: readonly T[]) => values[Math.floor(next() * values.length)] as T;
+  const records: NewRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const time = NOW - next() * 72 * HOUR;
+    const server = pick(['alpha', 'beta', 'gamma']);
+    const method = pick(['tools/call', 'tools/list', 'resources/read', 'initialize']);
+    const durationMs = next() < 0.02 ? next() * 0.9 : 2 ** (next() * 16);
+    const failed = next() < 0.1;
+    records.push(makeRecord({ time, server, method, kind: 'request', direction: 'client_to_server' }));
+    records.push(
+      makeRecord({
+        time: time + durationMs,
+        server,
+        method,
+        kind: failed && next() < 0.5 ? 'error' : 'response',
+        direction: 'server_to_client',
+        durationMs,
+        tokens: method === 'tools/call' ? Math.floor(next() * 500) : null,
+        errorMessage: failed ? 'tool failed' : null,
+        httpStatus: failed && next() < 0.3 ? 500 : 200,
+      }),
+    );
+    if (next() < 0.1)
+      records.push(makeRecord({ time, server, method: null, kind: 'stderr', summary: 'log line' }));
+  }
+  return records;
+}
+
+function stats(
+  t: TestStore,
+  filter: string,
+  groupBy: 'server' | 'method' | 'server+method' = 'server+method',
+) {
+  const parsed = parseFilter(filter);
+  return t.store.stats({ filter: parsed, groupBy, ...statsWindow(parsed, NOW) });
+}
+
+function expectClose(rolled: Aggregate, raw: Aggregate): void {
+  const { p50Ms, p95Ms, p99Ms, maxMs, errorRate, ...counts } = rolled;
+  const { p50Ms: r50, p95Ms: r95, p99Ms: r99, maxMs: rMax, errorRate: rRate, ...rawCounts } = raw;
+  expect(counts).toEqual(rawCounts);
+  expect(errorRate).toBeCloseTo(rRate, 10);
+  for (const [estimate, exact] of [
+    [p50Ms, r50],
+    [p95Ms, r95],
+    [p99Ms, r99],
+    [maxMs, rMax],
+  ] as const) {
+    if (exact === null) {
+      expect(estimate).toBeNull();
+      continue;
+    }
+    // Within one histogram bucket: never below the exact value, at most the next bucket's start.
+    expect(estimate).not.toBeNull();
+    expect(estimate as number).toBeGreaterThanOrEqual(exact);
+    expect(bucketOf(estimate as number) - bucketOf(exact)).toBeLessThanOrEqual(1);
+  }
+}
+
+function expectSame(rolled: StatsResult, raw: StatsResult): void {
+  expect([rolled.from, rolled.to, rolled.bucketMs]).toEqual([raw.from, raw.to, raw.bucketMs]);
+  expectClose(rolled.totals, raw.totals);
+  const key = (g: { server: string | null; method: string | null }) => `${g.server}/${g.method}`;
+  expect(rolled.groups.map(key).sort()).toEqual(raw.groups.map(key).sort());
+  for (const group of rolled.groups) {
+    expectClose(group, raw.groups.find((g) => key(g) === key(group)) as Aggregate);
+  }
+  expect(rolled.series.map((b) => b.start)).toEqual(raw.series.map((b) => b.start));
+  rolled.series.forEach((bucket, i) => {
+    expectClose(bucket, raw.series[i] as Aggregate);
+  });
+}
+
+describe('statistics rollups', () => {
+  let t: TestStore;
+  afterEach(() => t.close());
+
+  it('answer charts over days from rollups, as the raw records would', () => {
+    t = openTestStore();
+    t.write(traffic(3000));
+    for (const filter of ['last:7d', 'last:6h', 'server:alpha,beta last:3d', '-method:initialize']) {
+      for (const groupBy of ['server', 'method', 'server+method'] as const) {
+        expectSame(stats(t, filter, groupBy), stats(t, `${filter} ${RAW}`, groupBy));
+      }
+    }
+  });
+
+  it('are used for server, method and time filters over whole minutes, and not for anything else', () => {
+    const plan = (filter: string) => {
+      const parsed = parseFilter(filter);
+      return planRollups({ filter: parsed, groupBy: 'server', ...statsWindow(parsed, NOW) });
+    };
+    expect(plan('last:7d')?.level).toBe(HOUR);
+    expect(plan('last:24h server:alpha -method:ping')?.level).toBe(300_000);
+    expect(plan('last:1h')).toBeNull(); // 30 s buckets
+    expect(plan('last:7d summary~timeout')).toBeNull();
+    expect(plan('last:7d server:alp*')).toBeNull();
+    expect(plan('last:7d client:cursor')).toBeNull();
+  });
+
+  it('stay exact when records are deleted by filter, by retention and all at once', async () => {
+    t = openTestStore();
+    t.write(traffic(3000, 11));
+    await t.store.deleteMatching(parseFilter('server:beta method:tools/call'));
+    expectSame(stats(t, 'last:7d'), stats(t, `last:7d ${RAW}`));
+    await new Retention(t.db, { days: 2, maxBytes: 0 }).run(NOW);
+    expectSame(stats(t, 'last:7d'), stats(t, `last:7d ${RAW}`));
+    expectSame(stats(t, 'last:24h', 'method'), stats(t, `last:24h ${RAW}`, 'method'));
+    await t.store.deleteMatching(parseFilter(''));
+    expect(stats(t, 'last:7d').totals.messages).toBe(0);
+    expect(t.db.prepare('SELECT count(*) AS n FROM rollups').get()).toEqual({ n: 0 });
+  });
+
+  it('are built for records stored before they existed', () => {
+    t = openTestStore();
+    t.write(traffic(2000, 5));
+    const before = stats(t, 'last:7d');
+    t.db.exec('DELETE FROM rollups');
+    expect(stats(t, 'last:7d').totals.messages).toBeLessThan(before.totals.messages);
+    backfillRollups(t.db);
+    expect(stats(t, 'last:7d')).toEqual(before);
+  });
+});

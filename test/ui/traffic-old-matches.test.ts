@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_REPLAY } from '../../src/api/live-feed.js';
+import { openDatabase } from '../../src/store/database.js';
+import { SqliteRecordSink } from '../../src/store/record-writer.js';
+import type { TestBrowser } from '../helpers/browser.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { makeRecord } from '../helpers/records.js';
+import { eventually, signedIn, trafficSummaries } from './support.js';
+
+/** Writes into the gateway's logs.db as another process on the same storage dir would (wrap). */
+function writeRecords(gw: TestGateway, records: ReturnType<typeof makeRecord>[]): void {
+  const db = openDatabase(join(gw.storageDir, 'logs.db'));
+  try {
+    const sink = new SqliteRecordSink(db);
+    sink.batch(() => {
+      for (const record of records) sink.insert(record);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+describe('web UI: a filter whose matches are old', () => {
+  let gw: TestGateway;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    writeRecords(gw, [makeRecord({ server: 'quiet', method: 'tools/list', summary: 'an old call' })]);
+    writeRecords(
+      gw,
+      Array.from({ length: MAX_REPLAY + 500 }, () => makeRecord({ server: 'busy', summary: 'noise' })),
+    );
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.stop();
+  });
+
+  it('shows the old matches once and waits for new ones, without reloading over and over', async () => {
+    browser = await signedIn(gw, `/ui/traffic?filter=${encodeURIComponent('server:quiet')}`);
+    const { page } = browser;
+    let pageLoads = 0;
+    let feeds = 0;
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path === '/api/logs') pageLoads++;
+      if (path === '/api/events') feeds++;
+    });
+    await eventually(() => trafficSummaries(page)).toEqual(['an old call']);
+    await page.waitForTimeout(2000);
+    expect(pageLoads).toBeLessThanOrEqual(1);
+    expect(feeds).toBeLessThanOrEqual(1);
+    expect(await page.textContent('main')).not.toContain('skipped');
+
+    writeRecords(gw, [makeRecord({ server: 'quiet', method: 'tools/list', summary: 'a new call' })]);
+    await eventually(() => trafficSummaries(page)).toEqual(['a new call', 'an old call']);
+  });
+});
