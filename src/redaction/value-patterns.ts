@@ -32,6 +32,15 @@ const QUERY_PARAM = String.raw`[?&;]([A-Za-z0-9_.\-\[\]]{2,64})=([^&#\s"'<>\\]+)
 /** The password of a URL's userinfo (`scheme://user:password@host`), RFC 3986 section 3.2.1. */
 const USERINFO = String.raw`\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@"'<>]*:([^@\s/"'<>]+)@`;
 
+/**
+ * A cheap first look: literal prefixes of the formats above, query parameters whose names end like a
+ * secret, and URL userinfo. Most strings in a payload hold none of them and are left after this one fast
+ * scan; only the rest get the full patterns.
+ */
+const PREFILTER = String.raw`-----BEGIN|eyJ|sk-|[sr]k_|gh[pousr]_|github_pat_|xox|AKIA|ASIA|AIza|Bearer|[?&;][^=&#\s]*(?:[Kk][Ee][Yy]|[Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Pp][Aa][Ss][Ss]|[Pp][Hh][Rr][Aa][Ss][Ee]|[Cc][Rr][Ee][Dd]|[Aa][Uu][Tt][Hh]|[Cc][Oo][Oo][Kk][Ii][Ee])[^=&#\s]*=|://[^/\s:@"'<>]*:[^@\s/"'<>]+@`;
+/** With extra key names, any query parameter may be one of them. */
+const ANY_QUERY_PARAM = String.raw`[?&;][^=&#\s]{1,64}=`;
+
 /** A user-defined value pattern: a regular expression (JavaScript syntax) and the kind it marks. */
 export interface ValuePattern {
   kind: string;
@@ -51,6 +60,7 @@ function groupCount(source: string): number {
 /** A compiled set of value patterns: `scrub` replaces every match in a string and counts them. */
 export class ValueScrubber {
   readonly #combined: RegExp;
+  readonly #prefilter: RegExp;
   readonly #kinds: string[];
   /** The number of the group wrapping each alternative: patterns, then the query parameter, then userinfo. */
   readonly #groupStarts: number[] = [];
@@ -69,6 +79,9 @@ export class ValueScrubber {
       next += 1 + groupCount(source);
     }
     this.#combined = new RegExp(sources.map((source) => `(${source})`).join('|'), 'g');
+    const looks = [PREFILTER, ...patterns.map((p) => p.pattern)];
+    if (extraNames && extraNames.size > 0) looks.push(ANY_QUERY_PARAM);
+    this.#prefilter = new RegExp(looks.map((source) => `(?:${source})`).join('|'));
     this.#extraNames = extraNames;
   }
 
@@ -84,7 +97,7 @@ export class ValueScrubber {
     count: number;
   } {
     // Nothing the patterns find is shorter than this; most strings in a payload are.
-    if (text.length < 10) return { text, count: 0 };
+    if (text.length < 10 || !this.#prefilter.test(text)) return { text, count: 0 };
     let count = 0;
     const starts = this.#groupStarts;
     const kinds = this.#kinds;
