@@ -207,6 +207,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     statusProviders,
     restartServer: insight.restartServer,
     maxImportBytes: MAX_IMPORT_BYTES,
+    redaction: () => capturePolicy(registry.redaction, config.redact).redaction,
     captureStats: () => capture.stats(),
     oauth,
     checkToken: createTokenCheck(config.token),

@@ -62,6 +62,26 @@ describe('redaction settings', () => {
     expect(request.redactions).toBe(0);
   });
 
+  it('redacts an export of raw captures when it is imported', async () => {
+    const raw = await start(
+      { mcpServers: { everything: { type: 'http', url: everything.url } } },
+      { redact: false },
+    );
+    await echo(raw, 'everything', { apiKey: STRIPE });
+    const exported = await (await raw.api('/api/logs/export')).text();
+    expect(exported).toContain(STRIPE);
+
+    const gw = await start({ mcpServers: {} });
+    const imported = await gw.api('/api/logs/import', { method: 'POST', body: exported });
+    expect(imported.status).toBe(200);
+    const records = await gw.records();
+    expect(records.length).toBeGreaterThan(0);
+    expect(JSON.stringify(records)).not.toContain(STRIPE);
+    const call = records.find((r) => r.kind === 'request' && r.method === 'tools/call');
+    expect(JSON.parse(call?.message ?? '{}').params.arguments.apiKey).toBe('[REDACTED:api_key]');
+    expect(call?.redactions).toBe(1);
+  });
+
   it('"enabled": false in mcp.json turns it off too', async () => {
     const gw = await start({
       mcpServers: { everything: { type: 'http', url: everything.url } },

@@ -34,11 +34,11 @@ export function redactListener(policy: CapturePolicy): CaptureListener {
           record.message = result.text;
           count += result.count;
         }
+        // The error message is a copy of the message's `error.message`, already counted there.
         if (record.errorMessage !== null) {
-          const result = redactor.scrub(record.errorMessage);
-          record.errorMessage = result.text;
-          draft.shape.errorMessage = result.text;
-          count += result.count;
+          const { text } = redactor.scrub(record.errorMessage);
+          record.errorMessage = text;
+          draft.shape.errorMessage = text;
         }
       }
       record.redactions = count;
