@@ -114,6 +114,15 @@ describe('secrets in payloads are redacted before storage and indexing', () => {
     });
     expect(request?.redactions).toBe(5);
     expect(JSON.stringify(response?.message)).toContain('[REDACTED:github_token]');
+    // `has:redacted` finds exactly the records that had secrets replaced.
+    const redacted = await apiJson<{ data: { kind: string; method: string | null }[] }>(
+      gw,
+      `/api/logs?filter=${encodeURIComponent(`session:${sessionId} has:redacted`)}`,
+    );
+    expect(redacted.data.map((r) => `${r.kind} ${r.method}`).sort()).toEqual([
+      'request tools/call',
+      'response tools/call',
+    ]);
     expect(response?.redactions).toBe(3);
 
     const whole = JSON.stringify(
