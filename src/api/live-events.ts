@@ -30,6 +30,8 @@ export type LiveEvent =
     }
   /** Servers were added, removed or edited (mcp.json changed): refetch GET /api/servers. */
   | { type: 'servers-changed'; added: string[]; removed: string[]; updated: string[] }
+  /** Launches awaiting the owner's approval changed (one was requested, approved or rejected). */
+  | { type: 'approvals-changed'; pending: string[] }
   /** Records were deleted (clear, delete by filter): views showing old records should refetch. */
   | { type: 'records-deleted'; deleted: number }
   /** The client fell too far behind (or resumed from too old an id); `skipped` records were not sent. */

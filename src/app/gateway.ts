@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { LiveFeed } from '../api/live-feed.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
 import { capturePolicy, redactionLine } from '../capture/policy.js';
@@ -7,6 +8,8 @@ import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import type { RestartServer } from '../health/server-overview.js';
+import { ManagementSessions } from '../mcp/sessions.js';
+import { PendingServers } from '../ops/pending-servers.js';
 import { HttpProxy } from '../proxy/http-proxy.js';
 import { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import { OAuthMemory } from '../proxy/oauth-memory.js';
@@ -22,6 +25,7 @@ import { createHonoApp } from './hono-app.js';
 import { createHostGuard } from './host-guard.js';
 import { createRequestListener } from './http-server.js';
 import { startInsight } from './insight.js';
+import { createOwnOriginCheck } from './own-origin.js';
 import { createTokenCheck } from './token-auth.js';
 import { createUpstreamResolver } from './upstream-resolver.js';
 
@@ -198,8 +202,11 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     info: io.info,
     warn: io.warn,
   });
+  const mcpSessions = new ManagementSessions();
   const app = createHonoApp({
     registry,
+    pending: new PendingServers(join(paths.dir, 'pending.json'), io.warn),
+    mcpSessions,
     store,
     reads,
     health: insight.health,
@@ -220,6 +227,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const server = createServer(
     createRequestListener({
       checkHost: createHostGuard({ host: config.host, allowedHosts: config.allowedHosts }),
+      // The port is known once bound; no request arrives before that.
+      checkOwnOrigin: createOwnOriginCheck({ allowedHosts: config.allowedHosts, port: () => port }),
       proxy,
       app,
       log: io.warn,
@@ -230,6 +239,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   try {
     port = await listen(server, config.port, config.host);
   } catch (error) {
+    mcpSessions.closeAll();
     await stdio.stopAll();
     insight.stop();
     await capture.close();
@@ -246,6 +256,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
       // Stop taking new connections; let in-flight requests finish; close the streams that never would.
       server.close();
       insight.stop();
+      mcpSessions.closeAll();
       server.closeIdleConnections();
       proxy.closeStreams();
       const deadline = Date.now() + SHUTDOWN_GRACE_MS;

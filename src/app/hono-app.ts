@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { clientsRoutes } from '../api/clients.js';
 import { apiError } from '../api/errors.js';
@@ -8,6 +8,7 @@ import { filterRoutes } from '../api/filter.js';
 import type { LiveFeed } from '../api/live-feed.js';
 import { logsRoutes } from '../api/logs.js';
 import { methodsRoutes } from '../api/methods.js';
+import { pendingServersRoutes } from '../api/pending-servers.js';
 import { type ServerRuntimeDeps, serverRuntimeRoutes } from '../api/server-runtime.js';
 import { serversRoutes } from '../api/servers.js';
 import { serversConfigRoutes } from '../api/servers-config.js';
@@ -15,20 +16,24 @@ import { sessionsRoutes } from '../api/sessions.js';
 import { statsRoutes } from '../api/stats.js';
 import { statusRoutes } from '../api/status.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
-import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import { VERSION } from '../core/version.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { RestartServer } from '../health/server-overview.js';
 import { mcpRoutes } from '../mcp/route.js';
+import type { ManagementSessions } from '../mcp/sessions.js';
+import type { PendingServers } from '../ops/pending-servers.js';
 import type { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import type { RedactionPolicy } from '../redaction/policy.js';
 import type { Registry } from '../registry/registry.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
-import { bearerToken } from './token-auth.js';
+import { AuthLimiter } from './auth-limiter.js';
+import { authRequest, createAuthenticator, type Principal } from './authenticate.js';
+import { bodyTypeRefusal } from './body-type.js';
+import { CSRF_HEADER, csrfRefusal } from './csrf.js';
 import { uiRoutes } from './ui-routes.js';
-import { sessionFromCookie, UiSessions } from './ui-session.js';
+import { UiSessions } from './ui-session.js';
 
 /** JSON bodies of the REST API; imports stream and have their own, larger limit. */
 const API_BODY_LIMIT = 1024 * 1024;
@@ -36,6 +41,10 @@ const IMPORT_PATH = '/api/logs/import';
 
 export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   registry: Registry;
+  /** stdio launches awaiting the owner's approval. */
+  pending: PendingServers;
+  /** Sessions of the management MCP server (the gateway ends them when it stops). */
+  mcpSessions: ManagementSessions;
   store: LogStore;
   /** The store's heavy reads, answered off the proxy's thread. */
   reads: LogReads;
@@ -55,27 +64,17 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   log: (message: string) => void;
 }
 
-/** The gateway token guards the REST API and the gateway's own MCP server; the UI's session cookie opens the API too. */
-function requireToken(checkToken: HonoAppDeps['checkToken'], sessions: UiSessions | null): MiddlewareHandler {
-  return async function tokenAuth(c, next) {
-    const byCookie = sessions?.valid(sessionFromCookie(c.req.header('cookie'))) ?? false;
-    if (!byCookie && !checkToken(bearerToken(c.req.header('authorization')))) {
-      throw new GatewayError(
-        401,
-        'Missing or wrong gateway token. Send "Authorization: Bearer <token>" with the token the gateway printed at startup (or set MCP_GATEWAY_TOKEN).',
-        { headers: { 'www-authenticate': 'Bearer realm="mcp-gateway"' } },
-      );
-    }
-    await next();
-  };
-}
+type AppEnv = { Variables: { principal: Principal } };
 
 /**
  * Everything except the proxy's hot path: OAuth discovery for proxied servers, the REST API and the UI.
  * Host/Origin checks have already run (see http-server.ts) by the time a request gets here.
  */
-export function createHonoApp(deps: HonoAppDeps): Hono {
-  const app = new Hono();
+export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const sessions = new UiSessions();
+  const limiter = new AuthLimiter({ log: deps.log });
+  const authenticator = createAuthenticator({ checkToken: deps.checkToken, sessions, limiter });
   app.onError((error, c) => apiError(c, error, deps.log));
   app.notFound((c) =>
     c.json(
@@ -139,25 +138,50 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
   };
   app.route(
     '/',
-    mcpRoutes({
-      ...overview,
-      restartServer: deps.restartServer,
-      reads: deps.reads,
-      onDeleted,
-      checkToken: deps.checkToken,
-      bearerToken: (h) => bearerToken(h),
-    }),
+    mcpRoutes(
+      {
+        ...overview,
+        restartServer: deps.restartServer,
+        reads: deps.reads,
+        onDeleted,
+        pending: deps.pending,
+        authenticate: (c) => authenticator.authenticate(authRequest(c), { sessions: false }),
+      },
+      deps.mcpSessions,
+    ),
   );
 
   const apiBodyLimit = bodyLimit({ maxSize: API_BODY_LIMIT });
-  const sessions = new UiSessions();
-  app.use('/api/*', requireToken(deps.checkToken, sessions), async function apiBody(c, next) {
+  // The API's guards, in order: who is asking (401, 429), whether the gateway's own page sent a cookie
+  // change (403), whether the body is JSON (415), and how large it is (413).
+  app.use('/api/*', async function apiGuard(c, next) {
+    const principal = authenticator.authenticate(authRequest(c));
+    const refusal =
+      csrfRefusal(principal, c.req.method, c.req.header(CSRF_HEADER), sessions) ??
+      bodyTypeRefusal({
+        method: c.req.method,
+        path: c.req.path,
+        contentType: c.req.header('content-type'),
+        contentLength: c.req.header('content-length'),
+        transferEncoding: c.req.header('transfer-encoding'),
+      });
+    if (refusal) throw refusal;
+    c.set('principal', principal);
     if (c.req.path === IMPORT_PATH) return next();
     return apiBodyLimit(c, next);
   });
-  // Order matters where paths overlap: /api/servers/config before /api/servers/:name, and
+  app.get('/api/session', (c) => {
+    const principal = c.get('principal');
+    const csrfToken = principal.via === 'ui-session' ? sessions.csrfToken(principal.sessionId) : null;
+    return c.json({ via: principal.via, csrfToken }, 200, { 'cache-control': 'no-store' });
+  });
+  // Order matters where paths overlap: /api/servers/config and /pending before /api/servers/:name, and
   // /api/logs/export|import before /api/logs/:id.
   app.route('/api/servers/config', serversConfigRoutes({ registry: deps.registry, proxyUrl: deps.proxyUrl }));
+  app.route('/api/servers/pending', pendingServersRoutes(deps));
+  deps.pending.onChange(() =>
+    deps.liveFeed.broadcast({ type: 'approvals-changed', pending: deps.pending.list().map((p) => p.name) }),
+  );
   app.route('/api/servers', serversRoutes({ ...overview, restartServer: deps.restartServer }));
   app.route('/api/servers', serverRuntimeRoutes(deps));
   app.route('/api/logs', exportRoutes(deps.store, deps.reads, deps.maxImportBytes, deps.redaction));
@@ -170,7 +194,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono {
   app.route('/api/filter', filterRoutes(deps.store, deps.registry));
   app.route('/api/status', statusRoutes(deps));
 
-  app.route('/ui', uiRoutes({ sessions, checkToken: deps.checkToken }));
+  app.route('/ui', uiRoutes({ sessions, signInToken: authenticator.signInToken }));
   app.get('/', (c) =>
     c.text(`MCP Gateway ${VERSION}\nProxy: /s/<name>/mcp\nREST API: /api (Bearer token)\nWeb UI: /ui\n`),
   );

@@ -1,16 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import type { Hono } from 'hono';
 import { type GatewayError, jsonRpcErrorBody } from '../core/errors.js';
 import type { HttpProxy } from '../proxy/http-proxy.js';
 import { matchProxyRoute } from '../proxy/route.js';
 import { answerPreflight, applyCors } from './cors.js';
 import type { HostCheck } from './host-guard.js';
+import type { OwnOriginCheck } from './own-origin.js';
 
 export interface RequestListenerDeps {
   checkHost: HostCheck;
+  /** The exact-origin rule for every route but the proxy's and OAuth discovery's. */
+  checkOwnOrigin: OwnOriginCheck;
   proxy: HttpProxy;
-  app: Hono;
+  app: { fetch: Parameters<typeof getRequestListener>[0] };
   log: (message: string) => void;
 }
 
@@ -41,9 +43,31 @@ function isCorsRoute(url: string): boolean {
   return url.startsWith('/s/') || url.startsWith('/servers/') || url.startsWith('/.well-known/');
 }
 
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Host and Origin: any localhost port may call the proxy; only the gateway's own pages the rest. */
+function checkRequest(deps: RequestListenerDeps, req: IncomingMessage, url: string): GatewayError | null {
+  if (isCorsRoute(url)) return deps.checkHost(req.headers.host, req.headers.origin);
+  return (
+    deps.checkHost(req.headers.host, undefined) ??
+    deps.checkOwnOrigin({
+      method: req.method ?? 'GET',
+      path: url.split('?')[0] ?? url,
+      host: req.headers.host,
+      origin: req.headers.origin,
+      fetchSite: header(req, 'sec-fetch-site'),
+      fetchMode: header(req, 'sec-fetch-mode'),
+    })
+  );
+}
+
 /**
  * The gateway's request handling, in order. Security comes first and covers every route, proxy included:
- *   1. Host and Origin checks (DNS rebinding protection).
+ *   1. Host and Origin checks (DNS rebinding protection; cross-site requests to the API, UI and the
+ *      gateway's MCP server).
  *   2. CORS for the routes browser clients call cross-origin (preflights answered here).
  *   3. The proxy's hot path, on plain Node streams: no Request/Response objects, nothing buffered.
  *   4. Everything else through the Hono app: OAuth discovery, token-guarded REST API and MCP server, UI,
@@ -56,7 +80,7 @@ export function createRequestListener(
   let lastRefusalLog = 0;
   return function gatewayRequest(req, res) {
     const url = req.url ?? '/';
-    const refusal = deps.checkHost(req.headers.host, req.headers.origin);
+    const refusal = checkRequest(deps, req, url);
     if (refusal) {
       const now = Date.now();
       if (now - lastRefusalLog > 10_000) {

@@ -3,6 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
+import { GatewayError } from '../core/errors.js';
+import { authRequest } from './authenticate.js';
+import { CSRF_HEADER, csrfRefusal } from './csrf.js';
 import { clearedSessionCookie, sessionCookie, sessionFromCookie, type UiSessions } from './ui-session.js';
 
 const TYPES: Record<string, string> = {
@@ -27,19 +30,31 @@ function uiDirectory(): string | null {
 
 export interface UiRoutesDeps {
   sessions: UiSessions;
-  checkToken: (candidate: string | null) => boolean;
+  /** Checks the `?token=` link's token against the gateway token and the wrong-token limit (429). */
+  signInToken: (token: string, address: string | undefined) => boolean;
 }
 
 /**
  * `/ui`: the web UI, a single-page app built by Vite. Static files need no auth (they hold no data); the
  * data comes from the API, which the session cookie opens.
  */
-export function uiRoutes({ sessions, checkToken }: UiRoutesDeps): Hono {
+export function uiRoutes({ sessions, signInToken }: UiRoutesDeps): Hono {
   const app = new Hono();
   const dir = uiDirectory();
 
   app.post('/logout', (c) => {
-    sessions.end(sessionFromCookie(c.req.header('cookie')));
+    const sessionId = sessionFromCookie(c.req.header('cookie'));
+    // Signing someone out is a change too: only the gateway's own page may do it for a live session.
+    if (sessionId !== undefined && sessions.valid(sessionId)) {
+      const refusal = csrfRefusal(
+        { via: 'ui-session', sessionId },
+        'POST',
+        c.req.header(CSRF_HEADER),
+        sessions,
+      );
+      if (refusal) throw refusal;
+    }
+    sessions.end(sessionId);
     c.header('set-cookie', clearedSessionCookie());
     return c.json({ signedOut: true });
   });
@@ -50,7 +65,15 @@ export function uiRoutes({ sessions, checkToken }: UiRoutesDeps): Hono {
     if (token !== null) {
       // Exchange the link's token for a cookie and take the token out of the address bar.
       url.searchParams.delete('token');
-      if (checkToken(token)) {
+      let right: boolean;
+      try {
+        right = signInToken(token, authRequest(c).address);
+      } catch (error) {
+        if (!(error instanceof GatewayError)) throw error;
+        // A page, not JSON: this is a link the user opened.
+        return c.text(error.message, error.status as 429, { ...error.headers, 'cache-control': 'no-store' });
+      }
+      if (right) {
         c.header('set-cookie', sessionCookie(sessions.create()));
       } else {
         url.searchParams.set('signin', 'invalid-token');

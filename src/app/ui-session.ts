@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Web UI sign-in: the `?token=` link the gateway prints is exchanged once for a session cookie, so the
@@ -7,27 +7,55 @@ import { randomBytes } from 'node:crypto';
  */
 export const UI_COOKIE = 'mcp_gateway_session';
 
+/** Sessions kept at once; signing in once more than this ends the oldest (memory stays bounded). */
+const MAX_SESSIONS = 1000;
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
 export class UiSessions {
-  readonly #ids = new Set<string>();
+  /** Session id → its CSRF token. */
+  readonly #sessions = new Map<string, string>();
 
   create(): string {
     const id = randomBytes(32).toString('base64url');
-    this.#ids.add(id);
+    if (this.#sessions.size >= MAX_SESSIONS) {
+      const oldest = this.#sessions.keys().next();
+      if (!oldest.done) this.#sessions.delete(oldest.value);
+    }
+    this.#sessions.set(id, randomBytes(32).toString('base64url'));
     return id;
   }
 
   valid(id: string | undefined): boolean {
-    return id !== undefined && this.#ids.has(id);
+    return id !== undefined && this.#sessions.has(id);
+  }
+
+  /**
+   * The session's CSRF token. The page gets it from `GET /api/session`, a same-origin JSON answer, rather
+   * than from a script-readable cookie: cookies do not isolate by port (RFC 6265 §8.5), so a page on any
+   * other localhost port could read such a cookie, while it cannot read a response without CORS.
+   */
+  csrfToken(id: string): string | undefined {
+    return this.#sessions.get(id);
+  }
+
+  /** True when `candidate` is the session's CSRF token; compared in constant time. */
+  checkCsrf(id: string, candidate: string | undefined): boolean {
+    const expected = this.#sessions.get(id);
+    if (expected === undefined || !candidate) return false;
+    return timingSafeEqual(digest(candidate), digest(expected));
   }
 
   end(id: string | undefined): void {
-    if (id) this.#ids.delete(id);
+    if (id) this.#sessions.delete(id);
   }
 }
 
 /**
- * HttpOnly keeps scripts from reading it; SameSite=Strict keeps other sites from sending it, which with the
- * Origin check is the CSRF protection for the API.
+ * HttpOnly keeps scripts from reading it. SameSite=Strict keeps other sites from sending it, but every port
+ * of localhost is the same site, so the exact Origin check (own-origin.ts) and the CSRF token guard the API.
  */
 export function sessionCookie(id: string): string {
   return `${UI_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/`;

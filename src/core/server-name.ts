@@ -2,10 +2,11 @@
 export const SERVER_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /**
- * Names the REST API already uses beside server names: `/api/servers/config` is the registry, so a server
- * called "config" could never be read, checked or restarted at `/api/servers/<name>`.
+ * Names the REST API already uses beside server names: `/api/servers/config` is the registry and
+ * `/api/servers/pending` the launches awaiting approval, so a server called "config" or "pending" could
+ * never be read, checked or restarted at `/api/servers/<name>`.
  */
-const RESERVED_NAMES = new Set(['config']);
+const RESERVED_NAMES = new Set(['config', 'pending']);
 
 export function isValidServerName(name: string): boolean {
   return SERVER_NAME_PATTERN.test(name) && !RESERVED_NAMES.has(name);

@@ -1,4 +1,5 @@
 import type { OverviewDeps, RestartServer } from '../health/server-overview.js';
+import type { PendingServers } from '../ops/pending-servers.js';
 import type { LogReads } from '../store/log-reads.js';
 
 /** What the management MCP server works with: the same registry, store and health as the REST API. */
@@ -8,4 +9,6 @@ export interface ManagementDeps extends OverviewDeps {
   reads: LogReads;
   /** Records were deleted through a tool (the live feed tells open views). */
   onDeleted: (count: number) => void;
+  /** Launches that wait for the owner's approval in the web UI. */
+  pending: PendingServers;
 }

@@ -1,13 +1,19 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { Hono } from 'hono';
-import { jsonRpcErrorBody, RpcErrorCode } from '../core/errors.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { GatewayError, jsonRpcErrorBody, RpcErrorCode } from '../core/errors.js';
 import type { ManagementDeps } from './deps.js';
 import { createManagementServer } from './server.js';
+import { ManagementSessions } from './sessions.js';
 
 export interface McpRouteDeps extends ManagementDeps {
-  checkToken: (candidate: string | null) => boolean;
-  bearerToken: (header: string | undefined) => string | null;
+  /** Throws a GatewayError (401 for a missing or wrong Bearer token, 429 while the address must pause). */
+  authenticate: (c: Context) => unknown;
 }
+
+/** Tool arguments are small; a larger body is refused before it is read into memory. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 function jsonRpcError(status: number, message: string, headers: Record<string, string> = {}): Response {
   return new Response(jsonRpcErrorBody(null, RpcErrorCode.GatewayFailure, message), {
@@ -18,25 +24,60 @@ function jsonRpcError(status: number, message: string, headers: Record<string, s
 
 /**
  * `/gateway/mcp` and `/g/mcp`: the management MCP server over Streamable HTTP, guarded by the gateway
- * token. Stateless (MCP Streamable HTTP without session management): every POST gets a fresh server and
- * transport answering in JSON, so there is no session state to keep, expire or lose on restart. There is
- * nothing to push, so GET (a server-to-client stream) and DELETE (ending a session) answer 405, as the
- * transport specification allows.
+ * token. A client that sends `initialize` gets a session (`Mcp-Session-Id`), so the gateway can ask its
+ * user to confirm a program before starting it (elicitation travels on the call's SSE stream); GET opens
+ * the session's stream and DELETE ends it. A POST without a session id that is not `initialize` is served
+ * statelessly by a fresh server answering in JSON, as plain JSON-RPC clients (curl, scripts) expect; such
+ * a client cannot be asked anything, so programs it asks for wait for the owner's approval in the web UI.
  */
-export function mcpRoutes(deps: McpRouteDeps): Hono {
+export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions()): Hono {
   const app = new Hono();
+  // MCP 2025-11-25, "Session Management": an unknown or expired session is a 404, and the client then
+  // starts a new one with initialize.
+  const unknownSession = () =>
+    jsonRpcError(404, 'Unknown or expired session: send "initialize" again to start a new one.');
   for (const path of ['/gateway/mcp', '/g/mcp']) {
     app.use(path, async (c, next) => {
-      if (!deps.checkToken(deps.bearerToken(c.req.header('authorization')))) {
-        return jsonRpcError(
-          401,
-          'Missing or wrong gateway token. Send "Authorization: Bearer <token>" with the token the gateway printed at startup (or set MCP_GATEWAY_TOKEN).',
-          { 'www-authenticate': 'Bearer realm="mcp-gateway"' },
-        );
+      try {
+        deps.authenticate(c);
+      } catch (error) {
+        if (error instanceof GatewayError) return jsonRpcError(error.status, error.message, error.headers);
+        throw error;
       }
       await next();
     });
-    app.post(path, async (c) => {
+    const limit = bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () =>
+        jsonRpcError(
+          413,
+          `The request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB; send smaller messages.`,
+        ),
+    });
+    app.post(path, limit, async (c) => {
+      const sessionId = c.req.header('mcp-session-id');
+      if (sessionId) {
+        const transport = sessions.get(sessionId);
+        if (!transport) return unknownSession();
+        return transport.handleRequest(c.req.raw);
+      }
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return new Response(
+          jsonRpcErrorBody(null, RpcErrorCode.ParseError, 'The body must be a JSON-RPC message in JSON.'),
+          { status: 400, headers: { 'content-type': 'application/json' } },
+        );
+      }
+      if (isInitializeRequest(body)) {
+        const server = createManagementServer(deps);
+        const canAsk = body.params.capabilities.elicitation !== undefined;
+        const transport = await sessions.open(server, canAsk);
+        const response = await transport.handleRequest(c.req.raw, { parsedBody: body });
+        if (!transport.sessionId) void server.close();
+        return response;
+      }
       const server = createManagementServer(deps);
       const transport = new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: undefined,
@@ -44,14 +85,23 @@ export function mcpRoutes(deps: McpRouteDeps): Hono {
       });
       await server.connect(transport);
       try {
-        return await transport.handleRequest(c.req.raw);
+        return await transport.handleRequest(c.req.raw, { parsedBody: body });
       } finally {
         void server.close();
       }
     });
-    app.on(['GET', 'DELETE'], path, () =>
-      jsonRpcError(405, 'This endpoint is stateless: send JSON-RPC with POST.', { allow: 'POST' }),
-    );
+    app.on(['GET', 'DELETE'], path, (c) => {
+      const sessionId = c.req.header('mcp-session-id');
+      if (!sessionId) {
+        return jsonRpcError(
+          405,
+          'GET (a stream) and DELETE (ending a session) need an Mcp-Session-Id: send "initialize" with POST to start a session.',
+          { allow: 'POST' },
+        );
+      }
+      const transport = sessions.get(sessionId);
+      return transport ? transport.handleRequest(c.req.raw) : unknownSession();
+    });
   }
   return app;
 }

@@ -73,3 +73,15 @@ export const pageSchema = {
   hasMore: z.boolean(),
   nextCursor: z.string().nullable(),
 };
+
+/** A launch held for the owner's approval (`GET /api/servers/pending` shows the same). */
+export const pendingSchema = z.looseObject({
+  name: z.string(),
+  action: z.enum(['add', 'update']),
+  launch: z.looseObject({
+    commandLine: z.string(),
+    envNames: z.array(z.string()),
+    cwd: z.string().nullable(),
+  }),
+  requestedAt: z.string(),
+});

@@ -5,7 +5,7 @@ import { registerRecordTools } from './tools/records.js';
 import { registerServerTools } from './tools/servers.js';
 import { registerStatsTools } from './tools/stats.js';
 
-const INSTRUCTIONS = `This is MCP Gateway's own server. The gateway sits between MCP clients and MCP servers and captures every message. Use list_servers/add_server/update_server/remove_server/restart_server to manage the servers it proxies, search_records/get_record/get_session to investigate captured traffic (why a call failed, what a server returned, how long it took), get_stats for error rates and latency, clear_records to delete traffic.`;
+const INSTRUCTIONS = `This is MCP Gateway's own server. The gateway sits between MCP clients and MCP servers and captures every message. Use list_servers/add_server/update_server/remove_server/restart_server to manage the servers it proxies, search_records/get_record/get_session to investigate captured traffic (why a call failed, what a server returned, how long it took), get_stats for error rates and latency, clear_records to delete traffic. Starting a program (add_server or update_server with a command) needs the user's consent: the gateway asks the user through this client when it supports elicitation, and otherwise the request waits until the owner approves it in the gateway's web UI; tell the user so.`;
 
 /** The management MCP server: the gateway's registry, traffic and statistics as tools. */
 export function createManagementServer(deps: ManagementDeps): McpServer {

@@ -126,10 +126,17 @@ describe('proxy errors', () => {
     });
     expect(evilOrigin.status).toBe(403);
     expect(JSON.parse(evilOrigin.body).error).toContain('evil.example');
+    // A page on another localhost port (the MCP Inspector's) may call the proxy, but not the API.
     const localOrigin = await httpRequest(`${gw.url}/api/status`, {
       headers: { authorization: `Bearer ${TEST_TOKEN}`, origin: 'http://localhost:6274' },
     });
-    expect(localOrigin.status).toBe(200);
+    expect(localOrigin.status).toBe(403);
+    const inspector = await httpRequest(gw.proxyUrl('silent'), {
+      method: 'POST',
+      headers: { ...JSON_HEADERS, origin: 'http://localhost:6274' },
+      body: rpc('ping'),
+    });
+    expect(inspector.status).not.toBe(403);
   });
 
   it('requires the gateway token on the API', async () => {

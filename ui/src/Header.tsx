@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useActivityState, useRefetchOn } from './activity';
-import { api } from './api';
+import { api, send } from './api';
 import { linkClick, navigate } from './router';
 import { applyTheme, initialTheme, type Theme } from './theme';
 import type { Status } from './types';
@@ -32,7 +32,8 @@ export function Header({ url }: { url: URL }) {
     setTheme(next);
   };
   const signOut = async () => {
-    await fetch('/ui/logout', { method: 'POST', credentials: 'same-origin' });
+    // Whatever the answer, the reload below shows the truth (signed out, or still signed in).
+    await api('/ui/logout', send('POST')).catch(() => null);
     queryClient.clear();
     navigate('/ui', { replace: true });
     window.location.reload();

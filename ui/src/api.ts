@@ -12,12 +12,47 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(path, {
+/**
+ * Changes the UI makes carry the session's CSRF token (src/app/csrf.ts), which the gateway hands only to
+ * its own pages, in a same-origin answer. Fetched once per page, and again if the session changed.
+ */
+const CSRF_HEADER = 'x-csrf-token';
+let csrfToken: Promise<string | null> | null = null;
+
+function sessionCsrfToken(): Promise<string | null> {
+  csrfToken ??= fetch('/api/session', { credentials: 'same-origin' })
+    .then(async (response) =>
+      response.ok ? ((await response.json()) as { csrfToken: string | null }).csrfToken : null,
+    )
+    .catch(() => null);
+  return csrfToken;
+}
+
+function changes(init: RequestInit): boolean {
+  const method = (init.method ?? 'GET').toUpperCase();
+  return method !== 'GET' && method !== 'HEAD';
+}
+
+async function request(path: string, init: RequestInit): Promise<Response> {
+  const token = changes(init) ? await sessionCsrfToken() : null;
+  return fetch(path, {
     ...init,
     credentials: 'same-origin',
-    headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) },
+    headers: {
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { [CSRF_HEADER]: token } : {}),
+      ...(init.headers ?? {}),
+    },
   });
+}
+
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let response = await request(path, init);
+  if (response.status === 403 && changes(init)) {
+    // The token may be from an earlier session (signed in again in another tab): fetch it afresh, once.
+    csrfToken = null;
+    response = await request(path, init);
+  }
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
     let body: Record<string, unknown> | null = null;

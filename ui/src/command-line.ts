@@ -35,9 +35,5 @@ export function splitArgs(line: string): string[] {
   return args;
 }
 
-/** Joins arguments into a line that splitArgs reads back the same. */
-export function joinArgs(args: readonly string[]): string {
-  return args
-    .map((arg) => (arg !== '' && /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'"'"'`)}'`))
-    .join(' ');
-}
+/** Joins arguments into a line that splitArgs reads back the same (the gateway quotes the same way). */
+export { joinArgs } from '../../src/core/command-line.js';

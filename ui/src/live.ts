@@ -8,6 +8,7 @@ const EVENT_TYPES: readonly LiveEvent['type'][] = [
   'activity',
   'server-health',
   'servers-changed',
+  'approvals-changed',
   'records-deleted',
   'lagged',
 ];

@@ -111,3 +111,32 @@ export function formProblem(form: ServerFormState): string | null {
   }
   return null;
 }
+
+export interface LaunchPreviewData {
+  command: string;
+  commandLine: string;
+  envNames: string[];
+  cwd: string | null;
+}
+
+/** The program a stdio form would start, as the line a shell would read (null for http or no command yet). */
+export function launchPreview(form: ServerFormState): LaunchPreviewData | null {
+  const command = form.command.trim();
+  if (form.type !== 'stdio' || command === '') return null;
+  return {
+    command,
+    commandLine: joinArgs([command, ...splitArgs(form.args)]),
+    envNames: form.env.map((pair) => pair.key.trim()).filter((key) => key !== ''),
+    cwd: form.cwd.trim() || null,
+  };
+}
+
+/** Whether saving starts a program other than the one running now (a new stdio server, or a new launch). */
+export function startsNewLaunch(form: ServerFormState, current?: Entry): boolean {
+  if (form.type !== 'stdio') return false;
+  if (current?.type !== 'stdio') return true;
+  const next = entryFromForm(form, current);
+  return ['command', 'args', 'env', 'cwd'].some(
+    (key) => JSON.stringify(next[key] ?? null) !== JSON.stringify(current[key] ?? null),
+  );
+}

@@ -7,6 +7,7 @@ import type { ServerJson } from '../../src/api/server-json.js';
 import type { RecordJson, RecordSummaryJson } from '../../src/core/record.js';
 import type { FieldDescription, FilterLanguageDescription } from '../../src/filter/describe.js';
 import type { FilterErrorJson } from '../../src/filter/errors.js';
+import type { PendingServer } from '../../src/ops/pending-servers.js';
 import type { BucketStats, GroupStats, StatsResult } from '../../src/store/stats.js';
 import type { SessionJson } from '../../src/store/summary-json.js';
 
@@ -17,6 +18,7 @@ export type {
   FilterLanguageDescription,
   GroupStats,
   LiveEvent,
+  PendingServer,
   ServerJson,
   SessionJson,
   StatsResult,

@@ -33,7 +33,7 @@ export function registerRecordTools(server: McpServer, deps: ManagementDeps): vo
         cursor: z.string().optional().describe('nextCursor of the previous page'),
       },
       outputSchema: { records: z.array(recordBriefSchema), ...pageSchema },
-      annotations: { readOnlyHint: true },
+      annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async ({ filter, serverName, sessionId, method, limit, order, cursor }) =>
       guarded(async () => {
@@ -69,7 +69,7 @@ export function registerRecordTools(server: McpServer, deps: ManagementDeps): vo
         'One captured message in full (the JSON-RPC message, headers with secrets redacted, timing), with its partner: the response to a request, or the request a response answers.',
       inputSchema: { id: z.number().int().positive().describe('a record id from search_records') },
       outputSchema: { record: recordSchema, partner: recordSchema.nullable() },
-      annotations: { readOnlyHint: true },
+      annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async ({ id }) =>
       guarded(async () => {
@@ -105,7 +105,7 @@ export function registerRecordTools(server: McpServer, deps: ManagementDeps): vo
         cursor: z.string().optional().describe('nextCursor of the previous page'),
       },
       outputSchema: { session: sessionSchema, timeline: z.array(recordBriefSchema), ...pageSchema },
-      annotations: { readOnlyHint: true },
+      annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async ({ sessionId, server: serverName, limit, cursor }) =>
       guarded(async () => {
@@ -145,7 +145,8 @@ export function registerRecordTools(server: McpServer, deps: ManagementDeps): vo
         all: z.boolean().optional().describe('true to delete every record'),
       },
       outputSchema: { deleted: z.number() },
-      annotations: { destructiveHint: true },
+      // Deleting the same filter again deletes nothing more.
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     async ({ filter, all }) =>
       guarded(async () => {

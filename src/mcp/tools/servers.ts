@@ -4,10 +4,12 @@ import { unmaskEntry } from '../../api/masking.js';
 import { overviewToJson } from '../../api/server-json.js';
 import { GatewayError } from '../../core/errors.js';
 import { serverOverviews } from '../../health/server-overview.js';
+import { type ChangeOutcome, requestServerChange } from '../../ops/server-changes.js';
+import { elicitConsent, pendingText, refusalText, requesterOf, type ToolExtra } from '../consent.js';
 import type { ManagementDeps } from '../deps.js';
 import { serverLine } from '../render.js';
-import { guarded, ok } from '../results.js';
-import { serverSchema } from '../schemas.js';
+import { failure, guarded, ok } from '../results.js';
+import { pendingSchema, serverSchema } from '../schemas.js';
 
 const entryShape = {
   url: z.string().optional().describe('http: the MCP endpoint, such as http://localhost:3001/mcp'),
@@ -30,6 +32,36 @@ function defined(entry: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined));
 }
 
+/**
+ * The type an entry means, inferred the way mcp.json entries are read (a url means http, a command
+ * means stdio), so the arguments agents already use with other gateways work as they are.
+ */
+function withType(name: string, entry: Record<string, unknown>): Record<string, unknown> {
+  if (entry.type !== undefined) return entry;
+  if (entry.url !== undefined && entry.command !== undefined) {
+    throw new GatewayError(
+      400,
+      `Server "${name}" has both a url and a command: give a url (and type "http") for a remote server, or a command (and type "stdio") for a local program.`,
+    );
+  }
+  if (entry.url !== undefined) return { ...entry, type: 'http' };
+  if (entry.command !== undefined) return { ...entry, type: 'stdio' };
+  throw new GatewayError(
+    400,
+    `Say what server "${name}" is: a "url" (such as "http://localhost:3001/mcp") for a remote server, or a "command" (with "args") for a local program the gateway runs.`,
+  );
+}
+
+/** Change results share one shape: what happened, and the server or the request awaiting approval. */
+const changeOutput = {
+  status: z
+    .enum(['added', 'updated', 'awaiting-approval'])
+    .describe('awaiting-approval: nothing changed yet; the owner must approve it in the web UI'),
+  server: serverSchema.optional(),
+  pending: pendingSchema.optional(),
+  approveAt: z.string().optional().describe('where the owner approves it'),
+};
+
 /** add_server, update_server, remove_server, list_servers, restart_server. */
 export function registerServerTools(server: McpServer, deps: ManagementDeps): void {
   const describe = (name: string) => {
@@ -46,7 +78,7 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
         'Every MCP server registered with the gateway: type, proxy URL (what clients connect to), health (up, down, not-found, auth-required, ...), process status for stdio servers, message and error counts, last activity. Secrets in the configuration are masked.',
       inputSchema: {},
       outputSchema: { servers: z.array(serverSchema) },
-      annotations: { readOnlyHint: true },
+      annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async () =>
       guarded(() => {
@@ -59,22 +91,61 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
       }),
   );
 
+  /** Applies a change through the consent rules and words the result for the agent. */
+  const change = async (
+    action: 'add' | 'update',
+    name: string,
+    entry: Record<string, unknown>,
+    extra: ToolExtra,
+  ) => {
+    const outcome: ChangeOutcome = await requestServerChange(
+      { registry: deps.registry, pending: deps.pending },
+      { name, action, entry, requestedBy: requesterOf(server, extra) },
+      elicitConsent(server, extra),
+    );
+    if (outcome.kind === 'refused') return failure(refusalText(outcome, name));
+    if (outcome.kind === 'pending') {
+      const approveAt = new URL(`/ui/servers?pending=${encodeURIComponent(name)}`, deps.proxyUrl(name)).href;
+      return ok(
+        { status: 'awaiting-approval', pending: outcome.pending, approveAt },
+        pendingText(outcome.pending, approveAt),
+      );
+    }
+    await deps.health.check(name);
+    const described = describe(name);
+    const started = outcome.launch ? `\nThe user confirmed; started: ${outcome.launch.commandLine}` : '';
+    return action === 'add'
+      ? ok(
+          { status: 'added', server: described },
+          `Added ${serverLine(described)}${started}\nPoint MCP clients at ${described.proxyUrl}.`,
+        )
+      : ok({ status: 'updated', server: described }, `Updated ${serverLine(described)}${started}`);
+  };
+
   server.registerTool(
     'add_server',
     {
       title: 'Add a server',
       description:
-        'Registers an MCP server with the gateway (saved to mcp.json). type "http" needs a url (and optional headers); type "stdio" needs a command (and optional args, env, cwd, sessionMode). Clients then connect to the returned proxyUrl, and its traffic becomes searchable with search_records.',
+        'Registers an MCP server with the gateway (saved to mcp.json). A remote server needs a url (and optional headers); a local one needs a command (and optional args, env, cwd, sessionMode), which the gateway runs as a program. type ("http" or "stdio") is inferred from url or command when left out. Starting a program needs the user\'s consent: the gateway asks the user through this client (elicitation) when it can, and otherwise holds the server as awaiting approval until the owner approves it in the gateway\'s web UI. Clients then connect to the returned proxyUrl, and its traffic becomes searchable with search_records.',
       inputSchema: {
         name: z
           .string()
           .describe('lowercase letters, digits, "-" or "_"; becomes part of the proxy URL /s/<name>/mcp'),
-        type: z.enum(['http', 'stdio']),
+        type: z.enum(['http', 'stdio']).optional().describe('inferred from url or command when left out'),
         ...entryShape,
       },
-      outputSchema: { server: serverSchema },
+      outputSchema: changeOutput,
+      // Additive (a name that exists is refused), and it reaches beyond the gateway: it contacts a URL
+      // or runs a program (MCP spec, "Tools: Tool Annotations").
+      annotations: {
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: false,
+        openWorldHint: true,
+      },
     },
-    async ({ name, ...entry }) =>
+    async ({ name, ...entry }, extra) =>
       guarded(async () => {
         if (deps.registry.get(name)) {
           throw new GatewayError(
@@ -82,10 +153,7 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
             `Server "${name}" already exists: change it with update_server, or remove_server first.`,
           );
         }
-        deps.registry.add(name, defined(entry));
-        await deps.health.check(name);
-        const added = describe(name);
-        return ok({ server: added }, `Added ${serverLine(added)}\nPoint MCP clients at ${added.proxyUrl}.`);
+        return change('add', name, withType(name, defined(entry)), extra);
       }),
   );
 
@@ -94,19 +162,18 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
     {
       title: 'Update a server',
       description:
-        'Changes a registered server: only the fields given change. Masked values (****) sent back as they were keep the current secret. To rename, remove_server and add_server.',
+        "Changes a registered server: only the fields given change. Masked values (****) sent back as they were keep the current secret. To rename, remove_server and add_server. A changed command, args, env or cwd of a stdio server needs the user's consent, as in add_server; until then the server keeps running as it was.",
       inputSchema: { name: z.string(), type: z.enum(['http', 'stdio']).optional(), ...entryShape },
-      outputSchema: { server: serverSchema },
+      outputSchema: changeOutput,
+      // Fields given replace the current ones (destructive), the same call twice changes nothing more.
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     },
-    async ({ name, ...changes }) =>
+    async ({ name, ...changes }, extra) =>
       guarded(async () => {
         const current = deps.registry.get(name) as Record<string, unknown> | undefined;
         if (!current)
           throw new GatewayError(404, `No server named "${name}". Call list_servers to see them.`);
-        deps.registry.replace(name, unmaskEntry({ ...current, ...defined(changes) }, current));
-        await deps.health.check(name);
-        const updated = describe(name);
-        return ok({ server: updated }, `Updated ${serverLine(updated)}`);
+        return change('update', name, unmaskEntry({ ...current, ...defined(changes) }, current), extra);
       }),
   );
 
@@ -117,7 +184,8 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
       description: 'Unregisters a server (removes it from mcp.json). Its captured traffic stays searchable.',
       inputSchema: { name: z.string() },
       outputSchema: { removed: z.string() },
-      annotations: { destructiveHint: true },
+      // Removing again changes nothing more; the captured traffic stays.
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     async ({ name }) =>
       guarded(() => {
@@ -134,6 +202,9 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
         "Restarts a server: a stdio server's process is restarted; for an http server the gateway drops its connections and checks its health again.",
       inputSchema: { name: z.string() },
       outputSchema: { restarted: z.string(), detail: z.string(), server: serverSchema },
+      // It starts only what was already approved, but it ends in-flight requests and whatever state the
+      // process held, and each call does it again.
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
     async ({ name }) =>
       guarded(async () => {

@@ -27,7 +27,7 @@ export function registerStatsTools(server: McpServer, deps: ManagementDeps): voi
         groupBy: z.enum(['server', 'method', 'server+method']).optional(),
       },
       outputSchema: statsSchema,
-      annotations: { readOnlyHint: true },
+      annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async ({ filter, bucket, groupBy }) =>
       guarded(async () => {

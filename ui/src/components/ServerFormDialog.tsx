@@ -1,9 +1,18 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, errorMessage, send } from '../api';
-import { EMPTY_FORM, entryFromForm, formFromEntry, formProblem, type ServerFormState } from '../server-form';
+import {
+  EMPTY_FORM,
+  entryFromForm,
+  formFromEntry,
+  formProblem,
+  launchPreview,
+  type ServerFormState,
+  startsNewLaunch,
+} from '../server-form';
 import type { ServerJson } from '../types';
 import { TextField } from './FormField';
+import { LaunchPreview } from './LaunchPreview';
 import { Modal } from './Modal';
 import { HttpFields, StdioFields } from './ServerFormFields';
 
@@ -49,6 +58,21 @@ export function ServerFormDialog({
     if (!problem) save.mutate();
   };
   const error = shown ?? (save.error ? errorMessage(save.error) : null);
+  // What saving will start, shown before it runs and named on the button that runs it.
+  const preview = launchPreview(form);
+  const launch = preview && startsNewLaunch(form, existing?.config) ? preview : null;
+  const saveLabel = existing
+    ? launch
+      ? `Save and run ${launch.command}`
+      : 'Save'
+    : launch
+      ? `Add server and run ${launch.command}`
+      : 'Add server';
+  const previewLabel = launch
+    ? existing
+      ? 'Saving runs this command'
+      : 'Adding runs this command'
+    : 'The command this server runs';
   return (
     <Modal title={existing ? `Edit ${existing.name}` : 'Add a server'} onClose={onClose} wide>
       <form onSubmit={submit} className="space-y-3 p-4 text-sm">
@@ -91,6 +115,14 @@ export function ServerFormDialog({
           </fieldset>
         </div>
         {form.type === 'http' ? <HttpFields form={form} set={set} /> : <StdioFields form={form} set={set} />}
+        {preview ? (
+          <LaunchPreview
+            label={previewLabel}
+            commandLine={preview.commandLine}
+            envNames={preview.envNames}
+            cwd={preview.cwd}
+          />
+        ) : null}
         {error ? (
           <p
             role="alert"
@@ -103,8 +135,13 @@ export function ServerFormDialog({
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : existing ? 'Save' : 'Add server'}
+          <button
+            type="submit"
+            className="btn btn-primary max-w-[28rem] truncate"
+            disabled={save.isPending}
+            title={launch?.commandLine}
+          >
+            {save.isPending ? 'Saving…' : saveLabel}
           </button>
         </div>
       </form>

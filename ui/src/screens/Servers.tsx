@@ -8,6 +8,7 @@ import { navigate, withParams } from '../router';
 import { stepPage } from '../selection';
 import { useServers } from '../servers-data';
 import type { ServersConfig } from '../types';
+import { PendingApprovals } from './PendingApprovals';
 import { ServerDetail } from './ServerDetail';
 import { ServerList, serverPath } from './ServerList';
 
@@ -74,6 +75,7 @@ export function Servers({ url, name }: { url: URL; name: string | null }) {
           effect; changes here are refused until the file is fixed by hand.
         </p>
       ) : null}
+      <PendingApprovals asked={url.searchParams.get('pending')} />
       <div className="flex min-h-0 flex-1">
         {list.length > 0 ? (
           <div className="w-[340px] shrink-0 border-r border-slate-200 dark:border-slate-800">
