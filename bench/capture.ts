@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CapturePolicy, DEFAULT_CAPTURE_POLICY } from '../src/capture/policy.js';
 import { openDatabase } from '../src/store/database.js';
-import { captureEvents, measureCaptureCpu } from './query/capture-cpu.js';
+import { type CpuThroughput, captureEvents, measureCaptureCpu } from './query/capture-cpu.js';
 import { measureCaptureThroughput } from './query/capture-throughput.js';
 import { type Exchange, TrafficGenerator } from './query/traffic.js';
 import { type BenchSuite, markdownTable } from './suite.js';
 
-const EXCHANGES = 20_000;
+const EXCHANGES = 10_000;
+const ROUNDS = 3;
 /** One tool call in this many carries credentials (in its arguments and echoed in its result). */
 const SECRET_EVERY = 10;
 
@@ -64,21 +65,29 @@ const target = (perSecond: number) => (perSecond >= 10_000 ? '≥ 10000/s ✓' :
 export const captureSuite: BenchSuite = {
   name: 'capture',
   async run() {
-    const rows: string[][] = [];
-    for (const { label, secrets, redact } of CASES) {
-      const traffic = secrets ? new TrafficWithSecrets(7) : new TrafficGenerator(7);
-      const events = captureEvents(traffic, EXCHANGES);
-      process.stdout.write(`${label} ...\n`);
-      const result = await withDatabase((path) => measureCaptureCpu(path, events, policy(redact)));
-      process.stdout.write(`  ${Math.round(result.perCpuSecond)}/CPU s\n`);
-      rows.push([
+    // Rounds interleave the cases, and each case keeps its best round: on a shared machine, noise only
+    // ever adds CPU time (cache and core contention), so the least is the truest.
+    const best = new Map<string, CpuThroughput>();
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const { label, secrets, redact } of CASES) {
+        const traffic = secrets ? new TrafficWithSecrets(7) : new TrafficGenerator(7);
+        const events = captureEvents(traffic, EXCHANGES);
+        const result = await withDatabase((path) => measureCaptureCpu(path, events, policy(redact)));
+        process.stdout.write(`round ${round}, ${label}: ${Math.round(result.perCpuSecond)}/CPU s\n`);
+        const previous = best.get(label);
+        if (!previous || result.cpuSeconds < previous.cpuSeconds) best.set(label, result);
+      }
+    }
+    const rows = CASES.map(({ label, redact }) => {
+      const result = best.get(label) as CpuThroughput;
+      return [
         label,
         String(result.messages),
         result.cpuSeconds.toFixed(2),
         String(Math.round(result.perCpuSecond)),
         redact ? target(result.perCpuSecond) : '',
-      ]);
-    }
+      ];
+    });
     process.stdout.write('through the CaptureQueue and worker, redaction on ...\n');
     const wall = await withDatabase((path) =>
       measureCaptureThroughput(path, new TrafficWithSecrets(7), EXCHANGES, policy(true)),
@@ -97,7 +106,7 @@ export const captureSuite: BenchSuite = {
     return [
       '## Capture with redaction',
       '',
-      `${EXCHANGES.toLocaleString('en-US')} exchanges of the query suite's synthetic traffic (tool calls, resource reads, notifications; payloads from a few hundred bytes to 64 KB), captured into an empty database with the redact listener off and on, timed in CPU seconds on one thread.`,
+      `${EXCHANGES.toLocaleString('en-US')} exchanges of the query suite's synthetic traffic (tool calls, resource reads, notifications; payloads from a few hundred bytes to 64 KB), captured into an empty database with the redact listener off and on, timed in CPU seconds on one thread (best of ${ROUNDS} interleaved rounds).`,
       '',
       table,
       '',
