@@ -2,8 +2,8 @@ import { secretKind } from './key-names.js';
 
 /**
  * Credential formats recognised anywhere in a string, whatever key (or no key) holds it: the prefixes
- * vendors give their keys precisely so that scanners can find them. Each pattern is one named group of a
- * single alternation, so a string is scanned once whatever the number of formats.
+ * vendors give their keys precisely so that scanners can find them. All patterns are alternatives of one
+ * regular expression, so a string is scanned once whatever the number of formats.
  */
 const BUILT_IN: readonly (readonly [kind: string, source: string])[] = [
   // PEM private keys (RFC 7468 section 10): the whole block, any key type.
@@ -51,7 +51,6 @@ export function marker(kind: string): string {
   return `[REDACTED:${kind}]`;
 }
 
-/** A compiled set of value patterns: `scrub` replaces every match in a string and counts them. */
 /** How many capturing groups a regular expression source holds (an empty alternative always matches). */
 function groupCount(source: string): number {
   return (new RegExp(`${source}|`).exec('') as RegExpExecArray).length - 1;
