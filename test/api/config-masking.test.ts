@@ -17,6 +17,7 @@ const FLAG_TOKEN = 'tok-secret-abcdef123';
 const SPACED_KEY = 'KEYVALUE123456789';
 const GITHUB = `ghp_${'Z9y8X7w6V5'.repeat(4)}`;
 const ENV_TOKEN = 'env-token-value-0000';
+const STDERR_SECRET = `ghp_${'S1t2D3e4R5'.repeat(4)}`;
 const SECRETS = [QUERY_KEY, URL_PASSWORD, FLAG_TOKEN, SPACED_KEY, GITHUB, ENV_TOKEN];
 
 /**
@@ -40,6 +41,15 @@ describe('secrets in server configuration are masked wherever it is shown', () =
           command: everythingCommand.command,
           args: [...everythingCommand.args, `--token=${FLAG_TOKEN}`, '--api-key', SPACED_KEY, GITHUB],
           env: { GITHUB_TOKEN: ENV_TOKEN, DEBUG: 'mcp' },
+        },
+        // Not an MCP server: a process that prints a credential on stderr, as a chatty server may.
+        leaky: {
+          type: 'stdio',
+          command: process.execPath,
+          args: [
+            '-e',
+            `process.stderr.write('connecting with ${STDERR_SECRET}\\n'); setInterval(() => {}, 1000);`,
+          ],
         },
       },
     });
@@ -124,5 +134,15 @@ describe('secrets in server configuration are masked wherever it is shown', () =
     const tools = await client.client.listTools();
     expect(tools.tools.map((t) => t.name)).toContain('echo');
     await client.close();
+  });
+
+  it("redacts a stdio server's stderr as shown by the API, as its captured records are", async () => {
+    await expect
+      .poll(async () => JSON.stringify(await apiJson(gw, '/api/servers/leaky/stderr')), { timeout: 10_000 })
+      .toContain('connecting with [REDACTED:github_token]');
+    expect(JSON.stringify(await apiJson(gw, '/api/servers/leaky/stderr'))).not.toContain(STDERR_SECRET);
+    const stored = await gw.records((r) => r.server === 'leaky');
+    expect(JSON.stringify(stored)).toContain('[REDACTED:github_token]');
+    expect(JSON.stringify(stored)).not.toContain(STDERR_SECRET);
   });
 });
