@@ -12,6 +12,7 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
   proxy: async () => (await import('./proxy.js')).proxySuite,
   stdio: stdioSuite,
   query: async () => (await import('./query.js')).querySuite,
+  capture: async () => (await import('./capture.js')).captureSuite,
 };
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);

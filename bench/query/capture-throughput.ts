@@ -1,4 +1,5 @@
 import { CaptureQueue } from '../../src/capture/capture-queue.js';
+import type { CapturePolicy } from '../../src/capture/policy.js';
 import { ExchangeCapture } from '../../src/proxy/exchange-capture.js';
 import type { TrafficGenerator } from './traffic.js';
 
@@ -23,6 +24,7 @@ export async function measureCaptureThroughput(
   databasePath: string,
   traffic: TrafficGenerator,
   exchanges: number,
+  policy?: CapturePolicy,
 ): Promise<Throughput> {
   const prepared = Array.from({ length: exchanges }, () => {
     const exchange = traffic.next();
@@ -36,6 +38,7 @@ export async function measureCaptureThroughput(
     databasePath,
     maxMessageBytes: 8 * 1024 * 1024,
     queueBytes: QUEUE_BYTES,
+    ...(policy ? { policy } : {}),
     log: () => {},
   });
   await queue.start();

@@ -53,6 +53,7 @@ function record(
     responseHeaders: { 'content-type': 'text/event-stream', 'mcp-session-id': exchange.sessionId },
     partnerId: null,
     note: null,
+    redactions: 0,
   };
 }
 

@@ -3,6 +3,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { stream } from 'hono/streaming';
 import { GatewayError } from '../core/errors.js';
 import { recordToJson } from '../core/record.js';
+import { DEFAULT_REDACTION, type RedactionPolicy } from '../redaction/policy.js';
+import { redactRecord } from '../redaction/redact-record.js';
+import { Redactor } from '../redaction/redactor.js';
 import { type LogReads, readAll } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
 import { orderParam, requestFilter } from './query-params.js';
@@ -26,7 +29,12 @@ async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> 
  * the API), oldest first, streamed page by page so memory stays flat for any size.
  * `POST /api/logs/import`: that JSONL back in. Records get new ids; responses stay linked to requests.
  */
-export function exportRoutes(store: LogStore, reads: LogReads, maxImportBytes: number): Hono {
+export function exportRoutes(
+  store: LogStore,
+  reads: LogReads,
+  maxImportBytes: number,
+  redaction: () => RedactionPolicy = () => DEFAULT_REDACTION,
+): Hono {
   const app = new Hono();
 
   app.get('/export', (c) => {
@@ -61,13 +69,16 @@ export function exportRoutes(store: LogStore, reads: LogReads, maxImportBytes: n
       throw new GatewayError(400, 'Send the JSONL to import as the request body (one record per line).');
     const problems: { line: number; error: string }[] = [];
     let skipped = 0;
+    // An export from a gateway with redaction off holds secrets in clear: imports are redacted as capture
+    // would have redacted them, so that nothing reaches logs.db or the search index around it.
+    const redactor = new Redactor(redaction());
     async function* records() {
       let number = 0;
       for await (const line of lines(body as ReadableStream<Uint8Array>)) {
         number++;
         if (line.trim() === '') continue;
         try {
-          yield recordFromJson(JSON.parse(line));
+          yield redactRecord(recordFromJson(JSON.parse(line)), redactor);
         } catch (error) {
           skipped++;
           if (problems.length < MAX_PROBLEMS)

@@ -1,14 +1,21 @@
 import { isSecretHeader } from '../core/headers.js';
+import {
+  mask,
+  maskArgs,
+  maskEnvValue,
+  maskUrl,
+  restoreArgs,
+  restoreMasked,
+} from '../redaction/config-masking.js';
 
 /**
  * Config responses never show credentials: every configured header value (they are credentials more often
- * than not) and env values with secret-looking names are masked. A masked value sent back unchanged in an
- * update means "keep the current value", so editing a server never requires retyping its secrets.
+ * than not), env values with secret-looking names or credential-shaped contents, secret URL query values
+ * and passwords, secret flags and credential-shaped args. A masked value sent back unchanged in an update
+ * means "keep the current value", so editing a server never requires retyping its secrets.
  */
 
-export function mask(value: string): string {
-  return value.length >= 12 ? `****${value.slice(-4)}` : '****';
-}
+export { mask };
 
 type Entry = Record<string, unknown>;
 
@@ -20,10 +27,18 @@ function mapValues(record: unknown, fn: (key: string, value: string) => string):
   return out;
 }
 
+const isStrings = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+
 export function maskEntry(entry: Entry): Entry {
   const out: Entry = { ...entry };
   if ('headers' in out) out.headers = mapValues(out.headers, (_key, value) => mask(value));
-  if ('env' in out) out.env = mapValues(out.env, (key, value) => (isSecretHeader(key) ? mask(value) : value));
+  if ('env' in out)
+    out.env = mapValues(out.env, (key, value) =>
+      isSecretHeader(key) ? mask(value) : maskEnvValue(key, value),
+    );
+  if (typeof out.url === 'string') out.url = maskUrl(out.url);
+  if (isStrings(out.args)) out.args = maskArgs(out.args);
   return out;
 }
 
@@ -31,13 +46,22 @@ export function maskEntry(entry: Entry): Entry {
 export function unmaskEntry(update: Entry, current: Entry | undefined): Entry {
   if (!current) return update;
   const out: Entry = { ...update };
+  const masked = maskEntry(current);
   for (const field of ['headers', 'env'] as const) {
     const before = current[field] as Record<string, unknown> | undefined;
-    if (!before) continue;
+    const shown = masked[field] as Record<string, unknown> | undefined;
+    if (!before || !shown) continue;
     out[field] = mapValues(out[field], (key, value) => {
       const old = before[key];
-      return typeof old === 'string' && value === mask(old) ? old : value;
+      const oldShown = shown[key];
+      return typeof old === 'string' && typeof oldShown === 'string'
+        ? restoreMasked(value, old, oldShown)
+        : value;
     });
   }
+  if (typeof out.url === 'string' && typeof current.url === 'string') {
+    out.url = restoreMasked(out.url, current.url, masked.url as string);
+  }
+  if (isStrings(out.args) && isStrings(current.args)) out.args = restoreArgs(out.args, current.args);
   return out;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JsonRpcId } from '../core/errors.js';
+import { stringifyJson } from '../core/json-text.js';
 import { MESSAGE_KINDS } from '../core/jsonrpc.js';
 import type { NewRecord } from '../core/record.js';
 
@@ -42,6 +43,7 @@ const recordJsonSchema = z.object({
   headers: z.object({ request: headerMap, response: headerMap }).optional(),
   partnerId: z.number().int().nullable().optional(),
   note: nullableString.optional(),
+  redactions: z.number().int().nonnegative().optional(),
 });
 
 /** Kinds that carry a JSON-RPC id; for the others a null id in the export means "none". */
@@ -57,7 +59,7 @@ export function recordFromJson(value: unknown): NewRecord & { originalId?: numbe
   const json = parsed.data;
   const time = json.timestamp ?? (json.time ? Date.parse(json.time) : Number.NaN);
   if (!Number.isFinite(time)) throw new Error('timestamp: a record needs its time (timestamp or time)');
-  const message = typeof json.message === 'string' ? json.message : JSON.stringify(json.message);
+  const message = typeof json.message === 'string' ? json.message : stringifyJson(json.message);
   const jsonrpcId: JsonRpcId | undefined =
     json.jsonrpcId === undefined || (json.jsonrpcId === null && !HAS_ID.has(json.kind))
       ? undefined
@@ -93,5 +95,6 @@ export function recordFromJson(value: unknown): NewRecord & { originalId?: numbe
     responseHeaders: json.headers?.response ?? null,
     partnerId: json.partnerId ?? null,
     note: json.note ?? null,
+    redactions: json.redactions ?? 0,
   };
 }

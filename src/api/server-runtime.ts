@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
+import { DEFAULT_REDACTION, type RedactionPolicy } from '../redaction/policy.js';
+import { Redactor } from '../redaction/redactor.js';
 import type { Registry } from '../registry/registry.js';
 
 export interface StderrTail {
@@ -13,6 +15,8 @@ export interface ServerRuntimeDeps {
   registry: Registry;
   serverStatus: ServerStatusProvider;
   serverStderr(name: string, limit?: number): StderrTail | undefined;
+  /** The capture policy's redaction: stderr shown here is redacted as its captured records are. */
+  redaction?: () => RedactionPolicy;
 }
 
 const MAX_STDERR_LINES = 1000;
@@ -65,10 +69,15 @@ export function serverRuntimeRoutes(deps: ServerRuntimeDeps): Hono {
       );
     }
     const tail = deps.serverStderr(name, limit) ?? { lines: [], total: 0 };
+    const redactor = new Redactor(deps.redaction?.() ?? DEFAULT_REDACTION);
     return c.json({
       name,
       total: tail.total,
-      lines: tail.lines.map((l) => ({ ...l, time: new Date(l.time).toISOString() })),
+      lines: tail.lines.map((l) => ({
+        ...l,
+        line: redactor.enabled ? redactor.text(l.line, name).text : l.line,
+        time: new Date(l.time).toISOString(),
+      })),
     });
   });
 

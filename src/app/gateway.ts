@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { LiveFeed } from '../api/live-feed.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
+import { capturePolicy, redactionLine } from '../capture/policy.js';
 import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
@@ -132,6 +133,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     maxMessageBytes: config.capture.maxMessageBytes,
     queueBytes: config.capture.queueBytes,
     retention: config.retention,
+    policy: capturePolicy(registry.redaction, config.redact),
     log: io.warn,
   });
   try {
@@ -179,6 +181,12 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     oauthMemory.forget(name);
   };
   registry.onChange((change: RegistryChange) => {
+    if (change.redaction) {
+      capture.configure(capturePolicy(registry.redaction, config.redact));
+      io.info(
+        `redaction settings changed: ${redactionLine(capturePolicy(registry.redaction, config.redact))}`,
+      );
+    }
     for (const name of change.removed) forgetConnections(name);
     for (const name of change.updated) {
       proxy.forgetServer(name);
@@ -227,6 +235,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     statusProviders,
     restartServer: insight.restartServer,
     maxImportBytes: MAX_IMPORT_BYTES,
+    redaction: () => capturePolicy(registry.redaction, config.redact).redaction,
     captureStats: () => capture.stats(),
     oauth,
     checkToken: createTokenCheck(config.token),

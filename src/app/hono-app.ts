@@ -24,6 +24,7 @@ import { mcpRoutes } from '../mcp/route.js';
 import type { ManagementSessions } from '../mcp/sessions.js';
 import type { PendingServers } from '../ops/pending-servers.js';
 import type { OAuthDiscovery } from '../proxy/oauth-discovery.js';
+import type { RedactionPolicy } from '../redaction/policy.js';
 import type { Registry } from '../registry/registry.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
@@ -53,6 +54,8 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   statusProviders: readonly ServerStatusProvider[];
   restartServer: RestartServer;
   maxImportBytes: number;
+  /** What imported records are redacted with: the capture policy in effect. */
+  redaction?: () => RedactionPolicy;
   captureStats: () => CaptureStats;
   oauth: OAuthDiscovery;
   checkToken: (candidate: string | null) => boolean;
@@ -189,7 +192,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   );
   app.route('/api/servers', serversRoutes({ ...overview, restartServer: deps.restartServer }));
   app.route('/api/servers', serverRuntimeRoutes(deps));
-  app.route('/api/logs', exportRoutes(deps.store, deps.reads, deps.maxImportBytes));
+  app.route('/api/logs', exportRoutes(deps.store, deps.reads, deps.maxImportBytes, deps.redaction));
   app.route('/api/logs', logsRoutes(deps.store, deps.reads, onDeleted));
   app.route('/api/sessions', sessionsRoutes(deps.reads));
   app.route('/api/clients', clientsRoutes(deps.store));

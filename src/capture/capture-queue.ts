@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { CaptureEvent, CaptureSink } from '../core/capture-events.js';
 import { spawnWorker } from '../store/spawn-worker.js';
 import { emptyTally, type Tally } from './listeners/tally.js';
+import type { CapturePolicy } from './policy.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
 export interface CaptureQueueOptions extends WorkerSettings {
@@ -64,8 +65,21 @@ export class CaptureQueue implements CaptureSink {
   readonly #flushWaiters = new Map<number, () => void>();
   #closing = false;
 
+  #policy: CapturePolicy | undefined;
+
   constructor(options: CaptureQueueOptions) {
     this.#options = options;
+    this.#policy = options.policy;
+  }
+
+  /**
+   * Sends a new policy to the worker. What was emitted before is sent first, so it is recorded under the
+   * policy in effect when it was captured.
+   */
+  configure(policy: CapturePolicy): void {
+    this.#policy = policy;
+    this.#post();
+    this.#worker?.postMessage({ type: 'configure', policy } satisfies ToWorker);
   }
 
   /** Starts the worker and resolves once it has opened the database. */
@@ -74,6 +88,7 @@ export class CaptureQueue implements CaptureSink {
       databasePath: this.#options.databasePath,
       maxMessageBytes: this.#options.maxMessageBytes,
       retention: this.#options.retention,
+      ...(this.#policy ? { policy: this.#policy } : {}),
     });
     this.#worker = worker;
     return new Promise((resolve, reject) => {

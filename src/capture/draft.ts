@@ -1,4 +1,5 @@
 import type { HeaderMap } from '../core/capture-events.js';
+import { stringifyJson } from '../core/json-text.js';
 import { classifyMessage, type Direction, type MessageShape } from '../core/jsonrpc.js';
 import type { NewRecord, TransportDetail } from '../core/record.js';
 
@@ -64,6 +65,7 @@ function blankRecord(context: DraftContext, text: string, truncated: boolean): N
     responseHeaders: context.responseHeaders ?? null,
     partnerId: null,
     note: context.note ?? null,
+    redactions: 0,
   };
 }
 
@@ -103,7 +105,7 @@ export function draftsFromJsonText(context: DraftContext, text: string, truncate
     return [textDraft(context, text)];
   }
   if (Array.isArray(value) && value.length > 0) {
-    return value.map((element) => jsonDraft(context, element, JSON.stringify(element)));
+    return value.map((element) => jsonDraft(context, element, stringifyJson(element)));
   }
   return [jsonDraft(context, value, text)];
 }

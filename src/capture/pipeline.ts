@@ -1,5 +1,6 @@
 import type { SessionInfo } from '../core/session.js';
 import type { MessageDraft } from './draft.js';
+import type { CapturePolicy } from './policy.js';
 
 /**
  * A capture listener is a small object with hook-named methods, called in the order of the list the
@@ -7,6 +8,8 @@ import type { MessageDraft } from './draft.js';
  */
 export interface CaptureListener {
   readonly name: string;
+  /** The capture policy changed (a hand edit of mcp.json); the messages after this follow the new one. */
+  configure?(policy: CapturePolicy): void;
   /** Each message, in the order it was captured. */
   message?(draft: MessageDraft): void;
   /** A stored request's exchange was answered: its HTTP status (and session, for initialize) are now known. */
@@ -28,6 +31,10 @@ export class CapturePipeline {
   constructor(listeners: readonly CaptureListener[], report: (listener: string, error: unknown) => void) {
     this.#listeners = listeners;
     this.#report = report;
+  }
+
+  configure(policy: CapturePolicy): void {
+    this.#each('configure', (listener) => listener.configure?.(policy));
   }
 
   message(draft: MessageDraft): void {

@@ -7,10 +7,13 @@ import { storeListener } from './listeners/store.js';
 import { emptyTally, type Tally, tallyListener } from './listeners/tally.js';
 import { toolErrorsListener } from './listeners/tool-errors.js';
 import { type CaptureListener, CapturePipeline } from './pipeline.js';
+import { type CapturePolicy, DEFAULT_CAPTURE_POLICY } from './policy.js';
 
 export interface RecorderOptions {
   sink: RecordSink;
   maxMessageBytes: number;
+  /** What to redact; the default redacts (see redaction/policy.ts). */
+  policy?: CapturePolicy;
   /** A record could not be written; it is lost, counted, and traffic goes on. */
   onStoreFailure: (error: unknown) => void;
   /** A listener threw; the others still ran. */
@@ -32,7 +35,7 @@ export class Recorder {
   constructor(options: RecorderOptions) {
     this.#sink = options.sink;
     const listeners: CaptureListener[] = [
-      redactListener(),
+      redactListener(options.policy ?? DEFAULT_CAPTURE_POLICY),
       describeListener(),
       toolErrorsListener(),
       storeListener(options.sink, options.onStoreFailure),
@@ -41,6 +44,11 @@ export class Recorder {
     ];
     this.#pipeline = new CapturePipeline(listeners, options.onListenerError);
     this.#assembler = new Assembler(this.#pipeline, { maxMessageBytes: options.maxMessageBytes });
+  }
+
+  /** Applies a new policy to the messages recorded from now on. */
+  configure(policy: CapturePolicy): void {
+    this.#pipeline.configure(policy);
   }
 
   /** Handles a batch of events as one transaction. */

@@ -27,6 +27,7 @@ const db = openDatabaseOrStartFresh(settings.databasePath, {}, problem);
 const recorder = new Recorder({
   sink: new SqliteRecordSink(db),
   maxMessageBytes: settings.maxMessageBytes,
+  ...(settings.policy ? { policy: settings.policy } : {}),
   onStoreFailure: (error) => {
     storeFailures++;
     problem(`could not store a captured message: ${(error as Error).message}`);
@@ -69,6 +70,9 @@ port.on('message', (message: ToWorker) => {
       });
       break;
     }
+    case 'configure':
+      recorder.configure(message.policy);
+      break;
     case 'flush':
       send({ type: 'flushed', token: message.token });
       break;

@@ -1,18 +1,22 @@
 import type { CaptureEvent } from '../core/capture-events.js';
 import type { RetentionSettings } from '../store/retention.js';
 import type { Tally } from './listeners/tally.js';
+import type { CapturePolicy } from './policy.js';
 
 /** Messages between the capture queue (proxy thread) and the capture worker. */
 
 export interface WorkerSettings {
   databasePath: string;
   maxMessageBytes: number;
+  /** What capture redacts; absent: the default policy. */
+  policy?: CapturePolicy;
   /** Pruning of old records, run by the worker between capture batches; absent: no pruning. */
   retention?: RetentionSettings;
 }
 
 export type ToWorker =
   | { type: 'events'; events: CaptureEvent[]; bytes: number }
+  | { type: 'configure'; policy: CapturePolicy }
   | { type: 'flush'; token: number }
   | { type: 'close' };
 

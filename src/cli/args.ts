@@ -37,6 +37,8 @@ Options:
                          (env MCP_GATEWAY_MAX_DB_MB, default 2048; 0 means no limit)
   --health-interval <s>  Seconds between health checks of HTTP servers (env MCP_GATEWAY_HEALTH_INTERVAL,
                          default 30; 0 turns periodic checks off)
+  --no-redact            Store payloads as they arrived, secrets included (env MCP_GATEWAY_REDACT=off);
+                         by default secrets are redacted before storage (docs/redaction.md)
   -h, --help             Show this help
   -v, --version          Show the version
 
@@ -60,6 +62,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     'retention-days': { type: 'string' },
     'max-db-mb': { type: 'string' },
     'health-interval': { type: 'string' },
+    'no-redact': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   });
@@ -87,6 +90,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       retentionDays: values['retention-days'] as string | undefined,
       maxDbMb: values['max-db-mb'] as string | undefined,
       healthInterval: values['health-interval'] as string | undefined,
+      ...(values['no-redact'] ? { redact: false } : {}),
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { RunningGateway, ShutdownSummary } from '../app/gateway.js';
+import { capturePolicy, redactionLine } from '../capture/policy.js';
 import { VERSION } from '../core/version.js';
 import { proxyPath } from '../proxy/route.js';
+import { maskedCommandLine, maskUrl } from '../redaction/config-masking.js';
 
 /** The startup lines: version, where to connect, the UI link with its token, and each server's proxy URL. */
 export function startupBanner(gateway: RunningGateway): string {
@@ -10,6 +12,7 @@ export function startupBanner(gateway: RunningGateway): string {
     `  Listening   http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${gateway.port}`,
     `  Web UI      ${gateway.url}/ui?token=${encodeURIComponent(config.token)}`,
     `  Storage     ${config.storageDir}`,
+    `  Redaction   ${redactionLine(capturePolicy(registry.redaction, config.redact))}`,
   ];
   const names = registry.names();
   if (names.length === 0) {
@@ -19,10 +22,11 @@ export function startupBanner(gateway: RunningGateway): string {
     const width = Math.max(...names.map((n) => n.length));
     for (const name of names) {
       const server = registry.get(name);
+      // Terminals are logged and screen-shared: secrets in a URL or in args are masked here as in the API.
       const target =
         server && 'url' in server
-          ? server.url
-          : `${server?.command} ${(server?.args ?? []).join(' ')}`.trim();
+          ? maskUrl(server.url)
+          : maskedCommandLine(server?.command ?? '', server?.args ?? []);
       lines.push(`    ${name.padEnd(width)}  ${gateway.url}${proxyPath(name)}  → ${target}`);
     }
   }

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { CaptureQueue } from '../capture/capture-queue.js';
 import { captureSettings, resolveStorageDir } from '../config/options.js';
 import type { CaptureSink } from '../core/capture-events.js';
+import { DEFAULT_REDACTION, type RedactionPolicy } from '../redaction/policy.js';
+import { parseRegistryText } from '../registry/schema.js';
 import { StdioRelay } from '../stdio/relay.js';
 import { StdioCapture } from '../stdio/stdio-capture.js';
 import { prepareStorageDir } from '../storage/storage-dir.js';
@@ -33,13 +36,35 @@ async function openCapture(storageDir: string, log: (message: string) => void): 
     // The gateway migrates at startup; without a gateway running, wrap may be the first to open the file.
     openDatabaseOrStartFresh(paths.database, { migrate: true }, log).close();
     const settings = captureSettings();
-    const queue = new CaptureQueue({ databasePath: paths.database, ...settings, log });
+    const queue = new CaptureQueue({
+      databasePath: paths.database,
+      ...settings,
+      policy: { redaction: redactionSettings(paths.registry, log) },
+      log,
+    });
     queue.start().catch((error: Error) => log(`capture is off: ${error.message}; the server still runs`));
     return queue;
   } catch (error) {
     log(`capture is off: ${(error as Error).message}; the server still runs`);
     return null;
   }
+}
+
+/**
+ * The `redaction` block of the storage dir's mcp.json, which the gateway on the same dir applies too;
+ * the default (redact) when there is no file or it cannot be used.
+ */
+function redactionSettings(registryPath: string, log: (message: string) => void): RedactionPolicy {
+  let text: string;
+  try {
+    text = readFileSync(registryPath, 'utf8');
+  } catch {
+    return DEFAULT_REDACTION;
+  }
+  const parsed = parseRegistryText(text);
+  if (parsed.ok) return parsed.document.redaction;
+  log(`${registryPath} is invalid, so captures use the default redaction: ${parsed.problems.join('; ')}`);
+  return DEFAULT_REDACTION;
 }
 
 function exitCodeOf(exit: {

@@ -14,6 +14,8 @@ export interface UserOptions {
   retentionDays?: string | number;
   maxDbMb?: string | number;
   healthInterval?: string | number;
+  /** False (`--no-redact`): store payloads as they arrived. */
+  redact?: boolean;
 }
 
 /** The settings the gateway runs with, defaults filled in and validated. */
@@ -31,6 +33,11 @@ export interface ResolvedConfig {
   readonly retention: RetentionConfig;
   /** Milliseconds between health checks of HTTP servers; 0 turns periodic checks off. */
   readonly healthIntervalMs: number;
+  /**
+   * False when `--no-redact` (or MCP_GATEWAY_REDACT=off) asks for raw captures; otherwise the `redaction`
+   * block of mcp.json decides (on by default).
+   */
+  readonly redact: boolean;
 }
 
 export interface RetentionConfig {
@@ -184,6 +191,7 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     capture: captureSettings(maxBodyBytes, queueBytes),
     retention: { days: retentionDays, maxBytes: maxDbMb * MiB },
     healthIntervalMs: healthInterval * 1000,
+    redact: options.redact ?? parseSwitch(env.MCP_GATEWAY_REDACT, 'MCP_GATEWAY_REDACT'),
   };
 }
 
@@ -202,6 +210,14 @@ export function captureSettings(
   queueBytes = DEFAULT_CAPTURE_QUEUE_MB * MiB,
 ): CaptureSettings {
   return { queueBytes, maxMessageBytes: Math.min(Math.max(maxBodyBytes, 8 * MiB), queueBytes) };
+}
+
+function parseSwitch(value: string | undefined, what: string): boolean {
+  if (value === undefined || value.trim() === '') return true;
+  const text = value.trim().toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(text)) return true;
+  if (['off', 'false', '0', 'no'].includes(text)) return false;
+  throw new ConfigError(`invalid ${what} "${value}": use on or off`);
 }
 
 function splitList(value: string | undefined): string[] {

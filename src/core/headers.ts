@@ -47,8 +47,8 @@ export function isSecretHeader(name: string): boolean {
 
 export const REDACTED = '[redacted]';
 
-/** Keeps an auth scheme ("Bearer") visible, since it helps debugging and is no secret. */
-function redactValue(name: string, value: string): string {
+/** A secret header's value as stored: keeps an auth scheme ("Bearer") visible, which is no secret. */
+export function hideHeaderValue(name: string, value: string): string {
   if (name === 'authorization' || name === 'proxy-authorization') {
     const space = value.indexOf(' ');
     if (space > 0 && space < 20) return `${value.slice(0, space)} ${REDACTED}`;
@@ -62,7 +62,9 @@ export function redactHeaders(headers: HeaderMap, alsoSecret: ReadonlySet<string
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (isSecretHeader(lower) || alsoSecret?.has(lower)) {
-      out[lower] = Array.isArray(value) ? value.map((v) => redactValue(lower, v)) : redactValue(lower, value);
+      out[lower] = Array.isArray(value)
+        ? value.map((v) => hideHeaderValue(lower, v))
+        : hideHeaderValue(lower, value);
     } else {
       out[lower] = value;
     }

@@ -1,3 +1,4 @@
+import { previewJson } from './json-text.js';
 import type { MessageShape } from './jsonrpc.js';
 
 /**
@@ -6,6 +7,9 @@ import type { MessageShape } from './jsonrpc.js';
  */
 
 const MAX = 120;
+
+/** JSON shown inside a summary: bounded in length and depth, whatever the payload (see core/json-text.ts). */
+const preview = (value: unknown) => previewJson(value, MAX * 2);
 
 function clip(text: string, max = MAX): string {
   // Only the start is shown: flattening all of a 64 KB result to keep 120 characters of it would cost the
@@ -89,7 +93,7 @@ function summarizeRequest(method: string, params: Record<string, unknown> | null
     }
     case 'notifications/message':
       return clip(
-        `[${String(params?.level ?? 'log')}] ${typeof params?.data === 'string' ? params.data : JSON.stringify(params?.data ?? '')}`,
+        `[${String(params?.level ?? 'log')}] ${typeof params?.data === 'string' ? params.data : preview(params?.data ?? '')}`,
       );
     case 'notifications/cancelled':
       return clip(
@@ -125,9 +129,7 @@ function summarizeResult(method: string | null, result: unknown): string {
       const text = contentText(object.content);
       const prefix = object.isError === true ? 'tool error: ' : '';
       if (text) return clip(prefix + text);
-      return clip(
-        prefix + (object.structuredContent ? JSON.stringify(object.structuredContent) : 'empty result'),
-      );
+      return clip(prefix + (object.structuredContent ? preview(object.structuredContent) : 'empty result'));
     }
     case 'prompts/get': {
       const messages = Array.isArray(object.messages) ? object.messages.length : 0;
@@ -137,7 +139,7 @@ function summarizeResult(method: string | null, result: unknown): string {
       return clip(`sampled: ${contentText([object.content]) || String(object.model ?? '')}`);
     case 'elicitation/create':
       return clip(
-        `${String(object.action ?? 'answered')}${object.content ? ` ${JSON.stringify(object.content)}` : ''}`,
+        `${String(object.action ?? 'answered')}${object.content ? ` ${preview(object.content)}` : ''}`,
       );
     default: {
       const keys = Object.keys(object);
@@ -161,7 +163,7 @@ export function summarizeMessage(shape: MessageShape, value: unknown, answeredMe
     case 'error':
       return clip(`error ${shape.errorCode ?? '?'}: ${shape.errorMessage ?? ''}`);
     default:
-      return summarizeText(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+      return summarizeText(typeof value === 'string' ? value : preview(value));
   }
 }
 

@@ -31,12 +31,14 @@ const FLAGS: Readonly<Record<string, string>> = {
   partner: 'r.partner_id IS NOT NULL',
   note: 'r.note IS NOT NULL',
   truncated: 'r.truncated = 1',
+  // Capture replaced at least one secret in it (see redaction/).
+  redacted: 'r.redactions > 0',
 };
 
 export const hasField: FieldSpec = {
   name: 'has',
   aliases: ['is'],
-  help: 'Records that have something: error (a JSON-RPC error, a tool result with isError, or an HTTP status of 400 or more), duration, tokens, session, partner (a response paired with its request), note, truncated.',
+  help: 'Records that have something: error (a JSON-RPC error, a tool result with isError, or an HTTP status of 400 or more), duration, tokens, session, partner (a response paired with its request), note, truncated, redacted (secrets were replaced before storage).',
   examples: ['has:error', '-has:session', 'has:error,truncated'],
   operators: ['is'],
   values: Object.keys(FLAGS),

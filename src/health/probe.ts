@@ -1,4 +1,5 @@
 import { VERSION } from '../core/version.js';
+import { maskText } from '../redaction/config-masking.js';
 import { type CallOptions, type RpcAnswer, rpcCall } from './rpc-call.js';
 import { awaitEndpointEvent } from './sse-probe.js';
 import type { HealthReport, HealthState } from './types.js';
@@ -40,7 +41,13 @@ export async function probeMcpEndpoint(
   try {
     return target.transport === 'sse' ? await probeSse(target, call) : await probeStreamable(target, call);
   } catch (error) {
-    return { state: 'down', latencyMs: null, httpStatus: null, detail: unreachable(error, call.timeoutMs) };
+    // Error texts may quote the URL, query secrets and password included; the detail is shown and stored.
+    return {
+      state: 'down',
+      latencyMs: null,
+      httpStatus: null,
+      detail: maskText(unreachable(error, call.timeoutMs)),
+    };
   }
 }
 

@@ -1,6 +1,7 @@
 import { type FSWatcher, readFileSync, statSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { GatewayError } from '../core/errors.js';
+import { DEFAULT_REDACTION, type RedactionPolicy } from '../redaction/policy.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { fsCause, isOutOfSpace } from '../storage/storage-errors.js';
 import { parseRegistryText, parseServerEntry, type RegistryDocument, type ServerConfig } from './schema.js';
@@ -9,6 +10,8 @@ export interface RegistryChange {
   added: string[];
   removed: string[];
   updated: string[];
+  /** The `redaction` block changed. */
+  redaction?: boolean;
 }
 
 export type RegistryListener = (change: RegistryChange) => void;
@@ -40,7 +43,12 @@ function writeFailure(path: string, error: unknown): GatewayError {
  */
 export class Registry {
   readonly path: string;
-  #document: RegistryDocument = { raw: { mcpServers: {} }, rawServers: {}, servers: new Map() };
+  #document: RegistryDocument = {
+    raw: { mcpServers: {} },
+    rawServers: {},
+    servers: new Map(),
+    redaction: DEFAULT_REDACTION,
+  };
   #error: string | null = null;
   #lastText: string | null = null;
   #listeners: RegistryListener[] = [];
@@ -70,6 +78,11 @@ export class Registry {
 
   get servers(): ReadonlyMap<string, ServerConfig> {
     return this.#document.servers;
+  }
+
+  /** What capture redacts, from the `redaction` block of mcp.json. */
+  get redaction(): RedactionPolicy {
+    return this.#document.redaction;
   }
 
   get(name: string): ServerConfig | undefined {
@@ -126,8 +139,11 @@ export class Registry {
       else if (JSON.stringify(old) !== JSON.stringify(config)) change.updated.push(name);
     }
     for (const name of before.keys()) if (!document.servers.has(name)) change.removed.push(name);
+    if (JSON.stringify(this.#document.redaction) !== JSON.stringify(document.redaction))
+      change.redaction = true;
     this.#document = document;
-    const changed = change.added.length + change.removed.length + change.updated.length > 0;
+    const changed =
+      change.added.length + change.removed.length + change.updated.length > 0 || change.redaction === true;
     if (changed) {
       for (const listener of this.#listeners) listener(change);
     }

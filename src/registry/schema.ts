@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { serverNameProblem } from '../core/server-name.js';
+import { DEFAULT_REDACTION, parseRedactionBlock, type RedactionPolicy } from '../redaction/policy.js';
 
 /**
  * Server entries in the `mcpServers` format MCP clients already use (Claude Desktop, Cursor, VS Code).
@@ -159,6 +160,8 @@ export interface RegistryDocument {
   /** Raw entries by name, as written in the file. */
   rawServers: Record<string, unknown>;
   servers: Map<string, ServerConfig>;
+  /** The top-level `redaction` block (what capture redacts); the default policy when absent. */
+  redaction: RedactionPolicy;
 }
 
 export type DocumentResult = { ok: true; document: RegistryDocument } | { ok: false; problems: string[] };
@@ -166,7 +169,10 @@ export type DocumentResult = { ok: true; document: RegistryDocument } | { ok: fa
 /** Parses the text of mcp.json; any problem rejects the whole file, so a half-valid file never half-applies. */
 export function parseRegistryText(text: string): DocumentResult {
   if (text.trim() === '') {
-    return { ok: true, document: { raw: { mcpServers: {} }, rawServers: {}, servers: new Map() } };
+    return {
+      ok: true,
+      document: { raw: { mcpServers: {} }, rawServers: {}, servers: new Map(), redaction: DEFAULT_REDACTION },
+    };
   }
   let raw: unknown;
   try {
@@ -189,9 +195,16 @@ export function parseRegistryText(text: string): DocumentResult {
     if (result.ok) servers.set(name, result.config);
     else problems.push(...result.problems);
   }
-  if (problems.length > 0) return { ok: false, problems };
+  const redaction = parseRedactionBlock(rawObject.redaction);
+  if (!redaction.ok) problems.push(...redaction.problems);
+  if (problems.length > 0 || !redaction.ok) return { ok: false, problems };
   return {
     ok: true,
-    document: { raw: rawObject, rawServers: rawServers as Record<string, unknown>, servers },
+    document: {
+      raw: rawObject,
+      rawServers: rawServers as Record<string, unknown>,
+      servers,
+      redaction: redaction.policy,
+    },
   };
 }

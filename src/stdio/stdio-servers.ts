@@ -1,6 +1,7 @@
 import type { CaptureSink } from '../core/capture-events.js';
 import type { ServerState, ServerStatus } from '../core/server-status.js';
 import type { LocalHandler } from '../proxy/http-proxy.js';
+import { maskedCommandLine } from '../redaction/config-masking.js';
 import type { StdioServerConfig } from '../registry/schema.js';
 import { type SpawnFunction, StdioChild } from './child-process.js';
 import { seconds } from './failures.js';
@@ -10,7 +11,7 @@ import { SharedPool } from './shared-pool.js';
 import { StatusTracker } from './status-tracker.js';
 import type { StderrLine } from './stderr-ring.js';
 import { StdioCapture } from './stdio-capture.js';
-import { commandLine, type ResolvedStdioConfig, resolveStdioConfig, STDIO_LIMITS } from './stdio-config.js';
+import { type ResolvedStdioConfig, resolveStdioConfig, STDIO_LIMITS } from './stdio-config.js';
 
 export interface StdioServersOptions {
   sink: CaptureSink;
@@ -130,7 +131,7 @@ export class StdioServers {
     const { info, warn } = this.#options;
     switch (status.state) {
       case 'starting':
-        info(`stdio server ${name}: starting ${commandLine(config)}`);
+        info(`stdio server ${name}: starting ${maskedCommandLine(config.command, config.args)}`);
         break;
       case 'running':
         info(`stdio server ${name}: running${status.pid ? ` (pid ${status.pid})` : ''}`);

@@ -66,6 +66,8 @@ export const MIGRATIONS: readonly Migration[] = [
   searchIndexMigration,
   // 3: statistics rollups (per minute, 5 minutes and hour), so charts over days never read every record.
   rollupsMigration,
+  // 4: how many values capture redacted in each record (shown with the record; 0 for older ones).
+  'ALTER TABLE records ADD COLUMN redactions INTEGER NOT NULL DEFAULT 0;',
 ];
 
 export function migrate(db: Database): number {

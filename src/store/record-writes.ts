@@ -124,6 +124,7 @@ export function recordWrites(
         responseHeaders: null,
         partnerId: null,
         note,
+        redactions: 0,
       });
     },
   };

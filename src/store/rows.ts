@@ -35,6 +35,7 @@ export interface RecordRow {
   response_headers: string | null;
   partner_id: number | null;
   note: string | null;
+  redactions: number;
 }
 
 /** The stored columns, in the order `recordToValues` produces them (the id is SQLite's). */
@@ -68,6 +69,7 @@ export const RECORD_COLUMNS = [
   'response_headers',
   'partner_id',
   'note',
+  'redactions',
 ] as const satisfies readonly (keyof RecordRow)[];
 
 /** Columns too large to read for a list of rows; `bodies: false` pages read empty stand-ins instead. */
@@ -114,6 +116,7 @@ export function recordToValues(record: NewRecord): unknown[] {
     record.responseHeaders ? JSON.stringify(record.responseHeaders) : null,
     record.partnerId,
     record.note,
+    record.redactions,
   ];
 }
 
@@ -158,5 +161,6 @@ export function rowToRecord(row: RecordRow): CapturedRecord {
     responseHeaders: parseHeaders(row.response_headers),
     partnerId: row.partner_id,
     note: row.note,
+    redactions: row.redactions ?? 0,
   };
 }

@@ -17,18 +17,28 @@ export interface SearchableRecord {
   truncated: boolean;
 }
 
-function collectStrings(value: unknown, out: string[], budget: { left: number }, top: boolean): void {
-  if (budget.left <= 0) return;
-  if (typeof value === 'string') {
-    out.push(value.length > budget.left ? value.slice(0, budget.left) : value);
-    budget.left -= value.length + 1;
-  } else if (Array.isArray(value)) {
-    for (const item of value) collectStrings(item, out, budget, false);
-  } else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      // The envelope ("jsonrpc": "2.0", the id, the method already indexed) is not content.
-      if (top && (key === 'jsonrpc' || key === 'id' || key === 'method')) continue;
-      collectStrings(item, out, budget, false);
+/**
+ * The string values of `root`, in document order, up to `budget` characters. Walked with an explicit stack:
+ * a message may nest 100,000 levels deep, which a recursive walk would not survive.
+ */
+function collectStrings(root: object, out: string[], budget: number): void {
+  let left = budget;
+  const stack: unknown[] = [];
+  // The envelope ("jsonrpc": "2.0", the id, the method already indexed) is not content.
+  const top = Array.isArray(root)
+    ? root
+    : Object.entries(root)
+        .filter(([key]) => key !== 'jsonrpc' && key !== 'id' && key !== 'method')
+        .map(([, item]) => item);
+  for (let i = top.length - 1; i >= 0; i--) stack.push(top[i]);
+  while (stack.length > 0 && left > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      out.push(value.length > left ? value.slice(0, left) : value);
+      left -= value.length + 1;
+    } else if (typeof value === 'object' && value !== null) {
+      const items = Array.isArray(value) ? value : Object.values(value);
+      for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]);
     }
   }
 }
@@ -42,7 +52,7 @@ export function searchText(record: SearchableRecord, parsed?: unknown): string {
   const value =
     parsed !== undefined ? parsed : record.truncated ? undefined : parseJsonContainer(record.message);
   if (value !== undefined && typeof value === 'object' && value !== null) {
-    collectStrings(value, parts, { left: MAX_SEARCH_TEXT }, true);
+    collectStrings(value, parts, MAX_SEARCH_TEXT);
   } else {
     parts.push(record.message.slice(0, MAX_SEARCH_TEXT));
   }

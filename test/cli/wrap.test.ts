@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -137,5 +137,33 @@ describe('mcp-gateway wrap', () => {
     expect(code).toBe(127);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/mcp-gateway wrap: command "mcp-gateway-no-such-server" was not found/);
+  });
+
+  it('redacts secrets as the gateway does, with the redaction settings of the storage dir', async () => {
+    mkdirSync(storageDir, { recursive: true, mode: 0o700 });
+    writeFileSync(
+      join(storageDir, 'mcp.json'),
+      JSON.stringify({ mcpServers: {}, redaction: { keys: ['ssn'] } }),
+      {
+        mode: 0o600,
+      },
+    );
+    const { client, transport } = await wrappedClient(storageDir);
+    const wrapPid = transport.inner.pid as number;
+    await client.callTool({
+      name: 'echo',
+      arguments: { message: 'key sk-live-4eC39HqLyjWDarjtT1zdp7dc', ssn: '078-05-1120' },
+    });
+    await client.close();
+    await waitFor('wrap to exit', () => !isAlive(wrapPid));
+
+    const call = storedRecords(storageDir).find((r) => r.kind === 'request' && r.method === 'tools/call');
+    expect(JSON.parse(call?.message ?? '{}').params.arguments).toEqual({
+      message: 'key [REDACTED:api_key]',
+      ssn: '[REDACTED:ssn]',
+    });
+    const all = JSON.stringify(storedRecords(storageDir));
+    expect(all).not.toContain('sk-live-4eC39HqLyjWDarjtT1zdp7dc');
+    expect(all).not.toContain('078-05-1120');
   });
 });

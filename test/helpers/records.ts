@@ -41,6 +41,7 @@ export function makeRecord(overrides: Partial<NewRecord> = {}): NewRecord {
     responseHeaders: null,
     partnerId: null,
     note: null,
+    redactions: 0,
     ...overrides,
     message,
   };

@@ -20,11 +20,14 @@ describe('migrating a database written before search and summaries', () => {
     const old = new BetterSqlite3(path);
     old.exec(MIGRATIONS[0] as string);
     old.pragma('user_version = 1');
+    // The columns of schema 1: `redactions` (the last one) came with migration 4.
+    const columns = RECORD_COLUMNS.filter((column) => column !== 'redactions');
     const insert = old.prepare(
-      `INSERT INTO records (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`,
+      `INSERT INTO records (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
     );
-    insert.run(recordToValues(makeRecord({ summary: 'legacy weather report', time: 100 })));
-    insert.run(recordToValues(makeRecord({ kind: 'error', errorMessage: 'failed', time: 200 })));
+    const values = (record: ReturnType<typeof makeRecord>) => recordToValues(record).slice(0, columns.length);
+    insert.run(values(makeRecord({ summary: 'legacy weather report', time: 100 })));
+    insert.run(values(makeRecord({ kind: 'error', errorMessage: 'failed', time: 200 })));
     old
       .prepare(
         "INSERT INTO sessions (server, session_id, client_name, protocol_version, first_seen) VALUES ('alpha', 'session-1', 'test-client', '2025-06-18', 50)",
@@ -35,9 +38,10 @@ describe('migrating a database written before search and summaries', () => {
     const db = openDatabase(path, { migrate: true });
     try {
       const store = sqliteLogStore(db);
-      expect(store.list({ filter: parseFilter('weather'), limit: 10, order: 'desc' }).records).toHaveLength(
-        1,
-      );
+      const found = store.list({ filter: parseFilter('weather'), limit: 10, order: 'desc' }).records;
+      expect(found).toHaveLength(1);
+      // Records stored before redaction counts existed read as "nothing redacted".
+      expect(found[0]?.redactions).toBe(0);
       expect(store.session('session-1')).toEqual([
         expect.objectContaining({
           messages: 2,

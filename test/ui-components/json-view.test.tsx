@@ -69,4 +69,13 @@ describe('JSON viewer with big payloads', () => {
     const { container } = render(<JsonView value={{ text: `${'a'.repeat(3000)}needle` }} search="needle" />);
     expect(container.querySelector('mark')?.textContent).toBe('needle');
   });
+
+  it('shows a hostile 50,000-level nesting without blowing the stack, searching included', () => {
+    let deep: unknown = { needle: 'at the bottom' };
+    for (let i = 0; i < 50_000; i++) deep = { level: deep };
+    const { container } = render(<JsonView value={{ jsonrpc: '2.0', id: 1, params: deep }} search="level" />);
+    // The search opens every branch it matches, down to the depth the viewer unfolds; deeper is text.
+    expect(container.textContent).toContain('"level": ');
+    expect(container.querySelector('[title="Nested too deep to fold: shown as JSON text"]')).not.toBeNull();
+  });
 });

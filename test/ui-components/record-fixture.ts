@@ -31,6 +31,7 @@ export function apiRecord(fields: Partial<CapturedRecord> = {}): CapturedRecord 
     headers: { request: null, response: null },
     partnerId: null,
     note: null,
+    redactions: 0,
     ...fields,
   };
 }

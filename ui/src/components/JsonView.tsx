@@ -19,12 +19,47 @@ const GUTTER = 'inline-block w-4 shrink-0';
 /** Strings longer than this show their start, and the rest on request. */
 const LONG_STRING = 2000;
 const MANY_ENTRIES = 100;
+/**
+ * Branches deeper than this are shown as their JSON text: each level is a component and a stack frame,
+ * and a hostile message may nest thousands of levels (the API gives those as text already).
+ */
+const MAX_DEPTH = 64;
 
-function contains(value: unknown, needle: string): boolean {
+/**
+ * Whether a key or value under `value`, down to `levels` levels (what the viewer unfolds), holds `needle`.
+ * Walked with an explicit stack, so no nesting can overflow it.
+ */
+function contains(value: unknown, needle: string, levels: number): boolean {
   if (!needle) return false;
-  if (value === null || typeof value !== 'object') return String(value).toLowerCase().includes(needle);
-  return Object.entries(value as Record<string, unknown>).some(
-    ([key, child]) => key.toLowerCase().includes(needle) || contains(child, needle),
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, level] = stack.pop() as [unknown, number];
+    if (item === null || typeof item !== 'object') {
+      if (String(item).toLowerCase().includes(needle)) return true;
+      continue;
+    }
+    if (level >= levels) continue;
+    for (const [key, child] of Object.entries(item as Record<string, unknown>)) {
+      if (key.toLowerCase().includes(needle)) return true;
+      stack.push([child, level + 1]);
+    }
+  }
+  return false;
+}
+
+function DeepBranch({ value, depth, label }: { value: unknown; depth: number; label: ReactNode }) {
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = Array.isArray(value) ? '[…]' : '{…}';
+  }
+  return (
+    <div style={{ paddingLeft: depth * INDENT }} title="Nested too deep to fold: shown as JSON text">
+      <span className={GUTTER} />
+      {label}
+      <span className="break-all text-slate-500">{text}</span>
+    </div>
   );
 }
 
@@ -91,13 +126,14 @@ function Node({
   );
   // Big payloads stay fast: long arrays and deep branches start folded.
   const [open, setOpen] = useState(depth < 4 && entries.length <= MANY_ENTRIES);
-  const forcedOpen = needle !== '' && contains(value, needle);
+  const forcedOpen = needle !== '' && contains(value, needle, MAX_DEPTH - depth);
   const expanded = open || forcedOpen;
   const comma = last ? '' : ',';
   const label =
     name === null ? null : (
       <span className="text-slate-600 dark:text-slate-400">"{highlight(name, needle)}": </span>
     );
+  if (isContainer && depth >= MAX_DEPTH) return <DeepBranch value={value} depth={depth} label={label} />;
   if (!isContainer) {
     return (
       <div style={{ paddingLeft: depth * INDENT }}>

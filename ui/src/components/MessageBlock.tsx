@@ -28,6 +28,14 @@ export function MessageBlock({
           #{record.id} · {record.direction === 'client_to_server' ? 'client → server' : 'server → client'} ·{' '}
           {formatBytes(record.size)}
         </span>
+        {record.redactions > 0 ? (
+          <span
+            className="rounded bg-violet-100 px-1.5 text-[11px] text-violet-800 dark:bg-violet-900/60 dark:text-violet-200"
+            title="Secrets (credential-shaped values, values of secret-named keys and headers) were replaced with [REDACTED:kind] before this message was stored"
+          >
+            {record.redactions === 1 ? '1 value redacted' : `${record.redactions} values redacted`}
+          </span>
+        ) : null}
         <span className="ml-auto flex gap-1">
           <CopyButton text={text} label="Copy JSON" />
           {replayable ? (

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CapturePolicy, DEFAULT_CAPTURE_POLICY } from '../src/capture/policy.js';
+import { openDatabase } from '../src/store/database.js';
+import { type CpuThroughput, captureEvents, measureCaptureCpu } from './query/capture-cpu.js';
+import { measureCaptureThroughput } from './query/capture-throughput.js';
+import { type Exchange, TrafficGenerator } from './query/traffic.js';
+import { type BenchSuite, markdownTable } from './suite.js';
+
+const EXCHANGES = 10_000;
+const ROUNDS = 3;
+/** One tool call in this many carries credentials (in its arguments and echoed in its result). */
+const SECRET_EVERY = 10;
+
+/** The query suite's traffic, with credentials in some tool calls, as agents do pass API keys along. */
+class TrafficWithSecrets extends TrafficGenerator {
+  #count = 0;
+
+  override next(): Exchange {
+    const exchange = super.next();
+    const params = exchange.request.params as { arguments?: Record<string, unknown> } | undefined;
+    if (exchange.method === 'tools/call' && params?.arguments && ++this.#count % SECRET_EVERY === 0) {
+      params.arguments.apiKey = `sk-live-${this.#count.toString(36).padStart(24, '7')}`;
+      params.arguments.note = `use Bearer ghp_${'x1'.repeat(18)} for the mirror`;
+      const result = exchange.response?.result as { content?: { text?: string }[] } | undefined;
+      const first = result?.content?.[0];
+      if (first?.text !== undefined) first.text += ` token=${params.arguments.apiKey}`;
+    }
+    return exchange;
+  }
+}
+
+function policy(redact: boolean): CapturePolicy {
+  return { redaction: { ...DEFAULT_CAPTURE_POLICY.redaction, enabled: redact } };
+}
+
+/** A fresh, migrated logs.db in a temporary dir; `use` gets its path, the dir is removed after. */
+async function withDatabase<T>(use: (path: string) => Promise<T> | T): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-gateway-bench-capture-'));
+  try {
+    const database = join(dir, 'logs.db');
+    openDatabase(database, { migrate: true }).close();
+    return await use(database);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const CASES = [
+  { label: 'redaction off (--no-redact)', secrets: false, redact: false },
+  { label: 'redaction on (default)', secrets: false, redact: true },
+  { label: `redaction off, credentials in 1 of ${SECRET_EVERY} tool calls`, secrets: true, redact: false },
+  { label: `redaction on, credentials in 1 of ${SECRET_EVERY} tool calls`, secrets: true, redact: true },
+] as const;
+
+const target = (perSecond: number) => (perSecond >= 10_000 ? '≥ 10000/s ✓' : '≥ 10000/s ✗');
+
+/**
+ * `npm run bench capture`: capture throughput with payload redaction off and on. The capture worker's work
+ * (assemble, redact, describe, store with FTS) is timed in CPU seconds, which is what one core sustains
+ * however busy the machine is; one wall-clock run through the real CaptureQueue and worker thread (into an
+ * empty database) checks the whole path. Target: ≥ 10,000 messages/s with redaction on.
+ */
+export const captureSuite: BenchSuite = {
+  name: 'capture',
+  async run() {
+    // Rounds interleave the cases, and each case keeps its best round: on a shared machine, noise only
+    // ever adds CPU time (cache and core contention), so the least is the truest.
+    const best = new Map<string, CpuThroughput>();
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const { label, secrets, redact } of CASES) {
+        const traffic = secrets ? new TrafficWithSecrets(7) : new TrafficGenerator(7);
+        const events = captureEvents(traffic, EXCHANGES);
+        const result = await withDatabase((path) => measureCaptureCpu(path, events, policy(redact)));
+        process.stdout.write(`round ${round}, ${label}: ${Math.round(result.perCpuSecond)}/CPU s\n`);
+        const previous = best.get(label);
+        if (!previous || result.cpuSeconds < previous.cpuSeconds) best.set(label, result);
+      }
+    }
+    const rows = CASES.map(({ label, redact }) => {
+      const result = best.get(label) as CpuThroughput;
+      return [
+        label,
+        String(result.messages),
+        result.cpuSeconds.toFixed(2),
+        String(Math.round(result.perCpuSecond)),
+        redact ? target(result.perCpuSecond) : '',
+      ];
+    });
+    process.stdout.write('through the CaptureQueue and worker, redaction on ...\n');
+    const wall = await withDatabase((path) =>
+      measureCaptureThroughput(path, new TrafficWithSecrets(7), EXCHANGES, policy(true)),
+    );
+    process.stdout.write(`  ${Math.round(wall.perSecond)}/s\n`);
+    const table = markdownTable(
+      [
+        'Capture worker work (assemble, redact, describe, store, FTS)',
+        'messages',
+        'CPU s',
+        'messages/CPU s',
+        'target',
+      ],
+      rows,
+    );
+    return [
+      '## Capture with redaction',
+      '',
+      `${EXCHANGES.toLocaleString('en-US')} exchanges of the query suite's synthetic traffic (tool calls, resource reads, notifications; payloads from a few hundred bytes to 64 KB), captured into an empty database with the redact listener off and on, timed in CPU seconds on one thread (best of ${ROUNDS} interleaved rounds).`,
+      '',
+      table,
+      '',
+      `Through the real path (CaptureQueue → worker thread → SQLite), redaction on, credentials in 1 of ${SECRET_EVERY} tool calls: ${wall.messages} messages in ${wall.seconds.toFixed(1)} s wall clock, ${Math.round(wall.perSecond)}/s, ${wall.dropped + wall.storeFailures} dropped (wall-clock rates depend on how busy the machine's cores are).`,
+    ].join('\n');
+  },
+};

@@ -1,0 +1,80 @@
+import type { CapturePolicy } from '../../src/capture/policy.js';
+import { Recorder } from '../../src/capture/recorder.js';
+import type { CaptureEvent } from '../../src/core/capture-events.js';
+import { ExchangeCapture } from '../../src/proxy/exchange-capture.js';
+import { openDatabase } from '../../src/store/database.js';
+import { SqliteRecordSink } from '../../src/store/record-writer.js';
+import type { TrafficGenerator } from './traffic.js';
+
+const MAX_BYTES = 8 * 1024 * 1024;
+const BATCH = 1024;
+
+export interface CpuThroughput {
+  messages: number;
+  cpuSeconds: number;
+  /** Messages per second of CPU time: what one core sustains, however busy the machine is. */
+  perCpuSecond: number;
+}
+
+/** The capture events the proxy would emit for `exchanges` exchanges of `traffic`. */
+export function captureEvents(traffic: TrafficGenerator, exchanges: number): CaptureEvent[] {
+  const events: CaptureEvent[] = [];
+  const sink = { emit: (event: CaptureEvent) => events.push(event) > 0 };
+  for (let i = 0; i < exchanges; i++) {
+    const exchange = traffic.next();
+    const capture = new ExchangeCapture(sink, MAX_BYTES);
+    const body = Buffer.from(JSON.stringify(exchange.request));
+    capture.start(
+      exchange.server,
+      'POST',
+      exchange.sessionId,
+      { 'content-type': 'application/json' },
+      [],
+      body,
+    );
+    if (exchange.response) {
+      capture.responseStart(
+        200,
+        { 'content-type': 'application/json', 'mcp-session-id': exchange.sessionId },
+        'json',
+        'upstream',
+      );
+      capture.chunk(new TextEncoder().encode(JSON.stringify(exchange.response)));
+    } else {
+      capture.responseStart(202, {}, 'none', 'upstream');
+    }
+    capture.end(null);
+  }
+  return events;
+}
+
+/**
+ * The capture worker's work (assemble, redact, describe, store with FTS and totals) run on this thread and
+ * timed in CPU time, so that the figure holds on a machine shared with other work, where wall-clock rates
+ * mostly measure the wait for a core.
+ */
+export function measureCaptureCpu(
+  databasePath: string,
+  events: readonly CaptureEvent[],
+  policy: CapturePolicy,
+): CpuThroughput {
+  const db = openDatabase(databasePath);
+  let failures = 0;
+  const recorder = new Recorder({
+    sink: new SqliteRecordSink(db),
+    maxMessageBytes: MAX_BYTES,
+    policy,
+    onStoreFailure: () => failures++,
+    onListenerError: (listener, error) => {
+      throw new Error(`${listener}: ${(error as Error).message}`);
+    },
+  });
+  const before = process.cpuUsage();
+  for (let i = 0; i < events.length; i += BATCH) recorder.record(events.slice(i, i + BATCH));
+  const used = process.cpuUsage(before);
+  db.close();
+  if (failures > 0) throw new Error(`${failures} records were not stored`);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  const messages = recorder.tally.messages;
+  return { messages, cpuSeconds, perCpuSecond: messages / cpuSeconds };
+}
