@@ -146,6 +146,11 @@ export class SharedPool implements SessionBackend {
     void entry.server.stop('no session uses it any more');
   }
 
+  /** The session's own process answers whether it can serve now (a crashed one refuses at once). */
+  refusal(session: HttpSession): GatewayError | null {
+    return this.#backendOf.get(session)?.refusal?.(session) ?? null;
+  }
+
   message(session: HttpSession, message: JSONRPCMessage, text: string): void {
     this.#backendOf.get(session)?.message(session, message, text);
   }
