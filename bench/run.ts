@@ -12,6 +12,7 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
   proxy: async () => (await import('./proxy.js')).proxySuite,
   stdio: stdioSuite,
   query: async () => (await import('./query.js')).querySuite,
+  reads: async () => (await import('./reads-under-load.js')).readsSuite,
 };
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);

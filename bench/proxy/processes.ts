@@ -89,12 +89,15 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-/** The built CLI (`bin/mcp-gateway.js`) in its own process, with `servers` in a fresh storage dir. */
+/**
+ * The built CLI (`bin/mcp-gateway.js`) in its own process, with `servers` in a fresh storage dir, or in
+ * `storageDir` when given (a store generated beforehand). `stop` removes the storage dir either way.
+ */
 export async function startGatewayProcess(
   servers: Record<string, unknown>,
   args: string[] = [],
+  storageDir = mkdtempSync(join(tmpdir(), 'mcp-gateway-bench-')),
 ): Promise<GatewayProcess> {
-  const storageDir = mkdtempSync(join(tmpdir(), 'mcp-gateway-bench-'));
   writeFileSync(join(storageDir, 'mcp.json'), JSON.stringify({ mcpServers: servers }), { mode: 0o600 });
   // With the V8 flags the bin script's first line gives it, as `mcp-gateway` and `npm start` run it.
   const bin = join(ROOT, 'bin/mcp-gateway.js');
