@@ -18,6 +18,8 @@ export interface ReadsPlan {
   exportPath: string;
   /** The session whose whole timeline is read, page by page. */
   session: { id: string; pageSize: number };
+  /** Which read each cycle starts with (rounds shorter than a cycle still see every read). */
+  first: number;
 }
 
 export interface ReadsReport {
@@ -100,7 +102,8 @@ async function main(plan: ReadsPlan): Promise<ReadsReport> {
   process.stdout.write('started\n');
   const deadline = performance.now() + plan.seconds * 1000;
   while (report.cycles < plan.cycles && performance.now() < deadline) {
-    for (const [name, read] of reads) {
+    for (let i = 0; i < reads.length; i++) {
+      const [name, read] = reads[(plan.first + i) % reads.length] as (typeof reads)[number];
       if (performance.now() >= deadline) break;
       const started = performance.now();
       try {

@@ -36,7 +36,7 @@ async function call(pool: Pool, target: Target): Promise<void> {
     bodyTimeout: CALL_TIMEOUT_MS,
   });
   const text = await response.body.text();
-  if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 120)}`);
+  if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 400)}`);
   // server-everything answers over SSE or JSON; either way the echo comes back as a result.
   if (!text.includes('"result"') || !text.includes('Echo: steady load')) {
     throw new Error(`no echo result: ${text.slice(0, 120)}`);
@@ -71,7 +71,7 @@ export async function openLoop(target: Target, perSecond: number, seconds: numbe
           },
           (error: Error) => {
             failed++;
-            const reason = error.message.slice(0, 160);
+            const reason = error.message.slice(0, 400);
             if (failures.size < 5 || failures.has(reason))
               failures.set(reason, (failures.get(reason) ?? 0) + 1);
           },
