@@ -167,6 +167,7 @@ async function run(): Promise<string> {
     ...BIG_SESSION,
     from: generated.firstTime,
   });
+  process.stdout.write(`  plus a session of ${big} messages\n`);
   const rare = searchTerms(database, traffic, generated.records)[0];
   if (!rare) throw new Error('no rare word found in the generated store; is it empty?');
   const window = exportWindow(database, Math.floor(generated.records / 2), EXPORT_RECORDS);
@@ -175,12 +176,14 @@ async function run(): Promise<string> {
   const everything = await startEverythingHttp();
   let gateway: GatewayProcess | undefined;
   try {
+    const starting = performance.now();
     gateway = await startGatewayProcess(
       { everything: { type: 'http', url: `${everything.origin}/mcp` } },
       // Keep every generated record (they span three days and most of a GB) and probe nothing meanwhile.
       ['--retention-days', '0', '--max-db-mb', '0', '--health-interval', '0'],
       storageDir,
     );
+    process.stdout.write(`  gateway ready in ${((performance.now() - starting) / 1000).toFixed(1)} s\n`);
     const target = await openSession({
       origin: gateway.origin,
       path: '/s/everything/mcp',

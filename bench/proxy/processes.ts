@@ -8,11 +8,19 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
 
-/** Resolves with the first match of `pattern` in the child's output. */
-function waitForOutput(child: ChildProcess, pattern: RegExp, what: string): Promise<RegExpExecArray> {
+/** Resolves with the first match of `pattern` in the child's output, within `timeoutMs`. */
+function waitForOutput(
+  child: ChildProcess,
+  pattern: RegExp,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${output}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${what} did not start within ${timeoutMs / 1000} s:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = pattern.exec(output);
@@ -113,7 +121,8 @@ export async function startGatewayProcess(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const match = await waitForOutput(child, /Web UI\s+http:\/\/localhost:(\d+)/, 'gateway');
+  // A store of a million records takes longer to open than a fresh one.
+  const match = await waitForOutput(child, /Web UI\s+http:\/\/localhost:(\d+)/, 'gateway', 60_000);
   const origin = `http://127.0.0.1:${match[1]}`;
   const pid = child.pid as number;
   const ticksPerSecond = 100;
