@@ -152,6 +152,49 @@ function readsTable(alone: ReadsReport, loaded: ReadsReport, labels: Record<stri
   );
 }
 
+/** What a run found, as the Markdown section for bench/RESULTS.md. */
+function section(found: {
+  records: number;
+  big: number;
+  rare: { word: string; share: number };
+  without: Phase;
+  loaded: Phase;
+  alone: ReadsReport;
+  underLoad: ReadsReport;
+}): string {
+  const { records, big, rare, without, loaded, alone, underLoad } = found;
+  const ratio = loaded.load.p99 / without.load.p99;
+  const failed = without.load.failed + loaded.load.failed;
+  const failures = [without, loaded].flatMap(({ name, load }) =>
+    [...load.failures].slice(0, 3).map(([reason, n]) => `${n} × ${reason} (${name})`),
+  );
+  const readFailures = [...alone.failures, ...underLoad.failures];
+  const rows = {
+    'stats 7d': 'stats, last 7 days per server and method (Insights "7d")',
+    search: `full-text search for a rare word ("${rare.word}", in ${(rare.share * 100).toFixed(3)}% of records), newest 200`,
+    export: `export of ${alone.exportRecords} records (${(alone.exportBytes / 2 ** 20).toFixed(1)} MB JSONL)`,
+    'timeline first page': `session timeline of ${big.toLocaleString('en-US')} messages, first page of 500`,
+    timeline: `the same timeline whole (${alone.timelinePages} pages of 500)`,
+  };
+  return [
+    '## Heavy reads under proxied load',
+    '',
+    `${records.toLocaleString('en-US')} generated records over 72 hours (the query suite's generator) plus one session of ${big.toLocaleString('en-US')} messages, in the built gateway (its own process) with \`@modelcontextprotocol/server-everything\` (streamableHttp) registered. Load: ${PER_SECOND} echo tools/call per second through the gateway, open loop (each call leaves when due, latency counted from then, so a stall shows as latency): ${SECONDS} s without reads and ${SECONDS} s while another process cycles through the heavy reads below with the Bearer token, one after another (${underLoad.cycles} cycles), in rounds of ${SECONDS / 2} s: without, with, with, without.`,
+    '',
+    loadTable([without, loaded]),
+    '',
+    `**p99 with reads / without: ${ratio.toFixed(2)}x** (target ≤ ${TARGETS.p99Ratio}x ${check(ratio <= TARGETS.p99Ratio)}); **failed calls: ${failed}** (target 0 ${check(failed === 0)})${failures.length > 0 ? `: ${failures.join('; ')}` : ''}.`,
+    '',
+    readsTable(alone, underLoad, rows),
+    '',
+    `"Alone" is the median of ${alone.cycles} runs with no load, after one to warm up. ${
+      readFailures.length > 0
+        ? `**Failed reads (${readFailures.length}):** ${readFailures.slice(0, 3).join('; ')}.`
+        : 'No read failed.'
+    }`,
+  ].join('\n');
+}
+
 async function run(): Promise<string> {
   rmSync(DIR, { recursive: true, force: true });
   const storageDir = join(DIR, 'storage');
@@ -211,35 +254,15 @@ async function run(): Promise<string> {
     process.stdout.write(`steady load, ${SECONDS} s without reads and ${SECONDS} s with them ...\n`);
     const { without, loaded, reads: underLoad } = await rounds(gateway, target, plan);
 
-    const ratio = loaded.load.p99 / without.load.p99;
-    const failed = without.load.failed + loaded.load.failed;
-    const readFailures = [...alone.failures, ...underLoad.failures];
-    const failures = [...without.load.failures, ...loaded.load.failures].map(
-      ([reason, n]) => `${n} × ${reason}`,
-    );
-    const rows = {
-      'stats 7d': 'stats, last 7 days per server and method (Insights "7d")',
-      search: `full-text search for a rare word ("${rare.word}", in ${(rare.share * 100).toFixed(3)}% of records), newest 200`,
-      export: `export of ${underLoad.exportRecords || alone.exportRecords} records (${((alone.exportBytes || underLoad.exportBytes) / 2 ** 20).toFixed(1)} MB JSONL)`,
-      'timeline first page': `session timeline of ${big.toLocaleString('en-US')} messages, first page of 500`,
-      timeline: `the same timeline whole (${alone.timelinePages} pages of 500)`,
-    };
-    const section = [
-      '## Heavy reads under proxied load',
-      '',
-      `${generated.records.toLocaleString('en-US')} generated records over 72 hours (the query suite's generator) plus one session of ${big.toLocaleString('en-US')} messages, in the built gateway (its own process) with \`@modelcontextprotocol/server-everything\` (streamableHttp) registered. Load: ${PER_SECOND} echo tools/call per second through the gateway open loop (each call leaves when due, latency counted from then, so a stall shows as latency): ${SECONDS} s without reads and ${SECONDS} s while another process cycles through the heavy reads below with the Bearer token, one after another (${underLoad.cycles} cycles), in rounds of ${SECONDS / 2} s: without, with, with, without.`,
-      '',
-      loadTable([without, loaded]),
-      '',
-      `**p99 with reads / without: ${ratio.toFixed(2)}x** (target ≤ ${TARGETS.p99Ratio}x ${check(ratio <= TARGETS.p99Ratio)}); **failed calls: ${failed}** (target 0 ${check(failed === 0)})${failures.length > 0 ? `: ${failures.join('; ')}` : ''}.`,
-      '',
-      readsTable(alone, underLoad, rows),
-      '',
-      readFailures.length > 0
-        ? `**Failed reads:** ${readFailures.slice(0, 5).join('; ')}.`
-        : `"Alone" is the median of ${alone.cycles} runs with no load; no read failed.`,
-    ].join('\n');
-    return section;
+    return section({
+      records: generated.records,
+      big,
+      rare,
+      without,
+      loaded,
+      alone,
+      underLoad,
+    });
   } finally {
     await gateway?.stop();
     await everything.stop();

@@ -71,7 +71,8 @@ export async function openLoop(target: Target, perSecond: number, seconds: numbe
           },
           (error: Error) => {
             failed++;
-            const reason = error.message.slice(0, 400);
+            // Failures that differ only by their JSON-RPC id are one failure.
+            const reason = error.message.replace(/"id":\d+/g, '"id":…').slice(0, 400);
             if (failures.size < 5 || failures.has(reason))
               failures.set(reason, (failures.get(reason) ?? 0) + 1);
           },
