@@ -19,12 +19,29 @@ import { type BenchSuite, markdownTable, percentile } from './suite.js';
 
 /** Generated stores live here, never in the repository; removed at the end of a run. */
 const DIR = '/tmp/mcp-gateway-bench-reads';
-/** The store's size: 1M by default, as issue 15 measured; `BENCH_READS_RECORDS=50000` to try the suite. */
-const RECORDS = Number(process.env.BENCH_READS_RECORDS ?? 1_000_000);
-/** Seconds of steady load without reads, and as many with them. */
-const SECONDS = Number(process.env.BENCH_READS_SECONDS ?? 30);
+
+/** A whole number from the environment, or `fallback` when unset; anything else stops the run early. */
+function sizeFromEnv(name: string, fallback: number, min: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(
+      `${name} must be a whole number of at least ${min} (default ${fallback}); got "${text}".`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The store's size: 1M by default, as issue 15 measured; `BENCH_READS_RECORDS=50000` to try the suite.
+ * At least 20,000: the export takes 10,000 records from the middle.
+ */
+const RECORDS = sizeFromEnv('BENCH_READS_RECORDS', 1_000_000, 20_000);
+/** Seconds of steady load without reads, and as many with them (in two rounds each). */
+const SECONDS = sizeFromEnv('BENCH_READS_SECONDS', 30, 2);
 /** Proxied calls per second: 200 as issue 15 measured; lower only to try the suite on a busy machine. */
-const PER_SECOND = Number(process.env.BENCH_READS_RATE ?? 200);
+const PER_SECOND = sizeFromEnv('BENCH_READS_RATE', 200, 1);
 const SPAN_MS = 72 * 3_600_000;
 const EXPORT_RECORDS = 10_000;
 const BIG_SESSION = {
@@ -197,6 +214,14 @@ function section(found: {
 
 async function run(): Promise<string> {
   rmSync(DIR, { recursive: true, force: true });
+  try {
+    return await measure();
+  } finally {
+    rmSync(DIR, { recursive: true, force: true });
+  }
+}
+
+async function measure(): Promise<string> {
   const storageDir = join(DIR, 'storage');
   // The gateway would make the directory with the right modes; the generator writes first.
   prepareStorageDir(storageDir, () => {});
@@ -266,7 +291,6 @@ async function run(): Promise<string> {
   } finally {
     await gateway?.stop();
     await everything.stop();
-    rmSync(DIR, { recursive: true, force: true });
   }
 }
 
