@@ -13,6 +13,7 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
   stdio: stdioSuite,
   query: async () => (await import('./query.js')).querySuite,
   capture: async () => (await import('./capture.js')).captureSuite,
+  reads: async () => (await import('./reads-under-load.js')).readsSuite,
 };
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);

@@ -8,11 +8,19 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
 
-/** Resolves with the first match of `pattern` in the child's output. */
-function waitForOutput(child: ChildProcess, pattern: RegExp, what: string): Promise<RegExpExecArray> {
+/** Resolves with the first match of `pattern` in the child's output, within `timeoutMs`. */
+function waitForOutput(
+  child: ChildProcess,
+  pattern: RegExp,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${output}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${what} did not start within ${timeoutMs / 1000} s:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = pattern.exec(output);
@@ -89,12 +97,15 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-/** The built CLI (`bin/mcp-gateway.js`) in its own process, with `servers` in a fresh storage dir. */
+/**
+ * The built CLI (`bin/mcp-gateway.js`) in its own process, with `servers` in a fresh storage dir, or in
+ * `storageDir` when given (a store generated beforehand). `stop` removes the storage dir either way.
+ */
 export async function startGatewayProcess(
   servers: Record<string, unknown>,
   args: string[] = [],
+  storageDir = mkdtempSync(join(tmpdir(), 'mcp-gateway-bench-')),
 ): Promise<GatewayProcess> {
-  const storageDir = mkdtempSync(join(tmpdir(), 'mcp-gateway-bench-'));
   writeFileSync(join(storageDir, 'mcp.json'), JSON.stringify({ mcpServers: servers }), { mode: 0o600 });
   // With the V8 flags the bin script's first line gives it, as `mcp-gateway` and `npm start` run it.
   const bin = join(ROOT, 'bin/mcp-gateway.js');
@@ -110,7 +121,8 @@ export async function startGatewayProcess(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const match = await waitForOutput(child, /Web UI\s+http:\/\/localhost:(\d+)/, 'gateway');
+  // A store of a million records takes longer to open than a fresh one.
+  const match = await waitForOutput(child, /Web UI\s+http:\/\/localhost:(\d+)/, 'gateway', 60_000);
   const origin = `http://127.0.0.1:${match[1]}`;
   const pid = child.pid as number;
   const ticksPerSecond = 100;

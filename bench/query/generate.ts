@@ -66,6 +66,32 @@ export interface Generated {
 }
 
 /**
+ * Writes one exchange (its request, and its answer `durationMs` later if it has one) and, for an
+ * initialize, the session it opens. Returns how many records it wrote.
+ */
+function writeExchange(sink: SqliteRecordSink, exchange: Exchange, time: number): number {
+  const request = record(exchange, exchange.request, time, 'client_to_server');
+  const requestId = sink.insert(request, exchange.request);
+  if (exchange.method === 'initialize') {
+    sink.saveSession({
+      server: exchange.server,
+      sessionId: exchange.sessionId,
+      clientName: exchange.clientName,
+      clientVersion: exchange.clientVersion,
+      serverName: `${exchange.server}-mcp`,
+      serverVersion: '1.4.0',
+      protocolVersion: '2025-06-18',
+      firstSeen: time,
+    });
+  }
+  if (!exchange.response) return 1;
+  const answer = record(exchange, exchange.response, time + exchange.durationMs, 'server_to_client');
+  answer.partnerId = requestId;
+  sink.insert(answer, exchange.response);
+  return 2;
+}
+
+/**
  * Writes `count` records of generated traffic spread over `spanMs` ending now, straight through the
  * store's writer (the same code the capture worker writes with), in transactions of a few thousand.
  */
@@ -89,26 +115,7 @@ export function generateDatabase(
         const exchange = traffic.next();
         sessions.add(exchange.sessionId);
         time += step * (0.5 + Math.random());
-        const request = record(exchange, exchange.request, time, 'client_to_server');
-        const requestId = sink.insert(request, exchange.request);
-        written++;
-        if (!exchange.response) continue;
-        const answer = record(exchange, exchange.response, time + exchange.durationMs, 'server_to_client');
-        answer.partnerId = requestId;
-        sink.insert(answer, exchange.response);
-        written++;
-        if (exchange.method === 'initialize') {
-          sink.saveSession({
-            server: exchange.server,
-            sessionId: exchange.sessionId,
-            clientName: exchange.clientName,
-            clientVersion: exchange.clientVersion,
-            serverName: `${exchange.server}-mcp`,
-            serverVersion: '1.4.0',
-            protocolVersion: '2025-06-18',
-            firstSeen: time,
-          });
-        }
+        written += writeExchange(sink, exchange, time);
       }
     });
   }
@@ -121,4 +128,38 @@ export function generateDatabase(
     firstTime: end - spanMs,
     lastTime: time,
   };
+}
+
+/**
+ * Adds one long session to a generated database: about `messages` records (one more when the last
+ * exchange's answer completes it) of `server`'s traffic under `sessionId`, evenly spread from `from`
+ * over `spanMs`, written the same way. The generator's own sessions are a few hundred messages; this
+ * is the agent that ran all afternoon.
+ */
+export function appendSession(
+  path: string,
+  traffic: TrafficGenerator,
+  target: { sessionId: string; server: string; messages: number; from: number; spanMs: number },
+): number {
+  const db = openDatabase(path);
+  const sink = new SqliteRecordSink(db);
+  const step = (target.spanMs / target.messages) * 1.9;
+  let time = target.from;
+  let written = 0;
+  let first = true;
+  while (written < target.messages) {
+    sink.batch(() => {
+      for (let i = 0; i < 2000 && written < target.messages; i++) {
+        const next = traffic.next();
+        // The generator's first exchange of a session is its initialize; the rest are its calls.
+        const exchange = { ...next, sessionId: target.sessionId, server: target.server };
+        if (!first && exchange.method === 'initialize') continue;
+        first = false;
+        written += writeExchange(sink, exchange, time);
+        time += step;
+      }
+    });
+  }
+  db.close();
+  return written;
 }
