@@ -113,7 +113,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     throw error;
   }
   const baseUrl = `http://localhost:${port}`;
-  lock.listening(port, baseUrl);
+  lock.listening(port, baseUrl, config.token);
   let db: Database;
   try {
     db = openDatabaseOrStartFresh(paths.database, { migrate: true }, io.warn);

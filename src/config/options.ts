@@ -14,6 +14,8 @@ export interface UserOptions {
   retentionDays?: string | number;
   maxDbMb?: string | number;
   healthInterval?: string | number;
+  /** Register the demo MCP server (unless the user removed it before) and send it a few calls. */
+  demo?: boolean;
 }
 
 /** The settings the gateway runs with, defaults filled in and validated. */
