@@ -8,7 +8,7 @@ import type { ServerStatusProvider } from '../core/server-status.js';
 import type { RestartServer } from '../health/server-overview.js';
 import { ManagementSessions } from '../mcp/sessions.js';
 import { PendingServers } from '../ops/pending-servers.js';
-import { HttpProxy } from '../proxy/http-proxy.js';
+import { HttpProxy, type UpstreamOutcome } from '../proxy/http-proxy.js';
 import { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import { OAuthMemory } from '../proxy/oauth-memory.js';
 import { proxyPath } from '../proxy/route.js';
@@ -160,6 +160,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     handle: stdio.handler(name, server),
   }));
   const oauth = new OAuthDiscovery(httpUpstream, oauthMemory);
+  // Proxied traffic tells health what it saw at once; the monitor exists only later, with the app.
+  let observeTraffic: (name: string, outcome: UpstreamOutcome) => void = () => {};
   const proxy = new HttpProxy({
     resolve,
     serverNames: () => registry.names(),
@@ -168,6 +170,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     oauth: oauthMemory,
     maxBodyBytes: config.maxBodyBytes,
     maxCaptureBytes: config.capture.maxMessageBytes,
+    onUpstreamOutcome: (name, outcome) => observeTraffic(name, outcome),
   });
 
   const proxyUrl = (name: string) => `${baseUrl}${proxyPath(name)}`;
@@ -215,6 +218,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     info: io.info,
     warn: io.warn,
   });
+  observeTraffic = (name, outcome) => insight.health.observe(name, outcome);
   const mcpSessions = new ManagementSessions();
   const app = createHonoApp({
     registry,
