@@ -1,9 +1,11 @@
-import { realpathSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type TestBrowser } from '../helpers/browser.js';
-import { BIN } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
-import { eventually, signedIn } from './support.js';
+import { eventually, signedIn, trafficRow } from './support.js';
 
 /** The gateway runs on a random port here, never 3333: whatever the page prints must say the real one. */
 describe('sign-in page on any port', () => {
@@ -86,4 +88,30 @@ describe('client configurations from a checkout', () => {
       `"command":"${command}","args":["wrap","--name","notes"`,
     );
   });
+});
+
+/** The Quick start: `npm start -- --demo`, then one click on the printed link, shows a captured call. */
+describe('npm start -- --demo, then the printed link', () => {
+  it('shows the demo server and its captured calls in the browser', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-gateway-quick-start-'));
+    const gateway = runCli(['--demo', '--port', '0', '--storage-dir', dir]);
+    const browser = await openBrowser();
+    browser.page.setDefaultTimeout(30_000);
+    try {
+      const banner = await gateway.waitFor(/Press Ctrl-C/);
+      const link = /Web UI\s+(\S+)/.exec(banner)?.[1] as string;
+      const { page } = browser;
+      await page.goto(link);
+      await page.getByRole('navigation', { name: 'Screens' }).waitFor();
+      await page.getByRole('link', { name: 'Traffic' }).first().click();
+      await trafficRow(page, 'echo(message: Hello from the MCP Gateway demo)').first().waitFor();
+      await page.goto(`${new URL(link).origin}/ui/servers`);
+      await page.getByRole('heading', { name: 'demo' }).waitFor();
+    } finally {
+      await browser.close();
+      gateway.child.kill('SIGTERM');
+      await gateway.exit();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
