@@ -1,4 +1,4 @@
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,13 @@ describe('npm start -- --demo, then the printed link', () => {
       await trafficRow(page, 'echo(message: Hello from the MCP Gateway demo)').first().waitFor();
       await page.goto(`${new URL(link).origin}/ui/servers`);
       await page.getByRole('heading', { name: 'demo' }).waitFor();
+      // Removing it is the UI's ordinary delete; a later --demo leaves it out (test/cli/first-run.test.ts).
+      await page.getByRole('button', { name: 'Delete…' }).click();
+      await page
+        .getByRole('dialog', { name: 'Delete demo' })
+        .getByRole('button', { name: 'Delete server' })
+        .click();
+      await eventually(() => JSON.parse(readFileSync(join(dir, 'mcp.json'), 'utf8')).mcpServers).toEqual({});
     } finally {
       await browser.close();
       gateway.child.kill('SIGTERM');
