@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { CaptureStats } from '../capture/capture-queue.js';
+import { gatewayCommand } from '../config/gateway-command.js';
 import { VERSION } from '../core/version.js';
 import type { Registry } from '../registry/registry.js';
 
@@ -32,6 +33,8 @@ export function recordCounts(stats: CaptureStats): {
 /** `GET /api/status`: the gateway's health at a glance, capture drops and write failures included. */
 export function statusRoutes({ registry, captureStats, startedAt }: StatusDeps): Hono {
   const app = new Hono();
+  // Looked up once: PATH does not change under a running process.
+  const command = gatewayCommand();
   app.get('/', (c) => {
     const capture = captureStats();
     return c.json({
@@ -41,6 +44,8 @@ export function statusRoutes({ registry, captureStats, startedAt }: StatusDeps):
       registryError: registry.error,
       capture,
       records: recordCounts(capture),
+      // What client configs run for `mcp-gateway connect`/`wrap`: the bare name only if it is on PATH.
+      command,
     });
   });
   return app;

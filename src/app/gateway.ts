@@ -9,7 +9,7 @@ import type { ServerStatusProvider } from '../core/server-status.js';
 import type { RestartServer } from '../health/server-overview.js';
 import { ManagementSessions } from '../mcp/sessions.js';
 import { PendingServers } from '../ops/pending-servers.js';
-import { HttpProxy } from '../proxy/http-proxy.js';
+import { HttpProxy, type UpstreamOutcome } from '../proxy/http-proxy.js';
 import { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import { OAuthMemory } from '../proxy/oauth-memory.js';
 import { proxyPath } from '../proxy/route.js';
@@ -114,7 +114,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     throw error;
   }
   const baseUrl = `http://localhost:${port}`;
-  lock.listening(port, baseUrl);
+  lock.listening(port, baseUrl, config.token);
   let db: Database;
   try {
     db = openDatabaseOrStartFresh(paths.database, { migrate: true }, io.warn);
@@ -162,6 +162,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     handle: stdio.handler(name, server),
   }));
   const oauth = new OAuthDiscovery(httpUpstream, oauthMemory);
+  // Proxied traffic tells health what it saw at once; the monitor exists only later, with the app.
+  let observeTraffic: (name: string, outcome: UpstreamOutcome) => void = () => {};
   const proxy = new HttpProxy({
     resolve,
     serverNames: () => registry.names(),
@@ -170,6 +172,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     oauth: oauthMemory,
     maxBodyBytes: config.maxBodyBytes,
     maxCaptureBytes: config.capture.maxMessageBytes,
+    onUpstreamOutcome: (name, outcome) => observeTraffic(name, outcome),
   });
 
   const proxyUrl = (name: string) => `${baseUrl}${proxyPath(name)}`;
@@ -223,6 +226,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     info: io.info,
     warn: io.warn,
   });
+  observeTraffic = (name, outcome) => insight.health.observe(name, outcome);
   const mcpSessions = new ManagementSessions();
   const app = createHonoApp({
     registry,

@@ -73,7 +73,7 @@ export function startInsight(deps: InsightDeps): {
         source: change.source,
       });
     }
-    if (change.source !== 'probe') return;
+    if (change.source === 'process') return;
     const line = healthLine(change);
     deps.info(line);
     // Coming up at startup is the normal case, not worth a record; every other change is.

@@ -1,23 +1,29 @@
 import { ConfigError, type UserOptions } from '../config/options.js';
 import type { ConnectOptions } from './connect.js';
 import { parseConnect, parseWrap, strictParse } from './subcommand-args.js';
+import { parseUi, type UiOptions } from './ui-link.js';
 import type { WrapOptions } from './wrap.js';
 
 export type CliCommand =
   | { command: 'serve'; options: UserOptions }
   | { command: 'wrap'; options: WrapOptions }
   | { command: 'connect'; options: ConnectOptions }
+  | { command: 'ui'; options: UiOptions }
   | { command: 'help'; text?: string }
   | { command: 'version' };
 
 export const HELP = `Usage: mcp-gateway [options]
+       mcp-gateway ui [--open] [--storage-dir DIR]
        mcp-gateway wrap [--name NAME] [--storage-dir DIR] -- <command> [args...]
        mcp-gateway connect <name> [--port N | --url URL] [--storage-dir DIR]
 
 A local gateway for the Model Context Protocol. Register MCP servers, point clients at
 http://localhost:<port>/s/<name>/mcp, and every message is forwarded and captured.
 
-Commands (for clients that only launch stdio servers; see mcp-gateway <command> --help):
+Commands:
+  ui                     Print (--open: open) the web UI link of the gateway running on the storage dir
+
+For clients that only launch stdio servers (see mcp-gateway <command> --help):
   wrap                   Run a stdio server in the client's place and record its traffic
   connect                Be a stdio server that forwards to /s/<name>/mcp of a running gateway
 
@@ -39,6 +45,8 @@ Options:
                          default 30; 0 turns periodic checks off)
   --no-redact            Store payloads as they arrived, secrets included (env MCP_GATEWAY_REDACT=off);
                          by default secrets are redacted before storage (docs/redaction.md)
+  --demo                 Register a demo MCP server ("demo") and send it a few calls, so the web UI has
+                         traffic to show; remove it in the UI and --demo leaves it out from then on
   -h, --help             Show this help
   -v, --version          Show the version
 
@@ -52,6 +60,7 @@ Docs: README.md (quick start, client setup, troubleshooting) and docs/ (referenc
 export function parseCli(argv: readonly string[]): CliCommand {
   if (argv[0] === 'wrap') return parseWrap(argv.slice(1));
   if (argv[0] === 'connect') return parseConnect(argv.slice(1));
+  if (argv[0] === 'ui') return parseUi(argv.slice(1));
   const parsed = strictParse(argv, {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -63,6 +72,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     'max-db-mb': { type: 'string' },
     'health-interval': { type: 'string' },
     'no-redact': { type: 'boolean' },
+    demo: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   });
@@ -91,6 +101,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       maxDbMb: values['max-db-mb'] as string | undefined,
       healthInterval: values['health-interval'] as string | undefined,
       ...(values['no-redact'] ? { redact: false } : {}),
+      demo: values.demo === true,
     },
   };
 }

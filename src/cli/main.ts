@@ -1,9 +1,11 @@
 import { type RunningGateway, StartupError, startGateway } from '../app/gateway.js';
 import { ConfigError, resolveConfig } from '../config/options.js';
 import { VERSION } from '../core/version.js';
+import { prepareDemo } from '../demo/start-demo.js';
 import { HELP, parseCli } from './args.js';
 import { shutdownSummary, startupBanner } from './banner.js';
 import { runConnect } from './connect.js';
+import { runUi } from './ui-link.js';
 import { runWrap } from './wrap.js';
 
 const EXIT_USAGE = 2;
@@ -57,6 +59,14 @@ export async function main(argv: readonly string[]): Promise<void> {
       throw error;
     }
   }
+  if (command.command === 'ui') {
+    const write = (stream: NodeJS.WriteStream) => (line: string) => stream.write(`${line}\n`);
+    process.exitCode = await runUi(command.options, {
+      out: write(process.stdout),
+      err: write(process.stderr),
+    });
+    return;
+  }
   if (command.command === 'version') {
     process.stdout.write(`${VERSION}\n`);
     return;
@@ -84,5 +94,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   // Signal handlers go in before the banner: whoever waits for the banner may signal right away.
   stopOnSignals(gateway);
+  // The demo server is registered before the banner (which lists it); its traffic follows the banner.
+  const demoTraffic = command.options.demo ? prepareDemo(gateway, { info, warn }) : null;
   info(startupBanner(gateway));
+  await demoTraffic?.();
 }

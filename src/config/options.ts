@@ -16,6 +16,8 @@ export interface UserOptions {
   healthInterval?: string | number;
   /** False (`--no-redact`): store payloads as they arrived. */
   redact?: boolean;
+  /** Register the demo MCP server (unless the user removed it before) and send it a few calls. */
+  demo?: boolean;
 }
 
 /** The settings the gateway runs with, defaults filled in and validated. */

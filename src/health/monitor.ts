@@ -17,6 +17,9 @@ export interface HealthMonitorOptions {
   onListenerError?: (error: unknown) => void;
 }
 
+/** What one proxied request showed: the upstream answered with `status`, or could not be reached. */
+export type TrafficOutcome = { reached: true; status: number } | { reached: false; detail: string };
+
 /** How often stdio process states are looked at: reading them is a function call, no I/O. */
 const PROCESS_POLL_MS = 1_000;
 
@@ -93,6 +96,26 @@ export class HealthMonitor {
       this.#inFlight.set(name, running);
     }
     return running;
+  }
+
+  /**
+   * What proxied traffic just showed of an HTTP server: a request that could not reach it marks it down,
+   * one it answered with success marks it up, at once rather than at the next probe. Other answers
+   * (4xx, 5xx) say nothing certain about the server as a whole and leave the state to the probe. Called for
+   * every proxied request: an unchanged state costs a map lookup.
+   */
+  observe(name: string, seen: TrafficOutcome): void {
+    const state: HealthState = seen.reached ? 'up' : 'down';
+    if (seen.reached && (seen.status < 200 || seen.status >= 300)) return;
+    if (this.#reports.get(name)?.state === state || !this.#options.target(name)) return;
+    const detail = seen.reached
+      ? `a proxied request was answered (HTTP ${seen.status})`
+      : `a proxied request failed: ${seen.detail}`;
+    this.#update(
+      name,
+      { state, latencyMs: null, httpStatus: seen.reached ? seen.status : null, detail },
+      'traffic',
+    );
   }
 
   #readProcesses(): void {

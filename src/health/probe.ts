@@ -68,19 +68,24 @@ async function probeStreamable(target: ProbeTarget, call: CallOptions): Promise<
     },
     call,
   );
-  if (discover.outcome === 'result') {
+  if (served(discover)) {
     const versions = discover.result?.supportedVersions;
     const list = Array.isArray(versions) ? versions.join(', ') : MODERN_VERSION;
     return result('up', discover, `answered server/discover (MCP ${list})`);
   }
   if (discover.status === 401 || discover.status === 403) return needsCredentials(discover);
   const handshake = await pingInSession(target, call);
-  if (handshake.ping?.outcome === 'result') {
+  if (handshake.ping && served(handshake.ping)) {
     return result('up', handshake.ping, `answered ping (MCP ${handshake.version})`);
   }
   const last = handshake.ping ?? handshake.init;
   if (last.status === 401 || last.status === 403) return needsCredentials(last);
   return judgeFailure(target, call, discover, last, handshake.ping ? 'ping' : 'initialize');
+}
+
+/** A JSON-RPC result in a 2xx answer: a result sent with a 4xx or 5xx is no proof that requests are served. */
+function served(answer: RpcAnswer): boolean {
+  return answer.outcome === 'result' && answer.status >= 200 && answer.status < 300;
 }
 
 interface Handshake {
@@ -100,7 +105,7 @@ async function pingInSession(target: ProbeTarget, call: CallOptions): Promise<Ha
     },
     call,
   );
-  if (init.outcome !== 'result') return { init, ping: null, version: null };
+  if (!served(init)) return { init, ping: null, version: null };
   const negotiated = init.result?.protocolVersion;
   const version = typeof negotiated === 'string' ? negotiated : HANDSHAKE_VERSION;
   const session = init.headers.get('mcp-session-id');
@@ -160,6 +165,13 @@ async function judgeFailure(
     );
   }
   if (last.status >= 500) return result('error', last, `server error (HTTP ${last.status})`);
+  if (last.status >= 400) {
+    return result(
+      'error',
+      last,
+      `refused ${lastMethod} with HTTP ${last.status}: check the server's logs, and that this URL is its MCP endpoint`,
+    );
+  }
   return result(
     'error',
     last,

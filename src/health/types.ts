@@ -45,6 +45,6 @@ export interface HealthChange {
   server: string;
   previous: HealthState;
   report: HealthReport;
-  /** probe: an HTTP check; process: a stdio server's process state. */
-  source: 'probe' | 'process';
+  /** probe: an HTTP check; traffic: a proxied request's outcome; process: a stdio server's process state. */
+  source: 'probe' | 'traffic' | 'process';
 }

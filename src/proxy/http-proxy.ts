@@ -25,6 +25,14 @@ export type ProxyTarget =
   | { kind: 'sse'; upstream: HttpUpstream }
   | { kind: 'local'; handle: LocalHandler };
 
+/**
+ * What proxied traffic shows of an HTTP upstream's health: it answered (with this status), or it could not
+ * be reached / did not answer (the error the client was sent). Called on the proxy's path: must be cheap.
+ */
+export type UpstreamOutcome =
+  | { reached: true; status: number }
+  | { reached: false; status: number; detail: string };
+
 export interface HttpProxyOptions {
   resolve: (name: string) => ProxyTarget | undefined;
   serverNames: () => string[];
@@ -33,6 +41,7 @@ export interface HttpProxyOptions {
   oauth: OAuthMemory;
   maxBodyBytes: number;
   maxCaptureBytes: number;
+  onUpstreamOutcome?: (server: string, outcome: UpstreamOutcome) => void;
 }
 
 interface OpenExchange {
@@ -243,6 +252,12 @@ export class HttpProxy {
       return rewritten.value;
     };
 
+    const onOutcome = this.#options.onUpstreamOutcome;
+    const failed = (error: unknown) => {
+      const failure = upstreamFailure(error, upstream);
+      onOutcome?.(upstream.name, { reached: false, status: failure.status, detail: failure.message });
+      replyWithError(res, failure, requestId, capture);
+    };
     let holdLastChunk = false;
     let held: Buffer | null = null;
     const handler: Dispatcher.DispatchHandler = {
@@ -262,6 +277,7 @@ export class HttpProxy {
         if (mode === 'sse') res.flushHeaders();
         capture.responseStart(statusCode, out, mode, 'upstream');
         open.controller = controller;
+        onOutcome?.(upstream.name, { reached: true, status: statusCode });
       },
       onResponseData(controller, chunk) {
         capture.chunk(chunk);
@@ -289,7 +305,7 @@ export class HttpProxy {
         finish();
         if (clientGone) return;
         if (!res.headersSent) {
-          replyWithError(res, upstreamFailure(error, upstream), requestId, capture);
+          failed(error);
           return;
         }
         // Headers are gone; cutting the connection is the only honest way to tell the client the stream broke.
@@ -313,7 +329,7 @@ export class HttpProxy {
       );
     } catch (error) {
       finish();
-      replyWithError(res, upstreamFailure(error, upstream), requestId, capture);
+      failed(error);
     }
   }
 

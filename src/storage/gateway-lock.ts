@@ -2,11 +2,16 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync
 import { join } from 'node:path';
 import { FILE_MODE } from './storage-dir.js';
 
-/** What a running gateway writes into `gateway.lock` in its storage dir. */
+/**
+ * What a running gateway writes into `gateway.lock` in its storage dir. The token is there for
+ * `mcp-gateway ui`, which prints the sign-in link again: the file is the owner's alone (mode 600 in a
+ * 700 directory), as is everything the token opens.
+ */
 export interface LockHolder {
   pid: number;
   port: number | null;
   url: string | null;
+  token?: string;
 }
 
 /** Another gateway runs on this storage dir; the message names its pid and URL and what to do. */
@@ -16,8 +21,8 @@ export class GatewayLockedError extends Error {
 
 export interface GatewayLock {
   readonly path: string;
-  /** Records where this gateway listens, for the message a second one prints. */
-  listening(port: number, url: string): void;
+  /** Records where this gateway listens (for the message a second one prints) and its token (for `ui`). */
+  listening(port: number, url: string, token: string): void;
   release(): void;
 }
 
@@ -35,10 +40,31 @@ function readHolder(path: string): LockHolder | null {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
     if (typeof parsed.pid !== 'number') return null;
-    return { pid: parsed.pid, port: parsed.port ?? null, url: parsed.url ?? null };
+    return {
+      pid: parsed.pid,
+      port: parsed.port ?? null,
+      url: parsed.url ?? null,
+      ...(typeof parsed.token === 'string' ? { token: parsed.token } : {}),
+    };
   } catch {
     return null;
   }
+}
+
+/**
+ * The gateway running on storage dir `dir`, as its lock records it; null when none runs there. Throws
+ * when the lock cannot be read (not the owner of the storage dir).
+ */
+export function runningGateway(dir: string): LockHolder | null {
+  const path = join(dir, 'gateway.lock');
+  try {
+    readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  const holder = readHolder(path);
+  return holder && isRunning(holder.pid) ? holder : null;
 }
 
 /**
@@ -94,8 +120,8 @@ export function lockStorageDir(dir: string, warn: (message: string) => void): Ga
   process.once('exit', release);
   return {
     path,
-    listening(port, url) {
-      holder = { pid: process.pid, port, url };
+    listening(port, url, token) {
+      holder = { pid: process.pid, port, url, token };
       writeFileSync(path, mine(holder), { mode: FILE_MODE });
     },
     release,

@@ -24,6 +24,7 @@ describe('health checks tell an MCP endpoint from a wrong path and from a host t
   let gw: TestGateway;
   let unauthorized: { url: string; server: Server };
   let html: { url: string; server: Server };
+  let resultWith400: { url: string; server: Server };
   let deadUrl: string;
   let everythingStopped = false;
 
@@ -31,6 +32,7 @@ describe('health checks tell an MCP endpoint from a wrong path and from a host t
     everything = await startEverything();
     unauthorized = await fixedAnswer(401, 'application/json', '{"error":"unauthorized"}');
     html = await fixedAnswer(200, 'text/html', '<html>hello</html>');
+    resultWith400 = await fixedAnswer(400, 'application/json', '{"jsonrpc":"2.0","id":1,"result":{}}');
     deadUrl = `http://127.0.0.1:${await freePort()}/mcp`;
     gw = await startTestGateway({
       healthInterval: 0,
@@ -47,6 +49,7 @@ describe('health checks tell an MCP endpoint from a wrong path and from a host t
     if (!everythingStopped) await everything?.stop();
     unauthorized?.server.close();
     html?.server.close();
+    resultWith400?.server.close();
   });
 
   it.each([
@@ -55,6 +58,8 @@ describe('health checks tell an MCP endpoint from a wrong path and from a host t
     ['a port nothing listens on', 'down', () => deadUrl],
     ['an endpoint that wants credentials', 'auth-required', () => unauthorized.url],
     ['a web page', 'error', () => html.url],
+    // A 4xx is a refusal whatever its body says: "up" above "answered with HTTP 400" contradicts itself.
+    ['an endpoint answering 400 with a JSON-RPC result', 'error', () => resultWith400.url],
   ])('probing %s gives %s', async (_what, state, url) => {
     const result = await probeMcpEndpoint({ url: new URL(url()), headers: {} });
     expect(result.state).toBe(state);

@@ -35,6 +35,25 @@ describe('HealthMonitor', () => {
     ]);
   });
 
+  it('takes what proxied traffic saw: unreachable is down, a 2xx is up, other answers change nothing', () => {
+    const { health, changes } = monitor({});
+    health.observe('web', { reached: true, status: 200 });
+    health.observe('web', { reached: true, status: 202 });
+    health.observe('web', { reached: false, detail: 'Cannot reach server "web": connection refused.' });
+    // A 401 or a 500 is an answer about one request, not proof the server is down or up.
+    health.observe('web', { reached: true, status: 401 });
+    health.observe('web', { reached: true, status: 500 });
+    // stdio servers are judged by their process, never by traffic.
+    health.observe('local', { reached: false, detail: 'ignored' });
+    expect(changes.map((c) => [c.server, c.previous, c.report.state, c.source])).toEqual([
+      ['web', 'unknown', 'up', 'traffic'],
+      ['web', 'up', 'down', 'traffic'],
+    ]);
+    expect(health.report('web').detail).toBe(
+      'a proxied request failed: Cannot reach server "web": connection refused.',
+    );
+  });
+
   it('shares one probe between concurrent checks of a server', async () => {
     let probes = 0;
     const { health } = monitor({

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,12 +20,15 @@ describe('gateway.lock: one gateway per storage dir', () => {
 
   it('holds pid and URL while running, refuses a second holder by name, and is gone after release', () => {
     const lock = lockStorageDir(dir, (m) => notes.push(m));
-    lock.listening(4321, 'http://localhost:4321');
+    lock.listening(4321, 'http://localhost:4321', 'the-gateway-token');
     expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toEqual({
       pid: process.pid,
       port: 4321,
       url: 'http://localhost:4321',
+      token: 'the-gateway-token',
     });
+    // The token opens everything the gateway holds: the lock is the owner's alone.
+    expect(statSync(lockFile()).mode & 0o777).toBe(0o600);
     expect(() => lockStorageDir(dir, () => {})).toThrow(GatewayLockedError);
     expect(() => lockStorageDir(dir, () => {})).toThrow(
       `another gateway (pid ${process.pid} at http://localhost:4321) is already running on storage dir ${dir}`,

@@ -46,22 +46,22 @@ function unmaskedEnv(env: unknown): Record<string, string> | undefined {
   );
 }
 
-function wrapConfig(target: ConfigTarget, registryPath: string | null): ClientConfig | null {
-  const { command, args, env } = target.config;
-  if (target.type !== 'stdio' || typeof command !== 'string') return null;
+function wrapConfig(target: ConfigTarget, registryPath: string | null, command: string): ClientConfig | null {
+  const { command: serverCommand, args, env } = target.config;
+  if (target.type !== 'stdio' || typeof serverCommand !== 'string') return null;
   const storage =
     registryPath && !DEFAULT_STORAGE.test(registryPath)
       ? ['--storage-dir', registryPath.replace(/\/mcp\.json$/, '')]
       : [];
   const wrapped = {
-    command: 'mcp-gateway',
+    command,
     args: [
       'wrap',
       '--name',
       target.name,
       ...storage,
       '--',
-      command,
+      serverCommand,
       ...(Array.isArray(args) ? args.map(String) : []),
     ],
     ...(unmaskedEnv(env) ? { env: unmaskedEnv(env) } : {}),
@@ -75,7 +75,15 @@ function wrapConfig(target: ConfigTarget, registryPath: string | null): ClientCo
   };
 }
 
-export function clientConfigs(target: ConfigTarget, registryPath: string | null = null): ClientConfig[] {
+/**
+ * `command` runs the gateway's CLI: the gateway says `mcp-gateway` only when that is on its PATH, else the
+ * absolute path of its bin script (a checkout puts nothing on PATH), so snippets work as pasted.
+ */
+export function clientConfigs(
+  target: ConfigTarget,
+  registryPath: string | null = null,
+  command = 'mcp-gateway',
+): ClientConfig[] {
   const { name, proxyUrl } = target;
   const configs: (ClientConfig | null)[] = [
     {
@@ -101,10 +109,10 @@ export function clientConfigs(target: ConfigTarget, registryPath: string | null 
       id: 'claude-desktop',
       label: 'Claude Desktop',
       where: 'claude_desktop_config.json',
-      text: json({ mcpServers: { [name]: { command: 'mcp-gateway', args: connectArgs(name, proxyUrl) } } }),
-      note: 'Claude Desktop only launches commands: mcp-gateway connect relays to this gateway, which must be running. If Claude cannot find mcp-gateway, give its full path (which mcp-gateway).',
+      text: json({ mcpServers: { [name]: { command, args: connectArgs(name, proxyUrl) } } }),
+      note: 'Claude Desktop only launches commands: mcp-gateway connect relays to this gateway, which must be running.',
     },
-    wrapConfig(target, registryPath),
+    wrapConfig(target, registryPath, command),
     {
       id: 'typescript',
       label: 'TypeScript SDK',

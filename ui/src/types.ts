@@ -69,4 +69,6 @@ export interface Status {
   servers: number;
   registryError: string | null;
   capture: { captured: number; dropped: number; storeFailures: number };
+  /** The command client configs should run: `mcp-gateway` if it is on the gateway's PATH, else its absolute path. */
+  command?: string;
 }

@@ -1,6 +1,9 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { api } from '../api';
 import { type ClientConfig, type ConfigTarget, clientConfigs } from '../client-configs';
 import { onTabListKey } from '../tabs';
+import type { Status } from '../types';
 import { Snippet } from './EmptyState';
 
 /** Tabs of ready-to-paste client configurations for one server. */
@@ -11,7 +14,9 @@ export function ClientConfigs({
   target: ConfigTarget;
   registryPath: string | null;
 }) {
-  const configs = clientConfigs(target, registryPath);
+  // Shares the header's status query: the gateway says which command runs its CLI from here.
+  const status = useQuery({ queryKey: ['status'], queryFn: () => api<Status>('/api/status') });
+  const configs = clientConfigs(target, registryPath, status.data?.command);
   const [chosen, setChosen] = useState(configs[0]?.id);
   const config = configs.find((c) => c.id === chosen) ?? (configs[0] as ClientConfig);
   return (
