@@ -1,21 +1,14 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HeaderMap } from '../core/capture-events.js';
+import type { ServerResponse } from 'node:http';
 import { mediaType } from '../core/headers.js';
+
+// The translation of Node's request, shared with the proxy's own SSE bridge.
+export { headerMapOf, toWebRequest } from '../proxy/web-response.js';
 
 /**
  * The SDK's Streamable HTTP server transport speaks web-standard Request and Response; the proxy hands
  * over Node's request and response. These two functions translate, streaming SSE bodies as they are
  * written rather than buffering them.
  */
-
-/** A Request with the client's method and headers; the body has already been read by the proxy. */
-export function toWebRequest(req: IncomingMessage, extraHeaders: Record<string, string> = {}): Request {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
-  for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
-  return new Request(`http://localhost${req.url ?? '/'}`, { method: req.method ?? 'GET', headers });
-}
 
 export function isEventStream(response: Response): boolean {
   return mediaType(response.headers.get('content-type') ?? undefined) === 'text/event-stream';
@@ -71,13 +64,4 @@ function drained(res: ServerResponse): Promise<void> {
     res.on('drain', done);
     res.on('close', done);
   });
-}
-
-/** Node's parsed request headers as a capture header map (no undefined values). */
-export function headerMapOf(req: IncomingMessage): HeaderMap {
-  const map: HeaderMap = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) map[name] = value;
-  }
-  return map;
 }
