@@ -1,6 +1,7 @@
 import { type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef } from 'react';
-import { type FeedState, throttle, useEventSource } from './live';
+import { type FeedState, useEventSource } from './live';
+import { paced, refetchWhenIdle } from './refresh';
 import type { LiveEvent } from './types';
 
 type Listener = (event: LiveEvent) => void;
@@ -54,7 +55,10 @@ export function useActivity(onEvent: Listener): void {
 
 const TRAFFIC_EVENTS: readonly LiveEvent['type'][] = ['activity', 'records-deleted', 'lagged'];
 
-/** Refetches the queries under `queryKey` when events of `types` arrive, at most once per `ms`. */
+/**
+ * Refetches the queries under `queryKey` when events of `types` arrive: at most once per `ms`, and never
+ * while a fetch under that key is still running (the change is fetched once it ends).
+ */
 export function useRefetchOn(
   queryKey: QueryKey,
   types: readonly LiveEvent['type'][] = TRAFFIC_EVENTS,
@@ -63,11 +67,11 @@ export function useRefetchOn(
   const queryClient = useQueryClient();
   const key = JSON.stringify(queryKey);
   const refetch = useMemo(
-    () => throttle(() => void queryClient.invalidateQueries({ queryKey: JSON.parse(key) as QueryKey }), ms),
+    () => paced(() => refetchWhenIdle(queryClient, JSON.parse(key) as QueryKey), ms),
     [queryClient, key, ms],
   );
   useEffect(() => refetch.cancel, [refetch]);
   useActivity((event) => {
-    if (types.includes(event.type)) refetch.call();
+    if (types.includes(event.type)) refetch.request();
   });
 }

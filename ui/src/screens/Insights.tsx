@@ -16,7 +16,7 @@ import type { StatsResult } from '../types';
 function useStats(filter: string, groupBy: 'server' | 'server+method', enabled: boolean) {
   return useQuery({
     queryKey: ['stats', filter, groupBy],
-    queryFn: () => api<StatsResult>(withQuery('/api/stats', { filter, groupBy })),
+    queryFn: ({ signal }) => api<StatsResult>(withQuery('/api/stats', { filter, groupBy }), { signal }),
     placeholderData: keepPreviousData,
     retry: false,
     enabled,
