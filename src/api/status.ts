@@ -2,9 +2,12 @@ import { Hono } from 'hono';
 import type { CaptureStats } from '../capture/capture-queue.js';
 import { VERSION } from '../core/version.js';
 import type { Registry } from '../registry/registry.js';
+import type { LogStore } from '../store/log-store.js';
 
 export interface StatusDeps {
   registry: Registry;
+  /** Per-server totals are a small summary table kept by triggers: reading them costs the same at 1M records. */
+  store: Pick<LogStore, 'serverTotals'>;
   captureStats: () => CaptureStats;
   startedAt: number;
 }
@@ -13,7 +16,7 @@ export interface StatusDeps {
  * What became of the messages capture saw, kept apart so that a full disk cannot pass for quiet traffic:
  * `captured` messages reached the capture writer; of those, `stored` are in logs.db and `failed` were
  * lost to write errors (disk full, read-only file). `dropped` never reached the writer: the queue was
- * full. The traffic itself was forwarded in every case.
+ * full. The traffic itself was forwarded in every case. All four count this process since it started.
  */
 export function recordCounts(stats: CaptureStats): {
   captured: number;
@@ -30,7 +33,7 @@ export function recordCounts(stats: CaptureStats): {
 }
 
 /** `GET /api/status`: the gateway's health at a glance, capture drops and write failures included. */
-export function statusRoutes({ registry, captureStats, startedAt }: StatusDeps): Hono {
+export function statusRoutes({ registry, store, captureStats, startedAt }: StatusDeps): Hono {
   const app = new Hono();
   app.get('/', (c) => {
     const capture = captureStats();
@@ -40,7 +43,12 @@ export function statusRoutes({ registry, captureStats, startedAt }: StatusDeps):
       servers: registry.names().length,
       registryError: registry.error,
       capture,
-      records: recordCounts(capture),
+      records: {
+        ...recordCounts(capture),
+        // What logs.db holds now, from every run and every process writing to it (earlier starts, wrap,
+        // imports), after retention and deletes; the counts above are this process's since it started.
+        inStore: store.serverTotals().reduce((sum, server) => sum + server.messages, 0),
+      },
     });
   });
   return app;

@@ -69,4 +69,6 @@ export interface Status {
   servers: number;
   registryError: string | null;
   capture: { captured: number; dropped: number; storeFailures: number };
+  /** What became of the messages this process captured since it started, and what logs.db holds now. */
+  records: { captured: number; stored: number; failed: number; dropped: number; inStore: number };
 }
