@@ -1,25 +1,9 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REPLAY } from '../../src/api/live-feed.js';
-import { openDatabase } from '../../src/store/database.js';
-import { SqliteRecordSink } from '../../src/store/record-writer.js';
 import type { TestBrowser } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { makeRecord } from '../helpers/records.js';
-import { eventually, signedIn, trafficSummaries } from './support.js';
-
-/** Writes into the gateway's logs.db as another process on the same storage dir would (wrap). */
-function writeRecords(gw: TestGateway, records: ReturnType<typeof makeRecord>[]): void {
-  const db = openDatabase(join(gw.storageDir, 'logs.db'));
-  try {
-    const sink = new SqliteRecordSink(db);
-    sink.batch(() => {
-      for (const record of records) sink.insert(record);
-    });
-  } finally {
-    db.close();
-  }
-}
+import { eventually, signedIn, trafficSummaries, writeRecords } from './support.js';
 
 describe('web UI: a filter whose matches are old', () => {
   let gw: TestGateway;

@@ -174,7 +174,7 @@ export function SessionTimeline({ timeline, selectedId, onSelect, onNearEnd, foo
             <BracketPath key={bracket.responseId} bracket={bracket} gutter={gutter} offset={bandTop} />
           ))}
         </svg>
-        <ol aria-label="Session timeline">
+        <ol aria-label="Session timeline" className="h-full">
           {items.map((item) => {
             const row = rows[item.index] as TimelineRow;
             return (
