@@ -97,13 +97,20 @@ export function Insights({ url }: { url: URL }) {
         </span>
       </div>
       <div
-        className={`min-h-0 flex-1 overflow-auto p-4 transition-opacity ${stale ? 'opacity-40' : ''}`}
+        // Stale charts fade; text keeps its contrast (WCAG 1.4.3) and the note above says what it shows.
+        className={`min-h-0 flex-1 overflow-auto p-4 ${stale ? '[&_svg]:opacity-40 [&_svg]:grayscale' : ''}`}
         aria-busy={stale}
         data-testid="insights-content"
       >
         {byMethod.error && !filterProblem(byMethod.error) ? (
           <p role="alert" className="text-sm text-red-600">
             {errorMessage(byMethod.error)}
+          </p>
+        ) : null}
+        {stale && stats ? (
+          <p className="mb-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-1.5 text-xs text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+            Loading the last {range}… Until then, these numbers are for{' '}
+            {shownRange === range ? 'the previous filter' : `the last ${shownRange}`}.
           </p>
         ) : null}
         {!stats || !totals ? (
