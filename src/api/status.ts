@@ -32,6 +32,15 @@ export function recordCounts(stats: CaptureStats): {
   };
 }
 
+/** null when the store cannot be read: the status still answers, and says what it can. */
+function recordsInStore(store: StatusDeps['store']): number | null {
+  try {
+    return store.serverTotals().reduce((sum, server) => sum + server.messages, 0);
+  } catch {
+    return null;
+  }
+}
+
 /** `GET /api/status`: the gateway's health at a glance, capture drops and write failures included. */
 export function statusRoutes({ registry, store, captureStats, startedAt }: StatusDeps): Hono {
   const app = new Hono();
@@ -47,7 +56,7 @@ export function statusRoutes({ registry, store, captureStats, startedAt }: Statu
         ...recordCounts(capture),
         // What logs.db holds now, from every run and every process writing to it (earlier starts, wrap,
         // imports), after retention and deletes; the counts above are this process's since it started.
-        inStore: store.serverTotals().reduce((sum, server) => sum + server.messages, 0),
+        inStore: recordsInStore(store),
       },
     });
   });

@@ -30,10 +30,14 @@ function CaptureCounts({ records, uptimeSeconds }: { records: Status['records'];
       >
         {records.captured.toLocaleString()} captured since start
       </span>
-      {' · '}
-      <span title="Messages in the store (logs.db) now, from every run of the gateway: what Traffic, Sessions and Insights show">
-        {records.inStore.toLocaleString()} stored
-      </span>
+      {records.inStore !== null ? (
+        <>
+          {' · '}
+          <span title="Messages in the store (logs.db) now, from every run of the gateway: what Traffic, Sessions and Insights show">
+            {records.inStore.toLocaleString()} stored
+          </span>
+        </>
+      ) : null}
       {records.failed > 0 ? (
         <span
           className="text-red-600 dark:text-red-400"

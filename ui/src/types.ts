@@ -70,5 +70,5 @@ export interface Status {
   registryError: string | null;
   capture: { captured: number; dropped: number; storeFailures: number };
   /** What became of the messages this process captured since it started, and what logs.db holds now. */
-  records: { captured: number; stored: number; failed: number; dropped: number; inStore: number };
+  records: { captured: number; stored: number; failed: number; dropped: number; inStore: number | null };
 }
