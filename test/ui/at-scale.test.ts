@@ -271,6 +271,26 @@ describe('web UI at scale', () => {
     }
   }, 60_000);
 
+  it('refetches filtered statistics only for traffic the filter counts', async () => {
+    const { page } = browser;
+    await page.goto(`${gw.url}/ui/insights?range=24h&filter=${encodeURIComponent('server:other')}`);
+    await page.getByRole('heading', { name: 'No traffic in the last 24h' }).waitFor();
+    // The view's own feed is open once it has said hello; from then on, count the statistics it asks for.
+    await page.waitForTimeout(1000);
+    let reads = 0;
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/stats') reads++;
+    });
+    for (let i = 0; i < 4; i++) {
+      writeRecords(gw, [call(PAIRS + 100 + i)]);
+      await page.waitForTimeout(500);
+    }
+    expect(reads).toBe(0);
+    writeRecords(gw, [makeRecord({ server: 'other', sessionId: null, summary: 'counted' })]);
+    await eventually(() => reads).toBeGreaterThan(0);
+    await eventually(() => page.textContent('main')).toMatch(/Requests\s*1\s*Errors/);
+  }, 60_000);
+
   it('has no console errors', () => {
     expect(browser.errors.filter((e) => !/ERR_ABORTED|aborted/i.test(e))).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef } from 'react';
+import { withQuery } from './api';
 import { type FeedState, useEventSource } from './live';
 import { paced, refetchWhenIdle } from './refresh';
 import type { LiveEvent } from './types';
@@ -57,12 +58,15 @@ const TRAFFIC_EVENTS: readonly LiveEvent['type'][] = ['activity', 'records-delet
 
 /**
  * Refetches the queries under `queryKey` when events of `types` arrive: at most once per `ms`, and never
- * while a fetch under that key is still running (the change is fetched once it ends).
+ * while a fetch under that key is still running (the change is fetched once it ends). A view narrowed by
+ * a `filter` hears of new traffic from a feed with that filter, so traffic it does not show refreshes
+ * nothing; pass it only once it is known to be valid.
  */
 export function useRefetchOn(
   queryKey: QueryKey,
   types: readonly LiveEvent['type'][] = TRAFFIC_EVENTS,
   ms = 1500,
+  filter = '',
 ): void {
   const queryClient = useQueryClient();
   const key = JSON.stringify(queryKey);
@@ -71,7 +75,11 @@ export function useRefetchOn(
     [queryClient, key, ms],
   );
   useEffect(() => refetch.cancel, [refetch]);
-  useActivity((event) => {
+  const onEvent = (event: LiveEvent) => {
     if (types.includes(event.type)) refetch.request();
+  };
+  useEventSource(filter ? withQuery('/api/events', { activity: 'true', filter }) : null, onEvent);
+  useActivity((event) => {
+    if (!filter || event.type !== 'activity') onEvent(event);
   });
 }

@@ -55,7 +55,8 @@ export function Insights({ url }: { url: URL }) {
   const range: Range = RANGES.find((r) => r === rangeParam) ?? '1h';
   const query = statsFilter(filter, range);
   const valid = checkFilter(query) === null;
-  useRefetchOn(['stats'], ['activity', 'records-deleted'], 5000);
+  // New traffic refreshes the numbers only when the filter would count it.
+  useRefetchOn(['stats'], ['activity', 'records-deleted'], 5000, valid ? filter.trim() : '');
   const byMethod = useStats(query, 'server+method', valid);
   const byServer = useStats(query, 'server', valid);
   const stats = byMethod.data?.result;
