@@ -3,9 +3,12 @@ import type { CaptureStats } from '../capture/capture-queue.js';
 import { gatewayCommand } from '../config/gateway-command.js';
 import { VERSION } from '../core/version.js';
 import type { Registry } from '../registry/registry.js';
+import type { LogStore } from '../store/log-store.js';
 
 export interface StatusDeps {
   registry: Registry;
+  /** Per-server totals are a small summary table kept by triggers: reading them costs the same at 1M records. */
+  store: Pick<LogStore, 'serverTotals'>;
   captureStats: () => CaptureStats;
   startedAt: number;
 }
@@ -14,7 +17,7 @@ export interface StatusDeps {
  * What became of the messages capture saw, kept apart so that a full disk cannot pass for quiet traffic:
  * `captured` messages reached the capture writer; of those, `stored` are in logs.db and `failed` were
  * lost to write errors (disk full, read-only file). `dropped` never reached the writer: the queue was
- * full. The traffic itself was forwarded in every case.
+ * full. The traffic itself was forwarded in every case. All four count this process since it started.
  */
 export function recordCounts(stats: CaptureStats): {
   captured: number;
@@ -30,8 +33,17 @@ export function recordCounts(stats: CaptureStats): {
   };
 }
 
+/** null when the store cannot be read: the status still answers, and says what it can. */
+function recordsInStore(store: StatusDeps['store']): number | null {
+  try {
+    return store.serverTotals().reduce((sum, server) => sum + server.messages, 0);
+  } catch {
+    return null;
+  }
+}
+
 /** `GET /api/status`: the gateway's health at a glance, capture drops and write failures included. */
-export function statusRoutes({ registry, captureStats, startedAt }: StatusDeps): Hono {
+export function statusRoutes({ registry, store, captureStats, startedAt }: StatusDeps): Hono {
   const app = new Hono();
   // Looked up once: PATH does not change under a running process.
   const command = gatewayCommand();
@@ -43,7 +55,12 @@ export function statusRoutes({ registry, captureStats, startedAt }: StatusDeps):
       servers: registry.names().length,
       registryError: registry.error,
       capture,
-      records: recordCounts(capture),
+      records: {
+        ...recordCounts(capture),
+        // What logs.db holds now, from every run and every process writing to it (earlier starts, wrap,
+        // imports), after retention and deletes; the counts above are this process's since it started.
+        inStore: recordsInStore(store),
+      },
       // What client configs run for `mcp-gateway connect`/`wrap`: the bare name only if it is on PATH.
       command,
     });

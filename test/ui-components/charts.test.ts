@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { linear, niceTicks, shortNumber, timeLabel, timeTicks } from '../../ui/src/chart-scale.js';
 import { chartSummary } from '../../ui/src/components/ChartKey.js';
-import { bucketLabel, mostFailing, slowest, statsFilter } from '../../ui/src/insights.js';
+import { bucketLabel, mostFailing, rangeOf, slowest, statsFilter } from '../../ui/src/insights.js';
 import type { GroupStats } from '../../ui/src/types.js';
 
 describe('chart scales', () => {
@@ -53,6 +53,11 @@ describe('insights', () => {
     expect(statsFilter('server:github ', '15m')).toBe('server:github last:15m');
     expect(statsFilter('after:2025-05-01 server:x', '1h')).toBe('after:2025-05-01 server:x');
     expect(statsFilter('time>=2h', '1h')).toBe('time>=2h');
+  });
+
+  it('reads back the range a shown answer was for, so a stale answer is not labelled with the new range', () => {
+    expect(rangeOf(statsFilter('server:x', '7d'), '1h')).toBe('7d');
+    expect(rangeOf(statsFilter('after:2025-05-01', '6h'), '1h')).toBe('1h');
   });
 
   it('ranks the slowest by p95 and the most failing by errors, then rate', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTimeline, GAP_ROW, MAX_LANES, RECORD_ROW } from '../../ui/src/timeline.js';
+import { bracketsBetween, buildTimeline, GAP_ROW, MAX_LANES, RECORD_ROW } from '../../ui/src/timeline.js';
 import { apiRecord } from './record-fixture.js';
 
 const T = 1_700_000_000_000;
@@ -71,5 +71,23 @@ describe('session timeline layout', () => {
     ]);
     expect(timeline.brackets).toHaveLength(MAX_LANES + 2);
     expect(timeline.lanes).toBe(MAX_LANES);
+  });
+
+  it("finds a record's row to scroll to, and draws only the brackets that cross the rows on screen", () => {
+    const records = [
+      apiRecord({ id: 1, kind: 'request', timestamp: T }),
+      apiRecord({ id: 2, kind: 'request', timestamp: T + 1 }),
+      apiRecord({ id: 3, kind: 'response', partnerId: 2, timestamp: T + 2 }),
+      apiRecord({ id: 4, kind: 'notification', timestamp: T + 3 }),
+      apiRecord({ id: 5, kind: 'response', partnerId: 1, timestamp: T + 60_000 }),
+    ];
+    const timeline = buildTimeline(records);
+    // A gap row comes before the last record.
+    expect([1, 4, 5].map((id) => timeline.rowOf.get(id))).toEqual([0, 3, 5]);
+    const shown = (top: number, bottom: number) =>
+      bracketsBetween(timeline.brackets, top, bottom).map((b) => b.responseId);
+    // Rows 3 and 4 (the notification and the gap): only the long bracket passes through them.
+    expect(shown(3 * RECORD_ROW, 3 * RECORD_ROW + RECORD_ROW + GAP_ROW)).toEqual([5]);
+    expect(shown(0, 2 * RECORD_ROW)).toEqual([5, 3]);
   });
 });

@@ -1,7 +1,29 @@
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { NewRecord } from '../../src/core/record.js';
+import { openDatabase } from '../../src/store/database.js';
+import { SqliteRecordSink } from '../../src/store/record-writer.js';
 import { openBrowser, type TestBrowser } from '../helpers/browser.js';
 import { TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
+
+/**
+ * Writes records into the gateway's logs.db as another process on the same storage dir would (wrap), in
+ * one transaction; returns their ids.
+ */
+export function writeRecords(gw: TestGateway, records: NewRecord[]): number[] {
+  const db = openDatabase(join(gw.storageDir, 'logs.db'));
+  try {
+    const sink = new SqliteRecordSink(db);
+    const ids: number[] = [];
+    sink.batch(() => {
+      for (const record of records) ids.push(sink.insert(record));
+    });
+    return ids;
+  } finally {
+    db.close();
+  }
+}
 
 /** A browser signed in to the gateway's UI the way a user is: by opening the printed link. */
 export async function signedIn(gw: TestGateway, path = '/ui'): Promise<TestBrowser> {

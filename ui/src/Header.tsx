@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useActivityState, useRefetchOn } from './activity';
 import { api, send } from './api';
+import { formatAgo } from './format';
 import { linkClick, navigate } from './router';
 import { applyTheme, initialTheme, type Theme } from './theme';
 import type { Status } from './types';
@@ -15,6 +16,48 @@ const TABS = [
 
 function activeTab(pathname: string): string {
   return TABS.find((tab) => pathname.startsWith(tab.path))?.path ?? '/ui/traffic';
+}
+
+/**
+ * What the numbers count, in words: this process's captures since it started, and what the store holds
+ * from every run (a gateway started a minute ago in front of a million records says both).
+ */
+function CaptureCounts({ records, uptimeSeconds }: { records: Status['records']; uptimeSeconds: number }) {
+  return (
+    <span className="tabular-nums" data-testid="capture-counts">
+      <span
+        title={`Messages this gateway captured since it started ${formatAgo(Date.now() - uptimeSeconds * 1000)}`}
+      >
+        {records.captured.toLocaleString()} captured since start
+      </span>
+      {records.inStore !== null ? (
+        <>
+          {' · '}
+          <span title="Messages in the store (logs.db) now, from every run of the gateway: what Traffic, Sessions and Insights show">
+            {records.inStore.toLocaleString()} stored
+          </span>
+        </>
+      ) : null}
+      {records.failed > 0 ? (
+        <span
+          className="text-red-600 dark:text-red-400"
+          title="Captures the store could not write (disk full, read-only file); traffic was not affected"
+        >
+          {' '}
+          · {records.failed.toLocaleString()} not written
+        </span>
+      ) : null}
+      {records.dropped > 0 ? (
+        <span
+          className="text-amber-700 dark:text-amber-400"
+          title="Captures dropped because the writer fell behind; traffic was not affected"
+        >
+          {' '}
+          · {records.dropped.toLocaleString()} dropped
+        </span>
+      ) : null}
+    </span>
+  );
 }
 
 /** The bar on top: screens, what the gateway captured, the live connection, theme, sign out. */
@@ -38,7 +81,7 @@ export function Header({ url }: { url: URL }) {
     navigate('/ui', { replace: true });
     window.location.reload();
   };
-  const capture = status.data?.capture;
+  const records = status.data?.records;
   return (
     // Wraps onto a second line when narrow (a small window, or zoomed to 200%: WCAG 1.4.10 reflow).
     <header className="flex min-h-11 shrink-0 flex-wrap items-center gap-x-5 gap-y-1 border-b py-1 border-slate-200 bg-slate-50 px-3 dark:border-slate-800 dark:bg-slate-900">
@@ -65,19 +108,8 @@ export function Header({ url }: { url: URL }) {
         ))}
       </nav>
       <div className="ml-auto flex flex-wrap items-center gap-3 text-xs text-slate-500">
-        {capture ? (
-          <span className="tabular-nums" title="Messages captured since the gateway started">
-            {capture.captured.toLocaleString()} captured
-            {capture.dropped > 0 ? (
-              <span
-                className="text-amber-600"
-                title="Captures dropped because the writer fell behind; traffic was not affected"
-              >
-                {' '}
-                · {capture.dropped.toLocaleString()} dropped
-              </span>
-            ) : null}
-          </span>
+        {records && status.data ? (
+          <CaptureCounts records={records} uptimeSeconds={status.data.uptimeSeconds} />
         ) : null}
         <span
           className="flex items-center gap-1.5"

@@ -1,6 +1,8 @@
 import { type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef } from 'react';
-import { type FeedState, throttle, useEventSource } from './live';
+import { withQuery } from './api';
+import { type FeedState, useEventSource } from './live';
+import { paced, refetchWhenIdle } from './refresh';
 import type { LiveEvent } from './types';
 
 type Listener = (event: LiveEvent) => void;
@@ -54,20 +56,30 @@ export function useActivity(onEvent: Listener): void {
 
 const TRAFFIC_EVENTS: readonly LiveEvent['type'][] = ['activity', 'records-deleted', 'lagged'];
 
-/** Refetches the queries under `queryKey` when events of `types` arrive, at most once per `ms`. */
+/**
+ * Refetches the queries under `queryKey` when events of `types` arrive: at most once per `ms`, and never
+ * while a fetch under that key is still running (the change is fetched once it ends). A view narrowed by
+ * a `filter` hears of new traffic from a feed with that filter, so traffic it does not show refreshes
+ * nothing; pass it only once it is known to be valid.
+ */
 export function useRefetchOn(
   queryKey: QueryKey,
   types: readonly LiveEvent['type'][] = TRAFFIC_EVENTS,
   ms = 1500,
+  filter = '',
 ): void {
   const queryClient = useQueryClient();
   const key = JSON.stringify(queryKey);
   const refetch = useMemo(
-    () => throttle(() => void queryClient.invalidateQueries({ queryKey: JSON.parse(key) as QueryKey }), ms),
+    () => paced(() => refetchWhenIdle(queryClient, JSON.parse(key) as QueryKey), ms),
     [queryClient, key, ms],
   );
   useEffect(() => refetch.cancel, [refetch]);
+  const onEvent = (event: LiveEvent) => {
+    if (types.includes(event.type)) refetch.request();
+  };
+  useEventSource(filter ? withQuery('/api/events', { activity: 'true', filter }) : null, onEvent);
   useActivity((event) => {
-    if (types.includes(event.type)) refetch.call();
+    if (!filter || event.type !== 'activity') onEvent(event);
   });
 }

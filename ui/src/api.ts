@@ -46,6 +46,11 @@ async function request(path: string, init: RequestInit): Promise<Response> {
   });
 }
 
+/**
+ * Fetches `path` and reads its JSON answer. Pass the `signal` TanStack Query hands a query function: when
+ * nobody waits for the answer any more (another range, another filter, the screen left), the request is
+ * aborted, and the gateway drops the read it had queued for it.
+ */
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   let response = await request(path, init);
   if (response.status === 403 && changes(init)) {

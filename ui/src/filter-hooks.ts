@@ -51,9 +51,10 @@ export function useFilterSuggestions(text: string, cursor: number, enabled: bool
   const debouncedPrefix = useDebounced(prefix, 120);
   const values = useQuery({
     queryKey: ['filter-values', source, debouncedPrefix],
-    queryFn: () =>
+    queryFn: ({ signal }) =>
       api<{ values: string[] }>(
         withQuery('/api/filter/values', { field: field?.name, prefix: debouncedPrefix, limit: 200 }),
+        { signal },
       ),
     enabled: enabled && source !== null,
     placeholderData: keepPreviousData,

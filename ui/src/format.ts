@@ -6,6 +6,35 @@ export function formatTime(timestamp: number): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
 
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** Year, month and day as digits, in local time: 2026-11-28. */
+export function formatDay(timestamp: number): string {
+  const date = new Date(timestamp);
+  return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())}`;
+}
+
+/** The whole moment, for tooltips: 2026-11-28 14:03:05.123. */
+export function formatFullTime(timestamp: number): string {
+  return `${formatDay(timestamp)} ${formatTime(timestamp)}`;
+}
+
+const monthDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+/**
+ * A row's time: the time of day for today's rows (to the millisecond, as traffic is read at that pace),
+ * with the day in front of older ones, so rows from different days never look alike: "Nov 28 14:03:05";
+ * from another year, "2025-11-28 14:03".
+ */
+export function formatRowTime(timestamp: number, now = Date.now()): string {
+  const date = new Date(timestamp);
+  const today = new Date(now);
+  if (date.toDateString() === today.toDateString()) return formatTime(timestamp);
+  const time = `${pad2(date.getHours())}:${pad2(date.getMinutes())}`;
+  if (date.getFullYear() !== today.getFullYear()) return `${formatDay(timestamp)} ${time}`;
+  return `${monthDay.format(date)} ${time}:${pad2(date.getSeconds())}`;
+}
+
 export function formatDateTime(timestamp: number): string {
   return `${new Date(timestamp).toLocaleDateString()} ${formatTime(timestamp)}`;
 }

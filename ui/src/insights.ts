@@ -13,6 +13,12 @@ export function statsFilter(filter: string, range: Range): string {
   return `${filter.trim()} last:${range}`.trim();
 }
 
+/** The range a stats filter was made for (`statsFilter`), or `fallback` when the filter bounds time itself. */
+export function rangeOf(filter: string, fallback: Range): Range {
+  const last = /(?:^|\s)last:(\S+)$/.exec(filter)?.[1];
+  return RANGES.find((r) => r === last) ?? fallback;
+}
+
 export function groupLabel(group: Pick<GroupStats, 'server' | 'method'>): string {
   return [group.server, group.method ?? '(no method)'].filter(Boolean).join(' · ');
 }

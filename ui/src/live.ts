@@ -38,29 +38,3 @@ export function useEventSource(url: string | null, onEvent: (event: LiveEvent) =
   }, [url]);
   return state;
 }
-
-/**
- * Calls `fn` at most once per `ms`: at once when idle, else once at the end of the interval. Live events
- * can come ten times a second; views that refetch on them do it at this pace.
- */
-export function throttle(fn: () => void, ms: number): { call: () => void; cancel: () => void } {
-  let last = Number.NEGATIVE_INFINITY;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const run = () => {
-    timer = null;
-    last = Date.now();
-    fn();
-  };
-  return {
-    call() {
-      if (timer !== null) return;
-      const wait = last + ms - Date.now();
-      if (wait <= 0) run();
-      else timer = setTimeout(run, wait);
-    },
-    cancel() {
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-    },
-  };
-}

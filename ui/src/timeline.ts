@@ -32,6 +32,8 @@ export interface Bracket {
 
 export interface Timeline {
   rows: TimelineRow[];
+  /** Each record's row index, to scroll to a record. */
+  rowOf: Map<number, number>;
   brackets: Bracket[];
   lanes: number;
   height: number;
@@ -56,6 +58,7 @@ export function buildTimeline(records: readonly RecordSummary[]): Timeline {
   const threshold = gapThreshold(end - start);
   const rows: TimelineRow[] = [];
   const centre = new Map<number, number>();
+  const rowOf = new Map<number, number>();
   let top = 0;
   let previous: number | null = null;
   for (const record of records) {
@@ -63,6 +66,7 @@ export function buildTimeline(records: readonly RecordSummary[]): Timeline {
       rows.push({ type: 'gap', ms: record.timestamp - previous, top });
       top += GAP_ROW;
     }
+    rowOf.set(record.id, rows.length);
     rows.push({ type: 'record', record, offsetMs: record.timestamp - start, top });
     centre.set(record.id, top + RECORD_ROW / 2);
     top += RECORD_ROW;
@@ -72,6 +76,7 @@ export function buildTimeline(records: readonly RecordSummary[]): Timeline {
   const maxDurationMs = records.reduce((max, r) => Math.max(max, r.durationMs ?? 0), 0);
   return {
     rows,
+    rowOf,
     brackets,
     lanes: brackets.reduce((n, b) => Math.max(n, b.lane + 1), 0),
     height: top,
@@ -107,4 +112,9 @@ function bracketsOf(records: readonly RecordSummary[], centre: Map<number, numbe
     laneEnds[lane] = Math.max(laneEnds[lane] ?? 0, pair.to);
     return { ...pair, lane };
   });
+}
+
+/** The brackets that cross the band from `top` to `bottom` (the rows on screen): the only ones drawn. */
+export function bracketsBetween(brackets: readonly Bracket[], top: number, bottom: number): Bracket[] {
+  return brackets.filter((bracket) => bracket.from <= bottom && bracket.to >= top);
 }

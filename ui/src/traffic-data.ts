@@ -38,9 +38,10 @@ export function useTraffic(filter: string): TrafficData {
   const queryKey = useMemo(() => ['logs', filter], [filter]);
   const query = useInfiniteQuery({
     queryKey,
-    queryFn: ({ pageParam }) =>
+    queryFn: ({ pageParam, signal }) =>
       api<Page<RecordSummary>>(
         withQuery('/api/logs', { filter, limit: PAGE_SIZE, cursor: pageParam, fields: 'summary' }),
+        { signal },
       ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => (last.pagination.hasMore ? last.pagination.nextCursor : undefined),

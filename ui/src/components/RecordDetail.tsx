@@ -97,7 +97,7 @@ export function RecordDetail({
   const ids = useId();
   const detail = useQuery({
     queryKey: ['record', id],
-    queryFn: () => api<RecordWithPartner>(`/api/logs/${id}`),
+    queryFn: ({ signal }) => api<RecordWithPartner>(`/api/logs/${id}`, { signal }),
     staleTime: Number.POSITIVE_INFINITY,
   });
   const full = detail.data;

@@ -1,6 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactNode, useEffect, useLayoutEffect, useRef } from 'react';
-import { formatCompactCount, formatCount, formatDuration, formatTime, shortId } from '../format';
+import {
+  formatCompactCount,
+  formatCount,
+  formatDuration,
+  formatFullTime,
+  formatRowTime,
+  shortId,
+} from '../format';
 import type { RecordSummary } from '../types';
 import { DirectionArrow, MethodChip } from './RecordBits';
 
@@ -27,8 +34,10 @@ const COLUMNS: readonly Column[] = [
   {
     key: 'time',
     label: 'Time',
-    className: 'w-[96px] font-mono text-slate-500',
-    cell: (r) => formatTime(r.timestamp),
+    // Wide enough for the day that older rows show in front of the time.
+    className: 'w-[124px] font-mono text-slate-500',
+    cell: (r) => formatRowTime(r.timestamp),
+    title: (r) => formatFullTime(r.timestamp),
   },
   {
     key: 'dir',
@@ -162,7 +171,7 @@ export function RecordTable({ records, selectedId, onSelect, onNearEnd, footer }
         data-testid="traffic-scroll"
       >
         {/* Wide enough for the columns that always show; narrower, the grid scrolls sideways, header too. */}
-        <div className="min-w-[608px]">
+        <div className="min-w-[636px]">
           <div
             className="sticky top-0 z-10 flex shrink-0 items-center border-b border-slate-200 bg-slate-50 px-2 text-[11px] font-medium text-slate-500 dark:border-slate-800 dark:bg-slate-900"
             style={{ height: HEADER_HEIGHT }}

@@ -1,9 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useLayoutEffect, useMemo, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { api, errorMessage, withQuery } from '../api';
 import { filterValue } from '../filter-check';
 import { formatTime } from '../format';
-import { throttle, useEventSource } from '../live';
+import { useEventSource } from '../live';
+import { paced, refetchWhenIdle } from '../refresh';
 import type { StderrTail } from '../types';
 
 /** The recent stderr of a stdio server's processes, following new lines as the server writes them. */
@@ -12,17 +13,20 @@ export function StderrViewer({ name }: { name: string }) {
   const queryKey = useMemo(() => ['stderr', name], [name]);
   const tail = useQuery({
     queryKey,
-    queryFn: () =>
-      api<StderrTail>(withQuery(`/api/servers/${encodeURIComponent(name)}/stderr`, { limit: 500 })),
+    queryFn: ({ signal }) =>
+      api<StderrTail>(withQuery(`/api/servers/${encodeURIComponent(name)}/stderr`, { limit: 500 }), {
+        signal,
+      }),
   });
   const refresh = useMemo(
-    () => throttle(() => void queryClient.invalidateQueries({ queryKey }), 500),
+    () => paced(() => refetchWhenIdle(queryClient, queryKey), 500),
     [queryClient, queryKey],
   );
+  useEffect(() => refresh.cancel, [refresh]);
   useEventSource(
     withQuery('/api/events', { activity: 'true', filter: `server:${filterValue(name)} kind:stderr` }),
     (event) => {
-      if (event.type === 'activity') refresh.call();
+      if (event.type === 'activity') refresh.request();
     },
   );
 

@@ -8,15 +8,31 @@ import { RankList, StatsTable } from '../components/StatsTable';
 import { TimeChart } from '../components/TimeChart';
 import { checkFilter } from '../filter-check';
 import { formatDuration, formatPercent } from '../format';
-import { bucketLabel, groupLabel, mostFailing, RANGES, type Range, slowest, statsFilter } from '../insights';
+import {
+  bucketLabel,
+  groupLabel,
+  mostFailing,
+  RANGES,
+  type Range,
+  rangeOf,
+  slowest,
+  statsFilter,
+} from '../insights';
 import { useListKeys } from '../keyboard';
 import { navigate, withParams } from '../router';
 import type { StatsResult } from '../types';
 
+/**
+ * Statistics for one filter. While another range or filter loads, the previous answer stays on screen
+ * (`isPlaceholderData`), marked as such; the request for the one left is cancelled through its signal.
+ */
 function useStats(filter: string, groupBy: 'server' | 'server+method', enabled: boolean) {
   return useQuery({
     queryKey: ['stats', filter, groupBy],
-    queryFn: () => api<StatsResult>(withQuery('/api/stats', { filter, groupBy })),
+    queryFn: async ({ signal }) => ({
+      filter,
+      result: await api<StatsResult>(withQuery('/api/stats', { filter, groupBy }), { signal }),
+    }),
     placeholderData: keepPreviousData,
     retry: false,
     enabled,
@@ -39,10 +55,14 @@ export function Insights({ url }: { url: URL }) {
   const range: Range = RANGES.find((r) => r === rangeParam) ?? '1h';
   const query = statsFilter(filter, range);
   const valid = checkFilter(query) === null;
-  useRefetchOn(['stats'], ['activity', 'records-deleted'], 5000);
+  // New traffic refreshes the numbers only when the filter would count it.
+  useRefetchOn(['stats'], ['activity', 'records-deleted'], 5000, valid ? filter.trim() : '');
   const byMethod = useStats(query, 'server+method', valid);
   const byServer = useStats(query, 'server', valid);
-  const stats = byMethod.data;
+  const stats = byMethod.data?.result;
+  // Numbers of another range or filter, shown dimmed until this one's arrive.
+  const stale = byMethod.isPlaceholderData || byServer.isPlaceholderData;
+  const shownRange = byMethod.data ? rangeOf(byMethod.data.filter, range) : range;
   const starts = stats?.series.map((b) => b.start) ?? [];
   const totals = stats?.totals;
   const filterInput = useRef<HTMLInputElement>(null);
@@ -72,11 +92,26 @@ export function Insights({ url }: { url: URL }) {
             </button>
           ))}
         </fieldset>
+        {/* Always there, so that screen readers hear it change (WCAG 4.1.3). */}
+        <span role="status" className="shrink-0 text-xs text-slate-500">
+          {stale ? 'Loading…' : ''}
+        </span>
       </div>
-      <div className="min-h-0 flex-1 overflow-auto p-4">
+      <div
+        // Stale charts fade; text keeps its contrast (WCAG 1.4.3) and the note above says what it shows.
+        className={`min-h-0 flex-1 overflow-auto p-4 ${stale ? '[&_svg]:opacity-40 [&_svg]:grayscale' : ''}`}
+        aria-busy={stale}
+        data-testid="insights-content"
+      >
         {byMethod.error && !filterProblem(byMethod.error) ? (
           <p role="alert" className="text-sm text-red-600">
             {errorMessage(byMethod.error)}
+          </p>
+        ) : null}
+        {stale && stats ? (
+          <p className="mb-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-1.5 text-xs text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+            Loading the last {range}… Until then, these numbers are for{' '}
+            {shownRange === range ? 'the previous filter' : `the last ${shownRange}`}.
           </p>
         ) : null}
         {!stats || !totals ? (
@@ -84,7 +119,7 @@ export function Insights({ url }: { url: URL }) {
             {valid ? 'Loading statistics…' : 'Fix the filter to see statistics.'}
           </p>
         ) : totals.messages === 0 ? (
-          <EmptyState title={`No traffic in the last ${range}`}>
+          <EmptyState title={`No traffic in the last ${shownRange}`}>
             <p>
               Charts of requests, errors and latency appear here once clients talk to servers through the
               gateway. Try a longer range, or another filter.
@@ -194,7 +229,11 @@ export function Insights({ url }: { url: URL }) {
               />
             </div>
             {byServer.data ? (
-              <StatsTable title="Per server" groups={byServer.data.groups} label={(g) => g.server ?? ''} />
+              <StatsTable
+                title="Per server"
+                groups={byServer.data.result.groups}
+                label={(g) => g.server ?? ''}
+              />
             ) : null}
             <StatsTable
               title="Per method"

@@ -46,8 +46,8 @@ export function SessionList({ selected }: { selected: string | null }) {
   useRefetchOn(['sessions']);
   const sessions = useInfiniteQuery({
     queryKey: ['sessions'],
-    queryFn: ({ pageParam }) =>
-      api<Page<SessionJson>>(withQuery('/api/sessions', { limit: 50, cursor: pageParam })),
+    queryFn: ({ pageParam, signal }) =>
+      api<Page<SessionJson>>(withQuery('/api/sessions', { limit: 50, cursor: pageParam }), { signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => (last.pagination.hasMore ? last.pagination.nextCursor : undefined),
   });

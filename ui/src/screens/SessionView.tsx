@@ -1,6 +1,5 @@
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { api, errorMessage, withQuery } from '../api';
+import { errorMessage, withQuery } from '../api';
 import { CopyButton } from '../components/CopyButton';
 import { DetailPane } from '../components/DetailPane';
 import { LoadMore } from '../components/LoadMore';
@@ -8,11 +7,11 @@ import { RecordDetail } from '../components/RecordDetail';
 import { SessionTimeline } from '../components/SessionTimeline';
 import { filterValue } from '../filter-check';
 import { formatDateTime, formatDuration } from '../format';
-import { throttle, useEventSource } from '../live';
 import { linkClick } from '../router';
 import { useRecordSelection } from '../selection';
+import { useSessionTimeline } from '../session-data';
 import { buildTimeline } from '../timeline';
-import type { SessionJson, SessionTimelinePage } from '../types';
+import type { SessionJson } from '../types';
 
 function SessionHeader({ session }: { session: SessionJson }) {
   const client = [session.client.name, session.client.version].filter(Boolean).join(' ') || 'unknown client';
@@ -70,42 +69,9 @@ export function SessionView({
   sessionId: string;
   server: string | null;
 }) {
-  const queryClient = useQueryClient();
-  const queryKey = useMemo(() => ['session', server, sessionId], [server, sessionId]);
-  const timeline = useInfiniteQuery({
-    queryKey,
-    queryFn: ({ pageParam }) =>
-      api<SessionTimelinePage>(
-        withQuery(`/api/sessions/${encodeURIComponent(sessionId)}`, {
-          server,
-          limit: 500,
-          cursor: pageParam,
-          // Rows only: the message opened from the timeline is fetched whole.
-          fields: 'summary',
-        }),
-      ),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => (last.pagination.hasMore ? last.pagination.nextCursor : undefined),
-    retry: false,
-  });
-  const session = timeline.data?.pages[0]?.session;
-  const records = useMemo(() => timeline.data?.pages.flatMap((page) => page.data) ?? [], [timeline.data]);
+  const timeline = useSessionTimeline(sessionId, server);
+  const { session, records } = timeline;
   const layout = useMemo(() => buildTimeline(records), [records]);
-
-  // While the session runs, its server's traffic refreshes the timeline (stderr lines belong to it too).
-  const refresh = useMemo(
-    () => throttle(() => void queryClient.invalidateQueries({ queryKey }), 2000),
-    [queryClient, queryKey],
-  );
-  useEventSource(
-    session
-      ? withQuery('/api/events', { activity: 'true', filter: `server:${filterValue(session.server)}` })
-      : null,
-    (event) => {
-      if (event.type === 'activity' || event.type === 'records-deleted') refresh.call();
-    },
-  );
-
   const { selectedId, openId, choose, close } = useRecordSelection(url, records);
 
   if (timeline.error) {
@@ -120,10 +86,13 @@ export function SessionView({
     <div className="flex h-full min-h-0">
       <div className="flex min-w-0 flex-1 flex-col">
         <SessionHeader session={session} />
-        <div className="min-h-0 flex-1 overflow-auto">
-          <SessionTimeline timeline={layout} selectedId={selectedId} onSelect={choose} />
-          <LoadMore query={timeline} label="Load the rest of the session" />
-        </div>
+        <SessionTimeline
+          timeline={layout}
+          selectedId={selectedId}
+          onSelect={choose}
+          onNearEnd={timeline.loadMore}
+          footer={<LoadMore query={timeline} label="Load the rest of the session" />}
+        />
       </div>
       {openId !== null ? (
         <DetailPane>
