@@ -1,0 +1,165 @@
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { connectClient, HOST_WITHOUT_ROOTS } from '../helpers/mcp-client.js';
+import { serverStatus, v2StdioServer, waitFor } from '../helpers/stdio.js';
+
+const MODERN = '2026-07-28';
+
+/** An SDK v2 client pinned to MCP 2026-07-28 that confirms every elicitation (MRTR rounds). */
+function modernClient(name = 'modern-app'): Client {
+  const client = new Client(
+    { name, version: '3.0.0' },
+    { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: MODERN } } },
+  );
+  client.setRequestHandler('elicitation/create', async () => ({
+    action: 'accept',
+    content: { confirm: true },
+  }));
+  return client;
+}
+
+async function viaGateway(gw: TestGateway, name: string, client = modernClient()): Promise<Client> {
+  await client.connect(new StreamableHTTPClientTransport(new URL(gw.proxyUrl(name))));
+  return client;
+}
+
+async function direct(legacy: 'reject' | 'serve'): Promise<Client> {
+  const { command, args } = v2StdioServer(legacy);
+  const client = modernClient();
+  await client.connect(new StdioClientTransport({ command, args, stderr: 'pipe' }));
+  return client;
+}
+
+function text(result: unknown): string {
+  return (result as { content: { text: string }[] }).content[0]?.text ?? '';
+}
+
+describe.each(['shared', 'isolated'] as const)('a 2026-only stdio server in %s mode', (mode) => {
+  let gw: TestGateway;
+  let straight: Client;
+
+  beforeAll(async () => {
+    gw = await startTestGateway({ servers: { modern: v2StdioServer('reject', { sessionMode: mode }) } });
+    straight = await direct('reject');
+  });
+
+  afterAll(async () => {
+    await straight?.close();
+    await gw?.stop();
+  });
+
+  it('serves a client pinned to 2026-07-28: discover, tools/list, tools/call and MRTR equal direct', async () => {
+    const client = await viaGateway(gw, 'modern');
+    try {
+      expect(client.getNegotiatedProtocolVersion()).toBe(MODERN);
+      expect(client.getServerVersion()).toEqual(straight.getServerVersion());
+      expect(await client.discover()).toEqual(await straight.discover());
+      expect(await client.listTools()).toEqual(await straight.listTools());
+      const echo = await client.callTool({ name: 'echo', arguments: { message: 'héllo' } });
+      expect(echo).toEqual(await straight.callTool({ name: 'echo', arguments: { message: 'héllo' } }));
+      expect(text(echo)).toBe('Echo: héllo');
+      // A multi-round-trip call: input_required, then the retry with a new id and inputResponses.
+      const deploy = await client.callTool({ name: 'deploy', arguments: { env: 'prod' } });
+      expect(text(deploy)).toBe('deployed to prod');
+    } finally {
+      await client.close();
+    }
+    const records = await waitFor('the MRTR rounds recorded', async () => {
+      const all = await gw.records((r) => r.server === 'modern' && r.method === 'tools/call');
+      return all.length >= 4 ? all : undefined;
+    });
+    const bodies = records.map((r) => r.message);
+    expect(bodies.some((b) => b.includes('"resultType":"input_required"'))).toBe(true);
+    expect(
+      bodies.some((b) => b.includes('inputResponses') && b.includes('io.modelcontextprotocol/clientInfo')),
+    ).toBe(true);
+  });
+
+  it('answers GET and DELETE of a 2026 client with 405, as the 2026 transport requires', async () => {
+    for (const method of ['GET', 'DELETE']) {
+      const response = await fetch(gw.proxyUrl('modern'), {
+        method,
+        headers: { 'mcp-protocol-version': MODERN, accept: 'text/event-stream, application/json' },
+      });
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('POST');
+      const body = (await response.json()) as { error: { message: string } };
+      expect(body.error.message).toContain('subscriptions/listen');
+    }
+  });
+
+  it('records a client ending its subscriptions/listen stream as a normal end', async () => {
+    const client = await viaGateway(gw, 'modern', modernClient('listener'));
+    const subscription = await client.listen({ toolsListChanged: true });
+    await subscription.close();
+    await client.close();
+    const notes = await waitFor('the end of the subscription recorded', async () => {
+      const all = await gw.records((r) => r.server === 'modern');
+      const texts = all.map((r) => `${r.summary} ${r.note ?? ''} ${r.errorMessage ?? ''}`);
+      return texts.some((t) => t.includes('ended its subscription')) ? texts : undefined;
+    });
+    expect(notes.join('\n')).not.toMatch(/disconnected before the response|cut short/);
+  });
+});
+
+describe('a 2026-only stdio server in shared mode, asked by a 2025 client', () => {
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await startTestGateway({ servers: { modern: v2StdioServer('reject') } });
+  });
+
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it('runs without a restart loop, and tells the 2025 client the server speaks only 2026-07-28', async () => {
+    await waitFor('the server running', async () => (await serverStatus(gw, 'modern')).state === 'running');
+    await expect(connectClient(gw.proxyUrl('modern'), 'old-app', HOST_WITHOUT_ROOTS)).rejects.toThrow(
+      /speaks only MCP 2026-07-28/,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const status = await serverStatus(gw, 'modern');
+    expect(status.state).toBe('running');
+    expect(status.restarts ?? 0).toBe(0);
+    const records = await gw.records((r) => r.server === 'modern');
+    expect(records.map((r) => `${r.summary} ${r.message}`).join('\n')).toMatch(
+      /process \d+ speaks only MCP 2026-07-28/,
+    );
+  });
+});
+
+describe.each(['shared', 'isolated'] as const)('a dual-era stdio server in %s mode', (mode) => {
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await startTestGateway({ servers: { dual: v2StdioServer('serve', { sessionMode: mode }) } });
+  });
+
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it('serves a 2025 client (SDK v1) and a 2026 client (SDK v2) side by side', async () => {
+    const old = await connectClient(gw.proxyUrl('dual'), 'old-app', HOST_WITHOUT_ROOTS);
+    const modern = await viaGateway(gw, 'dual');
+    try {
+      expect(modern.getNegotiatedProtocolVersion()).toBe(MODERN);
+      expect(old.client.getServerVersion()?.name).toBe('v2-stdio-fixture');
+      const [a, b] = await Promise.all([
+        old.client.callTool({ name: 'echo', arguments: { message: 'from 2025' } }),
+        modern.callTool({ name: 'echo', arguments: { message: 'from 2026' } }),
+      ]);
+      expect(text(a)).toBe('Echo: from 2025');
+      expect(text(b)).toBe('Echo: from 2026');
+      expect((await modern.listTools()).tools.map((t) => t.name)).toEqual(
+        (await old.client.listTools()).tools.map((t) => t.name),
+      );
+    } finally {
+      await old.close();
+      await modern.close();
+    }
+  });
+});
