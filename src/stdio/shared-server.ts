@@ -70,6 +70,7 @@ export class SharedServer implements SessionBackend {
   #handshakeError: string | null = null;
   /** The era the current process accepted in its handshake (null until it did). */
   #speaks: 'legacy' | 'modern' | null = null;
+  #protocol: string | null = null;
   /** Why the last process refused every handshake: it is not restarted, as it would refuse again. */
   #refused: string | null = null;
 
@@ -129,6 +130,12 @@ export class SharedServer implements SessionBackend {
       );
       if (child !== this.#child) return;
       this.#speaks = opened.era;
+      this.#protocol =
+        opened.era === 'legacy'
+          ? `MCP ${opened.result.protocolVersion}`
+          : opened.initializeRefusal === null
+            ? `MCP ${MODERN_VERSION}`
+            : `MCP ${MODERN_VERSION} only: it refused initialize (${opened.initializeRefusal}); MCP 2025 clients get an error saying so`;
       if (opened.era === 'legacy') this.#router.initResult = opened.result;
       else if (opened.initializeRefusal !== null) {
         this.#options.capture.note(
@@ -147,7 +154,12 @@ export class SharedServer implements SessionBackend {
     this.#everRan = true;
     this.#serving = true;
     this.#crashed = false;
-    this.#options.status.set('running', { pid: child.pid, lastError: null, restartAt: null });
+    this.#options.status.set('running', {
+      pid: child.pid,
+      lastError: null,
+      restartAt: null,
+      protocol: this.#protocol,
+    });
     const held = this.#held;
     this.#held = [];
     for (const line of held) child.write(line);
@@ -236,7 +248,7 @@ export class SharedServer implements SessionBackend {
       this.#handshakeError = null;
       const message = this.#refusalMessage(refused);
       this.#router.fail({ message });
-      this.#ready.fail(new GatewayError(400, message));
+      this.#ready.fail(new GatewayError(400, message, { rpcCode: UNSUPPORTED_VERSION }));
       capture.note(null, `process ${child.pid ?? '?'} stopped: ${refused}; it is not restarted`);
       status.set('crashed', {
         pid: undefined,

@@ -3,7 +3,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { connectClient, HOST_WITHOUT_ROOTS } from '../helpers/mcp-client.js';
-import { serverStatus, v2StdioServer, waitFor } from '../helpers/stdio.js';
+import { serverStatus, stdioServers, v2StdioServer, waitFor } from '../helpers/stdio.js';
 
 const MODERN = '2026-07-28';
 
@@ -124,6 +124,7 @@ describe('a 2026-only stdio server in shared mode, asked by a 2025 client', () =
     const status = await serverStatus(gw, 'modern');
     expect(status.state).toBe('running');
     expect(status.restarts ?? 0).toBe(0);
+    expect(status.protocol).toMatch(/^MCP 2026-07-28 only: it refused initialize/);
     const records = await gw.records((r) => r.server === 'modern');
     expect(records.map((r) => `${r.summary} ${r.message}`).join('\n')).toMatch(
       /process \d+ speaks only MCP 2026-07-28/,
@@ -161,5 +162,57 @@ describe.each(['shared', 'isolated'] as const)('a dual-era stdio server in %s mo
       await old.close();
       await modern.close();
     }
+  });
+});
+
+describe('a 2025-only stdio server asked by a client pinned to 2026-07-28', () => {
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await startTestGateway({ servers: { everything: stdioServers.everything() } });
+  });
+
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it('refuses the 2026 client with a clear error, once, and keeps serving 2025 clients', async () => {
+    await expect(viaGateway(gw, 'everything')).rejects.toThrow(/did not offer pinned protocol version/);
+    const response = await fetch(gw.proxyUrl('everything'), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': MODERN,
+        'mcp-method': 'server/discover',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'server/discover',
+        params: { _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN } },
+      }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { id: number; error: { code: number; message: string } };
+    expect(body.id).toBe(1);
+    expect(body.error.code).toBe(-32022);
+    expect(body.error.message).toMatch(/does not speak MCP 2026-07-28: it refused server\/discover/);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const status = await serverStatus(gw, 'everything');
+    expect(status.state).toBe('running');
+    expect(status.protocol).toMatch(/^MCP 2025-/);
+    const modernProcess = status.profiles?.find((p) => p.state !== 'running');
+    expect(modernProcess?.pid).toBeUndefined();
+    const old = await connectClient(gw.proxyUrl('everything'), 'old-app', HOST_WITHOUT_ROOTS);
+    try {
+      expect(text(await old.client.callTool({ name: 'echo', arguments: { message: 'still here' } }))).toBe(
+        'Echo: still here',
+      );
+    } finally {
+      await old.close();
+    }
+    const records = await gw.records((r) => r.server === 'everything');
+    expect(records.filter((r) => r.message.includes('crashed')).length).toBeLessThanOrEqual(1);
   });
 });
