@@ -70,6 +70,10 @@ describe.each(['shared', 'isolated'] as const)('a 2026-only stdio server in %s m
       const all = await gw.records((r) => r.server === 'modern' && r.method === 'tools/call');
       return all.length >= 4 ? all : undefined;
     });
+    // One client's requests are one conversation on the timeline, though no session went over the wire.
+    const conversations = new Set(records.map((r) => r.sessionId));
+    expect(conversations.size).toBe(1);
+    expect([...conversations][0]).toEqual(expect.any(String));
     const bodies = records.map((r) => r.message);
     expect(bodies.some((b) => b.includes('"resultType":"input_required"'))).toBe(true);
     expect(
@@ -88,6 +92,30 @@ describe.each(['shared', 'isolated'] as const)('a 2026-only stdio server in %s m
       const body = (await response.json()) as { error: { message: string } };
       expect(body.error.message).toContain('subscriptions/listen');
     }
+  });
+
+  it("delivers list_changed on the subscriptions/listen stream that asked for it, under the client's own id", async () => {
+    const client = await viaGateway(gw, 'modern', modernClient('watcher'));
+    const changed: unknown[] = [];
+    client.setNotificationHandler('notifications/tools/list_changed', (notification) => {
+      changed.push(notification);
+    });
+    try {
+      const subscription = await client.listen({ toolsListChanged: true });
+      expect(text(await client.callTool({ name: 'grow', arguments: { name: 'extra' } }))).toBe('added extra');
+      await waitFor('tools/list_changed on the listen stream', () => changed.length > 0);
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('extra');
+      await subscription.close();
+    } finally {
+      await client.close();
+    }
+    const delivered = await gw.records(
+      (r) => r.server === 'modern' && r.method === 'notifications/tools/list_changed',
+    );
+    // The client sees its own listen id in _meta, whatever id the server saw.
+    expect(
+      delivered.some((r) => r.message.includes('"io.modelcontextprotocol/subscriptionId":"listen:')),
+    ).toBe(true);
   });
 
   it('records a client ending its subscriptions/listen stream as a normal end', async () => {
