@@ -171,6 +171,19 @@ describe.each(['shared', 'isolated'] as const)('a dual-era stdio server in %s mo
     await gw?.stop();
   });
 
+  it('gives an SDK v2 client in auto mode 2026-07-28, not a silent downgrade to 2025', async () => {
+    const client = new Client(
+      { name: 'auto-app', version: '1.0.0' },
+      { versionNegotiation: { mode: 'auto' } },
+    );
+    await client.connect(new StreamableHTTPClientTransport(new URL(gw.proxyUrl('dual'))));
+    try {
+      expect(client.getNegotiatedProtocolVersion()).toBe(MODERN);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('serves a 2025 client (SDK v1) and a 2026 client (SDK v2) side by side', async () => {
     const old = await connectClient(gw.proxyUrl('dual'), 'old-app', HOST_WITHOUT_ROOTS);
     const modern = await viaGateway(gw, 'dual');
@@ -202,6 +215,22 @@ describe('a 2025-only stdio server asked by a client pinned to 2026-07-28', () =
 
   afterAll(async () => {
     await gw?.stop();
+  });
+
+  it('lets an SDK v2 client in auto mode fall back to 2025 on its own', async () => {
+    const client = new Client(
+      { name: 'auto-app', version: '1.0.0' },
+      { versionNegotiation: { mode: 'auto' } },
+    );
+    await client.connect(new StreamableHTTPClientTransport(new URL(gw.proxyUrl('everything'))));
+    try {
+      expect(client.getNegotiatedProtocolVersion()).toMatch(/^2025-/);
+      expect(text(await client.callTool({ name: 'echo', arguments: { message: 'auto' } }))).toBe(
+        'Echo: auto',
+      );
+    } finally {
+      await client.close();
+    }
   });
 
   it('refuses the 2026 client with a clear error, once, and keeps serving 2025 clients', async () => {
