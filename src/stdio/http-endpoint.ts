@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ClientCapabilities, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { CaptureSink } from '../core/capture-events.js';
 import { GatewayError, RpcErrorCode } from '../core/errors.js';
 import { classifyMessage, parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
 import { ExchangeCapture } from '../proxy/exchange-capture.js';
 import { replyWithError } from '../proxy/gateway-reply.js';
-import { clientIdentity, isModernRequest, MODERN_VERSION } from './era.js';
+import { isModernRequest } from './era.js';
 import { HttpSession } from './http-session.js';
 import { ModernConversation } from './modern-conversation.js';
+import { ModernRequests } from './modern-requests.js';
 import type { ClientSession } from './session-peer.js';
 import type { StdioCapture } from './stdio-capture.js';
 import { headerMapOf, isEventStream, toWebRequest, writeWebResponse } from './web-bridge.js';
@@ -51,15 +52,22 @@ const MAX_ENDED_REASONS = 1000;
 export class StdioEndpoint {
   readonly #options: StdioEndpointOptions;
   readonly #sessions = new Map<string, ClientSession>();
-  /** MCP 2026-07-28 clients, by identity (era.ts), and the identity of each. */
-  readonly #conversations = new Map<string, ModernConversation>();
-  readonly #conversationKeys = new Map<ModernConversation, string>();
+  readonly #modern: ModernRequests;
   readonly #eventBudget = { used: 0 };
   /** Why recently ended sessions ended, oldest first (bounded). */
   readonly #endedReasons = new Map<string, string>();
 
   constructor(options: StdioEndpointOptions) {
     this.#options = options;
+    this.#modern = new ModernRequests({
+      capture: options.capture,
+      backend: options.backend,
+      started: (conversation) => {
+        this.#sessions.set(conversation.id, conversation);
+        this.#evictBeyondLimit();
+      },
+      closed: (conversation) => this.#closed(conversation),
+    });
   }
 
   get sessions(): ReadonlyMap<string, ClientSession> {
@@ -81,7 +89,7 @@ export class StdioEndpoint {
     if (typeof sessionId !== 'string') {
       const parsed = body ? parseJsonBody(body.toString('utf8')) : null;
       if (isModernRequest(req, parsed?.ok ? parsed.messages : [])) {
-        await this.#modern(req, res, body);
+        await this.#modern.handle(req, res, body);
         return;
       }
       if (req.method === 'POST' && body && initializeIn(body)) {
@@ -111,66 +119,6 @@ export class StdioEndpoint {
     const refusal = req.method === 'POST' ? this.#options.backend.refusal?.(session) : null;
     if (refusal && body && hasRequest(body)) throw refusal;
     await this.#relay(session, req, res, body);
-  }
-
-  /**
-   * MCP 2026-07-28 (Transports, Streamable HTTP): no session, so GET and DELETE have nothing to act on and
-   * answer 405; each POST is served within its client's conversation (modern-conversation.ts).
-   */
-  async #modern(req: IncomingMessage, res: ServerResponse, body: Buffer | null): Promise<void> {
-    if (req.method !== 'POST' || !body) {
-      throw new GatewayError(
-        405,
-        `Method Not Allowed: MCP ${MODERN_VERSION} has no sessions, so there is no stream to GET and nothing to DELETE. Send requests with POST; subscribe to notifications with subscriptions/listen.`,
-        { headers: { allow: 'POST' } },
-      );
-    }
-    const parsed = parseJsonBody(body.toString('utf8'));
-    if (!parsed.ok) throw new GatewayError(400, 'Bad Request: the body is not JSON-RPC.');
-    const messages = (parsed.isBatch ? parsed.messages : [parsed.value]) as JSONRPCMessage[];
-    const conversation = await this.#conversationOf(messages[0]);
-    const request = messages.find((m) => classifyMessage(m).kind === 'request') as
-      | { id: RequestId }
-      | undefined;
-    if (request && conversation.has(request.id)) {
-      throw new GatewayError(
-        409,
-        `Conflict: a request with id ${JSON.stringify(request.id)} from ${conversation.client} is still in flight at stdio server "${this.#options.capture.server}". JSON-RPC ids must be unique among a client's requests in flight; use another id.`,
-        { rpcCode: RpcErrorCode.InvalidRequest },
-      );
-    }
-    const refusal = request ? this.#options.backend.refusal?.(conversation) : null;
-    if (refusal) throw refusal;
-    const texts = parsed.isBatch ? messages.map((m) => JSON.stringify(m)) : [body.toString('utf8')];
-    conversation.accept(
-      res,
-      messages.map((message, i) => ({ message, text: texts[i] ?? JSON.stringify(message) })),
-    );
-  }
-
-  /** The conversation of the client a 2026 message names in its `_meta` (started on its first request). */
-  async #conversationOf(message: unknown): Promise<ModernConversation> {
-    const identity = clientIdentity(message);
-    const known = this.#conversations.get(identity.key);
-    if (known && !known.closed) return known;
-    const conversation = new ModernConversation({
-      id: randomUUID(),
-      client: identity.name,
-      capabilities: identity.params.capabilities as ClientCapabilities,
-      capture: this.#options.capture,
-      onMessage: (c, m, text) => this.#options.backend.message(c, m, text),
-      onClosed: (c) => this.#closed(c),
-    });
-    await this.#options.backend.open(conversation, identity.params);
-    this.#options.capture.note(
-      conversation.id,
-      `${identity.name} speaks MCP ${MODERN_VERSION}: its requests are one conversation`,
-    );
-    this.#conversations.set(identity.key, conversation);
-    this.#conversationKeys.set(conversation, identity.key);
-    this.#sessions.set(conversation.id, conversation);
-    this.#evictBeyondLimit();
-    return conversation;
   }
 
   async #open(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
@@ -264,11 +212,7 @@ export class StdioEndpoint {
 
   #closed(session: ClientSession): void {
     this.#sessions.delete(session.id);
-    if (session instanceof ModernConversation) {
-      const key = this.#conversationKeys.get(session);
-      this.#conversationKeys.delete(session);
-      if (key !== undefined && this.#conversations.get(key) === session) this.#conversations.delete(key);
-    }
+    if (session instanceof ModernConversation) this.#modern.forget(session);
     if (session.endReason !== null) this.#remember(session.id, session.endReason);
     this.#options.backend.closed(session);
   }
