@@ -44,10 +44,21 @@ export class ModernRequests {
     const parsed = parseJsonBody(text);
     if (!parsed.ok) throw new GatewayError(400, 'Bad Request: the body is not JSON-RPC.');
     const messages = (parsed.isBatch ? parsed.messages : [parsed.value]) as JSONRPCMessage[];
-    const conversation = await this.#conversationOf(messages[0]);
     const request = messages.find((m) => classifyMessage(m).kind === 'request') as
       | { id: RequestId }
       | undefined;
+    if (!request && !this.#known(messages[0])) {
+      // A notification (a cancellation) from a client with no request in flight here concerns nothing:
+      // it must not start a conversation, which in isolated mode would start a process.
+      for (const message of messages) {
+        this.#options.capture.line(null, 'stdin', JSON.stringify(message), {
+          note: 'not forwarded: no request of this client is in flight',
+        });
+      }
+      res.writeHead(202).end();
+      return;
+    }
+    const conversation = await this.#conversationOf(messages[0]);
     if (request && conversation.has(request.id)) {
       throw new GatewayError(
         409,
@@ -72,6 +83,10 @@ export class ModernRequests {
     if (identity !== undefined && this.#byIdentity.get(identity) === conversation) {
       this.#byIdentity.delete(identity);
     }
+  }
+
+  #known(message: unknown): boolean {
+    return this.#byIdentity.get(clientIdentity(message).key)?.closed === false;
   }
 
   /** The conversation of the client a 2026 message names in its `_meta`. */
