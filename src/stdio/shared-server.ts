@@ -4,7 +4,7 @@ import type { ServerStatus } from '../core/server-status.js';
 import { Backoff } from './backoff.js';
 import { describeExit } from './child-problems.js';
 import type { ChildExit, SpawnFunction, StdioChild } from './child-process.js';
-import { MODERN_VERSION } from './era.js';
+import { describeEra, modernOnlyError, refusedHandshakeError } from './era-errors.js';
 import { checkCommandHint, crashFailure, notRunningFailure, seconds } from './failures.js';
 import { HandshakeRefused, openProcess } from './handshake.js';
 import type { SessionBackend } from './http-endpoint.js';
@@ -29,9 +29,6 @@ export interface SharedServerOptions {
   stderr?: StderrRing;
   spawn?: SpawnFunction;
 }
-
-/** MCP 2026-07-28: the error code of a request in a protocol version the server does not speak. */
-const UNSUPPORTED_VERSION = -32022;
 
 /** Lines waiting for a (re)starting process; beyond this, requests fail instead of queueing. */
 const MAX_HELD_LINES = 10_000;
@@ -130,18 +127,10 @@ export class SharedServer implements SessionBackend {
       );
       if (child !== this.#child) return;
       this.#speaks = opened.era;
-      this.#protocol =
-        opened.era === 'legacy'
-          ? `MCP ${opened.result.protocolVersion}`
-          : opened.initializeRefusal === null
-            ? `MCP ${MODERN_VERSION}`
-            : `MCP ${MODERN_VERSION} only: it refused initialize (${opened.initializeRefusal}); MCP 2025 clients get an error saying so`;
+      this.#protocol = describeEra(opened);
       if (opened.era === 'legacy') this.#router.initResult = opened.result;
       else if (opened.initializeRefusal !== null) {
-        this.#options.capture.note(
-          null,
-          `process ${child.pid ?? '?'} speaks only MCP ${MODERN_VERSION}: it refused initialize (${opened.initializeRefusal}) and answered server/discover; it serves MCP ${MODERN_VERSION} clients, and MCP 2025 clients get an error saying so`,
-        );
+        this.#options.capture.note(null, `process ${child.pid ?? '?'} speaks ${this.#protocol}`);
       }
     } catch (error) {
       if (child !== this.#child) return;
@@ -246,9 +235,9 @@ export class SharedServer implements SessionBackend {
     if (refused !== null) {
       // Refused handshakes would be refused again: no restart loop, the reason stands until a fix.
       this.#handshakeError = null;
-      const message = this.#refusalMessage(refused);
-      this.#router.fail({ message });
-      this.#ready.fail(new GatewayError(400, message, { rpcCode: UNSUPPORTED_VERSION }));
+      const error = refusedHandshakeError(this.#name, refused);
+      this.#router.fail({ message: error.message });
+      this.#ready.fail(error);
       capture.note(null, `process ${child.pid ?? '?'} stopped: ${refused}; it is not restarted`);
       status.set('crashed', {
         pid: undefined,
@@ -299,10 +288,6 @@ export class SharedServer implements SessionBackend {
     });
   }
 
-  #refusalMessage(refused: string): string {
-    return `stdio server "${this.#name}" cannot serve this client: ${refused}. Use a client that speaks what the server speaks, or fix the server, then POST /api/servers/${this.#name}/restart.`;
-  }
-
   #fixHint(): string {
     return this.#options.config.restart
       ? `fix the command in mcp.json, then POST /api/servers/${this.#name}/restart`
@@ -344,8 +329,7 @@ export class SharedServer implements SessionBackend {
 
   /** A request to a session cannot be served now, nor soon: refused up front with 502 and the reason. */
   refusal(): GatewayError | null {
-    if (this.#refused !== null)
-      return new GatewayError(400, this.#refusalMessage(this.#refused), { rpcCode: UNSUPPORTED_VERSION });
+    if (this.#refused !== null) return refusedHandshakeError(this.#name, this.#refused);
     if (this.#options.status.state === 'running' || this.#worthWaiting()) return null;
     return new GatewayError(502, this.#unavailable().message);
   }
@@ -365,13 +349,7 @@ export class SharedServer implements SessionBackend {
         `stdio server "${this.#name}" did not become ready within ${seconds(requestTimeoutMs)}.`,
       );
     }
-    if (session.era === 'legacy' && this.#speaks === 'modern') {
-      throw new GatewayError(
-        400,
-        `stdio server "${this.#name}" speaks only MCP ${MODERN_VERSION}: it refused the gateway's initialize and answered server/discover. Connect with a client that speaks ${MODERN_VERSION} (no initialize; protocol version, capabilities and clientInfo in each request's _meta).`,
-        { rpcCode: UNSUPPORTED_VERSION },
-      );
-    }
+    if (session.era === 'legacy' && this.#speaks === 'modern') throw modernOnlyError(this.#name);
     this.#router.attach(session);
   }
 

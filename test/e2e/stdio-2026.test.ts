@@ -155,7 +155,7 @@ describe('a 2026-only stdio server in shared mode, asked by a 2025 client', () =
     expect(status.protocol).toMatch(/^MCP 2026-07-28 only: it refused initialize/);
     const records = await gw.records((r) => r.server === 'modern');
     expect(records.map((r) => `${r.summary} ${r.message}`).join('\n')).toMatch(
-      /process \d+ speaks only MCP 2026-07-28/,
+      /process \d+ speaks MCP 2026-07-28 only: it refused initialize/,
     );
   });
 });
