@@ -90,6 +90,13 @@ export class IsolatedServer implements SessionBackend {
       // A process whose stdin just closed is about to report its exit, which fails the request with the reason.
       write: (line) => entry.child.write(line) || entry.child.running,
       unavailable: () => notRunningFailure(this.#name, 'the process of this session has exited', null, []),
+      initializeRefused: () => {
+        capture.note(
+          session.id,
+          "the server refused this session's initialize; the session and its process end",
+        );
+        session.close('its server refused initialize');
+      },
     });
     const entry: SessionProcess = {
       child: startServerProcess({

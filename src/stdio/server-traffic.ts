@@ -95,6 +95,8 @@ export class ServerTraffic {
         this.#ctx.initResult = message.result as InitializeResult;
       }
       request.session.deliver(message as JSONRPCMessage, text, request.clientId);
+      // A refused initialize (a 2026-only server, MCP 2026-07-28) leaves a session nothing can use.
+      if (request.method === 'initialize' && 'error' in message) this.#ctx.options.initializeRefused?.();
     }
   }
 

@@ -273,3 +273,24 @@ describe('a 2025-only stdio server asked by a client pinned to 2026-07-28', () =
     expect(records.filter((r) => r.message.includes('crashed')).length).toBeLessThanOrEqual(1);
   });
 });
+
+describe('a 2026-only stdio server in isolated mode, asked by a 2025 client', () => {
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await startTestGateway({
+      servers: { modern: v2StdioServer('reject', { sessionMode: 'isolated' }) },
+    });
+  });
+
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it("passes on the server's own refusal (-32022) and ends that session and its process", async () => {
+    await expect(connectClient(gw.proxyUrl('modern'), 'old-app', HOST_WITHOUT_ROOTS)).rejects.toThrow(
+      /-32022: Unsupported protocol version: 2025-11-25/,
+    );
+    await waitFor('the refused session ended', async () => (await serverStatus(gw, 'modern')).sessions === 0);
+  });
+});
