@@ -14,6 +14,11 @@ export interface ServerStatus {
   restarts?: number;
   /** What went wrong last, in a sentence a user can act on. */
   lastError?: string | null;
+  /**
+   * Stdio servers: the protocol the process speaks, learned from the handshake it accepted, e.g.
+   * "MCP 2025-11-25" or "MCP 2026-07-28 only: it refused initialize (…)".
+   */
+  protocol?: string | null;
   /** Open client sessions (stdio servers). */
   sessions?: number;
   /** When an automatic restart is due (epoch ms), while a crashed server waits for it. */

@@ -106,9 +106,32 @@ function summarizeRequest(method: string, params: Record<string, unknown> | null
   }
 }
 
+/**
+ * `_meta` is the envelope (MCP Basic, "_meta"; in 2026-07-28 it carries the protocol version, capabilities
+ * and clientInfo of every request): what the message says is in the other params.
+ */
+function withoutEnvelope(params: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!params || !('_meta' in params)) return params;
+  const { _meta: _envelope, ...rest } = params;
+  return rest;
+}
+
+/** MCP 2026-07-28 multi-round-trip requests: what the server asks the client for before it answers. */
+function inputRequired(object: Record<string, unknown>): string {
+  const requests = asObject(object.inputRequests);
+  const asked = Object.entries(requests ?? {}).map(([key, value]) => {
+    const request = asObject(value);
+    const message = asObject(request?.params)?.message;
+    const what = typeof message === 'string' ? `: ${message}` : '';
+    return `${key} (${String(request?.method ?? '?')}${what})`;
+  });
+  return clip(`input required${asked.length > 0 ? `: ${asked.join(', ')}` : ''}`);
+}
+
 function summarizeResult(method: string | null, result: unknown): string {
   const object = asObject(result);
   if (!object) return clip(`result ${brief(result)}`);
+  if (object.resultType === 'input_required') return inputRequired(object);
   switch (method) {
     case 'initialize': {
       const server = asObject(object.serverInfo);
@@ -142,7 +165,8 @@ function summarizeResult(method: string | null, result: unknown): string {
         `${String(object.action ?? 'answered')}${object.content ? ` ${preview(object.content)}` : ''}`,
       );
     default: {
-      const keys = Object.keys(object);
+      // Neither the envelope nor 2026's resultType ("complete") says anything about the answer.
+      const keys = Object.keys(object).filter((key) => key !== '_meta' && key !== 'resultType');
       return keys.length === 0 ? 'ok' : clip(`result {${keys.join(', ')}}`);
     }
   }
@@ -157,7 +181,7 @@ export function summarizeMessage(shape: MessageShape, value: unknown, answeredMe
   switch (shape.kind) {
     case 'request':
     case 'notification':
-      return summarizeRequest(shape.method ?? '?', asObject(object?.params));
+      return summarizeRequest(shape.method ?? '?', withoutEnvelope(asObject(object?.params)));
     case 'response':
       return summarizeResult(answeredMethod, object?.result);
     case 'error':

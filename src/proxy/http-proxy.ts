@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { CaptureSink } from '../core/capture-events.js';
 import { GatewayError, type JsonRpcId, RpcErrorCode } from '../core/errors.js';
 import { mediaType } from '../core/headers.js';
-import { parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
+import { classifyMessage, parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
 import { bodyMode, ExchangeCapture } from './exchange-capture.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
 import { replyWithError } from './gateway-reply.js';
@@ -237,7 +237,8 @@ export class HttpProxy {
       // A client that disconnects aborts its upstream request: nobody is left to read the answer.
       clientGone = true;
       open.controller?.abort(new Error('client disconnected'));
-      capture.end('client disconnected before the response was complete');
+      // A stream only the client ends (its GET stream; a 2026 subscriptions/listen) ended as it should.
+      capture.end(clientEndsIt(method, body) ? null : 'client disconnected before the response was complete');
       finish();
     };
     res.on('close', onClientClose);
@@ -382,4 +383,17 @@ function sessionHeader(req: IncomingMessage): string | null {
 function upstreamPath(url: URL, clientQuery: string): string {
   if (!clientQuery) return `${url.pathname}${url.search}`;
   return `${url.pathname}${url.search ? `${url.search}&` : '?'}${clientQuery}`;
+}
+
+/**
+ * Streams that end when the client closes them: the GET stream (MCP Streamable HTTP, "Listening for
+ * Messages from the Server") and, in MCP 2026-07-28, the response stream of `subscriptions/listen`.
+ */
+function clientEndsIt(method: string, body: Buffer | null): boolean {
+  if (method === 'GET') return true;
+  if (method !== 'POST' || !body || body.length > 64 * 1024) return false;
+  const parsed = parseJsonBody(body.toString('utf8'));
+  if (!parsed.ok || parsed.isBatch) return false;
+  const shape = classifyMessage(parsed.value);
+  return shape.kind === 'request' && shape.method === 'subscriptions/listen';
 }

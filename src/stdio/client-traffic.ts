@@ -85,6 +85,7 @@ export class ClientTraffic {
   }
 
   #clientNotification(session: SessionPeer, message: JsonObject, text: string): void {
+    if (message.method === 'notifications/cancelled') this.#endListen(session, message);
     if (!this.#ctx.options.shared) {
       this.#send(text, message);
       return;
@@ -109,6 +110,21 @@ export class ClientTraffic {
     this.#send(text, message);
   }
 
+  /**
+   * A cancelled subscriptions/listen ends the subscription; the server owes it no answer (MCP utilities,
+   * cancellation), so it stops counting as in flight. Other requests wait for their answer or timeout.
+   */
+  #endListen(session: SessionPeer, message: JsonObject): void {
+    const requestId = param(message, 'requestId');
+    const request = isRequestId(requestId) ? this.#ctx.pending.byClientId(session, requestId) : undefined;
+    if (request?.method !== 'subscriptions/listen') return;
+    this.#ctx.pending.remove(request);
+    if (this.#ctx.options.shared) {
+      const cancel = withParam(message, 'requestId', request.upstreamId);
+      this.#send(JSON.stringify(cancel), cancel);
+    }
+  }
+
   #forward(session: SessionPeer, message: JsonObject, clientId: RequestId, text: string): void {
     const shared = this.#ctx.options.shared;
     const upstreamId = shared ? this.#ctx.nextId++ : clientId;
@@ -131,8 +147,11 @@ export class ClientTraffic {
       timer: null,
       cancelled: false,
     };
-    request.timer = setTimeout(() => this.#timedOut(request), this.#ctx.options.requestTimeoutMs);
-    request.timer.unref();
+    // MCP 2026-07-28, subscriptions/listen: the request lives as long as the client listens, by design.
+    if (request.method !== 'subscriptions/listen') {
+      request.timer = setTimeout(() => this.#timedOut(request), this.#ctx.options.requestTimeoutMs);
+      request.timer.unref();
+    }
     this.#ctx.pending.add(request);
     if (!this.#send(outgoing === message ? text : JSON.stringify(outgoing), outgoing)) {
       this.#ctx.pending.remove(request);

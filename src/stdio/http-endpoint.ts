@@ -6,7 +6,11 @@ import { GatewayError, RpcErrorCode } from '../core/errors.js';
 import { classifyMessage, parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
 import { ExchangeCapture } from '../proxy/exchange-capture.js';
 import { replyWithError } from '../proxy/gateway-reply.js';
+import { isModernRequest } from './era.js';
 import { HttpSession } from './http-session.js';
+import { ModernConversation } from './modern-conversation.js';
+import { ModernRequests } from './modern-requests.js';
+import type { ClientSession } from './session-peer.js';
 import type { StdioCapture } from './stdio-capture.js';
 import { headerMapOf, isEventStream, toWebRequest, writeWebResponse } from './web-bridge.js';
 
@@ -16,13 +20,13 @@ export interface SessionBackend {
    * A new session is about to initialize, with these params (MCP lifecycle: its capabilities decide what
    * the server offers it); throws a GatewayError when it cannot be served now.
    */
-  open(session: HttpSession, initializeParams: unknown): Promise<void>;
-  message(session: HttpSession, message: JSONRPCMessage, text: string): void;
-  closed(session: HttpSession): void;
+  open(session: ClientSession, initializeParams: unknown): Promise<void>;
+  message(session: ClientSession, message: JSONRPCMessage, text: string): void;
+  closed(session: ClientSession): void;
   /** Requests of the session still waiting for the server: such a session is not idle. */
-  inFlight(session: HttpSession): number;
+  inFlight(session: ClientSession): number;
   /** Why a request of the session cannot reach the server now (a crashed process), or null. */
-  refusal?(session: HttpSession): GatewayError | null;
+  refusal?(session: ClientSession): GatewayError | null;
 }
 
 export interface StdioEndpointOptions {
@@ -47,16 +51,26 @@ const MAX_ENDED_REASONS = 1000;
  */
 export class StdioEndpoint {
   readonly #options: StdioEndpointOptions;
-  readonly #sessions = new Map<string, HttpSession>();
+  readonly #sessions = new Map<string, ClientSession>();
+  readonly #modern: ModernRequests;
   readonly #eventBudget = { used: 0 };
   /** Why recently ended sessions ended, oldest first (bounded). */
   readonly #endedReasons = new Map<string, string>();
 
   constructor(options: StdioEndpointOptions) {
     this.#options = options;
+    this.#modern = new ModernRequests({
+      capture: options.capture,
+      backend: options.backend,
+      started: (conversation) => {
+        this.#sessions.set(conversation.id, conversation);
+        this.#evictBeyondLimit();
+      },
+      closed: (conversation) => this.#closed(conversation),
+    });
   }
 
-  get sessions(): ReadonlyMap<string, HttpSession> {
+  get sessions(): ReadonlyMap<string, ClientSession> {
     return this.#sessions;
   }
 
@@ -73,6 +87,11 @@ export class StdioEndpoint {
   async #handle(req: IncomingMessage, res: ServerResponse, body: Buffer | null): Promise<void> {
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId !== 'string') {
+      const parsed = body ? parseJsonBody(body.toString('utf8')) : null;
+      if (isModernRequest(req, parsed?.ok ? parsed.messages : [])) {
+        await this.#modern.handle(req, res, body);
+        return;
+      }
       if (req.method === 'POST' && body && initializeIn(body)) {
         await this.#open(req, res, body);
         return;
@@ -82,7 +101,8 @@ export class StdioEndpoint {
         'Bad Request: Mcp-Session-Id header is required. Start a session with an initialize request first.',
       );
     }
-    const session = this.#sessions.get(sessionId);
+    const found = this.#sessions.get(sessionId);
+    const session = found instanceof HttpSession ? found : undefined;
     if (!session || session.closed) {
       const reason =
         session?.endReason ??
@@ -177,7 +197,7 @@ export class StdioEndpoint {
 
   #evictBeyondLimit(): void {
     while (this.#sessions.size > this.#options.maxSessions) {
-      let oldest: HttpSession | undefined;
+      let oldest: ClientSession | undefined;
       for (const session of this.#sessions.values()) {
         if (!oldest || session.lastActive < oldest.lastActive) oldest = session;
       }
@@ -190,8 +210,9 @@ export class StdioEndpoint {
     }
   }
 
-  #closed(session: HttpSession): void {
+  #closed(session: ClientSession): void {
     this.#sessions.delete(session.id);
+    if (session instanceof ModernConversation) this.#modern.forget(session);
     if (session.endReason !== null) this.#remember(session.id, session.endReason);
     this.#options.backend.closed(session);
   }

@@ -6,7 +6,7 @@ import type {
   RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import { type EventBudget, SessionEventStore } from './event-store.js';
-import type { SessionPeer } from './session-peer.js';
+import type { ClientSession } from './session-peer.js';
 import type { StdioCapture } from './stdio-capture.js';
 
 /** The header that ties the messages the transport hands over to the POST body they came in. */
@@ -39,8 +39,9 @@ let nextPost = 1;
  * id, SSE streams, resumption, DELETE) plus what the gateway records of it. Everything the session's
  * client sends and receives is captured here, with the client's own ids.
  */
-export class HttpSession implements SessionPeer {
+export class HttpSession implements ClientSession {
   readonly id: string;
+  readonly era = 'legacy' as const;
   readonly transport: WebStandardStreamableHTTPServerTransport;
   readonly events: SessionEventStore;
   clientCapabilities: ClientCapabilities | null = null;

@@ -5,9 +5,9 @@ import { describeExit } from './child-problems.js';
 import type { ChildExit, SpawnFunction, StdioChild } from './child-process.js';
 import { checkCommandHint, crashFailure, notRunningFailure } from './failures.js';
 import type { SessionBackend } from './http-endpoint.js';
-import type { HttpSession } from './http-session.js';
 import { Router } from './router.js';
 import { startServerProcess } from './server-process.js';
+import type { ClientSession } from './session-peer.js';
 import type { StatusTracker } from './status-tracker.js';
 import { StderrRing } from './stderr-ring.js';
 import type { StdioCapture } from './stdio-capture.js';
@@ -26,7 +26,7 @@ export interface IsolatedServerOptions {
 
 /** A session and its process, as status shows them. */
 export interface SessionProcessInfo {
-  session: HttpSession;
+  session: ClientSession;
   pid: number | undefined;
 }
 
@@ -46,7 +46,7 @@ interface SessionProcess {
 export class IsolatedServer implements SessionBackend {
   readonly stderr: StderrRing;
   readonly #options: IsolatedServerOptions;
-  readonly #processes = new Map<HttpSession, SessionProcess>();
+  readonly #processes = new Map<ClientSession, SessionProcess>();
   /** Processes started for a session and not running yet: they count against maxProcesses too. */
   #starting = 0;
 
@@ -74,7 +74,7 @@ export class IsolatedServer implements SessionBackend {
       .map(([session, entry]) => ({ session, pid: entry.child.pid }));
   }
 
-  async open(session: HttpSession): Promise<void> {
+  async open(session: ClientSession): Promise<void> {
     const { config, capture, status } = this.#options;
     const serving = this.serving;
     if (serving >= config.maxProcesses && !this.evictIdle()) {
@@ -90,6 +90,13 @@ export class IsolatedServer implements SessionBackend {
       // A process whose stdin just closed is about to report its exit, which fails the request with the reason.
       write: (line) => entry.child.write(line) || entry.child.running,
       unavailable: () => notRunningFailure(this.#name, 'the process of this session has exited', null, []),
+      initializeRefused: () => {
+        capture.note(
+          session.id,
+          "the server refused this session's initialize; the session and its process end",
+        );
+        session.close('its server refused initialize');
+      },
     });
     const entry: SessionProcess = {
       child: startServerProcess({
@@ -122,16 +129,16 @@ export class IsolatedServer implements SessionBackend {
     status.set('running', { pid: entry.child.pid, lastError: null });
   }
 
-  message(session: HttpSession, message: JSONRPCMessage, text: string): void {
+  message(session: ClientSession, message: JSONRPCMessage, text: string): void {
     this.#processes.get(session)?.router.fromClient(session, message, text);
   }
 
-  inFlight(session: HttpSession): number {
+  inFlight(session: ClientSession): number {
     return this.#processes.get(session)?.router.inFlight ?? 0;
   }
 
   /** The session ended: its process is shut down the MCP way (stdin closed, then signals). */
-  closed(session: HttpSession): void {
+  closed(session: ClientSession): void {
     const entry = this.#processes.get(session);
     if (!entry || entry.stopping) return;
     entry.stopping = true;
@@ -145,7 +152,7 @@ export class IsolatedServer implements SessionBackend {
    * "Session Management"). False when every session is busy.
    */
   evictIdle(): boolean {
-    let oldest: HttpSession | undefined;
+    let oldest: ClientSession | undefined;
     for (const [session, entry] of this.#processes) {
       if (entry.stopping || entry.router.inFlight > 0) continue;
       if (!oldest || session.lastActive < oldest.lastActive) oldest = session;
@@ -163,7 +170,7 @@ export class IsolatedServer implements SessionBackend {
     for (const session of [...this.#processes.keys()]) session.close(reason);
   }
 
-  #exited(session: HttpSession, entry: SessionProcess, exit: ChildExit): void {
+  #exited(session: ClientSession, entry: SessionProcess, exit: ChildExit): void {
     if (!this.#processes.delete(session)) return;
     const { capture, status } = this.#options;
     const lines = this.stderr.recentOf(entry.child.pid, STDIO_LIMITS.crashQuoteLines);

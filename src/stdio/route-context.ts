@@ -22,6 +22,8 @@ export interface RouterOptions {
   write(line: string): boolean;
   /** Why the process cannot take messages now. */
   unavailable(): Failure;
+  /** Isolated mode: the process answered its session's initialize with an error (it will not serve it). */
+  initializeRefused?(): void;
 }
 
 /** The note on messages the gateway writes itself. */

@@ -5,8 +5,9 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import { readCutLine } from './cut-line.js';
+import { metaOf, SUBSCRIPTION_ID_KEY } from './era.js';
 import { tooLongFailure } from './failures.js';
-import { isRequestId, type JsonObject, param, withId, withParam } from './messages.js';
+import { asObject, isRequestId, type JsonObject, param, withId, withParam } from './messages.js';
 import type { PendingRequest } from './request-table.js';
 import type { RouteContext } from './route-context.js';
 import type { SessionPeer } from './session-peer.js';
@@ -78,7 +79,12 @@ export class ServerTraffic {
       this.#answered(request, message);
       this.#ctx.elicitations.sent(request.session, message);
       const { message: answer, held } = this.#ctx.tasks.answered(request, message);
-      const restored = withId(answer, request.clientId) as JSONRPCMessage;
+      const restored = withId(
+        request.method === 'subscriptions/listen'
+          ? withResultSubscriptionId(answer, request.clientId)
+          : answer,
+        request.clientId,
+      ) as JSONRPCMessage;
       request.session.deliver(restored, JSON.stringify(restored), request.clientId);
       for (const status of held) {
         request.session.deliver(status.message as JSONRPCMessage, status.text, undefined);
@@ -89,6 +95,8 @@ export class ServerTraffic {
         this.#ctx.initResult = message.result as InitializeResult;
       }
       request.session.deliver(message as JSONRPCMessage, text, request.clientId);
+      // A refused initialize (a 2026-only server, MCP 2026-07-28) leaves a session nothing can use.
+      if (request.method === 'initialize' && 'error' in message) this.#ctx.options.initializeRefused?.();
     }
   }
 
@@ -122,6 +130,7 @@ export class ServerTraffic {
       }
       return;
     }
+    if (this.#toSubscriber(message, text)) return;
     if (shared && (this.#toElicitationOwner(message, text) || this.#toTaskOwner(message, text))) return;
     const targets = shared ? this.#fanOutTargets(message) : [...this.#ctx.sessions];
     if (targets.length === 0) {
@@ -131,6 +140,25 @@ export class ServerTraffic {
     for (const session of targets) {
       session.deliver(message as JSONRPCMessage, text, this.#ctx.pending.latest(session)?.clientId);
     }
+  }
+
+  /**
+   * MCP 2026-07-28 over stdio: a subscription's notifications name the id of its subscriptions/listen
+   * request in `_meta` (the SDK's serveStdio stamps them); they go on that request's stream, with the
+   * client's own id restored in shared mode. False: it names no subscription in flight.
+   */
+  #toSubscriber(message: JsonObject, text: string): boolean {
+    const subscription = metaOf(message)?.[SUBSCRIPTION_ID_KEY];
+    if (!isRequestId(subscription)) return false;
+    const request = this.#ctx.pending.byUpstreamId(subscription);
+    if (request?.method !== 'subscriptions/listen') return false;
+    if (!this.#ctx.options.shared) {
+      request.session.deliver(message as JSONRPCMessage, text, request.clientId);
+      return true;
+    }
+    const restored = withSubscriptionId(message, request.clientId) as JSONRPCMessage;
+    request.session.deliver(restored, JSON.stringify(restored), request.clientId);
+    return true;
   }
 
   /** Shared mode: an elicitation's completion goes to the session that was asked; false for others. */
@@ -201,4 +229,19 @@ export class ServerTraffic {
       tooLongFailure(this.#ctx.options.capture.server, request.method, cut.totalBytes, cut.limitBytes),
     );
   }
+}
+
+/** A notification with the subscription id in its `_meta` replaced (shared mode restores the client's). */
+function withSubscriptionId(message: JsonObject, id: RequestId): JsonObject {
+  const params = asObject(message.params) ?? {};
+  const meta = asObject(params._meta) ?? {};
+  return { ...message, params: { ...params, _meta: { ...meta, [SUBSCRIPTION_ID_KEY]: id } } };
+}
+
+/** The end of a subscription names it in its result's `_meta` too. */
+function withResultSubscriptionId(message: JsonObject, id: RequestId): JsonObject {
+  const result = asObject(message.result);
+  const meta = asObject(result?._meta);
+  if (!result || !meta || meta[SUBSCRIPTION_ID_KEY] === undefined) return message;
+  return { ...message, result: { ...result, _meta: { ...meta, [SUBSCRIPTION_ID_KEY]: id } } };
 }

@@ -16,3 +16,15 @@ export interface SessionPeer {
    */
   deliver(message: JSONRPCMessage, text: string, related: RequestId | undefined, note?: string): void;
 }
+
+/**
+ * A client the backends serve: an MCP 2025 session (http-session.ts), or a 2026-07-28 client's
+ * conversation (modern-conversation.ts), which has no session on the wire.
+ */
+export interface ClientSession extends SessionPeer {
+  /** `modern`: MCP 2026-07-28, no initialize, each request carries its own `_meta`. */
+  readonly era: 'legacy' | 'modern';
+  readonly closed: boolean;
+  endReason: string | null;
+  close(reason?: string): void;
+}

@@ -4,8 +4,8 @@ import type { ProcessProfile, ServerStatus } from '../core/server-status.js';
 import type { SpawnFunction } from './child-process.js';
 import { BARE_PROFILE, type ClientProfile, clientProfile, describeProfile } from './client-profile.js';
 import type { SessionBackend } from './http-endpoint.js';
-import type { HttpSession } from './http-session.js';
 import { IsolatedServer } from './isolated-server.js';
+import type { ClientSession } from './session-peer.js';
 import { SharedServer } from './shared-server.js';
 import type { StatusTracker } from './status-tracker.js';
 import { StderrRing } from './stderr-ring.js';
@@ -26,7 +26,7 @@ interface ProfileProcess {
   profile: ClientProfile;
   server: SharedServer;
   /** Sessions it serves or is about to serve: with none left, a process other than the first ends. */
-  sessions: Set<HttpSession>;
+  sessions: Set<ClientSession>;
 }
 
 /**
@@ -42,7 +42,12 @@ export class SharedPool implements SessionBackend {
   readonly #primary: ProfileProcess;
   readonly #profiles = new Map<string, ProfileProcess>();
   readonly #dedicated: IsolatedServer;
-  readonly #backendOf = new Map<HttpSession, SessionBackend>();
+  readonly #backendOf = new Map<ClientSession, SessionBackend>();
+  /**
+   * The process for MCP 2026-07-28 clients of a server that also speaks 2025: a stdio connection speaks
+   * the era of its first exchange, so they cannot share the 2025 one. Started by the first such client.
+   */
+  #modern: ProfileProcess | null = null;
 
   constructor(options: SharedPoolOptions) {
     this.#options = options;
@@ -59,7 +64,7 @@ export class SharedPool implements SessionBackend {
     });
   }
 
-  #profileProcess(profile: ClientProfile, status: StatusTracker): ProfileProcess {
+  #profileProcess(profile: ClientProfile, status: StatusTracker, modernOnly = false): ProfileProcess {
     const { config, capture, spawn } = this.#options;
     const server = new SharedServer({
       config,
@@ -68,6 +73,7 @@ export class SharedPool implements SessionBackend {
       status,
       stderr: this.stderr,
       capabilities: profile.capabilities,
+      modernOnly,
     });
     return { profile, server, sessions: new Set() };
   }
@@ -78,7 +84,8 @@ export class SharedPool implements SessionBackend {
 
   status(): ServerStatus {
     const profiles: ProcessProfile[] = [];
-    for (const { profile, server, sessions } of this.#profiles.values()) {
+    const entries = [...this.#profiles.values(), ...(this.#modern ? [this.#modern] : [])];
+    for (const { profile, server, sessions } of entries) {
       const { state, pid } = server.status();
       profiles.push({
         capabilities: profile.capabilities,
@@ -105,7 +112,11 @@ export class SharedPool implements SessionBackend {
 
   // ---- SessionBackend ----------------------------------------------------------------------------
 
-  async open(session: HttpSession, initializeParams: unknown): Promise<void> {
+  async open(session: ClientSession, initializeParams: unknown): Promise<void> {
+    if (session.era === 'modern') {
+      await this.#openModern(session);
+      return;
+    }
     const profile = clientProfile(initializeParams);
     session.clientCapabilities = profile.capabilities;
     if (profile.perSession) {
@@ -123,6 +134,32 @@ export class SharedPool implements SessionBackend {
       throw error;
     }
     this.#backendOf.set(session, entry.server);
+  }
+
+  /**
+   * A 2026 client: served by the first process if that one speaks only 2026, else by the process opened
+   * with server/discover. Its capabilities travel in each request's `_meta`, so one process serves all.
+   */
+  async #openModern(session: ClientSession): Promise<void> {
+    await this.#primary.server.settled();
+    const entry = this.#primary.server.speaks === 'modern' ? this.#primary : this.#modernProcess();
+    entry.sessions.add(session);
+    try {
+      await entry.server.open(session);
+    } catch (error) {
+      entry.sessions.delete(session);
+      throw error;
+    }
+    this.#backendOf.set(session, entry.server);
+  }
+
+  #modernProcess(): ProfileProcess {
+    if (this.#modern) return this.#modern;
+    const profile: ClientProfile = { key: 'era:2026', capabilities: {}, perSession: false };
+    const entry = this.#profileProcess(profile, this.#options.tracker('MCP 2026-07-28 clients'), true);
+    this.#modern = entry;
+    entry.server.start();
+    return entry;
   }
 
   #addProfile(profile: ClientProfile): ProfileProcess {
@@ -147,19 +184,20 @@ export class SharedPool implements SessionBackend {
   }
 
   /** The session's own process answers whether it can serve now (a crashed one refuses at once). */
-  refusal(session: HttpSession): GatewayError | null {
+  refusal(session: ClientSession): GatewayError | null {
     return this.#backendOf.get(session)?.refusal?.(session) ?? null;
   }
 
-  message(session: HttpSession, message: JSONRPCMessage, text: string): void {
+  message(session: ClientSession, message: JSONRPCMessage, text: string): void {
     this.#backendOf.get(session)?.message(session, message, text);
   }
 
-  closed(session: HttpSession): void {
+  closed(session: ClientSession): void {
     const backend = this.#backendOf.get(session);
     if (!backend) return;
     this.#backendOf.delete(session);
     backend.closed(session);
+    this.#modern?.sessions.delete(session);
     for (const entry of this.#profiles.values()) {
       if (entry.server !== backend) continue;
       entry.sessions.delete(session);
@@ -168,7 +206,7 @@ export class SharedPool implements SessionBackend {
     }
   }
 
-  inFlight(session: HttpSession): number {
+  inFlight(session: ClientSession): number {
     return this.#backendOf.get(session)?.inFlight(session) ?? 0;
   }
 
@@ -180,6 +218,7 @@ export class SharedPool implements SessionBackend {
     await Promise.all([
       this.#dedicated.stop(),
       ...[...this.#profiles.values()].map((entry) => entry.server.restart()),
+      ...(this.#modern ? [this.#modern.server.restart()] : []),
     ]);
   }
 
@@ -187,6 +226,7 @@ export class SharedPool implements SessionBackend {
     await Promise.all([
       this.#dedicated.stop(),
       ...[...this.#profiles.values()].map((entry) => entry.server.stop(reason)),
+      ...(this.#modern ? [this.#modern.server.stop(reason)] : []),
     ]);
   }
 }

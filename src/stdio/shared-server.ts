@@ -4,13 +4,14 @@ import type { ServerStatus } from '../core/server-status.js';
 import { Backoff } from './backoff.js';
 import { describeExit } from './child-problems.js';
 import type { ChildExit, SpawnFunction, StdioChild } from './child-process.js';
+import { describeEra, modernOnlyError, refusedHandshakeError } from './era-errors.js';
 import { checkCommandHint, crashFailure, notRunningFailure, seconds } from './failures.js';
-import { initializeProcess } from './handshake.js';
+import { HandshakeRefused, openProcess } from './handshake.js';
 import type { SessionBackend } from './http-endpoint.js';
-import type { HttpSession } from './http-session.js';
 import { ReadyGate } from './ready-gate.js';
 import { type Failure, Router } from './router.js';
 import { startServerProcess } from './server-process.js';
+import type { ClientSession } from './session-peer.js';
 import type { StatusTracker } from './status-tracker.js';
 import { StderrRing } from './stderr-ring.js';
 import type { StdioCapture } from './stdio-capture.js';
@@ -22,6 +23,8 @@ export interface SharedServerOptions {
   status: StatusTracker;
   /** What the gateway declares in its initialize: the capabilities of the sessions it serves. */
   capabilities: ClientCapabilities;
+  /** Open the process with `server/discover` only: it serves MCP 2026-07-28 clients (see handshake.ts). */
+  modernOnly?: boolean;
   /** Where stderr lines go; the processes of one server share one ring (each line names its pid). */
   stderr?: StderrRing;
   spawn?: SpawnFunction;
@@ -62,6 +65,11 @@ export class SharedServer implements SessionBackend {
   readonly #ready = new ReadyGate();
   #everRan = false;
   #handshakeError: string | null = null;
+  /** The era the current process accepted in its handshake (null until it did). */
+  #speaks: 'legacy' | 'modern' | null = null;
+  #protocol: string | null = null;
+  /** Why the last process refused every handshake: it is not restarted, as it would refuse again. */
+  #refused: string | null = null;
 
   constructor(options: SharedServerOptions) {
     this.#options = options;
@@ -111,15 +119,22 @@ export class SharedServer implements SessionBackend {
     if (child !== this.#child) return;
     this.#options.status.update({ pid: child.pid });
     try {
-      const result = await initializeProcess(
+      const opened = await openProcess(
         this.#router.serverRequests,
         (line) => child.write(line),
         this.#options.capabilities,
+        this.#options.modernOnly ?? false,
       );
       if (child !== this.#child) return;
-      this.#router.initResult = result;
+      this.#speaks = opened.era;
+      this.#protocol = describeEra(opened);
+      if (opened.era === 'legacy') this.#router.initResult = opened.result;
+      else if (opened.initializeRefusal !== null) {
+        this.#options.capture.note(null, `process ${child.pid ?? '?'} speaks ${this.#protocol}`);
+      }
     } catch (error) {
       if (child !== this.#child) return;
+      if (error instanceof HandshakeRefused) this.#refused = error.message;
       this.#handshakeError = `it failed to initialize: ${(error as Error).message}`;
       void child.stop();
       return;
@@ -128,12 +143,29 @@ export class SharedServer implements SessionBackend {
     this.#everRan = true;
     this.#serving = true;
     this.#crashed = false;
-    this.#options.status.set('running', { pid: child.pid, lastError: null, restartAt: null });
+    this.#options.status.set('running', {
+      pid: child.pid,
+      lastError: null,
+      restartAt: null,
+      protocol: this.#protocol,
+    });
     const held = this.#held;
     this.#held = [];
     for (const line of held) child.write(line);
     this.#ready.open();
     if (restarted) this.#afterRestart();
+  }
+
+  /** The era the running process speaks, once its handshake is done. */
+  get speaks(): 'legacy' | 'modern' | null {
+    return this.#serving ? this.#speaks : null;
+  }
+
+  /** Resolves once a starting process has done its handshake, or failed to (never rejects). */
+  async settled(): Promise<void> {
+    if (this.#options.status.state !== 'starting' || !this.#worthWaiting()) return;
+    const { requestTimeoutMs } = this.#options.config;
+    await this.#ready.wait(requestTimeoutMs, 'not ready').catch(() => {});
   }
 
   /** The sessions' subscriptions and log level are set up again, and they are told lists may differ. */
@@ -144,6 +176,8 @@ export class SharedServer implements SessionBackend {
       (kind) => (capabilities[kind] as { listChanged?: boolean } | undefined)?.listChanged,
     );
     for (const session of this.#router.sessions) {
+      // MCP 2026-07-28 clients learn of changes only through subscriptions/listen, which the server serves.
+      if ((session as Partial<ClientSession>).era === 'modern') continue;
       for (const kind of changed) {
         const message: JSONRPCMessage = { jsonrpc: '2.0', method: `notifications/${kind}/list_changed` };
         session.deliver(
@@ -197,6 +231,23 @@ export class SharedServer implements SessionBackend {
       return;
     }
     this.#crashed = true;
+    const refused = this.#refused;
+    if (refused !== null) {
+      // Refused handshakes would be refused again: no restart loop, the reason stands until a fix.
+      this.#handshakeError = null;
+      const error = refusedHandshakeError(this.#name, refused);
+      this.#router.fail({ message: error.message });
+      this.#ready.fail(error);
+      capture.note(null, `process ${child.pid ?? '?'} stopped: ${refused}; it is not restarted`);
+      status.set('crashed', {
+        pid: undefined,
+        exitCode: exit.code,
+        signal: exit.signal,
+        lastError: refused,
+        restartAt: null,
+      });
+      return;
+    }
     // A command that cannot start will not start on the next try either; it waits for a fix and a restart.
     const retry = config.restart && exit.error === null;
     const delay = retry ? this.#backoff.next(Date.now() - this.#startedAt) : 0;
@@ -278,6 +329,7 @@ export class SharedServer implements SessionBackend {
 
   /** A request to a session cannot be served now, nor soon: refused up front with 502 and the reason. */
   refusal(): GatewayError | null {
+    if (this.#refused !== null) return refusedHandshakeError(this.#name, this.#refused);
     if (this.#options.status.state === 'running' || this.#worthWaiting()) return null;
     return new GatewayError(502, this.#unavailable().message);
   }
@@ -285,7 +337,9 @@ export class SharedServer implements SessionBackend {
   // ---- SessionBackend ----------------------------------------------------------------------------
 
   /** A new session waits for a process that is starting; after a crash it is refused at once (502). */
-  async open(session: HttpSession): Promise<void> {
+  async open(session: ClientSession): Promise<void> {
+    const refusal = this.#refused === null ? null : this.refusal();
+    if (refusal) throw refusal;
     const state = this.#options.status.state;
     if (state !== 'running') {
       if (!this.#worthWaiting()) throw new GatewayError(502, this.#unavailable().message);
@@ -295,18 +349,19 @@ export class SharedServer implements SessionBackend {
         `stdio server "${this.#name}" did not become ready within ${seconds(requestTimeoutMs)}.`,
       );
     }
+    if (session.era === 'legacy' && this.#speaks === 'modern') throw modernOnlyError(this.#name);
     this.#router.attach(session);
   }
 
-  message(session: HttpSession, message: JSONRPCMessage, text: string): void {
+  message(session: ClientSession, message: JSONRPCMessage, text: string): void {
     this.#router.fromClient(session, message, text);
   }
 
-  closed(session: HttpSession): void {
+  closed(session: ClientSession): void {
     this.#router.detach(session);
   }
 
-  inFlight(session: HttpSession): number {
+  inFlight(session: ClientSession): number {
     return this.#router.inFlightFor(session);
   }
 
@@ -317,6 +372,7 @@ export class SharedServer implements SessionBackend {
     this.#cancelRestart();
     this.#backoff.reset();
     this.#crashed = false;
+    this.#refused = null;
     await this.#stopChild('restarted on request');
     this.#options.status.update({ restarts: (this.#options.status.current.restarts ?? 0) + 1 });
     this.start();

@@ -96,3 +96,61 @@ describe('one-line summaries', () => {
     expect(long).not.toContain('\n');
   });
 });
+
+describe('summaries of MCP 2026-07-28 messages', () => {
+  const envelope = {
+    'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+    'io.modelcontextprotocol/clientInfo': { name: 'app', version: '1.0.0' },
+    'io.modelcontextprotocol/clientCapabilities': {},
+  };
+
+  it('leave the _meta envelope out of requests', () => {
+    expect(summary({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: envelope } })).toBe(
+      'tools/list',
+    );
+    expect(summary({ jsonrpc: '2.0', id: 2, method: 'server/discover', params: { _meta: envelope } })).toBe(
+      'server/discover',
+    );
+    expect(
+      summary({
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'echo', arguments: { message: 'hi' }, _meta: envelope },
+      }),
+    ).toBe('echo(message: hi)');
+    expect(
+      summary({
+        jsonrpc: '2.0',
+        id: 4,
+        method: 'subscriptions/listen',
+        params: { notifications: { toolsListChanged: true }, _meta: envelope },
+      }),
+    ).toBe('subscriptions/listen(notifications: {…})');
+  });
+
+  it('say what an input_required answer asks for, and leave resultType and _meta out of others', () => {
+    const asked = {
+      jsonrpc: '2.0',
+      id: 3,
+      result: {
+        resultType: 'input_required',
+        inputRequests: {
+          confirm: { method: 'elicitation/create', params: { message: 'Deploy to prod?', mode: 'form' } },
+        },
+        requestState: 'deploy:prod',
+      },
+    };
+    expect(summary(asked, 'tools/call')).toBe(
+      'input required: confirm (elicitation/create: Deploy to prod?)',
+    );
+    const done = { jsonrpc: '2.0', id: 5, result: { resultType: 'complete', _meta: { a: 1 } } };
+    expect(summary(done, 'subscriptions/listen')).toBe('ok');
+    const discover = {
+      jsonrpc: '2.0',
+      id: 2,
+      result: { resultType: 'complete', supportedVersions: ['2026-07-28'], _meta: envelope },
+    };
+    expect(summary(discover, 'server/discover')).toBe('result {supportedVersions}');
+  });
+});

@@ -98,3 +98,15 @@ export function waitForState(
     return status.state === state && (notPid === undefined || status.pid !== notPid) ? status : undefined;
   });
 }
+
+const V2_FIXTURE = fileURLToPath(new URL('../fixtures/sdk-v2-stdio-server.ts', import.meta.url));
+
+/** An SDK v2 stdio server: `reject` speaks only MCP 2026-07-28, `serve` both eras. */
+export function v2StdioServer(legacy: 'reject' | 'serve', extra: Record<string, unknown> = {}) {
+  return {
+    type: 'stdio',
+    command: process.execPath,
+    args: ['--import', TSX, V2_FIXTURE, '--legacy', legacy],
+    ...extra,
+  };
+}
