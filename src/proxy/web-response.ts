@@ -76,7 +76,8 @@ export async function relayWebResponse(
   }
 }
 
-function drained(res: ServerResponse): Promise<void> {
+/** Resolves when `res` can take more (or is gone): the backpressure wait of a streamed response. */
+export function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { mediaType } from '../core/headers.js';
+import { drained } from '../proxy/web-response.js';
 
 // The translation of Node's request, shared with the proxy's own SSE bridge.
 export { headerMapOf, toWebRequest } from '../proxy/web-response.js';
@@ -52,16 +53,4 @@ export async function writeWebResponse(res: ServerResponse, response: Response):
     res.off('close', cancel);
   }
   return null;
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
