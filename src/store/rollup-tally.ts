@@ -1,6 +1,7 @@
 import type { Database } from './database.js';
 import { addToHistogram, bucketOf, type Histogram, mergeHistogram } from './latency-histogram.js';
 import { ROLLUP_LEVELS_MS, slotStart } from './rollup-levels.js';
+import { type Counts, countRecord } from './stats.js';
 
 /** What a record adds to the statistics rollups. */
 export interface RollupEntry {
@@ -12,24 +13,16 @@ export interface RollupEntry {
   tokens: number | null;
 }
 
-interface RollupDelta {
+interface RollupDelta extends Counts {
   level: number;
   start: number;
   server: string;
   method: string;
-  messages: number;
-  requests: number;
-  errors: number;
-  tokens: number;
   maxMs: number | null;
   histogram: Histogram | null;
 }
 
-interface StoredRollup {
-  messages: number;
-  requests: number;
-  errors: number;
-  tokens: number;
+interface StoredRollup extends Counts {
   maxMs: number | null;
   hist: string;
 }
@@ -76,11 +69,7 @@ export class RollupTally {
         };
         this.#deltas.set(key, delta);
       }
-      delta.messages++;
-      if (entry.kind === 'request') delta.requests++;
-      // A failed call shows on its answer; counting the request too would count it twice (stats.ts).
-      else if (failed) delta.errors++;
-      delta.tokens += entry.tokens ?? 0;
+      countRecord(delta, entry.kind, failed, entry.tokens);
       if (entry.durationMs !== null) {
         delta.histogram ??= {};
         addToHistogram(delta.histogram, bucketOf(entry.durationMs));

@@ -24,19 +24,13 @@ export interface StatsRow {
   failed: number;
 }
 
-export interface Aggregate {
-  messages: number;
-  /** Requests sent (either way: tools/call from a client, sampling from a server). */
-  requests: number;
-  /** Answers that failed: JSON-RPC errors, tool results with isError, HTTP errors. */
-  errors: number;
+export interface Aggregate extends Counts {
   /** errors / requests, 0 when there were no requests. */
   errorRate: number;
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
   maxMs: number | null;
-  tokens: number;
 }
 
 export interface GroupStats extends Aggregate {
@@ -65,21 +59,39 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[index] as number;
 }
 
+/** The totals every statistic keeps, from raw rows and rollups alike. */
+export interface Counts {
+  messages: number;
+  /** Requests sent (either way: tools/call from a client, sampling from a server). */
+  requests: number;
+  /** Answers that failed: JSON-RPC errors, tool results with isError, HTTP errors. */
+  errors: number;
+  tokens: number;
+}
+
+/**
+ * What one record adds to a total. The one place of the counting rules, for statistics read from records
+ * and for the rollups the capture writer keeps (rollup-tally.ts), so the two always agree.
+ */
+export function countRecord(into: Counts, kind: string, failed: boolean, tokens: number | null): void {
+  into.messages++;
+  if (kind === 'request') into.requests++;
+  // A failed call shows on its answer; counting the request too would count it twice.
+  else if (failed) into.errors++;
+  into.tokens += tokens ?? 0;
+}
+
 /** A rollup slot's totals (rollup-tally.ts), read back for a window. */
-export interface RollupRow {
+export interface RollupRow extends Counts {
   start: number;
   server: string;
   /** Empty for records without a method. */
   method: string;
-  messages: number;
-  requests: number;
-  errors: number;
-  tokens: number;
   maxMs: number | null;
   histogram: Readonly<Histogram>;
 }
 
-class Accumulator {
+class Accumulator implements Counts {
   messages = 0;
   requests = 0;
   errors = 0;
@@ -100,11 +112,7 @@ class Accumulator {
   }
 
   add(row: StatsRow): void {
-    this.messages++;
-    if (row.kind === 'request') this.requests++;
-    // A failed call shows on its answer; counting the request too would count it twice.
-    if (row.failed && row.kind !== 'request') this.errors++;
-    if (row.tokens !== null) this.tokens += row.tokens;
+    countRecord(this, row.kind, row.failed !== 0, row.tokens);
     if (row.durationMs !== null) this.durations.push(row.durationMs);
   }
 
