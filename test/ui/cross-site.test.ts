@@ -123,6 +123,7 @@ describe('web UI: pages from another localhost port cannot make changes', () => 
   let otherUrl: string;
   const marker = join(tmpdir(), `mcp-gateway-cross-site-${randomUUID()}`);
   const touch = { type: 'stdio', command: '/usr/bin/touch', args: [marker] };
+  const heldMarker = join(tmpdir(), `mcp-gateway-cross-site-held-${randomUUID()}`);
 
   beforeAll(async () => {
     gw = await startTestGateway({ servers: { victim: stdioServers.fixture() } });
@@ -130,6 +131,21 @@ describe('web UI: pages from another localhost port cannot make changes', () => 
     const client = await connectClient(gw.proxyUrl('victim'), 'before-the-attack');
     await client.client.callTool({ name: 'echo', arguments: { message: 'keep me' } });
     await client.close();
+    // An agent's launch waiting for the owner: approving it from another page must not run it.
+    const held = await gw.api('/gateway/mcp', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: {
+          name: 'add_server',
+          arguments: { name: 'held', command: '/usr/bin/touch', args: [heldMarker] },
+        },
+      }),
+    });
+    expect(await held.text()).toContain('awaiting-approval');
     browser = await signedIn(gw);
     // The other page is served by a plain web server on another port of the same host: the same site.
     other = createServer((_req, res) => {
@@ -145,6 +161,7 @@ describe('web UI: pages from another localhost port cannot make changes', () => 
     await gw?.stop();
     await new Promise((resolve) => other?.close(resolve));
     rmSync(marker, { force: true });
+    rmSync(heldMarker, { force: true });
   });
 
   it('registers nothing, runs nothing, deletes nothing and signs no one out', async () => {
@@ -169,6 +186,7 @@ describe('web UI: pages from another localhost port cannot make changes', () => 
       { method: 'POST', path: '/api/servers/victim/restart', body: '{}' },
       { method: 'POST', path: '/api/logs/import', body: exported },
       { method: 'POST', path: '/ui/logout', body: '{}' },
+      { method: 'POST', path: '/api/servers/pending/held/approve', body: '{}' },
     ]);
     expect(seen.length).toBeGreaterThan(20);
     await page.close();
@@ -177,6 +195,9 @@ describe('web UI: pages from another localhost port cannot make changes', () => 
     await gw.gateway.flushCapture();
 
     expect(existsSync(marker)).toBe(false);
+    expect(existsSync(heldMarker)).toBe(false);
+    const pending = await apiJson<{ data: { name: string }[] }>(gw, '/api/servers/pending');
+    expect(pending.data.map((p) => p.name)).toEqual(['held']);
     expect(await apiJson(gw, '/api/servers/config')).toEqual(configBefore);
     const recordsAfter = (await apiJson<{ data: { id: number }[] }>(gw, '/api/logs?limit=1000')).data;
     expect(recordsAfter.map((r) => r.id)).toEqual(recordsBefore.map((r) => r.id));
