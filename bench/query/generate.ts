@@ -54,6 +54,9 @@ function record(
     partnerId: null,
     note: null,
     redactions: 0,
+    linkedId: null,
+    linkKind: null,
+    operationMs: null,
   };
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { JsonRpcId } from '../core/errors.js';
 import { stringifyJson } from '../core/json-text.js';
 import { MESSAGE_KINDS } from '../core/jsonrpc.js';
-import type { NewRecord } from '../core/record.js';
+import { LINK_KINDS, type LinkKind, type NewRecord } from '../core/record.js';
 
 /**
  * The inverse of `recordToJson`: a record as exported (one line of JSONL) back into a record to store.
@@ -44,6 +44,12 @@ const recordJsonSchema = z.object({
   partnerId: z.number().int().nullable().optional(),
   note: nullableString.optional(),
   redactions: z.number().int().nonnegative().optional(),
+  linkedId: z.number().int().nullable().optional(),
+  linkKind: z
+    .enum(LINK_KINDS as [LinkKind, ...LinkKind[]])
+    .nullable()
+    .optional(),
+  operationMs: nullableNumber.optional(),
 });
 
 /** Kinds that carry a JSON-RPC id; for the others a null id in the export means "none". */
@@ -96,5 +102,8 @@ export function recordFromJson(value: unknown): NewRecord & { originalId?: numbe
     partnerId: json.partnerId ?? null,
     note: json.note ?? null,
     redactions: json.redactions ?? 0,
+    linkedId: json.linkedId ?? null,
+    linkKind: json.linkKind ?? null,
+    operationMs: json.operationMs ?? null,
   };
 }

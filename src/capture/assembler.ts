@@ -16,6 +16,7 @@ import { headerValue } from '../core/headers.js';
 import { idKey } from '../core/jsonrpc.js';
 import { Correlator, type PendingRequest } from './correlator.js';
 import { type DraftContext, draftsFromJsonText, type MessageDraft, textDraft } from './draft.js';
+import { OperationLinks } from './operation-links.js';
 import type { CapturePipeline } from './pipeline.js';
 import { SessionTracker } from './session-tracker.js';
 
@@ -78,6 +79,7 @@ export class Assembler {
   readonly #held = new Set<HttpExchange>();
   readonly #correlator = new Correlator();
   readonly #sessions = new SessionTracker();
+  readonly #links = new OperationLinks();
   /** stdio sessions have no exchange to hold the initializing client until the server answers. */
   readonly #stdioClients = new Map<string, ClientIdentity>();
 
@@ -426,6 +428,7 @@ export class Assembler {
     draft.record.method = pending.method;
     draft.record.durationMs = Math.max(0, Math.round((draft.record.time - pending.time) * 1000) / 1000);
     draft.record.partnerId = pending.draft.id;
+    this.#links.answered(pending.draft, draft);
   }
 
   #sessionStarted(draft: MessageDraft, exchange: HttpExchange | null, request: PendingRequest): void {
@@ -470,6 +473,7 @@ export class Assembler {
         record.clientVersion = client.version;
       }
     }
+    this.#links.message(draft);
     this.#pipeline.message(draft);
   }
 

@@ -66,6 +66,9 @@ function blankRecord(context: DraftContext, text: string, truncated: boolean): N
     partnerId: null,
     note: context.note ?? null,
     redactions: 0,
+    linkedId: null,
+    linkKind: null,
+    operationMs: null,
   };
 }
 

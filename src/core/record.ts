@@ -11,6 +11,14 @@ export type TransportDetail =
   | 'http' // an HTTP exchange with no JSON-RPC in it (DELETE, HTML error page, connection error)
   | 'stdio'; // a line on a stdio server's stdin/stdout/stderr
 
+/**
+ * How a record continues an earlier one (see core/operations.ts): the retry of a multi-round-trip request
+ * (MCP 2026-07-28, basic/patterns/mrtr), or a message about a task (tasks/get, tasks/result, tasks/cancel,
+ * the status notifications) linked to the request whose result created the task.
+ */
+export type LinkKind = 'mrtr-retry' | 'task';
+export const LINK_KINDS: readonly LinkKind[] = ['mrtr-retry', 'task'];
+
 /** One captured message: the single model behind rows, the REST API, the live feed, exports and MCP tools. */
 export interface CapturedRecord {
   id: number;
@@ -48,6 +56,14 @@ export interface CapturedRecord {
   note: string | null;
   /** How many values capture replaced with `[REDACTED:<kind>]` markers (payload and headers). */
   redactions: number;
+  /** The id of the record this one continues: the round before a retry, the request that created a task. */
+  linkedId: number | null;
+  linkKind: LinkKind | null;
+  /**
+   * On the answer that ends a multi-round operation: milliseconds from the first round's request to this
+   * answer, the time the person took to answer included (`durationMs` covers this round only).
+   */
+  operationMs: number | null;
 }
 
 /** A record before the store has given it an id. */
@@ -82,6 +98,9 @@ export interface RecordJson {
   note: string | null;
   /** How many values capture redacted before storing the record. */
   redactions: number;
+  linkedId: number | null;
+  linkKind: LinkKind | null;
+  operationMs: number | null;
 }
 
 /**
@@ -130,6 +149,9 @@ function toJson(record: CapturedRecord, bodies: boolean): RecordJson | RecordSum
     partnerId: record.partnerId,
     note: record.note,
     redactions: record.redactions,
+    linkedId: record.linkedId,
+    linkKind: record.linkKind,
+    operationMs: record.operationMs,
   };
 }
 

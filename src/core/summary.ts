@@ -61,6 +61,13 @@ function contentText(content: unknown): string {
   return parts.join(' ');
 }
 
+/** The text of the last message of a sampling request, if it is text. */
+function lastMessageText(messages: unknown): string | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  const text = asObject(asObject(messages[messages.length - 1])?.content)?.text;
+  return typeof text === 'string' ? text : undefined;
+}
+
 function summarizeRequest(method: string, params: Record<string, unknown> | null): string {
   switch (method) {
     case 'initialize': {
@@ -80,9 +87,8 @@ function summarizeRequest(method: string, params: Record<string, unknown> | null
       return clip(`${method.split('/')[1]} ${String(params?.uri ?? '?')}`);
     case 'sampling/createMessage': {
       const messages = Array.isArray(params?.messages) ? params.messages : [];
-      const last = asObject(messages[messages.length - 1]);
-      const text = asObject(last?.content)?.text;
-      return clip(`sample: ${typeof text === 'string' ? text : `${messages.length} messages`}`);
+      const text = lastMessageText(messages);
+      return clip(`sample: ${text ?? `${messages.length} messages`}`);
     }
     case 'elicitation/create':
       return clip(`elicit: ${String(params?.message ?? '')}`);
@@ -121,17 +127,34 @@ function inputRequired(object: Record<string, unknown>): string {
   const requests = asObject(object.inputRequests);
   const asked = Object.entries(requests ?? {}).map(([key, value]) => {
     const request = asObject(value);
-    const message = asObject(request?.params)?.message;
+    const params = asObject(request?.params);
+    // An elicitation says what it asks in `message`; a sampling request in its last message.
+    const message = params?.message ?? lastMessageText(params?.messages);
     const what = typeof message === 'string' ? `: ${message}` : '';
     return `${key} (${String(request?.method ?? '?')}${what})`;
   });
   return clip(`input required${asked.length > 0 ? `: ${asked.join(', ')}` : ''}`);
 }
 
+/**
+ * A result that hands back a task instead of the answer: 2025-11-25's CreateTaskResult (`task`), the
+ * 2026-07-28 tasks extension's (`resultType: "task"`, the task's fields inline). The answers of the task
+ * methods themselves show the task's state the same way.
+ */
+function createdTask(method: string | null, object: Record<string, unknown>): string | null {
+  const task =
+    asObject(object.task) ?? (object.resultType === 'task' || method?.startsWith('tasks/') ? object : null);
+  if (typeof task?.taskId !== 'string' || typeof task.status !== 'string') return null;
+  const message = typeof task.statusMessage === 'string' ? `: ${task.statusMessage}` : '';
+  return clip(`task ${brief(task.taskId)} ${task.status}${message}`);
+}
+
 function summarizeResult(method: string | null, result: unknown): string {
   const object = asObject(result);
   if (!object) return clip(`result ${brief(result)}`);
   if (object.resultType === 'input_required') return inputRequired(object);
+  const created = createdTask(method, object);
+  if (created) return created;
   switch (method) {
     case 'initialize': {
       const server = asObject(object.serverInfo);

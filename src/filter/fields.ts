@@ -188,6 +188,19 @@ export const FIELDS: readonly FieldSpec[] = [
       return id;
     },
   ),
+  orderedField(
+    {
+      name: 'linked',
+      help: 'The record a message continues: an MRTR retry the round before it, a task message the request that created the task.',
+      examples: ['linked:42'],
+    },
+    'r.linked_id',
+    (raw) => {
+      const id = parseNumber(raw, 'linked');
+      if (!Number.isInteger(id)) throw new ValueProblem(`linked must be a record id; got "${raw}"`);
+      return id;
+    },
+  ),
   rpcIdField,
   textField(
     {

@@ -68,6 +68,14 @@ export const MIGRATIONS: readonly Migration[] = [
   rollupsMigration,
   // 4: how many values capture redacted in each record (shown with the record; 0 for older ones).
   'ALTER TABLE records ADD COLUMN redactions INTEGER NOT NULL DEFAULT 0;',
+  // 6: multi-round operations: the record a message continues (an MRTR retry's earlier round, a task's
+  // creating request), and on an operation's last answer its total time. Needs nothing of migration 5.
+  `
+  ALTER TABLE records ADD COLUMN linked_id INTEGER;
+  ALTER TABLE records ADD COLUMN link_kind TEXT;
+  ALTER TABLE records ADD COLUMN operation_ms REAL;
+  CREATE INDEX records_linked ON records (linked_id) WHERE linked_id IS NOT NULL;
+  `,
 ];
 
 export function migrate(db: Database): number {

@@ -31,22 +31,27 @@ export function recordWrites(
 ): Pick<LogStore, 'importRecords' | 'deleteMatching' | 'appendNote'> {
   const sink = new SqliteRecordSink(db);
   const relink = db.prepare('UPDATE records SET partner_id = ? WHERE id = ?');
+  const relinkOperation = db.prepare('UPDATE records SET linked_id = ? WHERE id = ?');
 
   return {
     async importRecords(records: AsyncIterable<NewRecord & { originalId?: number }>): Promise<ImportResult> {
-      // Imported records get new ids; a response's link to its request follows the request's new id.
+      // Imported records get new ids; a response's link to its request, and a retry's or task message's
+      // link to the record it continues, follow that record's new id.
       const newIds = new Map<number, number>();
-      const orphans: { id: number; partner: number }[] = [];
+      const orphans: { id: number; partner: number | null; linked: number | null }[] = [];
       let imported = 0;
       let batch: (NewRecord & { originalId?: number })[] = [];
+      const mapped = (id: number | null) => (id === null ? null : (newIds.get(id) ?? null));
       const flush = () => {
         sink.batch(() => {
           for (const { originalId, ...record } of batch) {
-            const partner = record.partnerId;
-            const mapped = partner === null ? null : (newIds.get(partner) ?? null);
-            const id = sink.insert({ ...record, partnerId: mapped });
+            const partnerId = mapped(record.partnerId);
+            const linkedId = mapped(record.linkedId);
+            const id = sink.insert({ ...record, partnerId, linkedId });
             if (originalId !== undefined) newIds.set(originalId, id);
-            if (partner !== null && mapped === null) orphans.push({ id, partner });
+            const partner = partnerId === null ? record.partnerId : null;
+            const linked = linkedId === null ? record.linkedId : null;
+            if (partner !== null || linked !== null) orphans.push({ id, partner, linked });
           }
         });
         imported += batch.length;
@@ -60,9 +65,12 @@ export function recordWrites(
         }
       }
       flush();
-      // A response imported before its request (a file sorted newest first) is linked afterwards.
+      // A record imported before the one it points at (a file sorted newest first) is linked afterwards.
       db.transaction(() => {
-        for (const { id, partner } of orphans) relink.run(newIds.get(partner) ?? null, id);
+        for (const { id, partner, linked } of orphans) {
+          if (partner !== null) relink.run(mapped(partner), id);
+          if (linked !== null) relinkOperation.run(mapped(linked), id);
+        }
       })();
       return { imported };
     },
@@ -125,6 +133,9 @@ export function recordWrites(
         partnerId: null,
         note,
         redactions: 0,
+        linkedId: null,
+        linkKind: null,
+        operationMs: null,
       });
     },
   };

@@ -1,7 +1,7 @@
 import type { HeaderMap } from '../core/capture-events.js';
 import type { JsonRpcId } from '../core/errors.js';
 import type { Direction, MessageKind } from '../core/jsonrpc.js';
-import type { CapturedRecord, NewRecord, TransportDetail } from '../core/record.js';
+import type { CapturedRecord, LinkKind, NewRecord, TransportDetail } from '../core/record.js';
 
 /** A records row as SQLite returns it. */
 export interface RecordRow {
@@ -36,6 +36,9 @@ export interface RecordRow {
   partner_id: number | null;
   note: string | null;
   redactions: number;
+  linked_id: number | null;
+  link_kind: string | null;
+  operation_ms: number | null;
 }
 
 /** The stored columns, in the order `recordToValues` produces them (the id is SQLite's). */
@@ -70,6 +73,9 @@ export const RECORD_COLUMNS = [
   'partner_id',
   'note',
   'redactions',
+  'linked_id',
+  'link_kind',
+  'operation_ms',
 ] as const satisfies readonly (keyof RecordRow)[];
 
 /** Columns too large to read for a list of rows; `bodies: false` pages read empty stand-ins instead. */
@@ -117,6 +123,9 @@ export function recordToValues(record: NewRecord): unknown[] {
     record.partnerId,
     record.note,
     record.redactions,
+    record.linkedId,
+    record.linkKind,
+    record.operationMs,
   ];
 }
 
@@ -162,5 +171,8 @@ export function rowToRecord(row: RecordRow): CapturedRecord {
     partnerId: row.partner_id,
     note: row.note,
     redactions: row.redactions ?? 0,
+    linkedId: row.linked_id ?? null,
+    linkKind: (row.link_kind as LinkKind | null) ?? null,
+    operationMs: row.operation_ms ?? null,
   };
 }

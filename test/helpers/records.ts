@@ -42,6 +42,9 @@ export function makeRecord(overrides: Partial<NewRecord> = {}): NewRecord {
     partnerId: null,
     note: null,
     redactions: 0,
+    linkedId: null,
+    linkKind: null,
+    operationMs: null,
     ...overrides,
     message,
   };
