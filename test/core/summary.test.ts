@@ -153,4 +153,44 @@ describe('summaries of MCP 2026-07-28 messages', () => {
     };
     expect(summary(discover, 'server/discover')).toBe('result {supportedVersions}');
   });
+
+  it('name the text a sampling input request asks a model about', () => {
+    const asked = {
+      jsonrpc: '2.0',
+      id: 3,
+      result: {
+        resultType: 'input_required',
+        inputRequests: {
+          capital: {
+            method: 'sampling/createMessage',
+            params: {
+              messages: [{ role: 'user', content: { type: 'text', text: 'What is the capital of France?' } }],
+              maxTokens: 100,
+            },
+          },
+          roots: { method: 'roots/list' },
+        },
+      },
+    };
+    expect(summary(asked, 'tools/call')).toBe(
+      'input required: capital (sampling/createMessage: What is the capital of France?), roots (roots/list)',
+    );
+  });
+
+  it('say which task a call created and its state, in both eras, instead of "empty result"', () => {
+    const created2025 = {
+      jsonrpc: '2.0',
+      id: 1,
+      result: { task: { taskId: 'abc-1', status: 'working', statusMessage: 'Gathering sources' } },
+    };
+    expect(summary(created2025, 'tools/call')).toBe('task abc-1 working: Gathering sources');
+    const created2026 = {
+      jsonrpc: '2.0',
+      id: 1,
+      result: { resultType: 'task', taskId: 'T-9', status: 'working' },
+    };
+    expect(summary(created2026, 'tools/call')).toBe('task T-9 working');
+    const polled = { jsonrpc: '2.0', id: 2, result: { taskId: 'abc-1', status: 'completed' } };
+    expect(summary(polled, 'tasks/get')).toBe('task abc-1 completed');
+  });
 });
