@@ -32,6 +32,9 @@ export function apiRecord(fields: Partial<CapturedRecord> = {}): CapturedRecord 
     partnerId: null,
     note: null,
     redactions: 0,
+    linkedId: null,
+    linkKind: null,
+    operationMs: null,
     ...fields,
   };
 }

@@ -6,6 +6,7 @@ import { linkClick } from '../router';
 import { onTabListKey } from '../tabs';
 import type { CapturedRecord, RecordSummary, RecordWithPartner } from '../types';
 import { HeadersTable, MessageBlock } from './MessageBlock';
+import { OperationLink } from './OperationLink';
 
 const TABS = ['message', 'headers', 'timing'] as const;
 type Tab = (typeof TABS)[number];
@@ -30,6 +31,17 @@ function pairOf(record: RecordWithPartner): [CapturedRecord | null, CapturedReco
   return record.kind === 'request' ? [record, partner] : [partner, record];
 }
 
+/** A multi-round operation (MRTR rounds, a task): what the request continues, the total on its last answer. */
+function operationRows(request: RecordSummary, response: CapturedRecord | null): [string, string][] {
+  const rows: [string, string][] = [];
+  if (response?.operationMs != null) rows.push(['Operation total', formatDuration(response.operationMs)]);
+  if (request.linkedId !== null) {
+    const kind = request.linkKind === 'task' ? 'the request that created its task' : 'its earlier round';
+    rows.push(['Continues', `#${request.linkedId} (${kind})`]);
+  }
+  return rows;
+}
+
 function Timing({
   record,
   request,
@@ -48,6 +60,7 @@ function Timing({
         ] as [string, string][])
       : []),
     ['Duration', formatDuration(response?.durationMs ?? record.durationMs) || '—'],
+    ...operationRows(request ?? record, response),
     [
       'Transport',
       `${record.http.method ?? ''} ${record.http.status ?? ''} · ${record.http.transport}${record.sse?.eventId ? ` · SSE event ${record.sse.eventId}` : ''}`,
@@ -182,6 +195,7 @@ export function RecordDetail({
         {!full && detail.isPending ? <p className="text-xs text-slate-500">Loading…</p> : null}
         {full && tab === 'message' ? (
           <>
+            <OperationLink request={request} response={response} />
             {request ? (
               <MessageBlock
                 record={request}
