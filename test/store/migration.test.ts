@@ -20,8 +20,10 @@ describe('migrating a database written before search and summaries', () => {
     const old = new BetterSqlite3(path);
     old.exec(MIGRATIONS[0] as string);
     old.pragma('user_version = 1');
-    // The columns of schema 1: `redactions` (the last one) came with migration 4.
-    const columns = RECORD_COLUMNS.filter((column) => column !== 'redactions');
+    // The columns of schema 1: the last ones came later (`redactions` with migration 4, the operation
+    // links with 6).
+    const later = new Set(['redactions', 'linked_id', 'link_kind', 'operation_ms']);
+    const columns = RECORD_COLUMNS.filter((column) => !later.has(column));
     const insert = old.prepare(
       `INSERT INTO records (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
     );
@@ -42,6 +44,7 @@ describe('migrating a database written before search and summaries', () => {
       expect(found).toHaveLength(1);
       // Records stored before redaction counts existed read as "nothing redacted".
       expect(found[0]?.redactions).toBe(0);
+      expect(found[0]).toMatchObject({ linkedId: null, linkKind: null, operationMs: null });
       expect(store.session('session-1')).toEqual([
         expect.objectContaining({
           messages: 2,
