@@ -22,7 +22,7 @@ describe('web UI: a multi-round operation', () => {
     await upstream?.stop();
   });
 
-  it('links the retry to the round it continues and shows the total beside the duration', async () => {
+  it('links the retry and the round it continues both ways and shows the total beside the duration', async () => {
     const client = new Client(
       { name: 'ui-mrtr', version: '1.0.0' },
       { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: '2026-07-28' } } },
@@ -50,6 +50,9 @@ describe('web UI: a multi-round operation', () => {
     await expect.poll(() => request.textContent(), { timeout: 10_000 }).toContain(`#${retry.linkedId}`);
     expect(await detail.getByRole('region', { name: 'Response' }).textContent()).toContain('input_required');
     expect(new URL(page.url()).searchParams.get('record')).toBe(String(retry.linkedId));
+    // And forward again, from the round that asked to the retry that answered.
+    await detail.getByRole('link', { name: `Continued by request #${retry.id}` }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('record')).toBe(String(retry.id));
     // Back on the retry, the Timing tab lists both.
     await page.goto(`${gw.url}/ui/traffic?record=${retry.id}`);
     await detail.getByRole('tab', { name: 'timing' }).click();
