@@ -4,6 +4,7 @@ import { describeExit, spawnProblem } from './child-problems.js';
 import type { ChildExit } from './child-process.js';
 import { LineSplitter } from './line-splitter.js';
 import { shutDown } from './process-signals.js';
+import { StderrBlocks } from './stderr-blocks.js';
 import type { StdioCapture } from './stdio-capture.js';
 import { STDIO_LIMITS } from './stdio-config.js';
 
@@ -50,9 +51,14 @@ export class StdioRelay {
       );
     const stdinLines = record('stdin');
     const stdoutLines = record('stdout');
+    const stderrBlocks = new StderrBlocks(
+      (block) =>
+        capture.line(sessionId, 'stderr', block.text, { truncated: block.truncated, time: block.time }),
+      STDIO_LIMITS.stderrBlock,
+    );
     const stderrLines = new LineSplitter(STDIO_LIMITS.maxStderrLineBytes, {
-      line: (line) => capture.line(sessionId, 'stderr', line),
-      overflow: (head) => capture.line(sessionId, 'stderr', head.toString('utf8'), { truncated: true }),
+      line: (line) => stderrBlocks.line(line, false),
+      overflow: (head) => stderrBlocks.line(head.toString('utf8'), true),
       overflowEnd: () => {},
     });
 
@@ -74,6 +80,7 @@ export class StdioRelay {
       child.once('close', (code, signal) => {
         stdoutLines.end();
         stderrLines.end();
+        stderrBlocks.flush();
         resolve({ code, signal, error: null });
       });
     });
