@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -349,3 +358,28 @@ function accepted(flag: string): boolean {
     }
   });
 }
+
+describe('the npm scripts the docs mention', () => {
+  it('exist in package.json, with the arguments they are given', () => {
+    const scripts = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).scripts as Record<
+      string,
+      string
+    >;
+    const bench = readFileSync(join(REPO, 'bench', 'run.ts'), 'utf8');
+    const missing: string[] = [];
+    for (const file of docFiles()) {
+      for (const match of readDoc(file).matchAll(/npm run ([a-z:-]+)(?: ([a-z]+)\b)?/g)) {
+        const [, script, arg] = match;
+        if (!scripts[script as string]) missing.push(`${file}: npm run ${script}`);
+        // `npm run bench <suite>`: the suites bench/run.ts knows.
+        if (script === 'bench' && arg && !new RegExp(`^\\s+${arg}: `, 'm').test(bench)) {
+          missing.push(`${file}: npm run bench ${arg}`);
+        }
+      }
+      for (const match of readDoc(file).matchAll(/npm (start|test)\b/g)) {
+        if (!scripts[match[1] as string]) missing.push(`${file}: npm ${match[1]}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
