@@ -1,9 +1,13 @@
+import {
+  Client as ModernClient,
+  StreamableHTTPClientTransport as ModernTransport,
+} from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { connectClient } from '../helpers/mcp-client.js';
-import { stdioServers, waitFor, waitForState } from '../helpers/stdio.js';
+import { stdioServers, v2StdioServer, waitFor, waitForState } from '../helpers/stdio.js';
 
 describe('a stdio server writing a stack trace to stderr', () => {
   let gw: TestGateway;
@@ -90,6 +94,43 @@ describe('stdio records carry the HTTP request of the client that spoke to the g
     } finally {
       await transport.terminateSession().catch(() => {});
       await client.close();
+    }
+  });
+});
+
+describe('a 2026-07-28 client of a stdio server', () => {
+  let gw: TestGateway;
+  const USER_AGENT = 'modern-agent/3.0';
+
+  beforeAll(async () => {
+    gw = await startTestGateway({ servers: { modern: v2StdioServer('reject') } });
+  });
+
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it('has its user agent and each POST status on its records, though it has no session', async () => {
+    const client = new ModernClient(
+      { name: 'modern-ua', version: '3.0.0' },
+      { capabilities: {}, versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    );
+    await client.connect(
+      new ModernTransport(new URL(gw.proxyUrl('modern')), {
+        requestInit: { headers: { 'user-agent': USER_AGENT } },
+      }),
+    );
+    try {
+      await client.callTool({ name: 'echo', arguments: { message: 'modern' } });
+    } finally {
+      await client.close();
+    }
+    const records = await waitFor('the call and its answer', async () => {
+      const found = await gw.records((r) => r.server === 'modern' && r.method === 'tools/call');
+      return found.length >= 2 && found;
+    });
+    for (const record of records) {
+      expect(record).toMatchObject({ userAgent: USER_AGENT, httpMethod: 'POST', httpStatus: 200 });
     }
   });
 });
