@@ -35,11 +35,20 @@ export class StdioRelay {
   constructor(options: RelayOptions) {
     this.#options = options;
     const { capture, sessionId, input, output, errorOutput } = options;
+    const stderrBlocks = new StderrBlocks(
+      (block) =>
+        capture.line(sessionId, 'stderr', block.text, { truncated: block.truncated, time: block.time }),
+      STDIO_LIMITS.stderrBlock,
+    );
     const record = (stream: 'stdin' | 'stdout') =>
       new LineSplitter(
         STDIO_LIMITS.maxLineBytes,
         {
-          line: (line) => capture.line(sessionId, stream, line),
+          line: (line) => {
+            // What the server logged before a message is recorded before it: the timeline stays in order.
+            if (stream === 'stdout') stderrBlocks.flush();
+            capture.line(sessionId, stream, line);
+          },
           overflow: (head) =>
             capture.line(sessionId, stream, head.toString('utf8'), {
               truncated: true,
@@ -51,11 +60,6 @@ export class StdioRelay {
       );
     const stdinLines = record('stdin');
     const stdoutLines = record('stdout');
-    const stderrBlocks = new StderrBlocks(
-      (block) =>
-        capture.line(sessionId, 'stderr', block.text, { truncated: block.truncated, time: block.time }),
-      STDIO_LIMITS.stderrBlock,
-    );
     const stderrLines = new LineSplitter(STDIO_LIMITS.maxStderrLineBytes, {
       line: (line) => stderrBlocks.line(line, false),
       overflow: (head) => stderrBlocks.line(head.toString('utf8'), true),

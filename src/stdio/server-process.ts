@@ -39,7 +39,11 @@ export function startServerProcess(options: ServerProcessOptions): StdioChild {
     config,
     config.name,
     {
-      stdout: (line) => router.fromServer(line),
+      stdout: (line) => {
+        // What the server logged before this message is recorded before it: timelines stay in order.
+        blocks.flush();
+        router.fromServer(line);
+      },
       stdoutOverflow: (head) => {
         cutHead = head.toString('utf8');
         capture.line(sessionId, 'stdout', cutHead, {

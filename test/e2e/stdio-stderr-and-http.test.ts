@@ -39,6 +39,11 @@ describe('a stdio server writing a stack trace to stderr', () => {
       expect(lines[0]).toBe('Error: connect ECONNREFUSED 127.0.0.1:5432');
       expect(lines.filter((l) => l.startsWith('    at step'))).toHaveLength(10);
       expect(lines.at(-1)).toBe('Node.js v20');
+      // Written just before the call's answer, it comes before the answer on the timeline.
+      const answer = await gw.records(
+        (r) => r.sessionId === sessionId && r.method === 'tools/call' && r.kind === 'response',
+      );
+      expect(block?.id).toBeLessThan(answer[0]?.id as number);
       // The server's own stderr API still lists it line by line.
       const stderr = (await (await gw.api('/api/servers/fixture/stderr?limit=20')).json()) as {
         lines: { line: string }[];
