@@ -50,7 +50,8 @@ async function main(): Promise<void> {
 
     await page.goto(`${demo.gw.url}/ui/servers/memory`);
     await page.getByRole('heading', { name: 'memory' }).waitFor();
-    await page.getByRole('region', { name: 'stderr' }).getByText('running on stdio').waitFor();
+    // One line per process: a client with roots gets a process of its own (docs/stdio-servers.md).
+    await page.getByRole('region', { name: 'stderr' }).getByText('running on stdio').first().waitFor();
     await shoot(page, 'servers');
 
     await page.goto(`${demo.gw.url}/ui/insights?range=5m`);

@@ -313,8 +313,9 @@ export class Assembler {
       sessionId: event.sessionId,
       direction: event.stream === 'stdin' ? 'client_to_server' : 'server_to_client',
       transport: 'stdio',
-      httpMethod: null,
-      httpStatus: null,
+      httpMethod: event.http?.method ?? null,
+      httpStatus: event.http?.status ?? null,
+      userAgent: event.http?.userAgent ?? null,
       note: event.note ?? null,
     };
     if (event.stream === 'stderr') {

@@ -68,6 +68,15 @@ export interface StdioLineEvent {
   truncated: boolean;
   /** Set when the gateway wrote the line itself (an error it answered, its own handshake). */
   note?: string | null;
+  /** The HTTP request of the client that sent (or is sent) this message through a stdio server's HTTP side. */
+  http?: StdioHttpDetail | null;
+}
+
+/** What the stdio front knows of its client's HTTP request: the same fields an HTTP exchange records. */
+export interface StdioHttpDetail {
+  method: string;
+  status: number | null;
+  userAgent: string | null;
 }
 
 /** A fact the gateway wants on a server's timeline that is no message: a crash, a restart. */

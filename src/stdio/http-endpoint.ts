@@ -6,6 +6,7 @@ import { GatewayError, RpcErrorCode } from '../core/errors.js';
 import { classifyMessage, parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
 import { ExchangeCapture } from '../proxy/exchange-capture.js';
 import { replyWithError } from '../proxy/gateway-reply.js';
+import { acceptedStatus, clientHttp } from './client-http.js';
 import { isModernRequest } from './era.js';
 import { HttpSession } from './http-session.js';
 import { ModernConversation } from './modern-conversation.js';
@@ -144,7 +145,9 @@ export class StdioEndpoint {
     body: Buffer | null,
   ): Promise<number> {
     const texts = body ? messageTexts(body) : null;
-    const tag = texts ? session.expectPost(texts.texts) : {};
+    const tag = texts
+      ? session.expectPost(texts.texts, clientHttp(req, acceptedStatus(texts.hasRequest)))
+      : {};
     let response: Response;
     try {
       response = await session.transport.handleRequest(
@@ -261,12 +264,13 @@ function hasRequest(body: Buffer): boolean {
 }
 
 /** The messages of a POST body as the client wrote them: the body itself, or each element of a batch. */
-function messageTexts(body: Buffer): { parsed: unknown; texts: string[] } {
+function messageTexts(body: Buffer): { parsed: unknown; texts: string[]; hasRequest: boolean } {
   const text = body.toString('utf8');
   const parsed = parseJsonBody(text);
-  if (!parsed.ok) return { parsed: undefined, texts: [] };
-  if (!parsed.isBatch) return { parsed: parsed.value, texts: [text] };
-  return { parsed: parsed.value, texts: parsed.messages.map((m) => JSON.stringify(m)) };
+  if (!parsed.ok) return { parsed: undefined, texts: [], hasRequest: false };
+  const hasRequest = parsed.messages.some((m) => classifyMessage(m).kind === 'request');
+  if (!parsed.isBatch) return { parsed: parsed.value, texts: [text], hasRequest };
+  return { parsed: parsed.value, texts: parsed.messages.map((m) => JSON.stringify(m)), hasRequest };
 }
 
 function headerRecord(response: Response): Record<string, string> {

@@ -5,6 +5,7 @@ import type {
   MessageExtraInfo,
   RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { StdioHttpDetail } from '../core/capture-events.js';
 import { type EventBudget, SessionEventStore } from './event-store.js';
 import type { ClientSession } from './session-peer.js';
 import type { StdioCapture } from './stdio-capture.js';
@@ -49,7 +50,9 @@ export class HttpSession implements ClientSession {
   /** Why the gateway ended the session, when it did so on its own (told to its client on its next request). */
   endReason: string | null = null;
   readonly #options: HttpSessionOptions;
-  readonly #posts = new Map<string, { texts: string[]; next: number }>();
+  readonly #posts = new Map<string, { texts: string[]; next: number; http: StdioHttpDetail }>();
+  /** The user agent of the session's client, for the records of what the session is sent. */
+  #userAgent: string | null = null;
   #standaloneStreams = 0;
   #held: Outgoing[] = [];
   /** Sends not yet written to their stream: a closing session lets them finish first. */
@@ -77,10 +80,14 @@ export class HttpSession implements ClientSession {
     return this.#closing || this.#closed;
   }
 
-  /** Before a POST goes to the transport: its messages as the client wrote them. Returns the tag header. */
-  expectPost(texts: string[]): Record<string, string> {
+  /**
+   * Before a POST goes to the transport: its messages as the client wrote them, and its HTTP request as
+   * their records show it. Returns the tag header.
+   */
+  expectPost(texts: string[], http: StdioHttpDetail): Record<string, string> {
     const tag = String(nextPost++);
-    this.#posts.set(tag, { texts, next: 0 });
+    this.#posts.set(tag, { texts, next: 0, http });
+    this.#userAgent = http.userAgent;
     return { [POST_TAG_HEADER]: tag };
   }
 
@@ -95,7 +102,7 @@ export class HttpSession implements ClientSession {
     const post = typeof tag === 'string' ? this.#posts.get(tag) : undefined;
     const text = post?.texts[post.next++] ?? JSON.stringify(message);
     this.lastActive = Date.now();
-    this.#options.capture.line(this.id, 'stdin', text);
+    this.#options.capture.line(this.id, 'stdin', text, post ? { http: post.http } : {});
     this.#options.onMessage(this, message, text);
   }
 
@@ -105,7 +112,7 @@ export class HttpSession implements ClientSession {
       this.#sendStandalone({ message, text, note });
       return;
     }
-    this.#record({ message, text, note });
+    this.#record({ message, text, note }, 'POST');
     this.#send(
       this.transport.send(message, { relatedRequestId: related }).catch(() => {
         // The request's stream is gone (its client disconnected, without a way to resume). What is not the
@@ -121,9 +128,13 @@ export class HttpSession implements ClientSession {
     void settled.then(() => this.#sending.delete(settled));
   }
 
-  /** Recorded as the session saw it, at the moment it is handed to the transport. */
-  #record({ message, text, note }: Outgoing): void {
-    this.#options.capture.line(this.id, 'stdout', text, note ? { note } : {});
+  /**
+   * Recorded as the session saw it, at the moment it is handed to the transport: on the SSE stream of the
+   * request it belongs to (a POST answered 200), else on the session's GET stream.
+   */
+  #record({ message, text, note }: Outgoing, on: 'POST' | 'GET'): void {
+    const http = { method: on, status: 200, userAgent: this.#userAgent };
+    this.#options.capture.line(this.id, 'stdout', text, note ? { note, http } : { http });
     this.events.sizeHint(message, text.length);
   }
 
@@ -137,7 +148,7 @@ export class HttpSession implements ClientSession {
       this.#held.push(outgoing);
       return;
     }
-    this.#record(outgoing);
+    this.#record(outgoing, 'GET');
     this.#send(this.transport.send(outgoing.message));
   }
 

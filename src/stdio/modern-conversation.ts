@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { ClientCapabilities, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { StdioHttpDetail } from '../core/capture-events.js';
 import { classifyMessage } from '../core/jsonrpc.js';
+import { acceptedStatus, clientHttp } from './client-http.js';
 import { notification } from './messages.js';
 import type { ClientSession } from './session-peer.js';
 import type { StdioCapture } from './stdio-capture.js';
@@ -20,6 +22,8 @@ export interface ModernConversationOptions {
 interface Post {
   res: ServerResponse;
   open: Map<string, { id: RequestId; method: string }>;
+  /** The client's HTTP request, for the records of the messages it carries either way. */
+  http: StdioHttpDetail | null;
 }
 
 /**
@@ -63,7 +67,7 @@ export class ModernConversation implements ClientSession {
    */
   accept(res: ServerResponse, messages: readonly { message: JSONRPCMessage; text: string }[]): void {
     this.lastActive = Date.now();
-    const post: Post = { res, open: new Map() };
+    const post: Post = { res, open: new Map(), http: null };
     for (const { message } of messages) {
       const shape = classifyMessage(message);
       if (shape.kind !== 'request') continue;
@@ -71,6 +75,9 @@ export class ModernConversation implements ClientSession {
       post.open.set(key(id), { id, method: shape.method ?? '' });
       this.#streams.set(key(id), post);
     }
+    // ServerResponse.req: the request being answered (absent only on a hand-made response).
+    post.http = res.req ? clientHttp(res.req, acceptedStatus(post.open.size > 0)) : null;
+    const http = post.http ? { http: post.http } : {};
     if (post.open.size === 0) {
       res.writeHead(202).end();
     } else {
@@ -83,7 +90,7 @@ export class ModernConversation implements ClientSession {
       res.once('close', () => this.#streamClosed(post));
     }
     for (const { message, text } of messages) {
-      this.#options.capture.line(this.id, 'stdin', text);
+      this.#options.capture.line(this.id, 'stdin', text, http);
       this.#options.onMessage(this, message, text);
     }
   }
@@ -97,7 +104,8 @@ export class ModernConversation implements ClientSession {
       });
       return;
     }
-    this.#options.capture.line(this.id, 'stdout', text, note ? { note } : {});
+    const http = post.http ? { http: post.http } : {};
+    this.#options.capture.line(this.id, 'stdout', text, note ? { note, ...http } : http);
     post.res.write(`event: message\ndata: ${text}\n\n`);
     const answered = ('result' in message || 'error' in message) && related !== undefined;
     if (!answered || (message as { id?: unknown }).id !== related) return;

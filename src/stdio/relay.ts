@@ -4,6 +4,7 @@ import { describeExit, spawnProblem } from './child-problems.js';
 import type { ChildExit } from './child-process.js';
 import { LineSplitter } from './line-splitter.js';
 import { shutDown } from './process-signals.js';
+import { StderrBlocks } from './stderr-blocks.js';
 import type { StdioCapture } from './stdio-capture.js';
 import { STDIO_LIMITS } from './stdio-config.js';
 
@@ -34,11 +35,20 @@ export class StdioRelay {
   constructor(options: RelayOptions) {
     this.#options = options;
     const { capture, sessionId, input, output, errorOutput } = options;
+    const stderrBlocks = new StderrBlocks(
+      (block) =>
+        capture.line(sessionId, 'stderr', block.text, { truncated: block.truncated, time: block.time }),
+      STDIO_LIMITS.stderrBlock,
+    );
     const record = (stream: 'stdin' | 'stdout') =>
       new LineSplitter(
         STDIO_LIMITS.maxLineBytes,
         {
-          line: (line) => capture.line(sessionId, stream, line),
+          line: (line) => {
+            // What the server logged before a message is recorded before it: the timeline stays in order.
+            if (stream === 'stdout') stderrBlocks.flush();
+            capture.line(sessionId, stream, line);
+          },
           overflow: (head) =>
             capture.line(sessionId, stream, head.toString('utf8'), {
               truncated: true,
@@ -51,8 +61,8 @@ export class StdioRelay {
     const stdinLines = record('stdin');
     const stdoutLines = record('stdout');
     const stderrLines = new LineSplitter(STDIO_LIMITS.maxStderrLineBytes, {
-      line: (line) => capture.line(sessionId, 'stderr', line),
-      overflow: (head) => capture.line(sessionId, 'stderr', head.toString('utf8'), { truncated: true }),
+      line: (line) => stderrBlocks.line(line, false),
+      overflow: (head) => stderrBlocks.line(head.toString('utf8'), true),
       overflowEnd: () => {},
     });
 
@@ -74,6 +84,7 @@ export class StdioRelay {
       child.once('close', (code, signal) => {
         stdoutLines.end();
         stderrLines.end();
+        stderrBlocks.flush();
         resolve({ code, signal, error: null });
       });
     });

@@ -1,8 +1,9 @@
 import { type ChildExit, type SpawnFunction, StdioChild } from './child-process.js';
 import type { Router } from './router.js';
+import { StderrBlocks } from './stderr-blocks.js';
 import type { StderrRing } from './stderr-ring.js';
 import type { StdioCapture } from './stdio-capture.js';
-import type { ResolvedStdioConfig } from './stdio-config.js';
+import { type ResolvedStdioConfig, STDIO_LIMITS } from './stdio-config.js';
 
 export interface ServerProcessOptions {
   config: ResolvedStdioConfig;
@@ -27,11 +28,22 @@ export function startServerProcess(options: ServerProcessOptions): StdioChild {
   let child: StdioChild | null = null;
   /** The start of the stdout line being skipped, kept until its end tells whose answer it was. */
   let cutHead = '';
+  // Which timeline a block goes on is decided when it starts: the session whose calls were in flight then.
+  let blockSession: string | null = null;
+  const blocks = new StderrBlocks(
+    (block) =>
+      capture.line(blockSession, 'stderr', block.text, { truncated: block.truncated, time: block.time }),
+    STDIO_LIMITS.stderrBlock,
+  );
   child = new StdioChild(
     config,
     config.name,
     {
-      stdout: (line) => router.fromServer(line),
+      stdout: (line) => {
+        // What the server logged before this message is recorded before it: timelines stay in order.
+        blocks.flush();
+        router.fromServer(line);
+      },
       stdoutOverflow: (head) => {
         cutHead = head.toString('utf8');
         capture.line(sessionId, 'stdout', cutHead, {
@@ -46,9 +58,12 @@ export function startServerProcess(options: ServerProcessOptions): StdioChild {
       },
       stderr: (line, truncated) => {
         stderr.push({ time: Date.now(), line, truncated, pid: child?.pid ?? null });
-        capture.line(sessionId ?? router.logSession(), 'stderr', line, { truncated });
+        if (blocks.empty) blockSession = sessionId ?? router.logSession();
+        blocks.line(line, truncated);
       },
       exit: (exit) => {
+        // Its last words go on the timeline before its exit does.
+        blocks.flush();
         if (child) options.onExit(child, exit);
       },
     },

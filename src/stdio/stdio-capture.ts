@@ -1,4 +1,4 @@
-import type { CaptureSink, StdioLineEvent } from '../core/capture-events.js';
+import type { CaptureSink, StdioHttpDetail, StdioLineEvent } from '../core/capture-events.js';
 import { now } from '../core/clock.js';
 
 /** Roughly what an event costs beyond its text, for the capture queue's byte budget. */
@@ -27,20 +27,28 @@ export class StdioCapture {
     sessionId: string | null,
     stream: StdioLineEvent['stream'],
     text: string,
-    options: { truncated?: boolean; note?: string } = {},
+    options: {
+      truncated?: boolean;
+      note?: string;
+      /** The client's HTTP request this message came in or goes out on. */
+      http?: StdioHttpDetail;
+      /** When it was written, if earlier than now (a stderr block is recorded once it is complete). */
+      time?: number;
+    } = {},
   ): void {
     const cut = text.length > this.#maxBytes;
     const line = cut ? text.slice(0, this.#maxBytes) : text;
     this.#sink.emit(
       {
         type: 'stdio-line',
-        time: now(),
+        time: options.time ?? now(),
         server: this.#server,
         sessionId,
         stream,
         line,
         truncated: (options.truncated ?? false) || cut,
         note: options.note ?? null,
+        http: options.http ?? null,
       },
       EVENT_OVERHEAD + line.length,
     );

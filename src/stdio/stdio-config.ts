@@ -41,6 +41,11 @@ export const STDIO_LIMITS = {
   cutLineHeadBytes: 4096,
   /** stderr is for humans: longer lines are kept cut, the rest of the line skipped. */
   maxStderrLineBytes: 16 * 1024,
+  /**
+   * stderr lines written together (within a few ms: one write, or a burst of them) are one record: a stack
+   * trace reads as one thing. A block is cut at these sizes, so that one record and memory stay bounded.
+   */
+  stderrBlock: { quietMs: 10, maxBytes: 64 * 1024, maxLines: 200 },
   /** Recent stderr lines kept per server for the API and for crash reports. */
   stderrRingLines: 200,
   /** Stderr lines quoted in the error a crash sends to in-flight requests. */

@@ -45,9 +45,9 @@ describe('a shared stdio server through crashes, restarts and bad output', () =>
       const logs = await gw.records(
         (r) => r.sessionId === session.transport.sessionId && r.kind === 'stderr',
       );
+      // Written at once, so one record.
       expect(logs.map((r) => r.message)).toEqual([
-        'fixture: about to crash',
-        'fixture: database connection lost',
+        'fixture: about to crash\nfixture: database connection lost',
       ]);
       expect(gw.messages.some((m) => /stdio server fixture crashed: exit code 3/.test(m))).toBe(true);
     } finally {

@@ -14,9 +14,37 @@ export interface CliRun {
 
 /** Runs the real CLI (`bin/mcp-gateway.js`, built code) as a child process. */
 export function runCli(args: string[], env: Record<string, string | undefined> = {}): CliRun {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  return runProcess(process.execPath, [BIN, ...args], env);
+}
+
+/**
+ * `npm start -- <args>` in the checkout, as the README's Quick start runs it: npm runs the package's start
+ * script, which runs the gateway. In a process group of its own, so that `stopGroup` ends npm and the gateway.
+ */
+export function runNpmStart(args: string[], env: Record<string, string | undefined> = {}): CliRun {
+  return runProcess('npm', ['start', '--', ...args], env, {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    detached: true,
+  });
+}
+
+/** Ends a run started in its own process group (runNpmStart) and waits for it. */
+export async function stopGroup(run: CliRun): Promise<void> {
+  if (run.child.exitCode !== null || run.child.pid === undefined) return;
+  process.kill(-run.child.pid, 'SIGTERM');
+  await run.exit();
+}
+
+function runProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  options: { cwd?: string; detached?: boolean } = {},
+): CliRun {
+  const child = spawn(command, args, {
     env: { ...process.env, MCP_GATEWAY_TOKEN: undefined, MCP_GATEWAY_PORT: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
   });
   let out = '';
   let err = '';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type TestBrowser } from '../helpers/browser.js';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, runNpmStart, stopGroup } from '../helpers/cli.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
 import { eventually, signedIn, trafficRow } from './support.js';
 
@@ -90,11 +90,14 @@ describe('client configurations from a checkout', () => {
   });
 });
 
-/** The Quick start: `npm start -- --demo`, then one click on the printed link, shows a captured call. */
+/**
+ * The Quick start as a new user runs it from the checkout: the real `npm start -- --demo` (on a free port
+ * and a fresh storage dir), then one click on the printed link, shows a captured call.
+ */
 describe('npm start -- --demo, then the printed link', () => {
   it('shows the demo server and its captured calls in the browser', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-gateway-quick-start-'));
-    const gateway = runCli(['--demo', '--port', '0', '--storage-dir', dir]);
+    const gateway = runNpmStart(['--demo', '--port', '0', '--storage-dir', dir]);
     const browser = await openBrowser();
     browser.page.setDefaultTimeout(30_000);
     try {
@@ -104,7 +107,9 @@ describe('npm start -- --demo, then the printed link', () => {
       await page.goto(link);
       await page.getByRole('navigation', { name: 'Screens' }).waitFor();
       await page.getByRole('link', { name: 'Traffic' }).first().click();
-      await trafficRow(page, 'echo(message: Hello from the MCP Gateway demo)').first().waitFor();
+      const call = trafficRow(page, 'echo(message: Hello from the MCP Gateway demo)').first();
+      await call.waitFor();
+      expect(await call.textContent()).toContain('tools/call');
       await page.goto(`${new URL(link).origin}/ui/servers`);
       await page.getByRole('heading', { name: 'demo' }).waitFor();
       // Removing it is the UI's ordinary delete; a later --demo leaves it out (test/cli/first-run.test.ts).
@@ -116,8 +121,7 @@ describe('npm start -- --demo, then the printed link', () => {
       await eventually(() => JSON.parse(readFileSync(join(dir, 'mcp.json'), 'utf8')).mcpServers).toEqual({});
     } finally {
       await browser.close();
-      gateway.child.kill('SIGTERM');
-      await gateway.exit();
+      await stopGroup(gateway);
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);

@@ -1,0 +1,398 @@
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCli } from '../../src/cli/args.js';
+import { parseFilter } from '../../src/filter/parser.js';
+import { parseRegistryText, parseServerEntry } from '../../src/registry/schema.js';
+import { BIN, type CliRun, runCli } from '../helpers/cli.js';
+import { stdioServers } from '../helpers/stdio.js';
+import { docFiles, REPO, readDoc, type Snippet, shellCommands, snippets } from './markdown.js';
+
+/**
+ * Every fenced block of README.md and docs/*.md is run as printed against a real gateway (the built
+ * binary, on a free port), or checked against the code it describes, or is on SKIP with the reason.
+ *
+ * The one substitution, as the README says: snippets are written for the default port, so
+ * `localhost:3333` becomes the test gateway's port; JSON's `<token>` and the shell's `$MCP_GATEWAY_TOKEN`
+ * are its token. Commands run with `mcp-gateway` on PATH (as the Quick start links it) and the test's
+ * storage dir in MCP_GATEWAY_STORAGE, the variable the CLI documents.
+ */
+
+const TOKEN = 'docs-snippets-token-0123456789';
+
+/** Commands not run here, each with why. Matched against the command as printed. */
+const SKIP: Record<string, string> = {
+  'npm install && npm start -- --demo':
+    'the Quick start itself: test/ui/first-run.test.ts runs `npm start -- --demo` and follows its link in Chromium',
+  'npm install && npm start': 'the same script without --demo (npm install is what CI did before the tests)',
+  'npm install && npm test': 'the whole suite; this test is part of it',
+  "api '/api/logs/1234'": 'an example id; GET /api/logs/<id> is pinned by test/api/logs.test.ts',
+};
+
+/** Commands of other tools, which this machine does not have. */
+const FOREIGN_COMMANDS: Record<string, string> = {
+  claude: 'Claude Code is not installed here; the URLs it is given are the ones the JSON snippets connect to',
+};
+
+/** Flags in the docs that belong to other programs or are examples of something else. */
+const FOREIGN_FLAGS: Record<string, string> = {
+  '--transport': 'claude mcp add',
+  '--header': 'claude mcp add',
+  '--scope': 'claude mcp add',
+  '--data-binary': 'curl',
+  '--max-semi-space-size': 'node, in bin/mcp-gateway.js',
+  '--heap-growing-percent': 'node, in bin/mcp-gateway.js',
+  '--token': "a stdio server's argument, in the redaction examples",
+  '--api-key': "a stdio server's argument, in the redaction examples",
+  '--prot': 'the example of a mistyped option',
+};
+
+/** Text blocks (no language) and what each is checked against. */
+type TextCheck = (snippet: Snippet) => Promise<void> | void;
+
+let gateway: CliRun;
+let port = 0;
+let storage = '';
+let home = '';
+let work = '';
+let env: Record<string, string> = {};
+
+function asPrinted(text: string): string {
+  return text.replaceAll('localhost:3333', `localhost:${port}`).replaceAll('<token>', TOKEN);
+}
+
+function bash(script: string, cwd = work): { status: number | null; out: string } {
+  const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: result.status, out: `${result.stdout}${result.stderr}` };
+}
+
+async function withClient<T>(
+  transport: StdioClientTransport | StreamableHTTPClientTransport,
+  use: (client: Client) => Promise<T>,
+): Promise<T> {
+  const client = new Client({ name: 'docs-snippet', version: '1.0.0' });
+  await client.connect(transport);
+  try {
+    return await use(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Runs a client's server entry the way the client would, and asks it for its tools. */
+async function runEntry(entry: Record<string, unknown>): Promise<void> {
+  if (typeof entry.url === 'string') {
+    const headers = entry.headers as Record<string, string> | undefined;
+    const transport = new StreamableHTTPClientTransport(new URL(entry.url), {
+      requestInit: headers ? { headers } : {},
+    });
+    const tools = await withClient(transport, (client) => client.listTools());
+    expect(tools.tools.length).toBeGreaterThan(0);
+    return;
+  }
+  const transport = new StdioClientTransport({
+    command: entry.command as string,
+    args: entry.args as string[],
+    env: { ...env, ...(entry.env as Record<string, string> | undefined) },
+    cwd: REPO,
+    stderr: 'pipe',
+  });
+  const tools = await withClient(transport, (client) => client.listTools());
+  expect(tools.tools.length).toBeGreaterThan(0);
+}
+
+/** A client's config: `mcpServers` (Claude Desktop, Cursor, the registry) or `servers` (VS Code). */
+function entriesOf(value: Record<string, unknown>): Record<string, Record<string, unknown>> | null {
+  const entries = (value.mcpServers ?? value.servers) as Record<string, Record<string, unknown>> | undefined;
+  return entries ?? null;
+}
+
+/** Entries that reach this gateway: a URL on it, or the mcp-gateway command. */
+function reachesGateway(entry: Record<string, unknown>): boolean {
+  return entry.command === 'mcp-gateway' || String(entry.url ?? '').includes('localhost:3333');
+}
+
+async function checkJson(snippet: Snippet): Promise<void> {
+  const value = JSON.parse(snippet.text) as Record<string, unknown>;
+  const entries = entriesOf(value);
+  if (value.mcpServers) {
+    const parsed = parseRegistryText(snippet.text);
+    expect(parsed.ok ? [] : parsed.problems, 'as mcp.json').toEqual([]);
+  } else if (entries) {
+    for (const [name, entry] of Object.entries(entries)) {
+      const parsed = parseServerEntry(name, entry);
+      expect(parsed.ok ? [] : parsed.problems, `server "${name}"`).toEqual([]);
+    }
+  }
+  if ('position' in value && 'suggestion' in value) {
+    // The filter language's error, for the filter the text above it names.
+    const filter = /For\s+`([^`]+)`:\s*$/.exec(snippet.before)?.[1];
+    expect(filter, 'the filter this error is for').toBeDefined();
+    const response = await fetch(
+      `http://localhost:${port}/api/logs?filter=${encodeURIComponent(filter as string)}`,
+      { headers: { authorization: `Bearer ${TOKEN}` } },
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject(value);
+  }
+  for (const entry of Object.values(entries ?? {})) {
+    if (reachesGateway(entry)) await runEntry(JSON.parse(asPrinted(JSON.stringify(entry))));
+  }
+}
+
+/** What earlier blocks of a page define (`export X=…`, `api() { … }`): later blocks of the page use it. */
+const definitions = new Map<string, string[]>();
+
+function checkShell(snippet: Snippet): void {
+  const commands = shellCommands(snippet.text);
+  const defined = definitions.get(snippet.file) ?? [];
+  const run: string[] = [...defined];
+  for (const command of commands) {
+    const word = command.split(/\s+/)[0] ?? '';
+    if (SKIP[command] || FOREIGN_COMMANDS[word]) continue;
+    // A live feed never ends by itself: it must have started streaming within two seconds.
+    if (command.startsWith('curl -N')) {
+      run.push(`{ timeout 2 ${asPrinted(command)} > events.txt || [ $? -eq 124 ]; }; grep -q . events.txt`);
+      continue;
+    }
+    run.push(asPrinted(command));
+  }
+  definitions.set(snippet.file, [
+    ...defined,
+    ...run.filter((command) => /^(export \w+=|\w+\(\) \{)/.test(command)),
+  ]);
+  if (run.length === defined.length) return;
+  // "From a checkout": a block that names $PWD runs in the repository, the others in a scratch dir.
+  const result = bash(run.join('\n'), snippet.text.includes('$PWD') ? REPO : work);
+  expect(result.status, `${snippet.where}:\n${run.join('\n')}\n${result.out}`).toBe(0);
+  const linked = /^ln -s \S+ (\S+)/.exec(commands.find((c) => c.startsWith('ln -s')) ?? '')?.[1];
+  if (linked) {
+    // The linked command runs from any directory, with nothing else on PATH.
+    const version = bash(`${linked} --version`);
+    expect(version.status, version.out).toBe(0);
+    expect(version.out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  }
+}
+
+async function checkTypeScript(snippet: Snippet): Promise<void> {
+  const dir = join(REPO, '.tmp');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `snippet-${snippet.where.replace(/[^a-z0-9]+/gi, '-')}.mts`);
+  writeFileSync(file, `${asPrinted(snippet.text)}\nprocess.exit(0);\n`);
+  try {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', file], {
+      cwd: REPO,
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+const TEXT_CHECKS: { test: RegExp; check: TextCheck }[] = [
+  {
+    // The usage lines of the CLI: each command answers --help.
+    test: /^mcp-gateway \[options\]/,
+    check: (snippet) => {
+      for (const line of snippet.text.split('\n')) {
+        const command = /^mcp-gateway (ui|wrap|connect)\b/.exec(line)?.[1];
+        const result = bash(`mcp-gateway ${command ?? ''} --help`);
+        expect(result.status, result.out).toBe(0);
+      }
+    },
+  },
+  {
+    // The source tree of docs/development.md: every folder it names exists.
+    test: /^src\/\n/,
+    check: (snippet) => {
+      let parent = '';
+      for (const line of snippet.text.split('\n')) {
+        const name = /^(\s*)([a-z]+)\/\s/.exec(`${line} `);
+        if (!name) continue;
+        const path = name[1] ? `${parent}${name[2]}` : (name[2] as string);
+        if (!name[1]) parent = `${name[2]}/`;
+        expect(existsSync(join(REPO, path)), path).toBe(true);
+      }
+    },
+  },
+  {
+    // Filter examples: each line is a valid filter.
+    test: /^server:github method:tools\/call/,
+    check: (snippet) => {
+      for (const line of snippet.text.split('\n')) expect(() => parseFilter(line), line).not.toThrow();
+    },
+  },
+  {
+    // The terminal lines of a stdio server's life: the test gateway printed the first two for its own.
+    test: /^stdio server memory: starting/,
+    check: (snippet) => {
+      const printed = gateway.stdout() + gateway.stderr();
+      const [starting, running] = snippet.text.split('\n');
+      expect(starting).toMatch(/^stdio server memory: starting npx -y @modelcontextprotocol\/server-memory$/);
+      expect(printed).toMatch(/stdio server everything: starting \S+/);
+      expect(running?.replace(/\d+/, 'N')).toBe('stdio server memory: running (pid N)');
+      expect(printed).toMatch(/stdio server everything: running \(pid \d+\)/);
+    },
+  },
+];
+
+describe('every snippet in README.md and docs/ runs as printed', () => {
+  beforeAll(async () => {
+    storage = mkdtempSync(join(tmpdir(), 'mcp-gateway-docs-'));
+    home = join(storage, 'home');
+    work = join(storage, 'work');
+    const bin = join(storage, 'bin');
+    for (const dir of [home, join(home, '.local', 'bin'), work, bin]) mkdirSync(dir, { recursive: true });
+    symlinkSync(BIN, join(bin, 'mcp-gateway'));
+    // HTTP errors fail a snippet (and show the gateway's message), as `set -e` makes any other failure.
+    writeFileSync(join(bin, 'curl'), '#!/bin/sh\nexec /usr/bin/curl --fail-with-body "$@"\n');
+    chmodSync(join(bin, 'curl'), 0o755);
+    const dataDir = join(storage, 'data');
+    mkdirSync(dataDir, { mode: 0o700 });
+    writeFileSync(
+      join(dataDir, 'mcp.json'),
+      JSON.stringify({ mcpServers: { everything: stdioServers.everything() } }),
+      { mode: 0o600 },
+    );
+    gateway = runCli(['--port', '0', '--storage-dir', dataDir, '--health-interval', '0'], {
+      MCP_GATEWAY_TOKEN: TOKEN,
+    });
+    const banner = await gateway.waitFor(/Press Ctrl-C/);
+    port = Number(/Listening\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(banner)?.[1]);
+    await gateway.waitFor(/stdio server everything: running/);
+    env = {
+      PATH: [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
+      HOME: home,
+      MCP_GATEWAY_TOKEN: TOKEN,
+      MCP_GATEWAY_PORT: String(port),
+      MCP_GATEWAY_STORAGE: dataDir,
+    };
+    // The REST examples speak of a server "github": here a real HTTP MCP server, the gateway's own proxy.
+    const response = await fetch(`http://localhost:${port}/api/servers/config`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'github',
+        type: 'http',
+        url: `http://localhost:${port}/s/everything/mcp`,
+      }),
+    });
+    expect(response.status, await response.text()).toBeLessThan(300);
+  }, 60_000);
+
+  afterAll(async () => {
+    if (gateway && gateway.child.exitCode === null) {
+      gateway.child.kill('SIGTERM');
+      await gateway.exit();
+    }
+    if (storage) rmSync(storage, { recursive: true, force: true });
+  });
+
+  for (const file of docFiles()) {
+    for (const snippet of snippets(file)) {
+      it(`${snippet.where} (${snippet.lang || 'text'})`, async () => {
+        if (snippet.lang === 'json') return checkJson(snippet);
+        if (snippet.lang === 'sh') return checkShell(snippet);
+        if (snippet.lang === 'ts') return checkTypeScript(snippet);
+        if (snippet.lang === 'text' && snippet.where.startsWith('README.md')) return; // the banner: below
+        const check = TEXT_CHECKS.find((c) => c.test.test(snippet.text));
+        expect(check, `no check for this block:\n${snippet.text}`).toBeDefined();
+        await check?.check(snippet);
+      }, 60_000);
+    }
+  }
+});
+
+describe('the flags the docs mention', () => {
+  it('are options of mcp-gateway (or belong to the other program named)', () => {
+    const unknown: string[] = [];
+    for (const file of docFiles()) {
+      for (const flag of new Set(readDoc(file).match(/(?<![\w-])--[a-z][a-z-]+/g) ?? [])) {
+        if (FOREIGN_FLAGS[flag] || accepted(flag)) continue;
+        unknown.push(`${file}: ${flag}`);
+      }
+    }
+    expect(unknown).toEqual([]);
+  });
+});
+
+/** Whether some mcp-gateway command takes `flag` (with a value, or as a switch). */
+function accepted(flag: string): boolean {
+  const forms = [
+    [flag, '1'],
+    [flag],
+    ['ui', flag],
+    ['wrap', flag, 'x', '--', 'cmd'],
+    ['wrap', flag, '--', 'cmd'],
+    ['connect', 'x', flag, 'http://localhost:1/'],
+    ['connect', 'x', flag],
+  ];
+  return forms.some((argv) => {
+    try {
+      parseCli(argv);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('the npm scripts the docs mention', () => {
+  it('exist in package.json, with the arguments they are given', () => {
+    const scripts = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).scripts as Record<
+      string,
+      string
+    >;
+    const bench = readFileSync(join(REPO, 'bench', 'run.ts'), 'utf8');
+    const missing: string[] = [];
+    for (const file of docFiles()) {
+      for (const match of readDoc(file).matchAll(/npm run ([a-z:-]+)(?: ([a-z]+)\b)?/g)) {
+        const [, script, arg] = match;
+        if (!scripts[script as string]) missing.push(`${file}: npm run ${script}`);
+        // `npm run bench <suite>`: the suites bench/run.ts knows.
+        if (script === 'bench' && arg && !new RegExp(`^\\s+${arg}: `, 'm').test(bench)) {
+          missing.push(`${file}: npm run bench ${arg}`);
+        }
+      }
+      for (const match of readDoc(file).matchAll(/npm (start|test)\b/g)) {
+        if (!scripts[match[1] as string]) missing.push(`${file}: npm ${match[1]}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('the skip list', () => {
+  it('names only commands the docs still print', () => {
+    const printed = new Set(
+      docFiles().flatMap((file) =>
+        snippets(file)
+          .filter((s) => s.lang === 'sh')
+          .flatMap((s) => shellCommands(s.text)),
+      ),
+    );
+    expect(Object.keys(SKIP).filter((command) => !printed.has(command))).toEqual([]);
+  });
+});
