@@ -36,6 +36,7 @@ export interface RecordRow {
   partner_id: number | null;
   note: string | null;
   redactions: number;
+  protocol_version: string | null;
 }
 
 /** The stored columns, in the order `recordToValues` produces them (the id is SQLite's). */
@@ -70,6 +71,7 @@ export const RECORD_COLUMNS = [
   'partner_id',
   'note',
   'redactions',
+  'protocol_version',
 ] as const satisfies readonly (keyof RecordRow)[];
 
 /** Columns too large to read for a list of rows; `bodies: false` pages read empty stand-ins instead. */
@@ -117,6 +119,7 @@ export function recordToValues(record: NewRecord): unknown[] {
     record.partnerId,
     record.note,
     record.redactions,
+    record.protocolVersion,
   ];
 }
 
@@ -162,5 +165,6 @@ export function rowToRecord(row: RecordRow): CapturedRecord {
     partnerId: row.partner_id,
     note: row.note,
     redactions: row.redactions ?? 0,
+    protocolVersion: row.protocol_version ?? null,
   };
 }

@@ -23,6 +23,12 @@ class MemorySink implements RecordSink {
     record.httpStatus = status;
     record.sessionId ??= sessionId;
   }
+  identify(id: number, serverName: string | null, serverVersion: string | null) {
+    const record = this.records[id - 1];
+    if (!record) return;
+    record.serverName ??= serverName;
+    record.serverVersion ??= serverVersion;
+  }
   saveSession(info: SessionInfo) {
     this.sessions.push(info);
   }
