@@ -97,6 +97,10 @@ export class Identities {
     exchange: ExchangeIdentity | null,
   ): { lateIdentity: boolean; session: SessionInfo | null } {
     const outcome = { lateIdentity: false, session: null as SessionInfo | null };
+    // An answer is sent under its request's version (for initialize, the version the answer settles on).
+    draft.record.protocolVersion ??=
+      (request.method === 'initialize' ? negotiatedVersionOf(draft.value) : null) ??
+      request.draft.record.protocolVersion;
     if (draft.shape.kind !== 'response') return outcome;
     const server = serverInfoOf(draft.value);
     const asked = request.draft.record;
