@@ -30,7 +30,8 @@ function pairOf(record: RecordWithPartner): [CapturedRecord | null, CapturedReco
   return record.kind === 'request' ? [record, partner] : [partner, record];
 }
 
-function Timing({
+/** The timing tab: when, how, between whom and under which protocol version. */
+export function Timing({
   record,
   request,
   response,
@@ -55,7 +56,15 @@ function Timing({
     ['Size', formatBytes(record.size)],
     ['Tokens (estimate)', record.tokens === null ? '—' : String(record.tokens)],
     ['JSON-RPC id', record.jsonrpcId === null ? '—' : String(record.jsonrpcId)],
-    ['Session', record.sessionId ?? '—'],
+    [
+      'Session',
+      record.sessionId === null
+        ? '—'
+        : record.sessionSource === 'derived'
+          ? `${record.sessionId} (a conversation the gateway grouped: this protocol version has no sessions)`
+          : record.sessionId,
+    ],
+    ['Protocol', record.protocolVersion ? `MCP ${record.protocolVersion}` : '—'],
     [
       'Client',
       [record.client.name, record.client.version].filter(Boolean).join(' ') || record.userAgent || '—',
