@@ -32,7 +32,7 @@ export const CONVERSATION_GAP_MS = 30 * 60_000;
 /**
  * Groups sessionless traffic (MCP 2026-07-28 and later: no initialize, no Mcp-Session-Id) into
  * conversations, so that it has a timeline like a session. The spec gives no conversation id ("Servers
- * MUST NOT rely on prior requests over the same connection", Basic, "Stateless by design"); what is
+ * MUST NOT rely on prior requests over the same connection", Basic, "Statelessness"); what is
  * there is the identity each request declares in `_meta`, its trace context, and time. The rule:
  * - a request propagating a trace id already seen, from the same client, joins that trace's conversation;
  * - otherwise it joins its client's latest conversation on the server, unless that has been silent for
