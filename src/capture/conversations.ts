@@ -44,6 +44,7 @@ export const CONVERSATION_GAP_MS = 30 * 60_000;
 export class Conversations {
   readonly #byClient = new Map<string, Conversation>();
   readonly #byTrace = new Map<string, Conversation>();
+  readonly #byId = new Map<string, Conversation>();
   readonly #gapMs: number;
   readonly #capacity: number;
   readonly #newId: () => string;
@@ -79,8 +80,18 @@ export class Conversations {
     return this.#touch(clientKey, traceKey, started, clue.time);
   }
 
+  /**
+   * A message of the conversation went by (an answer, an event on its `subscriptions/listen` stream): a
+   * conversation is silent only when nothing moves in either direction.
+   */
+  active(id: string, time: number): void {
+    const conversation = this.#byId.get(id);
+    if (conversation) conversation.last = Math.max(conversation.last, time);
+  }
+
   #touch(clientKey: string, traceKey: string | null, conversation: Conversation, time: number): string {
     conversation.last = Math.max(conversation.last, time);
+    remember(this.#byId, conversation.id, conversation, this.#capacity);
     remember(this.#byClient, clientKey, conversation, this.#capacity);
     if (traceKey !== null) remember(this.#byTrace, traceKey, conversation, this.#capacity);
     return conversation.id;

@@ -1,5 +1,6 @@
 import type { HeaderMap } from '../core/capture-events.js';
 import { headerValue } from '../core/headers.js';
+import { DERIVED_SESSION_PREFIX } from '../core/record.js';
 import type { SessionFacts, SessionInfo } from '../core/session.js';
 import { type ConversationOptions, Conversations } from './conversations.js';
 import type { PendingRequest } from './correlator.js';
@@ -133,6 +134,9 @@ export class Identities {
   /** Names the client and server of a record and the protocol version it was sent under. */
   stamp(draft: MessageDraft, exchange: ExchangeIdentity | null): void {
     const { record, value } = draft;
+    if (record.sessionId?.startsWith(DERIVED_SESSION_PREFIX)) {
+      this.#conversations.active(record.sessionId, record.time);
+    }
     const claims = record.direction === 'client_to_server' ? requestClaims(value) : null;
     const perRequest = claims !== null || (exchange?.protocolVersion ?? '') >= PER_REQUEST_ERA;
     const sessionKey = this.#sessionKey(record.sessionId, record.userAgent);

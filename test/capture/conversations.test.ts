@@ -27,6 +27,18 @@ describe('grouping sessionless requests into conversations', () => {
     expect(assign({ time: 61 * MINUTE })).toBe('conv-2');
   });
 
+  it('counts messages in either direction as activity: a long subscription stream keeps its conversation', () => {
+    let next = 0;
+    const conversations = new Conversations({ gapMs: 30 * MINUTE, newId: () => `conv-${++next}` });
+    const assign = (time: number) =>
+      conversations.assign({ server: 'srv', identity: 'app 1.0', traceId: null, time });
+    expect(assign(0)).toBe('conv-1');
+    // Notifications on the listen stream every 20 minutes, and no request for two hours.
+    for (let minutes = 20; minutes <= 120; minutes += 20) conversations.active('conv-1', minutes * MINUTE);
+    expect(assign(125 * MINUTE)).toBe('conv-1');
+    expect(assign(200 * MINUTE)).toBe('conv-2');
+  });
+
   it('never puts two clients, or one client on two servers, in one conversation', () => {
     const assign = grouping();
     expect(assign({ time: 0, identity: 'app 1.0' })).toBe('conv-1');
