@@ -41,6 +41,7 @@ function record(
     clientVersion: exchange.clientVersion,
     serverName: `${exchange.server}-mcp`,
     serverVersion: '1.4.0',
+    protocolVersion: '2025-06-18',
     userAgent: 'node',
     summary: summarizeMessage(shape, value, method),
     tokens: carriesTokens(method) && shape.kind !== 'error' ? estimateTokens(text) : null,

@@ -20,6 +20,9 @@ const recordJsonSchema = z.object({
   time: z.string().optional(),
   server: z.string().min(1),
   sessionId: nullableString,
+  // Exports before protocol versions were kept have neither; sessionSource follows from the id.
+  sessionSource: z.enum(['transport', 'derived']).nullable().optional(),
+  protocolVersion: nullableString.optional(),
   direction: z.enum(['client_to_server', 'server_to_client']),
   kind: z.enum(MESSAGE_KINDS as [string, ...string[]]),
   jsonrpcId: jsonRpcId.optional(),
@@ -89,6 +92,7 @@ export function recordFromJson(value: unknown): NewRecord & { originalId?: numbe
     clientVersion: json.client.version,
     serverName: json.upstream.name,
     serverVersion: json.upstream.version,
+    protocolVersion: json.protocolVersion ?? null,
     userAgent: json.userAgent,
     summary: json.summary,
     tokens: json.tokens,

@@ -6,7 +6,9 @@ import { sessionToJson } from '../store/summary-json.js';
 import { bodiesParam, PAGE_BYTES_OF_BODIES, pagination, pagingParams } from './query-params.js';
 
 /**
- * `/api/sessions`: MCP sessions, newest first (`server=`, `client=`, keyset `cursor`), and
+ * `/api/sessions`: MCP sessions, and the conversations capture grouped sessionless 2026-07-28 traffic into
+ * (`sessionSource: "derived"`, ids `conv-…`; docs/capture.md), newest first (`server=`, `client=`, keyset
+ * `cursor`), and
  * `/api/sessions/:id`: one session with its timeline, oldest first, paged by `cursor` (a record id);
  * `fields=summary` leaves out each record's message and headers.
  * The timeline holds the session's messages plus stderr lines and gateway notes its server produced

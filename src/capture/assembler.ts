@@ -16,15 +16,10 @@ import { headerValue } from '../core/headers.js';
 import { idKey } from '../core/jsonrpc.js';
 import { Correlator, type PendingRequest } from './correlator.js';
 import { type DraftContext, draftsFromJsonText, type MessageDraft, textDraft } from './draft.js';
+import { type ExchangeIdentity, exchangeIdentity, Identities } from './identities.js';
+import { requestClaims } from './message-meta.js';
 import { OperationLinks } from './operation-links.js';
 import type { CapturePipeline } from './pipeline.js';
-import { SessionTracker } from './session-tracker.js';
-
-interface ClientIdentity {
-  name: string | null;
-  version: string | null;
-  protocolVersion: string | null;
-}
 
 /** What the assembler holds about one HTTP exchange while its response streams in. */
 interface HttpExchange {
@@ -39,7 +34,7 @@ interface HttpExchange {
   requestsHeld: boolean;
   /** Requests sent in this exchange's body, answered (normally) in its response. */
   local: Map<string, PendingRequest>;
-  initializingClient: ClientIdentity | null;
+  identity: ExchangeIdentity;
   status: number | null;
   responseHeaders: HeaderMap | null;
   mode: BodyMode;
@@ -56,16 +51,6 @@ interface HttpExchange {
   skippingEvent: boolean;
 }
 
-function asObject(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : null;
-}
-
-function stringOrNull(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
 /**
  * Turns the proxy's raw exchange events into message drafts and hands them to the pipeline: parses JSON
  * bodies and SSE streams, splits batches, matches responses to requests, and stamps each message with its
@@ -78,10 +63,8 @@ export class Assembler {
   readonly #exchanges = new Map<number, HttpExchange>();
   readonly #held = new Set<HttpExchange>();
   readonly #correlator = new Correlator();
-  readonly #sessions = new SessionTracker();
+  readonly #identities = new Identities();
   readonly #links = new OperationLinks();
-  /** stdio sessions have no exchange to hold the initializing client until the server answers. */
-  readonly #stdioClients = new Map<string, ClientIdentity>();
 
   constructor(pipeline: CapturePipeline, options: { maxMessageBytes: number }) {
     this.#pipeline = pipeline;
@@ -136,7 +119,7 @@ export class Assembler {
       requestDrafts: [],
       requestsHeld: false,
       local: new Map(),
-      initializingClient: null,
+      identity: exchangeIdentity(event.requestHeaders),
       status: null,
       responseHeaders: null,
       mode: 'none',
@@ -165,9 +148,33 @@ export class Assembler {
       configuredHeaders: event.configuredHeaders,
     };
     exchange.requestDrafts = draftsFromJsonText(context, event.body, event.bodyTruncated);
+    this.#joinConversation(exchange, exchange.requestDrafts);
     for (const draft of exchange.requestDrafts) this.#clientMessage(draft, exchange, false);
     exchange.requestsHeld = true;
     this.#held.add(exchange);
+  }
+
+  /**
+   * A sessionless request of the per-request era (2026-07-28) joins a conversation, whose derived id then
+   * stands for the exchange's session: its answer, its stream and its errors share the timeline.
+   */
+  #joinConversation(exchange: HttpExchange, drafts: readonly MessageDraft[]): void {
+    if (exchange.sessionId !== null) return;
+    const traceparent = headerValue(exchange.start.requestHeaders, 'traceparent');
+    for (const draft of drafts) {
+      const id = this.#identities.conversation(
+        draft.record.server,
+        draft.value,
+        draft.record.time,
+        traceparent,
+      );
+      if (id === null) continue;
+      exchange.sessionId = id;
+      for (const each of drafts) each.record.sessionId = id;
+      exchange.identity.protocolVersion =
+        requestClaims(draft.value)?.protocolVersion ?? exchange.identity.protocolVersion;
+      return;
+    }
   }
 
   #responseStart(event: ResponseStartEvent): void {
@@ -371,7 +378,7 @@ export class Assembler {
 
   /** A message from the client: requests wait for their answer; answers find the server's request. */
   #clientMessage(draft: MessageDraft, exchange: HttpExchange | null, emit = true): void {
-    const { record, shape, value } = draft;
+    const { record, shape } = draft;
     if (shape.kind === 'request' && shape.id !== undefined) {
       const pending: PendingRequest = { draft, time: record.time, method: record.method };
       this.#correlator.add(
@@ -379,11 +386,7 @@ export class Assembler {
         pending,
       );
       exchange?.local.set(idKey(shape.id), pending);
-      if (record.method === 'initialize') {
-        const client = initializingClient(value);
-        if (exchange) exchange.initializingClient = client;
-        else this.#rememberStdioClient(record.server, record.sessionId, client);
-      }
+      if (record.method === 'initialize') this.#identities.initializing(draft, exchange?.identity ?? null);
     } else if ((shape.kind === 'response' || shape.kind === 'error') && shape.id !== undefined) {
       const pending = this.#correlator.take(
         Correlator.key(record.server, record.sessionId, 'server_to_client', shape.id),
@@ -412,8 +415,9 @@ export class Assembler {
       }
       if (pending) {
         this.#answer(draft, pending);
-        if (pending.method === 'initialize' && shape.kind === 'response')
-          this.#sessionStarted(draft, exchange, pending);
+        const learnt = this.#identities.answered(draft, pending, exchange?.identity ?? null);
+        if (learnt.lateIdentity) this.#pipeline.identified(pending.draft);
+        if (learnt.session) this.#pipeline.session(learnt.session);
       }
     } else if (shape.kind === 'request' && shape.id !== undefined) {
       this.#correlator.add(Correlator.key(record.server, record.sessionId, 'server_to_client', shape.id), {
@@ -432,70 +436,10 @@ export class Assembler {
     this.#links.answered(pending.draft, draft);
   }
 
-  #sessionStarted(draft: MessageDraft, exchange: HttpExchange | null, request: PendingRequest): void {
-    const result = asObject(asObject(draft.value)?.result);
-    const serverInfo = asObject(result?.serverInfo);
-    const stdioKey = SessionTracker.key(draft.record.server, draft.record.sessionId);
-    // The answer may come on another exchange than its request (a legacy HTTP+SSE stream): the request says.
-    const client =
-      (exchange ? exchange.initializingClient : this.#stdioClients.get(stdioKey)) ??
-      initializingClient(request.draft.value);
-    this.#stdioClients.delete(stdioKey);
-    const facts = {
-      clientName: client?.name ?? null,
-      clientVersion: client?.version ?? null,
-      serverName: stringOrNull(serverInfo?.name),
-      serverVersion: stringOrNull(serverInfo?.version),
-      protocolVersion: stringOrNull(result?.protocolVersion) ?? client?.protocolVersion ?? null,
-      firstSeen: draft.record.time,
-    };
-    const { server, sessionId } = draft.record;
-    this.#sessions.set(server, sessionId, facts);
-    if (sessionId !== null) this.#pipeline.session({ server, sessionId, ...facts });
-  }
-
-  /** Names the session's client and server on every record, then hands the draft to the listeners. */
+  /** Names the record's client and server and its protocol version, then hands it to the listeners. */
   #emit(draft: MessageDraft, exchange: HttpExchange | null = null): void {
-    const { record } = draft;
-    const facts = this.#sessions.get(record.server, record.sessionId);
-    if (facts) {
-      record.clientName = facts.clientName;
-      record.clientVersion = facts.clientVersion;
-      record.serverName = facts.serverName;
-      record.serverVersion = facts.serverVersion;
-    } else {
-      const client =
-        exchange?.initializingClient ??
-        (record.transport === 'stdio'
-          ? this.#stdioClients.get(SessionTracker.key(record.server, record.sessionId))
-          : undefined);
-      if (client) {
-        record.clientName = client.name;
-        record.clientVersion = client.version;
-      }
-    }
+    this.#identities.stamp(draft, exchange?.identity ?? null);
     this.#links.message(draft);
     this.#pipeline.message(draft);
   }
-
-  /** Bounded like the session tracker: a client that never gets its initialize answered is forgotten. */
-  #rememberStdioClient(server: string, sessionId: string | null, client: ClientIdentity): void {
-    const key = SessionTracker.key(server, sessionId);
-    this.#stdioClients.delete(key);
-    this.#stdioClients.set(key, client);
-    if (this.#stdioClients.size > 1000) {
-      const oldest = this.#stdioClients.keys().next().value;
-      if (oldest !== undefined) this.#stdioClients.delete(oldest);
-    }
-  }
-}
-
-function initializingClient(initialize: unknown): ClientIdentity {
-  const params = asObject(asObject(initialize)?.params);
-  const clientInfo = asObject(params?.clientInfo);
-  return {
-    name: stringOrNull(clientInfo?.name),
-    version: stringOrNull(clientInfo?.version),
-    protocolVersion: stringOrNull(params?.protocolVersion),
-  };
 }

@@ -53,6 +53,7 @@ function blankRecord(context: DraftContext, text: string, truncated: boolean): N
     clientVersion: null,
     serverName: null,
     serverVersion: null,
+    protocolVersion: null,
     userAgent: context.userAgent ?? null,
     summary: '',
     tokens: null,

@@ -14,6 +14,11 @@ export interface CaptureListener {
   message?(draft: MessageDraft): void;
   /** A stored request's exchange was answered: its HTTP status (and session, for initialize) are now known. */
   requestCompleted?(draft: MessageDraft, httpStatus: number | null, sessionId: string | null): void;
+  /**
+   * A stored request learnt who answered it: the server named itself in its answer (`serverInfo`), after
+   * the request was stored without that name.
+   */
+  identified?(draft: MessageDraft): void;
   /** A session finished its initialize handshake. */
   session?(info: SessionInfo): void;
   /** The end of one batch of events (one transaction). */
@@ -43,6 +48,10 @@ export class CapturePipeline {
 
   requestCompleted(draft: MessageDraft, httpStatus: number | null, sessionId: string | null): void {
     this.#each('requestCompleted', (listener) => listener.requestCompleted?.(draft, httpStatus, sessionId));
+  }
+
+  identified(draft: MessageDraft): void {
+    this.#each('identified', (listener) => listener.identified?.(draft));
   }
 
   session(info: SessionInfo): void {

@@ -39,6 +39,11 @@ export interface CapturedRecord {
   clientVersion: string | null;
   serverName: string | null;
   serverVersion: string | null;
+  /**
+   * The MCP protocol version the message was sent under: from `_meta` on 2026-07-28 and later requests,
+   * else from the session's initialize handshake (or the MCP-Protocol-Version header).
+   */
+  protocolVersion: string | null;
   userAgent: string | null;
   summary: string;
   tokens: number | null;
@@ -66,6 +71,20 @@ export interface CapturedRecord {
   operationMs: number | null;
 }
 
+/**
+ * Session ids the gateway made up to group sessionless (MCP 2026-07-28 and later) traffic into
+ * conversations start with this; no Mcp-Session-Id header carried them (see docs/capture.md).
+ */
+export const DERIVED_SESSION_PREFIX = 'conv-';
+
+/** Where a record's session id came from: the transport's session, or the gateway's grouping. */
+export type SessionSource = 'transport' | 'derived';
+
+export function sessionSource(sessionId: string | null): SessionSource | null {
+  if (sessionId === null) return null;
+  return sessionId.startsWith(DERIVED_SESSION_PREFIX) ? 'derived' : 'transport';
+}
+
 /** A record before the store has given it an id. */
 export type NewRecord = Omit<CapturedRecord, 'id'>;
 
@@ -76,6 +95,10 @@ export interface RecordJson {
   timestamp: number;
   server: string;
   sessionId: string | null;
+  /** `derived`: a conversation the gateway grouped (`conv-…`), not a session the transport carried. */
+  sessionSource: SessionSource | null;
+  /** The MCP protocol version the message was sent under, when known. */
+  protocolVersion: string | null;
   direction: Direction;
   kind: MessageKind;
   jsonrpcId: JsonRpcId | null;
@@ -123,6 +146,8 @@ function toJson(record: CapturedRecord, bodies: boolean): RecordJson | RecordSum
     timestamp: record.time,
     server: record.server,
     sessionId: record.sessionId,
+    sessionSource: sessionSource(record.sessionId),
+    protocolVersion: record.protocolVersion,
     direction: record.direction,
     kind: record.kind,
     jsonrpcId: record.jsonrpcId ?? null,

@@ -25,8 +25,8 @@ export const FIELDS: readonly FieldSpec[] = [
       name: 'session',
       aliases: ['sid'],
       valuesFrom: 'sessions',
-      help: 'The MCP session id (Mcp-Session-Id header, or the stdio session).',
-      examples: ['session:3f2a9c1e-…', 'session~3f2a'],
+      help: 'The MCP session id (Mcp-Session-Id header, or the stdio session); for sessionless 2026-07-28 traffic, the conversation the gateway grouped it into (conv-…).',
+      examples: ['session:3f2a9c1e-…', 'session~3f2a', 'session:conv-*'],
     },
     'r.session_id',
   ),
@@ -34,10 +34,19 @@ export const FIELDS: readonly FieldSpec[] = [
     {
       name: 'client',
       valuesFrom: 'clients',
-      help: 'The client name from initialize (clientInfo.name).',
+      help: "The client name: from initialize (clientInfo.name), or on 2026-07-28 from each request's _meta (io.modelcontextprotocol/clientInfo).",
       examples: ['client:claude-code', 'client~cursor'],
     },
     'r.client_name',
+  ),
+  textField(
+    {
+      name: 'protocol',
+      aliases: ['proto'],
+      help: "The MCP protocol version the message was sent under: from initialize, or from the request's _meta on 2026-07-28 and later.",
+      examples: ['protocol:2026-07-28', 'protocol:2025-*', '-has:protocol'],
+    },
+    'r.protocol_version',
   ),
   textField(
     {

@@ -28,6 +28,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   duration: 'r.duration_ms IS NOT NULL',
   tokens: 'r.tokens IS NOT NULL',
   session: 'r.session_id IS NOT NULL',
+  protocol: 'r.protocol_version IS NOT NULL',
   partner: 'r.partner_id IS NOT NULL',
   // Continues an earlier record: an MRTR retry, or a message about a task (see capture/operation-links.ts).
   linked: 'r.linked_id IS NOT NULL',
@@ -40,7 +41,7 @@ const FLAGS: Readonly<Record<string, string>> = {
 export const hasField: FieldSpec = {
   name: 'has',
   aliases: ['is'],
-  help: 'Records that have something: error (a JSON-RPC error, a tool result with isError, or an HTTP status of 400 or more), duration, tokens, session, partner (a response paired with its request), linked (an MRTR retry or a task message, linked to the record it continues), note, truncated, redacted (secrets were replaced before storage).',
+  help: 'Records that have something: error (a JSON-RPC error, a tool result with isError, or an HTTP status of 400 or more), duration, tokens, session, protocol (a known protocol version), partner (a response paired with its request), linked (an MRTR retry or a task message, linked to the record it continues), note, truncated, redacted (secrets were replaced before storage).',
   examples: ['has:error', '-has:session', 'has:error,truncated'],
   operators: ['is'],
   values: Object.keys(FLAGS),

@@ -68,7 +68,10 @@ export function sessionLine(session: SessionJson): string {
   const client = session.client.name
     ? `${session.client.name} ${session.client.version ?? ''}`.trim()
     : 'unknown client';
-  return `session ${session.sessionId} on ${session.server}: ${client}, ${session.messages} messages, ${session.errors} errors, ${session.firstSeen} – ${session.lastSeen ?? '?'}`;
+  // A derived id names a conversation capture grouped (MCP 2026-07-28 has no sessions): say so.
+  const what = session.sessionSource === 'derived' ? 'conversation' : 'session';
+  const protocol = session.protocolVersion ? ` (MCP ${session.protocolVersion})` : '';
+  return `${what} ${session.sessionId} on ${session.server}: ${client}${protocol}, ${session.messages} messages, ${session.errors} errors, ${session.firstSeen} – ${session.lastSeen ?? '?'}`;
 }
 
 const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value * 10) / 10} ms`);

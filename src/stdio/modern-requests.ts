@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientCapabilities, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError, RpcErrorCode } from '../core/errors.js';
 import { classifyMessage, parseJsonBody } from '../core/jsonrpc.js';
+import { DERIVED_SESSION_PREFIX } from '../core/record.js';
 import { clientIdentity, MODERN_VERSION } from './era.js';
 import type { SessionBackend } from './http-endpoint.js';
 import { ModernConversation } from './modern-conversation.js';
@@ -96,7 +97,8 @@ export class ModernRequests {
     if (known && !known.closed) return known;
     const { capture, backend } = this.#options;
     const conversation = new ModernConversation({
-      id: randomUUID(),
+      // A derived id, not an Mcp-Session-Id: capture marks it so (core/record.ts, docs/capture.md).
+      id: `${DERIVED_SESSION_PREFIX}${randomUUID()}`,
       client: identity.name,
       capabilities: identity.params.capabilities as ClientCapabilities,
       capture,

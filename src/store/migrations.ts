@@ -68,6 +68,8 @@ export const MIGRATIONS: readonly Migration[] = [
   rollupsMigration,
   // 4: how many values capture redacted in each record (shown with the record; 0 for older ones).
   'ALTER TABLE records ADD COLUMN redactions INTEGER NOT NULL DEFAULT 0;',
+  // 5: the MCP protocol version each record was sent under (NULL for older records: it was not kept).
+  'ALTER TABLE records ADD COLUMN protocol_version TEXT;',
   // 6: multi-round operations: the record a message continues (an MRTR retry's earlier round, a task's
   // creating request), and on an operation's last answer its total time. Needs nothing of migration 5.
   `

@@ -18,6 +18,8 @@ export interface RecordSink {
   insert(record: NewRecord, parsed?: unknown): number;
   /** Fills in what was learned after a request was stored: the HTTP status and session of its exchange. */
   completeRequest(id: number, httpStatus: number | null, sessionId: string | null): void;
+  /** Names the server of a stored record that was written before the server named itself. */
+  identify(id: number, serverName: string | null, serverVersion: string | null): void;
   saveSession(session: SessionInfo): void;
 }
 
@@ -28,6 +30,7 @@ export class SqliteRecordSink implements RecordSink {
   readonly #complete;
   readonly #before;
   readonly #session;
+  readonly #identify;
   readonly #tally: SummaryTally;
   readonly #rollups: RollupTally;
   #batchDepth = 0;
@@ -43,11 +46,15 @@ export class SqliteRecordSink implements RecordSink {
     this.#before = db.prepare(
       `SELECT server, session_id AS sessionId, method, kind, time, duration_ms AS durationMs, tokens,
         error_message AS errorMessage, http_status AS httpStatus, client_name AS clientName,
-        client_version AS clientVersion, server_name AS serverName, server_version AS serverVersion
+        client_version AS clientVersion, server_name AS serverName, server_version AS serverVersion,
+        protocol_version AS protocolVersion
        FROM records WHERE id = ?`,
     );
     this.#complete = db.prepare(
       'UPDATE records SET http_status = ?, session_id = coalesce(session_id, ?) WHERE id = ?',
+    );
+    this.#identify = db.prepare(
+      'UPDATE records SET server_name = coalesce(server_name, ?), server_version = coalesce(server_version, ?) WHERE id = ?',
     );
     this.#session = db.prepare(`
       INSERT INTO sessions (server, session_id, client_name, client_version, server_name, server_version, protocol_version, first_seen)
@@ -101,6 +108,10 @@ export class SqliteRecordSink implements RecordSink {
       errorDelta: Number(failed) - Number(isFailure(before)),
     });
     if (this.#batchDepth === 0) this.#tally.flush();
+  }
+
+  identify(id: number, serverName: string | null, serverVersion: string | null): void {
+    this.#identify.run(serverName, serverVersion, id);
   }
 
   saveSession(session: SessionInfo): void {

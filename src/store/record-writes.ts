@@ -120,6 +120,7 @@ export function recordWrites(
         clientVersion: null,
         serverName: null,
         serverVersion: null,
+        protocolVersion: null,
         userAgent: null,
         summary: text,
         tokens: null,

@@ -39,6 +39,7 @@ export interface RecordRow {
   linked_id: number | null;
   link_kind: string | null;
   operation_ms: number | null;
+  protocol_version: string | null;
 }
 
 /** The stored columns, in the order `recordToValues` produces them (the id is SQLite's). */
@@ -76,6 +77,7 @@ export const RECORD_COLUMNS = [
   'linked_id',
   'link_kind',
   'operation_ms',
+  'protocol_version',
 ] as const satisfies readonly (keyof RecordRow)[];
 
 /** Columns too large to read for a list of rows; `bodies: false` pages read empty stand-ins instead. */
@@ -126,6 +128,7 @@ export function recordToValues(record: NewRecord): unknown[] {
     record.linkedId,
     record.linkKind,
     record.operationMs,
+    record.protocolVersion,
   ];
 }
 
@@ -174,5 +177,6 @@ export function rowToRecord(row: RecordRow): CapturedRecord {
     linkedId: row.linked_id ?? null,
     linkKind: (row.link_kind as LinkKind | null) ?? null,
     operationMs: row.operation_ms ?? null,
+    protocolVersion: row.protocol_version ?? null,
   };
 }

@@ -1,3 +1,4 @@
+import { type SessionSource, sessionSource } from '../core/record.js';
 import type { ClientSummary, MethodSummary, SessionSummary } from './log-store.js';
 
 /**
@@ -9,6 +10,8 @@ const iso = (time: number | null) => (time === null ? null : new Date(time).toIS
 
 export interface SessionJson {
   sessionId: string;
+  /** `derived`: a conversation the gateway grouped from sessionless traffic (see docs/capture.md). */
+  sessionSource: SessionSource;
   server: string;
   client: { name: string | null; version: string | null };
   upstream: { name: string | null; version: string | null };
@@ -24,6 +27,7 @@ export interface SessionJson {
 export function sessionToJson(session: SessionSummary): SessionJson {
   return {
     sessionId: session.sessionId,
+    sessionSource: sessionSource(session.sessionId) ?? 'transport',
     server: session.server,
     client: { name: session.clientName, version: session.clientVersion },
     upstream: { name: session.serverName, version: session.serverVersion },

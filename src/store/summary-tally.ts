@@ -13,6 +13,7 @@ export interface TallyEntry {
   clientVersion: string | null;
   serverName: string | null;
   serverVersion: string | null;
+  protocolVersion: string | null;
 }
 
 interface SessionDelta {
@@ -26,6 +27,7 @@ interface SessionDelta {
   clientVersion: string | null;
   serverName: string | null;
   serverVersion: string | null;
+  protocolVersion: string | null;
 }
 
 interface MethodDelta {
@@ -54,9 +56,9 @@ export class SummaryTally {
   constructor(db: Database) {
     this.#upsertSession = db.prepare(`
       INSERT INTO sessions (server, session_id, client_name, client_version, server_name, server_version,
-        first_seen, last_seen, messages, errors)
-      VALUES (@server, @session, @clientName, @clientVersion, @serverName, @serverVersion, @first, @last,
-        @messages, @errors)
+        protocol_version, first_seen, last_seen, messages, errors)
+      VALUES (@server, @session, @clientName, @clientVersion, @serverName, @serverVersion, @protocolVersion,
+        @first, @last, @messages, @errors)
       ON CONFLICT (server, session_id) DO UPDATE SET
         messages = messages + excluded.messages,
         errors = errors + excluded.errors,
@@ -65,7 +67,8 @@ export class SummaryTally {
         client_name = coalesce(client_name, excluded.client_name),
         client_version = coalesce(client_version, excluded.client_version),
         server_name = coalesce(server_name, excluded.server_name),
-        server_version = coalesce(server_version, excluded.server_version)`);
+        server_version = coalesce(server_version, excluded.server_version),
+        protocol_version = coalesce(protocol_version, excluded.protocol_version)`);
     this.#upsertMethod = db.prepare(`
       INSERT INTO method_totals (server, method, messages, requests, errors, timed, duration_total, tokens,
         last_seen)
@@ -145,6 +148,7 @@ export class SummaryTally {
         clientVersion: null,
         serverName: null,
         serverVersion: null,
+        protocolVersion: null,
       };
       this.#sessions.set(key, delta);
     }
@@ -156,6 +160,7 @@ export class SummaryTally {
     delta.clientVersion ??= entry.clientVersion;
     delta.serverName ??= entry.serverName;
     delta.serverVersion ??= entry.serverVersion;
+    delta.protocolVersion ??= entry.protocolVersion;
   }
 
   /** Writes what was added since the last flush; call inside the batch's transaction. */

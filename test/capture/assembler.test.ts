@@ -1,32 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Recorder } from '../../src/capture/recorder.js';
 import type { CaptureEvent } from '../../src/core/capture-events.js';
-import type { NewRecord } from '../../src/core/record.js';
-import type { SessionInfo } from '../../src/core/session.js';
-import type { RecordSink } from '../../src/store/record-writer.js';
-
-/** An in-memory sink: what would have been stored, in order. */
-class MemorySink implements RecordSink {
-  records: (NewRecord & { id: number })[] = [];
-  sessions: SessionInfo[] = [];
-  batch(work: () => void) {
-    work();
-  }
-  insert(record: NewRecord) {
-    const id = this.records.length + 1;
-    this.records.push({ ...record, id });
-    return id;
-  }
-  completeRequest(id: number, status: number | null, sessionId: string | null) {
-    const record = this.records[id - 1];
-    if (!record) return;
-    record.httpStatus = status;
-    record.sessionId ??= sessionId;
-  }
-  saveSession(info: SessionInfo) {
-    this.sessions.push(info);
-  }
-}
+import { MemorySink } from '../helpers/memory-sink.js';
 
 function recorder(maxMessageBytes = 1024 * 1024) {
   const sink = new MemorySink();

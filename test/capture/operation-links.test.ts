@@ -3,23 +3,7 @@ import { jsonDraft, type MessageDraft } from '../../src/capture/draft.js';
 import { OperationLinks } from '../../src/capture/operation-links.js';
 import { Recorder } from '../../src/capture/recorder.js';
 import type { CaptureEvent } from '../../src/core/capture-events.js';
-import type { NewRecord } from '../../src/core/record.js';
-import type { RecordSink } from '../../src/store/record-writer.js';
-
-/** What capture would have stored, in order, with the ids a store would give. */
-class MemorySink implements RecordSink {
-  records: (NewRecord & { id: number })[] = [];
-  batch(work: () => void) {
-    work();
-  }
-  insert(record: NewRecord) {
-    const id = this.records.length + 1;
-    this.records.push({ ...record, id });
-    return id;
-  }
-  completeRequest() {}
-  saveSession() {}
-}
+import { MemorySink } from '../helpers/memory-sink.js';
 
 function capture() {
   const sink = new MemorySink();

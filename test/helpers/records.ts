@@ -30,6 +30,7 @@ export function makeRecord(overrides: Partial<NewRecord> = {}): NewRecord {
     clientVersion: '1.0.0',
     serverName: null,
     serverVersion: null,
+    protocolVersion: null,
     userAgent: null,
     summary: overrides.method ?? 'ping',
     tokens: null,

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseFilter } from '../../src/filter/parser.js';
 import { openDatabase } from '../../src/store/database.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
+import { SqliteRecordSink } from '../../src/store/record-writer.js';
 import { RECORD_COLUMNS, recordToValues } from '../../src/store/rows.js';
 import { sqliteLogStore } from '../../src/store/sqlite-log-store.js';
 import { makeRecord } from '../helpers/records.js';
@@ -20,14 +21,17 @@ describe('migrating a database written before search and summaries', () => {
     const old = new BetterSqlite3(path);
     old.exec(MIGRATIONS[0] as string);
     old.pragma('user_version = 1');
-    // The columns of schema 1: the last ones came later (`redactions` with migration 4, the operation
-    // links with 6).
-    const later = new Set(['redactions', 'linked_id', 'link_kind', 'operation_ms']);
+    // The columns of schema 1: the last ones came later (`redactions` with migration 4, `protocol_version`
+    // with 5, the operation links with 6).
+    const later = new Set(['redactions', 'protocol_version', 'linked_id', 'link_kind', 'operation_ms']);
     const columns = RECORD_COLUMNS.filter((column) => !later.has(column));
     const insert = old.prepare(
       `INSERT INTO records (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
     );
-    const values = (record: ReturnType<typeof makeRecord>) => recordToValues(record).slice(0, columns.length);
+    const values = (record: ReturnType<typeof makeRecord>) =>
+      recordToValues(record).filter((_, i) =>
+        columns.includes(RECORD_COLUMNS[i] as (typeof columns)[number]),
+      );
     insert.run(values(makeRecord({ summary: 'legacy weather report', time: 100 })));
     insert.run(values(makeRecord({ kind: 'error', errorMessage: 'failed', time: 200 })));
     old
@@ -56,6 +60,44 @@ describe('migrating a database written before search and summaries', () => {
       ]);
       expect(store.methods()).toEqual([expect.objectContaining({ method: 'ping', messages: 2, errors: 1 })]);
       expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('migration 5: the protocol version of each record', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the records of schema 4, reads their version as unknown, and stores and filters versions after', () => {
+    dir = mkdtempSync(join(tmpdir(), 'mcp-gateway-migrate-'));
+    const path = join(dir, 'logs.db');
+    const old = new BetterSqlite3(path);
+    for (const migration of MIGRATIONS.slice(0, 4)) {
+      if (typeof migration === 'string') old.exec(migration);
+      else migration(old);
+    }
+    old.pragma('user_version = 4');
+    const columns = RECORD_COLUMNS.filter((column) => column !== 'protocol_version');
+    old
+      .prepare(`INSERT INTO records (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
+      .run(...recordToValues(makeRecord({ summary: 'from schema 4', time: 100 })).slice(0, columns.length));
+    old.close();
+
+    const db = openDatabase(path, { migrate: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(5);
+      const store = sqliteLogStore(db);
+      const sink = new SqliteRecordSink(db);
+      sink.insert(makeRecord({ summary: 'from schema 5', time: 200, protocolVersion: '2026-07-28' }));
+      const all = store.list({ filter: parseFilter(''), limit: 10, order: 'asc' }).records;
+      expect(all.map((r) => [r.summary, r.protocolVersion])).toEqual([
+        ['from schema 4', null],
+        ['from schema 5', '2026-07-28'],
+      ]);
+      const modern = store.list({ filter: parseFilter('protocol:2026-07-28'), limit: 10, order: 'asc' });
+      expect(modern.records.map((r) => r.summary)).toEqual(['from schema 5']);
     } finally {
       db.close();
     }

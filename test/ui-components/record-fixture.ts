@@ -12,6 +12,8 @@ export function apiRecord(fields: Partial<CapturedRecord> = {}): CapturedRecord 
     timestamp,
     server: 'everything',
     sessionId: 's-1',
+    sessionSource: 'transport',
+    protocolVersion: '2025-11-25',
     direction: 'client_to_server',
     kind: 'request',
     jsonrpcId: id,

@@ -21,6 +21,10 @@ export function storeListener(sink: RecordSink, onFailure: (error: unknown) => v
       draft.record.httpStatus = httpStatus;
       sink.completeRequest(draft.id, httpStatus, sessionId);
     },
+    identified(draft) {
+      if (draft.id === null) return;
+      sink.identify(draft.id, draft.record.serverName, draft.record.serverVersion);
+    },
     session(info) {
       sink.saveSession(info);
     },

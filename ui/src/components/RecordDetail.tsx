@@ -42,7 +42,8 @@ function operationRows(request: RecordSummary, response: CapturedRecord | null):
   return rows;
 }
 
-function Timing({
+/** The timing tab: when, how, between whom and under which protocol version. */
+export function Timing({
   record,
   request,
   response,
@@ -68,7 +69,15 @@ function Timing({
     ['Size', formatBytes(record.size)],
     ['Tokens (estimate)', record.tokens === null ? '—' : String(record.tokens)],
     ['JSON-RPC id', record.jsonrpcId === null ? '—' : String(record.jsonrpcId)],
-    ['Session', record.sessionId ?? '—'],
+    [
+      'Session',
+      record.sessionId === null
+        ? '—'
+        : record.sessionSource === 'derived'
+          ? `${record.sessionId} (a conversation the gateway grouped: this protocol version has no sessions)`
+          : record.sessionId,
+    ],
+    ['Protocol', record.protocolVersion ? `MCP ${record.protocolVersion}` : '—'],
     [
       'Client',
       [record.client.name, record.client.version].filter(Boolean).join(' ') || record.userAgent || '—',

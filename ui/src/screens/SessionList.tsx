@@ -30,6 +30,11 @@ function SessionItem({ session, selected }: { session: SessionJson; selected: bo
       </div>
       <div className="mt-0.5 flex items-baseline gap-2 text-[11px] text-slate-500">
         <span className="font-mono">{session.sessionId.slice(0, 8)}</span>
+        {session.sessionSource === 'derived' ? (
+          <span title="No session went over the wire (MCP 2026-07-28): the gateway grouped this client's requests into a conversation">
+            conversation
+          </span>
+        ) : null}
         {session.protocolVersion ? <span>MCP {session.protocolVersion}</span> : null}
         {span !== null ? <span>· {formatDuration(span) || '0 ms'}</span> : null}
         <span className="ml-auto tabular-nums">{plural(session.messages, 'msg')}</span>
