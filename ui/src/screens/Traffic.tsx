@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { errorMessage } from '../api';
 import { DetailPane } from '../components/DetailPane';
 import { FilterBar } from '../components/FilterBar';
@@ -11,11 +11,15 @@ import { ClearButton, ExportLink, LiveButton } from './TrafficActions';
 import { TrafficAnnouncer } from './TrafficAnnouncer';
 import { TrafficEmpty } from './TrafficEmpty';
 
+const STALE_NOTE =
+  'border-b border-amber-200 bg-amber-50 px-3 py-1 text-xs text-amber-800 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200';
+
 /** Traffic: every message, newest first, live; a filter in the URL; the selected one in a side panel. */
 export function Traffic({ url }: { url: URL }) {
   const filter = url.searchParams.get('filter') ?? '';
   const traffic = useTraffic(filter);
   const filterInput = useRef<HTMLInputElement>(null);
+  const [stale, setStale] = useState(false);
   const { records } = traffic;
   const { selectedId, openId, choose, close } = useRecordSelection(url, records, () =>
     filterInput.current?.focus(),
@@ -32,6 +36,7 @@ export function Traffic({ url }: { url: URL }) {
           onApply={applyFilter}
           serverError={traffic.problem}
           inputRef={filterInput}
+          onDraftProblem={setStale}
         />
         <LiveButton traffic={traffic} />
         <TrafficAnnouncer live={traffic.live} />
@@ -49,8 +54,15 @@ export function Traffic({ url }: { url: URL }) {
           reloaded from the newest.
         </p>
       ) : null}
+      {/* Said when it appears, not only seen: the rows below stay, dimmed, until the filter is fixed. */}
+      <p aria-live="polite" className={stale ? STALE_NOTE : 'sr-only'}>
+        {stale ? 'Results are for the previous filter: fix the filter and press Enter to update them.' : ''}
+      </p>
       <div className="flex min-h-0 flex-1">
-        <div className="min-w-0 flex-1">
+        <div
+          className={`min-w-0 flex-1 transition-opacity ${stale ? 'opacity-50' : ''}`}
+          data-stale={stale || undefined}
+        >
           {traffic.problem ? (
             <p className="p-6 text-sm text-slate-500">Fix the filter to see traffic.</p>
           ) : traffic.error ? (
