@@ -86,11 +86,14 @@ export function RecordDetail({
   id,
   preview,
   onClose,
+  inSession = false,
 }: {
   id: number;
   /** The row as the list has it (without message and headers): shown until the whole record arrives. */
   preview?: RecordSummary;
   onClose: () => void;
+  /** Shown on its session's own timeline: no link to where the user already is. */
+  inSession?: boolean;
 }) {
   const [tab, setTab] = useState<Tab>('message');
   const [search, setSearch] = useState('');
@@ -119,7 +122,7 @@ export function RecordDetail({
           {record?.summary}
         </span>
         <span className="ml-auto flex shrink-0 items-center gap-1">
-          {record?.sessionId ? <SessionLink record={record} /> : null}
+          {record?.sessionId && !inSession ? <SessionLink record={record} /> : null}
           <button
             type="button"
             onClick={onClose}
