@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { api, errorMessage, withQuery } from '../api';
 import { formatBytes, formatDateTime, formatDuration, methodColor } from '../format';
 import { linkClick } from '../router';
 import { onTabListKey } from '../tabs';
 import type { CapturedRecord, RecordSummary, RecordWithPartner } from '../types';
+import { JsonSearch } from './JsonSearch';
 import { HeadersTable, MessageBlock } from './MessageBlock';
 
 const TABS = ['message', 'headers', 'timing'] as const;
@@ -98,6 +99,7 @@ export function RecordDetail({
   const [tab, setTab] = useState<Tab>('message');
   const [search, setSearch] = useState('');
   const ids = useId();
+  const panel = useRef<HTMLDivElement>(null);
   const detail = useQuery({
     queryKey: ['record', id],
     queryFn: ({ signal }) => api<RecordWithPartner>(`/api/logs/${id}`, { signal }),
@@ -159,18 +161,12 @@ export function RecordDetail({
           ))}
         </div>
         {tab === 'message' ? (
-          <input
-            type="search"
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-            placeholder="Search in JSON"
-            aria-label="Search in JSON"
-            className="ml-auto h-6 w-44 min-w-0 rounded border border-slate-300 bg-transparent px-2 text-xs outline-none focus:border-sky-500 dark:border-slate-700"
-          />
+          <JsonSearch value={search} onChange={setSearch} panel={panel} shown={full} />
         ) : null}
       </div>
       <div
         id={`${ids}-panel`}
+        ref={panel}
         className="min-h-0 flex-1 overflow-auto p-3"
         role="tabpanel"
         aria-labelledby={`${ids}-tab-${tab}`}
