@@ -71,8 +71,12 @@ export function Servers({ url, name }: { url: URL; name: string | null }) {
           role="alert"
           className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200"
         >
-          {registry.data.path} cannot be read: {registry.data.error}. The last good configuration stays in
-          effect; changes here are refused until the file is fixed by hand.
+          {/* The gateway's message names the file and the problems; only what it does not say is added. */}
+          <span className="whitespace-pre-line">{registry.data.error}</span>
+          {registry.data.error.includes('last good configuration')
+            ? ' '
+            : ' The last good configuration stays in effect. '}
+          Changes here are refused until the file is fixed by hand.
         </p>
       ) : null}
       <PendingApprovals asked={url.searchParams.get('pending')} />
