@@ -7,6 +7,7 @@ import { RecordTable } from '../components/RecordTable';
 import { navigate, withParams } from '../router';
 import { useRecordSelection } from '../selection';
 import { useTraffic } from '../traffic-data';
+import { ImportButton } from './ImportButton';
 import { ClearButton, ExportLink, LiveButton } from './TrafficActions';
 import { TrafficAnnouncer } from './TrafficAnnouncer';
 import { TrafficEmpty } from './TrafficEmpty';
@@ -46,6 +47,7 @@ export function Traffic({ url }: { url: URL }) {
             : `${shown.toLocaleString()}${traffic.hasMore ? '+' : ''} message${shown === 1 ? '' : 's'}`}
         </span>
         <ExportLink filter={filter} />
+        <ImportButton onImported={traffic.reload} />
         <ClearButton filter={filter} onCleared={traffic.reload} />
       </div>
       {traffic.lagged > 0 ? (
