@@ -7,6 +7,7 @@ import { onTabListKey } from '../tabs';
 import type { CapturedRecord, RecordSummary, RecordWithPartner } from '../types';
 import { JsonSearch } from './JsonSearch';
 import { HeadersTable, MessageBlock } from './MessageBlock';
+import { TimingBreakdown } from './TimingBreakdown';
 
 const TABS = ['message', 'headers', 'timing'] as const;
 type Tab = (typeof TABS)[number];
@@ -68,14 +69,17 @@ function Timing({
     ...(record.note ? ([['Note', record.note]] as [string, string][]) : []),
   ];
   return (
-    <dl className="grid grid-cols-[140px_1fr] gap-x-3 gap-y-1 text-xs">
-      {rows.map(([name, value]) => (
-        <div key={name} className="contents">
-          <dt className="text-slate-500">{name}</dt>
-          <dd className="font-mono break-all">{value}</dd>
-        </div>
-      ))}
-    </dl>
+    <>
+      <dl className="grid grid-cols-[140px_1fr] gap-x-3 gap-y-1 text-xs">
+        {rows.map(([name, value]) => (
+          <div key={name} className="contents">
+            <dt className="text-slate-500">{name}</dt>
+            <dd className="font-mono break-all">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {request && response ? <TimingBreakdown request={request} response={response} /> : null}
+    </>
   );
 }
 
