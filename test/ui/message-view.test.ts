@@ -10,9 +10,9 @@ import { eventually, signedIn, trafficRow, writeRecords } from './support.js';
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 /** An SVG that would run script if it were shown as a document. */
-const SVG = Buffer.from(
-  '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-).toString('base64');
+const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>').toString(
+  'base64',
+);
 
 /** A tenth of a second of silence as 8 kHz, 8-bit mono WAV. */
 function wav(): string {

@@ -18,6 +18,8 @@ export function Servers({ url, name }: { url: URL; name: string | null }) {
   const registry = useQuery({
     queryKey: ['servers', 'config'],
     queryFn: () => api<ServersConfig>('/api/servers/config'),
+    // A repair that leaves the servers as they were changes nothing the live feed reports: look again.
+    refetchInterval: (query) => (query.state.data?.error ? 2_000 : false),
   });
   const adding = url.searchParams.get('add') === '1';
   const setAdding = (on: boolean) => navigate(withParams(url, { add: on ? '1' : null }), { replace: true });
