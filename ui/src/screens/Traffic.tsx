@@ -15,6 +15,13 @@ import { TrafficEmpty } from './TrafficEmpty';
 const STALE_NOTE =
   'border-b border-amber-200 bg-amber-50 px-3 py-1 text-xs text-amber-800 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200';
 
+/**
+ * Rows for a filter that is no longer the one in the box: drained of colour, with a hatched background,
+ * but not faded (they stay readable: WCAG 1.4.3), and the note above says why.
+ */
+const STALE_ROWS =
+  'grayscale bg-[repeating-linear-gradient(135deg,transparent_0_8px,rgb(148_163_184/0.12)_8px_16px)]';
+
 /** Traffic: every message, newest first, live; a filter in the URL; the selected one in a side panel. */
 export function Traffic({ url }: { url: URL }) {
   const filter = url.searchParams.get('filter') ?? '';
@@ -61,10 +68,7 @@ export function Traffic({ url }: { url: URL }) {
         {stale ? 'Results are for the previous filter: fix the filter and press Enter to update them.' : ''}
       </p>
       <div className="flex min-h-0 flex-1">
-        <div
-          className={`min-w-0 flex-1 transition-opacity ${stale ? 'opacity-50' : ''}`}
-          data-stale={stale || undefined}
-        >
+        <div className={`min-w-0 flex-1 ${stale ? STALE_ROWS : ''}`} data-stale={stale || undefined}>
           {traffic.problem ? (
             <p className="p-6 text-sm text-slate-500">Fix the filter to see traffic.</p>
           ) : traffic.error ? (

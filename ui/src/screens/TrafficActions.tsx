@@ -70,7 +70,7 @@ function messages(count: number): string {
 
 /**
  * Deletes what the filter matches (everything without one), after asking with the number it will delete
- * (`GET /api/logs/count`); then says how many it deleted, in a status message screen readers announce.
+ * (`GET /api/logs/count`); then says how many it deleted, in a live region screen readers announce.
  */
 export function ClearButton({ filter, onCleared }: { filter: string; onCleared: () => void }) {
   const [asking, setAsking] = useState(false);
@@ -103,7 +103,8 @@ export function ClearButton({ filter, onCleared }: { filter: string; onCleared: 
   const n = count.data?.count;
   return (
     <>
-      <span role="status" className="shrink-0 text-xs text-slate-600 dark:text-slate-300">
+      {/* Polite, like a status, but not a second status region beside the live feed's announcer. */}
+      <span aria-live="polite" className="shrink-0 text-xs text-slate-600 dark:text-slate-300">
         {report}
       </span>
       <button
