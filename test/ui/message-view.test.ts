@@ -85,12 +85,16 @@ describe('web UI: the message view', () => {
     expect(await image.count()).toBe(1);
     expect(await image.getAttribute('src')).toBe(`data:image/png;base64,${PNG}`);
     expect(await image.getAttribute('alt')).toContain('image/png');
-    await eventually(() => image.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+    await eventually(() =>
+      image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    ).toBe(1);
     const audio = response.locator('audio');
     expect(await audio.count()).toBe(1);
     expect(await audio.getAttribute('controls')).not.toBeNull();
     expect(await audio.getAttribute('src')).toMatch(/^data:audio\/wav;base64,UklGR/);
-    await eventually(() => audio.evaluate((a) => (a as HTMLAudioElement).duration)).toBeCloseTo(0.1, 2);
+    await eventually(() =>
+      audio.evaluate((a) => (a as unknown as { duration: number }).duration),
+    ).toBeCloseTo(0.1, 2);
     // The SVG and the URL are left as text; the raw JSON is all there below the previews.
     expect(await response.locator('img[src*="svg"], img[src^="http"]').count()).toBe(0);
     const json = await response.textContent();

@@ -77,7 +77,11 @@ describe('web UI: rough edges', () => {
     };
 
     expect(await url.getAttribute('placeholder')).toBe('e.g. http://localhost:3001/mcp');
-    expect(await url.evaluate((el) => getComputedStyle(el, '::placeholder').fontStyle)).toBe('italic');
+    expect(
+      await url.evaluate(
+        (el) => el.ownerDocument.defaultView?.getComputedStyle(el, '::placeholder').fontStyle,
+      ),
+    ).toBe('italic');
 
     await name.fill('Every Thing');
     await eventually(() => name.getAttribute('aria-invalid')).toBe('true');
@@ -91,7 +95,7 @@ describe('web UI: rough edges', () => {
     // The URL is missing: said on the URL field, which gets the focus; nothing at the bottom.
     await eventually(() => url.getAttribute('aria-invalid')).toBe('true');
     expect(await description(url)).toContain('starts with http:// or https://');
-    await eventually(() => url.evaluate((el) => el === document.activeElement)).toBe(true);
+    await eventually(() => url.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     expect(await dialog.getByRole('alert').count()).toBe(0);
     await url.fill('http://localhost:3001/mcp');
     await eventually(() => url.getAttribute('aria-invalid')).toBeNull();

@@ -49,7 +49,9 @@ describe('web UI: traffic actions', () => {
     await note.waitFor();
     expect(await note.evaluate((el) => el.getAttribute('aria-live'))).toBe('polite');
     const rows = page.locator('[data-stale]');
-    expect(await rows.evaluate((el) => getComputedStyle(el).filter)).toContain('grayscale');
+    expect(await rows.evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).filter)).toContain(
+      'grayscale',
+    );
     expect(await trafficRow(page, 'Echo: three').count()).toBe(1);
 
     // A finished mistake shows after a pause, without Enter.

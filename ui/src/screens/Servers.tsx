@@ -18,8 +18,9 @@ export function Servers({ url, name }: { url: URL; name: string | null }) {
   const registry = useQuery({
     queryKey: ['servers', 'config'],
     queryFn: () => api<ServersConfig>('/api/servers/config'),
-    // A repair that leaves the servers as they were changes nothing the live feed reports: look again.
-    refetchInterval: (query) => (query.state.data?.error ? 2_000 : false),
+    // A broken mcp.json, or its repair, changes no server, so the live feed says nothing: look now and
+    // then while this screen is open (a small read of the registry's state, no file access).
+    refetchInterval: (query) => (query.state.data?.error ? 2_000 : 3_000),
   });
   const adding = url.searchParams.get('add') === '1';
   const setAdding = (on: boolean) => navigate(withParams(url, { add: on ? '1' : null }), { replace: true });
