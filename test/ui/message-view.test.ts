@@ -4,6 +4,7 @@ import type { TestBrowser } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { type ConnectedClient, connectClient } from '../helpers/mcp-client.js';
 import { makeRecord } from '../helpers/records.js';
+import { blockingViolationsInBothThemes } from './axe.js';
 import { eventually, signedIn, trafficRow, writeRecords } from './support.js';
 
 /** A 1×1 PNG. */
@@ -101,6 +102,7 @@ describe('web UI: the message view', () => {
     expect(json).toContain('"mimeType": "image/svg+xml"');
     expect(json).toContain('"data": "https://example.invalid/x.png"');
     expect(json).toContain(`"data": "${PNG}"`);
+    expect(await blockingViolationsInBothThemes(page)).toBe('');
   });
 
   it('counts the matches of a JSON search and steps through them', async () => {
@@ -123,6 +125,7 @@ describe('web UI: the message view', () => {
     await detail.getByRole('button', { name: 'Previous match' }).click();
     await detail.getByRole('button', { name: 'Previous match' }).click();
     await eventually(() => count.textContent()).toBe('3 of 3');
+    expect(await blockingViolationsInBothThemes(page)).toBe('');
     await search.fill('nowhere to be found');
     await eventually(() => count.textContent()).toBe('No match');
   });
@@ -139,6 +142,7 @@ describe('web UI: the message view', () => {
     expect(text).toContain('Answer passed to the client (its last byte)');
     expect(text).toMatch(/Upstream\s*[\d.]+ (ms|µs) from forwarding the request/);
     expect(text).toContain('Gateway');
+    expect(await blockingViolationsInBothThemes(page)).toBe('');
     expect(answer?.durationMs).not.toBeNull();
   });
 

@@ -6,6 +6,7 @@ import type { TestBrowser } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { type ConnectedClient, connectClient } from '../helpers/mcp-client.js';
 import { makeRecord } from '../helpers/records.js';
+import { blockingViolationsInBothThemes } from './axe.js';
 import { eventually, signedIn, writeRecords } from './support.js';
 
 /** What a new user trips over on the Sessions, Servers and Insights screens. */
@@ -97,6 +98,7 @@ describe('web UI: rough edges', () => {
     expect(await description(url)).toContain('starts with http:// or https://');
     await eventually(() => url.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     expect(await dialog.getByRole('alert').count()).toBe(0);
+    expect(await blockingViolationsInBothThemes(page)).toBe('');
     await url.fill('http://localhost:3001/mcp');
     await eventually(() => url.getAttribute('aria-invalid')).toBeNull();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -148,6 +150,7 @@ describe('web UI: rough edges', () => {
     expect(text.split(path).length - 1).toBe(1);
     expect(text.split('last good configuration').length - 1).toBe(1);
     expect(text).toContain('Changes here are refused until the file is fixed by hand.');
+    expect(await blockingViolationsInBothThemes(page)).toBe('');
 
     writeFileSync(path, good);
     await eventually(() => banner.count()).toBe(0);

@@ -3,6 +3,7 @@ import { type SdkServer, startSdkServer } from '../fixtures/sdk-server.js';
 import type { TestBrowser } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { type ConnectedClient, connectClient } from '../helpers/mcp-client.js';
+import { blockingViolationsInBothThemes } from './axe.js';
 import { eventually, signedIn, trafficRow } from './support.js';
 
 /** The rough edges of the Traffic screen's actions a new user meets: Clear, a half-typed filter, Import. */
@@ -53,6 +54,7 @@ describe('web UI: traffic actions', () => {
       'grayscale',
     );
     expect(await trafficRow(page, 'Echo: three').count()).toBe(1);
+    expect(await blockingViolationsInBothThemes(page)).toBe('');
 
     // A finished mistake shows after a pause, without Enter.
     await input.fill('');
@@ -116,6 +118,7 @@ describe('web UI: traffic actions', () => {
     const alert = dialog.getByRole('alert');
     await eventually(() => alert.textContent()).toContain('Nothing was imported from notes.jsonl');
     expect(await alert.textContent()).toContain('line 1');
+    expect(await blockingViolationsInBothThemes(page)).toBe('');
     expect((await gw.records()).length).toBe(before + 2);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
