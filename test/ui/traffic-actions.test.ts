@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SdkServer, startSdkServer } from '../fixtures/sdk-server.js';
 import type { TestBrowser } from '../helpers/browser.js';
@@ -109,6 +110,17 @@ describe('web UI: traffic actions', () => {
     // The list shows them without a reload: the call twice now, and its answer twice.
     await eventually(() => trafficRow(page, 'Echo: to export').count()).toBe(2);
 
+    // A JSON list of records (the API's own answer, saved) comes in too.
+    const [first] = readFileSync(exported, 'utf8').trim().split('\n');
+    await dialog.getByLabel('Export file (.jsonl)').setInputFiles({
+      name: 'records.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ data: [JSON.parse(String(first))] }, null, 2)),
+    });
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await eventually(() => dialog.getByRole('status').textContent()).toBe('Imported 1 message.');
+    expect((await gw.records()).length).toBe(before + 3);
+
     await dialog.getByLabel('Export file (.jsonl)').setInputFiles({
       name: 'notes.jsonl',
       mimeType: 'application/x-ndjson',
@@ -119,7 +131,7 @@ describe('web UI: traffic actions', () => {
     await eventually(() => alert.textContent()).toContain('Nothing was imported from notes.jsonl');
     expect(await alert.textContent()).toContain('line 1');
     expect(await blockingViolationsInBothThemes(page)).toBe('');
-    expect((await gw.records()).length).toBe(before + 2);
+    expect((await gw.records()).length).toBe(before + 3);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 

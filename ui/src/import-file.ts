@@ -5,7 +5,7 @@
  */
 export async function importBody(file: File): Promise<Blob> {
   const start = (await file.slice(0, 256).text()).trimStart();
-  if (!start.startsWith('[') && !start.startsWith('{"data"')) return file;
+  if (!start.startsWith('[') && !/^\{\s*"data"\s*:/.test(start)) return file;
   let parsed: unknown;
   try {
     parsed = JSON.parse(await file.text());
