@@ -19,6 +19,7 @@ import {
  * `/api/logs`: captured records.
  *   GET /              newest first (order=asc for oldest), `filter=` and the usual query parameters,
  *                      paged by keyset `cursor`; `fields=summary` leaves out message and headers
+ *   GET /count         how many records match `filter=` (what a delete of it would remove)
  *   GET /:id           one record with its request/response partner
  *   DELETE /?filter=   deletes what matches (all=true to delete everything)
  *   POST /clear        deletes everything, or what `{"filter"}` / `{"server"}` in the body match
@@ -53,6 +54,8 @@ export function logsRoutes(
       latestId,
     });
   });
+
+  app.get('/count', async (c) => c.json({ count: await reads.count(requestFilter(c), c.req.raw.signal) }));
 
   app.get('/:id', async (c) => {
     const id = integerParam(c.req.param('id'), 'id', 1, Number.MAX_SAFE_INTEGER);

@@ -127,7 +127,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     const what = reason.startsWith('cannot open') ? reason : `cannot open ${paths.database}: ${reason}`;
     throw new StartupError(`${what}. Move the file away, or choose another --storage-dir`);
   }
-  const registry = new Registry(paths.registry, io.warn);
+  const registry = new Registry(paths.registry, io.warn, undefined, io.info);
   const capture = new CaptureQueue({
     databasePath: paths.database,
     maxMessageBytes: config.capture.maxMessageBytes,

@@ -57,6 +57,7 @@ export class Registry {
   #debounce: NodeJS.Timeout | null = null;
   #lastStat = '';
   readonly #log: (message: string) => void;
+  readonly #info: (message: string) => void;
   readonly #writeFile: (path: string, text: string) => void;
 
   /** `writeFile` must replace the file atomically; tests pass one that fails like a full disk. */
@@ -64,9 +65,12 @@ export class Registry {
     path: string,
     log: (message: string) => void,
     writeFile: (path: string, text: string) => void = writeFileAtomic,
+    /** Good news (the file is valid again) is not a warning. */
+    info: (message: string) => void = log,
   ) {
     this.path = path;
     this.#log = log;
+    this.#info = info;
     this.#writeFile = writeFile;
     this.reload();
   }
@@ -119,7 +123,7 @@ export class Registry {
         `${this.path} is invalid, so the last good configuration stays in effect:\n  - ${result.problems.join('\n  - ')}`,
       );
     }
-    if (this.#error !== null) this.#log(`${this.path} is valid again; configuration reloaded`);
+    if (this.#error !== null) this.#info(`${this.path} is valid again; configuration reloaded`);
     this.#error = null;
     return this.#apply(result.document);
   }

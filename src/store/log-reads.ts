@@ -21,6 +21,7 @@ import type { StatsResult } from './stats.js';
  */
 export interface LogReads {
   list(query: PageQuery, signal?: AbortSignal): Promise<RecordPage>;
+  count(filter: Filter, signal?: AbortSignal): Promise<number>;
   get(id: number, signal?: AbortSignal): Promise<CapturedRecord | null>;
   partnerOf(record: CapturedRecord, signal?: AbortSignal): Promise<CapturedRecord | null>;
   stats(query: StatsQuery, signal?: AbortSignal): Promise<StatsResult>;
@@ -35,6 +36,7 @@ export type ReadMethod = keyof LogReads;
 export function inlineReads(store: LogStore): LogReads {
   return {
     list: async (query) => store.list(query),
+    count: async (filter) => store.count(filter),
     get: async (id) => store.get(id),
     partnerOf: async (record) => store.partnerOf(record),
     stats: async (query) => store.stats(query),

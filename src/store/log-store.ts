@@ -115,6 +115,8 @@ export interface ImportResult {
 
 export interface LogStore {
   list(query: PageQuery): RecordPage;
+  /** How many records match: what a delete of the same filter would remove (asked before a Clear). */
+  count(filter: Filter): number;
   get(id: number): CapturedRecord | null;
   /** The request a response answers, or the response that answered a request. */
   partnerOf(record: CapturedRecord): CapturedRecord | null;

@@ -60,6 +60,7 @@ export class ReaderPool implements LogReads {
   }
 
   list: LogReads['list'] = (query, signal) => this.#call('list', [query], signal);
+  count: LogReads['count'] = (filter, signal) => this.#call('count', [filter], signal);
   get: LogReads['get'] = (id, signal) => this.#call('get', [id], signal);
   partnerOf: LogReads['partnerOf'] = (record, signal) => this.#call('partnerOf', [record], signal);
   stats: LogReads['stats'] = (query, signal) => this.#call('stats', [query], signal);

@@ -42,7 +42,7 @@ function page(rows: RecordRow[], limit: number): RecordPage {
  */
 export function recordQueries(
   db: Database,
-): Pick<LogStore, 'list' | 'get' | 'partnerOf' | 'lastId' | 'iterate' | 'timeline'> {
+): Pick<LogStore, 'list' | 'count' | 'get' | 'partnerOf' | 'lastId' | 'iterate' | 'timeline'> {
   const prepare = statementCache(db);
   const byId = db.prepare('SELECT * FROM records WHERE id = ?');
   const answerOf = db.prepare('SELECT * FROM records WHERE partner_id = ? ORDER BY id LIMIT 1');
@@ -104,6 +104,10 @@ export function recordQueries(
 
   return {
     list,
+    count(filter) {
+      const select = selectRecords(filter, { columns: 'count(*) AS n', order: null, now: Date.now() });
+      return (prepare(select.sql).get(...select.params) as { n: number }).n;
+    },
     get,
     partnerOf(record) {
       if (record.partnerId !== null) return get(record.partnerId);

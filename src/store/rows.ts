@@ -36,10 +36,10 @@ export interface RecordRow {
   partner_id: number | null;
   note: string | null;
   redactions: number;
+  protocol_version: string | null;
   linked_id: number | null;
   link_kind: string | null;
   operation_ms: number | null;
-  protocol_version: string | null;
 }
 
 /** The stored columns, in the order `recordToValues` produces them (the id is SQLite's). */
@@ -74,10 +74,10 @@ export const RECORD_COLUMNS = [
   'partner_id',
   'note',
   'redactions',
+  'protocol_version',
   'linked_id',
   'link_kind',
   'operation_ms',
-  'protocol_version',
 ] as const satisfies readonly (keyof RecordRow)[];
 
 /** Columns too large to read for a list of rows; `bodies: false` pages read empty stand-ins instead. */
@@ -125,10 +125,10 @@ export function recordToValues(record: NewRecord): unknown[] {
     record.partnerId,
     record.note,
     record.redactions,
+    record.protocolVersion,
     record.linkedId,
     record.linkKind,
     record.operationMs,
-    record.protocolVersion,
   ];
 }
 

@@ -200,6 +200,16 @@ describe('REST API over captured traffic', () => {
     expect(response.status).toBe(401);
   });
 
+  it('counts what a filter matches, as a delete of it would remove', async () => {
+    const count = (filter: string) =>
+      apiJson<{ count: number }>(context.gw, `/api/logs/count?filter=${encodeURIComponent(filter)}`);
+    expect(await count('method:tools/call kind:request')).toEqual({ count: 3 });
+    expect(await count('"needle: a/b"')).toEqual({ count: 2 });
+    const all = await apiJson<Page>(context.gw, '/api/logs?limit=1000');
+    expect(await count('')).toEqual({ count: all.data.length });
+    await apiJson(context.gw, '/api/logs/count?filter=methd:x', 400);
+  });
+
   it('deletes by filter, and only with a filter or all=true', async () => {
     await apiJson(context.gw, '/api/logs', 400, { method: 'DELETE' });
     const deleted = await apiJson<{ deleted: number }>(

@@ -79,7 +79,9 @@ describe('migration 5: the protocol version of each record', () => {
       else migration(old);
     }
     old.pragma('user_version = 4');
-    const columns = RECORD_COLUMNS.filter((column) => column !== 'protocol_version');
+    // Schema 4 has none of the later columns (`protocol_version` from 5, the operation links from 6).
+    const later = new Set(['protocol_version', 'linked_id', 'link_kind', 'operation_ms']);
+    const columns = RECORD_COLUMNS.filter((column) => !later.has(column));
     old
       .prepare(`INSERT INTO records (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
       .run(...recordToValues(makeRecord({ summary: 'from schema 4', time: 100 })).slice(0, columns.length));
@@ -87,7 +89,7 @@ describe('migration 5: the protocol version of each record', () => {
 
     const db = openDatabase(path, { migrate: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(5);
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
       const store = sqliteLogStore(db);
       const sink = new SqliteRecordSink(db);
       sink.insert(makeRecord({ summary: 'from schema 5', time: 200, protocolVersion: '2026-07-28' }));

@@ -90,3 +90,17 @@ describe('the server form', () => {
     expect(formProblem({ ...EMPTY_FORM, name: 'ok', url: 'http://localhost:3001/mcp' })).toBeNull();
   });
 });
+
+describe('add-server form problems, per field', () => {
+  it('names the field each problem belongs to', async () => {
+    const { formProblems } = await import('../../ui/src/server-form.js');
+    expect(formProblems({ ...EMPTY_FORM, name: 'Every Thing', url: '' })).toEqual({
+      name: expect.stringContaining('lower-case'),
+      url: expect.stringContaining('http://'),
+    });
+    expect(formProblems({ ...EMPTY_FORM, name: 'ok', type: 'stdio' })).toEqual({
+      command: expect.stringContaining('command'),
+    });
+    expect(formProblems({ ...EMPTY_FORM, name: 'ok', url: 'http://localhost:3001/mcp' })).toEqual({});
+  });
+});

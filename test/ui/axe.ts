@@ -70,3 +70,15 @@ export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<voi
     `document.documentElement.classList.toggle('dark', ${theme === 'dark'}); localStorage.setItem('mcp-gateway-theme', '${theme}')`,
   );
 }
+
+/** Serious and critical violations in either theme, described per theme ('' when there are none); ends light. */
+export async function blockingViolationsInBothThemes(page: Page): Promise<string> {
+  const found: string[] = [];
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(page, theme);
+    const violations = await blockingViolations(page);
+    if (violations.length > 0) found.push(`${theme} theme:\n${describeViolations(violations)}`);
+  }
+  await setTheme(page, 'light');
+  return found.join('\n\n');
+}

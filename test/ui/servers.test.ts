@@ -165,9 +165,13 @@ describe('web UI: servers', () => {
     await dialog.getByLabel('URL', { exact: true }).fill('http://localhost:1/mcp');
     await dialog.getByRole('button', { name: 'Add server' }).click();
     await eventually(() => dialog.getByRole('alert').textContent()).toMatch(/added/);
-    await dialog.getByLabel('Name', { exact: true }).fill('Bad Name');
-    await dialog.getByRole('button', { name: 'Add server' }).click();
-    await eventually(() => dialog.getByRole('alert').textContent()).toContain('lower-case letters');
+    // A name the gateway would refuse is pointed out on the field itself, before anything is sent.
+    const name = dialog.getByLabel('Name', { exact: true });
+    await name.fill('Bad Name');
+    expect(await dialog.getByRole('alert').count()).toBe(0);
+    await eventually(() => name.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = String(await name.getAttribute('aria-describedby'));
+    expect(await dialog.locator(`[id="${describedBy}"]`).textContent()).toContain('lower-case letters');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 

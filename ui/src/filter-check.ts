@@ -16,6 +16,19 @@ export function checkFilter(text: string): FilterErrorJson | null {
   }
 }
 
+/**
+ * Whether a problem is only that the term at the cursor is not finished (`server:` before its value, a
+ * quote not closed yet, `has:err` on the way to `has:error`): the cursor is at the end, right after the
+ * last term, and the problem is in that term. The filter bar waits for Enter (or for the user to leave
+ * the field) before calling that a mistake.
+ */
+export function stillTyping(text: string, cursor: number, problem: FilterErrorJson): boolean {
+  if (cursor !== text.length || /\s$/.test(text)) return false;
+  if (problem.error.startsWith('unterminated quote')) return true;
+  const lastTerm = text.search(/\S+$/);
+  return lastTerm >= 0 && problem.position >= lastTerm;
+}
+
 /** The filter text with a problem's suggestion put in place of the part it points at. */
 export function applyFix(text: string, problem: FilterErrorJson): string {
   if (problem.suggestion === null) return text;

@@ -39,6 +39,14 @@ export function mostFailing(groups: readonly GroupStats[], count = 5): GroupStat
     .slice(0, count);
 }
 
+/**
+ * The servers that answered anything in the range: one that only left stderr lines or gateway notes there
+ * (or nothing, being registered) has no requests to compare and would only add a row of zeros.
+ */
+export function serversWithRequests(groups: readonly GroupStats[]): GroupStats[] {
+  return groups.filter((g) => g.requests > 0);
+}
+
 /** A bucket size in words: "5 s", "1 min", "1 h", "1 d". */
 export function bucketLabel(ms: number): string {
   if (ms < 60_000) return `${ms / 1000} s`;

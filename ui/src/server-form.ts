@@ -99,21 +99,39 @@ export function entryFromForm(form: ServerFormState, current: Entry = {}): Entry
   return entry;
 }
 
-/** What must be fixed before saving, checked here to save a round trip; the gateway checks it all again. */
-export function formProblem(form: ServerFormState): string | null {
-  if (!SERVER_NAME_PATTERN.test(form.name)) {
-    return 'The name goes in URLs: lower-case letters, digits, - and _, starting with a letter or digit (for example my-server).';
-  }
-  if (!isValidServerName(form.name)) {
-    return `"${form.name}" is taken by the gateway's own API: pick another name (for example ${form.name}-server).`;
-  }
+export type FormField = 'name' | 'url' | 'command';
+
+/** What must be fixed before saving, per field; checked here to save a round trip, the gateway checks it all again. */
+export function formProblems(form: ServerFormState): Partial<Record<FormField, string>> {
+  const problems: Partial<Record<FormField, string>> = {};
+  const name = nameProblem(form.name);
+  if (name) problems.name = name;
   if (form.type === 'http' && !/^https?:\/\/./.test(form.url.trim())) {
-    return 'The URL of the MCP endpoint starts with http:// or https:// (for example http://localhost:3001/mcp).';
+    problems.url =
+      'The URL of the MCP endpoint starts with http:// or https:// (for example http://localhost:3001/mcp).';
   }
   if (form.type === 'stdio' && form.command.trim() === '') {
-    return 'Give the command that starts the server (for example npx), and its arguments below.';
+    problems.command =
+      'Give the command that starts the server (for example npx), and its arguments beside it.';
+  }
+  return problems;
+}
+
+/** Why a name cannot be a server's name (it goes in the proxy URL), or null. */
+export function nameProblem(name: string): string | null {
+  if (name === '') return 'Give the server a name: clients reach it at /s/<name>/mcp.';
+  if (!SERVER_NAME_PATTERN.test(name)) {
+    return 'The name goes in URLs: lower-case letters, digits, - and _, starting with a letter or digit (for example my-server).';
+  }
+  if (!isValidServerName(name)) {
+    return `"${name}" is taken by the gateway's own API: pick another name (for example ${name}-server).`;
   }
   return null;
+}
+
+/** The first thing to fix, if any. */
+export function formProblem(form: ServerFormState): string | null {
+  return Object.values(formProblems(form))[0] ?? null;
 }
 
 export interface LaunchPreviewData {

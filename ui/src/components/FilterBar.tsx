@@ -1,5 +1,5 @@
 import { type KeyboardEvent, type Ref, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
-import { applyFix, checkFilter } from '../filter-check';
+import { applyFix, checkFilter, stillTyping } from '../filter-check';
 import { useDebounced, useFilterSuggestions } from '../filter-hooks';
 import { applySuggestion, type Suggestion } from '../filter-suggest';
 import type { FilterErrorJson } from '../types';
@@ -14,6 +14,8 @@ export interface FilterBarProps {
   serverError?: FilterErrorJson | null;
   inputRef?: Ref<HTMLInputElement>;
   placeholder?: string;
+  /** Told whether the text in the box, not applied yet, is shown as wrong (the view below is then stale). */
+  onDraftProblem?: (shown: boolean) => void;
 }
 
 /**
@@ -21,12 +23,20 @@ export interface FilterBarProps {
  * at mistakes (underlined, with the gateway's message and suggestion). Enter applies; so does choosing a
  * value. Esc closes the suggestions, then reverts what was not applied. Tab moves on and changes nothing.
  */
-export function FilterBar({ value, onApply, serverError = null, inputRef, placeholder }: FilterBarProps) {
+export function FilterBar({
+  value,
+  onApply,
+  serverError = null,
+  inputRef,
+  placeholder,
+  onDraftProblem,
+}: FilterBarProps) {
   const [text, setText] = useState(value);
   const [cursor, setCursor] = useState(value.length);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const [insisted, setInsisted] = useState(false);
+  const [focused, setFocused] = useState(false);
   const input = useRef<HTMLInputElement | null>(null);
   const mirror = useRef<HTMLDivElement>(null);
   const pendingCursor = useRef<number | null>(null);
@@ -47,8 +57,17 @@ export function FilterBar({ value, onApply, serverError = null, inputRef, placeh
   });
 
   const localProblem = checkFilter(text);
+  // A mistake shows once typing pauses, but a term still being typed (`server:`, an open quote) is not a
+  // mistake yet: that one shows on Enter, or once the focus has left the box.
+  const unfinished = localProblem !== null && focused && stillTyping(text, cursor, localProblem);
   const problem =
-    text.trim() === value && serverError ? serverError : insisted || settled === text ? localProblem : null;
+    text.trim() === value && serverError
+      ? serverError
+      : insisted || (settled === text && !unfinished)
+        ? localProblem
+        : null;
+  const draftWrong = problem !== null && text.trim() !== value;
+  useEffect(() => onDraftProblem?.(draftWrong), [draftWrong, onDraftProblem]);
   const listShown = open && suggestions.length > 0;
 
   const apply = (next: string) => {
@@ -147,8 +166,14 @@ export function FilterBar({ value, onApply, serverError = null, inputRef, placeh
         onScroll={(event) => {
           if (mirror.current) mirror.current.scrollLeft = event.currentTarget.scrollLeft;
         }}
-        onFocus={() => setOpen(true)}
-        onBlur={() => setOpen(false)}
+        onFocus={() => {
+          setFocused(true);
+          setOpen(true);
+        }}
+        onBlur={() => {
+          setFocused(false);
+          setOpen(false);
+        }}
         onKeyDown={onKeyDown}
         className={`h-7 w-full rounded-md border bg-white/0 py-1 pr-16 pl-6 font-mono text-xs outline-none placeholder:font-sans placeholder:text-slate-400 focus:ring-2 ${problem ? 'border-red-400 focus:ring-red-200 dark:border-red-700 dark:focus:ring-red-900' : 'border-slate-300 focus:border-sky-500 focus:ring-sky-100 dark:border-slate-700 dark:focus:ring-sky-900'}`}
       />

@@ -1,4 +1,4 @@
-import type { ReactNode, Ref } from 'react';
+import { type ReactNode, type Ref, useId } from 'react';
 
 /** A labelled control with an optional hint under it; the label names the control for assistive tech. */
 export function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
@@ -14,9 +14,14 @@ export function Field({ label, hint, children }: { label: string; hint?: string;
   );
 }
 
+/**
+ * A labelled text input. Its error shows under it, in place of the hint, and is tied to it
+ * (aria-invalid, aria-describedby), so a screen reader reads what is wrong with the field it is on.
+ */
 export function TextField({
   label,
   hint,
+  error,
   value,
   onChange,
   placeholder,
@@ -25,22 +30,39 @@ export function TextField({
 }: {
   label: string;
   hint?: string;
+  error?: string | null;
   value: string;
   onChange: (value: string) => void;
   placeholder?: string;
   disabled?: boolean;
   inputRef?: Ref<HTMLInputElement>;
 }) {
+  const id = useId();
+  const note = error ?? hint;
   return (
-    <Field label={label} hint={hint}>
+    <div>
+      <label className="field-label" htmlFor={`${id}-input`}>
+        {label}
+      </label>
       <input
+        id={`${id}-input`}
         ref={inputRef}
-        className="input font-mono"
+        className={`input font-mono ${error ? 'border-red-500 dark:border-red-500' : ''}`}
         value={value}
         disabled={disabled}
         placeholder={placeholder}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={note ? `${id}-note` : undefined}
         onChange={(event) => onChange(event.target.value)}
       />
-    </Field>
+      {note ? (
+        <p
+          id={`${id}-note`}
+          className={`mt-1 text-[11px] ${error ? 'text-red-600 dark:text-red-400' : 'text-slate-500'}`}
+        >
+          {note}
+        </p>
+      ) : null}
+    </div>
   );
 }

@@ -70,7 +70,7 @@ function highlight(text: string, needle: string): ReactNode {
   return (
     <>
       {text.slice(0, index)}
-      <mark className="rounded bg-yellow-200 text-inherit dark:bg-yellow-700">
+      <mark className="rounded bg-yellow-200 text-slate-950 dark:bg-yellow-300 dark:text-slate-950">
         {text.slice(index, index + needle.length)}
       </mark>
       {text.slice(index + needle.length)}

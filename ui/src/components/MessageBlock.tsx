@@ -1,8 +1,11 @@
+import { useMemo } from 'react';
 import { curlCommand } from '../curl';
 import { formatBytes } from '../format';
+import { findMedia } from '../media';
 import type { CapturedRecord, HeaderMap } from '../types';
 import { CopyButton } from './CopyButton';
 import { JsonView } from './JsonView';
+import { MediaPreview } from './MediaPreview';
 
 export function messageText(record: CapturedRecord): string {
   return typeof record.message === 'string' ? record.message : JSON.stringify(record.message, null, 2);
@@ -19,6 +22,7 @@ export function MessageBlock({
   label: string;
 }) {
   const text = messageText(record);
+  const media = useMemo(() => findMedia(record.message), [record.message]);
   const replayable = record.direction === 'client_to_server' && typeof record.message !== 'string';
   return (
     <section className="mb-4" aria-label={label}>
@@ -48,6 +52,7 @@ export function MessageBlock({
           Stored cut at {formatBytes(text.length)} of {formatBytes(record.size)}.
         </p>
       ) : null}
+      <MediaPreview items={media} />
       <div className="overflow-x-auto rounded-md border border-slate-200 bg-slate-50/60 p-2 dark:border-slate-800 dark:bg-slate-900/60">
         {typeof record.message === 'string' ? (
           <pre className="font-mono text-xs break-all whitespace-pre-wrap">{record.message}</pre>

@@ -1,12 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { api, errorMessage, withQuery } from '../api';
 import { formatBytes, formatDateTime, formatDuration, methodColor } from '../format';
 import { linkClick } from '../router';
 import { onTabListKey } from '../tabs';
 import type { CapturedRecord, RecordSummary, RecordWithPartner } from '../types';
+import { JsonSearch } from './JsonSearch';
 import { HeadersTable, MessageBlock } from './MessageBlock';
 import { OperationLink } from './OperationLink';
+import { TimingBreakdown } from './TimingBreakdown';
 
 const TABS = ['message', 'headers', 'timing'] as const;
 type Tab = (typeof TABS)[number];
@@ -89,14 +91,17 @@ export function Timing({
     ...(record.note ? ([['Note', record.note]] as [string, string][]) : []),
   ];
   return (
-    <dl className="grid grid-cols-[140px_1fr] gap-x-3 gap-y-1 text-xs">
-      {rows.map(([name, value]) => (
-        <div key={name} className="contents">
-          <dt className="text-slate-500">{name}</dt>
-          <dd className="font-mono break-all">{value}</dd>
-        </div>
-      ))}
-    </dl>
+    <>
+      <dl className="grid grid-cols-[140px_1fr] gap-x-3 gap-y-1 text-xs">
+        {rows.map(([name, value]) => (
+          <div key={name} className="contents">
+            <dt className="text-slate-500">{name}</dt>
+            <dd className="font-mono break-all">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {request && response ? <TimingBreakdown request={request} response={response} /> : null}
+    </>
   );
 }
 
@@ -108,15 +113,19 @@ export function RecordDetail({
   id,
   preview,
   onClose,
+  inSession = false,
 }: {
   id: number;
   /** The row as the list has it (without message and headers): shown until the whole record arrives. */
   preview?: RecordSummary;
   onClose: () => void;
+  /** Shown on its session's own timeline: no link to where the user already is. */
+  inSession?: boolean;
 }) {
   const [tab, setTab] = useState<Tab>('message');
   const [search, setSearch] = useState('');
   const ids = useId();
+  const panel = useRef<HTMLDivElement>(null);
   const detail = useQuery({
     queryKey: ['record', id],
     queryFn: ({ signal }) => api<RecordWithPartner>(`/api/logs/${id}`, { signal }),
@@ -141,7 +150,7 @@ export function RecordDetail({
           {record?.summary}
         </span>
         <span className="ml-auto flex shrink-0 items-center gap-1">
-          {record?.sessionId ? <SessionLink record={record} /> : null}
+          {record?.sessionId && !inSession ? <SessionLink record={record} /> : null}
           <button
             type="button"
             onClick={onClose}
@@ -178,18 +187,12 @@ export function RecordDetail({
           ))}
         </div>
         {tab === 'message' ? (
-          <input
-            type="search"
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-            placeholder="Search in JSON"
-            aria-label="Search in JSON"
-            className="ml-auto h-6 w-44 min-w-0 rounded border border-slate-300 bg-transparent px-2 text-xs outline-none focus:border-sky-500 dark:border-slate-700"
-          />
+          <JsonSearch value={search} onChange={setSearch} panel={panel} shown={full} />
         ) : null}
       </div>
       <div
         id={`${ids}-panel`}
+        ref={panel}
         className="min-h-0 flex-1 overflow-auto p-3"
         role="tabpanel"
         aria-labelledby={`${ids}-tab-${tab}`}

@@ -5,8 +5,9 @@ import {
   EMPTY_FORM,
   entryFromForm,
   formFromEntry,
-  formProblem,
+  formProblems,
   launchPreview,
+  nameProblem,
   type ServerFormState,
   startsNewLaunch,
 } from '../server-form';
@@ -32,7 +33,8 @@ export function ServerFormDialog({
   const [form, setForm] = useState<ServerFormState>(() =>
     existing ? formFromEntry(existing.name, existing.config) : EMPTY_FORM,
   );
-  const [shown, setShown] = useState<string | null>(null);
+  /** Set by the first Save: from then on each field says what is wrong with it, as it is fixed. */
+  const [tried, setTried] = useState(false);
   const nameInput = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (!existing) nameInput.current?.focus();
@@ -50,14 +52,28 @@ export function ServerFormDialog({
       onSaved(form.name);
     },
   });
-  const set = (change: Partial<ServerFormState>) => setForm({ ...form, ...change });
+  const set = (change: Partial<ServerFormState>) => {
+    setForm({ ...form, ...change });
+    // The gateway's refusal was about what was sent: once that changes, it no longer applies.
+    save.reset();
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const problem = formProblem(form);
-    setShown(problem);
-    if (!problem) save.mutate();
+    setTried(true);
+    const problems = formProblems(form);
+    if (Object.keys(problems).length === 0) save.mutate();
+    else {
+      // To the first field to fix, once it shows its error (WCAG 3.3.1: the error is named on the field).
+      const formElement = event.currentTarget as HTMLFormElement;
+      setTimeout(() => formElement.querySelector<HTMLElement>('[aria-invalid=true]')?.focus());
+    }
   };
-  const error = shown ?? (save.error ? errorMessage(save.error) : null);
+  // A wrong name shows as soon as it is typed (the URL it would make would be wrong too); the other
+  // fields, once Save was tried.
+  const problems = tried ? formProblems(form) : {};
+  const typedNameProblem = existing || form.name === '' ? null : nameProblem(form.name);
+  const fieldErrors = { ...problems, ...(typedNameProblem ? { name: typedNameProblem } : {}) };
+  const error = save.error ? errorMessage(save.error) : null;
   // What saving will start, shown before it runs and named on the button that runs it.
   const preview = launchPreview(form);
   const launch = preview && startsNewLaunch(form, existing?.config) ? preview : null;
@@ -85,9 +101,10 @@ export function ServerFormDialog({
                   ? undefined
                   : `Clients will use ${window.location.origin}/s/${form.name || '<name>'}/mcp`
               }
+              error={existing ? null : fieldErrors.name}
               value={form.name}
               onChange={(name) => set({ name })}
-              placeholder="my-server"
+              placeholder="e.g. my-server"
               disabled={!!existing}
               inputRef={nameInput}
             />
@@ -115,7 +132,11 @@ export function ServerFormDialog({
             </div>
           </fieldset>
         </div>
-        {form.type === 'http' ? <HttpFields form={form} set={set} /> : <StdioFields form={form} set={set} />}
+        {form.type === 'http' ? (
+          <HttpFields form={form} set={set} errors={fieldErrors} />
+        ) : (
+          <StdioFields form={form} set={set} errors={fieldErrors} />
+        )}
         {preview ? (
           <LaunchPreview
             label={previewLabel}

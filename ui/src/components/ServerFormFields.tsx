@@ -1,11 +1,12 @@
-import type { ServerFormState } from '../server-form';
+import type { FormField, ServerFormState } from '../server-form';
 import { Field, TextField } from './FormField';
 import { KeyValueEditor } from './KeyValueEditor';
 
 type Change = (change: Partial<ServerFormState>) => void;
+type Errors = Partial<Record<FormField, string>>;
 
 /** An HTTP server: its URL and the headers sent to it. */
-export function HttpFields({ form, set }: { form: ServerFormState; set: Change }) {
+export function HttpFields({ form, set, errors }: { form: ServerFormState; set: Change; errors: Errors }) {
   return (
     <>
       <TextField
@@ -15,9 +16,10 @@ export function HttpFields({ form, set }: { form: ServerFormState; set: Change }
             ? "The server's SSE stream (often …/sse); clients still connect to the gateway over Streamable HTTP."
             : "The server's Streamable HTTP endpoint."
         }
+        error={errors.url}
         value={form.url}
         onChange={(url) => set({ url })}
-        placeholder={form.legacySse ? 'http://localhost:3001/sse' : 'http://localhost:3001/mcp'}
+        placeholder={form.legacySse ? 'e.g. http://localhost:3001/sse' : 'e.g. http://localhost:3001/mcp'}
       />
       <label className="flex items-center gap-2 text-xs">
         <input
@@ -31,8 +33,8 @@ export function HttpFields({ form, set }: { form: ServerFormState; set: Change }
         label="Headers"
         pairs={form.headers}
         onChange={(headers) => set({ headers })}
-        keyPlaceholder="Authorization"
-        valuePlaceholder="Bearer …"
+        keyPlaceholder="e.g. Authorization"
+        valuePlaceholder="e.g. Bearer …"
       />
       <p className="text-[11px] text-slate-500">
         Header values are secrets: masked here and redacted from captures.
@@ -42,30 +44,31 @@ export function HttpFields({ form, set }: { form: ServerFormState; set: Change }
 }
 
 /** A stdio server: the command the gateway runs, its environment, where, and how sessions share it. */
-export function StdioFields({ form, set }: { form: ServerFormState; set: Change }) {
+export function StdioFields({ form, set, errors }: { form: ServerFormState; set: Change; errors: Errors }) {
   return (
     <>
       <div className="grid grid-cols-[10rem_1fr] gap-3">
         <TextField
           label="Command"
+          error={errors.command}
           value={form.command}
           onChange={(command) => set({ command })}
-          placeholder="npx"
+          placeholder="e.g. npx"
         />
         <TextField
           label="Arguments"
           hint="As typed in a terminal; quote arguments that hold spaces. No shell runs them."
           value={form.args}
           onChange={(args) => set({ args })}
-          placeholder="-y @modelcontextprotocol/server-memory"
+          placeholder="e.g. -y @modelcontextprotocol/server-memory"
         />
       </div>
       <KeyValueEditor
         label="Environment variables"
         pairs={form.env}
         onChange={(env) => set({ env })}
-        keyPlaceholder="NAME"
-        valuePlaceholder="value"
+        keyPlaceholder="e.g. NAME"
+        valuePlaceholder="e.g. value"
       />
       <div className="grid grid-cols-[1fr_14rem] gap-3">
         <TextField
@@ -73,7 +76,7 @@ export function StdioFields({ form, set }: { form: ServerFormState; set: Change 
           hint="Empty: the gateway's."
           value={form.cwd}
           onChange={(cwd) => set({ cwd })}
-          placeholder="/path/to/project"
+          placeholder="e.g. /path/to/project"
         />
         <Field label="Session mode">
           <select

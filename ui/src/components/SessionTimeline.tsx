@@ -22,7 +22,7 @@ function DurationBar({ record, max }: { record: RecordSummary; max: number }) {
   return (
     <span className="flex items-center justify-end gap-2">
       <span className="font-mono text-slate-500">{formatDuration(record.durationMs)}</span>
-      <span className="hidden w-[90px] items-center @xl:flex">
+      <span className="hidden w-[90px] items-center @4xl:flex">
         <span
           className={`h-1.5 rounded-full ${isFailed(record) ? 'bg-red-400' : 'bg-sky-400 dark:bg-sky-500'}`}
           style={{ width }}
@@ -68,17 +68,22 @@ function RecordRow({
       <span className="w-6 shrink-0 text-center">
         <DirectionArrow record={record} />
       </span>
-      <span className="w-[120px] shrink-0 truncate @xl:w-[200px]">
+      {/* Narrow (the detail open), the summary takes the method's room: most summaries start with what
+          was called, and the full method and summary stay in the tooltip. */}
+      <span className="hidden w-[120px] shrink-0 truncate @2xl:block @4xl:w-[200px]">
         {record.kind === 'stderr' ? (
           <span className="text-amber-700 dark:text-amber-400">stderr</span>
         ) : (
           <MethodChip record={record} />
         )}
       </span>
-      <span className={`min-w-0 flex-1 truncate ${summaryClass(record)}`} title={record.summary}>
+      <span
+        className={`min-w-0 flex-1 truncate ${summaryClass(record)}`}
+        title={record.method ? `${record.method}: ${record.summary}` : record.summary}
+      >
         {record.summary}
       </span>
-      <span className="w-[72px] shrink-0 @xl:w-[170px]">
+      <span className="w-[64px] shrink-0 @4xl:w-[170px]">
         <DurationBar record={record} max={max} />
       </span>
     </button>

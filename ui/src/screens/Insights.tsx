@@ -15,6 +15,7 @@ import {
   RANGES,
   type Range,
   rangeOf,
+  serversWithRequests,
   slowest,
   statsFilter,
 } from '../insights';
@@ -231,7 +232,7 @@ export function Insights({ url }: { url: URL }) {
             {byServer.data ? (
               <StatsTable
                 title="Per server"
-                groups={byServer.data.result.groups}
+                groups={serversWithRequests(byServer.data.result.groups)}
                 label={(g) => g.server ?? ''}
               />
             ) : null}

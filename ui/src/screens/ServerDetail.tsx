@@ -63,8 +63,25 @@ export function ServerDetail({ server }: { server: ServerJson }) {
           <button type="button" className="btn" onClick={() => check.mutate()} disabled={check.isPending}>
             {check.isPending ? 'Checking…' : 'Check now'}
           </button>
-          <button type="button" className="btn" onClick={() => restart.mutate()} disabled={restart.isPending}>
-            {restart.isPending ? 'Restarting…' : 'Restart'}
+          {/* A remote server is not the gateway's to restart: for it, this only drops open connections. */}
+          <button
+            type="button"
+            className="btn"
+            onClick={() => restart.mutate()}
+            disabled={restart.isPending}
+            title={
+              server.type === 'stdio'
+                ? 'Stop the command and start it again'
+                : 'Close the gateway’s open connections to this server (its clients reconnect); the remote server itself keeps running'
+            }
+          >
+            {server.type === 'stdio'
+              ? restart.isPending
+                ? 'Restarting…'
+                : 'Restart'
+              : restart.isPending
+                ? 'Dropping…'
+                : 'Drop connections'}
           </button>
           <button type="button" className="btn" onClick={() => setEditing(true)}>
             Edit

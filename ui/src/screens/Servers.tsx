@@ -18,6 +18,9 @@ export function Servers({ url, name }: { url: URL; name: string | null }) {
   const registry = useQuery({
     queryKey: ['servers', 'config'],
     queryFn: () => api<ServersConfig>('/api/servers/config'),
+    // A broken mcp.json, or its repair, changes no server, so the live feed says nothing: look now and
+    // then while this screen is open (a small read of the registry's state, no file access).
+    refetchInterval: (query) => (query.state.data?.error ? 2_000 : 3_000),
   });
   const adding = url.searchParams.get('add') === '1';
   const setAdding = (on: boolean) => navigate(withParams(url, { add: on ? '1' : null }), { replace: true });
@@ -71,8 +74,12 @@ export function Servers({ url, name }: { url: URL; name: string | null }) {
           role="alert"
           className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200"
         >
-          {registry.data.path} cannot be read: {registry.data.error}. The last good configuration stays in
-          effect; changes here are refused until the file is fixed by hand.
+          {/* The gateway's message names the file and the problems; only what it does not say is added. */}
+          <span className="whitespace-pre-line">{registry.data.error}</span>
+          {registry.data.error.includes('last good configuration')
+            ? ' '
+            : ' The last good configuration stays in effect. '}
+          Changes here are refused until the file is fixed by hand.
         </p>
       ) : null}
       <PendingApprovals asked={url.searchParams.get('pending')} />

@@ -101,6 +101,7 @@ export function SessionView({
             id={openId}
             preview={records.find((r) => r.id === openId)}
             onClose={close}
+            inSession
           />
         </DetailPane>
       ) : null}

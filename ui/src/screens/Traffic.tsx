@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { errorMessage } from '../api';
 import { DetailPane } from '../components/DetailPane';
 import { FilterBar } from '../components/FilterBar';
@@ -7,15 +7,27 @@ import { RecordTable } from '../components/RecordTable';
 import { navigate, withParams } from '../router';
 import { useRecordSelection } from '../selection';
 import { useTraffic } from '../traffic-data';
+import { ImportButton } from './ImportButton';
 import { ClearButton, ExportLink, LiveButton } from './TrafficActions';
 import { TrafficAnnouncer } from './TrafficAnnouncer';
 import { TrafficEmpty } from './TrafficEmpty';
+
+const STALE_NOTE =
+  'border-b border-amber-200 bg-amber-50 px-3 py-1 text-xs text-amber-800 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200';
+
+/**
+ * Rows for a filter that is no longer the one in the box: drained of colour, with a hatched background,
+ * but not faded (they stay readable: WCAG 1.4.3), and the note above says why.
+ */
+const STALE_ROWS =
+  'grayscale bg-[repeating-linear-gradient(135deg,transparent_0_8px,rgb(148_163_184/0.12)_8px_16px)]';
 
 /** Traffic: every message, newest first, live; a filter in the URL; the selected one in a side panel. */
 export function Traffic({ url }: { url: URL }) {
   const filter = url.searchParams.get('filter') ?? '';
   const traffic = useTraffic(filter);
   const filterInput = useRef<HTMLInputElement>(null);
+  const [stale, setStale] = useState(false);
   const { records } = traffic;
   const { selectedId, openId, choose, close } = useRecordSelection(url, records, () =>
     filterInput.current?.focus(),
@@ -32,6 +44,7 @@ export function Traffic({ url }: { url: URL }) {
           onApply={applyFilter}
           serverError={traffic.problem}
           inputRef={filterInput}
+          onDraftProblem={setStale}
         />
         <LiveButton traffic={traffic} />
         <TrafficAnnouncer live={traffic.live} />
@@ -41,6 +54,7 @@ export function Traffic({ url }: { url: URL }) {
             : `${shown.toLocaleString()}${traffic.hasMore ? '+' : ''} message${shown === 1 ? '' : 's'}`}
         </span>
         <ExportLink filter={filter} />
+        <ImportButton onImported={traffic.reload} />
         <ClearButton filter={filter} onCleared={traffic.reload} />
       </div>
       {traffic.lagged > 0 ? (
@@ -49,8 +63,12 @@ export function Traffic({ url }: { url: URL }) {
           reloaded from the newest.
         </p>
       ) : null}
+      {/* Said when it appears, not only seen: the rows below stay, dimmed, until the filter is fixed. */}
+      <p aria-live="polite" className={stale ? STALE_NOTE : 'sr-only'}>
+        {stale ? 'Results are for the previous filter: fix the filter and press Enter to update them.' : ''}
+      </p>
       <div className="flex min-h-0 flex-1">
-        <div className="min-w-0 flex-1">
+        <div className={`min-w-0 flex-1 ${stale ? STALE_ROWS : ''}`} data-stale={stale || undefined}>
           {traffic.problem ? (
             <p className="p-6 text-sm text-slate-500">Fix the filter to see traffic.</p>
           ) : traffic.error ? (

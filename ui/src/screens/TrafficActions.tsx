@@ -1,5 +1,5 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { api, errorMessage, send, withQuery } from '../api';
 import { ConfirmDialog } from '../components/Modal';
 import type { TrafficData } from '../traffic-data';
@@ -64,30 +64,63 @@ export function ExportLink({ filter }: { filter: string }) {
   );
 }
 
-/** Deletes what the filter matches (everything without one), after asking. */
+function messages(count: number): string {
+  return `${count.toLocaleString()} message${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * Deletes what the filter matches (everything without one), after asking with the number it will delete
+ * (`GET /api/logs/count`); then says how many it deleted, in a live region screen readers announce.
+ */
 export function ClearButton({ filter, onCleared }: { filter: string; onCleared: () => void }) {
   const [asking, setAsking] = useState(false);
+  const [report, setReport] = useState<string | null>(null);
   const queryClient = useQueryClient();
+  const count = useQuery({
+    queryKey: ['clear-count', filter],
+    queryFn: ({ signal }) => api<{ count: number }>(withQuery('/api/logs/count', { filter }), { signal }),
+    enabled: asking,
+    staleTime: 0,
+    gcTime: 0,
+  });
   const clear = useMutation({
     mutationFn: () =>
       filter
         ? api<{ deleted: number }>(withQuery('/api/logs', { filter }), send('DELETE'))
         : api<{ deleted: number }>('/api/logs/clear', send('POST')),
-    onSuccess: () => {
+    onSuccess: ({ deleted }) => {
       setAsking(false);
+      setReport(deleted === 0 ? 'Nothing to delete: no message matched.' : `Deleted ${messages(deleted)}.`);
       onCleared();
       void queryClient.invalidateQueries({ predicate: (query) => query.queryKey[0] !== 'logs' });
     },
   });
+  useEffect(() => {
+    if (report === null) return;
+    const timer = setTimeout(() => setReport(null), 10_000);
+    return () => clearTimeout(timer);
+  }, [report]);
+  const n = count.data?.count;
   return (
     <>
-      <button type="button" className="btn" onClick={() => setAsking(true)}>
+      {/* Polite, like a status, but not a second status region beside the live feed's announcer. */}
+      <span aria-live="polite" className="shrink-0 text-xs text-slate-600 dark:text-slate-300">
+        {report}
+      </span>
+      <button
+        type="button"
+        className="btn"
+        onClick={() => {
+          setReport(null);
+          setAsking(true);
+        }}
+      >
         Clear…
       </button>
       {asking ? (
         <ConfirmDialog
           title={filter ? 'Delete matching messages' : 'Delete all messages'}
-          confirmLabel="Delete"
+          confirmLabel={n === undefined ? 'Delete' : `Delete ${messages(n)}`}
           busy={clear.isPending}
           error={clear.error ? errorMessage(clear.error) : null}
           onConfirm={() => clear.mutate()}
@@ -95,12 +128,20 @@ export function ClearButton({ filter, onCleared }: { filter: string; onCleared: 
         >
           {filter ? (
             <p>
-              Delete every captured message matching{' '}
+              Delete {n === undefined ? 'every captured message' : messages(n)} matching{' '}
               <code className="rounded bg-slate-100 px-1 font-mono text-xs dark:bg-slate-800">{filter}</code>?
             </p>
           ) : (
-            <p>Delete every captured message, of every server? Set a filter first to delete only some.</p>
+            <p>
+              Delete {n === undefined ? 'every captured message' : `all ${messages(n)}`}, of every server? Set
+              a filter first to delete only some.
+            </p>
           )}
+          {count.isError ? (
+            <p className="text-xs text-amber-700 dark:text-amber-400">
+              Could not count them first ({errorMessage(count.error)}); Delete still deletes every match.
+            </p>
+          ) : null}
           <p className="text-xs text-slate-500">This cannot be undone. Export them first to keep a copy.</p>
         </ConfirmDialog>
       ) : null}
