@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import { GatewayError } from '../core/errors.js';
-import { recordToJson, recordToSummaryJson } from '../core/record.js';
+import { recordToJson } from '../core/record.js';
 import { EMPTY_FILTER } from '../filter/ast.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
+import { jsonObject, RawJson } from './json-body.js';
 import {
   bodiesParam,
   filterFromQuery,
@@ -36,7 +37,7 @@ export function logsRoutes(
     // Read before the page: every record up to it was there to be matched, so a live view of this
     // filter continues after it, however old the newest match is (/api/events?since=latestId).
     const latestId = store.lastId();
-    const page = await reads.list(
+    const page = await reads.listText(
       {
         filter: requestFilter(c),
         limit,
@@ -45,11 +46,12 @@ export function logsRoutes(
         bodies,
         maxBytes: PAGE_BYTES_OF_BODIES,
       },
+      'json',
       c.req.raw.signal,
     );
-    return c.json({
-      data: page.records.map(bodies ? recordToJson : recordToSummaryJson),
-      pagination: pagination(page.records.length, limit, page.hasMore, page.nextCursor),
+    return jsonObject(c, {
+      data: new RawJson(page.bytes),
+      pagination: pagination(page.count, limit, page.hasMore, page.nextCursor),
       latestId,
     });
   });
