@@ -202,7 +202,7 @@ function uiTable(ui: UiReport): string {
       ),
       row('longest task while selecting', [ui.selectLongestTask], 'ms', ''),
       row(
-        `JS heap with all ${ui.sessionRows.toLocaleString('en-US')} timeline rows loaded (after GC; reserved ${ui.heapTotalMb.toFixed(0)} MB)`,
+        `JS heap with all ${ui.sessionRows.toLocaleString('en-US')} timeline rows loaded (after GC; reserved ${ui.heapTotalMb.toFixed(0)} MB; ${ui.domNodes.toLocaleString('en-US')} DOM nodes)`,
         [ui.heapUsedMb],
         'MB',
         `≤ ${TARGETS.heapMb} MB ${check(ui.heapUsedMb <= TARGETS.heapMb)}`,

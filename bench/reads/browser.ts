@@ -19,6 +19,8 @@ export interface UiReport {
   /** JS heap of the page with the whole session loaded and rows selected, MB: in use after a GC, and reserved. */
   heapUsedMb: number;
   heapTotalMb: number;
+  /** DOM nodes in the page at that moment (every row drawn would be some 200,000). */
+  domNodes: number;
   /** Scrolling the timeline at 3,000 px/s for 3 s: frames per second, and the longest frame. */
   scrollFps: number;
   scrollLongestFrameMs: number;
@@ -142,10 +144,13 @@ async function scrollFrames(page: Page): Promise<{ fps: number; longest: number 
   })()`)) as { fps: number; longest: number };
 }
 
-async function heapMb(cdp: CDPSession): Promise<{ used: number; total: number }> {
+async function heapMb(cdp: CDPSession): Promise<{ used: number; total: number; nodes: number }> {
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize, totalSize } = await cdp.send('Runtime.getHeapUsage');
-  return { used: usedSize / 2 ** 20, total: totalSize / 2 ** 20 };
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const nodes = metrics.find((metric) => metric.name === 'Nodes')?.value ?? Number.NaN;
+  return { used: usedSize / 2 ** 20, total: totalSize / 2 ** 20, nodes };
 }
 
 export async function measureUi(plan: UiPlan): Promise<UiReport> {
@@ -191,6 +196,7 @@ export async function measureUi(plan: UiPlan): Promise<UiReport> {
       sessionRows,
       heapUsedMb: heap.used,
       heapTotalMb: heap.total,
+      domNodes: heap.nodes,
       scrollFps: scroll.fps,
       scrollLongestFrameMs: scroll.longest,
     };
