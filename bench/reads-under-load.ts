@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { prepareStorageDir } from '../src/storage/storage-dir.js';
 import { openDatabase } from '../src/store/database.js';
@@ -227,8 +228,9 @@ function section(found: {
   alone: ReadsReport;
   underLoad: ReadsReport;
   ui: UiReport | string;
+  busy: number[];
 }): string {
-  const { records, big, rare, without, loaded, alone, underLoad, ui } = found;
+  const { records, big, rare, without, loaded, alone, underLoad, ui, busy } = found;
   const ratio = loaded.load.p99 / without.load.p99;
   const failed = without.load.failed + loaded.load.failed;
   const failures = [without, loaded].flatMap(({ name, load }) =>
@@ -262,6 +264,15 @@ function section(found: {
     typeof ui === 'string'
       ? `Web UI not measured: ${ui}`
       : `${uiTable(ui)}\n\nThe same gateway and store, after the load: headless Chromium (${CHROMIUM}, 1440×900), times taken in the page from the click to the first frame drawn after the answer shows, after one run to warm up.`,
+    '',
+    `Machine load (1-minute load average) on ${cpus().length} cores: ${busy[0]?.toFixed(1)} before the run, ${busy
+      .slice(1)
+      .map((n) => n.toFixed(1))
+      .join(' and ')} after the load and after the browser (the run itself adds about 3)${
+      (busy[0] ?? 0) > 1
+        ? ' — **other work shared the machine: absolute times are inflated; compare the ratios, and re-run on a quiet machine.**'
+        : '.'
+    }`,
   ].join('\n');
 }
 
@@ -319,6 +330,8 @@ async function run(): Promise<string> {
 }
 
 async function measure(): Promise<string> {
+  // What other work was doing before this run added its own.
+  const busy = [loadavg()[0] as number];
   const storageDir = join(DIR, 'storage');
   // The gateway would make the directory with the right modes; the generator writes first.
   prepareStorageDir(storageDir, () => {});
@@ -364,6 +377,7 @@ async function measure(): Promise<string> {
     const alone = await driveReads(plan(120, 3)).done;
     process.stdout.write(`steady load, ${SECONDS} s without reads and ${SECONDS} s with them ...\n`);
     const { without, loaded, reads: underLoad } = await rounds(gateway, target, plan);
+    busy.push(loadavg()[0] as number);
     let ui: UiReport | string = `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`;
     if (existsSync(CHROMIUM)) {
       process.stdout.write('the web UI in Chromium: Insights 7d, the big session ...\n');
@@ -373,6 +387,7 @@ async function measure(): Promise<string> {
         session: { id: BIG_SESSION.sessionId, server: BIG_SESSION.server },
         runs: 5,
       });
+      busy.push(loadavg()[0] as number);
     }
 
     return section({
@@ -384,6 +399,7 @@ async function measure(): Promise<string> {
       alone,
       underLoad,
       ui,
+      busy,
     });
   } finally {
     await gateway?.stop();
