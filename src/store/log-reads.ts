@@ -32,6 +32,7 @@ export interface LogReads {
   listText(query: PageQuery, format: TextFormat, signal?: AbortSignal): Promise<TextPage>;
   timelineText(query: TimelineQuery, signal?: AbortSignal): Promise<TextPage>;
   statsText(query: StatsQuery, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>>;
+  recordText(id: number, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer> | null>;
 }
 
 export type ReadMethod = keyof LogReads;
@@ -50,6 +51,7 @@ export function inlineReads(store: LogStore): LogReads {
     listText: async (query, format) => text.listText(query, format),
     timelineText: async (query) => text.timelineText(query),
     statsText: async (query) => text.statsText(query),
+    recordText: async (id) => text.recordText(id),
   };
 }
 

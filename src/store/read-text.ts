@@ -34,8 +34,17 @@ export function pageText(page: RecordPage, bodies: boolean, format: TextFormat):
 }
 
 /** The reads whose answers go to a client as they are, written as text by whoever reads them. */
-export function textReads(store: Pick<LogStore, 'list' | 'timeline' | 'stats'>) {
+export function textReads(store: Pick<LogStore, 'list' | 'timeline' | 'stats' | 'get' | 'partnerOf'>) {
   return {
+    /** One record whole with its request/response partner (`partner`, or null); null when there is none. */
+    recordText: (id: number): Uint8Array<ArrayBuffer> | null => {
+      const record = store.get(id);
+      if (!record) return null;
+      const partner = store.partnerOf(record);
+      return encoder.encode(
+        JSON.stringify({ ...recordToJson(record), partner: partner ? recordToJson(partner) : null }),
+      );
+    },
     listText: (query: PageQuery, format: TextFormat): TextPage =>
       pageText(store.list(query), query.bodies !== false, format),
     timelineText: (query: TimelineQuery): TextPage =>

@@ -76,6 +76,7 @@ export class ReaderPool implements LogReads {
   listText: LogReads['listText'] = (query, format, signal) => this.#call('listText', [query, format], signal);
   timelineText: LogReads['timelineText'] = (query, signal) => this.#call('timelineText', [query], signal);
   statsText: LogReads['statsText'] = (query, signal) => this.#call('statsText', [query], signal);
+  recordText: LogReads['recordText'] = (id, signal) => this.#call('recordText', [id], signal);
 
   async close(): Promise<void> {
     this.#closed = true;

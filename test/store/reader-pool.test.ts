@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordToJson, recordToSummaryJson } from '../../src/core/record.js';
+import { type CapturedRecord, recordToJson, recordToSummaryJson } from '../../src/core/record.js';
 import { parseFilter } from '../../src/filter/parser.js';
 import { ReaderPool } from '../../src/store/reader-pool.js';
 import { statsWindow } from '../../src/store/stats-window.js';
@@ -55,6 +55,11 @@ describe('reader threads', () => {
     expect(text((await pool.timelineText(timeline)).bytes)).toBe(
       JSON.stringify(t.store.timeline(timeline).records.map(recordToSummaryJson)),
     );
+    const record = page.records[3] as CapturedRecord;
+    expect(text((await pool.recordText(record.id)) as Uint8Array)).toBe(
+      JSON.stringify({ ...recordToJson(record), partner: null }),
+    );
+    expect(await pool.recordText(999_999)).toBeNull();
     const filter = parseFilter('');
     const stats = { filter, groupBy: 'method' as const, ...statsWindow(filter, now) };
     expect(JSON.parse(text(await pool.statsText(stats)))).toEqual(
