@@ -1,7 +1,9 @@
-import { rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { prepareStorageDir } from '../src/storage/storage-dir.js';
 import { openDatabase } from '../src/store/database.js';
+import { CHROMIUM } from '../test/helpers/browser.js';
 import { JSON_RPC_HEADERS, openSession, type Target } from './proxy/load.js';
 import {
   BENCH_TOKEN,
@@ -12,6 +14,7 @@ import {
 import { appendSession, generateDatabase } from './query/generate.js';
 import { searchTerms } from './query/search-terms.js';
 import { TrafficGenerator } from './query/traffic.js';
+import { measureUi, type UiReport } from './reads/browser.js';
 import { driveReads } from './reads/drive.js';
 import type { ReadsPlan, ReadsReport } from './reads/driver.js';
 import { type LoadResult, mergeLoads, openLoop } from './reads/open-loop.js';
@@ -50,7 +53,7 @@ const BIG_SESSION = {
   messages: 12_000,
   spanMs: 3 * 3_600_000,
 };
-const TARGETS = { p99Ratio: 2, statsMs: 300 };
+const TARGETS = { p99Ratio: 2, statsMs: 300, insightsMs: 300, selectMs: 100, heapMb: 200 };
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '–');
 const check = (ok: boolean) => (ok ? '✓' : '✗');
@@ -169,6 +172,52 @@ function readsTable(alone: ReadsReport, loaded: ReadsReport, labels: Record<stri
   );
 }
 
+const median = (values: readonly number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+const most = (values: readonly number[]) => Math.max(...values);
+
+function uiTable(ui: UiReport): string {
+  const row = (what: string, values: readonly number[], unit: string, target: string) => [
+    what,
+    `${ms(median(values))} ${unit}`,
+    `${ms(most(values))} ${unit}`,
+    target,
+  ];
+  return markdownTable(
+    ['web UI in Chromium (no proxied load)', 'median', 'worst', 'target'],
+    [
+      row(
+        `Insights, range 1h → 7d: click to charts drawn (${ui.insights7d.length} page loads)`,
+        ui.insights7d,
+        'ms',
+        `≤ ${TARGETS.insightsMs} ms ${check(median(ui.insights7d) <= TARGETS.insightsMs)}`,
+      ),
+      row(
+        `big session: select a row, to its message in the detail panel (${ui.select.length} rows)`,
+        ui.select,
+        'ms',
+        `≤ ${TARGETS.selectMs} ms ${check(median(ui.select) <= TARGETS.selectMs)}`,
+      ),
+      row('longest task while selecting', [ui.selectLongestTask], 'ms', ''),
+      row(
+        `JS heap with all ${ui.sessionRows.toLocaleString('en-US')} timeline rows loaded (after GC; reserved ${ui.heapTotalMb.toFixed(0)} MB; ${ui.domNodes.toLocaleString('en-US')} DOM nodes)`,
+        [ui.heapUsedMb],
+        'MB',
+        `≤ ${TARGETS.heapMb} MB ${check(ui.heapUsedMb <= TARGETS.heapMb)}`,
+      ),
+      row(
+        `scrolling the timeline at 3,000 px/s (longest frame ${ui.scrollLongestFrameMs.toFixed(0)} ms)`,
+        [ui.scrollFps],
+        'fps',
+        '',
+      ),
+    ],
+  );
+}
+
 /** What a run found, as the Markdown section for bench/RESULTS.md. */
 function section(found: {
   records: number;
@@ -178,8 +227,10 @@ function section(found: {
   loaded: Phase;
   alone: ReadsReport;
   underLoad: ReadsReport;
+  ui: UiReport | string;
+  busy: number[];
 }): string {
-  const { records, big, rare, without, loaded, alone, underLoad } = found;
+  const { records, big, rare, without, loaded, alone, underLoad, ui, busy } = found;
   const ratio = loaded.load.p99 / without.load.p99;
   const failed = without.load.failed + loaded.load.failed;
   const failures = [without, loaded].flatMap(({ name, load }) =>
@@ -209,23 +260,29 @@ function section(found: {
         ? `**Failed reads (${readFailures.length}):** ${readFailures.slice(0, 3).join('; ')}.`
         : 'No read failed.'
     }`,
+    '',
+    typeof ui === 'string'
+      ? `Web UI not measured: ${ui}`
+      : `${uiTable(ui)}\n\nThe same gateway and store, after the load: headless Chromium (${CHROMIUM}, 1440×900), times taken in the page from the click to the first frame drawn after the answer shows, after one run to warm up.`,
+    '',
+    `Machine load (1-minute load average) on ${cpus().length} cores: ${busy[0]?.toFixed(1)} before the run, ${busy
+      .slice(1)
+      .map((n) => n.toFixed(1))
+      .join(' and ')} after the load and after the browser (the run itself adds about 3)${
+      (busy[0] ?? 0) > 1
+        ? ' — **other work shared the machine: absolute times are inflated; compare the ratios, and re-run on a quiet machine.**'
+        : '.'
+    }`,
   ].join('\n');
 }
 
-async function run(): Promise<string> {
-  rmSync(DIR, { recursive: true, force: true });
-  try {
-    return await measure();
-  } finally {
-    rmSync(DIR, { recursive: true, force: true });
-  }
+interface Store {
+  generated: { records: number; firstTime: number };
+  big: number;
+  rare: { word: string; share: number };
 }
 
-async function measure(): Promise<string> {
-  const storageDir = join(DIR, 'storage');
-  // The gateway would make the directory with the right modes; the generator writes first.
-  prepareStorageDir(storageDir, () => {});
-  const database = join(storageDir, 'logs.db');
+function generateStore(database: string): Store {
   process.stdout.write(`generating ${RECORDS} records in ${database} ...\n`);
   const traffic = new TrafficGenerator(7);
   const generated = generateDatabase(database, traffic, RECORDS, SPAN_MS);
@@ -238,6 +295,48 @@ async function measure(): Promise<string> {
   process.stdout.write(`  plus a session of ${big} messages\n`);
   const rare = searchTerms(database, traffic, generated.records)[0];
   if (!rare) throw new Error('no rare word found in the generated store; is it empty?');
+  const store = { generated, big, rare };
+  if (CACHE) {
+    mkdirSync(CACHE, { recursive: true });
+    copyFileSync(database, join(CACHE, 'logs.db'));
+    writeFileSync(join(CACHE, 'store.json'), JSON.stringify({ records: RECORDS, ...store }));
+  }
+  return store;
+}
+
+/**
+ * BENCH_READS_CACHE=<dir> keeps a copy of the generated store there and starts later runs from it, for
+ * repeated runs within a day (its records are dated back from when it was generated; "last 7 days" still
+ * holds them all).
+ */
+const CACHE = process.env.BENCH_READS_CACHE || undefined;
+
+function cachedStore(database: string): Store | undefined {
+  if (!CACHE || !existsSync(join(CACHE, 'store.json'))) return undefined;
+  const store = JSON.parse(readFileSync(join(CACHE, 'store.json'), 'utf8')) as Store & { records: number };
+  if (store.records !== RECORDS) return undefined;
+  process.stdout.write(`copying the store generated before from ${CACHE} ...\n`);
+  copyFileSync(join(CACHE, 'logs.db'), database);
+  return store;
+}
+
+async function run(): Promise<string> {
+  rmSync(DIR, { recursive: true, force: true });
+  try {
+    return await measure();
+  } finally {
+    rmSync(DIR, { recursive: true, force: true });
+  }
+}
+
+async function measure(): Promise<string> {
+  // What other work was doing before this run added its own.
+  const busy = [loadavg()[0] as number];
+  const storageDir = join(DIR, 'storage');
+  // The gateway would make the directory with the right modes; the generator writes first.
+  prepareStorageDir(storageDir, () => {});
+  const database = join(storageDir, 'logs.db');
+  const { generated, big, rare } = cachedStore(database) ?? generateStore(database);
   const window = exportWindow(database, Math.floor(generated.records / 2), EXPORT_RECORDS);
   const filter = (text: string) => encodeURIComponent(text);
 
@@ -278,6 +377,18 @@ async function measure(): Promise<string> {
     const alone = await driveReads(plan(120, 3)).done;
     process.stdout.write(`steady load, ${SECONDS} s without reads and ${SECONDS} s with them ...\n`);
     const { without, loaded, reads: underLoad } = await rounds(gateway, target, plan);
+    busy.push(loadavg()[0] as number);
+    let ui: UiReport | string = `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH).`;
+    if (existsSync(CHROMIUM)) {
+      process.stdout.write('the web UI in Chromium: Insights 7d, the big session ...\n');
+      ui = await measureUi({
+        origin: gateway.origin,
+        token: BENCH_TOKEN,
+        session: { id: BIG_SESSION.sessionId, server: BIG_SESSION.server },
+        runs: 5,
+      });
+      busy.push(loadavg()[0] as number);
+    }
 
     return section({
       records: generated.records,
@@ -287,6 +398,8 @@ async function measure(): Promise<string> {
       loaded,
       alone,
       underLoad,
+      ui,
+      busy,
     });
   } finally {
     await gateway?.stop();

@@ -113,9 +113,11 @@ export async function startGatewayProcess(
     readFileSync(bin, 'utf8')
       .split('\n')[0]
       ?.match(/--[\w-]+=\S+/g) ?? [];
+  // BENCH_GATEWAY_NODE_FLAGS adds Node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+  const extra = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
   const child = spawn(
     process.execPath,
-    [...flags, bin, '--port', '0', '--storage-dir', storageDir, ...args],
+    [...flags, ...extra, bin, '--port', '0', '--storage-dir', storageDir, ...args],
     {
       env: { ...process.env, MCP_GATEWAY_TOKEN: BENCH_TOKEN },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,11 +2,10 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { stream } from 'hono/streaming';
 import { GatewayError } from '../core/errors.js';
-import { recordToJson } from '../core/record.js';
 import { DEFAULT_REDACTION, type RedactionPolicy } from '../redaction/policy.js';
 import { redactRecord } from '../redaction/redact-record.js';
 import { Redactor } from '../redaction/redactor.js';
-import { type LogReads, readAll } from '../store/log-reads.js';
+import { type LogReads, readAllText } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
 import { orderParam, requestFilter } from './query-params.js';
 import { recordFromJson } from './record-from-json.js';
@@ -44,18 +43,13 @@ export function exportRoutes(
     c.header('content-type', 'application/x-ndjson; charset=utf-8');
     c.header('content-disposition', `attachment; filename="mcp-gateway-${stamp}.jsonl"`);
     return stream(c, async (out) => {
-      let chunk: string[] = [];
       try {
-        // Pages come from a reader thread: an export of any size never holds up other requests.
-        for await (const record of readAll(reads, filter, order, c.req.raw.signal)) {
-          chunk.push(JSON.stringify(recordToJson(record)));
-          if (chunk.length >= 200) {
-            await out.write(`${chunk.join('\n')}\n`);
-            chunk = [];
-            if (out.aborted) return;
-          }
+        // Pages are read and written as JSON Lines by a reader thread: an export of any size never holds
+        // up other requests, and this thread only passes their bytes on.
+        for await (const lines of readAllText(reads, filter, order, c.req.raw.signal)) {
+          await out.write(lines);
+          if (out.aborted) return;
         }
-        if (chunk.length > 0) await out.write(`${chunk.join('\n')}\n`);
       } catch (error) {
         // The client went away: its remaining pages were cancelled, not an error.
         if (!out.aborted && (error as Error).name !== 'AbortError') throw error;

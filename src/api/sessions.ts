@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { GatewayError } from '../core/errors.js';
-import { recordToJson, recordToSummaryJson } from '../core/record.js';
 import type { LogReads } from '../store/log-reads.js';
 import { sessionToJson } from '../store/summary-json.js';
+import { jsonObject, RawJson } from './json-body.js';
 import { bodiesParam, PAGE_BYTES_OF_BODIES, pagination, pagingParams } from './query-params.js';
 
 /**
@@ -53,14 +53,14 @@ export function sessionsRoutes(reads: LogReads): Hono {
     }
     const { limit, cursor } = pagingParams(c, 500);
     const bodies = bodiesParam(c.req.query('fields'));
-    const timeline = await reads.timeline(
+    const timeline = await reads.timelineText(
       { sessionId, server: session.server, limit, cursor, bodies, maxBytes: PAGE_BYTES_OF_BODIES },
       c.req.raw.signal,
     );
-    return c.json({
+    return jsonObject(c, {
       session: sessionToJson(session),
-      data: timeline.records.map(bodies ? recordToJson : recordToSummaryJson),
-      pagination: pagination(timeline.records.length, limit, timeline.hasMore, timeline.nextCursor),
+      data: new RawJson(timeline.bytes),
+      pagination: pagination(timeline.count, limit, timeline.hasMore, timeline.nextCursor),
     });
   });
 

@@ -5,6 +5,7 @@ import { parseDuration } from '../filter/values.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { StatsQuery } from '../store/log-store.js';
 import { StatsWindowError, statsWindow } from '../store/stats-window.js';
+import { jsonBytes } from './json-body.js';
 import { requestFilter } from './query-params.js';
 
 const GROUPINGS = new Set(['server', 'method', 'server+method']);
@@ -29,7 +30,7 @@ export function statsRoutes(reads: LogReads): Hono {
       if (bucketMs !== undefined && bucketMs < 1000) throw new ValueProblem('bucket must be at least 1s');
       const window = statsWindow(filter, Date.now(), bucketMs);
       const query = { filter, ...window, groupBy: groupBy as StatsQuery['groupBy'] };
-      return c.json(await reads.stats(query, c.req.raw.signal));
+      return jsonBytes(c, await reads.statsText(query, c.req.raw.signal));
     } catch (error) {
       if (error instanceof ValueProblem || error instanceof StatsWindowError) {
         throw new GatewayError(400, `"bucket": ${error.message}.`);

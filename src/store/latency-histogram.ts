@@ -40,7 +40,11 @@ export function addToHistogram(histogram: Histogram, bucket: number, count = 1):
 
 /** Adds `from` into `into`, bucket by bucket. */
 export function mergeHistogram(into: Histogram, from: Readonly<Histogram>): void {
-  for (const [bucket, count] of Object.entries(from)) addToHistogram(into, Number(bucket), count);
+  // for…in without Object.entries: statistics over a week merge thousands of these, three times each,
+  // and the pairs Object.entries allocates were most of the time.
+  for (const bucket in from)
+    into[bucket as unknown as number] =
+      (into[bucket as unknown as number] ?? 0) + (from[bucket as unknown as number] as number);
 }
 
 function sortedBuckets(histogram: Readonly<Histogram>): [number, number][] {

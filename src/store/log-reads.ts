@@ -11,6 +11,7 @@ import type {
   StatsQuery,
   TimelineQuery,
 } from './log-store.js';
+import { type TextFormat, type TextPage, textReads } from './read-text.js';
 import type { StatsResult } from './stats.js';
 
 /**
@@ -28,12 +29,18 @@ export interface LogReads {
   sessions(query: SessionQuery, signal?: AbortSignal): Promise<SessionPage>;
   session(sessionId: string, server?: string, signal?: AbortSignal): Promise<SessionSummary[]>;
   timeline(query: TimelineQuery, signal?: AbortSignal): Promise<RecordPage>;
+  /** `list`, `timeline` and `stats` answered as the text a client is sent (read-text.ts). */
+  listText(query: PageQuery, format: TextFormat, signal?: AbortSignal): Promise<TextPage>;
+  timelineText(query: TimelineQuery, signal?: AbortSignal): Promise<TextPage>;
+  statsText(query: StatsQuery, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>>;
+  recordText(id: number, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer> | null>;
 }
 
 export type ReadMethod = keyof LogReads;
 
 /** The same reads on the calling thread: for tools that run no reader threads, and for tests. */
 export function inlineReads(store: LogStore): LogReads {
+  const text = textReads(store);
   return {
     list: async (query) => store.list(query),
     count: async (filter) => store.count(filter),
@@ -43,6 +50,10 @@ export function inlineReads(store: LogStore): LogReads {
     sessions: async (query) => store.sessions(query),
     session: async (sessionId, server) => store.session(sessionId, server),
     timeline: async (query) => store.timeline(query),
+    listText: async (query, format) => text.listText(query, format),
+    timelineText: async (query) => text.timelineText(query),
+    statsText: async (query) => text.statsText(query),
+    recordText: async (id) => text.recordText(id),
   };
 }
 
@@ -50,21 +61,22 @@ export function inlineReads(store: LogStore): LogReads {
 const WALK_PAGE = 500;
 const WALK_BYTES = 8 * 1024 * 1024;
 
-/** Every matching record, page by page; each page is one read, so other reads get their turn between. */
-export async function* readAll(
+/** Every matching record as JSON Lines, page by page, each page written by the reader that read it. */
+export async function* readAllText(
   reads: LogReads,
   filter: Filter,
   order: Order,
   signal?: AbortSignal,
-): AsyncGenerator<CapturedRecord> {
+): AsyncGenerator<Uint8Array> {
   const now = Date.now();
   let cursor: number | undefined;
   for (;;) {
-    const page = await reads.list(
+    const page = await reads.listText(
       { filter, order, cursor, limit: WALK_PAGE, now, maxBytes: WALK_BYTES },
+      'jsonl',
       signal,
     );
-    yield* page.records;
+    if (page.count > 0) yield page.bytes;
     if (!page.nextCursor) return;
     cursor = Number(page.nextCursor);
   }

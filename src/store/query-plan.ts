@@ -48,13 +48,17 @@ export function selectRecords(filter: Filter, options: SelectOptions): SqlFragme
     }
     params.push(compiled.match);
   }
-  if (compiled.where) {
-    where.push(compiled.where.sql);
-    params.push(...compiled.where.params);
-  }
+  // The caller's own bounds go before the filter's: with two lower bounds on one indexed column
+  // (`time >= <7 days ago>` from `last:7d` and `time >= <the last whole hour>` from statistics' edge
+  // slot), SQLite's range scan starts from the first one it is given and checks the other row by row —
+  // at a million records, 180 ms to find the last hour's few rows instead of a fraction of a millisecond.
   for (const fragment of options.extra ?? []) {
     where.push(fragment.sql);
     params.push(...fragment.params);
+  }
+  if (compiled.where) {
+    where.push(compiled.where.sql);
+    params.push(...compiled.where.params);
   }
   if (options.cursor !== undefined) {
     where.push(`${idColumn} ${options.order === 'desc' ? '<' : '>'} ?`);

@@ -20,6 +20,11 @@ interface Reader {
 /** Reader threads by default: a long statistics query leaves another free for a search or a page. */
 export const DEFAULT_READERS = 2;
 const RESPAWN_DELAY_MS = 500;
+/**
+ * Readers run at the lowest priority: on a machine with few cores, a long query would otherwise take the
+ * CPU the proxy's thread needs for the next message. Idle CPU is still theirs.
+ */
+export const READER_NICENESS = 19;
 
 function aborted(): Error {
   return new DOMException('The read was cancelled: nobody waits for its answer any more.', 'AbortError');
@@ -52,9 +57,10 @@ export class ReaderPool implements LogReads {
    */
   static start(
     databasePath: string,
-    options: { readers?: number; log?: (message: string) => void } = {},
+    options: { readers?: number; niceness?: number | null; log?: (message: string) => void } = {},
   ): ReaderPool {
-    const pool = new ReaderPool({ databasePath }, options.log ?? (() => {}));
+    const niceness = options.niceness === null ? undefined : (options.niceness ?? READER_NICENESS);
+    const pool = new ReaderPool({ databasePath, niceness }, options.log ?? (() => {}));
     for (let i = 0; i < (options.readers ?? DEFAULT_READERS); i++) pool.#spawn();
     return pool;
   }
@@ -68,6 +74,10 @@ export class ReaderPool implements LogReads {
   session: LogReads['session'] = (sessionId, server, signal) =>
     this.#call('session', [sessionId, server], signal);
   timeline: LogReads['timeline'] = (query, signal) => this.#call('timeline', [query], signal);
+  listText: LogReads['listText'] = (query, format, signal) => this.#call('listText', [query, format], signal);
+  timelineText: LogReads['timelineText'] = (query, signal) => this.#call('timelineText', [query], signal);
+  statsText: LogReads['statsText'] = (query, signal) => this.#call('statsText', [query], signal);
+  recordText: LogReads['recordText'] = (id, signal) => this.#call('recordText', [id], signal);
 
   async close(): Promise<void> {
     this.#closed = true;

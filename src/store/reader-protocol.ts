@@ -3,9 +3,14 @@ import type { ReadMethod } from './log-reads.js';
 /** Settings a reader thread starts with. */
 export interface ReaderSettings {
   databasePath: string;
+  /** The thread's nice value (0 normal … 19 lowest), or undefined to leave it as the process's. */
+  niceness?: number;
 }
 
-/** Main thread → reader: call one read. Arguments and answers are structured-cloned. */
+/**
+ * Main thread → reader: call one read. Arguments and answers are structured-cloned, except the text a
+ * `…Text` read answers with, whose buffer is transferred.
+ */
 export interface ReadCall {
   id: number;
   method: ReadMethod;

@@ -1,6 +1,7 @@
 import {
   addToHistogram,
   bucketOf,
+  HISTOGRAM_BUCKETS,
   type Histogram,
   histogramMax,
   histogramPercentile,
@@ -106,7 +107,8 @@ class Accumulator implements Counts {
     this.requests += row.requests;
     this.errors += row.errors;
     this.tokens += row.tokens;
-    this.histogram ??= {};
+    // Dense: merging thousands of sparse rollup histograms into one is then plain array arithmetic.
+    this.histogram ??= new Array<number>(HISTOGRAM_BUCKETS).fill(0);
     mergeHistogram(this.histogram, row.histogram);
     if (row.maxMs !== null) this.rollupMax = Math.max(this.rollupMax, row.maxMs);
   }
