@@ -43,12 +43,11 @@ describe('the conformance suite with the SDK v1 client', () => {
   it.each(CLIENT_PATHS.filter((path) => path !== 'direct'))(
     'keeps the direct pass set on the %s path',
     async (path) => {
-      const outcome = await runClientScenarios(SCENARIOS, clientPathEnv(gw, path));
-      const difference = describeDifference(
-        `client via ${path}`,
-        expectedThroughGateway(direct, 'client'),
-        outcome,
-      );
+      const env = clientPathEnv(gw, path);
+      const expected = expectedThroughGateway(direct, 'client');
+      const first = await runClientScenarios(SCENARIOS, env);
+      const outcome = await settleTiming(first, expected, (again) => runClientScenarios(again, env));
+      const difference = describeDifference(`client via ${path}`, expected, outcome);
       expect(difference.join('\n')).toBe('');
     },
     240_000,
