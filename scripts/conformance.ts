@@ -15,6 +15,8 @@ import {
   runClientScenarios,
   runServerScenarios,
   type SuiteOutcome,
+  settleTiming,
+  TIMING_CHECKS,
 } from '../test/fixtures/conformance-suite.js';
 import { startTestGateway, type TestGateway } from '../test/helpers/gateway.js';
 
@@ -35,6 +37,7 @@ async function serverRow(gw: TestGateway, target: TargetServer): Promise<Row> {
   for (const path of SERVER_PATHS) {
     const started = Date.now();
     const url = await urlForPath(gw, target, path as ServerPath);
+    if (url === null) continue;
     outcomes.set(path, await runServerScenarios(url));
     console.error(`  ${target.name} ${path}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
@@ -45,7 +48,11 @@ async function clientRow(gw: TestGateway): Promise<Row> {
   const outcomes = new Map<string, SuiteOutcome>();
   for (const path of CLIENT_PATHS) {
     const started = Date.now();
-    outcomes.set(path, await runClientScenarios(CLIENT_SCENARIOS, clientPathEnv(gw, path as ClientPath)));
+    const env = clientPathEnv(gw, path as ClientPath);
+    const first = await runClientScenarios(CLIENT_SCENARIOS, env);
+    // Timing checks get a second chance on every path, direct included (TIMING_CHECKS).
+    const expected = [...new Set([...(outcomes.get('direct')?.passed ?? first.passed), ...TIMING_CHECKS])];
+    outcomes.set(path, await settleTiming(first, expected, (again) => runClientScenarios(again, env)));
     console.error(`  client ${path}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   return { what: 'client scenarios, SDK v1 client', mode: 'client', outcomes };

@@ -6,6 +6,7 @@ import {
   runClientScenarios,
   type SuiteOutcome,
   settleTiming,
+  TIMING_CHECKS,
 } from '../fixtures/conformance-suite.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -25,7 +26,11 @@ describe('the conformance suite with the SDK v1 client', () => {
 
   beforeAll(async () => {
     gw = await startTestGateway();
-    direct = await runClientScenarios(SCENARIOS, clientPathEnv(gw, 'direct'));
+    const env = clientPathEnv(gw, 'direct');
+    const first = await runClientScenarios(SCENARIOS, env);
+    direct = await settleTiming(first, [...first.passed, ...TIMING_CHECKS], (again) =>
+      runClientScenarios(again, env),
+    );
   }, 180_000);
 
   afterAll(async () => {
