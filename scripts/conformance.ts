@@ -61,7 +61,7 @@ async function clientRow(gw: TestGateway): Promise<Row> {
 function printTable(rows: Row[]): number {
   const paths = [...new Set(rows.flatMap((row) => [...row.outcomes.keys()]))];
   const width = Math.max(...rows.map((row) => row.what.length));
-  console.log(`\n${''.padEnd(width)}  ${paths.map((p) => p.padStart(14)).join('')}`);
+  console.log(`\n${''.padEnd(width)}  ${paths.map((p) => p.padStart(16)).join('')}`);
   for (const row of rows) {
     const cells = paths.map((path) => {
       const outcome = row.outcomes.get(path);

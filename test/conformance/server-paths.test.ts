@@ -20,11 +20,12 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
  * path, and no others (but the Host/Origin check the gateway adds for every server, GATEWAY_ADDS).
  * The suite's own conformance server exercises sampling, elicitation, progress, logging, subscriptions
  * and SSE resumption; server-everything is the reference server. stdio-isolated starts one process per
- * session (the suite opens one per scenario), so it runs with server-everything, which starts fastest.
+ * session (the suite opens one per scenario), so it runs with server-everything, which starts fastest;
+ * server-everything also speaks the legacy HTTP+SSE transport, which the gateway bridges (`sse`).
  */
 const PATHS: Record<string, ServerPath[]> = {
   conformance: ['http', 'stdio-shared', 'wrap', 'connect'],
-  everything: ['http', 'stdio-shared', 'stdio-isolated'],
+  everything: ['http', 'stdio-shared', 'stdio-isolated', 'sse'],
 };
 
 describe.each([
