@@ -67,7 +67,7 @@ function printTable(rows: Row[]): number {
       const outcome = row.outcomes.get(path);
       return (
         outcome ? `${outcome.passed.length}/${outcome.passed.length + outcome.failed.length}` : '-'
-      ).padStart(14);
+      ).padStart(16);
     });
     console.log(`${row.what.padEnd(width)}  ${cells.join('')}`);
   }
