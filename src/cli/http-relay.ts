@@ -54,6 +54,8 @@ export class HttpRelay {
   readonly #listing = new Set<string>();
   /** Per tool, the parameters its schema asks to be mirrored into `Mcp-Param-*` headers (MCP 2026-07-28). */
   readonly #toolHeaders = new Map<string, ToolHeader[]>();
+  /** The last notification or response sent: what the client sends next waits until it is accepted. */
+  #accepted: Promise<void> = Promise.resolve();
   /** Messages from the server, for the stdio client. */
   onmessage: (message: JSONRPCMessage) => void = () => {};
 
@@ -67,7 +69,22 @@ export class HttpRelay {
     return this.#transport.start();
   }
 
-  async send(message: JSONRPCMessage): Promise<void> {
+  /**
+   * Relays a message from the stdio client in the order the client sent it. Over stdio, messages arrive in
+   * order; over Streamable HTTP each is its own POST, and POSTs in flight together reach the server in any
+   * order. A notification or a response is accepted at once (202, MCP Streamable HTTP "Sending Messages to
+   * the Server"), so whatever follows waits for that: the server sees `notifications/initialized` before the
+   * first request (basic/lifecycle), and the GET stream the transport opens right after it is asked for
+   * before a request whose handler sends on it (an elicitation, a sampling request). A request's answer
+   * may take as long as the operation, so a request holds nothing back.
+   */
+  send(message: JSONRPCMessage): Promise<void> {
+    const sending = this.#accepted.then(() => this.#send(message));
+    if (!('method' in message && 'id' in message)) this.#accepted = sending.catch(() => {});
+    return sending;
+  }
+
+  async #send(message: JSONRPCMessage): Promise<void> {
     if ('method' in message) {
       if (message.method === 'initialize' && 'id' in message) this.#initialize = message;
       else this.#track(message.method, message.params);
