@@ -4,6 +4,7 @@ import {
   type RequestId,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/sdk/types.js';
+import { now } from '../core/clock.js';
 import { RpcErrorCode } from '../core/errors.js';
 import {
   asObject,
@@ -146,6 +147,7 @@ export class ClientTraffic {
       params: asObject(message.params),
       timer: null,
       cancelled: false,
+      forwarded: 0,
     };
     // MCP 2026-07-28, subscriptions/listen: the request lives as long as the client listens, by design.
     if (request.method !== 'subscriptions/listen') {
@@ -156,7 +158,9 @@ export class ClientTraffic {
     if (!this.#send(outgoing === message ? text : JSON.stringify(outgoing), outgoing)) {
       this.#ctx.pending.remove(request);
       this.#ctx.answerWithError(request, this.#ctx.options.unavailable());
+      return;
     }
+    request.forwarded = now();
   }
 
   /** Writes a line to the process; the client's own text when it can go as it is (no embedded newline). */
