@@ -143,7 +143,9 @@ export class Assembler {
     this.#exchanges.set(event.exchange, exchange);
     if (event.body === null) return;
     const context: DraftContext = {
-      time: event.time,
+      // A timed request is dated when the gateway had it, so that its answer's duration is the gateway's
+      // time and the upstream's together.
+      time: event.arrived ?? event.time,
       server: event.server,
       sessionId: event.sessionId,
       direction: 'client_to_server',
@@ -332,7 +334,8 @@ export class Assembler {
 
   #stdioLine(event: StdioLineEvent): void {
     const context: DraftContext = {
-      time: event.time,
+      // A client's request is dated when the gateway had it (see #exchangeStart).
+      time: event.arrived ?? event.time,
       server: event.server,
       sessionId: event.sessionId,
       direction: event.stream === 'stdin' ? 'client_to_server' : 'server_to_client',

@@ -282,11 +282,9 @@ export class HttpProxy {
     };
     let holdLastChunk = false;
     let held: Buffer | null = null;
-    /** When the request went onto the upstream's socket: undici writes it right after this hook. */
     let forwarded = 0;
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(controller) {
-        forwarded = now();
         open.controller = controller;
         if (clientGone) controller.abort(new Error('client disconnected'));
       },
@@ -342,6 +340,9 @@ export class HttpProxy {
     };
 
     const path = upstreamPath(upstream.url, route.query);
+    // Handed to the upstream's pool: on a kept-alive connection undici writes it to the socket at once;
+    // opening a connection (TCP, TLS) is part of the way to the upstream, so counts as the upstream's time.
+    forwarded = now();
     try {
       this.#options.pools.get(upstream).dispatch(
         {

@@ -155,12 +155,12 @@ export class ClientTraffic {
       request.timer.unref();
     }
     this.#ctx.pending.add(request);
+    // Stamped as it goes to stdin (a process still starting holds it: that wait is the server's).
+    request.forwarded = now();
     if (!this.#send(outgoing === message ? text : JSON.stringify(outgoing), outgoing)) {
       this.#ctx.pending.remove(request);
       this.#ctx.answerWithError(request, this.#ctx.options.unavailable());
-      return;
     }
-    request.forwarded = now();
   }
 
   /** Writes a line to the process; the client's own text when it can go as it is (no embedded newline). */
