@@ -1,3 +1,4 @@
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CapturedRecord, RecordJson } from '../../src/core/record.js';
 import { type RawUpstream, startRawUpstream } from '../fixtures/raw-upstream.js';
@@ -6,7 +7,7 @@ import { type RunningEverything, startEverything } from '../helpers/everything.j
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { httpRequest, JSON_HEADERS, rpc } from '../helpers/http.js';
 import { connectClient, HOST_WITHOUT_ROOTS } from '../helpers/mcp-client.js';
-import { stdioServers } from '../helpers/stdio.js';
+import { stdioServers, v2StdioServer } from '../helpers/stdio.js';
 
 /** How long the upstreams below take to answer. */
 const DELAY_MS = 300;
@@ -63,6 +64,7 @@ describe('the time of an answered request, split between the gateway and the ups
         gone: { type: 'http', url: 'http://127.0.0.1:9/mcp' },
         stdio: stdioServers.everything({ sessionMode: 'shared' }),
         isolated: stdioServers.everything({ sessionMode: 'isolated' }),
+        modern: v2StdioServer('reject'),
       },
     });
   }, 30_000);
@@ -131,5 +133,24 @@ describe('the time of an answered request, split between the gateway and the ups
     const listed = records.find((r) => r.kind === 'response' && r.method === 'tools/list');
     expect(listed?.upstreamMs).toBeGreaterThanOrEqual(0);
     expect(listed?.gatewayMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('through a stdio server, for a client of MCP 2026-07-28 (no session): split the same way', async () => {
+    const client = new Client(
+      { name: 'timing-modern', version: '1.0.0' },
+      { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    );
+    await client.connect(new StreamableHTTPClientTransport(new URL(gw.proxyUrl('modern'))));
+    try {
+      await client.callTool({ name: 'echo', arguments: { message: 'how long?' } });
+    } finally {
+      await client.close();
+    }
+    const [answer] = await gw.records(
+      (r) => r.server === 'modern' && r.kind === 'response' && r.message.includes('how long?'),
+    );
+    expect(answer?.gatewayMs).toBeGreaterThanOrEqual(0);
+    expect(answer?.upstreamMs).toBeGreaterThan(0);
+    expect((answer?.gatewayMs ?? 0) + (answer?.upstreamMs ?? 0)).toBeCloseTo(answer?.durationMs ?? -1, 1);
   });
 });
