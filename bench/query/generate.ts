@@ -58,6 +58,8 @@ function record(
     linkedId: null,
     linkKind: null,
     operationMs: null,
+    gatewayMs: null,
+    upstreamMs: null,
   };
 }
 

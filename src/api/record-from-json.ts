@@ -13,6 +13,7 @@ const headerMap = z.record(z.string(), z.union([z.string(), z.array(z.string())]
 const jsonRpcId = z.union([z.string(), z.number(), z.null()]);
 const nullableString = z.string().nullable();
 const nullableNumber = z.number().nullable();
+const nonNegative = z.number().nonnegative();
 
 const recordJsonSchema = z.object({
   id: z.number().int().optional(),
@@ -53,6 +54,9 @@ const recordJsonSchema = z.object({
     .nullable()
     .optional(),
   operationMs: nullableNumber.optional(),
+  // Exports from before the split was measured have neither.
+  gatewayMs: nonNegative.nullable().optional(),
+  upstreamMs: nonNegative.nullable().optional(),
 });
 
 /** Kinds that carry a JSON-RPC id; for the others a null id in the export means "none". */
@@ -109,5 +113,7 @@ export function recordFromJson(value: unknown): NewRecord & { originalId?: numbe
     linkedId: json.linkedId ?? null,
     linkKind: json.linkKind ?? null,
     operationMs: json.operationMs ?? null,
+    gatewayMs: json.gatewayMs ?? null,
+    upstreamMs: json.upstreamMs ?? null,
   };
 }

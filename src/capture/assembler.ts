@@ -11,6 +11,7 @@ import type {
   ResponseStartEvent,
   ServerNoteEvent,
   StdioLineEvent,
+  UpstreamLeg,
 } from '../core/capture-events.js';
 import { headerValue } from '../core/headers.js';
 import { idKey } from '../core/jsonrpc.js';
@@ -36,6 +37,8 @@ interface HttpExchange {
   local: Map<string, PendingRequest>;
   identity: ExchangeIdentity;
   status: number | null;
+  /** When the request went to the upstream; null when the gateway answered it itself. */
+  forwarded: number | null;
   responseHeaders: HeaderMap | null;
   mode: BodyMode;
   origin: ResponseOrigin;
@@ -45,8 +48,10 @@ interface HttpExchange {
   bodySize: number;
   truncated: boolean;
   parser: EventSourceParser | null;
-  /** Time of the chunk being parsed: the time stamped on the SSE events it completes. */
+  /** Time of the chunk being parsed (passed on to the client): the time stamped on the SSE events it completes. */
   chunkTime: number;
+  /** When that chunk came from the upstream. */
+  chunkReceived: number | undefined;
   /** An SSE event outgrew the limit; input is skipped until the next blank line. */
   skippingEvent: boolean;
 }
@@ -121,6 +126,7 @@ export class Assembler {
       local: new Map(),
       identity: exchangeIdentity(event.requestHeaders),
       status: null,
+      forwarded: null,
       responseHeaders: null,
       mode: 'none',
       origin: 'upstream',
@@ -131,12 +137,15 @@ export class Assembler {
       truncated: false,
       parser: null,
       chunkTime: event.time,
+      chunkReceived: undefined,
       skippingEvent: false,
     };
     this.#exchanges.set(event.exchange, exchange);
     if (event.body === null) return;
     const context: DraftContext = {
-      time: event.time,
+      // A timed request is dated when the gateway had it, so that its answer's duration is the gateway's
+      // time and the upstream's together.
+      time: event.arrived ?? event.time,
       server: event.server,
       sessionId: event.sessionId,
       direction: 'client_to_server',
@@ -181,6 +190,7 @@ export class Assembler {
     const exchange = this.#exchanges.get(event.exchange);
     if (!exchange) return;
     exchange.status = event.status;
+    exchange.forwarded = event.forwarded ?? null;
     exchange.responseHeaders = event.headers;
     exchange.mode = event.mode;
     exchange.origin = event.origin;
@@ -233,6 +243,7 @@ export class Assembler {
     const text = exchange.decoder.decode(event.chunk, { stream: true });
     if (exchange.parser) {
       exchange.chunkTime = event.time;
+      exchange.chunkReceived = event.received;
       this.#feedSse(exchange, text);
       return;
     }
@@ -274,8 +285,15 @@ export class Assembler {
     );
     context.sseEventId = message.id ?? null;
     context.sseEventType = message.event ?? null;
+    const leg = this.#leg(exchange, exchange.chunkReceived);
     for (const draft of draftsFromJsonText(context, message.data, false))
-      this.#serverMessage(draft, exchange);
+      this.#serverMessage(draft, exchange, leg);
+  }
+
+  /** The upstream leg of an exchange's answer that came from the upstream at `received`, if it was timed. */
+  #leg(exchange: HttpExchange, received: number | undefined): UpstreamLeg | null {
+    if (exchange.forwarded === null || received === undefined) return null;
+    return { forwarded: exchange.forwarded, received };
   }
 
   #exchangeEnd(event: ExchangeEndEvent): void {
@@ -292,8 +310,9 @@ export class Assembler {
       const context = this.#context(exchange, 'server_to_client', 'http-json', event.time);
       if (exchange.origin === 'gateway') context.note = 'answered by the gateway';
       if (exchange.mode === 'json' && text.length > 0) {
+        const leg = this.#leg(exchange, event.received);
         for (const draft of draftsFromJsonText(context, text, exchange.truncated)) {
-          this.#serverMessage(draft, exchange);
+          this.#serverMessage(draft, exchange, leg);
         }
       } else if (text.length > 0) {
         context.transport = 'http';
@@ -315,7 +334,8 @@ export class Assembler {
 
   #stdioLine(event: StdioLineEvent): void {
     const context: DraftContext = {
-      time: event.time,
+      // A client's request is dated when the gateway had it (see #exchangeStart).
+      time: event.arrived ?? event.time,
       server: event.server,
       sessionId: event.sessionId,
       direction: event.stream === 'stdin' ? 'client_to_server' : 'server_to_client',
@@ -332,8 +352,8 @@ export class Assembler {
       return;
     }
     for (const draft of draftsFromJsonText(context, event.line, event.truncated)) {
-      if (event.stream === 'stdin') this.#clientMessage(draft, null);
-      else this.#serverMessage(draft, null);
+      if (event.stream === 'stdin') this.#clientMessage(draft, null, true, event.arrived);
+      else this.#serverMessage(draft, null, event.leg ?? null);
     }
   }
 
@@ -377,10 +397,15 @@ export class Assembler {
   }
 
   /** A message from the client: requests wait for their answer; answers find the server's request. */
-  #clientMessage(draft: MessageDraft, exchange: HttpExchange | null, emit = true): void {
+  #clientMessage(
+    draft: MessageDraft,
+    exchange: HttpExchange | null,
+    emit = true,
+    arrived = exchange?.start.arrived,
+  ): void {
     const { record, shape } = draft;
     if (shape.kind === 'request' && shape.id !== undefined) {
-      const pending: PendingRequest = { draft, time: record.time, method: record.method };
+      const pending: PendingRequest = { draft, time: record.time, method: record.method, arrived };
       this.#correlator.add(
         Correlator.key(record.server, record.sessionId, 'client_to_server', shape.id),
         pending,
@@ -391,19 +416,25 @@ export class Assembler {
       const pending = this.#correlator.take(
         Correlator.key(record.server, record.sessionId, 'server_to_client', shape.id),
       );
-      if (pending) this.#answer(draft, pending);
+      if (pending) this.#answer(draft, pending, null);
     }
     if (emit) this.#emit(draft, exchange);
   }
 
-  /** A message from the server: answers find their request; the server's own requests wait for the client. */
-  #serverMessage(draft: MessageDraft, exchange: HttpExchange | null): void {
+  /**
+   * A message from the server: answers find their request; the server's own requests wait for the client.
+   * `leg`: when the request this message answers went upstream and the answer came back, where timed.
+   */
+  #serverMessage(draft: MessageDraft, exchange: HttpExchange | null, leg: UpstreamLeg | null = null): void {
     const { record, shape } = draft;
     if ((shape.kind === 'response' || shape.kind === 'error') && shape.id !== undefined) {
       const key = idKey(shape.id);
       const local = exchange?.local.get(key);
       let pending: PendingRequest | undefined;
+      // An HTTP exchange's leg times the requests of its own body; an answer to another arrives elsewhere.
+      let timed = exchange === null ? leg : null;
       if (local) {
+        timed = leg;
         exchange?.local.delete(key);
         const requestSession = local.draft.record.sessionId;
         this.#correlator.take(Correlator.key(record.server, requestSession, 'client_to_server', shape.id));
@@ -414,7 +445,7 @@ export class Assembler {
         );
       }
       if (pending) {
-        this.#answer(draft, pending);
+        this.#answer(draft, pending, timed);
         const learnt = this.#identities.answered(draft, pending, exchange?.identity ?? null);
         if (learnt.lateIdentity) this.#pipeline.identified(pending.draft);
         if (learnt.session) this.#pipeline.session(learnt.session);
@@ -429,10 +460,17 @@ export class Assembler {
     this.#emit(draft, exchange);
   }
 
-  #answer(draft: MessageDraft, pending: PendingRequest): void {
-    draft.record.method = pending.method;
-    draft.record.durationMs = Math.max(0, Math.round((draft.record.time - pending.time) * 1000) / 1000);
-    draft.record.partnerId = pending.draft.id;
+  #answer(draft: MessageDraft, pending: PendingRequest, leg: UpstreamLeg | null): void {
+    const { record } = draft;
+    record.method = pending.method;
+    record.durationMs = milliseconds(record.time - pending.time);
+    record.partnerId = pending.draft.id;
+    if (leg && pending.arrived !== undefined) {
+      // The gateway's time is on either side of the upstream's: before the request went out, and from the
+      // answer's arrival to its hand-over to the client (this record's time).
+      record.upstreamMs = milliseconds(leg.received - leg.forwarded);
+      record.gatewayMs = milliseconds(leg.forwarded - pending.arrived + (record.time - leg.received));
+    }
     this.#links.answered(pending.draft, draft);
   }
 
@@ -442,4 +480,9 @@ export class Assembler {
     this.#links.message(draft);
     this.#pipeline.message(draft);
   }
+}
+
+/** A span in milliseconds, to the microsecond, never negative. */
+function milliseconds(span: number): number {
+  return Math.max(0, Math.round(span * 1000) / 1000);
 }

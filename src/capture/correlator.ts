@@ -6,6 +6,8 @@ export interface PendingRequest {
   draft: MessageDraft;
   time: number;
   method: string | null;
+  /** When the gateway had the request whole, where the proxy timed it (core/capture-events.ts). */
+  arrived?: number | undefined;
 }
 
 /**

@@ -70,6 +70,8 @@ function blankRecord(context: DraftContext, text: string, truncated: boolean): N
     linkedId: null,
     linkKind: null,
     operationMs: null,
+    gatewayMs: null,
+    upstreamMs: null,
   };
 }
 

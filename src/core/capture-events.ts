@@ -28,6 +28,11 @@ export interface ExchangeStartEvent {
   body: string | null;
   bodySize: number;
   bodyTruncated: boolean;
+  /**
+   * When the gateway had the whole request (its body read), before its own work on it: `time` is later,
+   * just before forwarding. Absent where no upstream leg is timed (the gateway answers itself).
+   */
+  arrived?: number;
 }
 
 export interface ResponseStartEvent {
@@ -38,19 +43,27 @@ export interface ResponseStartEvent {
   headers: HeaderMap;
   mode: BodyMode;
   origin: ResponseOrigin;
+  /** When the request was written to the upstream's socket; absent when the gateway answered itself. */
+  forwarded?: number;
 }
 
 export interface ResponseChunkEvent {
   type: 'response-chunk';
   exchange: number;
+  /** When the chunk was passed on to the client. */
   time: number;
+  /** When it arrived from the upstream (the gap to `time` is the gateway's). */
+  received?: number;
   chunk: Uint8Array;
 }
 
 export interface ExchangeEndEvent {
   type: 'exchange-end';
   exchange: number;
+  /** When the response was complete at the client's end (its last byte handed to the socket). */
   time: number;
+  /** When the upstream's last byte arrived, for a response it sent (the gap to `time` is the gateway's). */
+  received?: number;
   /** Why the exchange ended abnormally (upstream error, client disconnect), or null. */
   error: string | null;
   /** Response chunks the capture queue had to drop for this exchange. */
@@ -70,6 +83,20 @@ export interface StdioLineEvent {
   note?: string | null;
   /** The HTTP request of the client that sent (or is sent) this message through a stdio server's HTTP side. */
   http?: StdioHttpDetail | null;
+  /** stdin: when the gateway had the client's HTTP request that carried the message. */
+  arrived?: number;
+  /** stdout, an answer to a client's request: when that request went to the server and the answer came back. */
+  leg?: UpstreamLeg | null;
+}
+
+/**
+ * The upstream's part of an answered request, on the gateway's clock (core/clock.ts): when the request
+ * was written to the server and when its answer was read back. With the request's arrival and the
+ * answer's hand-over to the client it splits the request's time between the gateway and the upstream.
+ */
+export interface UpstreamLeg {
+  forwarded: number;
+  received: number;
 }
 
 /** What the stdio front knows of its client's HTTP request: the same fields an HTTP exchange records. */

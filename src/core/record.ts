@@ -69,6 +69,14 @@ export interface CapturedRecord {
    * answer, the time the person took to answer included (`durationMs` covers this round only).
    */
   operationMs: number | null;
+  /**
+   * On an answer the upstream sent to a request the gateway forwarded: the gateway's own time (from having
+   * the whole request to writing it upstream, and from having the answer to handing it to the client),
+   * and the upstream's (from the request written to it to its answer read back). Null when not measured:
+   * older records, answers the gateway wrote itself, answers on another stream than their request's.
+   */
+  gatewayMs: number | null;
+  upstreamMs: number | null;
 }
 
 /**
@@ -124,6 +132,9 @@ export interface RecordJson {
   linkedId: number | null;
   linkKind: LinkKind | null;
   operationMs: number | null;
+  /** Where an answered request's time went: the gateway's own part and the upstream's (see CapturedRecord). */
+  gatewayMs: number | null;
+  upstreamMs: number | null;
 }
 
 /**
@@ -177,6 +188,8 @@ function toJson(record: CapturedRecord, bodies: boolean): RecordJson | RecordSum
     linkedId: record.linkedId,
     linkKind: record.linkKind,
     operationMs: record.operationMs,
+    gatewayMs: record.gatewayMs,
+    upstreamMs: record.upstreamMs,
   };
 }
 

@@ -43,6 +43,8 @@ export class ExchangeCapture {
     body: Buffer | null,
     /** The body already decoded, when the caller has it: decoding twice is wasted work on the hot path. */
     bodyText?: string,
+    /** When the gateway had the whole request, for an exchange whose upstream leg is timed. */
+    arrived?: number,
   ): void {
     const truncated = body !== null && body.length > this.#maxBodyBytes;
     let text: string | null = null;
@@ -65,21 +67,41 @@ export class ExchangeCapture {
         body: text,
         bodySize: body?.length ?? 0,
         bodyTruncated: truncated,
+        arrived,
       },
       EVENT_OVERHEAD + (text?.length ?? 0),
     );
   }
 
-  responseStart(status: number, headers: HeaderMap, mode: BodyMode, origin: ResponseOrigin): void {
+  /** `forwarded`: when the request was written to the upstream (absent when the gateway answered). */
+  responseStart(
+    status: number,
+    headers: HeaderMap,
+    mode: BodyMode,
+    origin: ResponseOrigin,
+    forwarded?: number,
+  ): void {
     if (!this.#accepted) return;
     this.#sink.emit(
-      { type: 'response-start', exchange: this.id, time: now(), status, headers, mode, origin },
+      {
+        type: 'response-start',
+        exchange: this.id,
+        time: now(),
+        status,
+        headers,
+        mode,
+        origin,
+        forwarded,
+      },
       EVENT_OVERHEAD,
     );
   }
 
-  /** `chunk` is copied: the proxy writes the original to the client and its memory may be reused. */
-  chunk(chunk: Uint8Array): void {
+  /**
+   * `chunk` is copied: the proxy writes the original to the client and its memory may be reused. Called
+   * once the chunk is on its way to the client; `received` is when it came from the upstream.
+   */
+  chunk(chunk: Uint8Array, received?: number): void {
     if (!this.#accepted) return;
     if (this.#lostChunks > 0) {
       // Once a chunk is lost the stream's framing is broken for capture; skip the rest of it.
@@ -89,7 +111,7 @@ export class ExchangeCapture {
     const copy = new Uint8Array(chunk);
     if (
       !this.#sink.emit(
-        { type: 'response-chunk', exchange: this.id, time: now(), chunk: copy },
+        { type: 'response-chunk', exchange: this.id, time: now(), received, chunk: copy },
         EVENT_OVERHEAD + copy.length,
       )
     ) {
@@ -97,11 +119,19 @@ export class ExchangeCapture {
     }
   }
 
-  end(error: string | null): void {
+  /** Called once the response is complete at the client's end; `received`: the upstream's last byte. */
+  end(error: string | null, received?: number): void {
     if (!this.#accepted || this.#ended) return;
     this.#ended = true;
     this.#sink.emit(
-      { type: 'exchange-end', exchange: this.id, time: now(), error, lostChunks: this.#lostChunks },
+      {
+        type: 'exchange-end',
+        exchange: this.id,
+        time: now(),
+        received,
+        error,
+        lostChunks: this.#lostChunks,
+      },
       EVENT_OVERHEAD,
     );
   }

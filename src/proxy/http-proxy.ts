@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { CaptureSink } from '../core/capture-events.js';
+import { now } from '../core/clock.js';
 import { GatewayError, type JsonRpcId, RpcErrorCode } from '../core/errors.js';
 import { mediaType } from '../core/headers.js';
 import { classifyMessage, parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
@@ -16,8 +17,16 @@ import type { HttpUpstream, UpstreamPools } from './upstream.js';
 import { upstreamFailure } from './upstream-errors.js';
 import { rewriteResourceMetadata } from './www-authenticate.js';
 
-/** A request the proxy can hand to something other than an HTTP upstream (a stdio server). */
-export type LocalHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer | null) => void;
+/**
+ * A request the proxy can hand to something other than an HTTP upstream (a stdio server). `arrived` is
+ * when the gateway had the whole request (core/clock.ts), for the gateway's share of its time.
+ */
+export type LocalHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer | null,
+  arrived: number,
+) => void;
 
 export type ProxyTarget =
   | { kind: 'http'; upstream: HttpUpstream }
@@ -116,11 +125,12 @@ export class HttpProxy {
       return;
     }
     if (method !== 'POST') {
-      this.#dispatch(req, res, route, target, null, null);
+      this.#dispatch(req, res, route, target, null, null, now());
       return;
     }
     readRequestBody(req, this.#options.maxBodyBytes).then(
-      (body) => this.#post(req, res, route, target, body),
+      // The clock starts once the body is in: the client's upload is not the gateway's time.
+      (body) => this.#post(req, res, route, target, body, now()),
       (error: unknown) => {
         if (error instanceof GatewayError) {
           // The answer goes out now; the connection closes only once the rest of the body is read.
@@ -142,6 +152,7 @@ export class HttpProxy {
     route: ProxyRoute,
     target: ProxyTarget,
     body: Buffer,
+    arrived: number,
   ): void {
     // MCP Streamable HTTP, "Sending Messages to the Server": the body is a JSON-RPC message as application/json.
     const contentType = mediaType(req.headers['content-type']);
@@ -177,7 +188,7 @@ export class HttpProxy {
       );
       return;
     }
-    this.#dispatch(req, res, route, target, body, singleRequestId(parsed), text);
+    this.#dispatch(req, res, route, target, body, singleRequestId(parsed), arrived, text);
   }
 
   #startCapture(
@@ -209,10 +220,11 @@ export class HttpProxy {
     target: ProxyTarget,
     body: Buffer | null,
     requestId: JsonRpcId,
+    arrived: number,
     text?: string,
   ): void {
     if (target.kind === 'local') {
-      target.handle(req, res, body);
+      target.handle(req, res, body, arrived);
       return;
     }
     if (target.kind === 'sse') {
@@ -223,7 +235,16 @@ export class HttpProxy {
     const headers = upstreamRequestHeaders(req.rawHeaders, upstream.headers);
     const capture = new ExchangeCapture(this.#options.capture, this.#options.maxCaptureBytes);
     const method = req.method ?? 'GET';
-    capture.start(upstream.name, method, sessionHeader(req), headers.map, headers.configured, body, text);
+    capture.start(
+      upstream.name,
+      method,
+      sessionHeader(req),
+      headers.map,
+      headers.configured,
+      body,
+      text,
+      arrived,
+    );
 
     const open: OpenExchange = { controller: null, res, stream: method === 'GET' };
     this.#open.add(open);
@@ -261,6 +282,7 @@ export class HttpProxy {
     };
     let holdLastChunk = false;
     let held: Buffer | null = null;
+    let forwarded = 0;
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(controller) {
         open.controller = controller;
@@ -276,31 +298,33 @@ export class HttpProxy {
         res.writeHead(statusCode, out);
         // SSE: let the client see the headers now; events follow whenever the upstream sends them.
         if (mode === 'sse') res.flushHeaders();
-        capture.responseStart(statusCode, out, mode, 'upstream');
+        capture.responseStart(statusCode, out, mode, 'upstream', forwarded);
         open.controller = controller;
         onOutcome?.(upstream.name, { reached: true, status: statusCode });
       },
       onResponseData(controller, chunk) {
-        capture.chunk(chunk);
+        const received = now();
         // A JSON body is only useful whole, so its last chunk can wait for the end and leave with it in one
         // write. SSE events never wait: each goes to the client the moment it arrives.
+        let out: Buffer | null = chunk;
         if (holdLastChunk) {
-          const previous = held;
+          out = held;
           held = chunk;
-          if (previous === null) return;
-          chunk = previous;
         }
         // Backpressure: a slow client pauses the upstream instead of growing a buffer here.
-        if (!res.write(chunk)) {
+        if (out !== null && !res.write(out)) {
           controller.pause();
           res.once('drain', () => controller.resume());
         }
+        // Captured once the client has it: capture's copy does not delay the client.
+        capture.chunk(chunk, received);
       },
       onResponseEnd() {
+        const received = now();
         finish();
         if (held) res.end(held);
         else res.end();
-        capture.end(null);
+        capture.end(null, received);
       },
       onResponseError(_controller, error) {
         finish();
@@ -316,6 +340,9 @@ export class HttpProxy {
     };
 
     const path = upstreamPath(upstream.url, route.query);
+    // Handed to the upstream's pool: on a kept-alive connection undici writes it to the socket at once;
+    // opening a connection (TCP, TLS) is part of the way to the upstream, so counts as the upstream's time.
+    forwarded = now();
     try {
       this.#options.pools.get(upstream).dispatch(
         {

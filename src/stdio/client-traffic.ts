@@ -4,6 +4,7 @@ import {
   type RequestId,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/sdk/types.js';
+import { now } from '../core/clock.js';
 import { RpcErrorCode } from '../core/errors.js';
 import {
   asObject,
@@ -146,6 +147,7 @@ export class ClientTraffic {
       params: asObject(message.params),
       timer: null,
       cancelled: false,
+      forwarded: 0,
     };
     // MCP 2026-07-28, subscriptions/listen: the request lives as long as the client listens, by design.
     if (request.method !== 'subscriptions/listen') {
@@ -153,6 +155,8 @@ export class ClientTraffic {
       request.timer.unref();
     }
     this.#ctx.pending.add(request);
+    // Stamped as it goes to stdin (a process still starting holds it: that wait is the server's).
+    request.forwarded = now();
     if (!this.#send(outgoing === message ? text : JSON.stringify(outgoing), outgoing)) {
       this.#ctx.pending.remove(request);
       this.#ctx.answerWithError(request, this.#ctx.options.unavailable());

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { CaptureSink } from '../core/capture-events.js';
+import { now } from '../core/clock.js';
 import { GatewayError, RpcErrorCode } from '../core/errors.js';
 import { classifyMessage, parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
 import { ExchangeCapture } from '../proxy/exchange-capture.js';
@@ -75,8 +76,13 @@ export class StdioEndpoint {
     return this.#sessions;
   }
 
-  readonly handle = (req: IncomingMessage, res: ServerResponse, body: Buffer | null): void => {
-    this.#handle(req, res, body).catch((error: unknown) => {
+  readonly handle = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer | null,
+    arrived?: number,
+  ): void => {
+    this.#handle(req, res, body, arrived).catch((error: unknown) => {
       const failure =
         error instanceof GatewayError
           ? error
@@ -85,16 +91,21 @@ export class StdioEndpoint {
     });
   };
 
-  async #handle(req: IncomingMessage, res: ServerResponse, body: Buffer | null): Promise<void> {
+  async #handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer | null,
+    arrived: number | undefined,
+  ): Promise<void> {
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId !== 'string') {
       const parsed = body ? parseJsonBody(body.toString('utf8')) : null;
       if (isModernRequest(req, parsed?.ok ? parsed.messages : [])) {
-        await this.#modern.handle(req, res, body);
+        await this.#modern.handle(req, res, body, arrived);
         return;
       }
       if (req.method === 'POST' && body && initializeIn(body)) {
-        await this.#open(req, res, body);
+        await this.#open(req, res, body, arrived);
         return;
       }
       throw new GatewayError(
@@ -119,10 +130,15 @@ export class StdioEndpoint {
     // HTTP status tells the truth (502) along with the JSON-RPC error.
     const refusal = req.method === 'POST' ? this.#options.backend.refusal?.(session) : null;
     if (refusal && body && hasRequest(body)) throw refusal;
-    await this.#relay(session, req, res, body);
+    await this.#relay(session, req, res, body, arrived);
   }
 
-  async #open(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  async #open(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    arrived: number | undefined,
+  ): Promise<void> {
     const session = new HttpSession({
       id: randomUUID(),
       capture: this.#options.capture,
@@ -133,7 +149,10 @@ export class StdioEndpoint {
     await this.#options.backend.open(session, initializeIn(body)?.params);
     this.#sessions.set(session.id, session);
     this.#evictBeyondLimit();
-    const status = await this.#relay(session, req, res, body);
+    // Waiting for the server to be ready (isolated mode: a process of its own starting) is the server's
+    // time, not the gateway's: for the split of the initialize's time the clock starts again here.
+    const ready = arrived === undefined ? undefined : now();
+    const status = await this.#relay(session, req, res, body, ready);
     if (status >= 400) session.close();
   }
 
@@ -143,10 +162,11 @@ export class StdioEndpoint {
     req: IncomingMessage,
     res: ServerResponse,
     body: Buffer | null,
+    arrived: number | undefined,
   ): Promise<number> {
     const texts = body ? messageTexts(body) : null;
     const tag = texts
-      ? session.expectPost(texts.texts, clientHttp(req, acceptedStatus(texts.hasRequest)))
+      ? session.expectPost(texts.texts, clientHttp(req, acceptedStatus(texts.hasRequest)), arrived)
       : {};
     let response: Response;
     try {

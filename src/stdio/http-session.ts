@@ -5,7 +5,7 @@ import type {
   MessageExtraInfo,
   RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { StdioHttpDetail } from '../core/capture-events.js';
+import type { StdioHttpDetail, UpstreamLeg } from '../core/capture-events.js';
 import { type EventBudget, SessionEventStore } from './event-store.js';
 import type { ClientSession } from './session-peer.js';
 import type { StdioCapture } from './stdio-capture.js';
@@ -31,6 +31,7 @@ interface Outgoing {
   message: JSONRPCMessage;
   text: string;
   note: string | undefined;
+  leg?: UpstreamLeg | undefined;
 }
 
 let nextPost = 1;
@@ -50,7 +51,10 @@ export class HttpSession implements ClientSession {
   /** Why the gateway ended the session, when it did so on its own (told to its client on its next request). */
   endReason: string | null = null;
   readonly #options: HttpSessionOptions;
-  readonly #posts = new Map<string, { texts: string[]; next: number; http: StdioHttpDetail }>();
+  readonly #posts = new Map<
+    string,
+    { texts: string[]; next: number; http: StdioHttpDetail; arrived: number | undefined }
+  >();
   /** The user agent of the session's client, for the records of what the session is sent. */
   #userAgent: string | null = null;
   #standaloneStreams = 0;
@@ -82,11 +86,11 @@ export class HttpSession implements ClientSession {
 
   /**
    * Before a POST goes to the transport: its messages as the client wrote them, and its HTTP request as
-   * their records show it. Returns the tag header.
+   * their records show it (`arrived`: when the gateway had it). Returns the tag header.
    */
-  expectPost(texts: string[], http: StdioHttpDetail): Record<string, string> {
+  expectPost(texts: string[], http: StdioHttpDetail, arrived?: number): Record<string, string> {
     const tag = String(nextPost++);
-    this.#posts.set(tag, { texts, next: 0, http });
+    this.#posts.set(tag, { texts, next: 0, http, arrived });
     this.#userAgent = http.userAgent;
     return { [POST_TAG_HEADER]: tag };
   }
@@ -102,17 +106,28 @@ export class HttpSession implements ClientSession {
     const post = typeof tag === 'string' ? this.#posts.get(tag) : undefined;
     const text = post?.texts[post.next++] ?? JSON.stringify(message);
     this.lastActive = Date.now();
-    this.#options.capture.line(this.id, 'stdin', text, post ? { http: post.http } : {});
+    this.#options.capture.line(
+      this.id,
+      'stdin',
+      text,
+      post ? { http: post.http, arrived: post.arrived } : {},
+    );
     this.#options.onMessage(this, message, text);
   }
 
-  deliver(message: JSONRPCMessage, text: string, related: RequestId | undefined, note?: string): void {
+  deliver(
+    message: JSONRPCMessage,
+    text: string,
+    related: RequestId | undefined,
+    note?: string,
+    leg?: UpstreamLeg,
+  ): void {
     if (this.#closed) return;
     if (related === undefined) {
       this.#sendStandalone({ message, text, note });
       return;
     }
-    this.#record({ message, text, note }, 'POST');
+    this.#record({ message, text, note, leg }, 'POST');
     this.#send(
       this.transport.send(message, { relatedRequestId: related }).catch(() => {
         // The request's stream is gone (its client disconnected, without a way to resume). What is not the
@@ -132,9 +147,9 @@ export class HttpSession implements ClientSession {
    * Recorded as the session saw it, at the moment it is handed to the transport: on the SSE stream of the
    * request it belongs to (a POST answered 200), else on the session's GET stream.
    */
-  #record({ message, text, note }: Outgoing, on: 'POST' | 'GET'): void {
+  #record({ message, text, note, leg }: Outgoing, on: 'POST' | 'GET'): void {
     const http = { method: on, status: 200, userAgent: this.#userAgent };
-    this.#options.capture.line(this.id, 'stdout', text, note ? { note, http } : { http });
+    this.#options.capture.line(this.id, 'stdout', text, { note, http, leg });
     this.events.sizeHint(message, text.length);
   }
 

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ClientCapabilities, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { StdioHttpDetail } from '../core/capture-events.js';
+import type { StdioHttpDetail, UpstreamLeg } from '../core/capture-events.js';
 import { classifyMessage } from '../core/jsonrpc.js';
 import { acceptedStatus, clientHttp } from './client-http.js';
 import { notification } from './messages.js';
@@ -65,7 +65,12 @@ export class ModernConversation implements ClientSession {
    * A POST: its messages go to the server; requests are answered on one SSE stream, a body with none
    * gets 202 (Streamable HTTP, "Sending Messages to the Server").
    */
-  accept(res: ServerResponse, messages: readonly { message: JSONRPCMessage; text: string }[]): void {
+  accept(
+    res: ServerResponse,
+    messages: readonly { message: JSONRPCMessage; text: string }[],
+    /** When the gateway had the POST (core/clock.ts). */
+    arrived?: number,
+  ): void {
     this.lastActive = Date.now();
     const post: Post = { res, open: new Map(), http: null };
     for (const { message } of messages) {
@@ -90,12 +95,18 @@ export class ModernConversation implements ClientSession {
       res.once('close', () => this.#streamClosed(post));
     }
     for (const { message, text } of messages) {
-      this.#options.capture.line(this.id, 'stdin', text, http);
+      this.#options.capture.line(this.id, 'stdin', text, { ...http, arrived });
       this.#options.onMessage(this, message, text);
     }
   }
 
-  deliver(message: JSONRPCMessage, text: string, related: RequestId | undefined, note?: string): void {
+  deliver(
+    message: JSONRPCMessage,
+    text: string,
+    related: RequestId | undefined,
+    note?: string,
+    leg?: UpstreamLeg,
+  ): void {
     const post = related === undefined ? undefined : this.#streams.get(key(related));
     if (!post || post.res.writableEnded || post.res.destroyed) {
       // MCP 2026-07-28 has no GET stream: what belongs to no open request has nowhere to go.
@@ -105,7 +116,7 @@ export class ModernConversation implements ClientSession {
       return;
     }
     const http = post.http ? { http: post.http } : {};
-    this.#options.capture.line(this.id, 'stdout', text, note ? { note, ...http } : http);
+    this.#options.capture.line(this.id, 'stdout', text, { note, ...http, leg });
     post.res.write(`event: message\ndata: ${text}\n\n`);
     const answered = ('result' in message || 'error' in message) && related !== undefined;
     if (!answered || (message as { id?: unknown }).id !== related) return;

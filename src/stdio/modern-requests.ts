@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientCapabilities, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { now } from '../core/clock.js';
 import { GatewayError, RpcErrorCode } from '../core/errors.js';
 import { classifyMessage, parseJsonBody } from '../core/jsonrpc.js';
 import { DERIVED_SESSION_PREFIX } from '../core/record.js';
@@ -33,7 +34,12 @@ export class ModernRequests {
   }
 
   /** Throws a GatewayError for what cannot be served; the endpoint answers and records it. */
-  async handle(req: IncomingMessage, res: ServerResponse, body: Buffer | null): Promise<void> {
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer | null,
+    arrived?: number,
+  ): Promise<void> {
     if (req.method !== 'POST' || !body) {
       throw new GatewayError(
         405,
@@ -59,7 +65,11 @@ export class ModernRequests {
       res.writeHead(202).end();
       return;
     }
+    const fresh = !this.#known(messages[0]);
     const conversation = await this.#conversationOf(messages[0]);
+    // A new conversation may have waited for its server (isolated mode: a process of its own starting):
+    // that wait is the server's time, not the gateway's, so for the split the clock starts again here.
+    const ready = fresh && arrived !== undefined ? now() : arrived;
     if (request && conversation.has(request.id)) {
       throw new GatewayError(
         409,
@@ -74,6 +84,7 @@ export class ModernRequests {
     conversation.accept(
       res,
       messages.map((message, i) => ({ message, text: texts[i] ?? JSON.stringify(message) })),
+      ready,
     );
   }
 

@@ -19,6 +19,8 @@ export interface PendingRequest {
   timer: NodeJS.Timeout | null;
   /** The client cancelled it (MCP utilities, cancellation); a late answer is still delivered. */
   cancelled: boolean;
+  /** When its line was written to the server's stdin (core/clock.ts). */
+  forwarded: number;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   JSONRPCMessageSchema,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
+import { now } from '../core/clock.js';
 import { readCutLine } from './cut-line.js';
 import { metaOf, SUBSCRIPTION_ID_KEY } from './era.js';
 import { tooLongFailure } from './failures.js';
@@ -35,6 +36,8 @@ export class ServerTraffic {
 
   /** One line the process wrote to stdout. */
   handle(line: string): void {
+    // When the whole line was in: the answer it carries is the gateway's from here on.
+    const received = now();
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -44,13 +47,13 @@ export class ServerTraffic {
     }
     // JSON-RPC 2.0 section 6: a batch is handled as its messages (MCP 2025-03-26 still allowed them).
     if (Array.isArray(value)) {
-      for (const element of value) this.#serverMessage(element, JSON.stringify(element));
+      for (const element of value) this.#serverMessage(element, JSON.stringify(element), received);
     } else {
-      this.#serverMessage(value, line);
+      this.#serverMessage(value, line, received);
     }
   }
 
-  #serverMessage(value: unknown, text: string): void {
+  #serverMessage(value: unknown, text: string, received: number): void {
     const parsed = JSONRPCMessageSchema.safeParse(value);
     if (!parsed.success) {
       this.#notForwarded(text, 'not a JSON-RPC message');
@@ -61,13 +64,13 @@ export class ServerTraffic {
       if (isRequestId(message.id)) this.#ctx.serverRequests.fromServer(message, message.id, text);
       else this.#serverNotification(message, text);
     } else if (isRequestId(message.id)) {
-      this.#serverAnswer(message, message.id, text);
+      this.#serverAnswer(message, message.id, text, received);
     } else {
       this.#notForwarded(text, 'an error with no request id');
     }
   }
 
-  #serverAnswer(message: JsonObject, id: RequestId, text: string): void {
+  #serverAnswer(message: JsonObject, id: RequestId, text: string, received: number): void {
     if (this.#ctx.serverRequests.internalAnswer(message, id, text)) return;
     const request = this.#ctx.pending.byUpstreamId(id);
     if (!request) {
@@ -75,6 +78,7 @@ export class ServerTraffic {
       return;
     }
     this.#ctx.pending.remove(request);
+    const leg = { forwarded: request.forwarded, received };
     if (this.#ctx.options.shared) {
       this.#answered(request, message);
       this.#ctx.elicitations.sent(request.session, message);
@@ -85,7 +89,7 @@ export class ServerTraffic {
           : answer,
         request.clientId,
       ) as JSONRPCMessage;
-      request.session.deliver(restored, JSON.stringify(restored), request.clientId);
+      request.session.deliver(restored, JSON.stringify(restored), request.clientId, undefined, leg);
       for (const status of held) {
         request.session.deliver(status.message as JSONRPCMessage, status.text, undefined);
       }
@@ -94,7 +98,7 @@ export class ServerTraffic {
       if (request.method === 'initialize' && 'result' in message) {
         this.#ctx.initResult = message.result as InitializeResult;
       }
-      request.session.deliver(message as JSONRPCMessage, text, request.clientId);
+      request.session.deliver(message as JSONRPCMessage, text, request.clientId, undefined, leg);
       // A refused initialize (a 2026-only server, MCP 2026-07-28) leaves a session nothing can use.
       if (request.method === 'initialize' && 'error' in message) this.#ctx.options.initializeRefused?.();
     }

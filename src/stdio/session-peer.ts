@@ -1,4 +1,5 @@
 import type { ClientCapabilities, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { UpstreamLeg } from '../core/capture-events.js';
 
 /** A client session as the router sees it: where its server-to-client messages go. */
 export interface SessionPeer {
@@ -12,9 +13,16 @@ export interface SessionPeer {
    * Sends a message to the client and records it as this session saw it. `related` is the client request
    * it belongs to, so that it travels on that request's SSE stream (MCP Streamable HTTP, "Sending Messages
    * to the Server"); without it, it goes on the session's GET stream. `note` marks a message the gateway
-   * wrote itself.
+   * wrote itself. `leg`, on the server's answer to a client's request: when that request went to the
+   * server and when the answer came back, for the record's timing.
    */
-  deliver(message: JSONRPCMessage, text: string, related: RequestId | undefined, note?: string): void;
+  deliver(
+    message: JSONRPCMessage,
+    text: string,
+    related: RequestId | undefined,
+    note?: string,
+    leg?: UpstreamLeg,
+  ): void;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { CaptureSink, StdioHttpDetail, StdioLineEvent } from '../core/capture-events.js';
+import type { CaptureSink, StdioHttpDetail, StdioLineEvent, UpstreamLeg } from '../core/capture-events.js';
 import { now } from '../core/clock.js';
 
 /** Roughly what an event costs beyond its text, for the capture queue's byte budget. */
@@ -34,6 +34,10 @@ export class StdioCapture {
       http?: StdioHttpDetail;
       /** When it was written, if earlier than now (a stderr block is recorded once it is complete). */
       time?: number;
+      /** stdin: when the gateway had the client's HTTP request that carried it. */
+      arrived?: number;
+      /** stdout, an answer: when its request went to the server and when the answer came back. */
+      leg?: UpstreamLeg;
     } = {},
   ): void {
     const cut = text.length > this.#maxBytes;
@@ -49,6 +53,8 @@ export class StdioCapture {
         truncated: (options.truncated ?? false) || cut,
         note: options.note ?? null,
         http: options.http ?? null,
+        arrived: options.arrived,
+        leg: options.leg ?? null,
       },
       EVENT_OVERHEAD + line.length,
     );

@@ -78,6 +78,12 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE records ADD COLUMN operation_ms REAL;
   CREATE INDEX records_linked ON records (linked_id) WHERE linked_id IS NOT NULL;
   `,
+  // 7: where an answered request's time went: the gateway's own part and the upstream's (NULL for older
+  // records: it was not measured). Needs nothing of migrations 5 and 6.
+  `
+  ALTER TABLE records ADD COLUMN gateway_ms REAL;
+  ALTER TABLE records ADD COLUMN upstream_ms REAL;
+  `,
 ];
 
 export function migrate(db: Database): number {

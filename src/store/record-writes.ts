@@ -137,6 +137,8 @@ export function recordWrites(
         linkedId: null,
         linkKind: null,
         operationMs: null,
+        gatewayMs: null,
+        upstreamMs: null,
       });
     },
   };

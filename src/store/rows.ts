@@ -40,6 +40,8 @@ export interface RecordRow {
   linked_id: number | null;
   link_kind: string | null;
   operation_ms: number | null;
+  gateway_ms: number | null;
+  upstream_ms: number | null;
 }
 
 /** The stored columns, in the order `recordToValues` produces them (the id is SQLite's). */
@@ -78,6 +80,8 @@ export const RECORD_COLUMNS = [
   'linked_id',
   'link_kind',
   'operation_ms',
+  'gateway_ms',
+  'upstream_ms',
 ] as const satisfies readonly (keyof RecordRow)[];
 
 /** Columns too large to read for a list of rows; `bodies: false` pages read empty stand-ins instead. */
@@ -129,6 +133,8 @@ export function recordToValues(record: NewRecord): unknown[] {
     record.linkedId,
     record.linkKind,
     record.operationMs,
+    record.gatewayMs,
+    record.upstreamMs,
   ];
 }
 
@@ -177,6 +183,8 @@ export function rowToRecord(row: RecordRow): CapturedRecord {
     linkedId: row.linked_id ?? null,
     linkKind: (row.link_kind as LinkKind | null) ?? null,
     operationMs: row.operation_ms ?? null,
+    gatewayMs: row.gateway_ms ?? null,
+    upstreamMs: row.upstream_ms ?? null,
     protocolVersion: row.protocol_version ?? null,
   };
 }

@@ -46,6 +46,8 @@ export function makeRecord(overrides: Partial<NewRecord> = {}): NewRecord {
     linkedId: null,
     linkKind: null,
     operationMs: null,
+    gatewayMs: null,
+    upstreamMs: null,
     ...overrides,
     message,
   };

@@ -22,8 +22,16 @@ describe('migrating a database written before search and summaries', () => {
     old.exec(MIGRATIONS[0] as string);
     old.pragma('user_version = 1');
     // The columns of schema 1: the last ones came later (`redactions` with migration 4, `protocol_version`
-    // with 5, the operation links with 6).
-    const later = new Set(['redactions', 'protocol_version', 'linked_id', 'link_kind', 'operation_ms']);
+    // with 5, the operation links with 6, the time split with 7).
+    const later = new Set([
+      'redactions',
+      'protocol_version',
+      'linked_id',
+      'link_kind',
+      'operation_ms',
+      'gateway_ms',
+      'upstream_ms',
+    ]);
     const columns = RECORD_COLUMNS.filter((column) => !later.has(column));
     const insert = old.prepare(
       `INSERT INTO records (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
@@ -48,7 +56,13 @@ describe('migrating a database written before search and summaries', () => {
       expect(found).toHaveLength(1);
       // Records stored before redaction counts existed read as "nothing redacted".
       expect(found[0]?.redactions).toBe(0);
-      expect(found[0]).toMatchObject({ linkedId: null, linkKind: null, operationMs: null });
+      expect(found[0]).toMatchObject({
+        linkedId: null,
+        linkKind: null,
+        operationMs: null,
+        gatewayMs: null,
+        upstreamMs: null,
+      });
       expect(store.session('session-1')).toEqual([
         expect.objectContaining({
           messages: 2,
@@ -79,8 +93,16 @@ describe('migration 5: the protocol version of each record', () => {
       else migration(old);
     }
     old.pragma('user_version = 4');
-    // Schema 4 has none of the later columns (`protocol_version` from 5, the operation links from 6).
-    const later = new Set(['protocol_version', 'linked_id', 'link_kind', 'operation_ms']);
+    // Schema 4 has none of the later columns (`protocol_version` from 5, the operation links from 6, the
+    // time split from 7).
+    const later = new Set([
+      'protocol_version',
+      'linked_id',
+      'link_kind',
+      'operation_ms',
+      'gateway_ms',
+      'upstream_ms',
+    ]);
     const columns = RECORD_COLUMNS.filter((column) => !later.has(column));
     old
       .prepare(`INSERT INTO records (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
@@ -100,6 +122,48 @@ describe('migration 5: the protocol version of each record', () => {
       ]);
       const modern = store.list({ filter: parseFilter('protocol:2026-07-28'), limit: 10, order: 'asc' });
       expect(modern.records.map((r) => r.summary)).toEqual(['from schema 5']);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('migration 7: where an answered request’s time went', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the answers of schema 6, reads their split as not measured, and stores the split after', () => {
+    dir = mkdtempSync(join(tmpdir(), 'mcp-gateway-migrate-'));
+    const path = join(dir, 'logs.db');
+    const old = new BetterSqlite3(path);
+    for (const migration of MIGRATIONS.slice(0, 6)) {
+      if (typeof migration === 'string') old.exec(migration);
+      else migration(old);
+    }
+    old.pragma('user_version = 6');
+    const later = new Set(['gateway_ms', 'upstream_ms']);
+    const columns = RECORD_COLUMNS.filter((column) => !later.has(column));
+    const answer = makeRecord({ kind: 'response', summary: 'from schema 6', time: 100, durationMs: 40 });
+    answer.operationMs = 90;
+    old
+      .prepare(`INSERT INTO records (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
+      .run(...recordToValues(answer).slice(0, columns.length));
+    old.close();
+
+    const db = openDatabase(path, { migrate: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      const store = sqliteLogStore(db);
+      const sink = new SqliteRecordSink(db);
+      const timed = makeRecord({ kind: 'response', summary: 'from schema 7', time: 200, durationMs: 301 });
+      timed.gatewayMs = 0.42;
+      timed.upstreamMs = 300.1;
+      sink.insert(timed);
+      const all = store.list({ filter: parseFilter(''), limit: 10, order: 'asc' }).records;
+      expect(all.map((r) => [r.summary, r.operationMs, r.gatewayMs, r.upstreamMs])).toEqual([
+        ['from schema 6', 90, null, null],
+        ['from schema 7', null, 0.42, 300.1],
+      ]);
     } finally {
       db.close();
     }

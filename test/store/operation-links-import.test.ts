@@ -48,6 +48,26 @@ describe('multi-round operations in exports and imports', () => {
     expect(imported.find((r) => r.jsonrpc_id === '2' && r.kind === 'response')?.operation_ms).toBe(5050);
   });
 
+  it('keep where an answer’s time went, and read exports from before it was measured as not measured', async () => {
+    store = openTestStore();
+    const [id] = store.write([
+      makeRecord({ kind: 'response', jsonrpcId: 7, time: 2000, durationMs: 310 }),
+    ]) as [number];
+    store.db.prepare('UPDATE records SET gateway_ms = 0.75, upstream_ms = 305.5 WHERE id = ?').run(id);
+    const exported = JSON.parse(JSON.stringify(recordToJson(store.store.get(id) as CapturedRecord)));
+    expect(exported).toMatchObject({ gatewayMs: 0.75, upstreamMs: 305.5 });
+    const { gatewayMs: _g, upstreamMs: _u, ...older } = exported;
+    await store.store.importRecords(each([exported, older].map(recordFromJson)));
+    const imported = store.db
+      .prepare('SELECT gateway_ms, upstream_ms FROM records WHERE id > ? ORDER BY id')
+      .all(id);
+    expect(imported).toEqual([
+      { gateway_ms: 0.75, upstream_ms: 305.5 },
+      { gateway_ms: null, upstream_ms: null },
+    ]);
+    expect(() => recordFromJson({ ...exported, upstreamMs: -1 })).toThrow(/^upstreamMs: /);
+  });
+
   it('refuse an unknown link kind with a message naming the field', () => {
     const json = { ...recordToJson({ ...makeRecord(), id: 1 }), linkKind: 'sequel' };
     expect(() => recordFromJson(json)).toThrow(/^linkKind: /);

@@ -37,6 +37,8 @@ export function apiRecord(fields: Partial<CapturedRecord> = {}): CapturedRecord 
     linkedId: null,
     linkKind: null,
     operationMs: null,
+    gatewayMs: null,
+    upstreamMs: null,
     ...fields,
   };
 }

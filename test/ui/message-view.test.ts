@@ -130,20 +130,63 @@ describe('web UI: the message view', () => {
     await eventually(() => count.textContent()).toBe('No match');
   });
 
-  it('splits the time of an answered call: the upstream span, and what of the gateway is outside it', async () => {
+  it('splits the time of an answered call between the gateway and the upstream, with a bar', async () => {
     const { page } = browser;
+    await page.goto(`${gw.url}/ui/traffic?filter=${encodeURIComponent('server:sdk method:tools/call')}`);
+    await trafficRow(page, 'echo(message: echo echo)').first().click();
     const detail = page.getByRole('complementary', { name: 'Message detail' });
     await detail.getByRole('tab', { name: 'timing' }).click();
     const breakdown = detail.getByRole('region', { name: 'Where the time went' });
     await breakdown.waitFor();
     const [answer] = await gw.records((r) => r.kind === 'response' && r.method === 'tools/call');
+    expect(answer?.gatewayMs).toBeGreaterThanOrEqual(0);
+    expect(answer?.upstreamMs).toBeGreaterThanOrEqual(0);
+    const figure = /^[\d.]+ (ms|µs)$/;
+    const gateway = String(await breakdown.getByTestId('gateway-ms').textContent());
+    const upstream = String(await breakdown.getByTestId('upstream-ms').textContent());
+    expect(gateway).toMatch(figure);
+    expect(upstream).toMatch(figure);
+    expect(await breakdown.getByRole('img').getAttribute('aria-label')).toBe(
+      `Gateway ${gateway}, upstream ${upstream}`,
+    );
     const text = String(await breakdown.textContent());
-    expect(text).toContain('Request read from the client and forwarded');
-    expect(text).toContain('Answer passed to the client (its last byte)');
-    expect(text).toMatch(/Upstream\s*[\d.]+ (ms|µs) from forwarding the request/);
-    expect(text).toContain('Gateway');
+    expect(text).toContain('from having the whole request to writing it to the upstream');
+    expect(text).toContain('from the request written to the upstream to its answer back in full');
     expect(await blockingViolationsInBothThemes(page)).toBe('');
-    expect(answer?.durationMs).not.toBeNull();
+  });
+
+  it('says so when an answer carries no split (captured before the gateway measured it)', async () => {
+    const { page } = browser;
+    const request = {
+      server: 'older',
+      method: 'tools/call',
+      jsonrpcId: 8,
+      summary: 'older call',
+      time: 5000,
+    };
+    const [requestId] = writeRecords(gw, [makeRecord(request)]);
+    writeRecords(gw, [
+      makeRecord({
+        ...request,
+        direction: 'server_to_client',
+        kind: 'response',
+        summary: 'older answer',
+        time: 5120,
+        durationMs: 120,
+        partnerId: requestId ?? null,
+      }),
+    ]);
+    await page.goto(`${gw.url}/ui/traffic?filter=${encodeURIComponent('server:older')}`);
+    await trafficRow(page, 'older answer').click();
+    const detail = page.getByRole('complementary', { name: 'Message detail' });
+    await detail.getByRole('tab', { name: 'timing' }).click();
+    const breakdown = detail.getByRole('region', { name: 'Where the time went' });
+    await breakdown.waitFor();
+    const text = String(await breakdown.textContent());
+    expect(text).toContain('120 ms from forwarding the request to its answer');
+    expect(text).toContain('carries no split between the gateway’s time and the upstream’s');
+    expect(await breakdown.getByTestId('gateway-ms').count()).toBe(0);
+    expect(await blockingViolationsInBothThemes(page)).toBe('');
   });
 
   it('has no console errors', () => {
