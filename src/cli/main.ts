@@ -2,9 +2,12 @@ import { type RunningGateway, StartupError, startGateway } from '../app/gateway.
 import { ConfigError, resolveConfig } from '../config/options.js';
 import { VERSION } from '../core/version.js';
 import { prepareDemo } from '../demo/start-demo.js';
+import { SecretKeyError } from '../secrets/secret-key.js';
+import { SecretStoreError } from '../secrets/secret-store.js';
 import { HELP, parseCli } from './args.js';
 import { shutdownSummary, startupBanner } from './banner.js';
 import { runConnect } from './connect.js';
+import { runSecret } from './secret-command.js';
 import { runUi } from './ui-link.js';
 import { runWrap } from './wrap.js';
 
@@ -65,6 +68,21 @@ export async function main(argv: readonly string[]): Promise<void> {
       out: write(process.stdout),
       err: write(process.stderr),
     });
+    return;
+  }
+  if (command.command === 'secret') {
+    try {
+      process.exitCode = await runSecret(command.options, {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+        stdin: process.stdin,
+      });
+    } catch (error) {
+      if (error instanceof ConfigError) fail(error.message, EXIT_USAGE);
+      if (error instanceof SecretStoreError || error instanceof SecretKeyError)
+        fail(error.message, EXIT_USAGE);
+      throw error;
+    }
     return;
   }
   if (command.command === 'version') {

@@ -97,7 +97,7 @@ describe('references in mcp.json', () => {
     const servers = await eventually(
       async () =>
         (await (await gw?.api('/api/servers'))?.json()) as {
-          servers: { name: string; health: { state: string } }[];
+          data: { name: string; health: { state: string } }[];
         },
       (value) => value.data.some((s) => s.health.state === 'misconfigured'),
     );
