@@ -246,6 +246,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const mcpSessions = new ManagementSessions();
   const app = createHonoApp({
     registry,
+    secrets,
     pending: new PendingServers(join(paths.dir, 'pending.json'), io.warn),
     mcpSessions,
     store,
