@@ -30,7 +30,7 @@ describe('web UI: "Store as secret" in the server form', () => {
     await dialog.getByRole('button', { name: 'Add header' }).click();
     await dialog.getByLabel('Headers name 1', { exact: true }).fill('Authorization');
     await dialog.getByLabel('Headers value 1', { exact: true }).fill(value);
-    await dialog.getByRole('button', { name: 'Store headers value 1 as secret' }).click();
+    await dialog.getByRole('button', { name: 'Store as secret (Headers 1)' }).click();
     await expect
       .poll(() => dialog.getByLabel('Headers value 1', { exact: true }).inputValue())
       .toBe('${secret:GITHUB_AUTHORIZATION}');

@@ -43,7 +43,7 @@ export function KeyValueEditor({
             />
             {secretPrefix !== undefined ? (
               <StoreAsSecret
-                label={`${label.toLowerCase()} value ${index + 1}`}
+                label={`${label} ${index + 1}`}
                 name={secretNameFor(secretPrefix || 'server', pair.key)}
                 value={pair.value}
                 onStored={(reference) => update(index, { value: reference })}

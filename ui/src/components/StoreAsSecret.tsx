@@ -54,7 +54,7 @@ export function StoreAsSecret({
         className="btn px-2 text-xs"
         disabled={busy || !isStorable(value)}
         title={`Keep this value in the gateway's secret store as ${name}; mcp.json gets a reference to it`}
-        aria-label={`Store ${label} as secret`}
+        aria-label={`Store as secret (${label})`}
         onClick={() => void store()}
       >
         Store as secret
