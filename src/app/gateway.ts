@@ -14,6 +14,7 @@ import { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import { OAuthMemory } from '../proxy/oauth-memory.js';
 import { proxyPath } from '../proxy/route.js';
 import { UpstreamPools } from '../proxy/upstream.js';
+import { maskedCommandLine } from '../redaction/config-masking.js';
 import { Registry, type RegistryChange } from '../registry/registry.js';
 import type { ReferenceSources } from '../secrets/references.js';
 import { resolveServerConfig } from '../secrets/resolve-config.js';
@@ -161,6 +162,11 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     maxCaptureBytes: config.capture.maxMessageBytes,
     info: io.info,
     warn: io.warn,
+    // What was configured is printed, never what references were filled in with.
+    shownCommand: (name) => {
+      const entry = registry.get(name);
+      return entry?.type === 'stdio' ? maskedCommandLine(entry.command, entry.args ?? []) : undefined;
+    },
   });
   // References in mcp.json (`${VAR}`, `${secret:NAME}`) are filled in from here when a server is used.
   const secrets = new SecretStore({ storageDir: paths.dir });

@@ -130,6 +130,7 @@ describe('references in mcp.json', () => {
       const env = JSON.parse(result.content[0]?.text ?? '{}') as Record<string, string>;
       expect(env.SERVICE_TOKEN).toBe('svc-81f0e2d3c4b5');
       expect(env.REGION).toBe('eu-west');
+      expect(gw.messages.join('\n')).not.toContain('svc-81f0e2d3c4b5');
     } finally {
       await client.close();
       delete process.env.GW_REF_REGION;
