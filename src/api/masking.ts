@@ -7,6 +7,7 @@ import {
   restoreArgs,
   restoreMasked,
 } from '../redaction/config-masking.js';
+import { hasReferences } from '../secrets/references.js';
 
 /**
  * Config responses never show credentials: every configured header value (they are credentials more often
@@ -30,15 +31,27 @@ function mapValues(record: unknown, fn: (key: string, value: string) => string):
 const isStrings = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string');
 
+/**
+ * A value that refers to a variable or secret (`Bearer ${secret:TOKEN}`) is shown as written: the
+ * reference is what the owner needs to see, and it holds no secret itself.
+ */
+const unlessReference =
+  (fn: (value: string) => string) =>
+  (value: string): string =>
+    hasReferences(value) ? value : fn(value);
+
 export function maskEntry(entry: Entry): Entry {
   const out: Entry = { ...entry };
-  if ('headers' in out) out.headers = mapValues(out.headers, (_key, value) => mask(value));
+  if ('headers' in out) out.headers = mapValues(out.headers, (_key, value) => unlessReference(mask)(value));
   if ('env' in out)
     out.env = mapValues(out.env, (key, value) =>
-      isSecretHeader(key) ? mask(value) : maskEnvValue(key, value),
+      unlessReference((v) => (isSecretHeader(key) ? mask(v) : maskEnvValue(key, v)))(value),
     );
-  if (typeof out.url === 'string') out.url = maskUrl(out.url);
-  if (isStrings(out.args)) out.args = maskArgs(out.args);
+  if (typeof out.url === 'string') out.url = unlessReference(maskUrl)(out.url);
+  if (isStrings(out.args)) {
+    const args = out.args;
+    out.args = maskArgs(args).map((masked, i) => (hasReferences(args[i] as string) ? args[i] : masked));
+  }
   return out;
 }
 

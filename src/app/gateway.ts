@@ -6,7 +6,7 @@ import { capturePolicy, redactionLine } from '../capture/policy.js';
 import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
-import type { RestartServer } from '../health/server-overview.js';
+import { type RestartServer, statusOf } from '../health/server-overview.js';
 import { ManagementSessions } from '../mcp/sessions.js';
 import { PendingServers } from '../ops/pending-servers.js';
 import { HttpProxy, type UpstreamOutcome } from '../proxy/http-proxy.js';
@@ -14,7 +14,11 @@ import { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import { OAuthMemory } from '../proxy/oauth-memory.js';
 import { proxyPath } from '../proxy/route.js';
 import { UpstreamPools } from '../proxy/upstream.js';
+import { maskedCommandLine } from '../redaction/config-masking.js';
 import { Registry, type RegistryChange } from '../registry/registry.js';
+import type { ReferenceSources } from '../secrets/references.js';
+import { resolveServerConfig } from '../secrets/resolve-config.js';
+import { SecretStore } from '../secrets/secret-store.js';
 import { StdioServers } from '../stdio/stdio-servers.js';
 import { GatewayLockedError, lockStorageDir } from '../storage/gateway-lock.js';
 import { prepareStorageDir, StorageDirError, type StoragePaths } from '../storage/storage-dir.js';
@@ -26,6 +30,8 @@ import { createHostGuard } from './host-guard.js';
 import { createRequestListener } from './http-server.js';
 import { startInsight } from './insight.js';
 import { listen, StartupError } from './listen.js';
+import { misconfigurationStatus } from './misconfigurations.js';
+import { misconfiguredServer } from './misconfigured-server.js';
 import { createOwnOriginCheck } from './own-origin.js';
 import { createTokenCheck } from './token-auth.js';
 import { createUpstreamResolver } from './upstream-resolver.js';
@@ -156,11 +162,23 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     maxCaptureBytes: config.capture.maxMessageBytes,
     info: io.info,
     warn: io.warn,
+    // What was configured is printed, never what references were filled in with.
+    shownCommand: (name) => {
+      const entry = registry.get(name);
+      return entry?.type === 'stdio' ? maskedCommandLine(entry.command, entry.args ?? []) : undefined;
+    },
   });
-  const { resolve, httpUpstream } = createUpstreamResolver(registry, (name, server) => ({
-    kind: 'local',
-    handle: stdio.handler(name, server),
-  }));
+  // References in mcp.json (`${VAR}`, `${secret:NAME}`) are filled in from here when a server is used.
+  const secrets = new SecretStore({ storageDir: paths.dir });
+  const sources: ReferenceSources = { env: (name) => process.env[name], secret: (name) => secrets.get(name) };
+  const { resolve, httpUpstream, problem, resolvedServers } = createUpstreamResolver(registry, {
+    localTarget: (name, server) => ({ kind: 'local', handle: stdio.handler(name, server) }),
+    expand: (server) => resolveServerConfig(server, sources),
+    misconfigured: (name, reason) => ({
+      kind: 'local',
+      handle: misconfiguredServer(name, reason, capture, config.capture.maxMessageBytes),
+    }),
+  });
   const oauth = new OAuthDiscovery(httpUpstream, oauthMemory);
   // Proxied traffic tells health what it saw at once; the monitor exists only later, with the app.
   let observeTraffic: (name: string, outcome: UpstreamOutcome) => void = () => {};
@@ -196,18 +214,22 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
       oauth.forget(name);
       oauthMemory.forget(name);
     }
-    stdio.sync(registry.servers);
+    stdio.sync(resolvedServers());
     for (const name of change.added) io.info(`server added: ${name} → ${proxyUrl(name)}`);
     for (const name of change.updated) io.info(`server updated: ${name}`);
     for (const name of change.removed) io.info(`server removed: ${name}`);
   });
   registry.watch();
-  stdio.sync(registry.servers);
+  stdio.sync(resolvedServers());
 
   const store = sqliteLogStore(db);
   const liveFeed = new LiveFeed(store, reads, io.warn);
   // The stdio processes the gateway runs report their own state; HTTP servers are judged by health checks.
-  const statusProviders: ServerStatusProvider[] = [(name) => stdio.status(name)];
+  // A server whose references cannot be filled in says so first; nothing of it runs.
+  const statusProviders: ServerStatusProvider[] = [
+    misconfigurationStatus(problem, io.warn),
+    (name) => stdio.status(name),
+  ];
   const restartStdio: RestartServer = async (name) => {
     const status = await stdio.restart(name);
     if (!status) throw new GatewayError(409, `Server "${name}" is not running yet; try again in a moment.`);
@@ -230,6 +252,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const mcpSessions = new ManagementSessions();
   const app = createHonoApp({
     registry,
+    secrets,
     pending: new PendingServers(join(paths.dir, 'pending.json'), io.warn),
     mcpSessions,
     store,
@@ -246,7 +269,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     proxyUrl,
     startedAt,
     log: io.warn,
-    serverStatus: (name) => stdio.status(name),
+    serverStatus: (name) => statusOf(statusProviders, name),
     serverStderr: (name, limit) => stdio.stderr(name, limit),
   });
   handle = createRequestListener({

@@ -9,6 +9,7 @@ import type { LiveFeed } from '../api/live-feed.js';
 import { logsRoutes } from '../api/logs.js';
 import { methodsRoutes } from '../api/methods.js';
 import { pendingServersRoutes } from '../api/pending-servers.js';
+import { secretsRoutes } from '../api/secrets.js';
 import { type ServerRuntimeDeps, serverRuntimeRoutes } from '../api/server-runtime.js';
 import { serversRoutes } from '../api/servers.js';
 import { serversConfigRoutes } from '../api/servers-config.js';
@@ -26,6 +27,7 @@ import type { PendingServers } from '../ops/pending-servers.js';
 import type { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import type { RedactionPolicy } from '../redaction/policy.js';
 import type { Registry } from '../registry/registry.js';
+import type { SecretStore } from '../secrets/secret-store.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
 import { AuthLimiter } from './auth-limiter.js';
@@ -41,6 +43,8 @@ const IMPORT_PATH = '/api/logs/import';
 
 export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   registry: Registry;
+  /** What mcp.json refers to as `${secret:NAME}`. */
+  secrets: SecretStore;
   /** stdio launches awaiting the owner's approval. */
   pending: PendingServers;
   /** Sessions of the management MCP server (the gateway ends them when it stops). */
@@ -201,6 +205,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.route('/api/events', eventsRoutes(deps.liveFeed));
   app.route('/api/filter', filterRoutes(deps.store, deps.registry));
   app.route('/api/status', statusRoutes(deps));
+  app.route('/api/secrets', secretsRoutes(deps.secrets));
 
   app.route('/ui', uiRoutes({ sessions, signInToken: authenticator.signInToken }));
   app.get('/', (c) =>

@@ -1,5 +1,7 @@
 import { ConfigError, type UserOptions } from '../config/options.js';
 import type { ConnectOptions } from './connect.js';
+import { type ImportOptions, parseImport } from './import-command.js';
+import { parseSecret, type SecretOptions } from './secret-command.js';
 import { parseConnect, parseWrap, strictParse } from './subcommand-args.js';
 import { parseUi, type UiOptions } from './ui-link.js';
 import type { WrapOptions } from './wrap.js';
@@ -9,11 +11,15 @@ export type CliCommand =
   | { command: 'wrap'; options: WrapOptions }
   | { command: 'connect'; options: ConnectOptions }
   | { command: 'ui'; options: UiOptions }
+  | { command: 'secret'; options: SecretOptions }
+  | { command: 'import'; options: ImportOptions }
   | { command: 'help'; text?: string }
   | { command: 'version' };
 
 export const HELP = `Usage: mcp-gateway [options]
        mcp-gateway ui [--open] [--storage-dir DIR]
+       mcp-gateway secret set|list|rm [NAME] [--storage-dir DIR]
+       mcp-gateway import claude-desktop|claude-code|cursor|vscode [--dry-run] [--from FILE]
        mcp-gateway wrap [--name NAME] [--storage-dir DIR] -- <command> [args...]
        mcp-gateway connect <name> [--port N | --url URL] [--storage-dir DIR]
 
@@ -22,6 +28,9 @@ http://localhost:<port>/s/<name>/mcp, and every message is forwarded and capture
 
 Commands:
   ui                     Print (--open: open) the web UI link of the gateway running on the storage dir
+  secret set|list|rm     The secret store that mcp.json refers to as \${secret:NAME} (docs/secrets.md)
+  import <client>        Add the servers of claude-desktop, claude-code, cursor or vscode, secrets moved
+                         into the secret store (preview first; --dry-run, --yes)
 
 For clients that only launch stdio servers (see mcp-gateway <command> --help):
   wrap                   Run a stdio server in the client's place and record its traffic
@@ -61,6 +70,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (argv[0] === 'wrap') return parseWrap(argv.slice(1));
   if (argv[0] === 'connect') return parseConnect(argv.slice(1));
   if (argv[0] === 'ui') return parseUi(argv.slice(1));
+  if (argv[0] === 'secret') return parseSecret(argv.slice(1));
+  if (argv[0] === 'import') return parseImport(argv.slice(1));
   const parsed = strictParse(argv, {
     port: { type: 'string' },
     host: { type: 'string' },

@@ -2,9 +2,14 @@ import { type RunningGateway, StartupError, startGateway } from '../app/gateway.
 import { ConfigError, resolveConfig } from '../config/options.js';
 import { VERSION } from '../core/version.js';
 import { prepareDemo } from '../demo/start-demo.js';
+import { ClientConfigError } from '../secrets/import/client-configs.js';
+import { SecretKeyError } from '../secrets/secret-key.js';
+import { SecretStoreError } from '../secrets/secret-store.js';
 import { HELP, parseCli } from './args.js';
 import { shutdownSummary, startupBanner } from './banner.js';
 import { runConnect } from './connect.js';
+import { runImport } from './import-command.js';
+import { runSecret } from './secret-command.js';
 import { runUi } from './ui-link.js';
 import { runWrap } from './wrap.js';
 
@@ -65,6 +70,25 @@ export async function main(argv: readonly string[]): Promise<void> {
       out: write(process.stdout),
       err: write(process.stderr),
     });
+    return;
+  }
+  if (command.command === 'secret' || command.command === 'import') {
+    const io = {
+      out: (line: string) => process.stdout.write(`${line}\n`),
+      err: (line: string) => process.stderr.write(`${line}\n`),
+      stdin: process.stdin,
+    };
+    try {
+      process.exitCode =
+        command.command === 'secret'
+          ? await runSecret(command.options, io)
+          : await runImport(command.options, io);
+    } catch (error) {
+      if (error instanceof ConfigError || error instanceof ClientConfigError) fail(error.message, EXIT_USAGE);
+      if (error instanceof SecretStoreError || error instanceof SecretKeyError)
+        fail(error.message, EXIT_USAGE);
+      throw error;
+    }
     return;
   }
   if (command.command === 'version') {

@@ -2,7 +2,8 @@
  * The run state of a registered server, as the API, the terminal and the UI show it. HTTP servers are
  * judged by health checks; stdio servers by their process.
  */
-export type ServerState = 'starting' | 'running' | 'crashed' | 'stopped' | 'unknown';
+/** `misconfigured`: its mcp.json entry refers to an env var or secret that is not set; nothing was started. */
+export type ServerState = 'starting' | 'running' | 'crashed' | 'stopped' | 'misconfigured' | 'unknown';
 
 export interface ServerStatus {
   state: ServerState;

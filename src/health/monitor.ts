@@ -28,6 +28,7 @@ const PROCESS_STATES: Readonly<Record<ServerStatus['state'], HealthState>> = {
   starting: 'starting',
   crashed: 'down',
   stopped: 'stopped',
+  misconfigured: 'misconfigured',
   unknown: 'unknown',
 };
 

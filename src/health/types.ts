@@ -9,6 +9,7 @@
  *   not-found      the host answers, but not at that path (404): the URL is wrong
  *   down           nothing answers: connection refused, unknown host, timeout
  *   starting, stopped  a stdio server's process is starting, or not running (none needed yet)
+ *   misconfigured  its entry refers to an env var or secret that is not set: nothing is contacted or started
  *   unknown        not checked yet (or health checks are off)
  */
 export type HealthState =
@@ -19,6 +20,7 @@ export type HealthState =
   | 'error'
   | 'starting'
   | 'stopped'
+  | 'misconfigured'
   | 'unknown';
 
 export interface HealthReport {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { serverNameProblem } from '../core/server-name.js';
 import { DEFAULT_REDACTION, parseRedactionBlock, type RedactionPolicy } from '../redaction/policy.js';
+import { hasReferences } from '../secrets/references.js';
 
 /**
  * Server entries in the `mcpServers` format MCP clients already use (Claude Desktop, Cursor, VS Code).
@@ -13,6 +14,8 @@ const headerRecord = z.record(z.string(), z.string(), {
 
 const httpUrl = z.string().refine(
   (value) => {
+    // A URL with references (`https://${HOST}/mcp`) is checked once they are filled in, at connect time.
+    if (hasReferences(value)) return true;
     try {
       const url = new URL(value);
       return url.protocol === 'http:' || url.protocol === 'https:';

@@ -21,6 +21,11 @@ export interface StdioServersOptions {
   /** Crashes and start failures. */
   warn(message: string): void;
   spawn?: SpawnFunction;
+  /**
+   * The command line to print for a server, as configured: its references (`${secret:NAME}`) rather than
+   * the values they were filled in with. Default: the command it runs, masked.
+   */
+  shownCommand?: (name: string) => string | undefined;
 }
 
 interface RunningServer {
@@ -131,7 +136,9 @@ export class StdioServers {
     const { info, warn } = this.#options;
     switch (status.state) {
       case 'starting':
-        info(`stdio server ${name}: starting ${maskedCommandLine(config.command, config.args)}`);
+        info(
+          `stdio server ${name}: starting ${this.#options.shownCommand?.(config.name) ?? maskedCommandLine(config.command, config.args)}`,
+        );
         break;
       case 'running':
         info(`stdio server ${name}: running${status.pid ? ` (pid ${status.pid})` : ''}`);

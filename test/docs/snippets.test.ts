@@ -217,7 +217,7 @@ const TEXT_CHECKS: { test: RegExp; check: TextCheck }[] = [
     test: /^mcp-gateway \[options\]/,
     check: (snippet) => {
       for (const line of snippet.text.split('\n')) {
-        const command = /^mcp-gateway (ui|wrap|connect)\b/.exec(line)?.[1];
+        const command = /^mcp-gateway (ui|wrap|connect|secret|import)\b/.exec(line)?.[1];
         const result = bash(`mcp-gateway ${command ?? ''} --help`);
         expect(result.status, result.out).toBe(0);
       }
@@ -348,6 +348,9 @@ function accepted(flag: string): boolean {
     ['wrap', flag, '--', 'cmd'],
     ['connect', 'x', flag, 'http://localhost:1/'],
     ['connect', 'x', flag],
+    ['secret', 'list', flag, '1'],
+    ['import', 'vscode', flag, '1'],
+    ['import', 'vscode', flag],
   ];
   return forms.some((argv) => {
     try {

@@ -10,6 +10,7 @@ const STYLE: Record<HealthState, { dot: string; label: string }> = {
   error: { dot: 'bg-red-500', label: 'error' },
   starting: { dot: 'bg-sky-500 animate-pulse', label: 'starting' },
   stopped: { dot: 'bg-slate-400', label: 'stopped' },
+  misconfigured: { dot: 'bg-red-500', label: 'misconfigured' },
   unknown: { dot: 'bg-slate-300 dark:bg-slate-600', label: 'not checked' },
 };
 

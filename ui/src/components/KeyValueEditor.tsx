@@ -1,4 +1,5 @@
 import type { Pair } from '../server-form';
+import { StoreAsSecret, secretNameFor } from './StoreAsSecret';
 
 /** Rows of name = value (headers, environment variables), with add and remove. */
 export function KeyValueEditor({
@@ -7,12 +8,15 @@ export function KeyValueEditor({
   onChange,
   keyPlaceholder,
   valuePlaceholder,
+  secretPrefix,
 }: {
   label: string;
   pairs: Pair[];
   onChange: (pairs: Pair[]) => void;
   keyPlaceholder: string;
   valuePlaceholder: string;
+  /** When given, each row offers "Store as secret", naming the secret <prefix>_<key>. */
+  secretPrefix?: string;
 }) {
   const update = (index: number, change: Partial<Pair>) =>
     onChange(pairs.map((pair, i) => (i === index ? { ...pair, ...change } : pair)));
@@ -22,7 +26,7 @@ export function KeyValueEditor({
       <div className="space-y-1.5">
         {pairs.map((pair, index) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place while edited
-          <div key={index} className="flex gap-1.5">
+          <div key={index} className="flex flex-wrap gap-1.5">
             <input
               className="input w-2/5 font-mono"
               value={pair.key}
@@ -37,6 +41,14 @@ export function KeyValueEditor({
               aria-label={`${label} value ${index + 1}`}
               onChange={(event) => update(index, { value: event.target.value })}
             />
+            {secretPrefix !== undefined ? (
+              <StoreAsSecret
+                label={`${label} ${index + 1}`}
+                name={secretNameFor(secretPrefix || 'server', pair.key)}
+                value={pair.value}
+                onStored={(reference) => update(index, { value: reference })}
+              />
+            ) : null}
             <button
               type="button"
               className="btn px-2"

@@ -2,6 +2,9 @@ import type { FormField, ServerFormState } from '../server-form';
 import { Field, TextField } from './FormField';
 import { KeyValueEditor } from './KeyValueEditor';
 
+/** How the form writes a stored secret into a field (see docs/secrets.md). */
+const SECRET_REFERENCE = ['$', '{secret:NAME}'].join('');
+
 type Change = (change: Partial<ServerFormState>) => void;
 type Errors = Partial<Record<FormField, string>>;
 
@@ -35,9 +38,12 @@ export function HttpFields({ form, set, errors }: { form: ServerFormState; set: 
         onChange={(headers) => set({ headers })}
         keyPlaceholder="e.g. Authorization"
         valuePlaceholder="e.g. Bearer …"
+        secretPrefix={form.name}
       />
       <p className="text-[11px] text-slate-500">
-        Header values are secrets: masked here and redacted from captures.
+        Header values are secrets: masked here and redacted from captures. “Store as secret” keeps a value out
+        of mcp.json: it goes to the gateway's secret store and the field holds <code>{SECRET_REFERENCE}</code>
+        .
       </p>
     </>
   );
@@ -69,6 +75,7 @@ export function StdioFields({ form, set, errors }: { form: ServerFormState; set:
         onChange={(env) => set({ env })}
         keyPlaceholder="e.g. NAME"
         valuePlaceholder="e.g. value"
+        secretPrefix={form.name}
       />
       <div className="grid grid-cols-[1fr_14rem] gap-3">
         <TextField

@@ -53,7 +53,7 @@ export function ServerFacts({ server }: { server: ServerJson }) {
           <Fact
             label="Process"
             value={status.state}
-            tone={status.state === 'crashed' ? 'text-red-600' : ''}
+            tone={status.state === 'crashed' || status.state === 'misconfigured' ? 'text-red-600' : ''}
           />
           <Fact label="PID" value={status.pid ? String(status.pid) : '—'} />
           <Fact label="Restarts" value={String(status.restarts ?? 0)} />
