@@ -16,7 +16,7 @@ if (!port) throw new Error('reader-entry must run in a worker thread');
 const settings = workerData as ReaderSettings;
 const send = (message: ReadAnswer) => port.postMessage(message);
 
-const db = openDatabase(settings.databasePath, { readonly: true });
+const db = openDatabase(settings.databasePath, { readonly: true, key: settings.databaseKey });
 const store = { ...recordQueries(db), ...summaryQueries(db), ...statsQuery(db) } as Pick<
   LogStore,
   keyof LogReads

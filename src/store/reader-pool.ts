@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import type { StoreKey } from './cipher.js';
 import type { LogReads, ReadMethod } from './log-reads.js';
 import type { ReadAnswer, ReadCall, ReaderSettings } from './reader-protocol.js';
 import { spawnWorker } from './spawn-worker.js';
@@ -52,9 +53,12 @@ export class ReaderPool implements LogReads {
    */
   static start(
     databasePath: string,
-    options: { readers?: number; log?: (message: string) => void } = {},
+    options: { readers?: number; log?: (message: string) => void; key?: StoreKey | null } = {},
   ): ReaderPool {
-    const pool = new ReaderPool({ databasePath }, options.log ?? (() => {}));
+    const pool = new ReaderPool(
+      { databasePath, databaseKey: options.key ?? null },
+      options.log ?? (() => {}),
+    );
     for (let i = 0; i < (options.readers ?? DEFAULT_READERS); i++) pool.#spawn();
     return pool;
   }

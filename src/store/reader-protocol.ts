@@ -1,8 +1,11 @@
+import type { StoreKey } from './cipher.js';
 import type { ReadMethod } from './log-reads.js';
 
 /** Settings a reader thread starts with. */
 export interface ReaderSettings {
   databasePath: string;
+  /** The store's key, when logs.db is encrypted (structured-cloned to the thread, never logged). */
+  databaseKey: StoreKey | null;
 }
 
 /** Main thread → reader: call one read. Arguments and answers are structured-cloned. */
