@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { applyKey, cipherDriver, rekey, type StoreKey } from './cipher.js';
+import { applyKey, rekey, Sqlite, type StoreKey } from './cipher.js';
 import { type Database, openDatabase } from './database.js';
 
 export interface Conversion {
@@ -91,7 +91,7 @@ function countRecords(db: Database): number {
 
 /** The copy is not in WAL mode (VACUUM INTO writes a rollback-journal file), where rekey works. */
 function recrypt(path: string, from: StoreKey | null, to: StoreKey | null): void {
-  const db = new (cipherDriver())(path, { fileMustExist: true });
+  const db = new Sqlite(path, { fileMustExist: true });
   try {
     if (from) applyKey(db, from);
     rekey(db, to);

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
-import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { applyKey, cipherDriver, fileKind, type StoreKey, StoreKeyError } from './cipher.js';
+import type { Database } from 'better-sqlite3';
+import { applyKey, fileKind, Sqlite, type StoreKey, StoreKeyError } from './cipher.js';
 import { migrate } from './migrations.js';
 
 export type { Database };
@@ -23,8 +23,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database 
   checkKeyFits(path, key, readonly);
   let db: Database;
   try {
-    const Driver = key ? cipherDriver() : BetterSqlite3;
-    db = new Driver(path, { readonly, fileMustExist: readonly });
+    db = new Sqlite(path, { readonly, fileMustExist: readonly });
   } catch (error) {
     throw new Error(`cannot open ${path}: ${(error as Error).message}`, { cause: error });
   }
@@ -77,7 +76,7 @@ function checkKeyFits(path: string, key: StoreKey | null, readonly: boolean): vo
     );
   }
   if (key && !readonly && (kind === 'encrypted' || kind === 'foreign')) {
-    const probe = new (cipherDriver())(path, { readonly: true, fileMustExist: true });
+    const probe = new Sqlite(path, { readonly: true, fileMustExist: true });
     try {
       applyKey(probe, key);
       readSchema(probe, path, key);
