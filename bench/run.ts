@@ -14,6 +14,7 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
   query: async () => (await import('./query.js')).querySuite,
   capture: async () => (await import('./capture.js')).captureSuite,
   reads: async () => (await import('./reads-under-load.js')).readsSuite,
+  encrypted: async () => (await import('./encrypted.js')).encryptedSuite,
 };
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);

@@ -2,6 +2,7 @@ import type { CapturePolicy } from '../../src/capture/policy.js';
 import { Recorder } from '../../src/capture/recorder.js';
 import type { CaptureEvent } from '../../src/core/capture-events.js';
 import { ExchangeCapture } from '../../src/proxy/exchange-capture.js';
+import type { StoreKey } from '../../src/store/cipher.js';
 import { openDatabase } from '../../src/store/database.js';
 import { SqliteRecordSink } from '../../src/store/record-writer.js';
 import type { TrafficGenerator } from './traffic.js';
@@ -57,8 +58,9 @@ export function measureCaptureCpu(
   databasePath: string,
   events: readonly CaptureEvent[],
   policy: CapturePolicy,
+  key: StoreKey | null = null,
 ): CpuThroughput {
-  const db = openDatabase(databasePath);
+  const db = openDatabase(databasePath, { key });
   let failures = 0;
   const recorder = new Recorder({
     sink: new SqliteRecordSink(db),

@@ -1,6 +1,7 @@
 import { CaptureQueue } from '../../src/capture/capture-queue.js';
 import type { CapturePolicy } from '../../src/capture/policy.js';
 import { ExchangeCapture } from '../../src/proxy/exchange-capture.js';
+import type { StoreKey } from '../../src/store/cipher.js';
 import type { TrafficGenerator } from './traffic.js';
 
 const QUEUE_BYTES = 64 * 1024 * 1024;
@@ -25,6 +26,7 @@ export async function measureCaptureThroughput(
   traffic: TrafficGenerator,
   exchanges: number,
   policy?: CapturePolicy,
+  key: StoreKey | null = null,
 ): Promise<Throughput> {
   const prepared = Array.from({ length: exchanges }, () => {
     const exchange = traffic.next();
@@ -36,6 +38,7 @@ export async function measureCaptureThroughput(
   });
   const queue = new CaptureQueue({
     databasePath,
+    databaseKey: key,
     maxMessageBytes: 8 * 1024 * 1024,
     queueBytes: QUEUE_BYTES,
     ...(policy ? { policy } : {}),

@@ -22,6 +22,7 @@ import { SecretStore } from '../secrets/secret-store.js';
 import { StdioServers } from '../stdio/stdio-servers.js';
 import { GatewayLockedError, lockStorageDir } from '../storage/gateway-lock.js';
 import { prepareStorageDir, StorageDirError, type StoragePaths } from '../storage/storage-dir.js';
+import { StoreKeyError } from '../store/cipher.js';
 import { type Database, openDatabaseOrStartFresh } from '../store/database.js';
 import { ReaderPool } from '../store/reader-pool.js';
 import { sqliteLogStore } from '../store/sqlite-log-store.js';
@@ -123,11 +124,13 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   lock.listening(port, baseUrl, config.token);
   let db: Database;
   try {
-    db = openDatabaseOrStartFresh(paths.database, { migrate: true }, io.warn);
+    db = openDatabaseOrStartFresh(paths.database, { migrate: true, key: config.storeKey }, io.warn);
   } catch (error) {
     held.ready(null);
     server.close();
     lock.release();
+    // A missing or wrong key is a setting to fix (exit 2); its message already names the store and the fix.
+    if (error instanceof StoreKeyError) throw new StartupError(error.message, 2);
     // openDatabase names the file itself when SQLite cannot open it at all.
     const reason = (error as Error).message;
     const what = reason.startsWith('cannot open') ? reason : `cannot open ${paths.database}: ${reason}`;
@@ -136,6 +139,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const registry = new Registry(paths.registry, io.warn, undefined, io.info);
   const capture = new CaptureQueue({
     databasePath: paths.database,
+    databaseKey: config.storeKey,
     maxMessageBytes: config.capture.maxMessageBytes,
     queueBytes: config.capture.queueBytes,
     retention: config.retention,
@@ -153,7 +157,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     throw new StartupError(`cannot start capture into ${paths.database}: ${(error as Error).message}`);
   }
   // Searches, statistics, timelines and exports run on reader threads, never on the proxy's.
-  const reads = ReaderPool.start(paths.database, { log: io.warn });
+  const reads = ReaderPool.start(paths.database, { log: io.warn, key: config.storeKey });
 
   const pools = new UpstreamPools();
   const oauthMemory = new OAuthMemory();
@@ -169,7 +173,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     },
   });
   // References in mcp.json (`${VAR}`, `${secret:NAME}`) are filled in from here when a server is used.
-  const secrets = new SecretStore({ storageDir: paths.dir });
+  const secrets = new SecretStore({ storageDir: paths.dir, keyFile: config.dbKeyFile ?? undefined });
   const sources: ReferenceSources = { env: (name) => process.env[name], secret: (name) => secrets.get(name) };
   const { resolve, httpUpstream, problem, resolvedServers } = createUpstreamResolver(registry, {
     localTarget: (name, server) => ({ kind: 'local', handle: stdio.handler(name, server) }),

@@ -86,6 +86,7 @@ export class CaptureQueue implements CaptureSink {
   start(): Promise<void> {
     const worker = startCaptureWorker({
       databasePath: this.#options.databasePath,
+      databaseKey: this.#options.databaseKey ?? null,
       maxMessageBytes: this.#options.maxMessageBytes,
       retention: this.#options.retention,
       ...(this.#policy ? { policy: this.#policy } : {}),

@@ -23,7 +23,7 @@ const problem = (message: string) => {
   lastProblem = message;
   send({ type: 'problem', message });
 };
-const db = openDatabaseOrStartFresh(settings.databasePath, {}, problem);
+const db = openDatabaseOrStartFresh(settings.databasePath, { key: settings.databaseKey ?? null }, problem);
 const recorder = new Recorder({
   sink: new SqliteRecordSink(db),
   maxMessageBytes: settings.maxMessageBytes,

@@ -1,4 +1,5 @@
 import type { CaptureEvent } from '../core/capture-events.js';
+import type { StoreKey } from '../store/cipher.js';
 import type { RetentionSettings } from '../store/retention.js';
 import type { Tally } from './listeners/tally.js';
 import type { CapturePolicy } from './policy.js';
@@ -7,6 +8,8 @@ import type { CapturePolicy } from './policy.js';
 
 export interface WorkerSettings {
   databasePath: string;
+  /** The store's key, when logs.db is encrypted (structured-cloned to the worker, never logged). */
+  databaseKey?: StoreKey | null;
   maxMessageBytes: number;
   /** What capture redacts; absent: the default policy. */
   policy?: CapturePolicy;

@@ -1,5 +1,6 @@
 import { ConfigError, type UserOptions } from '../config/options.js';
 import type { ConnectOptions } from './connect.js';
+import { type DbOptions, parseDb } from './db-command.js';
 import { type ImportOptions, parseImport } from './import-command.js';
 import { parseSecret, type SecretOptions } from './secret-command.js';
 import { parseConnect, parseWrap, strictParse } from './subcommand-args.js';
@@ -13,6 +14,7 @@ export type CliCommand =
   | { command: 'ui'; options: UiOptions }
   | { command: 'secret'; options: SecretOptions }
   | { command: 'import'; options: ImportOptions }
+  | { command: 'db'; options: DbOptions }
   | { command: 'help'; text?: string }
   | { command: 'version' };
 
@@ -22,6 +24,7 @@ export const HELP = `Usage: mcp-gateway [options]
        mcp-gateway import claude-desktop|claude-code|cursor|vscode [--dry-run] [--from FILE]
        mcp-gateway wrap [--name NAME] [--storage-dir DIR] -- <command> [args...]
        mcp-gateway connect <name> [--port N | --url URL] [--storage-dir DIR]
+       mcp-gateway db encrypt|decrypt|rekey [--storage-dir DIR] [--db-key-file FILE]
 
 A local gateway for the Model Context Protocol. Register MCP servers, point clients at
 http://localhost:<port>/s/<name>/mcp, and every message is forwarded and captured.
@@ -31,6 +34,7 @@ Commands:
   secret set|list|rm     The secret store that mcp.json refers to as \${secret:NAME} (docs/secrets.md)
   import <client>        Add the servers of claude-desktop, claude-code, cursor or vscode, secrets moved
                          into the secret store (preview first; --dry-run, --yes)
+  db                     Encrypt, decrypt or re-key the storage dir's logs.db (mcp-gateway db --help)
 
 For clients that only launch stdio servers (see mcp-gateway <command> --help):
   wrap                   Run a stdio server in the client's place and record its traffic
@@ -40,6 +44,8 @@ Options:
   --port <n>             Port to listen on (env MCP_GATEWAY_PORT, default 3333; 0 picks a free one)
   --host <addr>          Address to bind (env MCP_GATEWAY_HOST, default 127.0.0.1)
   --storage-dir <dir>    Where mcp.json and logs.db live (env MCP_GATEWAY_STORAGE, default ~/.mcp-gateway)
+  --db-key-file <file>   Encrypt logs.db with the passphrase in this file (mode 600); or env MCP_GATEWAY_DB_KEY.
+                         Without either, logs.db is not encrypted (docs/encryption.md)
   --allowed-hosts <list> Extra host names the gateway answers to, comma-separated
                          (env MCP_GATEWAY_ALLOWED_HOSTS); localhost, 127.0.0.1 and [::1] always are
   --max-body-mb <n>      Largest request body accepted, in MiB (env MCP_GATEWAY_MAX_BODY_MB, default 16)
@@ -72,10 +78,12 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (argv[0] === 'ui') return parseUi(argv.slice(1));
   if (argv[0] === 'secret') return parseSecret(argv.slice(1));
   if (argv[0] === 'import') return parseImport(argv.slice(1));
+  if (argv[0] === 'db') return parseDb(argv.slice(1));
   const parsed = strictParse(argv, {
     port: { type: 'string' },
     host: { type: 'string' },
     'storage-dir': { type: 'string' },
+    'db-key-file': { type: 'string' },
     'allowed-hosts': { type: 'string', multiple: true },
     'max-body-mb': { type: 'string' },
     'capture-queue-mb': { type: 'string' },
@@ -105,6 +113,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       port: values.port as string | undefined,
       host: values.host as string | undefined,
       storageDir: values['storage-dir'] as string | undefined,
+      dbKeyFile: values['db-key-file'] as string | undefined,
       allowedHosts,
       maxBodyMb: values['max-body-mb'] as string | undefined,
       captureQueueMb: values['capture-queue-mb'] as string | undefined,

@@ -11,7 +11,7 @@ export function startupBanner(gateway: RunningGateway): string {
     `MCP Gateway ${VERSION}`,
     `  Listening   http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${gateway.port}`,
     `  Web UI      ${gateway.url}/ui?token=${encodeURIComponent(config.token)}`,
-    `  Storage     ${config.storageDir}`,
+    `  Storage     ${config.storageDir}${config.storeKey ? ' (logs.db encrypted)' : ''}`,
     `  Redaction   ${redactionLine(capturePolicy(registry.redaction, config.redact))}`,
   ];
   const names = registry.names();

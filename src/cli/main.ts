@@ -8,6 +8,7 @@ import { SecretStoreError } from '../secrets/secret-store.js';
 import { HELP, parseCli } from './args.js';
 import { shutdownSummary, startupBanner } from './banner.js';
 import { runConnect } from './connect.js';
+import { runDb } from './db-command.js';
 import { runImport } from './import-command.js';
 import { runSecret } from './secret-command.js';
 import { runUi } from './ui-link.js';
@@ -67,6 +68,14 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (command.command === 'ui') {
     const write = (stream: NodeJS.WriteStream) => (line: string) => stream.write(`${line}\n`);
     process.exitCode = await runUi(command.options, {
+      out: write(process.stdout),
+      err: write(process.stderr),
+    });
+    return;
+  }
+  if (command.command === 'db') {
+    const write = (stream: NodeJS.WriteStream) => (line: string) => stream.write(`${line}\n`);
+    process.exitCode = await runDb(command.options, {
       out: write(process.stdout),
       err: write(process.stderr),
     });

@@ -4,7 +4,7 @@ import { serverNameProblem } from '../core/server-name.js';
 import type { CliCommand } from './args.js';
 import { nearestOption } from './suggest-option.js';
 
-export const WRAP_HELP = `Usage: mcp-gateway wrap [--name NAME] [--storage-dir DIR] -- <command> [args...]
+export const WRAP_HELP = `Usage: mcp-gateway wrap [--name NAME] [--storage-dir DIR] [--db-key-file FILE] -- <command> [args...]
 
 Runs a stdio MCP server for a client that launches servers itself (Claude Desktop, Claude Code, Cursor,
 VS Code): put "mcp-gateway wrap --" in front of the server's command in the client's config. stdin and
@@ -14,6 +14,8 @@ gateway is running on that storage dir. Nothing but the server's output is writt
 Options:
   --name <name>          Server name for the records (default: from the command, e.g. server-memory)
   --storage-dir <dir>    Where logs.db lives (env MCP_GATEWAY_STORAGE, default ~/.mcp-gateway)
+  --db-key-file <file>   The passphrase of an encrypted logs.db, in a mode 600 file (or env MCP_GATEWAY_DB_KEY;
+                         docs/encryption.md)
 
 Example:
   mcp-gateway wrap -- npx -y @modelcontextprotocol/server-memory`;
@@ -49,6 +51,7 @@ function checkName(name: string, command: string): void {
 export function parseWrap(argv: readonly string[]): CliCommand {
   let name: string | undefined;
   let storageDir: string | undefined;
+  let dbKeyFile: string | undefined;
   let rest: readonly string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -58,15 +61,16 @@ export function parseWrap(argv: readonly string[]): CliCommand {
     }
     if (arg === '-h' || arg === '--help') return { command: 'help', text: WRAP_HELP };
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s) : [arg, undefined];
-    if (flag === '--name' || flag === '--storage-dir') {
+    if (flag === '--name' || flag === '--storage-dir' || flag === '--db-key-file') {
       const value = inline ?? argv[++i];
       if (value === undefined || value === '') throw usage(`${flag} needs a value`, 'wrap');
       if (flag === '--name') name = value;
-      else storageDir = value;
+      else if (flag === '--storage-dir') storageDir = value;
+      else dbKeyFile = value;
       continue;
     }
     if (arg.startsWith('-')) {
-      const near = nearestOption(arg, ['name', 'storage-dir', 'help']);
+      const near = nearestOption(arg, ['name', 'storage-dir', 'db-key-file', 'help']);
       const hint = near ? `did you mean ${near}? Or ` : '';
       throw usage(`unknown option "${arg}" (${hint}put the server's command after "--")`, 'wrap');
     }
@@ -81,7 +85,10 @@ export function parseWrap(argv: readonly string[]): CliCommand {
     );
   }
   if (name !== undefined) checkName(name, 'wrap');
-  return { command: 'wrap', options: { name, storageDir, command, args } };
+  return {
+    command: 'wrap',
+    options: { name, storageDir, ...(dbKeyFile !== undefined ? { dbKeyFile } : {}), command, args },
+  };
 }
 
 type OptionSpec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];

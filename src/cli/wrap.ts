@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { CaptureQueue } from '../capture/capture-queue.js';
-import { captureSettings, resolveStorageDir } from '../config/options.js';
+import { captureSettings, resolveStorageDir, resolveStoreKey } from '../config/options.js';
 import type { CaptureSink } from '../core/capture-events.js';
 import { DEFAULT_REDACTION, type RedactionPolicy } from '../redaction/policy.js';
 import { parseRegistryText } from '../registry/schema.js';
@@ -16,6 +16,8 @@ import { nameFromCommand } from './wrap-name.js';
 export interface WrapOptions {
   name?: string;
   storageDir?: string;
+  /** A file holding the passphrase of an encrypted logs.db (else MCP_GATEWAY_DB_KEY). */
+  dbKeyFile?: string;
   command: string;
   args: string[];
 }
@@ -30,14 +32,21 @@ export interface WrapIo {
 const FINAL_FLUSH_MS = 5000;
 
 /** Opens capture into the storage dir's logs.db; any problem turns capture off, never the server. */
-async function openCapture(storageDir: string, log: (message: string) => void): Promise<CaptureQueue | null> {
+async function openCapture(
+  storageDir: string,
+  keyFile: string | undefined,
+  env: NodeJS.ProcessEnv,
+  log: (message: string) => void,
+): Promise<CaptureQueue | null> {
   try {
+    const key = resolveStoreKey(keyFile, env);
     const paths = prepareStorageDir(storageDir, log);
     // The gateway migrates at startup; without a gateway running, wrap may be the first to open the file.
-    openDatabaseOrStartFresh(paths.database, { migrate: true }, log).close();
+    openDatabaseOrStartFresh(paths.database, { migrate: true, key }, log).close();
     const settings = captureSettings();
     const queue = new CaptureQueue({
       databasePath: paths.database,
+      databaseKey: key,
       ...settings,
       policy: { redaction: redactionSettings(paths.registry, log) },
       log,
@@ -91,7 +100,7 @@ export async function runWrap(
 ): Promise<number> {
   const log = (message: string) => io.stderr.write(`mcp-gateway wrap: ${message}\n`);
   const name = options.name ?? nameFromCommand(options.command, options.args);
-  const queue = await openCapture(resolveStorageDir(options.storageDir, env), log);
+  const queue = await openCapture(resolveStorageDir(options.storageDir, env), options.dbKeyFile, env, log);
   const sink: CaptureSink = queue ?? { emit: () => false };
   const relay = new StdioRelay({
     command: options.command,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { readStoreKey } from '../storage/store-key.js';
+import { type StoreKey, StoreKeyError } from '../store/cipher.js';
 
 /** Everything a user may set (flags, environment); all optional. */
 export interface UserOptions {
@@ -18,6 +20,8 @@ export interface UserOptions {
   redact?: boolean;
   /** Register the demo MCP server (unless the user removed it before) and send it a few calls. */
   demo?: boolean;
+  /** A file holding the passphrase logs.db is encrypted with (else MCP_GATEWAY_DB_KEY; else none). */
+  dbKeyFile?: string;
 }
 
 /** The settings the gateway runs with, defaults filled in and validated. */
@@ -40,6 +44,10 @@ export interface ResolvedConfig {
    * block of mcp.json decides (on by default).
    */
   readonly redact: boolean;
+  /** The key logs.db is encrypted with (docs/encryption.md); null for a plain store. */
+  readonly storeKey: StoreKey | null;
+  /** `--db-key-file` as given: the secret store takes its key from the same file (docs/secrets.md). */
+  readonly dbKeyFile: string | null;
 }
 
 export interface RetentionConfig {
@@ -194,7 +202,23 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     retention: { days: retentionDays, maxBytes: maxDbMb * MiB },
     healthIntervalMs: healthInterval * 1000,
     redact: options.redact ?? parseSwitch(env.MCP_GATEWAY_REDACT, 'MCP_GATEWAY_REDACT'),
+    storeKey: resolveStoreKey(options.dbKeyFile, env),
+    dbKeyFile: options.dbKeyFile ?? null,
   };
+}
+
+/** The store's key from --db-key-file or MCP_GATEWAY_DB_KEY; a problem with it is a setting to fix. */
+export function resolveStoreKey(
+  keyFile: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  envName?: string,
+): StoreKey | null {
+  try {
+    return readStoreKey(keyFile, env, envName);
+  } catch (error) {
+    if (error instanceof StoreKeyError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 /** The storage dir from --storage-dir, else MCP_GATEWAY_STORAGE, else ~/.mcp-gateway; `~` expanded. */

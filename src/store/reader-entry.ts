@@ -30,7 +30,7 @@ if (settings.niceness !== undefined) {
   }
 }
 
-const db = openDatabase(settings.databasePath, { readonly: true });
+const db = openDatabase(settings.databasePath, { readonly: true, key: settings.databaseKey });
 const queries = { ...recordQueries(db), ...summaryQueries(db), ...statsQuery(db) };
 const store = { ...queries, ...textReads(queries) } as Pick<
   LogStore,

@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import type { StoreKey } from './cipher.js';
 import type { LogReads, ReadMethod } from './log-reads.js';
 import type { ReadAnswer, ReadCall, ReaderSettings } from './reader-protocol.js';
 import { spawnWorker } from './spawn-worker.js';
@@ -57,10 +58,18 @@ export class ReaderPool implements LogReads {
    */
   static start(
     databasePath: string,
-    options: { readers?: number; niceness?: number | null; log?: (message: string) => void } = {},
+    options: {
+      readers?: number;
+      niceness?: number | null;
+      log?: (message: string) => void;
+      key?: StoreKey | null;
+    } = {},
   ): ReaderPool {
     const niceness = options.niceness === null ? undefined : (options.niceness ?? READER_NICENESS);
-    const pool = new ReaderPool({ databasePath, niceness }, options.log ?? (() => {}));
+    const pool = new ReaderPool(
+      { databasePath, niceness, databaseKey: options.key ?? null },
+      options.log ?? (() => {}),
+    );
     for (let i = 0; i < (options.readers ?? DEFAULT_READERS); i++) pool.#spawn();
     return pool;
   }

@@ -1,3 +1,4 @@
+import type { StoreKey } from './cipher.js';
 import type { ReadMethod } from './log-reads.js';
 
 /** Settings a reader thread starts with. */
@@ -5,6 +6,8 @@ export interface ReaderSettings {
   databasePath: string;
   /** The thread's nice value (0 normal … 19 lowest), or undefined to leave it as the process's. */
   niceness?: number;
+  /** The store's key, when logs.db is encrypted (structured-cloned to the thread, never logged). */
+  databaseKey: StoreKey | null;
 }
 
 /**

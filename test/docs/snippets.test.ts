@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCli } from '../../src/cli/args.js';
 import { parseFilter } from '../../src/filter/parser.js';
 import { parseRegistryText, parseServerEntry } from '../../src/registry/schema.js';
+import { openDatabase } from '../../src/store/database.js';
 import { BIN, type CliRun, runCli } from '../helpers/cli.js';
 import { stdioServers } from '../helpers/stdio.js';
 import { docFiles, REPO, readDoc, type Snippet, shellCommands, snippets } from './markdown.js';
@@ -41,6 +42,14 @@ const SKIP: Record<string, string> = {
   'npm install && npm start': 'the same script without --demo (npm install is what CI did before the tests)',
   'npm install && npm test': 'the whole suite; this test is part of it',
   "api '/api/logs/1234'": 'an example id; GET /api/logs/<id> is pinned by test/api/logs.test.ts',
+  'mcp-gateway --db-key-file ~/.mcp-gateway.key':
+    'starts a gateway that runs until stopped; test/e2e/encrypted-store.test.ts starts gateways with a key',
+  'mcp-gateway db encrypt --storage-dir ~/.mcp-gateway --db-key-file ~/.mcp-gateway.key':
+    'needs a store of its own and no gateway on it; test/cli/db-command.test.ts runs encrypt, rekey and decrypt',
+  'mcp-gateway db rekey --storage-dir ~/.mcp-gateway --db-key-file ~/.mcp-gateway.key --new-key-file ~/.mcp-gateway.new-key':
+    'the same: test/cli/db-command.test.ts',
+  'mcp-gateway db decrypt --storage-dir ~/.mcp-gateway --db-key-file ~/.mcp-gateway.new-key':
+    'the same: test/cli/db-command.test.ts',
 };
 
 /** Commands of other tools, which this machine does not have. */
@@ -217,7 +226,7 @@ const TEXT_CHECKS: { test: RegExp; check: TextCheck }[] = [
     test: /^mcp-gateway \[options\]/,
     check: (snippet) => {
       for (const line of snippet.text.split('\n')) {
-        const command = /^mcp-gateway (ui|wrap|connect|secret|import)\b/.exec(line)?.[1];
+        const command = /^mcp-gateway (ui|wrap|connect|secret|import|db)\b/.exec(line)?.[1];
         const result = bash(`mcp-gateway ${command ?? ''} --help`);
         expect(result.status, result.out).toBe(0);
       }
@@ -242,6 +251,25 @@ const TEXT_CHECKS: { test: RegExp; check: TextCheck }[] = [
     test: /^server:github method:tools\/call/,
     check: (snippet) => {
       for (const line of snippet.text.split('\n')) expect(() => parseFilter(line), line).not.toThrow();
+    },
+  },
+  {
+    // The refusals of an encrypted store without its key: the CLI prints these very lines (its path aside).
+    test: /^mcp-gateway: \/home\/me\/\.mcp-gateway\/logs\.db is encrypted/,
+    check: (snippet) => {
+      const dir = join(storage, 'encrypted-store');
+      mkdirSync(dir, { mode: 0o700 });
+      writeFileSync(join(dir, 'logs.db'), '', { mode: 0o600 });
+      openDatabase(join(dir, 'logs.db'), {
+        migrate: true,
+        key: { passphrase: 'right', source: 'test' },
+      }).close();
+      const printed = ['', 'MCP_GATEWAY_DB_KEY=wrong '].map((variable) => {
+        const result = bash(`${variable}mcp-gateway --port 0 --storage-dir ${dir} || [ $? -eq 2 ]`);
+        expect(result.status, result.out).toBe(0);
+        return result.out.trim().replaceAll(dir, '/home/me/.mcp-gateway');
+      });
+      expect(snippet.text.split('\n')).toEqual(printed);
     },
   },
   {
@@ -351,6 +379,7 @@ function accepted(flag: string): boolean {
     ['secret', 'list', flag, '1'],
     ['import', 'vscode', flag, '1'],
     ['import', 'vscode', flag],
+    ['db', 'rekey', flag, 'x'],
   ];
   return forms.some((argv) => {
     try {

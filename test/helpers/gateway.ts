@@ -66,7 +66,10 @@ export async function startTestGateway(
     },
     async records(filter) {
       if (!stopped) await gateway.flushCapture();
-      const db = openDatabase(join(storageDir, 'logs.db'), { readonly: true });
+      const db = openDatabase(join(storageDir, 'logs.db'), {
+        readonly: true,
+        key: gateway.config.storeKey,
+      });
       try {
         const rows = db.prepare('SELECT * FROM records ORDER BY id').all() as RecordRow[];
         const records = rows.map(rowToRecord);
