@@ -19,6 +19,7 @@ import { parseCli } from '../../src/cli/args.js';
 import { parseFilter } from '../../src/filter/parser.js';
 import { parseRegistryText, parseServerEntry } from '../../src/registry/schema.js';
 import { openDatabase } from '../../src/store/database.js';
+import { CLIENT_PATHS, SERVER_PATHS } from '../fixtures/conformance-paths.js';
 import { BIN, type CliRun, runCli } from '../helpers/cli.js';
 import { stdioServers } from '../helpers/stdio.js';
 import { docFiles, REPO, readDoc, type Snippet, shellCommands, snippets } from './markdown.js';
@@ -42,6 +43,10 @@ const SKIP: Record<string, string> = {
   'npm install && npm start': 'the same script without --demo (npm install is what CI did before the tests)',
   'npm install && npm test': 'the whole suite; this test is part of it',
   "api '/api/logs/1234'": 'an example id; GET /api/logs/<id> is pinned by test/api/logs.test.ts',
+  'npm run conformance':
+    'runs every conformance scenario on every path for minutes; test/conformance/*.test.ts hold the same pass sets',
+  'npx vitest run test/conformance/server-paths.test.ts test/conformance/client-paths.test.ts':
+    'those two tests are part of the suite this test belongs to',
   'mcp-gateway --db-key-file ~/.mcp-gateway.key':
     'starts a gateway that runs until stopped; test/e2e/encrypted-store.test.ts starts gateways with a key',
   'mcp-gateway db encrypt --storage-dir ~/.mcp-gateway --db-key-file ~/.mcp-gateway.key':
@@ -68,6 +73,10 @@ const FOREIGN_FLAGS: Record<string, string> = {
   '--token': "a stdio server's argument, in the redaction examples",
   '--api-key': "a stdio server's argument, in the redaction examples",
   '--prot': 'the example of a mistyped option',
+  '--import': 'node, loading the conformance suite on Node.js 20',
+  '--suite': 'the conformance suite',
+  '--cpu-prof': 'node, for a CPU profile of the gateway in the benchmark',
+  '--cpu-prof-dir': 'node, for a CPU profile of the gateway in the benchmark',
 };
 
 /** Text blocks (no language) and what each is checked against. */
@@ -221,6 +230,15 @@ async function checkTypeScript(snippet: Snippet): Promise<void> {
 }
 
 const TEXT_CHECKS: { test: RegExp; check: TextCheck }[] = [
+  {
+    // The conformance table as `npm run conformance` prints it: its columns are the paths the runner knows.
+    test: /^\s+direct\s+http\s/,
+    check: (snippet) => {
+      const columns = (snippet.text.split('\n')[0] ?? '').trim().split(/\s+/);
+      expect(new Set(columns)).toEqual(new Set([...SERVER_PATHS, ...CLIENT_PATHS]));
+      expect(snippet.text).toContain('Every path keeps the pass set measured direct.');
+    },
+  },
   {
     // The usage lines of the CLI: each command answers --help.
     test: /^mcp-gateway \[options\]/,
