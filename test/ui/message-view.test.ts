@@ -162,7 +162,8 @@ describe('web UI: the message view', () => {
       method: 'tools/call',
       jsonrpcId: 8,
       summary: 'older call',
-      time: 5000,
+      // Recent: a record from 1970 would be deleted by retention's first run, ten seconds after start.
+      time: Date.now() - 60_000,
     };
     const [requestId] = writeRecords(gw, [makeRecord(request)]);
     writeRecords(gw, [
@@ -171,7 +172,7 @@ describe('web UI: the message view', () => {
         direction: 'server_to_client',
         kind: 'response',
         summary: 'older answer',
-        time: 5120,
+        time: request.time + 120,
         durationMs: 120,
         partnerId: requestId ?? null,
       }),
