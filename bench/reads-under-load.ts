@@ -265,11 +265,13 @@ function section(found: {
       ? `Web UI not measured: ${ui}`
       : `${uiTable(ui)}\n\nThe same gateway and store, after the load: headless Chromium (${CHROMIUM}, 1440×900), times taken in the page from the click to the first frame drawn after the answer shows, after one run to warm up.`,
     '',
-    `Machine load (1-minute load average) on ${cpus().length} cores: ${busy[0]?.toFixed(1)} before the run, ${busy
+    `Machine load (1-minute load average) on ${cpus().length} cores: ${busy[0]?.toFixed(1)} before the run (the build and the store copy just before it included), ${busy
       .slice(1)
       .map((n) => n.toFixed(1))
       .join(' and ')} after the load and after the browser (the run itself adds about 3)${
-      (busy[0] ?? 0) > 1
+      // The run's own work (its build, the load, the browser) reaches about 3-4 on 2 cores: beyond that,
+      // something else was running.
+      Math.max(...busy) > 5
         ? ' — **other work shared the machine: absolute times are inflated; compare the ratios, and re-run on a quiet machine.**'
         : '.'
     }`,
