@@ -219,7 +219,9 @@ describe('web UI: keyboard only, and zoomed to 200%', () => {
     await page.keyboard.press('Shift+J');
     await eventually(async () => (await focused(page))?.name).not.toBe(first?.name);
     expect(await list.locator('a:focus').getAttribute('aria-current')).toBe('page');
-    // In the open session, j takes the focus to its first message, marked as the current one.
+    // In the open session, j takes the focus to its first message, marked as the current one (once its
+    // timeline has loaded: a key pressed before that has nothing to move to).
+    await page.getByRole('list', { name: 'Session timeline' }).locator('button').first().waitFor();
     await page.keyboard.press('j');
     await eventually(async () => (await focused(page))?.recordId ?? null).not.toBeNull();
     expect(
