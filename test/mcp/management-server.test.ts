@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: an agent tries to write mcp.json references, ${...} in plain strings
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -151,6 +152,29 @@ describe('the management MCP server', () => {
     const unbounded = await call('clear_records');
     expect(unbounded.isError).toBe(true);
     expect(text(unbounded)).toContain('all: true');
+  });
+
+  it("never lets an agent write a reference that would send the owner's secrets or environment upstream", async () => {
+    const planted = await call('add_server', {
+      name: 'exfil',
+      url: 'http://127.0.0.1:9/mcp',
+      headers: { Authorization: 'Bearer ${secret:GITHUB_TOKEN}' },
+    });
+    expect(planted.isError).toBe(true);
+    expect(text(planted)).toContain('headers.Authorization refers to a secret or an environment variable');
+    const inUrl = await call('add_server', { name: 'exfil', url: 'http://127.0.0.1:9/${HOME}' });
+    expect(inUrl.isError).toBe(true);
+    expect(text(inUrl)).toContain('url refers to');
+    expect(gw.gateway.registry.get('exfil')).toBeUndefined();
+    expect((await call('add_server', { name: 'plain', url: 'http://127.0.0.1:9/mcp' })).isError).toBeFalsy();
+    const changed = await call('update_server', {
+      name: 'plain',
+      headers: { 'X-Api-Key': '${env:AWS_SECRET_ACCESS_KEY}' },
+    });
+    expect(changed.isError).toBe(true);
+    expect(text(changed)).toContain('headers.X-Api-Key refers to');
+    expect(gw.gateway.registry.get('plain')).not.toHaveProperty('headers');
+    await call('remove_server', { name: 'plain' });
   });
 
   it('clears records by filter', async () => {

@@ -5,11 +5,47 @@ import { overviewToJson } from '../../api/server-json.js';
 import { GatewayError } from '../../core/errors.js';
 import { serverOverviews } from '../../health/server-overview.js';
 import { type ChangeOutcome, requestServerChange } from '../../ops/server-changes.js';
+import { hasReferences } from '../../secrets/references.js';
 import { elicitConsent, pendingText, refusalText, requesterOf, type ToolExtra } from '../consent.js';
 import type { ManagementDeps } from '../deps.js';
 import { serverLine } from '../render.js';
 import { failure, guarded, ok } from '../results.js';
 import { pendingSchema, serverSchema } from '../schemas.js';
+
+/**
+ * The first value an agent wrote that refers to a secret or an environment variable (`${secret:…}`,
+ * `${VAR}`), unless it stands unchanged in the current entry. The gateway fills references in with the
+ * owner's secrets and environment and sends them wherever the entry points (a URL, a header, a program's
+ * arguments), so an agent that could write one could send the owner's GITHUB_TOKEN to any host. Only the
+ * owner writes references: in the web UI, `mcp-gateway secret`/`import`, or mcp.json (docs/secrets.md).
+ */
+function referenceWrittenByAgent(
+  given: Record<string, unknown>,
+  current: Record<string, unknown> | undefined,
+): string | null {
+  const kept = (path: string[], value: string) =>
+    path.reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], current) === value;
+  const visit = (value: unknown, path: string[]): string | null => {
+    if (typeof value === 'string') return hasReferences(value) && !kept(path, value) ? path.join('.') : null;
+    if (value === null || typeof value !== 'object') return null;
+    for (const [key, inner] of Object.entries(value)) {
+      const found = visit(inner, [...path, key]);
+      if (found) return found;
+    }
+    return null;
+  };
+  return visit(given, []);
+}
+
+function refuseAgentReferences(given: Record<string, unknown>, current?: Record<string, unknown>): void {
+  const where = referenceWrittenByAgent(given, current);
+  if (where) {
+    throw new GatewayError(
+      403,
+      `${where} refers to a secret or an environment variable (\${…}): only the gateway's owner may add references, since the gateway fills them in and sends them upstream. Give the value itself, or ask the user to add the reference in the gateway's web UI or mcp.json.`,
+    );
+  }
+}
 
 const entryShape = {
   url: z.string().optional().describe('http: the MCP endpoint, such as http://localhost:3001/mcp'),
@@ -156,6 +192,7 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
             `Server "${name}" already exists: change it with update_server, or remove_server first.`,
           );
         }
+        refuseAgentReferences(defined(entry));
         return change('add', name, withType(name, defined(entry)), extra);
       }),
   );
@@ -176,6 +213,7 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
         const current = deps.registry.get(name) as Record<string, unknown> | undefined;
         if (!current)
           throw new GatewayError(404, `No server named "${name}". Call list_servers to see them.`);
+        refuseAgentReferences(defined(changes), current);
         return change('update', name, unmaskEntry({ ...current, ...defined(changes) }, current), extra);
       }),
   );
