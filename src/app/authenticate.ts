@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
+import { type Identity, OWNER } from '../auth/identity.js';
 import { GatewayError } from '../core/errors.js';
 import type { AuthLimiter } from './auth-limiter.js';
 import { bearerToken } from './token-auth.js';
@@ -9,11 +10,13 @@ import { sessionFromCookie, type UiSessions } from './ui-session.js';
  * Who is asking, decided once at the boundary: the REST API, the gateway's MCP server and the UI's sign-in
  * link all ask here, so every wrong token counts against the same limit.
  */
-export type Principal =
-  /** `Authorization: Bearer <gateway token>`: a script or MCP client. Browsers cannot send it cross-site. */
-  | { via: 'token' }
-  /** The web UI's session cookie: the browser sends it on its own, so writes also need the CSRF token. */
-  | { via: 'ui-session'; sessionId: string };
+export type Principal = Identity &
+  (
+    | /** `Authorization: Bearer <token>`: a script or MCP client. Browsers cannot send it cross-site. */
+    { via: 'token' }
+    /** The web UI's session cookie: the browser sends it on its own, so writes also need the CSRF token. */
+    | { via: 'ui-session'; sessionId: string }
+  );
 
 export interface AuthRequest {
   /** The remote address, which wrong tokens are counted by. */
@@ -35,12 +38,15 @@ export function authRequest(c: Context): AuthRequest {
 export interface Authenticator {
   /** The principal, or a GatewayError: 401 for a missing or wrong token, 429 while the address must pause. */
   authenticate(request: AuthRequest, options?: { sessions?: boolean }): Principal;
-  /** The UI's `?token=` link: true when it carries the gateway token; a GatewayError 429 while pausing. */
-  signInToken(token: string, address: string | undefined): boolean;
+  /** The UI's `?token=` link: who the token stands for, or null; a GatewayError 429 while pausing. */
+  signInToken(token: string, address: string | undefined): Identity | null;
 }
 
 export interface AuthenticatorDeps {
+  /** True for the owner's token (MCP_GATEWAY_TOKEN or the one printed at startup). */
   checkToken: (candidate: string | null) => boolean;
+  /** Named tokens (`mcp-gateway token create`): who a value stands for, or undefined. */
+  lookupToken?: (candidate: string) => Identity | undefined;
   sessions: UiSessions;
   limiter: AuthLimiter;
 }
@@ -56,16 +62,23 @@ export function tooManyWrongTokens(retryAfter: number): GatewayError {
   );
 }
 
-export function createAuthenticator({ checkToken, sessions, limiter }: AuthenticatorDeps): Authenticator {
-  /** Checks a token unless the address must pause; a guess is not even looked at then. */
-  const tokenIsRight = (token: string, address: string | undefined): boolean => {
+export function createAuthenticator({
+  checkToken,
+  lookupToken,
+  sessions,
+  limiter,
+}: AuthenticatorDeps): Authenticator {
+  /** Who a token stands for, unless the address must pause; a guess is not even looked at then. */
+  const identityOf = (token: string, address: string | undefined): Identity | null => {
     // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d; it is the same client either way.
     const key = address?.replace(/^::ffff:/i, '') ?? 'unknown';
     const wait = limiter.retryAfter(key);
     if (wait > 0) throw tooManyWrongTokens(wait);
-    if (checkToken(token)) return true;
+    if (checkToken(token)) return OWNER;
+    const named = lookupToken?.(token);
+    if (named) return named;
     limiter.failed(key);
-    return false;
+    return null;
   };
 
   return {
@@ -73,16 +86,18 @@ export function createAuthenticator({ checkToken, sessions, limiter }: Authentic
       const token = bearerToken(request.authorization);
       // A Bearer token, when sent, decides alone: a wrong one is a wrong guess whatever cookie rides along.
       if (token !== null) {
-        if (tokenIsRight(token, request.address)) return { via: 'token' };
+        const identity = identityOf(token, request.address);
+        if (identity) return { ...identity, via: 'token' };
       } else if (options.sessions !== false) {
         // Session ids are 256 random bits, not guessable; a stale one (after a restart) is not a guess.
         const sessionId = sessionFromCookie(request.cookie);
-        if (sessionId !== undefined && sessions.valid(sessionId)) return { via: 'ui-session', sessionId };
+        const identity = sessionId === undefined ? undefined : sessions.identity(sessionId);
+        if (sessionId !== undefined && identity) return { ...identity, via: 'ui-session', sessionId };
       }
       throw new GatewayError(401, WRONG_TOKEN, {
         headers: { 'www-authenticate': 'Bearer realm="mcp-gateway"' },
       });
     },
-    signInToken: tokenIsRight,
+    signInToken: identityOf,
   };
 }

@@ -1,5 +1,4 @@
 import { GatewayError } from '../core/errors.js';
-import type { Principal } from './authenticate.js';
 import type { UiSessions } from './ui-session.js';
 
 /**
@@ -16,8 +15,11 @@ export function isSafeMethod(method: string): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
 }
 
+/** What the check needs of a principal: how it was carried. */
+export type CsrfSubject = { via: 'token' } | { via: 'ui-session'; sessionId: string };
+
 export function csrfRefusal(
-  principal: Principal,
+  principal: CsrfSubject,
   method: string,
   token: string | undefined,
   sessions: UiSessions,

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { LiveFeed } from '../api/live-feed.js';
+import { NO_AUDIT } from '../audit/audit-trail.js';
+import { TokenStore } from '../auth/token-store.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
 import { capturePolicy, redactionLine } from '../capture/policy.js';
 import type { ResolvedConfig } from '../config/options.js';
@@ -270,6 +272,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     captureStats: () => capture.stats(),
     oauth,
     checkToken: createTokenCheck(config.token),
+    tokens: new TokenStore(paths.dir),
+    audit: NO_AUDIT,
     proxyUrl,
     startedAt,
     log: io.warn,

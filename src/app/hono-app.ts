@@ -16,6 +16,8 @@ import { serversConfigRoutes } from '../api/servers-config.js';
 import { sessionsRoutes } from '../api/sessions.js';
 import { statsRoutes } from '../api/stats.js';
 import { statusRoutes } from '../api/status.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
+import type { TokenStore } from '../auth/token-store.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import { VERSION } from '../core/version.js';
@@ -63,6 +65,10 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   captureStats: () => CaptureStats;
   oauth: OAuthDiscovery;
   checkToken: (candidate: string | null) => boolean;
+  /** Named tokens with roles (`mcp-gateway token create`), besides the owner's. */
+  tokens: TokenStore;
+  /** Where control-plane changes are recorded. */
+  audit: AuditTrail;
   proxyUrl: (name: string) => string;
   startedAt: number;
   log: (message: string) => void;
@@ -78,7 +84,12 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const sessions = new UiSessions();
   const limiter = new AuthLimiter({ log: deps.log });
-  const authenticator = createAuthenticator({ checkToken: deps.checkToken, sessions, limiter });
+  const authenticator = createAuthenticator({
+    checkToken: deps.checkToken,
+    lookupToken: (candidate) => deps.tokens.lookup(candidate),
+    sessions,
+    limiter,
+  });
   app.onError((error, c) => apiError(c, error, deps.log));
   app.notFound((c) =>
     c.json(
@@ -185,7 +196,18 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.get('/api/session', (c) => {
     const principal = c.get('principal');
     const csrfToken = principal.via === 'ui-session' ? sessions.csrfToken(principal.sessionId) : null;
-    return c.json({ via: principal.via, csrfToken }, 200, { 'cache-control': 'no-store' });
+    return c.json(
+      {
+        via: principal.via,
+        csrfToken,
+        actor: principal.actor,
+        role: principal.role,
+        servers: principal.servers,
+        expiresAt: principal.expiresAt,
+      },
+      200,
+      { 'cache-control': 'no-store' },
+    );
   });
   // Order matters where paths overlap: /api/servers/config and /pending before /api/servers/:name, and
   // /api/logs/export|import before /api/logs/:id.

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
+import type { Identity } from '../auth/identity.js';
 import { GatewayError } from '../core/errors.js';
 import { authRequest } from './authenticate.js';
 import { CSRF_HEADER, csrfRefusal } from './csrf.js';
@@ -30,8 +31,8 @@ function uiDirectory(): string | null {
 
 export interface UiRoutesDeps {
   sessions: UiSessions;
-  /** Checks the `?token=` link's token against the gateway token and the wrong-token limit (429). */
-  signInToken: (token: string, address: string | undefined) => boolean;
+  /** Who the `?token=` link's token stands for, or null; a GatewayError 429 while the address must pause. */
+  signInToken: (token: string, address: string | undefined) => Identity | null;
 }
 
 /**
@@ -65,16 +66,16 @@ export function uiRoutes({ sessions, signInToken }: UiRoutesDeps): Hono {
     if (token !== null) {
       // Exchange the link's token for a cookie and take the token out of the address bar.
       url.searchParams.delete('token');
-      let right: boolean;
+      let identity: Identity | null;
       try {
-        right = signInToken(token, authRequest(c).address);
+        identity = signInToken(token, authRequest(c).address);
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;
         // A page, not JSON: this is a link the user opened.
         return c.text(error.message, error.status as 429, { ...error.headers, 'cache-control': 'no-store' });
       }
-      if (right) {
-        c.header('set-cookie', sessionCookie(sessions.create()));
+      if (identity) {
+        c.header('set-cookie', sessionCookie(sessions.create(identity)));
       } else {
         url.searchParams.set('signin', 'invalid-token');
       }

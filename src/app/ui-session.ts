@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Identity } from '../auth/identity.js';
 
 /**
  * Web UI sign-in: the `?token=` link the gateway prints is exchanged once for a session cookie, so the
@@ -15,21 +16,33 @@ function digest(value: string): Buffer {
 }
 
 export class UiSessions {
-  /** Session id → its CSRF token. */
-  readonly #sessions = new Map<string, string>();
+  /** Session id → its CSRF token and who signed in. */
+  readonly #sessions = new Map<string, { csrf: string; identity: Identity }>();
 
-  create(): string {
+  create(identity: Identity): string {
     const id = randomBytes(32).toString('base64url');
     if (this.#sessions.size >= MAX_SESSIONS) {
       const oldest = this.#sessions.keys().next();
       if (!oldest.done) this.#sessions.delete(oldest.value);
     }
-    this.#sessions.set(id, randomBytes(32).toString('base64url'));
+    this.#sessions.set(id, { csrf: randomBytes(32).toString('base64url'), identity });
     return id;
   }
 
   valid(id: string | undefined): boolean {
-    return id !== undefined && this.#sessions.has(id);
+    return this.identity(id) !== undefined;
+  }
+
+  /** Who signed in with this session, while it lasts; an expired right ends the session. */
+  identity(id: string | undefined): Identity | undefined {
+    if (id === undefined) return undefined;
+    const session = this.#sessions.get(id);
+    if (!session) return undefined;
+    if (session.identity.expiresAt !== null && session.identity.expiresAt <= Date.now()) {
+      this.#sessions.delete(id);
+      return undefined;
+    }
+    return session.identity;
   }
 
   /**
@@ -38,12 +51,12 @@ export class UiSessions {
    * other localhost port could read such a cookie, while it cannot read a response without CORS.
    */
   csrfToken(id: string): string | undefined {
-    return this.#sessions.get(id);
+    return this.#sessions.get(id)?.csrf;
   }
 
   /** True when `candidate` is the session's CSRF token; compared in constant time. */
   checkCsrf(id: string, candidate: string | undefined): boolean {
-    const expected = this.#sessions.get(id);
+    const expected = this.#sessions.get(id)?.csrf;
     if (expected === undefined || !candidate) return false;
     return timingSafeEqual(digest(candidate), digest(expected));
   }

@@ -164,7 +164,14 @@ describe('changes made with the UI session cookie', () => {
   });
 
   it('need no CSRF token when a script authenticates with the Bearer token', async () => {
-    expect(await apiJson(gw, '/api/session')).toEqual({ via: 'token', csrfToken: null });
+    expect(await apiJson(gw, '/api/session')).toEqual({
+      via: 'token',
+      csrfToken: null,
+      actor: 'owner',
+      role: 'admin',
+      servers: null,
+      expiresAt: null,
+    });
     const added = await gw.api('/api/servers/config', { method: 'POST', body: httpEntry('from-script') });
     expect(added.status).toBe(201);
     expect((await gw.api('/api/servers/config/from-script', { method: 'DELETE' })).status).toBe(200);
