@@ -1,3 +1,5 @@
+import { GatewayError } from '../core/errors.js';
+
 /**
  * What a principal may do. Each role includes the rights of the ones before it:
  * - viewer reads traffic, sessions, stats and servers;
@@ -15,4 +17,16 @@ export function isRole(value: unknown): value is Role {
 /** True when `role` has at least the rights of `needed`. */
 export function roleAllows(role: Role, needed: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
+
+/**
+ * Refuses (403) a principal whose role is below `needed`, naming the role needed so that the person knows
+ * whom to ask. `what` says what was refused, e.g. "Managing tokens".
+ */
+export function requireRole(principal: { role: Role; actor: string }, needed: Role, what: string): void {
+  if (roleAllows(principal.role, needed)) return;
+  throw new GatewayError(
+    403,
+    `${what} needs the ${needed} role; ${principal.actor} has ${principal.role}. Ask the gateway's owner for a token with the ${needed} role.`,
+  );
 }
