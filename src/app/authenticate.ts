@@ -47,6 +47,8 @@ export interface AuthenticatorDeps {
   checkToken: (candidate: string | null) => boolean;
   /** Named tokens (`mcp-gateway token create`): who a value stands for, or undefined. */
   lookupToken?: (candidate: string) => Identity | undefined;
+  /** False once what a UI session signed in with is gone (a named token revoked, rotated or expired). */
+  stillCurrent?: (identity: Identity) => boolean;
   sessions: UiSessions;
   limiter: AuthLimiter;
 }
@@ -65,6 +67,7 @@ export function tooManyWrongTokens(retryAfter: number): GatewayError {
 export function createAuthenticator({
   checkToken,
   lookupToken,
+  stillCurrent = () => true,
   sessions,
   limiter,
 }: AuthenticatorDeps): Authenticator {
@@ -92,7 +95,10 @@ export function createAuthenticator({
         // Session ids are 256 random bits, not guessable; a stale one (after a restart) is not a guess.
         const sessionId = sessionFromCookie(request.cookie);
         const identity = sessionId === undefined ? undefined : sessions.identity(sessionId);
-        if (sessionId !== undefined && identity) return { ...identity, via: 'ui-session', sessionId };
+        if (sessionId !== undefined && identity) {
+          if (stillCurrent(identity)) return { ...identity, via: 'ui-session', sessionId };
+          sessions.end(sessionId);
+        }
       }
       throw new GatewayError(401, WRONG_TOKEN, {
         headers: { 'www-authenticate': 'Bearer realm="mcp-gateway"' },

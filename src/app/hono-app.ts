@@ -16,6 +16,7 @@ import { serversConfigRoutes } from '../api/servers-config.js';
 import { sessionsRoutes } from '../api/sessions.js';
 import { statsRoutes } from '../api/stats.js';
 import { statusRoutes } from '../api/status.js';
+import { tokensRoutes } from '../api/tokens.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { TokenStore } from '../auth/token-store.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
@@ -87,6 +88,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   const authenticator = createAuthenticator({
     checkToken: deps.checkToken,
     lookupToken: (candidate) => deps.tokens.lookup(candidate),
+    stillCurrent: (identity) => deps.tokens.current(identity),
     sessions,
     limiter,
   });
@@ -228,6 +230,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.route('/api/filter', filterRoutes(deps.store, deps.registry));
   app.route('/api/status', statusRoutes(deps));
   app.route('/api/secrets', secretsRoutes(deps.secrets));
+  app.route('/api/tokens', tokensRoutes(deps));
 
   app.route('/ui', uiRoutes({ sessions, signInToken: authenticator.signInToken }));
   app.get('/', (c) =>

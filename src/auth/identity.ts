@@ -13,6 +13,11 @@ export interface Identity {
   servers: readonly string[] | null;
   /** When their right ends (ms since epoch), or null. Checked on every request and by live feeds. */
   expiresAt: number | null;
+  /**
+   * A named token's: when the value it was made from was issued (created or last rotated), so that what
+   * an old value opened (a UI session) ends when the token is rotated, revoked or made again.
+   */
+  issuedAt?: number;
 }
 
 export const OWNER: Identity = {

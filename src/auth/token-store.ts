@@ -1,7 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { GatewayError } from '../core/errors.js';
+import { serverNameProblem } from '../core/server-name.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
+import { withFileLock } from '../storage/file-lock.js';
 import type { Identity } from './identity.js';
 import { isRole, type Role } from './roles.js';
 
@@ -19,11 +22,16 @@ export interface StoredToken {
   /** base64url SHA-256 of the token's value. */
   hash: string;
   created: string;
+  /** ISO time of the last `rotate`, or null when the value is the one it was created with. */
+  rotated: string | null;
   /** ISO time the token stops working, or null. */
   expires: string | null;
   /** ISO time of its last accepted use (updated at most once a minute), or null. */
   lastUsed: string | null;
 }
+
+/** What may be shown of a token anywhere (API, CLI, UI): everything but its digest. */
+export type TokenInfo = Omit<StoredToken, 'hash'> & { expired: boolean };
 
 interface TokensFile {
   version: 1;
@@ -34,16 +42,28 @@ interface TokensFile {
 const NOTE =
   'Token values are stored as SHA-256 digests only. Manage them with: mcp-gateway token create|list|revoke|rotate';
 export const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** The audit log and `/api/session` call the startup token's holder this; no named token may. */
+const RESERVED_NAMES = new Set(['owner']);
 /** lastUsed is a hint for `token list`, not an audit line: writing the file on every request would cost. */
 const LAST_USED_EVERY_MS = 60_000;
 
 /** Something is wrong with the token store or a change to it; the message says what to do. */
 export class TokenStoreError extends Error {
   override name = 'TokenStoreError';
+  /** `invalid`: bad input; `conflict`: the name is taken or the token expired; `storage`: the file. */
+  readonly kind: 'invalid' | 'conflict' | 'storage';
+  constructor(message: string, kind: 'invalid' | 'conflict' | 'storage' = 'storage') {
+    super(message);
+    this.kind = kind;
+  }
 }
 
 function digest(value: string): string {
   return createHash('sha256').update(value).digest('base64url');
+}
+
+function issuedAt(token: StoredToken): number {
+  return Date.parse(token.rotated ?? token.created);
 }
 
 export function identityOf(token: StoredToken): Identity {
@@ -53,12 +73,41 @@ export function identityOf(token: StoredToken): Identity {
     role: token.role,
     servers: token.servers,
     expiresAt: token.expires === null ? null : Date.parse(token.expires),
+    issuedAt: issuedAt(token),
   };
+}
+
+/** Why a token name is refused, or null when it is fine. */
+export function tokenNameProblem(name: string): string | null {
+  if (RESERVED_NAMES.has(name)) {
+    return `"${name}" is the startup token's name and cannot be given to a named token: pick another, such as ${name}-laptop`;
+  }
+  if (!TOKEN_NAME.test(name)) {
+    return `"${name}" is not a valid token name: use letters, digits, "_", "-" and "." (up to 64), such as ci-bot`;
+  }
+  return null;
+}
+
+/** Why a server list for a token is refused, or null. */
+export function tokenServersProblem(servers: readonly string[]): string | null {
+  for (const server of servers) {
+    const problem = serverNameProblem(server);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+export interface CreateTokenOptions {
+  name: string;
+  role: Role;
+  servers?: readonly string[] | null;
+  expiresInMs?: number | null;
 }
 
 /**
  * `<storage>/tokens.json` (mode 600, written atomically). Every lookup looks at the file's stamp again, so
- * a running gateway sees `mcp-gateway token revoke` at the next request, without a restart.
+ * a running gateway sees `mcp-gateway token revoke` at the next request, without a restart. Changes hold
+ * `tokens.json.lock`, as the gateway (last used) and the CLI may write at once.
  */
 export class TokenStore {
   readonly path: string;
@@ -71,89 +120,159 @@ export class TokenStore {
     this.#now = now;
   }
 
-  list(): StoredToken[] {
+  list(): TokenInfo[] {
     this.#refresh();
-    return this.#tokens.map((token) => ({ ...token }));
+    return this.#tokens.map((token) => this.#info(token));
   }
 
-  /** The identity a token value stands for, or undefined when it is unknown, revoked or expired. */
+  /** One token's description, or undefined. */
+  get(name: string): TokenInfo | undefined {
+    this.#refresh();
+    const token = this.#tokens.find((candidate) => candidate.name === name);
+    return token ? this.#info(token) : undefined;
+  }
+
+  /**
+   * The identity a token value stands for, or undefined when it is unknown, revoked or expired. A damaged
+   * file refuses every named token (503, saying what to fix) rather than trusting a stale copy.
+   */
   lookup(value: string): Identity | undefined {
     if (!value.startsWith(TOKEN_PREFIX)) return undefined;
-    this.#refresh();
+    try {
+      this.#refresh();
+    } catch (error) {
+      if (!(error instanceof TokenStoreError)) throw error;
+      throw new GatewayError(503, `Named tokens cannot be checked now: ${error.message}`);
+    }
     const wanted = Buffer.from(digest(value));
     const token = this.#tokens.find((candidate) => {
       const stored = Buffer.from(candidate.hash);
       return stored.length === wanted.length && timingSafeEqual(stored, wanted);
     });
-    if (!token) return undefined;
-    const identity = identityOf(token);
-    if (identity.expiresAt !== null && identity.expiresAt <= this.#now()) return undefined;
+    if (!token || this.#expired(token)) return undefined;
     this.#touch(token);
-    return identity;
+    return identityOf(token);
   }
 
   /** True while the named token exists and has not expired: live feeds ask this to end revoked streams. */
   stillValid(name: string): boolean {
     this.#refresh();
     const token = this.#tokens.find((candidate) => candidate.name === name);
-    if (!token) return false;
-    return token.expires === null || Date.parse(token.expires) > this.#now();
+    return token !== undefined && !this.#expired(token);
+  }
+
+  /**
+   * True while what an identity was given still holds: for a named token, that the very value it came
+   * from is neither revoked, rotated away nor expired. Other identities are not this store's to judge.
+   */
+  current(identity: Identity): boolean {
+    if (identity.kind !== 'token') return true;
+    try {
+      this.#refresh();
+    } catch {
+      return false;
+    }
+    const token = this.#tokens.find((candidate) => candidate.name === identity.actor);
+    return token !== undefined && !this.#expired(token) && issuedAt(token) === identity.issuedAt;
   }
 
   /** Creates a token; its value is returned once and never stored. */
-  create(options: { name: string; role: Role; servers?: string[] | null; expiresInMs?: number | null }): {
-    value: string;
-    token: StoredToken;
-  } {
-    if (!TOKEN_NAME.test(options.name)) {
-      throw new TokenStoreError(
-        `"${options.name}" is not a valid token name: use letters, digits, "_", "-" and "." (up to 64), such as ci-bot`,
-      );
-    }
+  create(options: CreateTokenOptions): { value: string; token: TokenInfo } {
+    const nameProblem = tokenNameProblem(options.name);
+    if (nameProblem) throw new TokenStoreError(nameProblem, 'invalid');
     if (!isRole(options.role)) {
-      throw new TokenStoreError(`"${String(options.role)}" is not a role: use viewer, operator or admin`);
-    }
-    const file = this.#read();
-    if (file.tokens.some((token) => token.name === options.name)) {
       throw new TokenStoreError(
-        `a token named ${options.name} already exists: pick another name, or "mcp-gateway token rotate ${options.name}" for a new value`,
+        `"${String(options.role)}" is not a role: use viewer, operator or admin`,
+        'invalid',
       );
     }
+    const servers = options.servers && options.servers.length > 0 ? [...new Set(options.servers)] : null;
+    const serversProblem = servers ? tokenServersProblem(servers) : null;
+    if (serversProblem) throw new TokenStoreError(serversProblem, 'invalid');
     const value = newTokenValue();
-    const now = this.#now();
-    const token: StoredToken = {
-      name: options.name,
-      role: options.role,
-      servers: options.servers && options.servers.length > 0 ? [...options.servers] : null,
-      hash: digest(value),
-      created: new Date(now).toISOString(),
-      expires: options.expiresInMs ? new Date(now + options.expiresInMs).toISOString() : null,
-      lastUsed: null,
-    };
-    file.tokens.push(token);
-    this.#write(file);
-    return { value, token: { ...token } };
+    return this.#change((file) => {
+      if (file.tokens.some((token) => token.name === options.name)) {
+        throw new TokenStoreError(
+          `a token named ${options.name} already exists: pick another name, or "mcp-gateway token rotate ${options.name}" for a new value`,
+          'conflict',
+        );
+      }
+      const now = this.#now();
+      const token: StoredToken = {
+        name: options.name,
+        role: options.role,
+        servers,
+        hash: digest(value),
+        created: new Date(now).toISOString(),
+        rotated: null,
+        expires: options.expiresInMs ? new Date(now + options.expiresInMs).toISOString() : null,
+        lastUsed: null,
+      };
+      file.tokens.push(token);
+      return { value, token: this.#info(token) };
+    });
   }
 
-  /** False when there was no such token. */
-  revoke(name: string): boolean {
-    const file = this.#read();
-    const kept = file.tokens.filter((token) => token.name !== name);
-    if (kept.length === file.tokens.length) return false;
-    this.#write({ ...file, tokens: kept });
-    return true;
+  /** The token as it was, or undefined when there was no such token. */
+  revoke(name: string): TokenInfo | undefined {
+    return this.#change((file) => {
+      const index = file.tokens.findIndex((token) => token.name === name);
+      const [removed] = index < 0 ? [] : file.tokens.splice(index, 1);
+      return removed ? this.#info(removed) : undefined;
+    });
   }
 
-  /** A new value for the named token; the old value stops working at once. Undefined when there is none. */
-  rotate(name: string): { value: string; token: StoredToken } | undefined {
-    const file = this.#read();
-    const token = file.tokens.find((candidate) => candidate.name === name);
-    if (!token) return undefined;
+  /**
+   * A new value for the named token; the old value stops working at once, and so does what it opened.
+   * `expiresInMs` starts a new lifetime from now; without it the expiry stays. Undefined when there is none.
+   */
+  rotate(
+    name: string,
+    options: { expiresInMs?: number | null } = {},
+  ): { value: string; token: TokenInfo } | undefined {
     const value = newTokenValue();
-    token.hash = digest(value);
-    token.lastUsed = null;
-    this.#write(file);
-    return { value, token: { ...token } };
+    return this.#change((file) => {
+      const token = file.tokens.find((candidate) => candidate.name === name);
+      if (!token) return undefined;
+      const now = this.#now();
+      if (options.expiresInMs) token.expires = new Date(now + options.expiresInMs).toISOString();
+      else if (this.#expired(token)) {
+        throw new TokenStoreError(
+          `token ${name} expired at ${token.expires}: a new value would be dead already. Give it a new lifetime: mcp-gateway token rotate ${name} --expires 30d`,
+          'conflict',
+        );
+      }
+      token.hash = digest(value);
+      // Strictly later than the last issue: a session opened by the old value must not match the new one.
+      token.rotated = new Date(Math.max(now, issuedAt(token) + 1)).toISOString();
+      token.lastUsed = null;
+      return { value, token: this.#info(token) };
+    });
+  }
+
+  #info(token: StoredToken): TokenInfo {
+    const { hash: _hash, ...shown } = token;
+    return { ...shown, servers: token.servers ? [...token.servers] : null, expired: this.#expired(token) };
+  }
+
+  #expired(token: StoredToken): boolean {
+    return token.expires !== null && Date.parse(token.expires) <= this.#now();
+  }
+
+  /** Reads, changes and writes the file under its lock; nothing is written when `change` throws. */
+  #change<T>(change: (file: TokensFile) => T): T {
+    const done = withFileLock(this.path, () => {
+      const file = this.#read();
+      const result = change(file);
+      this.#write(file);
+      return { result };
+    });
+    if (!done) {
+      throw new TokenStoreError(
+        `${this.path} is being changed by another mcp-gateway process: nothing was changed; try again in a moment (if it persists, remove ${this.path}.lock)`,
+      );
+    }
+    return done.result;
   }
 
   #touch(token: StoredToken): void {
@@ -161,11 +280,18 @@ export class TokenStore {
     if (token.lastUsed !== null && now - Date.parse(token.lastUsed) < LAST_USED_EVERY_MS) return;
     token.lastUsed = new Date(now).toISOString();
     try {
-      const file = this.#read();
-      const stored = file.tokens.find((candidate) => candidate.hash === token.hash);
-      if (!stored) return;
-      stored.lastUsed = token.lastUsed;
-      this.#write(file);
+      // Never waits: when another process holds the file, this hint waits for the next use.
+      withFileLock(
+        this.path,
+        () => {
+          const file = this.#read();
+          const stored = file.tokens.find((candidate) => candidate.hash === token.hash);
+          if (!stored) return;
+          stored.lastUsed = token.lastUsed;
+          this.#write(file);
+        },
+        { waitMs: 0 },
+      );
     } catch {
       // A hint that could not be saved (read-only dir, a damaged file) must not refuse a right token.
     }
@@ -231,6 +357,8 @@ function isStoredToken(value: unknown): value is StoredToken {
       (Array.isArray(token.servers) && token.servers.every((s) => typeof s === 'string'))) &&
     typeof token.hash === 'string' &&
     typeof token.created === 'string' &&
+    !Number.isNaN(Date.parse(token.created)) &&
+    (token.rotated === undefined || optionalTime(token.rotated)) &&
     optionalTime(token.expires) &&
     optionalTime(token.lastUsed)
   );
@@ -246,5 +374,9 @@ function parseTokensFile(text: string): TokensFile | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const file = raw as Record<string, unknown>;
   if (file.version !== 1 || !Array.isArray(file.tokens) || !file.tokens.every(isStoredToken)) return null;
-  return { version: 1, note: NOTE, tokens: file.tokens };
+  const tokens = (file.tokens as StoredToken[]).map((token) => ({
+    ...token,
+    rotated: token.rotated ?? null,
+  }));
+  return { version: 1, note: NOTE, tokens };
 }

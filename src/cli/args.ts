@@ -4,6 +4,7 @@ import { type DbOptions, parseDb } from './db-command.js';
 import { type ImportOptions, parseImport } from './import-command.js';
 import { parseSecret, type SecretOptions } from './secret-command.js';
 import { parseConnect, parseWrap, strictParse } from './subcommand-args.js';
+import { parseToken, type TokenOptions } from './token-command.js';
 import { parseUi, type UiOptions } from './ui-link.js';
 import type { WrapOptions } from './wrap.js';
 
@@ -13,6 +14,7 @@ export type CliCommand =
   | { command: 'connect'; options: ConnectOptions }
   | { command: 'ui'; options: UiOptions }
   | { command: 'secret'; options: SecretOptions }
+  | { command: 'token'; options: TokenOptions }
   | { command: 'import'; options: ImportOptions }
   | { command: 'db'; options: DbOptions }
   | { command: 'help'; text?: string }
@@ -21,6 +23,7 @@ export type CliCommand =
 export const HELP = `Usage: mcp-gateway [options]
        mcp-gateway ui [--open] [--storage-dir DIR]
        mcp-gateway secret set|list|rm [NAME] [--storage-dir DIR]
+       mcp-gateway token create|list|revoke|rotate [NAME] [--storage-dir DIR]
        mcp-gateway import claude-desktop|claude-code|cursor|vscode [--dry-run] [--from FILE]
        mcp-gateway wrap [--name NAME] [--storage-dir DIR] -- <command> [args...]
        mcp-gateway connect <name> [--port N | --url URL] [--storage-dir DIR]
@@ -32,6 +35,8 @@ http://localhost:<port>/s/<name>/mcp, and every message is forwarded and capture
 Commands:
   ui                     Print (--open: open) the web UI link of the gateway running on the storage dir
   secret set|list|rm     The secret store that mcp.json refers to as \${secret:NAME} (docs/secrets.md)
+  token                  Named tokens with a role, servers and expiry, for a team sharing the gateway
+                         (create, list, revoke, rotate; docs/tokens-and-roles.md)
   import <client>        Add the servers of claude-desktop, claude-code, cursor or vscode, secrets moved
                          into the secret store (preview first; --dry-run, --yes)
   db                     Encrypt, decrypt or re-key the storage dir's logs.db (mcp-gateway db --help)
@@ -77,6 +82,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (argv[0] === 'connect') return parseConnect(argv.slice(1));
   if (argv[0] === 'ui') return parseUi(argv.slice(1));
   if (argv[0] === 'secret') return parseSecret(argv.slice(1));
+  if (argv[0] === 'token') return parseToken(argv.slice(1));
   if (argv[0] === 'import') return parseImport(argv.slice(1));
   if (argv[0] === 'db') return parseDb(argv.slice(1));
   const parsed = strictParse(argv, {

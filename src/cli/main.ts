@@ -1,16 +1,19 @@
 import { type RunningGateway, StartupError, startGateway } from '../app/gateway.js';
+import { TokenStoreError } from '../auth/token-store.js';
 import { ConfigError, resolveConfig } from '../config/options.js';
 import { VERSION } from '../core/version.js';
 import { prepareDemo } from '../demo/start-demo.js';
 import { ClientConfigError } from '../secrets/import/client-configs.js';
 import { SecretKeyError } from '../secrets/secret-key.js';
 import { SecretStoreError } from '../secrets/secret-store.js';
+import { StorageDirError } from '../storage/storage-dir.js';
 import { HELP, parseCli } from './args.js';
 import { shutdownSummary, startupBanner } from './banner.js';
 import { runConnect } from './connect.js';
 import { runDb } from './db-command.js';
 import { runImport } from './import-command.js';
 import { runSecret } from './secret-command.js';
+import { runToken } from './token-command.js';
 import { runUi } from './ui-link.js';
 import { runWrap } from './wrap.js';
 
@@ -96,6 +99,20 @@ export async function main(argv: readonly string[]): Promise<void> {
       if (error instanceof ConfigError || error instanceof ClientConfigError) fail(error.message, EXIT_USAGE);
       if (error instanceof SecretStoreError || error instanceof SecretKeyError)
         fail(error.message, EXIT_USAGE);
+      throw error;
+    }
+    return;
+  }
+  if (command.command === 'token') {
+    try {
+      process.exitCode = runToken(command.options, {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+      });
+    } catch (error) {
+      if (error instanceof ConfigError) fail(error.message, EXIT_USAGE);
+      if (error instanceof TokenStoreError) fail(error.message, error.kind === 'invalid' ? EXIT_USAGE : 1);
+      if (error instanceof StorageDirError) fail(error.message, 1);
       throw error;
     }
     return;
