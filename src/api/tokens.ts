@@ -129,7 +129,7 @@ export function tokensRoutes({ tokens, audit, now = Date.now }: TokensRoutesDeps
   };
 
   /** The named token, or a 404 that says where the list is. */
-  const existing = (c: Context<TokensEnv>, name: string): TokenInfo => {
+  const existing = (name: string): TokenInfo => {
     let token: TokenInfo | undefined;
     try {
       token = tokens.get(name);
@@ -184,7 +184,7 @@ export function tokensRoutes({ tokens, audit, now = Date.now }: TokensRoutesDeps
 
   app.delete('/:name', (c) => {
     const name = c.req.param('name');
-    const token = existing(c, name);
+    const token = existing(name);
     checkReach(c, 'token.revoke', name, rightsOf(token));
     try {
       tokens.revoke(name);
@@ -203,7 +203,7 @@ export function tokensRoutes({ tokens, audit, now = Date.now }: TokensRoutesDeps
     if (unknown.length > 0)
       throw new GatewayError(400, `Unknown field "${unknown[0]}": rotate takes only expires.`);
     const lifetime = expiresInMs(body.expires);
-    const token = existing(c, name);
+    const token = existing(name);
     checkReach(c, 'token.rotate', name, {
       ...rightsOf(token),
       ...(lifetime !== null ? { expiresAt: now() + lifetime } : {}),
