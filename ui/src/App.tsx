@@ -8,6 +8,7 @@ import { Insights } from './screens/Insights';
 import { Servers } from './screens/Servers';
 import { Sessions } from './screens/Sessions';
 import { SignIn } from './screens/SignIn';
+import { Tokens } from './screens/Tokens';
 import { Traffic } from './screens/Traffic';
 import type { Status } from './types';
 
@@ -16,6 +17,7 @@ const TITLES: Record<string, string> = {
   sessions: 'Sessions',
   servers: 'Servers',
   insights: 'Insights',
+  tokens: 'Tokens',
 };
 
 function sectionOf(url: URL): string {
@@ -35,6 +37,8 @@ function Screen({ url }: { url: URL }) {
       return <Servers url={url} name={param} />;
     case 'insights':
       return <Insights url={url} />;
+    case 'tokens':
+      return <Tokens />;
     default:
       return <Traffic url={url} />;
   }
