@@ -83,7 +83,7 @@ export function TokenFormDialog({
           <legend className="field-label">Role</legend>
           <div className="space-y-1">
             {ROLES.map((each) => (
-              <label key={each.role} className="flex items-baseline gap-2 text-xs">
+              <label key={each.role} className="flex min-h-6 items-center gap-2 text-xs">
                 <input
                   type="radio"
                   name="token-role"
@@ -103,7 +103,7 @@ export function TokenFormDialog({
           <legend className="field-label">Servers</legend>
           <div className="space-y-1 text-xs">
             {session.servers === null ? (
-              <label className="flex items-center gap-2">
+              <label className="flex min-h-6 items-center gap-2">
                 <input
                   type="radio"
                   name="token-scope"
@@ -113,7 +113,7 @@ export function TokenFormDialog({
                 All servers, including ones added later
               </label>
             ) : null}
-            <label className="flex items-center gap-2">
+            <label className="flex min-h-6 items-center gap-2">
               <input
                 type="radio"
                 name="token-scope"
@@ -123,12 +123,12 @@ export function TokenFormDialog({
               Only these servers (their traffic, sessions and stats)
             </label>
             {someServers ? (
-              <div className="flex flex-wrap gap-x-4 gap-y-1 pl-6">
+              <div className="flex flex-wrap gap-x-4 pl-6">
                 {names.length === 0 ? (
                   <span className="text-slate-600">No servers are registered yet.</span>
                 ) : null}
                 {names.map((server) => (
-                  <label key={server} className="flex items-center gap-1.5 font-mono">
+                  <label key={server} className="flex min-h-6 items-center gap-1.5 font-mono">
                     <input
                       type="checkbox"
                       checked={servers.includes(server)}
