@@ -244,7 +244,7 @@ const TEXT_CHECKS: { test: RegExp; check: TextCheck }[] = [
     test: /^mcp-gateway \[options\]/,
     check: (snippet) => {
       for (const line of snippet.text.split('\n')) {
-        const command = /^mcp-gateway (ui|wrap|connect|secret|import|db)\b/.exec(line)?.[1];
+        const command = /^mcp-gateway (ui|wrap|connect|secret|token|import|db)\b/.exec(line)?.[1];
         const result = bash(`mcp-gateway ${command ?? ''} --help`);
         expect(result.status, result.out).toBe(0);
       }
@@ -288,6 +288,29 @@ const TEXT_CHECKS: { test: RegExp; check: TextCheck }[] = [
         return result.out.trim().replaceAll(dir, '/home/me/.mcp-gateway');
       });
       expect(snippet.text.split('\n')).toEqual(printed);
+    },
+  },
+  {
+    // What `token create` prints: run for real on the docs gateway's storage dir, value and times aside.
+    test: /^Token ci-bot created \(/,
+    check: (snippet) => {
+      const args = /^mcp-gateway (token create --name ci-bot [^\n]+)$/m.exec(
+        snippets(snippet.file)
+          .filter((s) => s.lang === 'sh')
+          .map((s) => s.text)
+          .join('\n'),
+      )?.[1];
+      expect(args, 'the token create command the page shows').toBeDefined();
+      const result = bash(`mcp-gateway ${args?.replace('ci-bot', 'ci-bot-printed')}`);
+      expect(result.status, result.out).toBe(0);
+      bash('mcp-gateway token revoke ci-bot-printed');
+      const same = (text: string) =>
+        text
+          .trim()
+          .replaceAll('ci-bot-printed', 'ci-bot')
+          .replace(/mgw_[A-Za-z0-9_-]{43}/g, 'mgw_VALUE')
+          .replace(/\d{4}-\d\d-\d\dT\d\d:\d\dZ/g, 'TIME');
+      expect(same(result.out)).toBe(same(asPrinted(snippet.text)));
     },
   },
   {
@@ -398,6 +421,9 @@ function accepted(flag: string): boolean {
     ['import', 'vscode', flag, '1'],
     ['import', 'vscode', flag],
     ['db', 'rekey', flag, 'x'],
+    ['token', 'create', '--name', 'x', '--role', 'viewer', flag, '1d'],
+    ['token', 'create', '--name', 'x', flag, 'viewer'],
+    ['token', 'list', flag],
   ];
   return forms.some((argv) => {
     try {
