@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
@@ -134,6 +134,28 @@ describe('/api/tokens on a running gateway', () => {
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: string }).error).toContain('GET /api/tokens lists');
     expect(readFileSync(join(gw.storageDir, 'tokens.json'), 'utf8')).toBe(before);
+  });
+
+  it('a damaged tokens.json: 503 saying what to do, named tokens refused, the owner still served', async () => {
+    const { value } = (await (await create({ name: 'before-damage', role: 'viewer' })).json()) as Created;
+    const path = join(gw.storageDir, 'tokens.json');
+    const good = readFileSync(path, 'utf8');
+    writeFileSync(path, good.slice(0, 40));
+    try {
+      const list = await gw.api('/api/tokens');
+      expect(list.status).toBe(503);
+      expect(((await list.json()) as { error: string }).error).toContain('Restore it from a backup');
+      const named = await as(value, '/api/status');
+      expect(named.status).toBe(503);
+      expect(((await named.json()) as { error: string }).error).toContain(
+        'Named tokens cannot be checked now',
+      );
+      expect((await gw.api('/api/status')).status).toBe(200);
+      expect(readFileSync(path, 'utf8')).toBe(good.slice(0, 40));
+    } finally {
+      writeFileSync(path, good);
+    }
+    expect((await as(value, '/api/status')).status).toBe(200);
   });
 });
 
