@@ -3,7 +3,8 @@ import { type Context, Hono } from 'hono';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import { DurationError, parseDuration } from '../auth/duration.js';
 import type { Identity } from '../auth/identity.js';
-import { isRole, type Role, requireRole, roleAllows } from '../auth/roles.js';
+import { isRole, requireRole } from '../auth/roles.js';
+import { beyondReach, type Rights, rightsOf } from '../auth/token-reach.js';
 import { type TokenInfo, type TokenStore, TokenStoreError } from '../auth/token-store.js';
 import { GatewayError } from '../core/errors.js';
 import { jsonObjectBody } from './errors.js';
@@ -17,42 +18,6 @@ export interface TokensRoutesDeps {
 type TokensEnv = { Variables: { principal: Identity } };
 
 const FIELDS = new Set(['name', 'role', 'servers', 'expires']);
-
-/** What a token would be allowed: its role, its servers (null: all) and its end (null: never). */
-interface Rights {
-  role: Role;
-  servers: readonly string[] | null;
-  expiresAt: number | null;
-}
-
-/**
- * Why `who` may not hand out `rights`, or null. Nobody gives more than they hold: a higher role, a server
- * outside their own scope, or a lifetime past their own (else a limited token could mint an unlimited one).
- */
-function beyondReach(who: Identity, rights: Rights): string | null {
-  if (!roleAllows(who.role, rights.role)) {
-    return `${who.actor} has the ${who.role} role and cannot hand out the ${rights.role} role.`;
-  }
-  if (who.servers !== null) {
-    const outside =
-      rights.servers === null ? ['all servers'] : rights.servers.filter((s) => !who.servers?.includes(s));
-    if (outside.length > 0) {
-      return `${who.actor} is limited to the servers ${who.servers.join(', ')} and cannot hand out ${outside.join(', ')}: give "servers" within them.`;
-    }
-  }
-  if (who.expiresAt !== null && (rights.expiresAt === null || rights.expiresAt > who.expiresAt)) {
-    return `${who.actor} expires at ${new Date(who.expiresAt).toISOString()} and cannot hand out a token that lasts longer: give a shorter "expires".`;
-  }
-  return null;
-}
-
-function rightsOf(token: TokenInfo): Rights {
-  return {
-    role: token.role,
-    servers: token.servers,
-    expiresAt: token.expires === null ? null : Date.parse(token.expires),
-  };
-}
 
 function expiresInMs(value: unknown): number | null {
   if (value === undefined || value === null) return null;

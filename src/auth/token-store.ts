@@ -7,40 +7,17 @@ import { writeFileAtomic } from '../storage/atomic-write.js';
 import { withFileLock } from '../storage/file-lock.js';
 import type { Identity } from './identity.js';
 import { isRole, type Role } from './roles.js';
+import { parseTokensFile, type StoredToken, TOKENS_FILE_NOTE, type TokensFile } from './token-file.js';
 
 export const TOKENS_FILE_NAME = 'tokens.json';
+export type { StoredToken } from './token-file.js';
 
 /** Named tokens start with this, so secret scanners and people can tell one from other credentials. */
 export const TOKEN_PREFIX = 'mgw_';
 
-/** One named token as stored: its value only as a SHA-256 digest (the value is 256 random bits). */
-export interface StoredToken {
-  name: string;
-  role: Role;
-  /** Servers the token is limited to; null means all. */
-  servers: string[] | null;
-  /** base64url SHA-256 of the token's value. */
-  hash: string;
-  created: string;
-  /** ISO time of the last `rotate`, or null when the value is the one it was created with. */
-  rotated: string | null;
-  /** ISO time the token stops working, or null. */
-  expires: string | null;
-  /** ISO time of its last accepted use (updated at most once a minute), or null. */
-  lastUsed: string | null;
-}
-
 /** What may be shown of a token anywhere (API, CLI, UI): everything but its digest. */
 export type TokenInfo = Omit<StoredToken, 'hash'> & { expired: boolean };
 
-interface TokensFile {
-  version: 1;
-  note: string;
-  tokens: StoredToken[];
-}
-
-const NOTE =
-  'Token values are stored as SHA-256 digests only. Manage them with: mcp-gateway token create|list|revoke|rotate';
 export const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** The audit log and `/api/session` call the startup token's holder this; no named token may. */
 const RESERVED_NAMES = new Set(['owner']);
@@ -315,7 +292,8 @@ export class TokenStore {
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, note: NOTE, tokens: [] };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return { version: 1, note: TOKENS_FILE_NOTE, tokens: [] };
       throw new TokenStoreError(
         `cannot read ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Make it readable by the gateway's user.`,
       );
@@ -343,40 +321,4 @@ export class TokenStore {
 
 function newTokenValue(): string {
   return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-}
-
-function isStoredToken(value: unknown): value is StoredToken {
-  if (typeof value !== 'object' || value === null) return false;
-  const token = value as Record<string, unknown>;
-  const optionalTime = (time: unknown) =>
-    time === null || (typeof time === 'string' && !Number.isNaN(Date.parse(time)));
-  return (
-    typeof token.name === 'string' &&
-    isRole(token.role) &&
-    (token.servers === null ||
-      (Array.isArray(token.servers) && token.servers.every((s) => typeof s === 'string'))) &&
-    typeof token.hash === 'string' &&
-    typeof token.created === 'string' &&
-    !Number.isNaN(Date.parse(token.created)) &&
-    (token.rotated === undefined || optionalTime(token.rotated)) &&
-    optionalTime(token.expires) &&
-    optionalTime(token.lastUsed)
-  );
-}
-
-function parseTokensFile(text: string): TokensFile | null {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof raw !== 'object' || raw === null) return null;
-  const file = raw as Record<string, unknown>;
-  if (file.version !== 1 || !Array.isArray(file.tokens) || !file.tokens.every(isStoredToken)) return null;
-  const tokens = (file.tokens as StoredToken[]).map((token) => ({
-    ...token,
-    rotated: token.rotated ?? null,
-  }));
-  return { version: 1, note: NOTE, tokens };
 }
