@@ -40,6 +40,11 @@ export interface Authenticator {
   authenticate(request: AuthRequest, options?: { sessions?: boolean }): Principal;
   /** The UI's `?token=` link: who the token stands for, or null; a GatewayError 429 while pausing. */
   signInToken(token: string, address: string | undefined): Identity | null;
+  /**
+   * False once the principal's right has ended: its token revoked or expired, its UI session ended. Open
+   * streams (the live feed) ask this on a timer, since they outlive the request that authenticated them.
+   */
+  stillValid(principal: Principal): boolean;
 }
 
 export interface AuthenticatorDeps {
@@ -47,6 +52,8 @@ export interface AuthenticatorDeps {
   checkToken: (candidate: string | null) => boolean;
   /** Named tokens (`mcp-gateway token create`): who a value stands for, or undefined. */
   lookupToken?: (candidate: string) => Identity | undefined;
+  /** False once a named token is revoked or expired (tokens.json is read again when it changed). */
+  tokenStillValid?: (name: string) => boolean;
   sessions: UiSessions;
   limiter: AuthLimiter;
 }
@@ -65,9 +72,14 @@ export function tooManyWrongTokens(retryAfter: number): GatewayError {
 export function createAuthenticator({
   checkToken,
   lookupToken,
+  tokenStillValid = () => true,
   sessions,
   limiter,
 }: AuthenticatorDeps): Authenticator {
+  const rightHolds = (identity: Identity) =>
+    (identity.expiresAt === null || identity.expiresAt > Date.now()) &&
+    (identity.kind !== 'token' || tokenStillValid(identity.actor));
+
   /** Who a token stands for, unless the address must pause; a guess is not even looked at then. */
   const identityOf = (token: string, address: string | undefined): Identity | null => {
     // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d; it is the same client either way.
@@ -92,12 +104,19 @@ export function createAuthenticator({
         // Session ids are 256 random bits, not guessable; a stale one (after a restart) is not a guess.
         const sessionId = sessionFromCookie(request.cookie);
         const identity = sessionId === undefined ? undefined : sessions.identity(sessionId);
-        if (sessionId !== undefined && identity) return { ...identity, via: 'ui-session', sessionId };
+        if (sessionId !== undefined && identity) {
+          // A session signed in with a named token ends with it: revoking a token signs its browsers out.
+          if (rightHolds(identity)) return { ...identity, via: 'ui-session', sessionId };
+          sessions.end(sessionId);
+        }
       }
       throw new GatewayError(401, WRONG_TOKEN, {
         headers: { 'www-authenticate': 'Bearer realm="mcp-gateway"' },
       });
     },
     signInToken: identityOf,
+    stillValid: (principal) =>
+      rightHolds(principal) &&
+      (principal.via !== 'ui-session' || sessions.identity(principal.sessionId) !== undefined),
   };
 }
