@@ -13,8 +13,10 @@ const queryClient: QueryClient = new QueryClient({
   // Any 401 (a revoked or expired token, a session ended elsewhere) asks who is signed in again, so the
   // sign-in screen replaces the app at once rather than a screen full of errors.
   queryCache: new QueryCache({
-    onError: (error) => {
-      if (isUnauthorized(error)) void queryClient.invalidateQueries({ queryKey: SESSION_KEY });
+    onError: (error, query) => {
+      // The session's own 401 is the answer: asking again would only ask again.
+      if (query.queryKey[0] === SESSION_KEY[0] || !isUnauthorized(error)) return;
+      void queryClient.invalidateQueries({ queryKey: SESSION_KEY });
     },
   }),
   defaultOptions: {
