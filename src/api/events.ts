@@ -1,10 +1,21 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { Scope } from '../auth/scope.js';
 import type { FeedMode, LiveFeed } from './live-feed.js';
 import { bodiesParam, integerParam, requestFilter } from './query-params.js';
 
 /** A comment line now and then keeps proxies and browsers from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
+/** How often an open stream checks that its token still holds: a revoked token's feed ends this soon. */
+export const RIGHT_CHECK_MS = 500;
+
+/** Who a stream is for: the servers it may see, and whether its right (token, session) still holds. */
+export interface StreamAccess {
+  scope: Scope;
+  stillValid: () => boolean;
+}
+
+const EVERYONE: StreamAccess = { scope: null, stillValid: () => true };
 
 /**
  * `GET /api/events?filter=...`: the live feed over Server-Sent Events (see live-events.ts for the event
@@ -13,7 +24,7 @@ const HEARTBEAT_MS = 15_000;
  * new records as counts instead of sending them (live views of summaries refetch on those);
  * `fields=summary` sends records without their message and headers.
  */
-export function eventsRoutes(feed: LiveFeed): Hono {
+export function eventsRoutes(feed: LiveFeed, access: (c: Context) => StreamAccess = () => EVERYONE): Hono {
   const app = new Hono();
   app.get('/', (c) => {
     const filter = requestFilter(c);
@@ -29,8 +40,10 @@ export function eventsRoutes(feed: LiveFeed): Hono {
         : bodiesParam(c.req.query('fields'))
           ? 'records'
           : 'summaries';
+    const { scope, stillValid } = access(c);
     return streamSSE(c, async (stream) => {
       const subscriber = feed.subscribe({
+        scope,
         filter,
         filterText: c.req.query('filter') ?? '',
         send: (event, id) => stream.writeSSE({ event: event.type, data: JSON.stringify(event), id }),
@@ -41,10 +54,15 @@ export function eventsRoutes(feed: LiveFeed): Hono {
       const heartbeat = setInterval(() => {
         stream.write(': keep-alive\n\n').catch(() => subscriber.close());
       }, HEARTBEAT_MS);
+      // A stream outlives the request that authenticated it: revoking or expiring its token ends it.
+      const rightCheck = setInterval(() => {
+        if (!stillValid()) subscriber.close();
+      }, RIGHT_CHECK_MS);
       try {
         await subscriber.closed;
       } finally {
         clearInterval(heartbeat);
+        clearInterval(rightCheck);
       }
     });
   });

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { stream } from 'hono/streaming';
+import { inScope, type Scope } from '../auth/scope.js';
 import { GatewayError } from '../core/errors.js';
 import { DEFAULT_REDACTION, type RedactionPolicy } from '../redaction/policy.js';
 import { redactRecord } from '../redaction/redact-record.js';
@@ -33,6 +34,8 @@ export function exportRoutes(
   reads: LogReads,
   maxImportBytes: number,
   redaction: () => RedactionPolicy = () => DEFAULT_REDACTION,
+  /** The importing token's servers: records of others are refused line by line (null: all). */
+  scope: () => Scope = () => null,
 ): Hono {
   const app = new Hono();
 
@@ -66,13 +69,20 @@ export function exportRoutes(
     // An export from a gateway with redaction off holds secrets in clear: imports are redacted as capture
     // would have redacted them, so that nothing reaches logs.db or the search index around it.
     const redactor = new Redactor(redaction());
+    const servers = scope();
     async function* records() {
       let number = 0;
       for await (const line of lines(body as ReadableStream<Uint8Array>)) {
         number++;
         if (line.trim() === '') continue;
         try {
-          yield redactRecord(recordFromJson(JSON.parse(line)), redactor);
+          const record = recordFromJson(JSON.parse(line));
+          if (!inScope(servers, record.server)) {
+            throw new Error(
+              `server "${record.server}" is outside this token's servers (${servers?.join(', ')}); import it with a token that covers it`,
+            );
+          }
+          yield redactRecord(record, redactor);
         } catch (error) {
           skipped++;
           if (problems.length < MAX_PROBLEMS)

@@ -1,8 +1,10 @@
+import { type Scope, scopeFilter } from '../auth/scope.js';
 import { type CapturedRecord, recordToJson, recordToSummaryJson } from '../core/record.js';
 import { andFilters, type Filter } from '../filter/ast.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
 import type { LiveEvent, LiveRecord } from './live-events.js';
+import { visibleEvent } from './live-scope.js';
 
 /**
  * How often the feed looks for new records while anyone is subscribed. The feed tails logs.db by id
@@ -57,6 +59,8 @@ export interface SubscribeOptions {
   mode: FeedMode;
   /** The last record id the client saw (Last-Event-ID), when it is reconnecting. */
   resumeFrom?: number;
+  /** The servers the subscriber's token may see (null: all): its records and events are only theirs. */
+  scope?: Scope;
 }
 
 const SERIALIZE: Record<Exclude<FeedMode, 'activity'>, (record: CapturedRecord) => LiveRecord> = {
@@ -66,6 +70,7 @@ const SERIALIZE: Record<Exclude<FeedMode, 'activity'>, (record: CapturedRecord) 
 
 interface Subscription {
   filter: Filter;
+  scope: Scope;
   mode: FeedMode;
   cursor: number;
   /** While resuming: the newest id when the client subscribed, and how many records it was replayed. */
@@ -117,7 +122,7 @@ export class LiveFeed {
    * Starts sending `filter`'s new records to `send`, from the newest record now, or from `resumeFrom`
    * (Last-Event-ID) when the client is reconnecting.
    */
-  subscribe({ filter, filterText, send, mode, resumeFrom }: SubscribeOptions): Subscriber {
+  subscribe({ filter, filterText, send, mode, resumeFrom, scope = null }: SubscribeOptions): Subscriber {
     const lastId = this.#store.lastId();
     const cursor = resumeFrom !== undefined && resumeFrom <= lastId ? resumeFrom : lastId;
     let end = () => {};
@@ -125,7 +130,9 @@ export class LiveFeed {
       end = resolve;
     });
     const subscription: Subscription = {
-      filter,
+      // The scope is one more term of the filter: every page read for this subscriber carries it.
+      filter: scope === null ? filter : andFilters(filter, scopeFilter(scope)),
+      scope,
       mode,
       cursor,
       catchUpTo: lastId,
@@ -150,7 +157,10 @@ export class LiveFeed {
 
   /** An event for every subscriber, whatever its filter (server health, registry changes). */
   broadcast(event: LiveEvent): void {
-    for (const subscription of this.#subscriptions) this.#deliver(subscription, event);
+    for (const subscription of this.#subscriptions) {
+      const visible = visibleEvent(event, subscription.scope);
+      if (visible) this.#deliver(subscription, visible);
+    }
   }
 
   /**

@@ -40,6 +40,11 @@ export interface Authenticator {
   authenticate(request: AuthRequest, options?: { sessions?: boolean }): Principal;
   /** The UI's `?token=` link: who the token stands for, or null; a GatewayError 429 while pausing. */
   signInToken(token: string, address: string | undefined): Identity | null;
+  /**
+   * False once the principal's right has ended: its token revoked or expired, its UI session ended. Open
+   * streams (the live feed) ask this on a timer, since they outlive the request that authenticated them.
+   */
+  stillValid(principal: Principal): boolean;
 }
 
 export interface AuthenticatorDeps {
@@ -71,6 +76,9 @@ export function createAuthenticator({
   sessions,
   limiter,
 }: AuthenticatorDeps): Authenticator {
+  const rightHolds = (identity: Identity) =>
+    (identity.expiresAt === null || identity.expiresAt > Date.now()) && stillCurrent(identity);
+
   /** Who a token stands for, unless the address must pause; a guess is not even looked at then. */
   const identityOf = (token: string, address: string | undefined): Identity | null => {
     // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d; it is the same client either way.
@@ -96,7 +104,8 @@ export function createAuthenticator({
         const sessionId = sessionFromCookie(request.cookie);
         const identity = sessionId === undefined ? undefined : sessions.identity(sessionId);
         if (sessionId !== undefined && identity) {
-          if (stillCurrent(identity)) return { ...identity, via: 'ui-session', sessionId };
+          // A session signed in with a named token ends with it: revoking a token signs its browsers out.
+          if (rightHolds(identity)) return { ...identity, via: 'ui-session', sessionId };
           sessions.end(sessionId);
         }
       }
@@ -105,5 +114,8 @@ export function createAuthenticator({
       });
     },
     signInToken: identityOf,
+    stillValid: (principal) =>
+      rightHolds(principal) &&
+      (principal.via !== 'ui-session' || sessions.identity(principal.sessionId) !== undefined),
   };
 }

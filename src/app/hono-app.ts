@@ -1,5 +1,6 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { matchedRoutes } from 'hono/route';
 import { clientsRoutes } from '../api/clients.js';
 import { apiError, tooLargeResponse } from '../api/errors.js';
 import { eventsRoutes } from '../api/events.js';
@@ -18,6 +19,11 @@ import { statsRoutes } from '../api/stats.js';
 import { statusRoutes } from '../api/status.js';
 import { tokensRoutes } from '../api/tokens.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
+import { asPrincipal, requestScope } from '../auth/request-principal.js';
+import { requireRole } from '../auth/roles.js';
+import { routeRight } from '../auth/route-rights.js';
+import { scopedReads, scopedStore } from '../auth/scoped-reads.js';
+import { scopedRegistry } from '../auth/scoped-registry.js';
 import type { TokenStore } from '../auth/token-store.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
@@ -76,6 +82,11 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
 }
 
 type AppEnv = { Variables: { principal: Principal } };
+
+/** True when a route (not only middleware, which Hono lists as ALL) answers this request. */
+function hasHandler(c: Context): boolean {
+  return matchedRoutes(c).some((route) => route.method !== 'ALL');
+}
 
 /**
  * Everything except the proxy's hot path: OAuth discovery for proxied servers, the REST API and the UI.
@@ -178,7 +189,9 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     onError: (c) => tooLargeResponse(c, API_BODY_LIMIT),
   });
   // The API's guards, in order: who is asking (401, 429), whether the gateway's own page sent a cookie
-  // change (403), whether the body is JSON (415), and how large it is (413).
+  // change (403), whether their role allows the route (403, auth/route-rights.ts), whether the body is
+  // JSON (415), and how large it is (413). The rest of the request runs as the principal, whose server
+  // scope the scoped store, reads and registry below apply to every query.
   app.use('/api/*', async function apiGuard(c, next) {
     const principal = authenticator.authenticate(authRequest(c));
     const refusal =
@@ -191,10 +204,18 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         transferEncoding: c.req.header('transfer-encoding'),
       });
     if (refusal) throw refusal;
+    const right = routeRight(c.req.method, c.req.path);
+    if (right) requireRole(principal, right.role, right.what);
+    // A route the table forgot is the owner's alone until it is listed; an unknown path stays a 404.
+    else if (hasHandler(c)) requireRole(principal, 'admin', `${c.req.method} ${c.req.path}`);
     c.set('principal', principal);
-    if (c.req.path === IMPORT_PATH) return next();
-    return apiBodyLimit(c, next);
+    return asPrincipal(principal, () => (c.req.path === IMPORT_PATH ? next() : apiBodyLimit(c, next)));
   });
+  const registry = scopedRegistry(deps.registry, requestScope);
+  const store = scopedStore(deps.store, requestScope);
+  const reads = scopedReads(deps.reads, requestScope);
+  const scoped = { ...deps, registry, store, reads };
+  const scopedOverview = { ...overview, registry, store };
   app.get('/api/session', (c) => {
     const principal = c.get('principal');
     const csrfToken = principal.via === 'ui-session' ? sessions.csrfToken(principal.sessionId) : null;
@@ -213,22 +234,28 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   });
   // Order matters where paths overlap: /api/servers/config and /pending before /api/servers/:name, and
   // /api/logs/export|import before /api/logs/:id.
-  app.route('/api/servers/config', serversConfigRoutes({ registry: deps.registry, proxyUrl: deps.proxyUrl }));
-  app.route('/api/servers/pending', pendingServersRoutes(deps));
+  app.route('/api/servers/config', serversConfigRoutes({ registry, proxyUrl: deps.proxyUrl }));
+  app.route('/api/servers/pending', pendingServersRoutes(scoped));
   deps.pending.onChange(() =>
     deps.liveFeed.broadcast({ type: 'approvals-changed', pending: deps.pending.list().map((p) => p.name) }),
   );
-  app.route('/api/servers', serversRoutes({ ...overview, restartServer: deps.restartServer }));
-  app.route('/api/servers', serverRuntimeRoutes(deps));
-  app.route('/api/logs', exportRoutes(deps.store, deps.reads, deps.maxImportBytes, deps.redaction));
-  app.route('/api/logs', logsRoutes(deps.store, deps.reads, onDeleted));
-  app.route('/api/sessions', sessionsRoutes(deps.reads));
-  app.route('/api/clients', clientsRoutes(deps.store));
-  app.route('/api/methods', methodsRoutes(deps.store));
-  app.route('/api/stats', statsRoutes(deps.reads));
-  app.route('/api/events', eventsRoutes(deps.liveFeed));
-  app.route('/api/filter', filterRoutes(deps.store, deps.registry));
-  app.route('/api/status', statusRoutes(deps));
+  app.route('/api/servers', serversRoutes({ ...scopedOverview, restartServer: deps.restartServer }));
+  app.route('/api/servers', serverRuntimeRoutes(scoped));
+  app.route('/api/logs', exportRoutes(store, reads, deps.maxImportBytes, deps.redaction, requestScope));
+  app.route('/api/logs', logsRoutes(store, reads, onDeleted));
+  app.route('/api/sessions', sessionsRoutes(reads));
+  app.route('/api/clients', clientsRoutes(store));
+  app.route('/api/methods', methodsRoutes(store));
+  app.route('/api/stats', statsRoutes(reads));
+  app.route(
+    '/api/events',
+    eventsRoutes(deps.liveFeed, (c) => {
+      const principal = (c as Context<AppEnv>).get('principal');
+      return { scope: principal.servers, stillValid: () => authenticator.stillValid(principal) };
+    }),
+  );
+  app.route('/api/filter', filterRoutes(store, registry));
+  app.route('/api/status', statusRoutes(scoped));
   app.route('/api/secrets', secretsRoutes(deps.secrets));
   app.route('/api/tokens', tokensRoutes(deps));
 

@@ -2,14 +2,18 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { Identity } from '../auth/identity.js';
 import { GatewayError, jsonRpcErrorBody, RpcErrorCode } from '../core/errors.js';
 import type { ManagementDeps } from './deps.js';
 import { createManagementServer } from './server.js';
 import { ManagementSessions } from './sessions.js';
 
 export interface McpRouteDeps extends ManagementDeps {
-  /** Throws a GatewayError (401 for a missing or wrong Bearer token, 429 while the address must pause). */
-  authenticate: (c: Context) => unknown;
+  /**
+   * Who is asking: their role decides which tools they get, their scope which servers those tools see.
+   * Throws a GatewayError (401 for a missing or wrong Bearer token, 429 while the address must pause).
+   */
+  authenticate: (c: Context) => Identity;
 }
 
 /** Tool arguments are small; a larger body is refused before it is read into memory. */
@@ -30,8 +34,16 @@ function jsonRpcError(status: number, message: string, headers: Record<string, s
  * statelessly by a fresh server answering in JSON, as plain JSON-RPC clients (curl, scripts) expect; such
  * a client cannot be asked anything, so programs it asks for wait for the owner's approval in the web UI.
  */
-export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions()): Hono {
-  const app = new Hono();
+type McpEnv = { Variables: { principal: Identity } };
+
+export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions()): Hono<McpEnv> {
+  const app = new Hono<McpEnv>();
+  // Who opened each session: its server was made for their role and scope, so no one else may use it.
+  const owners = new WeakMap<object, string>();
+  const session = (id: string, principal: Identity) => {
+    const transport = sessions.get(id);
+    return transport && owners.get(transport) === principal.actor ? transport : undefined;
+  };
   // MCP 2025-11-25, "Session Management": an unknown or expired session is a 404, and the client then
   // starts a new one with initialize.
   const unknownSession = () =>
@@ -39,7 +51,7 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
   for (const path of ['/gateway/mcp', '/g/mcp']) {
     app.use(path, async (c, next) => {
       try {
-        deps.authenticate(c);
+        c.set('principal', deps.authenticate(c));
       } catch (error) {
         if (error instanceof GatewayError) return jsonRpcError(error.status, error.message, error.headers);
         throw error;
@@ -57,7 +69,7 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
     app.post(path, limit, async (c) => {
       const sessionId = c.req.header('mcp-session-id');
       if (sessionId) {
-        const transport = sessions.get(sessionId);
+        const transport = session(sessionId, c.get('principal'));
         if (!transport) return unknownSession();
         return transport.handleRequest(c.req.raw);
       }
@@ -71,14 +83,15 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
         );
       }
       if (isInitializeRequest(body)) {
-        const server = createManagementServer(deps);
+        const server = createManagementServer(deps, c.get('principal'));
         const canAsk = body.params.capabilities.elicitation !== undefined;
         const transport = await sessions.open(server, canAsk);
+        owners.set(transport, c.get('principal').actor);
         const response = await transport.handleRequest(c.req.raw, { parsedBody: body });
         if (!transport.sessionId) void server.close();
         return response;
       }
-      const server = createManagementServer(deps);
+      const server = createManagementServer(deps, c.get('principal'));
       const transport = new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: undefined,
         enableJsonResponse: true,
@@ -99,7 +112,7 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
           { allow: 'POST' },
         );
       }
-      const transport = sessions.get(sessionId);
+      const transport = session(sessionId, c.get('principal'));
       return transport ? transport.handleRequest(c.req.raw) : unknownSession();
     });
   }

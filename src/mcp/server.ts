@@ -1,20 +1,39 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Identity } from '../auth/identity.js';
+import { scopedReads, scopedStore } from '../auth/scoped-reads.js';
+import { scopedRegistry } from '../auth/scoped-registry.js';
 import { VERSION } from '../core/version.js';
 import type { ManagementDeps } from './deps.js';
+import { limitToolsByRole } from './tool-rights.js';
 import { registerRecordTools } from './tools/records.js';
 import { registerServerTools } from './tools/servers.js';
 import { registerStatsTools } from './tools/stats.js';
 
 const INSTRUCTIONS = `This is MCP Gateway's own server. The gateway sits between MCP clients and MCP servers and captures every message. Use list_servers/add_server/update_server/remove_server/restart_server to manage the servers it proxies, search_records/get_record/get_session to investigate captured traffic (why a call failed, what a server returned, how long it took), get_stats for error rates and latency, clear_records to delete traffic. Starting a program (add_server or update_server with a command) needs the user's consent: the gateway asks the user through this client when it supports elicitation, and otherwise the request waits until the owner approves it in the gateway's web UI; tell the user so.`;
 
-/** The management MCP server: the gateway's registry, traffic and statistics as tools. */
-export function createManagementServer(deps: ManagementDeps): McpServer {
+/**
+ * The management MCP server: the gateway's registry, traffic and statistics as tools, for one principal.
+ * It offers only the tools the principal's role allows, and every read and change goes through its server
+ * scope, as the REST API's do.
+ */
+export function createManagementServer(deps: ManagementDeps, principal: Identity): McpServer {
   const server = new McpServer(
     { name: 'mcp-gateway', title: 'MCP Gateway', version: VERSION },
     { instructions: INSTRUCTIONS },
   );
-  registerServerTools(server, deps);
-  registerRecordTools(server, deps);
-  registerStatsTools(server, deps);
+  limitToolsByRole(server, principal);
+  const scope = () => principal.servers;
+  const scoped: ManagementDeps =
+    principal.servers === null
+      ? deps
+      : {
+          ...deps,
+          registry: scopedRegistry(deps.registry, scope),
+          store: scopedStore(deps.store, scope),
+          reads: scopedReads(deps.reads, scope),
+        };
+  registerServerTools(server, scoped);
+  registerRecordTools(server, scoped);
+  registerStatsTools(server, scoped);
   return server;
 }

@@ -45,6 +45,8 @@ export interface SessionSummary extends SessionInfo {
 
 export interface SessionQuery {
   server?: string;
+  /** Only sessions of these servers (a token's server scope); all when left out. */
+  servers?: readonly string[];
   client?: string;
   limit: number;
   cursor?: number;
@@ -129,10 +131,11 @@ export interface LogStore {
   /** The sessions with this id (normally one; the same id on two servers gives two). */
   session(sessionId: string, server?: string): SessionSummary[];
   timeline(query: TimelineQuery): RecordPage;
-  clients(): ClientSummary[];
+  /** `servers` counts only those servers' sessions (a token's server scope). */
+  clients(servers?: readonly string[]): ClientSummary[];
   methods(server?: string): MethodSummary[];
   serverTotals(): ServerTotals[];
-  values(field: ValueField, prefix: string, limit: number): string[];
+  values(field: ValueField, prefix: string, limit: number, servers?: readonly string[]): string[];
   stats(query: StatsQuery): StatsResult;
 
   /** Stores records (new ids; partners re-linked within what is imported), a batch per transaction. */

@@ -46,14 +46,22 @@ function prefixPattern(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** Rows of the servers in `@servers` (a JSON array; null for all): how a token's server scope applies. */
+const IN_SCOPE = '(@servers IS NULL OR server IN (SELECT value FROM json_each(@servers)))';
+
+function scopeParam(servers: readonly string[] | undefined): string | null {
+  return servers === undefined ? null : JSON.stringify(servers);
+}
+
 const VALUE_SQL: Readonly<Record<ValueField, string>> = {
-  servers: `SELECT DISTINCT server AS value FROM method_totals WHERE server LIKE ? ESCAPE '\\' ORDER BY 1 LIMIT ?`,
-  methods: `SELECT method AS value FROM method_totals WHERE method != '' AND method LIKE ? ESCAPE '\\'
-    GROUP BY method ORDER BY sum(messages) DESC LIMIT ?`,
-  clients: `SELECT client_name AS value FROM sessions WHERE client_name LIKE ? ESCAPE '\\'
-    GROUP BY client_name ORDER BY max(last_seen) DESC LIMIT ?`,
-  sessions: `SELECT session_id AS value FROM sessions WHERE session_id LIKE ? ESCAPE '\\'
-    ORDER BY id DESC LIMIT ?`,
+  servers: `SELECT DISTINCT server AS value FROM method_totals WHERE server LIKE @prefix ESCAPE '\\'
+    AND ${IN_SCOPE} ORDER BY 1 LIMIT @limit`,
+  methods: `SELECT method AS value FROM method_totals WHERE method != '' AND method LIKE @prefix ESCAPE '\\'
+    AND ${IN_SCOPE} GROUP BY method ORDER BY sum(messages) DESC LIMIT @limit`,
+  clients: `SELECT client_name AS value FROM sessions WHERE client_name LIKE @prefix ESCAPE '\\'
+    AND ${IN_SCOPE} GROUP BY client_name ORDER BY max(last_seen) DESC LIMIT @limit`,
+  sessions: `SELECT session_id AS value FROM sessions WHERE session_id LIKE @prefix ESCAPE '\\'
+    AND ${IN_SCOPE} ORDER BY id DESC LIMIT @limit`,
 };
 
 /**
@@ -64,7 +72,7 @@ export function summaryQueries(
   db: Database,
 ): Pick<LogStore, 'sessions' | 'session' | 'clients' | 'methods' | 'serverTotals' | 'values'> {
   const sessionsPage = db.prepare(
-    `SELECT * FROM sessions WHERE (@server IS NULL OR server = @server)
+    `SELECT * FROM sessions WHERE (@server IS NULL OR server = @server) AND ${IN_SCOPE}
        AND (@client IS NULL OR client_name = @client) AND (@cursor IS NULL OR id < @cursor) AND messages > 0
      ORDER BY id DESC LIMIT @limit`,
   );
@@ -75,7 +83,7 @@ export function summaryQueries(
     SELECT client_name AS name, client_version AS version, group_concat(DISTINCT server) AS servers,
       count(*) AS sessions, sum(messages) AS messages, sum(errors) AS errors,
       min(first_seen) AS firstSeen, max(last_seen) AS lastSeen
-    FROM sessions WHERE client_name IS NOT NULL AND messages > 0
+    FROM sessions WHERE client_name IS NOT NULL AND messages > 0 AND ${IN_SCOPE}
     GROUP BY client_name, client_version ORDER BY max(last_seen) DESC`);
   const methods = db.prepare(`
     SELECT server, nullif(method, '') AS method, messages, requests, errors,
@@ -94,6 +102,7 @@ export function summaryQueries(
     sessions(query: SessionQuery) {
       const rows = sessionsPage.all({
         server: query.server ?? null,
+        servers: scopeParam(query.servers),
         client: query.client ?? null,
         cursor: query.cursor ?? null,
         limit: query.limit + 1,
@@ -105,16 +114,24 @@ export function summaryQueries(
     },
     session: (sessionId, server) =>
       (sessionById.all({ session: sessionId, server: server ?? null }) as SessionRow[]).map(toSession),
-    clients: () =>
-      (clients.all() as (Omit<ClientSummary, 'servers'> & { servers: string })[]).map((row) => ({
+    clients: (servers) =>
+      (
+        clients.all({ servers: scopeParam(servers) }) as (Omit<ClientSummary, 'servers'> & {
+          servers: string;
+        })[]
+      ).map((row) => ({
         ...row,
         servers: row.servers.split(','),
       })),
     methods: (server) => methods.all({ server: server ?? null }) as MethodSummary[],
     serverTotals: () => servers.all() as ServerTotals[],
-    values: (field, prefix, limit) =>
-      ((valueStatements.get(field)?.all(prefixPattern(prefix), limit) ?? []) as { value: string }[]).map(
-        (r) => r.value,
-      ),
+    values: (field, prefix, limit, servers) =>
+      (
+        (valueStatements
+          .get(field)
+          ?.all({ prefix: prefixPattern(prefix), limit, servers: scopeParam(servers) }) ?? []) as {
+          value: string;
+        }[]
+      ).map((r) => r.value),
   };
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { OWNER } from '../../src/auth/identity.js';
 import { type McpRouteDeps, mcpRoutes } from '../../src/mcp/route.js';
 import { ManagementSessions } from '../../src/mcp/sessions.js';
 
@@ -20,7 +21,7 @@ function initialize(elicitation = false): string {
 /** Session handling alone: no tool is called, so the management server needs no registry or store. */
 describe('management MCP server sessions', () => {
   let sessions: ManagementSessions;
-  const deps = { authenticate: () => ({ via: 'token' }) } as unknown as McpRouteDeps;
+  const deps = { authenticate: () => ({ ...OWNER, via: 'token' }) } as unknown as McpRouteDeps;
   afterEach(() => sessions?.closeAll());
 
   const open = async (app: ReturnType<typeof mcpRoutes>, elicitation = false) => {

@@ -10,6 +10,7 @@ import { Sessions } from './screens/Sessions';
 import { SignIn } from './screens/SignIn';
 import { Tokens } from './screens/Tokens';
 import { Traffic } from './screens/Traffic';
+import { useSession } from './session';
 import type { Status } from './types';
 
 const TITLES: Record<string, string> = {
@@ -47,13 +48,14 @@ function Screen({ url }: { url: URL }) {
 export function App() {
   const url = useLocation();
   const status = useQuery({ queryKey: ['status'], queryFn: () => api<Status>('/api/status') });
+  const session = useSession();
   const title = TITLES[sectionOf(url)] ?? 'Traffic';
   // Each screen names itself in the tab title too (WCAG 2.4.2).
   useEffect(() => {
     document.title = `${title} · MCP Gateway`;
   }, [title]);
-  if (status.isPending) return null;
-  if (status.error && isUnauthorized(status.error)) {
+  if (status.isPending || session.isPending) return null;
+  if (isUnauthorized(status.error) || isUnauthorized(session.error)) {
     return <SignIn invalidToken={url.searchParams.get('signin') === 'invalid-token'} />;
   }
   return (

@@ -1,4 +1,6 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { SESSION_KEY } from './session';
 import type { LiveEvent } from './types';
 
 /** Every event type the live feed sends (src/api/live-events.ts); an EventSource listens per name. */
@@ -24,6 +26,7 @@ export function useEventSource(url: string | null, onEvent: (event: LiveEvent) =
   const handler = useRef(onEvent);
   handler.current = onEvent;
   const [state, setState] = useState<FeedState>('connecting');
+  const queryClient = useQueryClient();
   useEffect(() => {
     if (url === null) return;
     setState('connecting');
@@ -33,8 +36,12 @@ export function useEventSource(url: string | null, onEvent: (event: LiveEvent) =
       handler.current(JSON.parse(message.data) as LiveEvent);
     };
     for (const type of EVENT_TYPES) source.addEventListener(type, receive as EventListener);
-    source.onerror = () => setState('reconnecting');
+    source.onerror = () => {
+      setState('reconnecting');
+      // The gateway ends the feed of a revoked or expired token: if that is why, show the sign-in screen.
+      void queryClient.invalidateQueries({ queryKey: SESSION_KEY });
+    };
     return () => source.close();
-  }, [url]);
+  }, [url, queryClient]);
   return state;
 }

@@ -1,4 +1,5 @@
 import type { Pair } from '../server-form';
+import { useCan } from '../session';
 import { StoreAsSecret, secretNameFor } from './StoreAsSecret';
 
 /** Rows of name = value (headers, environment variables), with add and remove. */
@@ -18,6 +19,8 @@ export function KeyValueEditor({
   /** When given, each row offers "Store as secret", naming the secret <prefix>_<key>. */
   secretPrefix?: string;
 }) {
+  // The secret store holds the owner's credentials: only an admin may write to it.
+  const canStoreSecrets = useCan('admin');
   const update = (index: number, change: Partial<Pair>) =>
     onChange(pairs.map((pair, i) => (i === index ? { ...pair, ...change } : pair)));
   return (
@@ -41,7 +44,7 @@ export function KeyValueEditor({
               aria-label={`${label} value ${index + 1}`}
               onChange={(event) => update(index, { value: event.target.value })}
             />
-            {secretPrefix !== undefined ? (
+            {secretPrefix !== undefined && canStoreSecrets ? (
               <StoreAsSecret
                 label={`${label} ${index + 1}`}
                 name={secretNameFor(secretPrefix || 'server', pair.key)}

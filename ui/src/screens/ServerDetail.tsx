@@ -10,6 +10,7 @@ import { StderrViewer } from '../components/StderrViewer';
 import { filterValue } from '../filter-check';
 import { formatAgo, formatDuration } from '../format';
 import { linkClick, navigate } from '../router';
+import { useCan } from '../session';
 import type { ServerJson, ServersConfig } from '../types';
 import { ServerFacts } from './ServerFacts';
 
@@ -27,6 +28,8 @@ export function ServerDetail({ server }: { server: ServerJson }) {
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  // Restarting, editing and removing are an operator's; a viewer gets the page without them.
+  const canChange = useCan('operator');
   const registry = useQuery({
     queryKey: ['servers', 'config'],
     queryFn: () => api<ServersConfig>('/api/servers/config'),
@@ -64,31 +67,35 @@ export function ServerDetail({ server }: { server: ServerJson }) {
             {check.isPending ? 'Checking…' : 'Check now'}
           </button>
           {/* A remote server is not the gateway's to restart: for it, this only drops open connections. */}
-          <button
-            type="button"
-            className="btn"
-            onClick={() => restart.mutate()}
-            disabled={restart.isPending}
-            title={
-              server.type === 'stdio'
-                ? 'Stop the command and start it again'
-                : 'Close the gateway’s open connections to this server (its clients reconnect); the remote server itself keeps running'
-            }
-          >
-            {server.type === 'stdio'
-              ? restart.isPending
-                ? 'Restarting…'
-                : 'Restart'
-              : restart.isPending
-                ? 'Dropping…'
-                : 'Drop connections'}
-          </button>
-          <button type="button" className="btn" onClick={() => setEditing(true)}>
-            Edit
-          </button>
-          <button type="button" className="btn" onClick={() => setDeleting(true)}>
-            Delete…
-          </button>
+          {canChange ? (
+            <>
+              <button
+                type="button"
+                className="btn"
+                onClick={() => restart.mutate()}
+                disabled={restart.isPending}
+                title={
+                  server.type === 'stdio'
+                    ? 'Stop the command and start it again'
+                    : 'Close the gateway’s open connections to this server (its clients reconnect); the remote server itself keeps running'
+                }
+              >
+                {server.type === 'stdio'
+                  ? restart.isPending
+                    ? 'Restarting…'
+                    : 'Restart'
+                  : restart.isPending
+                    ? 'Dropping…'
+                    : 'Drop connections'}
+              </button>
+              <button type="button" className="btn" onClick={() => setEditing(true)}>
+                Edit
+              </button>
+              <button type="button" className="btn" onClick={() => setDeleting(true)}>
+                Delete…
+              </button>
+            </>
+          ) : null}
         </span>
       </div>
       <p className="mt-1 min-h-4 text-xs text-slate-500">
@@ -120,14 +127,14 @@ export function ServerDetail({ server }: { server: ServerJson }) {
           <StderrViewer name={server.name} />
         </Section>
       ) : null}
-      {editing ? (
+      {editing && canChange ? (
         <ServerFormDialog
           existing={server}
           onClose={() => setEditing(false)}
           onSaved={() => setEditing(false)}
         />
       ) : null}
-      {deleting ? (
+      {deleting && canChange ? (
         <ConfirmDialog
           title={`Delete ${server.name}`}
           confirmLabel="Delete server"

@@ -42,15 +42,18 @@ export function ServerList({
 }: {
   servers: ServerJson[];
   selected: string | null;
-  onAdd: () => void;
+  /** Null when the signed-in role may not add servers. */
+  onAdd: (() => void) | null;
 }) {
   return (
     <nav className="flex h-full min-h-0 flex-col" aria-label="Servers">
       <div className="flex h-9 shrink-0 items-center border-b border-slate-200 px-3 text-xs font-medium text-slate-500 dark:border-slate-800">
         Servers · {servers.length}
-        <button type="button" className="btn btn-sm btn-primary ml-auto" onClick={onAdd}>
-          + Add server
-        </button>
+        {onAdd ? (
+          <button type="button" className="btn btn-sm btn-primary ml-auto" onClick={onAdd}>
+            + Add server
+          </button>
+        ) : null}
       </div>
       <ul className="min-h-0 flex-1 overflow-auto">
         {servers.map((server) => (

@@ -7,6 +7,7 @@ import { useListKeys } from '../keyboard';
 import { navigate, withParams } from '../router';
 import { stepPage } from '../selection';
 import { useServers } from '../servers-data';
+import { useCan } from '../session';
 import type { ServersConfig } from '../types';
 import { PendingApprovals } from './PendingApprovals';
 import { ServerDetail } from './ServerDetail';
@@ -15,6 +16,8 @@ import { ServerList, serverPath } from './ServerList';
 /** Servers: the registry with health, and one server's page; `?add=1` opens the add form. */
 export function Servers({ url, name }: { url: URL; name: string | null }) {
   const servers = useServers();
+  const canChange = useCan('operator');
+  const canApprove = useCan('admin');
   const registry = useQuery({
     queryKey: ['servers', 'config'],
     queryFn: () => api<ServersConfig>('/api/servers/config'),
@@ -22,7 +25,7 @@ export function Servers({ url, name }: { url: URL; name: string | null }) {
     // then while this screen is open (a small read of the registry's state, no file access).
     refetchInterval: (query) => (query.state.data?.error ? 2_000 : 3_000),
   });
-  const adding = url.searchParams.get('add') === '1';
+  const adding = canChange && url.searchParams.get('add') === '1';
   const setAdding = (on: boolean) => navigate(withParams(url, { add: on ? '1' : null }), { replace: true });
   const list = servers.data ?? [];
   const selected = list.find((s) => s.name === name) ?? (name === null ? list[0] : undefined);
@@ -49,9 +52,13 @@ export function Servers({ url, name }: { url: URL; name: string | null }) {
           <code className="font-mono text-xs">{window.location.origin}/s/&lt;name&gt;/mcp</code>, and
           everything they say is captured.
         </p>
-        <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
-          Add a server
-        </button>
+        {canChange ? (
+          <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
+            Add a server
+          </button>
+        ) : (
+          <p className="text-xs text-slate-500">Ask the gateway's owner to add one: your role only reads.</p>
+        )}
         <p className="text-xs text-slate-500">
           To try one, run a test server in a terminal and add http://localhost:3001/mcp:
         </p>
@@ -82,12 +89,16 @@ export function Servers({ url, name }: { url: URL; name: string | null }) {
           Changes here are refused until the file is fixed by hand.
         </p>
       ) : null}
-      <PendingApprovals asked={url.searchParams.get('pending')} />
+      {canApprove ? <PendingApprovals asked={url.searchParams.get('pending')} /> : null}
       {/* Narrow (a small window, or zoomed in: WCAG 1.4.10 reflow), the list sits above the page. */}
       <div className="flex min-h-0 flex-1 flex-col md:flex-row">
         {list.length > 0 ? (
           <div className="max-h-[35%] shrink-0 border-b border-slate-200 md:max-h-none md:w-[340px] md:border-r md:border-b-0 dark:border-slate-800">
-            <ServerList servers={list} selected={selected?.name ?? null} onAdd={() => setAdding(true)} />
+            <ServerList
+              servers={list}
+              selected={selected?.name ?? null}
+              onAdd={canChange ? () => setAdding(true) : null}
+            />
           </div>
         ) : null}
         <div className="min-h-0 min-w-0 flex-1 overflow-auto">{body}</div>

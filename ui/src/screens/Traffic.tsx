@@ -6,6 +6,7 @@ import { RecordDetail } from '../components/RecordDetail';
 import { RecordTable } from '../components/RecordTable';
 import { navigate, withParams } from '../router';
 import { useRecordSelection } from '../selection';
+import { useCan } from '../session';
 import { useTraffic } from '../traffic-data';
 import { ImportButton } from './ImportButton';
 import { ClearButton, ExportLink, LiveButton } from './TrafficActions';
@@ -26,6 +27,7 @@ const STALE_ROWS =
 export function Traffic({ url }: { url: URL }) {
   const filter = url.searchParams.get('filter') ?? '';
   const traffic = useTraffic(filter);
+  const canChange = useCan('operator');
   const filterInput = useRef<HTMLInputElement>(null);
   const [stale, setStale] = useState(false);
   const { records } = traffic;
@@ -54,8 +56,8 @@ export function Traffic({ url }: { url: URL }) {
             : `${shown.toLocaleString()}${traffic.hasMore ? '+' : ''} message${shown === 1 ? '' : 's'}`}
         </span>
         <ExportLink filter={filter} />
-        <ImportButton onImported={traffic.reload} />
-        <ClearButton filter={filter} onCleared={traffic.reload} />
+        {canChange ? <ImportButton onImported={traffic.reload} /> : null}
+        {canChange ? <ClearButton filter={filter} onCleared={traffic.reload} /> : null}
       </div>
       {traffic.lagged > 0 ? (
         <p className="border-b border-amber-200 bg-amber-50 px-3 py-1 text-xs text-amber-800 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">

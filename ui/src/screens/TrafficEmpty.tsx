@@ -1,10 +1,12 @@
 import { EmptyState, Snippet } from '../components/EmptyState';
 import { linkClick } from '../router';
 import { useServers } from '../servers-data';
+import { useCan } from '../session';
 
 /** No rows: say why, and what to do next (with the real proxy URLs of this gateway). */
 export function TrafficEmpty({ filter, onClearFilter }: { filter: string; onClearFilter: () => void }) {
   const servers = useServers();
+  const canChange = useCan('operator');
   if (filter) {
     return (
       <EmptyState title="No messages match this filter">
@@ -27,9 +29,11 @@ export function TrafficEmpty({ filter, onClearFilter }: { filter: string; onClea
           Register an MCP server with the gateway (a remote URL, or a local command it runs for you), then
           point your client at the address the gateway gives it. Every message will show up here, live.
         </p>
-        <a href="/ui/servers?add=1" onClick={linkClick('/ui/servers?add=1')} className="btn btn-primary">
-          Add a server
-        </a>
+        {canChange ? (
+          <a href="/ui/servers?add=1" onClick={linkClick('/ui/servers?add=1')} className="btn btn-primary">
+            Add a server
+          </a>
+        ) : null}
       </EmptyState>
     );
   }

@@ -1,0 +1,37 @@
+import { inScope, type Scope } from '../auth/scope.js';
+import type { LiveEvent } from './live-events.js';
+
+/**
+ * A broadcast event as a subscriber with a server scope may see it: events about other servers are not
+ * sent at all, and lists of server names keep only its own, so the feed never names a server its token
+ * cannot see. Records are scoped by the subscription's filter instead (live-feed.ts). The switch is
+ * exhaustive: a new event type must say here what a scoped subscriber sees of it.
+ */
+export function visibleEvent(event: LiveEvent, scope: Scope): LiveEvent | null {
+  if (scope === null) return event;
+  const mine = (names: string[]) => names.filter((name) => inScope(scope, name));
+  switch (event.type) {
+    case 'server-health':
+      return inScope(scope, event.server) ? event : null;
+    case 'servers-changed': {
+      const scoped = {
+        ...event,
+        added: mine(event.added),
+        removed: mine(event.removed),
+        updated: mine(event.updated),
+      };
+      return scoped.added.length + scoped.removed.length + scoped.updated.length > 0 ? scoped : null;
+    }
+    case 'approvals-changed':
+      return { ...event, pending: mine(event.pending) };
+    // Views refetch on it; how many were deleted says nothing about which servers.
+    case 'records-deleted':
+    case 'hello':
+    case 'records':
+    case 'activity':
+    case 'lagged':
+      return event;
+    default:
+      return event satisfies never;
+  }
+}
