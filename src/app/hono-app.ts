@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { auditRoutes } from '../api/audit.js';
 import { clientsRoutes } from '../api/clients.js';
 import { apiError, tooLargeResponse } from '../api/errors.js';
 import { eventsRoutes } from '../api/events.js';
@@ -17,6 +18,7 @@ import { sessionsRoutes } from '../api/sessions.js';
 import { statsRoutes } from '../api/stats.js';
 import { statusRoutes } from '../api/status.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
+import { restAudit, sourceAddress } from '../audit/rest-audit.js';
 import type { TokenStore } from '../auth/token-store.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
@@ -83,7 +85,7 @@ type AppEnv = { Variables: { principal: Principal } };
 export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const sessions = new UiSessions();
-  const limiter = new AuthLimiter({ log: deps.log });
+  const limiter = new AuthLimiter({ log: deps.log, audit: deps.audit });
   const authenticator = createAuthenticator({
     checkToken: deps.checkToken,
     lookupToken: (candidate) => deps.tokens.lookup(candidate),
@@ -165,7 +167,9 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         reads: deps.reads,
         onDeleted,
         pending: deps.pending,
+        audit: deps.audit,
         authenticate: (c) => authenticator.authenticate(authRequest(c), { sessions: false }),
+        sourceOf: (c) => sourceAddress(authRequest(c).address),
       },
       deps.mcpSessions,
     ),
@@ -175,6 +179,11 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     maxSize: API_BODY_LIMIT,
     onError: (c) => tooLargeResponse(c, API_BODY_LIMIT),
   });
+  // Wraps the guards below, so that acts they refuse (403) are audited too, with the principal they set.
+  app.use(
+    '/api/*',
+    restAudit(deps.audit, (c) => authRequest(c).address),
+  );
   // The API's guards, in order: who is asking (401, 429), whether the gateway's own page sent a cookie
   // change (403), whether the body is JSON (415), and how large it is (413).
   app.use('/api/*', async function apiGuard(c, next) {
@@ -228,8 +237,9 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.route('/api/filter', filterRoutes(deps.store, deps.registry));
   app.route('/api/status', statusRoutes(deps));
   app.route('/api/secrets', secretsRoutes(deps.secrets));
+  app.route('/api/audit', auditRoutes(deps.audit));
 
-  app.route('/ui', uiRoutes({ sessions, signInToken: authenticator.signInToken }));
+  app.route('/ui', uiRoutes({ sessions, signInToken: authenticator.signInToken, audit: deps.audit }));
   app.get('/', (c) =>
     c.text(`MCP Gateway ${VERSION}\nProxy: /s/<name>/mcp\nREST API: /api (Bearer token)\nWeb UI: /ui\n`),
   );

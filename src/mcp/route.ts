@@ -1,16 +1,26 @@
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { Identity } from '../auth/identity.js';
 import { GatewayError, jsonRpcErrorBody, RpcErrorCode } from '../core/errors.js';
+import { actorInfo } from './actor.js';
 import type { ManagementDeps } from './deps.js';
 import { createManagementServer } from './server.js';
 import { ManagementSessions } from './sessions.js';
 
 export interface McpRouteDeps extends ManagementDeps {
   /** Throws a GatewayError (401 for a missing or wrong Bearer token, 429 while the address must pause). */
-  authenticate: (c: Context) => unknown;
+  authenticate: (c: Context) => Identity;
+  /** The remote address a request came from, as the audit log names it. */
+  sourceOf: (c: Context) => string;
 }
+
+/** Who is calling, handed to the tools with each request (the SDK passes it on as `extra.authInfo`). */
+const ACTOR = 'mcpActor';
+
+type McpEnv = { Variables: { [ACTOR]: AuthInfo } };
 
 /** Tool arguments are small; a larger body is refused before it is read into memory. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -30,8 +40,8 @@ function jsonRpcError(status: number, message: string, headers: Record<string, s
  * statelessly by a fresh server answering in JSON, as plain JSON-RPC clients (curl, scripts) expect; such
  * a client cannot be asked anything, so programs it asks for wait for the owner's approval in the web UI.
  */
-export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions()): Hono {
-  const app = new Hono();
+export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions()): Hono<McpEnv> {
+  const app = new Hono<McpEnv>();
   // MCP 2025-11-25, "Session Management": an unknown or expired session is a 404, and the client then
   // starts a new one with initialize.
   const unknownSession = () =>
@@ -39,7 +49,7 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
   for (const path of ['/gateway/mcp', '/g/mcp']) {
     app.use(path, async (c, next) => {
       try {
-        deps.authenticate(c);
+        c.set(ACTOR, actorInfo(deps.authenticate(c), deps.sourceOf(c)));
       } catch (error) {
         if (error instanceof GatewayError) return jsonRpcError(error.status, error.message, error.headers);
         throw error;
@@ -59,7 +69,7 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
       if (sessionId) {
         const transport = sessions.get(sessionId);
         if (!transport) return unknownSession();
-        return transport.handleRequest(c.req.raw);
+        return transport.handleRequest(c.req.raw, { authInfo: c.get(ACTOR) });
       }
       let body: unknown;
       try {
@@ -74,7 +84,10 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
         const server = createManagementServer(deps);
         const canAsk = body.params.capabilities.elicitation !== undefined;
         const transport = await sessions.open(server, canAsk);
-        const response = await transport.handleRequest(c.req.raw, { parsedBody: body });
+        const response = await transport.handleRequest(c.req.raw, {
+          parsedBody: body,
+          authInfo: c.get(ACTOR),
+        });
         if (!transport.sessionId) void server.close();
         return response;
       }
@@ -85,7 +98,7 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
       });
       await server.connect(transport);
       try {
-        return await transport.handleRequest(c.req.raw, { parsedBody: body });
+        return await transport.handleRequest(c.req.raw, { parsedBody: body, authInfo: c.get(ACTOR) });
       } finally {
         void server.close();
       }
@@ -100,7 +113,7 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
         );
       }
       const transport = sessions.get(sessionId);
-      return transport ? transport.handleRequest(c.req.raw) : unknownSession();
+      return transport ? transport.handleRequest(c.req.raw, { authInfo: c.get(ACTOR) }) : unknownSession();
     });
   }
   return app;
