@@ -4,6 +4,7 @@ import { ActivityProvider } from './activity';
 import { api, isUnauthorized } from './api';
 import { Header } from './Header';
 import { useLocation } from './router';
+import { Audit } from './screens/Audit';
 import { Insights } from './screens/Insights';
 import { Servers } from './screens/Servers';
 import { Sessions } from './screens/Sessions';
@@ -16,6 +17,7 @@ const TITLES: Record<string, string> = {
   sessions: 'Sessions',
   servers: 'Servers',
   insights: 'Insights',
+  audit: 'Audit',
 };
 
 function sectionOf(url: URL): string {
@@ -35,6 +37,8 @@ function Screen({ url }: { url: URL }) {
       return <Servers url={url} name={param} />;
     case 'insights':
       return <Insights url={url} />;
+    case 'audit':
+      return <Audit url={url} />;
     default:
       return <Traffic url={url} />;
   }

@@ -4,6 +4,7 @@ import { useActivityState, useRefetchOn } from './activity';
 import { api, send } from './api';
 import { formatAgo } from './format';
 import { linkClick, navigate } from './router';
+import { useSessionInfo } from './session-info';
 import { applyTheme, initialTheme, type Theme } from './theme';
 import type { Status } from './types';
 
@@ -12,6 +13,7 @@ const TABS = [
   { path: '/ui/sessions', label: 'Sessions' },
   { path: '/ui/servers', label: 'Servers' },
   { path: '/ui/insights', label: 'Insights' },
+  { path: '/ui/audit', label: 'Audit', role: 'admin' },
 ] as const;
 
 function activeTab(pathname: string): string {
@@ -68,6 +70,9 @@ export function Header({ url }: { url: URL }) {
   const status = useQuery({ queryKey: ['status'], queryFn: () => api<Status>('/api/status') });
   const feed = useActivityState();
   const active = activeTab(url.pathname);
+  // Screens a role cannot use are not offered (the API refuses them anyway).
+  const role = useSessionInfo().data?.role;
+  const tabs = TABS.filter((tab) => !('role' in tab) || role === tab.role);
 
   const toggleTheme = () => {
     const next = theme === 'dark' ? 'light' : 'dark';
@@ -95,7 +100,7 @@ export function Header({ url }: { url: URL }) {
         MCP Gateway
       </span>
       <nav className="flex flex-wrap gap-0.5" aria-label="Screens">
-        {TABS.map((tab) => (
+        {tabs.map((tab) => (
           <a
             key={tab.path}
             href={tab.path}
