@@ -244,7 +244,7 @@ const TEXT_CHECKS: { test: RegExp; check: TextCheck }[] = [
     test: /^mcp-gateway \[options\]/,
     check: (snippet) => {
       for (const line of snippet.text.split('\n')) {
-        const command = /^mcp-gateway (ui|wrap|connect|secret|import|db)\b/.exec(line)?.[1];
+        const command = /^mcp-gateway (ui|wrap|connect|secret|import|db|audit)\b/.exec(line)?.[1];
         const result = bash(`mcp-gateway ${command ?? ''} --help`);
         expect(result.status, result.out).toBe(0);
       }
@@ -398,6 +398,8 @@ function accepted(flag: string): boolean {
     ['import', 'vscode', flag, '1'],
     ['import', 'vscode', flag],
     ['db', 'rekey', flag, 'x'],
+    ['audit', 'list', flag, '1'],
+    ['audit', 'list', flag],
   ];
   return forms.some((argv) => {
     try {
