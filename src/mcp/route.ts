@@ -14,7 +14,7 @@ export interface McpRouteDeps extends ManagementDeps {
   /** Throws a GatewayError (401 for a missing or wrong Bearer token, 429 while the address must pause). */
   authenticate: (c: Context) => Identity;
   /** The remote address a request came from, as the audit log names it. */
-  sourceOf: (c: Context) => string;
+  sourceOf?: (c: Context) => string;
 }
 
 /** Who is calling, handed to the tools with each request (the SDK passes it on as `extra.authInfo`). */
@@ -49,7 +49,7 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
   for (const path of ['/gateway/mcp', '/g/mcp']) {
     app.use(path, async (c, next) => {
       try {
-        c.set(ACTOR, actorInfo(deps.authenticate(c), deps.sourceOf(c)));
+        c.set(ACTOR, actorInfo(deps.authenticate(c), deps.sourceOf?.(c) ?? 'unknown'));
       } catch (error) {
         if (error instanceof GatewayError) return jsonRpcError(error.status, error.message, error.headers);
         throw error;
