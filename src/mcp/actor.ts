@@ -27,6 +27,10 @@ const resultText = (result: CallToolResult) =>
     .join(' ')
     .slice(0, 500);
 
+/** A role short of the act is a refusal (requireRole's 403 says "needs the … role"), anything else a failure. */
+const failureOutcome = (result: CallToolResult): AuditEvent['outcome'] =>
+  /needs the (viewer|operator|admin) role/.test(resultText(result)) ? 'refused' : 'failed';
+
 /**
  * Runs a tool that changes something and records it in the audit log: `ok` when it did what was asked, and
  * otherwise `failed` (or what `outcome` says, such as `refused` when the person declined).
@@ -43,7 +47,7 @@ export async function audited(
   const event: AuditEvent = {
     ...callerOf(extra),
     ...act,
-    outcome: described?.outcome ?? (result.isError ? 'failed' : 'ok'),
+    outcome: described?.outcome ?? (result.isError ? failureOutcome(result) : 'ok'),
   };
   const detail = described?.detail ?? (result.isError ? resultText(result) : undefined);
   audit.record(detail === undefined ? event : { ...event, detail });
