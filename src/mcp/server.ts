@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { VERSION } from '../core/version.js';
 import type { ManagementDeps } from './deps.js';
+import { auditToolCalls } from './tool-actions.js';
 import { registerRecordTools } from './tools/records.js';
 import { registerServerTools } from './tools/servers.js';
 import { registerStatsTools } from './tools/stats.js';
@@ -13,6 +14,7 @@ export function createManagementServer(deps: ManagementDeps): McpServer {
     { name: 'mcp-gateway', title: 'MCP Gateway', version: VERSION },
     { instructions: INSTRUCTIONS },
   );
+  auditToolCalls(server, deps.audit);
   registerServerTools(server, deps);
   registerRecordTools(server, deps);
   registerStatsTools(server, deps);

@@ -7,7 +7,6 @@ import { fieldNames } from '../../filter/fields.js';
 import { filterFromParams } from '../../filter/params.js';
 import { parseFilter } from '../../filter/parser.js';
 import { sessionToJson } from '../../store/summary-json.js';
-import { audited } from '../actor.js';
 import type { ManagementDeps } from '../deps.js';
 import { brief, recordLine, sessionLine } from '../render.js';
 import { guarded, ok } from '../results.js';
@@ -149,28 +148,18 @@ export function registerRecordTools(server: McpServer, deps: ManagementDeps): vo
       // Deleting the same filter again deletes nothing more.
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-    async ({ filter, all }, extra) =>
-      audited(
-        deps.audit,
-        extra,
-        { action: 'records.clear', target: filter ? filter : all ? 'all records' : null },
-        () =>
-          guarded(async () => {
-            const parsed = parseFilter(filter ?? '');
-            if (parsed.terms.length === 0 && all !== true) {
-              throw new GatewayError(
-                400,
-                'Say what to delete with filter (such as "server:test"), or pass all: true to delete every record.',
-              );
-            }
-            const deleted = await store.deleteMatching(parsed);
-            deps.onDeleted(deleted);
-            return ok({ deleted }, `Deleted ${deleted} record(s).`);
-          }),
-        (result) =>
-          result.isError
-            ? undefined
-            : { outcome: 'ok', detail: `${result.structuredContent?.deleted} record(s) deleted` },
-      ),
+    async ({ filter, all }) =>
+      guarded(async () => {
+        const parsed = parseFilter(filter ?? '');
+        if (parsed.terms.length === 0 && all !== true) {
+          throw new GatewayError(
+            400,
+            'Say what to delete with filter (such as "server:test"), or pass all: true to delete every record.',
+          );
+        }
+        const deleted = await store.deleteMatching(parsed);
+        deps.onDeleted(deleted);
+        return ok({ deleted }, `Deleted ${deleted} record(s).`);
+      }),
   );
 }

@@ -1,14 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { unmaskEntry } from '../../api/masking.js';
 import { overviewToJson } from '../../api/server-json.js';
-import type { AuditEvent } from '../../audit/audit-trail.js';
 import { GatewayError } from '../../core/errors.js';
 import { serverOverviews } from '../../health/server-overview.js';
 import { type ChangeOutcome, requestServerChange } from '../../ops/server-changes.js';
 import { hasReferences } from '../../secrets/references.js';
-import { audited } from '../actor.js';
 import { elicitConsent, pendingText, refusalText, requesterOf, type ToolExtra } from '../consent.js';
 import type { ManagementDeps } from '../deps.js';
 import { serverLine } from '../render.js';
@@ -101,20 +98,6 @@ const changeOutput = {
   approveAt: z.string().optional().describe('where the owner approves it'),
 };
 
-/**
- * How an add or update ended, for the audit log: held for the owner's approval is not yet a change, and a
- * launch the person at the client declined is a refusal.
- */
-function consentOutcome(result: CallToolResult): Pick<AuditEvent, 'outcome' | 'detail'> | undefined {
-  const status = result.structuredContent?.status;
-  if (status === 'awaiting-approval')
-    return { outcome: 'ok', detail: "held for the owner's approval in the web UI" };
-  if (result.isError && /nothing was registered or started/.test(JSON.stringify(result.content))) {
-    return { outcome: 'refused', detail: 'the person at the client did not consent to the launch' };
-  }
-  return undefined;
-}
-
 /** add_server, update_server, remove_server, list_servers, restart_server. */
 export function registerServerTools(server: McpServer, deps: ManagementDeps): void {
   const describe = (name: string) => {
@@ -202,23 +185,16 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
       },
     },
     async ({ name, ...entry }, extra) =>
-      audited(
-        deps.audit,
-        extra,
-        { action: 'server.add', target: name },
-        () =>
-          guarded(async () => {
-            if (deps.registry.get(name)) {
-              throw new GatewayError(
-                409,
-                `Server "${name}" already exists: change it with update_server, or remove_server first.`,
-              );
-            }
-            refuseAgentReferences(defined(entry));
-            return change('add', name, withType(name, defined(entry)), extra);
-          }),
-        consentOutcome,
-      ),
+      guarded(async () => {
+        if (deps.registry.get(name)) {
+          throw new GatewayError(
+            409,
+            `Server "${name}" already exists: change it with update_server, or remove_server first.`,
+          );
+        }
+        refuseAgentReferences(defined(entry));
+        return change('add', name, withType(name, defined(entry)), extra);
+      }),
   );
 
   server.registerTool(
@@ -233,20 +209,13 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     },
     async ({ name, ...changes }, extra) =>
-      audited(
-        deps.audit,
-        extra,
-        { action: 'server.update', target: name },
-        () =>
-          guarded(async () => {
-            const current = deps.registry.get(name) as Record<string, unknown> | undefined;
-            if (!current)
-              throw new GatewayError(404, `No server named "${name}". Call list_servers to see them.`);
-            refuseAgentReferences(defined(changes), current);
-            return change('update', name, unmaskEntry({ ...current, ...defined(changes) }, current), extra);
-          }),
-        consentOutcome,
-      ),
+      guarded(async () => {
+        const current = deps.registry.get(name) as Record<string, unknown> | undefined;
+        if (!current)
+          throw new GatewayError(404, `No server named "${name}". Call list_servers to see them.`);
+        refuseAgentReferences(defined(changes), current);
+        return change('update', name, unmaskEntry({ ...current, ...defined(changes) }, current), extra);
+      }),
   );
 
   server.registerTool(
@@ -259,13 +228,11 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
       // Removing again changes nothing more; the captured traffic stays.
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-    async ({ name }, extra) =>
-      audited(deps.audit, extra, { action: 'server.remove', target: name }, () =>
-        guarded(() => {
-          deps.registry.remove(name);
-          return ok({ removed: name }, `Removed ${name}; its captured traffic is kept.`);
-        }),
-      ),
+    async ({ name }) =>
+      guarded(() => {
+        deps.registry.remove(name);
+        return ok({ removed: name }, `Removed ${name}; its captured traffic is kept.`);
+      }),
   );
 
   server.registerTool(
@@ -280,20 +247,12 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
       // process held, and each call does it again.
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
-    async ({ name }, extra) =>
-      audited(
-        deps.audit,
-        extra,
-        { action: 'server.restart', target: name },
-        () =>
-          guarded(async () => {
-            describe(name);
-            const detail = await deps.restartServer(name);
-            const after = describe(name);
-            return ok({ restarted: name, detail, server: after }, `${detail}\n${serverLine(after)}`);
-          }),
-        (result) =>
-          result.isError ? undefined : { outcome: 'ok', detail: String(result.structuredContent?.detail) },
-      ),
+    async ({ name }) =>
+      guarded(async () => {
+        describe(name);
+        const detail = await deps.restartServer(name);
+        const after = describe(name);
+        return ok({ restarted: name, detail, server: after }, `${detail}\n${serverLine(after)}`);
+      }),
   );
 }
