@@ -1,3 +1,5 @@
+import type { AuditTrail } from '../audit/audit-trail.js';
+
 /**
  * Slows down guessing of the gateway token. Past a small burst of wrong tokens from one remote address,
  * that address's token attempts are refused with 429 (RFC 6585 §4) and Retry-After (RFC 9110 §10.2.3)
@@ -15,6 +17,8 @@ export interface AuthLimiterOptions {
   maxAddresses?: number;
   now?: () => number;
   log: (message: string) => void;
+  /** Each burst is also an audit entry: someone guessed tokens from this address. */
+  audit?: AuditTrail;
 }
 
 interface AddressState {
@@ -33,6 +37,7 @@ export class AuthLimiter {
   readonly #maxAddresses: number;
   readonly #now: () => number;
   readonly #log: (message: string) => void;
+  readonly #audit: AuditTrail | undefined;
   readonly #addresses = new Map<string, AddressState>();
 
   constructor(options: AuthLimiterOptions) {
@@ -43,6 +48,7 @@ export class AuthLimiter {
     this.#maxAddresses = options.maxAddresses ?? 10_000;
     this.#now = options.now ?? Date.now;
     this.#log = options.log;
+    this.#audit = options.audit;
   }
 
   /** Seconds the address must still wait before its next token attempt, or 0 when it may try now. */
@@ -74,6 +80,14 @@ export class AuthLimiter {
     state.pausedUntil = now + pause;
     state.windowStart = state.pausedUntil;
     state.failures = 0;
+    this.#audit?.record({
+      actor: null,
+      source: address,
+      action: 'auth.failed-burst',
+      target: null,
+      outcome: 'refused',
+      detail: `${this.#burst} wrong tokens within ${Math.round(this.#windowMs / 1000)} s; paused for ${Math.ceil(pause / 1000)} s`,
+    });
     this.#log(
       `${this.#burst} wrong gateway tokens from ${address} within ${Math.round(this.#windowMs / 1000)} s: its token attempts get 429 for the next ${Math.ceil(pause / 1000)} s. If that is you or one of your clients, use the token the gateway printed at startup (or MCP_GATEWAY_TOKEN).`,
     );

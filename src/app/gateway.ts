@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { LiveFeed } from '../api/live-feed.js';
-import { NO_AUDIT } from '../audit/audit-trail.js';
+import { auditPath } from '../audit/audit-store.js';
+import { SqliteAuditTrail } from '../audit/sqlite-audit-trail.js';
 import { TokenStore } from '../auth/token-store.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
 import { capturePolicy, redactionLine } from '../capture/policy.js';
@@ -138,6 +139,21 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     const what = reason.startsWith('cannot open') ? reason : `cannot open ${paths.database}: ${reason}`;
     throw new StartupError(`${what}. Move the file away, or choose another --storage-dir`);
   }
+  // The control-plane audit log: its own file (encrypted with the store's key), which traffic retention,
+  // `clear` and imports never touch.
+  let audit: SqliteAuditTrail;
+  try {
+    audit = SqliteAuditTrail.open(auditPath(paths.dir), config.storeKey, io.warn);
+  } catch (error) {
+    held.ready(null);
+    server.close();
+    db.close();
+    lock.release();
+    if (error instanceof StoreKeyError) throw new StartupError(error.message, 2);
+    throw new StartupError(
+      `cannot open the audit log ${auditPath(paths.dir)}: ${(error as Error).message}. Move the file away, or choose another --storage-dir`,
+    );
+  }
   const registry = new Registry(paths.registry, io.warn, undefined, io.info);
   const capture = new CaptureQueue({
     databasePath: paths.database,
@@ -155,6 +171,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     server.close();
     registry.close();
     db.close();
+    audit.close();
     lock.release();
     throw new StartupError(`cannot start capture into ${paths.database}: ${(error as Error).message}`);
   }
@@ -273,7 +290,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     oauth,
     checkToken: createTokenCheck(config.token),
     tokens: new TokenStore(paths.dir),
-    audit: NO_AUDIT,
+    audit,
     proxyUrl,
     startedAt,
     log: io.warn,
@@ -310,6 +327,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
       await capture.close();
       await reads.close();
       db.close();
+      audit.close();
       lock.release();
       return { capture: capture.stats(), uptimeMs: Date.now() - startedAt };
     })();

@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
+import { auditRoutes } from '../api/audit.js';
 import { clientsRoutes } from '../api/clients.js';
 import { apiError, tooLargeResponse } from '../api/errors.js';
 import { eventsRoutes } from '../api/events.js';
@@ -19,6 +20,7 @@ import { statsRoutes } from '../api/stats.js';
 import { statusRoutes } from '../api/status.js';
 import { tokensRoutes } from '../api/tokens.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
+import { restAudit, sourceAddress } from '../audit/rest-audit.js';
 import { asPrincipal, requestScope } from '../auth/request-principal.js';
 import { requireRole } from '../auth/roles.js';
 import { routeRight } from '../auth/route-rights.js';
@@ -95,7 +97,7 @@ function hasHandler(c: Context): boolean {
 export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const sessions = new UiSessions();
-  const limiter = new AuthLimiter({ log: deps.log });
+  const limiter = new AuthLimiter({ log: deps.log, audit: deps.audit });
   const authenticator = createAuthenticator({
     checkToken: deps.checkToken,
     lookupToken: (candidate) => deps.tokens.lookup(candidate),
@@ -178,7 +180,9 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         reads: deps.reads,
         onDeleted,
         pending: deps.pending,
+        audit: deps.audit,
         authenticate: (c) => authenticator.authenticate(authRequest(c), { sessions: false }),
+        sourceOf: (c) => sourceAddress(authRequest(c).address),
       },
       deps.mcpSessions,
     ),
@@ -188,6 +192,11 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     maxSize: API_BODY_LIMIT,
     onError: (c) => tooLargeResponse(c, API_BODY_LIMIT),
   });
+  // Wraps the guards below, so that acts they refuse (403) are audited too, with the principal they set.
+  app.use(
+    '/api/*',
+    restAudit(deps.audit, (c) => authRequest(c).address),
+  );
   // The API's guards, in order: who is asking (401, 429), whether the gateway's own page sent a cookie
   // change (403), whether their role allows the route (403, auth/route-rights.ts), whether the body is
   // JSON (415), and how large it is (413). The rest of the request runs as the principal, whose server
@@ -258,8 +267,9 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.route('/api/status', statusRoutes(scoped));
   app.route('/api/secrets', secretsRoutes(deps.secrets));
   app.route('/api/tokens', tokensRoutes(deps));
+  app.route('/api/audit', auditRoutes(deps.audit));
 
-  app.route('/ui', uiRoutes({ sessions, signInToken: authenticator.signInToken }));
+  app.route('/ui', uiRoutes({ sessions, signInToken: authenticator.signInToken, audit: deps.audit }));
   app.get('/', (c) =>
     c.text(`MCP Gateway ${VERSION}\nProxy: /s/<name>/mcp\nREST API: /api (Bearer token)\nWeb UI: /ui\n`),
   );

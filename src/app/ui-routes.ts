@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
+import type { AuditTrail } from '../audit/audit-trail.js';
+import { sourceAddress } from '../audit/rest-audit.js';
 import type { Identity } from '../auth/identity.js';
 import { GatewayError } from '../core/errors.js';
 import { authRequest } from './authenticate.js';
@@ -33,13 +35,15 @@ export interface UiRoutesDeps {
   sessions: UiSessions;
   /** Who the `?token=` link's token stands for, or null; a GatewayError 429 while the address must pause. */
   signInToken: (token: string, address: string | undefined) => Identity | null;
+  /** Sign-ins and sign-outs are recorded here. */
+  audit: AuditTrail;
 }
 
 /**
  * `/ui`: the web UI, a single-page app built by Vite. Static files need no auth (they hold no data); the
  * data comes from the API, which the session cookie opens.
  */
-export function uiRoutes({ sessions, signInToken }: UiRoutesDeps): Hono {
+export function uiRoutes({ sessions, signInToken, audit }: UiRoutesDeps): Hono {
   const app = new Hono();
   const dir = uiDirectory();
 
@@ -55,7 +59,17 @@ export function uiRoutes({ sessions, signInToken }: UiRoutesDeps): Hono {
       );
       if (refusal) throw refusal;
     }
+    const identity = sessionId === undefined ? undefined : sessions.identity(sessionId);
     sessions.end(sessionId);
+    if (identity) {
+      audit.record({
+        actor: identity,
+        source: sourceAddress(authRequest(c).address),
+        action: 'auth.sign-out',
+        target: null,
+        outcome: 'ok',
+      });
+    }
     c.header('set-cookie', clearedSessionCookie());
     return c.json({ signedOut: true });
   });
@@ -67,8 +81,9 @@ export function uiRoutes({ sessions, signInToken }: UiRoutesDeps): Hono {
       // Exchange the link's token for a cookie and take the token out of the address bar.
       url.searchParams.delete('token');
       let identity: Identity | null;
+      const address = authRequest(c).address;
       try {
-        identity = signInToken(token, authRequest(c).address);
+        identity = signInToken(token, address);
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error;
         // A page, not JSON: this is a link the user opened.
@@ -79,6 +94,14 @@ export function uiRoutes({ sessions, signInToken }: UiRoutesDeps): Hono {
       } else {
         url.searchParams.set('signin', 'invalid-token');
       }
+      audit.record({
+        actor: identity,
+        source: sourceAddress(address),
+        action: 'auth.sign-in',
+        target: null,
+        outcome: identity ? 'ok' : 'failed',
+        detail: identity ? 'with a token link' : 'a wrong token in the sign-in link',
+      });
       c.header('cache-control', 'no-store');
       return c.redirect(`${url.pathname}${url.search}`, 302);
     }

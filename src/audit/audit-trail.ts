@@ -1,4 +1,5 @@
 import type { Identity } from '../auth/identity.js';
+import type { AuditPage, AuditQuery } from './audit-store.js';
 
 /**
  * One line of the control-plane audit log: who did what to what, from where, and how it ended. Traffic is
@@ -21,6 +22,8 @@ export interface AuditEvent {
 /** Where audit events go; `record` never throws and never waits (a failing audit must not fail the act). */
 export interface AuditTrail {
   record(event: AuditEvent): void;
+  /** Reads the log back (every act recorded before the call included); absent when nothing is kept. */
+  query?(query: AuditQuery): AuditPage;
 }
 
 export const NO_AUDIT: AuditTrail = { record() {} };

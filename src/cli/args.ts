@@ -1,4 +1,5 @@
 import { ConfigError, type UserOptions } from '../config/options.js';
+import { type AuditOptions, parseAudit } from './audit-command.js';
 import type { ConnectOptions } from './connect.js';
 import { type DbOptions, parseDb } from './db-command.js';
 import { type ImportOptions, parseImport } from './import-command.js';
@@ -17,6 +18,7 @@ export type CliCommand =
   | { command: 'token'; options: TokenOptions }
   | { command: 'import'; options: ImportOptions }
   | { command: 'db'; options: DbOptions }
+  | { command: 'audit'; options: AuditOptions }
   | { command: 'help'; text?: string }
   | { command: 'version' };
 
@@ -28,6 +30,7 @@ export const HELP = `Usage: mcp-gateway [options]
        mcp-gateway wrap [--name NAME] [--storage-dir DIR] -- <command> [args...]
        mcp-gateway connect <name> [--port N | --url URL] [--storage-dir DIR]
        mcp-gateway db encrypt|decrypt|rekey [--storage-dir DIR] [--db-key-file FILE]
+       mcp-gateway audit verify|list [--storage-dir DIR] [--limit N] [--json]
 
 A local gateway for the Model Context Protocol. Register MCP servers, point clients at
 http://localhost:<port>/s/<name>/mcp, and every message is forwarded and captured.
@@ -40,6 +43,7 @@ Commands:
   import <client>        Add the servers of claude-desktop, claude-code, cursor or vscode, secrets moved
                          into the secret store (preview first; --dry-run, --yes)
   db                     Encrypt, decrypt or re-key the storage dir's logs.db (mcp-gateway db --help)
+  audit verify|list      Check the audit log's hash chain, or list its newest entries (docs/audit.md)
 
 For clients that only launch stdio servers (see mcp-gateway <command> --help):
   wrap                   Run a stdio server in the client's place and record its traffic
@@ -85,6 +89,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (argv[0] === 'token') return parseToken(argv.slice(1));
   if (argv[0] === 'import') return parseImport(argv.slice(1));
   if (argv[0] === 'db') return parseDb(argv.slice(1));
+  if (argv[0] === 'audit') return parseAudit(argv.slice(1));
   const parsed = strictParse(argv, {
     port: { type: 'string' },
     host: { type: 'string' },

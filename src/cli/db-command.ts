@@ -1,3 +1,6 @@
+import { auditPath } from '../audit/audit-store.js';
+import { recordCliAct } from '../audit/cli-record.js';
+import { recryptAuditLog } from '../audit/recrypt-audit.js';
 import { ConfigError, resolveStorageDir, resolveStoreKey } from '../config/options.js';
 import { GatewayLockedError, lockStorageDir, runningGateway } from '../storage/gateway-lock.js';
 import { storagePaths } from '../storage/storage-dir.js';
@@ -162,8 +165,22 @@ export async function runDb(
   }
   try {
     io.out(`${DOING[options.action]} ${path} ...`);
-    const result = convertStore(path, keys.from, keys.to);
+    // The audit log shares the store's key. It is small, so it goes first and is put back if logs.db
+    // cannot be converted: either both files change key, or neither does.
+    const audit = auditPath(dir);
+    const entries = recryptAuditLog(audit, keys.from, keys.to);
+    let result: Conversion;
+    try {
+      result = convertStore(path, keys.from, keys.to);
+    } catch (error) {
+      if (entries !== null) recryptAuditLog(audit, keys.to, keys.from);
+      throw error;
+    }
+    recordCliAct(dir, keys.to, { action: `db.${options.action}`, target: 'logs.db', outcome: 'ok' }, (m) =>
+      io.err(`warning: ${m}`),
+    );
     io.out(summary(options.action, path, result, keys.to));
+    if (entries !== null) io.out(`The audit log ${audit} (${entries} entries) has the same key now.`);
     return 0;
   } catch (error) {
     if (error instanceof StoreKeyError) return fail(error.message, EXIT_USAGE);

@@ -14,6 +14,7 @@ import { type ImportPlan, type PlannedServer, planImport } from '../secrets/impo
 import { SecretStore } from '../secrets/secret-store.js';
 import { prepareStorageDir, storagePaths } from '../storage/storage-dir.js';
 import type { CliCommand } from './args.js';
+import { auditCliAct } from './audit-command.js';
 import { strictParse } from './subcommand-args.js';
 
 export const IMPORT_HELP = `Usage: mcp-gateway import <client> [--dry-run] [--yes] [--from FILE] [--storage-dir DIR]
@@ -166,6 +167,16 @@ export async function runImport(options: ImportOptions, io: ImportIo): Promise<n
       io.err(`${server.name}: ${error.message}`);
       return 1;
     }
+  }
+  for (const server of plan.add) {
+    const secrets = server.secrets.map((secret) => secret.name);
+    const detail = `imported from ${client}${secrets.length ? `; secrets moved: ${secrets.join(', ')}` : ''}`;
+    auditCliAct(
+      storageDir,
+      options.dbKeyFile,
+      { action: 'server.add', target: server.name, outcome: 'ok', detail },
+      io.err,
+    );
   }
   const moved = plan.add.reduce((n, s) => n + s.secrets.length, 0);
   io.out(

@@ -8,6 +8,7 @@ import { SecretKeyError } from '../secrets/secret-key.js';
 import { SecretStoreError } from '../secrets/secret-store.js';
 import { StorageDirError } from '../storage/storage-dir.js';
 import { HELP, parseCli } from './args.js';
+import { runAudit } from './audit-command.js';
 import { shutdownSummary, startupBanner } from './banner.js';
 import { runConnect } from './connect.js';
 import { runDb } from './db-command.js';
@@ -82,6 +83,19 @@ export async function main(argv: readonly string[]): Promise<void> {
       out: write(process.stdout),
       err: write(process.stderr),
     });
+    return;
+  }
+  if (command.command === 'audit') {
+    const write = (stream: NodeJS.WriteStream) => (line: string) => stream.write(`${line}\n`);
+    try {
+      process.exitCode = await runAudit(command.options, {
+        out: write(process.stdout),
+        err: write(process.stderr),
+      });
+    } catch (error) {
+      if (error instanceof ConfigError) fail(error.message, EXIT_USAGE);
+      throw error;
+    }
     return;
   }
   if (command.command === 'secret' || command.command === 'import') {

@@ -2,6 +2,7 @@ import { ConfigError, resolveStorageDir } from '../config/options.js';
 import { SecretStore, secretNameProblem } from '../secrets/secret-store.js';
 import { prepareStorageDir } from '../storage/storage-dir.js';
 import type { CliCommand } from './args.js';
+import { auditCliAct } from './audit-command.js';
 import { readSecretValue } from './secret-input.js';
 import { strictParse } from './subcommand-args.js';
 
@@ -99,6 +100,12 @@ export async function runSecret(options: SecretOptions, io: SecretIo): Promise<n
         );
         return 1;
       }
+      auditCliAct(
+        storageDir,
+        options.dbKeyFile,
+        { action: 'secret.remove', target: name, outcome: 'ok' },
+        io.err,
+      );
       io.out(`secret ${name} removed from ${store.path}`);
       return 0;
     }
@@ -110,6 +117,12 @@ export async function runSecret(options: SecretOptions, io: SecretIo): Promise<n
       }
       prepareStorageDir(storageDir, (message) => io.err(`warning: ${message}`));
       store.set(name, value);
+      auditCliAct(
+        storageDir,
+        options.dbKeyFile,
+        { action: 'secret.set', target: name, outcome: 'ok' },
+        io.err,
+      );
       io.out(`secret ${name} stored in ${store.path}; refer to it in mcp.json as \${secret:${name}}`);
       return 0;
     }

@@ -1,3 +1,4 @@
+import type { AuditTrail } from '../audit/audit-trail.js';
 import type { OverviewDeps, RestartServer } from '../health/server-overview.js';
 import type { PendingServers } from '../ops/pending-servers.js';
 import type { LogReads } from '../store/log-reads.js';
@@ -11,4 +12,6 @@ export interface ManagementDeps extends OverviewDeps {
   onDeleted: (count: number) => void;
   /** Launches that wait for the owner's approval in the web UI. */
   pending: PendingServers;
+  /** Changes made through tools are recorded here, with the caller (`extra.authInfo`, see actor.ts). */
+  audit: AuditTrail;
 }

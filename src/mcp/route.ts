@@ -1,9 +1,11 @@
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Identity } from '../auth/identity.js';
 import { GatewayError, jsonRpcErrorBody, RpcErrorCode } from '../core/errors.js';
+import { actorInfo } from './actor.js';
 import type { ManagementDeps } from './deps.js';
 import { createManagementServer } from './server.js';
 import { ManagementSessions } from './sessions.js';
@@ -14,7 +16,14 @@ export interface McpRouteDeps extends ManagementDeps {
    * Throws a GatewayError (401 for a missing or wrong Bearer token, 429 while the address must pause).
    */
   authenticate: (c: Context) => Identity;
+  /** The remote address a request came from, as the audit log names it. */
+  sourceOf?: (c: Context) => string;
 }
+
+/** Who is calling, handed to the tools with each request (the SDK passes it on as `extra.authInfo`). */
+const ACTOR = 'mcpActor';
+
+type McpEnv = { Variables: { [ACTOR]: AuthInfo; principal: Identity } };
 
 /** Tool arguments are small; a larger body is refused before it is read into memory. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -34,7 +43,6 @@ function jsonRpcError(status: number, message: string, headers: Record<string, s
  * statelessly by a fresh server answering in JSON, as plain JSON-RPC clients (curl, scripts) expect; such
  * a client cannot be asked anything, so programs it asks for wait for the owner's approval in the web UI.
  */
-type McpEnv = { Variables: { principal: Identity } };
 
 export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions()): Hono<McpEnv> {
   const app = new Hono<McpEnv>();
@@ -52,6 +60,7 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
     app.use(path, async (c, next) => {
       try {
         c.set('principal', deps.authenticate(c));
+        c.set(ACTOR, actorInfo(c.get('principal'), deps.sourceOf?.(c) ?? 'unknown'));
       } catch (error) {
         if (error instanceof GatewayError) return jsonRpcError(error.status, error.message, error.headers);
         throw error;
@@ -71,7 +80,7 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
       if (sessionId) {
         const transport = session(sessionId, c.get('principal'));
         if (!transport) return unknownSession();
-        return transport.handleRequest(c.req.raw);
+        return transport.handleRequest(c.req.raw, { authInfo: c.get(ACTOR) });
       }
       let body: unknown;
       try {
@@ -87,7 +96,10 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
         const canAsk = body.params.capabilities.elicitation !== undefined;
         const transport = await sessions.open(server, canAsk);
         owners.set(transport, c.get('principal').actor);
-        const response = await transport.handleRequest(c.req.raw, { parsedBody: body });
+        const response = await transport.handleRequest(c.req.raw, {
+          parsedBody: body,
+          authInfo: c.get(ACTOR),
+        });
         if (!transport.sessionId) void server.close();
         return response;
       }
@@ -98,7 +110,7 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
       });
       await server.connect(transport);
       try {
-        return await transport.handleRequest(c.req.raw, { parsedBody: body });
+        return await transport.handleRequest(c.req.raw, { parsedBody: body, authInfo: c.get(ACTOR) });
       } finally {
         void server.close();
       }
@@ -113,7 +125,7 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
         );
       }
       const transport = session(sessionId, c.get('principal'));
-      return transport ? transport.handleRequest(c.req.raw) : unknownSession();
+      return transport ? transport.handleRequest(c.req.raw, { authInfo: c.get(ACTOR) }) : unknownSession();
     });
   }
   return app;

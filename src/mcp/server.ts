@@ -4,6 +4,7 @@ import { scopedReads, scopedStore } from '../auth/scoped-reads.js';
 import { scopedRegistry } from '../auth/scoped-registry.js';
 import { VERSION } from '../core/version.js';
 import type { ManagementDeps } from './deps.js';
+import { auditToolCalls } from './tool-actions.js';
 import { limitToolsByRole } from './tool-rights.js';
 import { registerRecordTools } from './tools/records.js';
 import { registerServerTools } from './tools/servers.js';
@@ -22,6 +23,7 @@ export function createManagementServer(deps: ManagementDeps, principal: Identity
     { instructions: INSTRUCTIONS },
   );
   limitToolsByRole(server, principal);
+  auditToolCalls(server, deps.audit);
   const scope = () => principal.servers;
   const scoped: ManagementDeps =
     principal.servers === null

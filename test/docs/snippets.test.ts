@@ -244,7 +244,7 @@ const TEXT_CHECKS: { test: RegExp; check: TextCheck }[] = [
     test: /^mcp-gateway \[options\]/,
     check: (snippet) => {
       for (const line of snippet.text.split('\n')) {
-        const command = /^mcp-gateway (ui|wrap|connect|secret|token|import|db)\b/.exec(line)?.[1];
+        const command = /^mcp-gateway (ui|wrap|connect|secret|token|audit|import|db)\b/.exec(line)?.[1];
         const result = bash(`mcp-gateway ${command ?? ''} --help`);
         expect(result.status, result.out).toBe(0);
       }
@@ -424,6 +424,8 @@ function accepted(flag: string): boolean {
     ['token', 'create', '--name', 'x', '--role', 'viewer', flag, '1d'],
     ['token', 'create', '--name', 'x', flag, 'viewer'],
     ['token', 'list', flag],
+    ['audit', 'list', flag, '1'],
+    ['audit', 'list', flag],
   ];
   return forms.some((argv) => {
     try {

@@ -4,6 +4,7 @@ import { ActivityProvider } from './activity';
 import { api, isUnauthorized } from './api';
 import { Header } from './Header';
 import { useLocation } from './router';
+import { Audit } from './screens/Audit';
 import { Insights } from './screens/Insights';
 import { Servers } from './screens/Servers';
 import { Sessions } from './screens/Sessions';
@@ -19,6 +20,7 @@ const TITLES: Record<string, string> = {
   servers: 'Servers',
   insights: 'Insights',
   tokens: 'Tokens',
+  audit: 'Audit',
 };
 
 function sectionOf(url: URL): string {
@@ -40,6 +42,8 @@ function Screen({ url }: { url: URL }) {
       return <Insights url={url} />;
     case 'tokens':
       return <Tokens />;
+    case 'audit':
+      return <Audit url={url} />;
     default:
       return <Traffic url={url} />;
   }

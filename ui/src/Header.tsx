@@ -14,6 +14,7 @@ const TABS = [
   { path: '/ui/servers', label: 'Servers' },
   { path: '/ui/insights', label: 'Insights' },
   { path: '/ui/tokens', label: 'Tokens', adminOnly: true },
+  { path: '/ui/audit', label: 'Audit', adminOnly: true },
 ] as const;
 
 function activeTab(pathname: string): string {

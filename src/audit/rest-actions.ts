@@ -1,0 +1,101 @@
+/**
+ * The REST API's control-plane acts, as the audit log names them. One table, so a reviewer sees at a
+ * glance what is audited, and a new route is audited by adding one line here.
+ */
+export interface RestAction {
+  method: string;
+  /** Matched against the whole path; the first group, when there is one, is the target. */
+  path: RegExp;
+  action: string;
+  /** The target when the path has none: read from the request (body or query). */
+  target?: (request: RestRequest) => Promise<string | null> | string | null;
+  /** A short detail read from a successful JSON answer. */
+  detail?: (answer: Record<string, unknown>) => string | undefined;
+}
+
+export interface RestRequest {
+  query(name: string): string | undefined;
+  json(): Promise<unknown>;
+}
+
+/** The filter a records act applied to: filter= or server= as given, else every record. */
+const filterTarget = (filter: unknown, server: unknown) =>
+  typeof filter === 'string' && filter !== ''
+    ? filter
+    : typeof server === 'string' && server !== ''
+      ? `server:${server}`
+      : 'all records';
+
+async function bodyField(request: RestRequest, ...names: string[]): Promise<Record<string, unknown>> {
+  try {
+    const body = await request.json();
+    if (body && typeof body === 'object') {
+      return Object.fromEntries(names.map((n) => [n, (body as Record<string, unknown>)[n]]));
+    }
+  } catch {
+    // An empty or malformed body: the handler has already answered 400, or the act needs no body.
+  }
+  return {};
+}
+
+const SERVER = '([^/]+)';
+
+export const REST_ACTIONS: readonly RestAction[] = [
+  {
+    method: 'POST',
+    path: /^\/api\/servers\/config\/?$/,
+    action: 'server.add',
+    target: async (r) => {
+      const { name } = await bodyField(r, 'name');
+      return typeof name === 'string' ? name : null;
+    },
+  },
+  { method: 'PUT', path: new RegExp(`^/api/servers/config/${SERVER}$`), action: 'server.update' },
+  { method: 'DELETE', path: new RegExp(`^/api/servers/config/${SERVER}$`), action: 'server.remove' },
+  {
+    method: 'POST',
+    path: new RegExp(`^/api/servers/pending/${SERVER}/approve$`),
+    action: 'server.approve',
+    detail: (a) => (typeof a.commandLine === 'string' ? `started: ${a.commandLine}` : undefined),
+  },
+  { method: 'POST', path: new RegExp(`^/api/servers/pending/${SERVER}/reject$`), action: 'server.deny' },
+  {
+    method: 'POST',
+    path: new RegExp(`^/api/servers/${SERVER}/restart$`),
+    action: 'server.restart',
+    detail: (a) => (typeof a.detail === 'string' ? a.detail : undefined),
+  },
+  {
+    method: 'DELETE',
+    path: /^\/api\/logs\/?$/,
+    action: 'records.delete',
+    target: (r) =>
+      r.query('all') === 'true' ? 'all records' : filterTarget(r.query('filter'), r.query('server')),
+    detail: (a) => `${a.deleted} record(s) deleted`,
+  },
+  {
+    method: 'POST',
+    path: /^\/api\/logs\/clear$/,
+    action: 'records.clear',
+    target: async (r) => {
+      const { filter, server } = await bodyField(r, 'filter', 'server');
+      return filterTarget(filter, server);
+    },
+    detail: (a) => `${a.deleted} record(s) deleted`,
+  },
+  {
+    method: 'POST',
+    path: /^\/api\/logs\/import$/,
+    action: 'records.import',
+    target: () => null,
+    detail: (a) => `${a.imported} record(s) imported, ${a.skipped} skipped`,
+  },
+  {
+    method: 'GET',
+    path: /^\/api\/logs\/export$/,
+    action: 'records.export',
+    target: (r) => filterTarget(r.query('filter'), r.query('server')),
+  },
+  { method: 'PUT', path: new RegExp(`^/api/secrets/${SERVER}$`), action: 'secret.set' },
+  { method: 'DELETE', path: new RegExp(`^/api/secrets/${SERVER}$`), action: 'secret.remove' },
+];
