@@ -2,12 +2,12 @@ import { type AuditTrail, NO_AUDIT } from '../audit/audit-trail.js';
 import { DurationError, parseDuration } from '../auth/duration.js';
 import { OWNER } from '../auth/identity.js';
 import { isRole, type Role } from '../auth/roles.js';
-import { type TokenInfo, TokenStore, tokenNameProblem, tokenServersProblem } from '../auth/token-store.js';
+import { TokenStore, tokenNameProblem, tokenServersProblem } from '../auth/token-store.js';
 import { ConfigError, resolveStorageDir } from '../config/options.js';
-import { runningGateway } from '../storage/gateway-lock.js';
 import { prepareStorageDir } from '../storage/storage-dir.js';
 import type { CliCommand } from './args.js';
 import { strictParse } from './subcommand-args.js';
+import { describeScope, printValue } from './token-output.js';
 import { formatTokenTable } from './token-table.js';
 
 export const TOKEN_HELP = `Usage: mcp-gateway token create --name NAME --role viewer|operator|admin [--servers a,b] [--expires 30d]
@@ -152,35 +152,6 @@ export interface TokenIo {
   audit?: AuditTrail;
 }
 
-/** The address the printed link points at: the running gateway's, else where one would listen by default. */
-function gatewayUrl(storageDir: string): { url: string; running: boolean } {
-  try {
-    const holder = runningGateway(storageDir);
-    if (holder?.url) return { url: holder.url, running: true };
-  } catch {
-    // Not ours to read: the default address is still the most likely one.
-  }
-  return { url: `http://localhost:${process.env.MCP_GATEWAY_PORT || 3333}`, running: false };
-}
-
-function scope(token: TokenInfo): string {
-  const servers = token.servers ? `servers ${token.servers.join(', ')}` : 'all servers';
-  const expires = token.expires ? `expires ${token.expires.replace(/:\d\d\.\d{3}Z$/, 'Z')}` : 'never expires';
-  return `${token.role}, ${servers}, ${expires}`;
-}
-
-/** The value, once, and the two ways to use it. */
-function printValue(io: TokenIo, storageDir: string, verb: string, token: TokenInfo, value: string): void {
-  const { url, running } = gatewayUrl(storageDir);
-  io.out(`Token ${token.name} ${verb} (${scope(token)}).`);
-  io.out('Copy it now: it is shown only this once and cannot be recovered.');
-  io.out('');
-  io.out(`  ${value}`);
-  io.out('');
-  io.out(`Send it as:  Authorization: Bearer ${value}`);
-  io.out(`Web UI:      ${url}/ui?token=${value}${running ? '' : '  (once the gateway runs there)'}`);
-}
-
 /** Runs `token create|list|revoke|rotate`; returns the exit code (1: no such token, a taken name, the file). */
 export function runToken(options: TokenOptions, io: TokenIo): number {
   const storageDir = resolveStorageDir(options.storageDir);
@@ -208,7 +179,7 @@ export function runToken(options: TokenOptions, io: TokenIo): number {
         io.err(noSuchToken(store, options.name));
         return 1;
       }
-      record('token.revoke', options.name, scope(revoked));
+      record('token.revoke', options.name, describeScope(revoked));
       io.out(
         `token ${options.name} revoked: it no longer works, and the web UI sessions it opened have ended`,
       );
@@ -220,7 +191,7 @@ export function runToken(options: TokenOptions, io: TokenIo): number {
         io.err(noSuchToken(store, options.name));
         return 1;
       }
-      record('token.rotate', options.name, scope(rotated.token));
+      record('token.rotate', options.name, describeScope(rotated.token));
       if (options.json) io.out(JSON.stringify(rotated, null, 2));
       else printValue(io, storageDir, 'rotated; the old value no longer works', rotated.token, rotated.value);
       return 0;
@@ -228,7 +199,7 @@ export function runToken(options: TokenOptions, io: TokenIo): number {
     default: {
       prepareStorageDir(storageDir, (message) => io.err(`warning: ${message}`));
       const created = store.create(options);
-      record('token.create', options.name, scope(created.token));
+      record('token.create', options.name, describeScope(created.token));
       if (options.json) io.out(JSON.stringify(created, null, 2));
       else printValue(io, storageDir, 'created', created.token, created.value);
       return 0;

@@ -2,10 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, type CliRun, runCli } from '../helpers/cli.js';
 
 const OWNER_TOKEN = 'owner-token-for-the-cli-test-0123';
+
+/**
+ * A connection per request: CLI runs take seconds here, long enough for the gateway to close an idle
+ * keep-alive connection just as the next request would reuse it ("other side closed").
+ */
+const dispatcher = new Agent({ pipelining: 0 });
 
 /** The real CLI (built: `npm run build` first), as a separate process, the way a team admin runs it. */
 function token(args: string[], env: Record<string, string | undefined> = {}) {
@@ -49,6 +56,7 @@ describe('mcp-gateway token, against a gateway running on the same storage dir',
     (
       await fetch(`${url}${path}`, {
         headers: cookie ? { cookie } : { authorization: `Bearer ${value}` },
+        dispatcher,
       })
     ).status;
 
@@ -109,10 +117,10 @@ describe('mcp-gateway token, against a gateway running on the same storage dir',
     expect(await status(old, '/api/tokens')).toBe(200);
 
     // The holder signs in to the web UI with the link: a session with the token's role.
-    const signIn = await fetch(`${url}/ui?token=${old}`, { redirect: 'manual' });
+    const signIn = await fetch(`${url}/ui?token=${old}`, { redirect: 'manual', dispatcher });
     expect(signIn.status).toBe(302);
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    const session = await fetch(`${url}/api/session`, { headers: { cookie } });
+    const session = await fetch(`${url}/api/session`, { headers: { cookie }, dispatcher });
     expect(await session.json()).toMatchObject({ via: 'ui-session', actor: 'laptop', role: 'admin' });
 
     const rotated = token(['rotate', 'laptop', '--storage-dir', dir]);
