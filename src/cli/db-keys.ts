@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, resolveStoreKey } from '../config/options.js';
 import { KEYCHAIN_SOURCE, type Keychain, KeychainError } from '../storage/keychain.js';
+import { storagePaths } from '../storage/storage-dir.js';
 import { KEY_ENV } from '../storage/store-key.js';
-import type { StoreKey } from '../store/cipher.js';
+import { fileKind, type StoreKey } from '../store/cipher.js';
+import { openDatabase } from '../store/database.js';
 import type { DbOptions } from './db-command.js';
 
 export const NEW_KEY_ENV = 'MCP_GATEWAY_NEW_DB_KEY';
@@ -27,6 +29,19 @@ export const previousAccount = (dir: string) => `${dir} (previous key)`;
 
 const noKeychain = (error: KeychainError, instead: string) =>
   new ConfigError(`--keychain: ${error.message}. ${instead}`);
+
+/**
+ * Whether logs.db opens with `key`. A conversion that failed may still have renamed its new file into
+ * place (only the directory's fsync came after), so a failure is judged by the file, not by the error.
+ */
+function opensWith(dir: string, key: StoreKey): boolean {
+  try {
+    openDatabase(storagePaths(dir).database, { readonly: true, key }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The keys from the options and the environment, the OS keychain last (only for an encrypted store);
@@ -85,7 +100,7 @@ export function planKeys(
           }
         },
         finish: (ok) => {
-          if (!ok) removeEntry(dir);
+          if (!ok && fileKind(storagePaths(dir).database) !== 'encrypted') removeEntry(dir);
         },
       });
     }
@@ -106,13 +121,19 @@ export function planKeys(
         }
       },
       beforeRename: () => {
-        switched = true;
         keychain.set(dir, fresh.passphrase);
+        switched = true;
       },
       finish: (ok) => {
-        if (!ok && switched) {
-          if (fromKeychain) keychain.set(dir, old.passphrase);
-          else removeEntry(dir);
+        if (!ok && switched && !opensWith(dir, fresh)) {
+          try {
+            if (fromKeychain) keychain.set(dir, old.passphrase);
+            else keychain.remove(dir);
+          } catch (error) {
+            if (!(error instanceof KeychainError)) throw error;
+            // The old key stays under the previous-key account for the user to restore by hand.
+            return;
+          }
         }
         removeEntry(previousAccount(dir));
       },
