@@ -102,6 +102,11 @@ export async function runWrap(
   const log = (message: string) => io.stderr.write(`mcp-gateway wrap: ${message}\n`);
   const name = options.name ?? nameFromCommand(options.command, options.args);
   const storageDir = resolveStorageDir(options.storageDir, env);
+  try {
+    prepareStorageDir(storageDir, log);
+  } catch {
+    // Said again, and turned into "capture is off", when openCapture prepares it below.
+  }
   let mark: WrapMark;
   try {
     // Before logs.db is opened: a conversion about to replace it would leave this wrap writing into the
