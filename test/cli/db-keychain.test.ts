@@ -187,7 +187,7 @@ describe.skipIf(!hasDbus)('the OS keychain as the store key (GNOME Keyring over 
     expect(JSON.stringify(plain.found)).toContain(marker);
     expect((await cli(['secret', 'list', '--storage-dir', dir], desktop())).out).toBe('API_TOKEN\nOTHER\n');
     expect(JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')).key).toBe('secrets.key');
-  }, 120_000);
+  }, 300_000);
 
   it('with no keychain to use, --keychain says so in one line, names what to use instead, exits 2 and changes nothing', async () => {
     const dir = join(root, 'no-keychain');

@@ -15,12 +15,12 @@ const KEY = 'conversion passphrase';
 const root = mkdtempSync(join(tmpdir(), 'mcp-gateway-wrap-convert-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** A plain store big enough (~160 MiB) that converting it takes seconds, not milliseconds. */
+/** A plain store big enough (~100 MiB) that converting it takes seconds, not milliseconds. */
 function bigPlainStore(dir: string): string {
   const path = join(dir, 'logs.db');
   const db = openDatabase(path, { migrate: true });
   db.exec(`CREATE TABLE padding (bytes BLOB);
-    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 160)
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)
     INSERT INTO padding SELECT randomblob(1048576) FROM n;`);
   db.close();
   return path;
