@@ -42,7 +42,9 @@ function keyring(): KeyringModule {
     try {
       loaded = createRequire(import.meta.url)('@napi-rs/keyring') as KeyringModule;
     } catch (error) {
-      loaded = new Error(`the @napi-rs/keyring package is not installed (${(error as Error).message})`);
+      // Node's message goes on with the require stack: its first line names the module.
+      const cause = ((error as Error).message ?? '').split('\n')[0];
+      loaded = new Error(`the optional @napi-rs/keyring package cannot be loaded here (${cause})`);
     }
   }
   if (loaded instanceof Error) throw new KeychainError(loaded.message);
