@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileKind } from '../../src/store/cipher.js';
+import { openDatabase } from '../../src/store/database.js';
 import { runCli } from '../helpers/cli.js';
 import { connectClient } from '../helpers/mcp-client.js';
 import { stdioServers } from '../helpers/stdio.js';
@@ -187,6 +188,41 @@ describe.skipIf(!hasDbus)('the OS keychain as the store key (GNOME Keyring over 
     expect(JSON.stringify(plain.found)).toContain(marker);
     expect((await cli(['secret', 'list', '--storage-dir', dir], desktop())).out).toBe('API_TOKEN\nOTHER\n');
     expect(JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')).key).toBe('secrets.key');
+  }, 300_000);
+
+  it('db rekey --keychain killed (kill -9) at any point leaves a store that opens with a key in the keychain', async () => {
+    const dir = join(root, 'killed');
+    spawnSync('mkdir', ['-p', dir]);
+    const db = openDatabase(join(dir, 'logs.db'), { migrate: true });
+    // Big enough (~60 MiB) that the conversion takes seconds, so the kills land in it.
+    db.exec(`CREATE TABLE padding (bytes BLOB);
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60)
+      INSERT INTO padding SELECT randomblob(1048576) FROM n;`);
+    db.close();
+    expect((await cli(['db', 'encrypt', '--keychain', '--storage-dir', dir], desktop())).code).toBe(0);
+    const opensWith = (passphrase: string | null) => {
+      if (!passphrase) return false;
+      try {
+        openDatabase(join(dir, 'logs.db'), { readonly: true, key: { passphrase, source: 'test' } }).close();
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const delayMs of [0, 300, 1000, 2500]) {
+      const run = runCli(['db', 'rekey', '--keychain', '--storage-dir', dir], desktop());
+      await run.waitFor(/Re-keying/);
+      await new Promise((r) => setTimeout(r, delayMs));
+      run.child.kill('SIGKILL');
+      await run.exit();
+      const current = keychainEntry(dir);
+      const previous = keychainEntry(`${dir} (previous key)`);
+      expect(opensWith(current) || opensWith(previous), `killed after ${delayMs} ms`).toBe(true);
+    }
+    // Whatever the kills left, the next rekey finds its key and tidies up.
+    expect((await cli(['db', 'rekey', '--keychain', '--storage-dir', dir], desktop())).code).toBe(0);
+    expect(opensWith(keychainEntry(dir))).toBe(true);
+    expect(keychainEntry(`${dir} (previous key)`)).toBeNull();
   }, 300_000);
 
   it('with no keychain to use, --keychain says so in one line, names what to use instead, exits 2 and changes nothing', async () => {
