@@ -53,8 +53,9 @@ Options:
   --port <n>             Port to listen on (env MCP_GATEWAY_PORT, default 3333; 0 picks a free one)
   --host <addr>          Address to bind (env MCP_GATEWAY_HOST, default 127.0.0.1)
   --storage-dir <dir>    Where mcp.json and logs.db live (env MCP_GATEWAY_STORAGE, default ~/.mcp-gateway)
-  --db-key-file <file>   Encrypt logs.db with the passphrase in this file (mode 600); or env MCP_GATEWAY_DB_KEY.
-                         Without either, logs.db is not encrypted (docs/encryption.md)
+  --db-key-file <file>   Encrypt logs.db with the passphrase in this file (mode 600); or env MCP_GATEWAY_DB_KEY;
+                         else the OS keychain's key for an encrypted store (mcp-gateway db encrypt --keychain).
+                         Without any, logs.db is not encrypted (docs/encryption.md)
   --allowed-hosts <list> Extra host names the gateway answers to, comma-separated
                          (env MCP_GATEWAY_ALLOWED_HOSTS); localhost, 127.0.0.1 and [::1] always are
   --max-body-mb <n>      Largest request body accepted, in MiB (env MCP_GATEWAY_MAX_BODY_MB, default 16)

@@ -86,7 +86,7 @@ export async function runAudit(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const dir = resolveStorageDir(options.storageDir, env);
-  const key = resolveStoreKey(options.dbKeyFile, env);
+  const key = resolveStoreKey(options.dbKeyFile, env, undefined, { storageDir: dir });
   const path = auditPath(dir);
   if (!existsSync(path)) {
     io.err(
@@ -152,7 +152,7 @@ export function auditCliAct(
 ): void {
   let key: ReturnType<typeof resolveStoreKey>;
   try {
-    key = resolveStoreKey(dbKeyFile, env);
+    key = resolveStoreKey(dbKeyFile, env, undefined, { storageDir });
   } catch (error) {
     warn(`warning: could not record ${act.action} in the audit log: ${(error as Error).message}`);
     return;

@@ -11,7 +11,8 @@ export function startupBanner(gateway: RunningGateway): string {
     `MCP Gateway ${VERSION}`,
     `  Listening   http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${gateway.port}`,
     `  Web UI      ${gateway.url}/ui?token=${encodeURIComponent(config.token)}`,
-    `  Storage     ${config.storageDir}${config.storeKey ? ' (logs.db encrypted)' : ''}`,
+    // Names where the key came from, never the key: which of the three sources won is worth knowing.
+    `  Storage     ${config.storageDir}${config.storeKey ? ` (logs.db encrypted, key from ${config.storeKey.source})` : ''}`,
     `  Redaction   ${redactionLine(capturePolicy(registry.redaction, config.redact))}`,
   ];
   const names = registry.names();

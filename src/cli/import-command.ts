@@ -104,10 +104,15 @@ function preview(plan: ImportPlan, stored: ReadonlySet<string>, out: (line: stri
   for (const skipped of plan.skipped) out(`  - ${skipped.name}: skipped, ${skipped.reason}`);
 }
 
+/** Yes only for "y" or "yes"; Enter, anything else, Ctrl-C and Ctrl-D (readline aborts the question) are no. */
 async function confirm(stdin: NodeJS.ReadStream): Promise<boolean> {
   const rl = createInterface({ input: stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question('Apply these changes? [y/N] ')).trim());
+  } catch (error) {
+    if ((error as Error).name !== 'AbortError') throw error;
+    process.stderr.write('\n');
+    return false;
   } finally {
     rl.close();
   }

@@ -15,7 +15,7 @@ Options:
   --name <name>          Server name for the records (default: from the command, e.g. server-memory)
   --storage-dir <dir>    Where logs.db lives (env MCP_GATEWAY_STORAGE, default ~/.mcp-gateway)
   --db-key-file <file>   The passphrase of an encrypted logs.db, in a mode 600 file (or env MCP_GATEWAY_DB_KEY;
-                         docs/encryption.md)
+                         else the OS keychain's key: docs/encryption.md)
 
 Example:
   mcp-gateway wrap -- npx -y @modelcontextprotocol/server-memory`;

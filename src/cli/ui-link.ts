@@ -74,6 +74,12 @@ export async function runUi(options: UiOptions, io: UiIo): Promise<number> {
     );
     return 1;
   }
+  if (holder?.task) {
+    io.err(
+      `mcp-gateway: no gateway is running on storage dir ${dir}: ${holder.task} (pid ${holder.pid}) is converting its store. Start the gateway when it has finished.`,
+    );
+    return 1;
+  }
   if (!holder) {
     io.err(
       `mcp-gateway: no gateway is running on storage dir ${dir}. Start one with "mcp-gateway" (or "npm start" in the checkout); if it runs with another storage dir, pass --storage-dir.`,

@@ -10,6 +10,7 @@ import { parseRegistryText } from '../registry/schema.js';
 import { StdioRelay } from '../stdio/relay.js';
 import { StdioCapture } from '../stdio/stdio-capture.js';
 import { prepareStorageDir } from '../storage/storage-dir.js';
+import { ConversionInProgressError, markForWrap, type WrapMark } from '../storage/wrap-lock.js';
 import { openDatabaseOrStartFresh } from '../store/database.js';
 import { nameFromCommand } from './wrap-name.js';
 
@@ -39,7 +40,7 @@ async function openCapture(
   log: (message: string) => void,
 ): Promise<CaptureQueue | null> {
   try {
-    const key = resolveStoreKey(keyFile, env);
+    const key = resolveStoreKey(keyFile, env, undefined, { storageDir });
     const paths = prepareStorageDir(storageDir, log);
     // The gateway migrates at startup; without a gateway running, wrap may be the first to open the file.
     openDatabaseOrStartFresh(paths.database, { migrate: true, key }, log).close();
@@ -100,7 +101,25 @@ export async function runWrap(
 ): Promise<number> {
   const log = (message: string) => io.stderr.write(`mcp-gateway wrap: ${message}\n`);
   const name = options.name ?? nameFromCommand(options.command, options.args);
-  const queue = await openCapture(resolveStorageDir(options.storageDir, env), options.dbKeyFile, env, log);
+  const storageDir = resolveStorageDir(options.storageDir, env);
+  try {
+    prepareStorageDir(storageDir, log);
+  } catch {
+    // Said again, and turned into "capture is off", when openCapture prepares it below.
+  }
+  let mark: WrapMark;
+  try {
+    // Before logs.db is opened: a conversion about to replace it would leave this wrap writing into the
+    // old file. Its client waits a moment longer for the server; it gets no server rather than a lossy one.
+    mark = await markForWrap(storageDir, {
+      onWait: (holder) => log(`waiting for ${holder.task} (pid ${holder.pid}) to finish converting logs.db`),
+    });
+  } catch (error) {
+    if (!(error instanceof ConversionInProgressError)) throw error;
+    log(error.message);
+    return 1;
+  }
+  const queue = await openCapture(storageDir, options.dbKeyFile, env, log);
   const sink: CaptureSink = queue ?? { emit: () => false };
   const relay = new StdioRelay({
     command: options.command,
@@ -129,5 +148,6 @@ export async function runWrap(
     if (!(await Promise.race([flushed, late])))
       log('the last captured messages could not be written in time');
   }
+  mark.release();
   return exitCodeOf(exit);
 }

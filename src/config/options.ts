@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { readStoreKey } from '../storage/store-key.js';
+import { type KeychainLookup, readStoreKey } from '../storage/store-key.js';
 import { type StoreKey, StoreKeyError } from '../store/cipher.js';
 
 /** Everything a user may set (flags, environment); all optional. */
@@ -20,7 +20,7 @@ export interface UserOptions {
   redact?: boolean;
   /** Register the demo MCP server (unless the user removed it before) and send it a few calls. */
   demo?: boolean;
-  /** A file holding the passphrase logs.db is encrypted with (else MCP_GATEWAY_DB_KEY; else none). */
+  /** A file holding the passphrase logs.db is encrypted with (else MCP_GATEWAY_DB_KEY; else the OS keychain). */
   dbKeyFile?: string;
 }
 
@@ -202,19 +202,23 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     retention: { days: retentionDays, maxBytes: maxDbMb * MiB },
     healthIntervalMs: healthInterval * 1000,
     redact: options.redact ?? parseSwitch(env.MCP_GATEWAY_REDACT, 'MCP_GATEWAY_REDACT'),
-    storeKey: resolveStoreKey(options.dbKeyFile, env),
+    storeKey: resolveStoreKey(options.dbKeyFile, env, undefined, { storageDir }),
     dbKeyFile: options.dbKeyFile ?? null,
   };
 }
 
-/** The store's key from --db-key-file or MCP_GATEWAY_DB_KEY; a problem with it is a setting to fix. */
+/**
+ * The store's key from --db-key-file or MCP_GATEWAY_DB_KEY, else (given `keychain`) the OS keychain's
+ * entry for the storage dir; a problem with it is a setting to fix.
+ */
 export function resolveStoreKey(
   keyFile: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
   envName?: string,
+  keychain?: KeychainLookup,
 ): StoreKey | null {
   try {
-    return readStoreKey(keyFile, env, envName);
+    return readStoreKey(keyFile, env, envName, keychain);
   } catch (error) {
     if (error instanceof StoreKeyError) throw new ConfigError(error.message);
     throw error;

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Keychain } from '../storage/keychain.js';
 import { FILE_MODE } from '../storage/storage-dir.js';
+import { keychainStoreKey } from '../storage/store-key.js';
 
 /**
  * The key that encrypts the secret store. The same key as the encrypted log store when one is given
- * (`MCP_GATEWAY_DB_KEY`, a passphrase, or `--db-key-file`, a file only its owner can read); otherwise a
- * random key the gateway keeps in `<storage>/secrets.key` (32 bytes, mode 600). That last one sits on
+ * (`MCP_GATEWAY_DB_KEY`, a passphrase, or `--db-key-file`, a file only its owner can read, or the OS
+ * keychain's entry for an encrypted logs.db, found as the log store finds it); otherwise a random key the gateway keeps in `<storage>/secrets.key` (32 bytes, mode 600). That last one sits on
  * the same disk as secrets.json: it protects against a copy of secrets.json on its own (a backup, a
  * paste), not against someone who can read the whole storage dir. The stronger setup is a key kept
  * elsewhere (MCP_GATEWAY_DB_KEY from a password manager, or a key file on another volume).
@@ -16,10 +18,12 @@ export interface SecretKeyOptions {
   /** `--db-key-file`: a file whose content is the key. */
   keyFile?: string | undefined;
   env?: NodeJS.ProcessEnv;
+  /** The OS keychain (tests give their own). */
+  keychain?: Keychain;
 }
 
 export interface SecretKeyMaterial {
-  /** Where the key came from, as the user would name it: "MCP_GATEWAY_DB_KEY", "--db-key-file", "secrets.key". */
+  /** Where the key came from, as the user would name it: "MCP_GATEWAY_DB_KEY", "--db-key-file", "the OS keychain", "secrets.key". */
   source: string;
   /** Secret bytes to derive the AES key from (with the store's salt). */
   material: Buffer;
@@ -57,6 +61,13 @@ export function findSecretKey(options: SecretKeyOptions): SecretKeyMaterial | nu
   const passphrase = env.MCP_GATEWAY_DB_KEY;
   if (passphrase) return { source: 'MCP_GATEWAY_DB_KEY', material: Buffer.from(passphrase, 'utf8') };
   if (options.keyFile) return { source: '--db-key-file', material: readKeyFile(options.keyFile) };
+  const fromKeychain = keychainStoreKey({
+    storageDir: options.storageDir,
+    ...(options.keychain ? { keychain: options.keychain } : {}),
+  });
+  if (fromKeychain) {
+    return { source: fromKeychain.source, material: Buffer.from(fromKeychain.passphrase, 'utf8') };
+  }
   const own = join(options.storageDir, KEY_FILE_NAME);
   try {
     statSync(own);

@@ -85,6 +85,25 @@ export class SecretStore {
     return true;
   }
 
+  /** Every secret's value, decrypted (for resealing under a new key). */
+  values(): Map<string, string> {
+    this.#refresh();
+    return new Map(this.#values);
+  }
+
+  /**
+   * Replaces the whole store with `values`, sealed with the key found now (a new salt and check): how
+   * `mcp-gateway db` moves the secrets along when the store's key changes.
+   */
+  reseal(values: ReadonlyMap<string, string>): void {
+    const material = secretKeyForWriting(this.#keyOptions);
+    const file = newFile(material);
+    const key = this.#keyFor(file, material);
+    const updatedAt = new Date().toISOString();
+    for (const [name, value] of values) file.secrets[name] = { ...seal(key, value, name), updatedAt };
+    this.#write(file);
+  }
+
   #write(file: SecretsFile): void {
     try {
       writeFileAtomic(this.path, `${JSON.stringify(file, null, 2)}\n`);

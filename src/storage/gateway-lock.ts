@@ -12,6 +12,8 @@ export interface LockHolder {
   port: number | null;
   url: string | null;
   token?: string;
+  /** Set when a command rather than a gateway holds the dir: "mcp-gateway db encrypt". */
+  task?: string;
 }
 
 /** Another gateway runs on this storage dir; the message names its pid and URL and what to do. */
@@ -26,7 +28,7 @@ export interface GatewayLock {
   release(): void;
 }
 
-function isRunning(pid: number): boolean {
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -45,6 +47,7 @@ function readHolder(path: string): LockHolder | null {
       port: parsed.port ?? null,
       url: parsed.url ?? null,
       ...(typeof parsed.token === 'string' ? { token: parsed.token } : {}),
+      ...(typeof parsed.task === 'string' ? { task: parsed.task } : {}),
     };
   } catch {
     return null;
@@ -71,13 +74,14 @@ export function runningGateway(dir: string): LockHolder | null {
  * One gateway per storage dir: two would each run a copy of every stdio server and race each other's
  * retention and registry writes. `gateway.lock` holds the running gateway's pid and URL; it is created
  * with O_EXCL, so of two gateways starting at once exactly one wins. A lock whose pid is gone (a gateway
- * that was killed) is taken over with a note. `wrap` and `connect` never take it: they are separate tools
- * meant to run beside a gateway.
+ * that was killed) is taken over with a note. `mcp-gateway db` takes it too (as `task`), for the whole
+ * conversion. `wrap` and `connect` never take it: they are separate tools meant to run beside a gateway
+ * (wrap waits for a conversion instead, storage/wrap-lock.ts).
  */
-export function lockStorageDir(dir: string, warn: (message: string) => void): GatewayLock {
+export function lockStorageDir(dir: string, warn: (message: string) => void, task?: string): GatewayLock {
   const path = join(dir, 'gateway.lock');
   const mine = (holder: LockHolder) => `${JSON.stringify(holder)}\n`;
-  let holder: LockHolder = { pid: process.pid, port: null, url: null };
+  let holder: LockHolder = { pid: process.pid, port: null, url: null, ...(task ? { task } : {}) };
   for (let attempt = 0; ; attempt++) {
     let fd: number;
     try {
@@ -86,6 +90,11 @@ export function lockStorageDir(dir: string, warn: (message: string) => void): Ga
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
       const other = readHolder(path);
       if (other && isRunning(other.pid)) {
+        if (other.task) {
+          throw new GatewayLockedError(
+            `${other.task} (pid ${other.pid}) is converting storage dir ${dir}: wait until it has finished, then try again`,
+          );
+        }
         const where = other.url ? ` at ${other.url}` : '';
         throw new GatewayLockedError(
           `another gateway (pid ${other.pid}${where}) is already running on storage dir ${dir}. Use that one, stop it first, or start this one with another --storage-dir (if no gateway runs, delete ${path})`,

@@ -1,23 +1,33 @@
 import { readFileSync, statSync } from 'node:fs';
-import { type StoreKey, StoreKeyError } from '../store/cipher.js';
+import { fileKind, type StoreKey, StoreKeyError } from '../store/cipher.js';
+import { KEYCHAIN_SOURCE, type Keychain, KeychainError, osKeychain } from './keychain.js';
+import { storagePaths } from './storage-dir.js';
 import { fsCause } from './storage-errors.js';
 
 /** The environment variable that holds the store's passphrase. */
 export const KEY_ENV = 'MCP_GATEWAY_DB_KEY';
 
+/** Where to look in the OS keychain when neither a key file nor the variable is given. */
+export interface KeychainLookup {
+  storageDir: string;
+  keychain?: Keychain;
+}
+
 /**
  * The key logs.db is encrypted with: `--db-key-file` (a file only its owner may read), else
- * MCP_GATEWAY_DB_KEY; null when neither is given (a plain store). A flag wins over the environment, as
- * every other setting does. Throws StoreKeyError, whose message names the fix and never the key.
+ * MCP_GATEWAY_DB_KEY, else the OS keychain's entry for the storage dir (`mcp-gateway db encrypt
+ * --keychain` puts it there); null when none is given (a plain store). A flag wins over the environment,
+ * as every other setting does. Throws StoreKeyError, whose message names the fix and never the key.
  */
 export function readStoreKey(
   keyFile: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
   envName = KEY_ENV,
+  lookup?: KeychainLookup,
 ): StoreKey | null {
   if (keyFile !== undefined) return readKeyFile(keyFile);
   const passphrase = env[envName];
-  if (passphrase === undefined) return null;
+  if (passphrase === undefined) return lookup ? keychainStoreKey(lookup) : null;
   if (passphrase === '') {
     // An empty passphrase means "no encryption" to SQLite3 Multiple Ciphers: refuse it rather than quietly
     // write a plain store for someone who believes theirs is encrypted.
@@ -52,4 +62,22 @@ function readKeyFile(path: string): StoreKey {
   const passphrase = text.replace(/\r?\n$/, '');
   if (passphrase === '') throw new StoreKeyError(`${source}: the file is empty; put the passphrase in it`);
   return { passphrase, source };
+}
+
+/**
+ * The keychain is asked only for a logs.db that is encrypted: a plain or new store never touches it (no
+ * unlock prompt, no D-Bus round trip for people who did not choose it). No keychain here, or no entry
+ * for this storage dir, is the same as no key: the store's own "encrypted and no key was given" follows.
+ */
+export function keychainStoreKey({ storageDir, keychain = osKeychain }: KeychainLookup): StoreKey | null {
+  const path = storagePaths(storageDir).database;
+  if (fileKind(path) !== 'encrypted') return null;
+  let passphrase: string | null;
+  try {
+    passphrase = keychain.get(storageDir);
+  } catch (error) {
+    if (!(error instanceof KeychainError)) throw error;
+    return null;
+  }
+  return passphrase ? { passphrase, source: KEYCHAIN_SOURCE } : null;
 }

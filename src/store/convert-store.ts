@@ -25,7 +25,13 @@ export class StoreInUseError extends Error {
  * one. A crash (kill -9, power cut) before the rename leaves the old store as it was, one after it leaves
  * the new one; the half-written file beside it is removed by the next conversion.
  */
-export function convertStore(path: string, from: StoreKey | null, to: StoreKey | null): Conversion {
+export function convertStore(
+  path: string,
+  from: StoreKey | null,
+  to: StoreKey | null,
+  /** Runs once the new file is complete and on disk, just before it replaces the old one. */
+  beforeRename: () => void = () => {},
+): Conversion {
   const started = performance.now();
   const target = convertingPath(path);
   removeLeftovers(target);
@@ -54,6 +60,12 @@ export function convertStore(path: string, from: StoreKey | null, to: StoreKey |
     throw new StoreInUseError(
       `${path} was opened by another process while it was converted; nothing was changed`,
     );
+  }
+  try {
+    beforeRename();
+  } catch (error) {
+    removeLeftovers(target);
+    throw error;
   }
   rmSync(`${path}-shm`, { force: true });
   renameSync(target, path);

@@ -152,5 +152,5 @@ describe('mcp-gateway db encrypt, rekey and decrypt', () => {
     expect((await db(['encrypt', '--storage-dir', dir], { MCP_GATEWAY_DB_KEY: KEY })).code).toBe(0);
     expect(contents(path, key(KEY))).toEqual(original);
     expect(existsSync(`${path}.converting`)).toBe(false);
-  });
+  }, 120_000);
 });

@@ -55,6 +55,8 @@ const SKIP: Record<string, string> = {
     'the same: test/cli/db-command.test.ts',
   'mcp-gateway db decrypt --storage-dir ~/.mcp-gateway --db-key-file ~/.mcp-gateway.new-key':
     'the same: test/cli/db-command.test.ts',
+  'mcp-gateway db encrypt --keychain --storage-dir ~/.mcp-gateway':
+    'needs a keychain: test/cli/db-keychain.test.ts runs it against GNOME Keyring in a D-Bus session of its own',
 };
 
 /** Commands of other tools, which this machine does not have. */
@@ -314,6 +316,20 @@ const TEXT_CHECKS: { test: RegExp; check: TextCheck }[] = [
     },
   },
   {
+    // `db encrypt --keychain` where there is no keychain (no D-Bus session here): the CLI prints this line.
+    test: /^mcp-gateway: --keychain: /,
+    check: (snippet) => {
+      const dir = join(storage, 'no-keychain');
+      mkdirSync(dir, { mode: 0o700 });
+      openDatabase(join(dir, 'logs.db'), { migrate: true }).close();
+      const result = bash(
+        `env -u DBUS_SESSION_BUS_ADDRESS mcp-gateway db encrypt --keychain --storage-dir ${dir} || [ $? -eq 2 ]`,
+      );
+      expect(result.status, result.out).toBe(0);
+      expect(snippet.text).toBe(result.out.trim());
+    },
+  },
+  {
     // The terminal lines of a stdio server's life: the test gateway printed the first two for its own.
     test: /^stdio server memory: starting/,
     check: (snippet) => {
@@ -426,6 +442,7 @@ function accepted(flag: string): boolean {
     ['token', 'list', flag],
     ['audit', 'list', flag, '1'],
     ['audit', 'list', flag],
+    ['db', 'rekey', flag],
   ];
   return forms.some((argv) => {
     try {

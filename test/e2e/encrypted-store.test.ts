@@ -110,7 +110,7 @@ describe('an encrypted store, with real traffic to server-everything', () => {
     const env = { MCP_GATEWAY_DB_KEY: PASSPHRASE };
     const run = runCli(['--storage-dir', storageDir, '--port', '0'], env);
     const banner = await run.waitFor(/Listening\s+http:\/\/127\.0\.0\.1:\d+/);
-    expect(banner).toContain('(logs.db encrypted)');
+    expect(banner).toContain('(logs.db encrypted, key from MCP_GATEWAY_DB_KEY)');
     const port = /Listening\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(banner)?.[1];
     const marker = `marker-${randomUUID()}`;
     const client = await connectClient(`http://127.0.0.1:${port}/s/everything/mcp`);

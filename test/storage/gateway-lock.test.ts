@@ -18,6 +18,16 @@ describe('gateway.lock: one gateway per storage dir', () => {
 
   const lockFile = () => join(dir, 'gateway.lock');
 
+  it('held by a db conversion, tells a gateway starting meanwhile to wait for it, by name', () => {
+    const lock = lockStorageDir(dir, () => {}, 'mcp-gateway db encrypt');
+    expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toMatchObject({ task: 'mcp-gateway db encrypt' });
+    expect(() => lockStorageDir(dir, () => {})).toThrow(
+      `mcp-gateway db encrypt (pid ${process.pid}) is converting storage dir ${dir}: wait until it has finished, then try again`,
+    );
+    lock.release();
+    expect(existsSync(lockFile())).toBe(false);
+  });
+
   it('holds pid and URL while running, refuses a second holder by name, and is gone after release', () => {
     const lock = lockStorageDir(dir, (m) => notes.push(m));
     lock.listening(4321, 'http://localhost:4321', 'the-gateway-token');
