@@ -54,6 +54,10 @@ export interface AuthenticatorDeps {
 const WRONG_TOKEN =
   'Missing or wrong gateway token. Send "Authorization: Bearer <token>" with the token the gateway printed at startup (or set MCP_GATEWAY_TOKEN).';
 
+/** A session cookie that no longer opens anything: the UI says so rather than showing a bare sign-in. */
+const SESSION_ENDED =
+  'Your web UI session ended (it sat unused past the idle timeout, reached its time limit, or the gateway restarted). Sign in again.';
+
 export function tooManyWrongTokens(retryAfter: number): GatewayError {
   return new GatewayError(
     429,
@@ -93,6 +97,12 @@ export function createAuthenticator({
         const sessionId = sessionFromCookie(request.cookie);
         const identity = sessionId === undefined ? undefined : sessions.identity(sessionId);
         if (sessionId !== undefined && identity) return { ...identity, via: 'ui-session', sessionId };
+        if (sessionId) {
+          throw new GatewayError(401, SESSION_ENDED, {
+            headers: { 'www-authenticate': 'Bearer realm="mcp-gateway", error="invalid_token"' },
+            details: { session: 'ended' },
+          });
+        }
       }
       throw new GatewayError(401, WRONG_TOKEN, {
         headers: { 'www-authenticate': 'Bearer realm="mcp-gateway"' },

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { LiveFeed } from '../api/live-feed.js';
 import { NO_AUDIT } from '../audit/audit-trail.js';
+import { OidcSignIn } from '../auth/oidc-sign-in.js';
 import { TokenStore } from '../auth/token-store.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
 import { capturePolicy, redactionLine } from '../capture/policy.js';
@@ -256,6 +257,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   });
   observeTraffic = (name, outcome) => insight.health.observe(name, outcome);
   const mcpSessions = new ManagementSessions();
+  // The provider is asked once at startup; one that cannot be reached is reported and asked again later.
+  const oidc = config.oidc ? new OidcSignIn(config.oidc, { log: io.warn }) : null;
+  if (oidc && (await oidc.discover())) io.info(`OpenID Connect sign-in: ${config.oidc?.issuer.href}`);
   const app = createHonoApp({
     registry,
     secrets,
@@ -274,6 +278,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     checkToken: createTokenCheck(config.token),
     tokens: new TokenStore(paths.dir),
     audit: NO_AUDIT,
+    oidc,
+    uiIdleTimeoutMs: config.uiIdleTimeoutMs,
     proxyUrl,
     startedAt,
     log: io.warn,

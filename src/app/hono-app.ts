@@ -17,6 +17,7 @@ import { sessionsRoutes } from '../api/sessions.js';
 import { statsRoutes } from '../api/stats.js';
 import { statusRoutes } from '../api/status.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
+import type { OidcSignIn } from '../auth/oidc-sign-in.js';
 import type { TokenStore } from '../auth/token-store.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
@@ -69,6 +70,10 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   tokens: TokenStore;
   /** Where control-plane changes are recorded. */
   audit: AuditTrail;
+  /** OpenID Connect sign-in for the web UI (`--oidc-issuer`), or null. */
+  oidc?: OidcSignIn | null;
+  /** Milliseconds a web UI session may sit unused (`--ui-idle-timeout`). */
+  uiIdleTimeoutMs?: number;
   proxyUrl: (name: string) => string;
   startedAt: number;
   log: (message: string) => void;
@@ -82,7 +87,7 @@ type AppEnv = { Variables: { principal: Principal } };
  */
 export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const sessions = new UiSessions();
+  const sessions = new UiSessions(deps.uiIdleTimeoutMs === undefined ? {} : { idleMs: deps.uiIdleTimeoutMs });
   const limiter = new AuthLimiter({ log: deps.log });
   const authenticator = createAuthenticator({
     checkToken: deps.checkToken,
@@ -229,7 +234,15 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.route('/api/status', statusRoutes(deps));
   app.route('/api/secrets', secretsRoutes(deps.secrets));
 
-  app.route('/ui', uiRoutes({ sessions, signInToken: authenticator.signInToken }));
+  app.route(
+    '/ui',
+    uiRoutes({
+      sessions,
+      signInToken: authenticator.signInToken,
+      oidc: deps.oidc ?? null,
+      audit: deps.audit,
+    }),
+  );
   app.get('/', (c) =>
     c.text(`MCP Gateway ${VERSION}\nProxy: /s/<name>/mcp\nREST API: /api (Bearer token)\nWeb UI: /ui\n`),
   );

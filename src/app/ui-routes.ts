@@ -3,10 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
+import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Identity } from '../auth/identity.js';
+import type { OidcSignIn } from '../auth/oidc-sign-in.js';
 import { GatewayError } from '../core/errors.js';
 import { authRequest } from './authenticate.js';
 import { CSRF_HEADER, csrfRefusal } from './csrf.js';
+import { oidcRoutes } from './oidc-routes.js';
 import { clearedSessionCookie, sessionCookie, sessionFromCookie, type UiSessions } from './ui-session.js';
 
 const TYPES: Record<string, string> = {
@@ -33,15 +36,20 @@ export interface UiRoutesDeps {
   sessions: UiSessions;
   /** Who the `?token=` link's token stands for, or null; a GatewayError 429 while the address must pause. */
   signInToken: (token: string, address: string | undefined) => Identity | null;
+  /** OpenID Connect sign-in, when configured (`--oidc-issuer`). */
+  oidc?: OidcSignIn | null;
+  audit: AuditTrail;
 }
 
 /**
  * `/ui`: the web UI, a single-page app built by Vite. Static files need no auth (they hold no data); the
  * data comes from the API, which the session cookie opens.
  */
-export function uiRoutes({ sessions, signInToken }: UiRoutesDeps): Hono {
+export function uiRoutes({ sessions, signInToken, oidc = null, audit }: UiRoutesDeps): Hono {
   const app = new Hono();
   const dir = uiDirectory();
+
+  app.route('/auth', oidcRoutes({ sessions, oidc, audit }));
 
   app.post('/logout', (c) => {
     const sessionId = sessionFromCookie(c.req.header('cookie'));
@@ -54,6 +62,16 @@ export function uiRoutes({ sessions, signInToken }: UiRoutesDeps): Hono {
         sessions,
       );
       if (refusal) throw refusal;
+      const identity = sessions.identity(sessionId);
+      if (identity) {
+        audit.record({
+          actor: identity,
+          source: authRequest(c).address ?? 'unknown',
+          action: 'auth.sign-out',
+          target: null,
+          outcome: 'ok',
+        });
+      }
     }
     sessions.end(sessionId);
     c.header('set-cookie', clearedSessionCookie());
