@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { ActivityProvider } from './activity';
-import { api, isUnauthorized } from './api';
+import { ApiError, api, isUnauthorized } from './api';
 import { Header } from './Header';
 import { useLocation } from './router';
 import { Insights } from './screens/Insights';
@@ -50,7 +50,12 @@ export function App() {
   }, [title]);
   if (status.isPending) return null;
   if (status.error && isUnauthorized(status.error)) {
-    return <SignIn invalidToken={url.searchParams.get('signin') === 'invalid-token'} />;
+    return (
+      <SignIn
+        invalidToken={url.searchParams.get('signin') === 'invalid-token'}
+        sessionEnded={status.error instanceof ApiError && status.error.body?.session === 'ended'}
+      />
+    );
   }
   return (
     <ActivityProvider>
