@@ -33,7 +33,7 @@ declare module 'oidc-provider' {
   }
   export default class Provider {
     constructor(issuer: string, configuration: Configuration);
-    IdToken: unknown;
+    IdToken: { prototype: unknown };
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
   }
 }

@@ -19,6 +19,8 @@ export interface ProviderClient {
    * wrongly (or an ID token taken from another application) as the relying party sees it.
    */
   idTokenAudience?: string;
+  /** Make the provider send this client ID tokens that expired this many seconds ago. */
+  idTokenExpiredBy?: number;
 }
 
 export interface TestProvider {
@@ -91,24 +93,28 @@ export async function startOidcProvider(
       return grant;
     },
   });
-  const wrongAudience = new Map(
-    clients.flatMap((c) => (c.idTokenAudience ? [[c.clientId, c.idTokenAudience]] : [])),
-  );
-  if (wrongAudience.size > 0) {
-    // The signed audience is the client's id (models/id_token.js); a stand-in client names another one.
-    const IdToken = provider.IdToken as unknown as {
-      prototype: { issue: (...a: unknown[]) => Promise<string> };
-    };
+  const byId = new Map(clients.map((c) => [c.clientId, c]));
+  if (clients.some((c) => c.idTokenAudience || c.idTokenExpiredBy)) {
+    // The signed audience is the client's id and the expiry comes from `issue` (models/id_token.js): a
+    // stand-in client names another audience, and an `expiresAt` in the past makes an expired token.
+    type Issue = (
+      this: { client: { clientId: string } },
+      options?: Record<string, unknown>,
+    ) => Promise<string>;
+    const IdToken = provider.IdToken as { prototype: { issue: Issue } };
     const issue = IdToken.prototype.issue;
-    IdToken.prototype.issue = function (this: { client: { clientId: string } }, ...args: unknown[]) {
-      const audience = wrongAudience.get(this.client.clientId);
-      if (audience) {
-        const client = this.client;
-        this.client = new Proxy(client, {
+    IdToken.prototype.issue = function (options = {}) {
+      const client = byId.get(this.client.clientId);
+      if (client?.idTokenAudience) {
+        const audience = client.idTokenAudience;
+        this.client = new Proxy(this.client, {
           get: (target, property) => (property === 'clientId' ? audience : Reflect.get(target, property)),
         });
       }
-      return issue.apply(this, args);
+      if (client?.idTokenExpiredBy && options.use === 'idtoken') {
+        options = { ...options, expiresAt: Math.floor(Date.now() / 1000) - client.idTokenExpiredBy };
+      }
+      return issue.call(this, options);
     };
   }
   handler = provider.callback();
