@@ -34,7 +34,8 @@ export interface OidcRoutesDeps {
 
 /**
  * `/ui/auth/*`: how the sign-in screen learns what it may offer, and the OpenID Connect round trip. The
- * redirect URI is this gateway's own origin + `/ui/auth/callback`; register exactly that at the provider.
+ * redirect URI is the origin the browser reached the gateway at + `/ui/auth/callback` (or
+ * `--oidc-redirect-uri`, behind a reverse proxy); register exactly that at the provider.
  */
 export function oidcRoutes({ sessions, oidc, audit }: OidcRoutesDeps): Hono {
   const app = new Hono();
@@ -55,7 +56,7 @@ export function oidcRoutes({ sessions, oidc, audit }: OidcRoutesDeps): Hono {
       );
     }
     try {
-      const { url, state } = await oidc.start(`${new URL(c.req.url).origin}/ui/auth/callback`);
+      const { url, state } = await oidc.start(oidc.redirectUri(new URL(c.req.url).origin));
       c.header('set-cookie', stateCookie(state, 600));
       c.header('cache-control', 'no-store');
       return c.redirect(url.href, 302);

@@ -106,6 +106,11 @@ export class OidcSignIn {
     return false;
   }
 
+  /** The redirect URI for a browser that reached the gateway at `origin` (`--oidc-redirect-uri` wins). */
+  redirectUri(origin: string): string {
+    return this.#settings.redirectUri ?? `${origin}/ui/auth/callback`;
+  }
+
   /** Where to send the browser, and the `state` that ties the answer to this browser. */
   async start(redirectUri: string): Promise<{ url: URL; state: string }> {
     const config = this.#config ?? ((await this.discover()) ? this.#config : null);

@@ -74,6 +74,9 @@ Options:
   --oidc-default-role <r>
                          The role of a user the map gives none: viewer, operator, admin, or none to refuse
                          them (env MCP_GATEWAY_OIDC_DEFAULT_ROLE, default none)
+  --oidc-redirect-uri <url>
+                         The redirect URI registered at the provider, when a reverse proxy puts the gateway
+                         at another origin (env MCP_GATEWAY_OIDC_REDIRECT_URI)
   --oidc-session-max <d> An OpenID sign-in ends after this long even in use (env MCP_GATEWAY_OIDC_SESSION_MAX,
                          default 12h)
   --no-redact            Store payloads as they arrived, secrets included (env MCP_GATEWAY_REDACT=off);
@@ -117,6 +120,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     'oidc-roles': { type: 'string' },
     'oidc-default-role': { type: 'string' },
     'oidc-session-max': { type: 'string' },
+    'oidc-redirect-uri': { type: 'string' },
     'no-redact': { type: 'boolean' },
     demo: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -156,6 +160,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       oidcRoles: values['oidc-roles'] as string | undefined,
       oidcDefaultRole: values['oidc-default-role'] as string | undefined,
       oidcSessionMax: values['oidc-session-max'] as string | undefined,
+      oidcRedirectUri: values['oidc-redirect-uri'] as string | undefined,
       ...(values['no-redact'] ? { redact: false } : {}),
       demo: values.demo === true,
     },

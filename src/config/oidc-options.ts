@@ -14,6 +14,8 @@ export interface OidcUserOptions {
   oidcRoleClaim?: string;
   oidcRoles?: string;
   oidcDefaultRole?: string;
+  /** Where the provider sends the browser back, when the gateway's own origin is not it (a reverse proxy). */
+  oidcRedirectUri?: string;
   /** How long an OpenID sign-in lasts at most, idle or not, e.g. `12h`. */
   oidcSessionMax?: string;
   /** How long a web UI session may sit unused before it ends, e.g. `30m`. */
@@ -26,6 +28,8 @@ export interface OidcConfig {
   /** Null for a public client (PKCE alone authenticates the code exchange, RFC 7636). */
   readonly clientSecret: string | null;
   readonly mapping: RoleMapping;
+  /** The redirect URI registered at the provider; null: the origin the browser used + /ui/auth/callback. */
+  readonly redirectUri: string | null;
   /** Milliseconds a sign-in lasts at most. */
   readonly sessionMaxMs: number;
 }
@@ -139,6 +143,12 @@ export function resolveOidc(options: OidcUserOptions, env: NodeJS.ProcessEnv, fa
       `OpenID sign-in would refuse everyone: map claim values to roles with --oidc-roles ${ROLE_MAP_EXAMPLE}, or give a --oidc-default-role`,
     );
   }
+  const redirect = pick(options.oidcRedirectUri, env, 'MCP_GATEWAY_OIDC_REDIRECT_URI', '--oidc-redirect-uri');
+  if (redirect && !/^https?:\/\/[^/]+(\/.*)?\/ui\/auth\/callback$/.test(redirect.value.trim())) {
+    fail(
+      `invalid ${redirect.name} "${redirect.value}": give the URL the browser reaches the gateway at, ending in /ui/auth/callback, such as https://gateway.example.com/ui/auth/callback`,
+    );
+  }
   const sessionMax = pick(options.oidcSessionMax, env, 'MCP_GATEWAY_OIDC_SESSION_MAX', '--oidc-session-max');
   return {
     issuer: parseIssuer(issuer, fail),
@@ -149,6 +159,7 @@ export function resolveOidc(options: OidcUserOptions, env: NodeJS.ProcessEnv, fa
       roles,
       defaultRole: defaultRole === 'none' ? null : (defaultRole as 'viewer'),
     },
+    redirectUri: redirect?.value.trim() ?? null,
     sessionMaxMs: duration(sessionMax, DEFAULT_OIDC_SESSION_MAX, fail, 30 * 86_400_000),
   };
 }

@@ -71,6 +71,7 @@ describe('OpenID sign-in routes', () => {
           clientId,
           clientSecret,
           mapping: { claim: 'groups', roles: parseRoleMap('devs=operator'), defaultRole: null },
+          redirectUri: null,
           sessionMaxMs: 3_600_000,
         },
         { log: () => {} },

@@ -30,6 +30,7 @@ describe('OpenID Connect and UI session options', () => {
     ]);
     expect(config.oidc?.mapping.defaultRole).toBeNull();
     expect(config.oidc?.sessionMaxMs).toBe(12 * 3_600_000);
+    expect(config.oidc?.redirectUri).toBeNull();
   });
 
   it('come from MCP_GATEWAY_OIDC_* variables, the client secret too, and flags win', () => {
@@ -43,8 +44,10 @@ describe('OpenID Connect and UI session options', () => {
         MCP_GATEWAY_OIDC_DEFAULT_ROLE: 'Viewer',
         MCP_GATEWAY_OIDC_SESSION_MAX: '8h',
         MCP_GATEWAY_UI_IDLE_TIMEOUT: '15m',
+        MCP_GATEWAY_OIDC_REDIRECT_URI: 'https://gw.example.com/ui/auth/callback',
       },
     );
+    expect(config.oidc?.redirectUri).toBe('https://gw.example.com/ui/auth/callback');
     expect(config.oidc?.clientSecret).toBe('s3cret');
     expect(config.oidc?.mapping.claim).toBe('roles');
     expect(config.oidc?.mapping.defaultRole).toBe('viewer');
@@ -106,6 +109,16 @@ describe('OpenID Connect and UI session options', () => {
       'cannot read --oidc-client-secret-file /no/such/file: ENOENT',
     ],
     [{ uiIdleTimeout: 'soon' }, {}, 'invalid --ui-idle-timeout "soon"'],
+    [
+      {
+        oidcIssuer: ISSUER,
+        oidcClientId: 'gw',
+        oidcDefaultRole: 'viewer',
+        oidcRedirectUri: 'https://gw.example.com/cb',
+      },
+      {},
+      'ending in /ui/auth/callback',
+    ],
     [{}, { MCP_GATEWAY_UI_IDLE_TIMEOUT: '0' }, 'invalid MCP_GATEWAY_UI_IDLE_TIMEOUT "0"'],
   ])('refuse %j %j with a message that names the fix', (options, env, message) => {
     expect(() => resolveConfig(options, env)).toThrow(ConfigError);
