@@ -4,6 +4,7 @@ import { openBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { freePort } from '../helpers/ports.js';
+import { axeViolations } from './axe.js';
 
 /**
  * Sign-in with a real OpenID provider (oidc-provider) in a real Chromium: the gateway sends the browser to
@@ -133,6 +134,7 @@ describe('OpenID Connect sign-in for the web UI', () => {
     expect(text).toContain('nora@example.com');
     expect(text).toContain('contractors');
     expect(text).toContain('--oidc-roles');
+    expect(await axeViolations(page)).toEqual([]);
     expect((await session(page)).status).toBe(401);
     await page.context().close();
   });
@@ -164,6 +166,8 @@ describe('OpenID Connect sign-in for the web UI', () => {
     await page.goto(`${shortGw.url}/ui`);
     await page.getByRole('heading', { name: 'Sign in to MCP Gateway' }).waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('Your session ended');
+    await page.getByRole('link', { name: /^Sign in with/ }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     expect((await session(page, shortGw)).status).toBe(401);
     await page.context().close();
   });
