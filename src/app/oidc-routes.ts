@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Identity } from '../auth/identity.js';
-import { type OidcSignIn, SignInRefusal } from '../auth/oidc-sign-in.js';
+import { SignInRefusal } from '../auth/oidc-refusals.js';
+import type { OidcSignIn } from '../auth/oidc-sign-in.js';
 import { AUTH_PAGE_HEADERS, authPage } from './auth-page.js';
 import { authRequest } from './authenticate.js';
 import { sessionCookie, type UiSessions } from './ui-session.js';

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
-import type { OidcConfig } from '../config/oidc-options.js';
 import type { Identity } from './identity.js';
-import { claimValues, roleFor } from './oidc-roles.js';
+import { describe, SignInRefusal, tokenRefusal } from './oidc-refusals.js';
+import { claimValues, type RoleMapping, roleFor } from './oidc-roles.js';
 
 /**
  * OpenID Connect sign-in for the web UI: authorization code flow with PKCE (RFC 7636, S256), `state` against
@@ -10,26 +10,25 @@ import { claimValues, roleFor } from './oidc-roles.js';
  * comes from one of its claims (or the userinfo endpoint's, when the token leaves it out).
  */
 
+/** What `--oidc-*` configure (src/config/oidc-options.ts). */
+export interface OidcConfig {
+  readonly issuer: URL;
+  readonly clientId: string;
+  /** Null for a public client (PKCE alone authenticates the code exchange, RFC 7636). */
+  readonly clientSecret: string | null;
+  readonly mapping: RoleMapping;
+  /** The redirect URI registered at the provider; null: the origin the browser used + /ui/auth/callback. */
+  readonly redirectUri: string | null;
+  /** Milliseconds a sign-in lasts at most. */
+  readonly sessionMaxMs: number;
+}
+
 /** A sign-in the browser was sent off to the provider for, keyed by its `state`. */
 interface PendingSignIn {
   verifier: string;
   nonce: string;
   redirectUri: string;
   startedAt: number;
-}
-
-/** What went wrong, said to the person signing in: a page title, what happened and what to do. */
-export class SignInRefusal extends Error {
-  override name = 'SignInRefusal';
-  constructor(
-    readonly title: string,
-    message: string,
-    readonly status: 400 | 403 | 502 | 503,
-    /** Who the provider said they are, when it got that far (for the audit log). */
-    readonly actor: string | null = null,
-  ) {
-    super(message);
-  }
 }
 
 /** How long the browser may take at the provider; past it, the sign-in starts again. */
@@ -180,7 +179,7 @@ export class OidcSignIn {
       claims = { ...(tokens.claims() ?? {}) };
       accessToken = tokens.access_token;
     } catch (failure) {
-      throw this.#tokenRefusal(failure);
+      throw tokenRefusal(failure, this.label, this.#settings.clientId, this.#log);
     }
     if (!(this.#settings.mapping.claim in claims) || claims.email === undefined) {
       claims = { ...(await this.#userInfo(accessToken, String(claims.sub))), ...claims };
@@ -188,10 +187,13 @@ export class OidcSignIn {
     const actor = typeof claims.email === 'string' && claims.email !== '' ? claims.email : String(claims.sub);
     const role = roleFor(claims, this.#settings.mapping);
     if (role === null) {
-      const values = claimValues(claims, this.#settings.mapping.claim);
+      const claim = this.#settings.mapping.claim;
+      const values = claimValues(claims, claim);
       throw new SignInRefusal(
         'No role on this gateway',
-        `${this.label} signed you in as ${actor}, but ${values.length > 0 ? `none of your "${this.#settings.mapping.claim}" (${values.join(', ')})` : `your account has no "${this.#settings.mapping.claim}" claim that`} maps to a role on this gateway. Ask the gateway's owner to add one of them to --oidc-roles.`,
+        values.length > 0
+          ? `${this.label} signed you in as ${actor}, but none of your "${claim}" (${values.join(', ')}) maps to a role on this gateway. Ask the gateway's owner to add one of them to --oidc-roles.`
+          : `${this.label} signed you in as ${actor}, but sent no "${claim}" claim, and this gateway gives no role without one. Ask the gateway's owner to map a group of yours with --oidc-roles, or the provider's administrator to release the "${claim}" claim to this client.`,
         403,
         actor,
       );
@@ -228,30 +230,6 @@ export class OidcSignIn {
     return scopes.join(' ');
   }
 
-  #tokenRefusal(failure: unknown): SignInRefusal {
-    const { code, claim } = details(failure);
-    if (claim === 'aud') {
-      return new SignInRefusal(
-        'The ID token is meant for another application',
-        `${this.label} sent an ID token whose audience is not this gateway's client (${this.#settings.clientId}). Check that --oidc-client-id is the client registered for this gateway at the provider, then sign in again.`,
-        403,
-      );
-    }
-    if (code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') {
-      return new SignInRefusal(
-        'The ID token has expired',
-        `${this.label} sent an ID token that is expired or not yet valid (${claim ?? 'a time claim'}). Check that the clocks of this machine and the provider agree, then sign in again.`,
-        403,
-      );
-    }
-    this.#log(`OpenID sign-in failed: ${describe(failure)}`);
-    return new SignInRefusal(
-      'The sign-in could not be verified',
-      `${this.label}'s answer could not be verified (${describe(failure)}). Sign in again; if it keeps failing, the gateway's terminal has the details for its owner.`,
-      502,
-    );
-  }
-
   #prune(): void {
     const now = this.#now();
     for (const [state, pending] of this.#pending) {
@@ -259,32 +237,4 @@ export class OidcSignIn {
       this.#pending.delete(state);
     }
   }
-}
-
-/** The code and the claim an openid-client error names, however deep in its causes. */
-function details(error: unknown): { code?: string; claim?: string } {
-  const found: { code?: string; claim?: string } = {};
-  for (
-    let e = error as { code?: unknown; cause?: unknown; claim?: unknown } | undefined, depth = 0;
-    e && depth < 5;
-    depth++
-  ) {
-    if (typeof e.code === 'string' && e.code.startsWith('OAUTH_')) found.code ??= e.code;
-    if (typeof e.claim === 'string') found.claim ??= e.claim;
-    e = typeof e.cause === 'object' && e.cause !== null ? (e.cause as typeof e) : undefined;
-  }
-  return found;
-}
-
-function describe(error: unknown): string {
-  const parts: string[] = [];
-  for (
-    let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0;
-    e && depth < 4;
-    depth++
-  ) {
-    if (typeof e.message === 'string' && e.message && !parts.includes(e.message)) parts.push(e.message);
-    e = typeof e.cause === 'object' && e.cause !== null ? (e.cause as typeof e) : undefined;
-  }
-  return parts.join(': ') || String(error);
 }

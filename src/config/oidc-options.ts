@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { parseRoleMap, ROLE_MAP_EXAMPLE, type RoleMapping } from '../auth/oidc-roles.js';
+import { parseRoleMap, ROLE_MAP_EXAMPLE } from '../auth/oidc-roles.js';
+import type { OidcConfig } from '../auth/oidc-sign-in.js';
 import { isRole } from '../auth/roles.js';
 import { parseDuration } from './duration.js';
 
@@ -22,17 +23,8 @@ export interface OidcUserOptions {
   uiIdleTimeout?: string;
 }
 
-export interface OidcConfig {
-  readonly issuer: URL;
-  readonly clientId: string;
-  /** Null for a public client (PKCE alone authenticates the code exchange, RFC 7636). */
-  readonly clientSecret: string | null;
-  readonly mapping: RoleMapping;
-  /** The redirect URI registered at the provider; null: the origin the browser used + /ui/auth/callback. */
-  readonly redirectUri: string | null;
-  /** Milliseconds a sign-in lasts at most. */
-  readonly sessionMaxMs: number;
-}
+/** The settings OpenID sign-in runs with (src/auth/oidc-sign-in.ts); resolved here from flags and env. */
+export type { OidcConfig };
 
 export const DEFAULT_UI_IDLE_TIMEOUT = '30m';
 export const DEFAULT_OIDC_SESSION_MAX = '12h';
