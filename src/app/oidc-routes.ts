@@ -14,8 +14,10 @@ import { sessionCookie, type UiSessions } from './ui-session.js';
  */
 const STATE_COOKIE = 'mcp_gateway_oidc_state';
 
-function stateCookie(state: string, maxAge: number): string {
-  return `${STATE_COOKIE}=${state}; HttpOnly; SameSite=Lax; Path=/ui/auth; Max-Age=${maxAge}`;
+/** Secure when the gateway serves https, so the cookie never rides a plain-http request (RFC 6265 §4.1.2.5). */
+function stateCookie(state: string, maxAge: number, url: string): string {
+  const secure = new URL(url).protocol === 'https:' ? '; Secure' : '';
+  return `${STATE_COOKIE}=${state}; HttpOnly; SameSite=Lax; Path=/ui/auth; Max-Age=${maxAge}${secure}`;
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -58,7 +60,7 @@ export function oidcRoutes({ sessions, oidc, audit }: OidcRoutesDeps): Hono {
     }
     try {
       const { url, state } = await oidc.start(oidc.redirectUri(new URL(c.req.url).origin));
-      c.header('set-cookie', stateCookie(state, 600));
+      c.header('set-cookie', stateCookie(state, 600, c.req.url));
       c.header('cache-control', 'no-store');
       return c.redirect(url.href, 302);
     } catch (error) {
@@ -69,7 +71,7 @@ export function oidcRoutes({ sessions, oidc, audit }: OidcRoutesDeps): Hono {
 
   app.get('/callback', async (c) => {
     const source = authRequest(c).address ?? 'unknown';
-    c.header('set-cookie', stateCookie('', 0));
+    c.header('set-cookie', stateCookie('', 0, c.req.url));
     if (!oidc) return c.redirect('/ui', 302);
     let identity: Identity;
     try {
