@@ -172,6 +172,19 @@ describe('OpenID Connect sign-in for the web UI', () => {
     await page.context().close();
   });
 
+  it('brings up the sign-in screen at the next click when the session ended while the UI was open', async () => {
+    const page = await signInAs('victor', shortGw);
+    await expect
+      .poll(() => page.getByTestId('signed-in-as').textContent())
+      .toBe('victor@example.com · viewer');
+    // The open UI asks nothing while no traffic flows (live data comes over the event stream).
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Servers' }).click();
+    await page.getByRole('heading', { name: 'Sign in to MCP Gateway' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('Your session ended');
+    await page.context().close();
+  });
+
   it('signs out', async () => {
     const page = await signInAs('alice', gw);
     await expect.poll(() => page.getByTestId('signed-in-as').textContent()).toBe('alice@example.com · admin');
