@@ -13,7 +13,7 @@ import { bodyTooLarge, discardRequestBody } from '../proxy/request-body.js';
 export function apiError(c: Context, error: unknown, log: (message: string) => void): Response {
   if (error instanceof FilterError) return c.json(error.toJSON(), 400);
   if (error instanceof GatewayError) {
-    return c.json({ error: error.message }, error.status as 400, error.headers);
+    return c.json({ ...error.details, error: error.message }, error.status as 400, error.headers);
   }
   if (error instanceof HTTPException && error.status === 413) return tooLargeResponse(c);
   if (error instanceof HTTPException) return c.json({ error: error.message }, error.status);

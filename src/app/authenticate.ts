@@ -61,6 +61,10 @@ export interface AuthenticatorDeps {
 const WRONG_TOKEN =
   'Missing or wrong gateway token. Send "Authorization: Bearer <token>" with the token the gateway printed at startup (or set MCP_GATEWAY_TOKEN).';
 
+/** A session cookie that no longer opens anything: the UI says so rather than showing a bare sign-in. */
+const SESSION_ENDED =
+  'Your web UI session ended (it sat unused past the idle timeout, reached its time limit, or the gateway restarted). Sign in again.';
+
 export function tooManyWrongTokens(retryAfter: number): GatewayError {
   return new GatewayError(
     429,
@@ -107,6 +111,12 @@ export function createAuthenticator({
           // A session signed in with a named token ends with it: revoking a token signs its browsers out.
           if (rightHolds(identity)) return { ...identity, via: 'ui-session', sessionId };
           sessions.end(sessionId);
+        }
+        if (sessionId) {
+          throw new GatewayError(401, SESSION_ENDED, {
+            headers: { 'www-authenticate': 'Bearer realm="mcp-gateway", error="invalid_token"' },
+            details: { session: 'ended' },
+          });
         }
       }
       throw new GatewayError(401, WRONG_TOKEN, {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { LiveFeed } from '../api/live-feed.js';
 import { auditPath } from '../audit/audit-store.js';
 import { SqliteAuditTrail } from '../audit/sqlite-audit-trail.js';
+import { OidcSignIn } from '../auth/oidc-sign-in.js';
 import { TokenStore } from '../auth/token-store.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
 import { capturePolicy, redactionLine } from '../capture/policy.js';
@@ -273,6 +274,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   });
   observeTraffic = (name, outcome) => insight.health.observe(name, outcome);
   const mcpSessions = new ManagementSessions();
+  // The provider is asked once at startup; one that cannot be reached is reported and asked again later.
+  const oidc = config.oidc ? new OidcSignIn(config.oidc, { log: io.warn }) : null;
+  if (oidc && (await oidc.discover())) io.info(`OpenID Connect sign-in: ${config.oidc?.issuer.href}`);
   const app = createHonoApp({
     registry,
     secrets,
@@ -291,6 +295,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     checkToken: createTokenCheck(config.token),
     tokens: new TokenStore(paths.dir),
     audit,
+    oidc,
+    uiIdleTimeoutMs: config.uiIdleTimeoutMs,
     proxyUrl,
     startedAt,
     log: io.warn,

@@ -21,6 +21,7 @@ import { statusRoutes } from '../api/status.js';
 import { tokensRoutes } from '../api/tokens.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import { restAudit, sourceAddress } from '../audit/rest-audit.js';
+import type { OidcSignIn } from '../auth/oidc-sign-in.js';
 import { asPrincipal, requestScope } from '../auth/request-principal.js';
 import { requireRole } from '../auth/roles.js';
 import { routeRight } from '../auth/route-rights.js';
@@ -78,6 +79,10 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   tokens: TokenStore;
   /** Where control-plane changes are recorded. */
   audit: AuditTrail;
+  /** OpenID Connect sign-in for the web UI (`--oidc-issuer`), or null. */
+  oidc?: OidcSignIn | null;
+  /** Milliseconds a web UI session may sit unused (`--ui-idle-timeout`). */
+  uiIdleTimeoutMs?: number;
   proxyUrl: (name: string) => string;
   startedAt: number;
   log: (message: string) => void;
@@ -96,7 +101,7 @@ function hasHandler(c: Context): boolean {
  */
 export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const sessions = new UiSessions();
+  const sessions = new UiSessions(deps.uiIdleTimeoutMs === undefined ? {} : { idleMs: deps.uiIdleTimeoutMs });
   const limiter = new AuthLimiter({ log: deps.log, audit: deps.audit });
   const authenticator = createAuthenticator({
     checkToken: deps.checkToken,
@@ -269,7 +274,15 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.route('/api/tokens', tokensRoutes(deps));
   app.route('/api/audit', auditRoutes(deps.audit));
 
-  app.route('/ui', uiRoutes({ sessions, signInToken: authenticator.signInToken, audit: deps.audit }));
+  app.route(
+    '/ui',
+    uiRoutes({
+      sessions,
+      signInToken: authenticator.signInToken,
+      oidc: deps.oidc ?? null,
+      audit: deps.audit,
+    }),
+  );
   app.get('/', (c) =>
     c.text(`MCP Gateway ${VERSION}\nProxy: /s/<name>/mcp\nREST API: /api (Bearer token)\nWeb UI: /ui\n`),
   );

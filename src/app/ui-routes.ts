@@ -6,9 +6,11 @@ import { Hono } from 'hono';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import { sourceAddress } from '../audit/rest-audit.js';
 import type { Identity } from '../auth/identity.js';
+import type { OidcSignIn } from '../auth/oidc-sign-in.js';
 import { GatewayError } from '../core/errors.js';
 import { authRequest } from './authenticate.js';
 import { CSRF_HEADER, csrfRefusal } from './csrf.js';
+import { oidcRoutes } from './oidc-routes.js';
 import { clearedSessionCookie, sessionCookie, sessionFromCookie, type UiSessions } from './ui-session.js';
 
 const TYPES: Record<string, string> = {
@@ -35,6 +37,8 @@ export interface UiRoutesDeps {
   sessions: UiSessions;
   /** Who the `?token=` link's token stands for, or null; a GatewayError 429 while the address must pause. */
   signInToken: (token: string, address: string | undefined) => Identity | null;
+  /** OpenID Connect sign-in, when configured (`--oidc-issuer`). */
+  oidc?: OidcSignIn | null;
   /** Sign-ins and sign-outs are recorded here. */
   audit: AuditTrail;
 }
@@ -43,9 +47,11 @@ export interface UiRoutesDeps {
  * `/ui`: the web UI, a single-page app built by Vite. Static files need no auth (they hold no data); the
  * data comes from the API, which the session cookie opens.
  */
-export function uiRoutes({ sessions, signInToken, audit }: UiRoutesDeps): Hono {
+export function uiRoutes({ sessions, signInToken, oidc = null, audit }: UiRoutesDeps): Hono {
   const app = new Hono();
   const dir = uiDirectory();
+
+  app.route('/auth', oidcRoutes({ sessions, oidc, audit }));
 
   app.post('/logout', (c) => {
     const sessionId = sessionFromCookie(c.req.header('cookie'));

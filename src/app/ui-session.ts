@@ -4,7 +4,9 @@ import type { Identity } from '../auth/identity.js';
 /**
  * Web UI sign-in: the `?token=` link the gateway prints is exchanged once for a session cookie, so the
  * token leaves the address bar (and browser history) at once. Sessions live in memory: a restart signs
- * everyone out, as does a new token.
+ * everyone out, as does a new token. A session also ends after an idle period (no authenticated request),
+ * so a browser left open does not stay signed in for good, and when its identity's right ends (an OpenID
+ * sign-in's lifetime cap, a token's expiry).
  */
 export const UI_COOKIE = 'mcp_gateway_session';
 
@@ -15,9 +17,25 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
+/** How long a session may sit unused, unless the gateway is told otherwise (`--ui-idle-timeout`). */
+export const DEFAULT_IDLE_MS = 30 * 60_000;
+
+export interface UiSessionsOptions {
+  /** Milliseconds without an authenticated request after which a session ends. */
+  idleMs?: number;
+  now?: () => number;
+}
+
 export class UiSessions {
-  /** Session id → its CSRF token and who signed in. */
-  readonly #sessions = new Map<string, { csrf: string; identity: Identity }>();
+  /** Session id → its CSRF token, who signed in, and when it was last used. */
+  readonly #sessions = new Map<string, { csrf: string; identity: Identity; lastSeen: number }>();
+  readonly #idleMs: number;
+  readonly #now: () => number;
+
+  constructor({ idleMs = DEFAULT_IDLE_MS, now = Date.now }: UiSessionsOptions = {}) {
+    this.#idleMs = idleMs;
+    this.#now = now;
+  }
 
   create(identity: Identity): string {
     const id = randomBytes(32).toString('base64url');
@@ -25,7 +43,7 @@ export class UiSessions {
       const oldest = this.#sessions.keys().next();
       if (!oldest.done) this.#sessions.delete(oldest.value);
     }
-    this.#sessions.set(id, { csrf: randomBytes(32).toString('base64url'), identity });
+    this.#sessions.set(id, { csrf: randomBytes(32).toString('base64url'), identity, lastSeen: this.#now() });
     return id;
   }
 
@@ -33,15 +51,21 @@ export class UiSessions {
     return this.identity(id) !== undefined;
   }
 
-  /** Who signed in with this session, while it lasts; an expired right ends the session. */
+  /**
+   * Who signed in with this session, while it lasts; an expired right or an idle period ends the session.
+   * Asking is using it: every authenticated request starts the idle period anew.
+   */
   identity(id: string | undefined): Identity | undefined {
     if (id === undefined) return undefined;
     const session = this.#sessions.get(id);
     if (!session) return undefined;
-    if (session.identity.expiresAt !== null && session.identity.expiresAt <= Date.now()) {
+    const now = this.#now();
+    const expired = session.identity.expiresAt !== null && session.identity.expiresAt <= now;
+    if (expired || now - session.lastSeen >= this.#idleMs) {
       this.#sessions.delete(id);
       return undefined;
     }
+    session.lastSeen = now;
     return session.identity;
   }
 

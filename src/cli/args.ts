@@ -68,6 +68,27 @@ Options:
                          (env MCP_GATEWAY_MAX_DB_MB, default 2048; 0 means no limit)
   --health-interval <s>  Seconds between health checks of HTTP servers (env MCP_GATEWAY_HEALTH_INTERVAL,
                          default 30; 0 turns periodic checks off)
+  --ui-idle-timeout <d>  End a web UI session after this long without use, e.g. 30m
+                         (env MCP_GATEWAY_UI_IDLE_TIMEOUT, default 30m)
+  --oidc-issuer <url>    Offer "Sign in with <provider>" in the web UI: OpenID Connect with this issuer
+                         (env MCP_GATEWAY_OIDC_ISSUER; docs/oidc.md). Needs --oidc-client-id and --oidc-roles
+                         or --oidc-default-role; register <gateway origin>/ui/auth/callback at the provider
+  --oidc-client-id <id>  The gateway's client at the provider (env MCP_GATEWAY_OIDC_CLIENT_ID)
+  --oidc-client-secret-file <file>
+                         Its client secret, from a file (or env MCP_GATEWAY_OIDC_CLIENT_SECRET;
+                         --oidc-client-secret <s> works too, but shows in the process list)
+  --oidc-role-claim <c>  The claim that holds the user's groups (env MCP_GATEWAY_OIDC_ROLE_CLAIM,
+                         default groups)
+  --oidc-roles <map>     Claim values to roles, e.g. "admins=admin,devs=operator,*=viewer"
+                         (env MCP_GATEWAY_OIDC_ROLES); * is any signed-in user
+  --oidc-default-role <r>
+                         The role of a user the map gives none: viewer, operator, admin, or none to refuse
+                         them (env MCP_GATEWAY_OIDC_DEFAULT_ROLE, default none)
+  --oidc-redirect-uri <url>
+                         The redirect URI registered at the provider, when a reverse proxy puts the gateway
+                         at another origin (env MCP_GATEWAY_OIDC_REDIRECT_URI)
+  --oidc-session-max <d> An OpenID sign-in ends after this long even in use (env MCP_GATEWAY_OIDC_SESSION_MAX,
+                         default 12h)
   --no-redact            Store payloads as they arrived, secrets included (env MCP_GATEWAY_REDACT=off);
                          by default secrets are redacted before storage (docs/redaction.md)
   --demo                 Register a demo MCP server ("demo") and send it a few calls, so the web UI has
@@ -102,6 +123,16 @@ export function parseCli(argv: readonly string[]): CliCommand {
     'retention-days': { type: 'string' },
     'max-db-mb': { type: 'string' },
     'health-interval': { type: 'string' },
+    'ui-idle-timeout': { type: 'string' },
+    'oidc-issuer': { type: 'string' },
+    'oidc-client-id': { type: 'string' },
+    'oidc-client-secret': { type: 'string' },
+    'oidc-client-secret-file': { type: 'string' },
+    'oidc-role-claim': { type: 'string' },
+    'oidc-roles': { type: 'string' },
+    'oidc-default-role': { type: 'string' },
+    'oidc-session-max': { type: 'string' },
+    'oidc-redirect-uri': { type: 'string' },
     'no-redact': { type: 'boolean' },
     demo: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -132,6 +163,16 @@ export function parseCli(argv: readonly string[]): CliCommand {
       retentionDays: values['retention-days'] as string | undefined,
       maxDbMb: values['max-db-mb'] as string | undefined,
       healthInterval: values['health-interval'] as string | undefined,
+      uiIdleTimeout: values['ui-idle-timeout'] as string | undefined,
+      oidcIssuer: values['oidc-issuer'] as string | undefined,
+      oidcClientId: values['oidc-client-id'] as string | undefined,
+      oidcClientSecret: values['oidc-client-secret'] as string | undefined,
+      oidcClientSecretFile: values['oidc-client-secret-file'] as string | undefined,
+      oidcRoleClaim: values['oidc-role-claim'] as string | undefined,
+      oidcRoles: values['oidc-roles'] as string | undefined,
+      oidcDefaultRole: values['oidc-default-role'] as string | undefined,
+      oidcSessionMax: values['oidc-session-max'] as string | undefined,
+      oidcRedirectUri: values['oidc-redirect-uri'] as string | undefined,
       ...(values['no-redact'] ? { redact: false } : {}),
       demo: values.demo === true,
     },

@@ -149,6 +149,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       `listening on all interfaces (${config.host}): other machines can reach the proxy, which has no gateway token. Only do this on a trusted network; add their host names with --allowed-hosts.`,
     );
   }
+  if (command.options.oidcClientSecret !== undefined) {
+    warn(
+      '--oidc-client-secret shows in the process list to every user of this machine: use --oidc-client-secret-file FILE (mode 600) or MCP_GATEWAY_OIDC_CLIENT_SECRET instead.',
+    );
+  }
   let gateway: RunningGateway;
   try {
     gateway = await startGateway(config, { info, warn });

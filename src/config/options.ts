@@ -3,9 +3,10 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type KeychainLookup, readStoreKey } from '../storage/store-key.js';
 import { type StoreKey, StoreKeyError } from '../store/cipher.js';
+import { type OidcConfig, type OidcUserOptions, resolveOidc, resolveUiIdleTimeout } from './oidc-options.js';
 
 /** Everything a user may set (flags, environment); all optional. */
-export interface UserOptions {
+export interface UserOptions extends OidcUserOptions {
   port?: string | number;
   host?: string;
   storageDir?: string;
@@ -48,6 +49,10 @@ export interface ResolvedConfig {
   readonly storeKey: StoreKey | null;
   /** `--db-key-file` as given: the secret store takes its key from the same file (docs/secrets.md). */
   readonly dbKeyFile: string | null;
+  /** OpenID Connect sign-in for the web UI (docs/oidc.md); null when off. */
+  readonly oidc: OidcConfig | null;
+  /** Milliseconds a web UI session may sit unused before it ends. */
+  readonly uiIdleTimeoutMs: number;
 }
 
 export interface RetentionConfig {
@@ -76,6 +81,10 @@ const MiB = 1024 * 1024;
 /** A setting that cannot be used; its message is one line that names the fix. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+function fail(message: string): never {
+  throw new ConfigError(message);
 }
 
 export function defaultStorageDir(): string {
@@ -204,6 +213,8 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     redact: options.redact ?? parseSwitch(env.MCP_GATEWAY_REDACT, 'MCP_GATEWAY_REDACT'),
     storeKey: resolveStoreKey(options.dbKeyFile, env, undefined, { storageDir }),
     dbKeyFile: options.dbKeyFile ?? null,
+    oidc: resolveOidc(options, env, fail),
+    uiIdleTimeoutMs: resolveUiIdleTimeout(options, env, fail),
   };
 }
 

@@ -9,17 +9,25 @@ export class GatewayError extends Error {
   readonly status: number;
   readonly rpcCode: number;
   readonly headers: Record<string, string>;
+  /** Machine-readable facts a REST answer carries beside `error` (e.g. `{session: 'ended'}`). */
+  readonly details: Record<string, string | number | boolean>;
 
   constructor(
     status: number,
     message: string,
-    options: { rpcCode?: number; headers?: Record<string, string>; cause?: unknown } = {},
+    options: {
+      rpcCode?: number;
+      headers?: Record<string, string>;
+      details?: Record<string, string | number | boolean>;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'GatewayError';
     this.status = status;
     this.rpcCode = options.rpcCode ?? rpcCodeForStatus(status);
     this.headers = options.headers ?? {};
+    this.details = options.details ?? {};
   }
 }
 

@@ -38,6 +38,8 @@ const TOKEN = 'docs-snippets-token-0123456789';
 
 /** Commands not run here, each with why. Matched against the command as printed. */
 const SKIP: Record<string, string> = {
+  'mcp-gateway --oidc-issuer https://sso.example.com --oidc-client-id mcp-gateway --oidc-client-secret-file /etc/mcp-gateway/oidc-secret --oidc-roles "gateway-admins=admin,developers=operator,*=viewer"':
+    'needs an OpenID provider; test/ui/oidc-sign-in.test.ts starts gateways with these flags against a real one',
   'npm install && npm start -- --demo':
     'the Quick start itself: test/ui/first-run.test.ts runs `npm start -- --demo` and follows its link in Chromium',
   'npm install && npm start': 'the same script without --demo (npm install is what CI did before the tests)',

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { ActivityProvider } from './activity';
-import { api, isUnauthorized } from './api';
+import { ApiError, api, isUnauthorized } from './api';
 import { Header } from './Header';
 import { useLocation } from './router';
 import { Audit } from './screens/Audit';
@@ -60,7 +60,10 @@ export function App() {
   }, [title]);
   if (status.isPending || session.isPending) return null;
   if (isUnauthorized(status.error) || isUnauthorized(session.error)) {
-    return <SignIn invalidToken={url.searchParams.get('signin') === 'invalid-token'} />;
+    const ended = [status.error, session.error].some(
+      (error) => error instanceof ApiError && error.body?.session === 'ended',
+    );
+    return <SignIn invalidToken={url.searchParams.get('signin') === 'invalid-token'} sessionEnded={ended} />;
   }
   return (
     <ActivityProvider>

@@ -69,6 +69,11 @@ export function Header({ url }: { url: URL }) {
   const [theme, setTheme] = useState<Theme>(initialTheme);
   useRefetchOn(['status'], ['activity', 'records-deleted'], 2000);
   const status = useQuery({ queryKey: ['status'], queryFn: () => api<Status>('/api/status') });
+  const who = useQuery({
+    queryKey: ['session'],
+    queryFn: () => api<{ actor: string; role: string }>('/api/session'),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
   const feed = useActivityState();
   const active = activeTab(url.pathname);
   // Screens a role cannot use are not offered (the API refuses them anyway).
@@ -135,6 +140,11 @@ export function Header({ url }: { url: URL }) {
         >
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
+        {who.data ? (
+          <span data-testid="signed-in-as" title={`Signed in as ${who.data.actor}, role ${who.data.role}`}>
+            {who.data.actor} · {who.data.role}
+          </span>
+        ) : null}
         <button type="button" onClick={signOut} className="btn btn-sm">
           Sign out
         </button>

@@ -1,4 +1,4 @@
-import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
@@ -9,16 +9,22 @@ import { applyTheme, initialTheme } from './theme';
 
 applyTheme(initialTheme());
 
+/**
+ * A 401 anywhere means the session ended (a revoked or expired token, an idle timeout, a time limit, a
+ * sign-out elsewhere, a restart): asking who is signed in again brings up the sign-in screen, which says
+ * so, rather than an error in one panel. The status's and session's own 401s are the answer already.
+ */
+function onUnauthorized(error: unknown, query?: { queryKey: readonly unknown[] }): void {
+  if (!isUnauthorized(error)) return;
+  const key = query?.queryKey[0];
+  if (key === 'status' || key === SESSION_KEY[0]) return;
+  void queryClient.invalidateQueries({ queryKey: SESSION_KEY });
+  void queryClient.invalidateQueries({ queryKey: ['status'] });
+}
+
 const queryClient: QueryClient = new QueryClient({
-  // Any 401 (a revoked or expired token, a session ended elsewhere) asks who is signed in again, so the
-  // sign-in screen replaces the app at once rather than a screen full of errors.
-  queryCache: new QueryCache({
-    onError: (error, query) => {
-      // The session's own 401 is the answer: asking again would only ask again.
-      if (query.queryKey[0] === SESSION_KEY[0] || !isUnauthorized(error)) return;
-      void queryClient.invalidateQueries({ queryKey: SESSION_KEY });
-    },
-  }),
+  queryCache: new QueryCache({ onError: onUnauthorized }),
+  mutationCache: new MutationCache({ onError: (error) => onUnauthorized(error) }),
   defaultOptions: {
     queries: {
       // Live data arrives over the event stream; nothing here polls.
