@@ -178,6 +178,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         onDeleted,
         pending: deps.pending,
         authenticate: (c) => authenticator.authenticate(authRequest(c), { sessions: false }),
+        stillValid: (principal) => authenticator.stillValid(principal as Principal),
       },
       deps.mcpSessions,
     ),

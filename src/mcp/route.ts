@@ -14,7 +14,12 @@ export interface McpRouteDeps extends ManagementDeps {
    * Throws a GatewayError (401 for a missing or wrong Bearer token, 429 while the address must pause).
    */
   authenticate: (c: Context) => Identity;
+  /** False once the principal's token is revoked or expired: its open sessions end then. */
+  stillValid?: (principal: Identity) => boolean;
 }
+
+/** How often an open session checks that its token still holds. */
+const RIGHT_CHECK_MS = 1000;
 
 /** Tool arguments are small; a larger body is refused before it is read into memory. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -86,7 +91,26 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
         const server = createManagementServer(deps, c.get('principal'));
         const canAsk = body.params.capabilities.elicitation !== undefined;
         const transport = await sessions.open(server, canAsk);
-        owners.set(transport, c.get('principal').actor);
+        const principal = c.get('principal');
+        owners.set(transport, principal.actor);
+        // A session outlives the request that authenticated it (its GET stream stays open): it ends as
+        // soon as its token is revoked or expires, as the REST live feed does.
+        const { stillValid } = deps;
+        if (stillValid) {
+          const check = setInterval(() => {
+            if (!transport.sessionId) return clearInterval(check);
+            if (!stillValid(principal)) {
+              clearInterval(check);
+              void server.close();
+            }
+          }, RIGHT_CHECK_MS);
+          check.unref();
+          const closed = transport.onclose;
+          transport.onclose = () => {
+            clearInterval(check);
+            closed?.();
+          };
+        }
         const response = await transport.handleRequest(c.req.raw, { parsedBody: body });
         if (!transport.sessionId) void server.close();
         return response;
