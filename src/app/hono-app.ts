@@ -251,7 +251,11 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     '/api/events',
     eventsRoutes(deps.liveFeed, (c) => {
       const principal = (c as Context<AppEnv>).get('principal');
-      return { scope: principal.servers, stillValid: () => authenticator.stillValid(principal) };
+      return {
+        scope: principal.servers,
+        role: principal.role,
+        stillValid: () => authenticator.stillValid(principal),
+      };
     }),
   );
   app.route('/api/filter', filterRoutes(store, registry));
