@@ -235,7 +235,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   // Order matters where paths overlap: /api/servers/config and /pending before /api/servers/:name, and
   // /api/logs/export|import before /api/logs/:id.
   app.route('/api/servers/config', serversConfigRoutes({ registry, proxyUrl: deps.proxyUrl }));
-  app.route('/api/servers/pending', pendingServersRoutes(scoped));
+  app.route('/api/servers/pending', pendingServersRoutes({ ...scoped, scope: requestScope }));
   deps.pending.onChange(() =>
     deps.liveFeed.broadcast({ type: 'approvals-changed', pending: deps.pending.list().map((p) => p.name) }),
   );

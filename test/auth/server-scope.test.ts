@@ -178,6 +178,18 @@ describe('server scope over real traffic from two servers', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(viewer.events.filter((e) => e.type === 'approvals-changed')).toEqual([]);
       expect((await as(context, 'viewer', '/api/servers/pending')).status).toBe(403);
+      // An admin limited to beta neither sees nor decides a launch of another name.
+      const betaAdmin = context.store.create({ name: 'beta-admin', role: 'admin', servers: ['beta'] }).value;
+      const asBetaAdmin = (path: string, method = 'GET') =>
+        fetch(`${context.gw.url}${path}`, { method, headers: { authorization: `Bearer ${betaAdmin}` } });
+      expect(await (await asBetaAdmin('/api/servers/pending')).json()).toEqual({ data: [] });
+      const approve = await asBetaAdmin('/api/servers/pending/held/approve', 'POST');
+      expect(approve.status).toBe(404);
+      expect(await approve.text()).toContain('awaiting: (none)');
+      const listed = (await (await as(context, 'admin', '/api/servers/pending')).json()) as {
+        data: { name: string }[];
+      };
+      expect(listed.data.map((p) => p.name)).toEqual(['held']);
     } finally {
       await agent.close();
       viewer.close();
