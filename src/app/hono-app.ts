@@ -206,7 +206,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     if (refusal) throw refusal;
     const right = routeRight(c.req.method, c.req.path);
     if (right) requireRole(principal, right.role, right.what);
-    // A route the table forgot is the owner's alone until it is listed; an unknown path stays a 404.
+    // A route the table forgot needs admin until it is listed (fail closed); an unknown path stays a 404.
     else if (hasHandler(c)) requireRole(principal, 'admin', `${c.req.method} ${c.req.path}`);
     c.set('principal', principal);
     return asPrincipal(principal, () => (c.req.path === IMPORT_PATH ? next() : apiBodyLimit(c, next)));

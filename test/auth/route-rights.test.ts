@@ -70,7 +70,7 @@ describe('the route table', () => {
     expect(routeRight('GET', '/api/no-such-thing')).toBeUndefined();
   });
 
-  it('keeps a route the table forgot to the owner, and an unknown path a 404', async () => {
+  it('keeps a route the table forgot to admins, and an unknown path a 404', async () => {
     const app = buildApp();
     app.get('/api/forgotten', (c) => c.json({ ok: true }));
     const as = (token: string, path: string) =>
