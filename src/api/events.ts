@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { Role } from '../auth/roles.js';
 import type { Scope } from '../auth/scope.js';
 import type { FeedMode, LiveFeed } from './live-feed.js';
 import { bodiesParam, integerParam, requestFilter } from './query-params.js';
@@ -12,10 +13,11 @@ export const RIGHT_CHECK_MS = 500;
 /** Who a stream is for: the servers it may see, and whether its right (token, session) still holds. */
 export interface StreamAccess {
   scope: Scope;
+  role: Role;
   stillValid: () => boolean;
 }
 
-const EVERYONE: StreamAccess = { scope: null, stillValid: () => true };
+const EVERYONE: StreamAccess = { scope: null, role: 'admin', stillValid: () => true };
 
 /**
  * `GET /api/events?filter=...`: the live feed over Server-Sent Events (see live-events.ts for the event
@@ -40,10 +42,11 @@ export function eventsRoutes(feed: LiveFeed, access: (c: Context) => StreamAcces
         : bodiesParam(c.req.query('fields'))
           ? 'records'
           : 'summaries';
-    const { scope, stillValid } = access(c);
+    const { scope, role, stillValid } = access(c);
     return streamSSE(c, async (stream) => {
       const subscriber = feed.subscribe({
         scope,
+        role,
         filter,
         filterText: c.req.query('filter') ?? '',
         send: (event, id) => stream.writeSSE({ event: event.type, data: JSON.stringify(event), id }),

@@ -1,10 +1,11 @@
+import type { Role } from '../auth/roles.js';
 import { type Scope, scopeFilter } from '../auth/scope.js';
 import { type CapturedRecord, recordToJson, recordToSummaryJson } from '../core/record.js';
 import { andFilters, type Filter } from '../filter/ast.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
 import type { LiveEvent, LiveRecord } from './live-events.js';
-import { visibleEvent } from './live-scope.js';
+import { type Audience, visibleEvent } from './live-scope.js';
 
 /**
  * How often the feed looks for new records while anyone is subscribed. The feed tails logs.db by id
@@ -61,6 +62,8 @@ export interface SubscribeOptions {
   resumeFrom?: number;
   /** The servers the subscriber's token may see (null: all): its records and events are only theirs. */
   scope?: Scope;
+  /** The subscriber's role: some broadcasts are for admins only (live-scope.ts). */
+  role?: Role;
 }
 
 const SERIALIZE: Record<Exclude<FeedMode, 'activity'>, (record: CapturedRecord) => LiveRecord> = {
@@ -70,7 +73,7 @@ const SERIALIZE: Record<Exclude<FeedMode, 'activity'>, (record: CapturedRecord) 
 
 interface Subscription {
   filter: Filter;
-  scope: Scope;
+  audience: Audience;
   mode: FeedMode;
   cursor: number;
   /** While resuming: the newest id when the client subscribed, and how many records it was replayed. */
@@ -122,7 +125,15 @@ export class LiveFeed {
    * Starts sending `filter`'s new records to `send`, from the newest record now, or from `resumeFrom`
    * (Last-Event-ID) when the client is reconnecting.
    */
-  subscribe({ filter, filterText, send, mode, resumeFrom, scope = null }: SubscribeOptions): Subscriber {
+  subscribe({
+    filter,
+    filterText,
+    send,
+    mode,
+    resumeFrom,
+    scope = null,
+    role = 'admin',
+  }: SubscribeOptions): Subscriber {
     const lastId = this.#store.lastId();
     const cursor = resumeFrom !== undefined && resumeFrom <= lastId ? resumeFrom : lastId;
     let end = () => {};
@@ -132,7 +143,7 @@ export class LiveFeed {
     const subscription: Subscription = {
       // The scope is one more term of the filter: every page read for this subscriber carries it.
       filter: scope === null ? filter : andFilters(filter, scopeFilter(scope)),
-      scope,
+      audience: { scope, role },
       mode,
       cursor,
       catchUpTo: lastId,
@@ -158,7 +169,7 @@ export class LiveFeed {
   /** An event for every subscriber, whatever its filter (server health, registry changes). */
   broadcast(event: LiveEvent): void {
     for (const subscription of this.#subscriptions) {
-      const visible = visibleEvent(event, subscription.scope);
+      const visible = visibleEvent(event, subscription.audience);
       if (visible) this.#deliver(subscription, visible);
     }
   }

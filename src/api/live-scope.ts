@@ -1,13 +1,22 @@
+import { type Role, roleAllows } from '../auth/roles.js';
 import { inScope, type Scope } from '../auth/scope.js';
 import type { LiveEvent } from './live-events.js';
 
+/** Who a subscriber is, as far as what it may be sent goes. */
+export interface Audience {
+  scope: Scope;
+  role: Role;
+}
+
 /**
- * A broadcast event as a subscriber with a server scope may see it: events about other servers are not
- * sent at all, and lists of server names keep only its own, so the feed never names a server its token
- * cannot see. Records are scoped by the subscription's filter instead (live-feed.ts). The switch is
+ * A broadcast event as a subscriber may see it: events about servers outside its scope are not sent at
+ * all, and lists of server names keep only its own, so the feed never names a server its token cannot
+ * see; commands waiting for approval are an admin's to review (GET /api/servers/pending), so only admins
+ * hear of them. Records are scoped by the subscription's filter instead (live-feed.ts). The switch is
  * exhaustive: a new event type must say here what a scoped subscriber sees of it.
  */
-export function visibleEvent(event: LiveEvent, scope: Scope): LiveEvent | null {
+export function visibleEvent(event: LiveEvent, { scope, role }: Audience): LiveEvent | null {
+  if (event.type === 'approvals-changed' && !roleAllows(role, 'admin')) return null;
   if (scope === null) return event;
   const mine = (names: string[]) => names.filter((name) => inScope(scope, name));
   switch (event.type) {

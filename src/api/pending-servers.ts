@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { inScope, type Scope } from '../auth/scope.js';
 import { GatewayError } from '../core/errors.js';
 import type { PendingServer, PendingServers } from '../ops/pending-servers.js';
 import { approvePending, rejectPending } from '../ops/server-changes.js';
@@ -10,6 +11,8 @@ export interface PendingServersDeps {
   registry: Registry;
   pending: PendingServers;
   proxyUrl: (name: string) => string;
+  /** The asking token's servers: launches for other names are neither listed nor decided (null: all). */
+  scope?: () => Scope;
 }
 
 /** A held launch as the API shows it: the launch in full (the owner judges it), secrets in the entry masked. */
@@ -24,8 +27,28 @@ function pendingToJson(pending: PendingServer): Record<string, unknown> {
  */
 export function pendingServersRoutes(deps: PendingServersDeps): Hono {
   const app = new Hono();
+  const visible = (name: string) => inScope(deps.scope?.() ?? null, name);
+  /** A held launch this token may see; the 404 lists only those, so other names do not leak. */
+  const known = (name: string) => {
+    if (visible(name) && deps.pending.get(name)) return name;
+    const names = deps.pending
+      .list()
+      .map((p) => p.name)
+      .filter(visible);
+    throw new GatewayError(
+      404,
+      `No launch of "${name}" is awaiting approval; awaiting: ${names.length > 0 ? names.join(', ') : '(none)'}.`,
+    );
+  };
 
-  app.get('/', (c) => c.json({ data: deps.pending.list().map(pendingToJson) }));
+  app.get('/', (c) =>
+    c.json({
+      data: deps.pending
+        .list()
+        .filter((p) => visible(p.name))
+        .map(pendingToJson),
+    }),
+  );
 
   app.post('/:name/approve', async (c) => {
     // The body is optional: {"id": "<the id shown>"} makes sure the request approved is the one reviewed.
@@ -36,7 +59,7 @@ export function pendingServersRoutes(deps: PendingServersDeps): Hono {
         '"id" must be the id of the pending request, as GET /api/servers/pending lists it.',
       );
     }
-    const approved = approvePending(deps, c.req.param('name'), body.id);
+    const approved = approvePending(deps, known(c.req.param('name')), body.id);
     return c.json({
       approved: approved.name,
       action: approved.action,
@@ -46,7 +69,7 @@ export function pendingServersRoutes(deps: PendingServersDeps): Hono {
   });
 
   app.post('/:name/reject', (c) => {
-    const rejected = rejectPending(deps, c.req.param('name'));
+    const rejected = rejectPending(deps, known(c.req.param('name')));
     return c.json({ rejected: rejected.name, action: rejected.action });
   });
 

@@ -188,6 +188,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         audit: deps.audit,
         authenticate: (c) => authenticator.authenticate(authRequest(c), { sessions: false }),
         sourceOf: (c) => sourceAddress(authRequest(c).address),
+        stillValid: (principal) => authenticator.stillValid(principal as Principal),
       },
       deps.mcpSessions,
     ),
@@ -220,7 +221,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     if (refusal) throw refusal;
     const right = routeRight(c.req.method, c.req.path);
     if (right) requireRole(principal, right.role, right.what);
-    // A route the table forgot is the owner's alone until it is listed; an unknown path stays a 404.
+    // A route the table forgot needs admin until it is listed (fail closed); an unknown path stays a 404.
     else if (hasHandler(c)) requireRole(principal, 'admin', `${c.req.method} ${c.req.path}`);
     c.set('principal', principal);
     return asPrincipal(principal, () => (c.req.path === IMPORT_PATH ? next() : apiBodyLimit(c, next)));
@@ -249,7 +250,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   // Order matters where paths overlap: /api/servers/config and /pending before /api/servers/:name, and
   // /api/logs/export|import before /api/logs/:id.
   app.route('/api/servers/config', serversConfigRoutes({ registry, proxyUrl: deps.proxyUrl }));
-  app.route('/api/servers/pending', pendingServersRoutes(scoped));
+  app.route('/api/servers/pending', pendingServersRoutes({ ...scoped, scope: requestScope }));
   deps.pending.onChange(() =>
     deps.liveFeed.broadcast({ type: 'approvals-changed', pending: deps.pending.list().map((p) => p.name) }),
   );
@@ -265,7 +266,11 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     '/api/events',
     eventsRoutes(deps.liveFeed, (c) => {
       const principal = (c as Context<AppEnv>).get('principal');
-      return { scope: principal.servers, stillValid: () => authenticator.stillValid(principal) };
+      return {
+        scope: principal.servers,
+        role: principal.role,
+        stillValid: () => authenticator.stillValid(principal),
+      };
     }),
   );
   app.route('/api/filter', filterRoutes(store, registry));

@@ -18,7 +18,12 @@ export interface McpRouteDeps extends ManagementDeps {
   authenticate: (c: Context) => Identity;
   /** The remote address a request came from, as the audit log names it. */
   sourceOf?: (c: Context) => string;
+  /** False once the principal's token is revoked or expired: its open sessions end then. */
+  stillValid?: (principal: Identity) => boolean;
 }
+
+/** How often an open session checks that its token still holds. */
+const RIGHT_CHECK_MS = 1000;
 
 /** Who is calling, handed to the tools with each request (the SDK passes it on as `extra.authInfo`). */
 const ACTOR = 'mcpActor';
@@ -95,7 +100,26 @@ export function mcpRoutes(deps: McpRouteDeps, sessions = new ManagementSessions(
         const server = createManagementServer(deps, c.get('principal'));
         const canAsk = body.params.capabilities.elicitation !== undefined;
         const transport = await sessions.open(server, canAsk);
-        owners.set(transport, c.get('principal').actor);
+        const principal = c.get('principal');
+        owners.set(transport, principal.actor);
+        // A session outlives the request that authenticated it (its GET stream stays open): it ends as
+        // soon as its token is revoked or expires, as the REST live feed does.
+        const { stillValid } = deps;
+        if (stillValid) {
+          const check = setInterval(() => {
+            if (!transport.sessionId) return clearInterval(check);
+            if (!stillValid(principal)) {
+              clearInterval(check);
+              void server.close();
+            }
+          }, RIGHT_CHECK_MS);
+          check.unref();
+          const closed = transport.onclose;
+          transport.onclose = () => {
+            clearInterval(check);
+            closed?.();
+          };
+        }
         const response = await transport.handleRequest(c.req.raw, {
           parsedBody: body,
           authInfo: c.get(ACTOR),

@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Identity } from '../auth/identity.js';
+import { roleAllows } from '../auth/roles.js';
 import { scopedReads, scopedStore } from '../auth/scoped-reads.js';
 import { scopedRegistry } from '../auth/scoped-registry.js';
 import { VERSION } from '../core/version.js';
@@ -12,6 +13,9 @@ import { registerStatsTools } from './tools/stats.js';
 
 const INSTRUCTIONS = `This is MCP Gateway's own server. The gateway sits between MCP clients and MCP servers and captures every message. Use list_servers/add_server/update_server/remove_server/restart_server to manage the servers it proxies, search_records/get_record/get_session to investigate captured traffic (why a call failed, what a server returned, how long it took), get_stats for error rates and latency, clear_records to delete traffic. Starting a program (add_server or update_server with a command) needs the user's consent: the gateway asks the user through this client when it supports elicitation, and otherwise the request waits until the owner approves it in the gateway's web UI; tell the user so.`;
 
+/** What a viewer is told: only the tools it has (tool-rights.ts). */
+const READ_ONLY_INSTRUCTIONS = `This is MCP Gateway's own server. The gateway sits between MCP clients and MCP servers and captures every message. Your token may read: use list_servers to see the servers it proxies, search_records/get_record/get_session to investigate captured traffic (why a call failed, what a server returned, how long it took), and get_stats for error rates and latency. Changing servers or deleting traffic needs a token with the operator role.`;
+
 /**
  * The management MCP server: the gateway's registry, traffic and statistics as tools, for one principal.
  * It offers only the tools the principal's role allows, and every read and change goes through its server
@@ -20,7 +24,7 @@ const INSTRUCTIONS = `This is MCP Gateway's own server. The gateway sits between
 export function createManagementServer(deps: ManagementDeps, principal: Identity): McpServer {
   const server = new McpServer(
     { name: 'mcp-gateway', title: 'MCP Gateway', version: VERSION },
-    { instructions: INSTRUCTIONS },
+    { instructions: roleAllows(principal.role, 'operator') ? INSTRUCTIONS : READ_ONLY_INSTRUCTIONS },
   );
   limitToolsByRole(server, principal);
   auditToolCalls(server, deps.audit);

@@ -90,4 +90,56 @@ describe('revocation and expiry take effect at once', () => {
       stream.close();
     }
   });
+
+  it('ends the management MCP session of a revoked token, and its open stream', async () => {
+    const value = tokens.create({ name: 'agent', role: 'viewer' }).value;
+    const headers = {
+      authorization: `Bearer ${value}`,
+      accept: 'application/json, text/event-stream',
+      'content-type': 'application/json',
+    };
+    const initialize = await fetch(`${gw.url}/gateway/mcp`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-11-25',
+          capabilities: {},
+          clientInfo: { name: 'agent', version: '1' },
+        },
+      }),
+    });
+    expect(initialize.status).toBe(200);
+    await initialize.text();
+    const sessionId = initialize.headers.get('mcp-session-id') as string;
+    const session = { ...headers, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' };
+    await fetch(`${gw.url}/gateway/mcp`, {
+      method: 'POST',
+      headers: session,
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+    });
+    const controller = new AbortController();
+    const stream = await fetch(`${gw.url}/gateway/mcp`, { headers: session, signal: controller.signal });
+    expect(stream.status).toBe(200);
+    const ended = (async () => {
+      try {
+        for await (const _ of stream.body as unknown as AsyncIterable<Uint8Array>) {
+          // Nothing is sent on an idle session's stream.
+        }
+      } catch {
+        // Aborted by the test.
+      }
+      return 'ended';
+    })();
+    try {
+      expect(await within(ended, 1500)).toBe('still open');
+      tokens.revoke('agent');
+      expect(await within(ended, 3000)).toBe('ended');
+    } finally {
+      controller.abort();
+    }
+  });
 });

@@ -1,17 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { createHonoApp, type HonoAppDeps } from '../../src/app/hono-app.js';
 import { NO_AUDIT } from '../../src/audit/audit-trail.js';
+import type { Identity } from '../../src/auth/identity.js';
 import { ROUTE_RIGHTS, routeRight } from '../../src/auth/route-rights.js';
 
-/** The app's routes, built with deps no route touches while being built. */
-function apiRoutes(): { method: string; path: string }[] {
+const VIEWER: Identity = { actor: 'reader', kind: 'token', role: 'viewer', servers: null, expiresAt: null };
+
+/** The app, built with deps no route touches while being built; "owner" and "reader" are its tokens. */
+function buildApp() {
   const deps = {
     pending: { onChange: () => () => {}, list: () => [] },
     registry: {},
     audit: NO_AUDIT,
     log: () => {},
+    checkToken: (candidate: string | null) => candidate === 'owner',
+    tokens: { lookup: (value: string) => (value === 'reader' ? VIEWER : undefined), stillValid: () => true },
   } as unknown as HonoAppDeps;
-  const app = createHonoApp(deps);
+  return createHonoApp(deps);
+}
+
+function apiRoutes(): { method: string; path: string }[] {
+  const app = buildApp();
   const seen = new Set<string>();
   return app.routes
     .filter((route) => route.path.startsWith('/api/') && route.method !== 'ALL')
@@ -59,5 +68,17 @@ describe('the route table', () => {
     expect(routeRight('DELETE', '/api/tokens/ci-bot')?.role).toBe('admin');
     expect(routeRight('GET', '/api/audit')?.role).toBe('admin');
     expect(routeRight('GET', '/api/no-such-thing')).toBeUndefined();
+  });
+
+  it('keeps a route the table forgot to admins, and an unknown path a 404', async () => {
+    const app = buildApp();
+    app.get('/api/forgotten', (c) => c.json({ ok: true }));
+    const as = (token: string, path: string) =>
+      app.request(path, { headers: { authorization: `Bearer ${token}` } });
+    expect((await as('owner', '/api/forgotten')).status).toBe(200);
+    const refused = await as('reader', '/api/forgotten');
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toContain('needs the admin role');
+    expect((await as('reader', '/api/no-such-thing')).status).toBe(404);
   });
 });

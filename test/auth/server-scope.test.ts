@@ -158,6 +158,45 @@ describe('server scope over real traffic from two servers', () => {
     }
   }, 30_000);
 
+  it('tells only admins of commands waiting for approval', async () => {
+    const viewer = await openFeed(`${context.gw.url}/api/events`, context.tokens.viewer);
+    const admin = await openFeed(`${context.gw.url}/api/events`, context.tokens.admin);
+    const agent = new Client({ name: 'asking-agent', version: '1.0.0' });
+    try {
+      await agent.connect(
+        new StreamableHTTPClientTransport(new URL(`${context.gw.url}/gateway/mcp`), {
+          requestInit: { headers: { authorization: `Bearer ${context.tokens.owner}` } },
+        }),
+      );
+      const held = await agent.callTool({
+        name: 'add_server',
+        arguments: { name: 'held', command: process.execPath, args: ['--version'] },
+      });
+      expect(JSON.stringify(held.structuredContent)).toContain('awaiting-approval');
+      await admin.waitFor((e) => e.type === 'approvals-changed' && e.pending.includes('held'), 10_000);
+      // Both feeds were sent the same broadcasts in the same order; the viewer's has had time to get it.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(viewer.events.filter((e) => e.type === 'approvals-changed')).toEqual([]);
+      expect((await as(context, 'viewer', '/api/servers/pending')).status).toBe(403);
+      // An admin limited to beta neither sees nor decides a launch of another name.
+      const betaAdmin = context.store.create({ name: 'beta-admin', role: 'admin', servers: ['beta'] }).value;
+      const asBetaAdmin = (path: string, method = 'GET') =>
+        fetch(`${context.gw.url}${path}`, { method, headers: { authorization: `Bearer ${betaAdmin}` } });
+      expect(await (await asBetaAdmin('/api/servers/pending')).json()).toEqual({ data: [] });
+      const approve = await asBetaAdmin('/api/servers/pending/held/approve', 'POST');
+      expect(approve.status).toBe(404);
+      expect(await approve.text()).toContain('awaiting: (none)');
+      const listed = (await (await as(context, 'admin', '/api/servers/pending')).json()) as {
+        data: { name: string }[];
+      };
+      expect(listed.data.map((p) => p.name)).toEqual(['held']);
+    } finally {
+      await agent.close();
+      viewer.close();
+      admin.close();
+    }
+  });
+
   it('scopes the management MCP server’s tools the same way', async () => {
     const client = new Client({ name: 'scoped-agent', version: '1.0.0' });
     await client.connect(

@@ -54,6 +54,14 @@ describe('management MCP tools by role', () => {
     expect(await toolNames(tokens.viewer as string)).toEqual(READ_TOOLS);
     expect(await toolNames(tokens.operator as string)).toEqual([...READ_TOOLS, ...WRITE_TOOLS].sort());
     expect(await toolNames(tokens.admin as string)).toEqual([...READ_TOOLS, ...WRITE_TOOLS].sort());
+    // Its instructions point it only at the tools it has.
+    const viewer = await connect(tokens.viewer as string);
+    try {
+      expect(viewer.getInstructions()).not.toContain('add_server');
+      expect(viewer.getInstructions()).toContain('operator role');
+    } finally {
+      await viewer.close();
+    }
   });
 
   it('refuses a viewer that calls a write tool anyway, naming the role it needs', async () => {
