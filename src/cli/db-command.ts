@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { auditPath } from '../audit/audit-store.js';
 import { recordCliAct } from '../audit/cli-record.js';
 import { recryptAuditLog } from '../audit/recrypt-audit.js';
@@ -7,6 +8,7 @@ import { storagePaths } from '../storage/storage-dir.js';
 import { KEY_ENV } from '../storage/store-key.js';
 import { fileKind, type StoreKey, StoreKeyError } from '../store/cipher.js';
 import { type Conversion, convertStore, StoreInUseError } from '../store/convert-store.js';
+import { openDatabase } from '../store/database.js';
 import { strictParse } from './subcommand-args.js';
 
 export const NEW_KEY_ENV = 'MCP_GATEWAY_NEW_DB_KEY';
@@ -168,6 +170,8 @@ export async function runDb(
     // The audit log shares the store's key. It is small, so it goes first and is put back if logs.db
     // cannot be converted: either both files change key, or neither does.
     const audit = auditPath(dir);
+    // A wrong key is logs.db's to report (the store the user means): tried on it before audit.db is touched.
+    if (existsSync(audit)) openDatabase(path, { key: keys.from, readonly: true }).close();
     const entries = recryptAuditLog(audit, keys.from, keys.to);
     let result: Conversion;
     try {
