@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { auditPath } from '../audit/audit-store.js';
 import { recordCliAct } from '../audit/cli-record.js';
@@ -10,6 +11,7 @@ import { KEY_ENV } from '../storage/store-key.js';
 import { runningWraps } from '../storage/wrap-lock.js';
 import { fileKind, type StoreKey, StoreKeyError } from '../store/cipher.js';
 import { type Conversion, convertStore, StoreInUseError } from '../store/convert-store.js';
+import { openDatabase } from '../store/database.js';
 import { type KeyPlan, NEW_KEY_ENV, planKeys } from './db-keys.js';
 import { readSecretsForCarry } from './db-secrets.js';
 import { strictParse } from './subcommand-args.js';
@@ -191,6 +193,8 @@ export async function runDb(
     // The audit log shares the store's key. It is small, so it goes first and is put back if logs.db
     // cannot be converted: either both files change key, or neither does.
     const audit = auditPath(dir);
+    // A wrong key is logs.db's to report (the store the user means): tried on it before audit.db is touched.
+    if (existsSync(audit)) openDatabase(path, { key: keys.from, readonly: true }).close();
     const entries = recryptAuditLog(audit, keys.from, keys.to);
     let result: Conversion;
     try {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { auditPath } from '../../src/audit/audit-store.js';
 import { TokenStore } from '../../src/auth/token-store.js';
 import { fileKind, Sqlite } from '../../src/store/cipher.js';
 import { apiJson } from '../helpers/api-json.js';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
 const DOWN = 'http://127.0.0.1:9/mcp';
@@ -96,6 +97,21 @@ describe('mcp-gateway audit verify (the built CLI)', { timeout: 120_000 }, () =>
   it('records a CLI change as the owner at the terminal, chained after the gateway', async () => {
     const dir = scratch();
     await historyIn(dir);
+    const set = spawnSync(process.execPath, [BIN, 'secret', 'set', 'DEPLOY_KEY', '--storage-dir', dir], {
+      input: 'value-never-audited\n',
+      encoding: 'utf8',
+      env: { ...process.env, MCP_GATEWAY_DB_KEY: undefined },
+    });
+    expect(set.status, set.stderr).toBe(0);
+    const afterSet = await cli(['audit', 'list', '--json', '--limit', '1', '--storage-dir', dir]);
+    expect(JSON.parse(afterSet.out)).toMatchObject({
+      seq: 6,
+      actor: 'owner (cli)',
+      source: 'cli',
+      action: 'secret.set',
+      target: 'DEPLOY_KEY',
+      outcome: 'ok',
+    });
     // db encrypt gives audit.db the key with logs.db (a gateway started with the key opens both), and
     // records itself in it.
     const keyFile = join(dir, '..', `${dir.split('/').at(-1)}.key`);
@@ -103,12 +119,12 @@ describe('mcp-gateway audit verify (the built CLI)', { timeout: 120_000 }, () =>
     roots.push(keyFile);
     const encrypt = await cli(['db', 'encrypt', '--storage-dir', dir, '--db-key-file', keyFile]);
     expect(encrypt.code, encrypt.err).toBe(0);
-    expect(encrypt.out).toMatch(/The audit log .*audit\.db \(5 entries\) has the same key now/);
+    expect(encrypt.out).toMatch(/The audit log .*audit\.db \(6 entries\) has the same key now/);
     expect(fileKind(auditPath(dir))).toBe('encrypted');
     const list = await cli(['audit', 'list', '--json', '--storage-dir', dir, '--db-key-file', keyFile]);
     const last = JSON.parse(list.out.trim().split('\n').at(-1) as string) as Record<string, unknown>;
     expect(last).toMatchObject({
-      seq: 6,
+      seq: 7,
       actor: 'owner (cli)',
       source: 'cli',
       action: 'db.encrypt',
@@ -116,7 +132,9 @@ describe('mcp-gateway audit verify (the built CLI)', { timeout: 120_000 }, () =>
     });
     const verify = await cli(['audit', 'verify', '--storage-dir', dir, '--db-key-file', keyFile]);
     expect(verify.code, verify.err).toBe(0);
-    expect(verify.out).toMatch(/intact: 6 entries/);
+    expect(verify.out).toMatch(/intact: 7 entries/);
+    // The secret's value is the secret store's; the audit log names the secret only.
+    expect(list.out).not.toContain('value-never-audited');
   });
 });
 
