@@ -70,6 +70,10 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   /** Where control-plane changes are recorded. */
   audit: AuditTrail;
   proxyUrl: (name: string) => string;
+  /** 'https' when the gateway serves TLS itself: OAuth metadata URLs and cookies follow it. */
+  scheme?: 'http' | 'https';
+  /** Wrong-token counting shared with the proxy's --proxy-auth check; one of its own when absent. */
+  limiter?: AuthLimiter;
   startedAt: number;
   log: (message: string) => void;
 }
@@ -83,7 +87,8 @@ type AppEnv = { Variables: { principal: Principal } };
 export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const sessions = new UiSessions();
-  const limiter = new AuthLimiter({ log: deps.log });
+  const limiter = deps.limiter ?? new AuthLimiter({ log: deps.log });
+  const scheme = deps.scheme ?? 'http';
   const authenticator = createAuthenticator({
     checkToken: deps.checkToken,
     lookupToken: (candidate) => deps.tokens.lookup(candidate),
@@ -102,7 +107,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
 
   // OAuth discovery is public by design: clients read it before they hold any token (RFC 9728, RFC 8414).
   const origin = (c: { req: { header: (name: string) => string | undefined } }) =>
-    `http://${c.req.header('host')}`;
+    `${scheme}://${c.req.header('host')}`;
   const sendOAuth = (reply: { status: number; headers: Record<string, string>; body: string }) =>
     new Response(reply.body || null, { status: reply.status, headers: reply.headers });
   app.get('/.well-known/oauth-protected-resource/:prefix{s|servers}/:name/mcp', async (c) =>
@@ -229,7 +234,10 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.route('/api/status', statusRoutes(deps));
   app.route('/api/secrets', secretsRoutes(deps.secrets));
 
-  app.route('/ui', uiRoutes({ sessions, signInToken: authenticator.signInToken }));
+  app.route(
+    '/ui',
+    uiRoutes({ sessions, signInToken: authenticator.signInToken, secureCookies: scheme === 'https' }),
+  );
   app.get('/', (c) =>
     c.text(`MCP Gateway ${VERSION}\nProxy: /s/<name>/mcp\nREST API: /api (Bearer token)\nWeb UI: /ui\n`),
   );

@@ -33,13 +33,15 @@ export interface UiRoutesDeps {
   sessions: UiSessions;
   /** Who the `?token=` link's token stands for, or null; a GatewayError 429 while the address must pause. */
   signInToken: (token: string, address: string | undefined) => Identity | null;
+  /** Served over HTTPS: the session cookie is Secure. */
+  secureCookies?: boolean;
 }
 
 /**
  * `/ui`: the web UI, a single-page app built by Vite. Static files need no auth (they hold no data); the
  * data comes from the API, which the session cookie opens.
  */
-export function uiRoutes({ sessions, signInToken }: UiRoutesDeps): Hono {
+export function uiRoutes({ sessions, signInToken, secureCookies = false }: UiRoutesDeps): Hono {
   const app = new Hono();
   const dir = uiDirectory();
 
@@ -56,7 +58,7 @@ export function uiRoutes({ sessions, signInToken }: UiRoutesDeps): Hono {
       if (refusal) throw refusal;
     }
     sessions.end(sessionId);
-    c.header('set-cookie', clearedSessionCookie());
+    c.header('set-cookie', clearedSessionCookie(secureCookies));
     return c.json({ signedOut: true });
   });
 
@@ -75,7 +77,7 @@ export function uiRoutes({ sessions, signInToken }: UiRoutesDeps): Hono {
         return c.text(error.message, error.status as 429, { ...error.headers, 'cache-control': 'no-store' });
       }
       if (identity) {
-        c.header('set-cookie', sessionCookie(sessions.create(identity)));
+        c.header('set-cookie', sessionCookie(sessions.create(identity), secureCookies));
       } else {
         url.searchParams.set('signin', 'invalid-token');
       }

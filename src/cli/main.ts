@@ -1,3 +1,4 @@
+import { exposureWarning } from '../app/exposure.js';
 import { type RunningGateway, StartupError, startGateway } from '../app/gateway.js';
 import { ConfigError, resolveConfig } from '../config/options.js';
 import { VERSION } from '../core/version.js';
@@ -113,11 +114,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   const info = (message: string) => process.stdout.write(`${message}\n`);
   const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
-  if (config.host === '0.0.0.0' || config.host === '::') {
-    warn(
-      `listening on all interfaces (${config.host}): other machines can reach the proxy, which has no gateway token. Only do this on a trusted network; add their host names with --allowed-hosts.`,
-    );
-  }
+  const exposure = exposureWarning(config);
+  if (exposure) warn(exposure);
   let gateway: RunningGateway;
   try {
     gateway = await startGateway(config, { info, warn });

@@ -22,7 +22,20 @@ export interface UserOptions {
   demo?: boolean;
   /** A file holding the passphrase logs.db is encrypted with (else MCP_GATEWAY_DB_KEY; else none). */
   dbKeyFile?: string;
+  /** `--tls self-signed`: serve HTTPS with a certificate the gateway makes and keeps in the storage dir. */
+  tls?: string;
+  /** `--tls-cert` / `--tls-key`: serve HTTPS with these PEM files. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** `--proxy-auth`: the proxy URLs (/s/*) also need a gateway token. */
+  proxyAuth?: boolean;
 }
+
+/** How the gateway serves: plain HTTP, HTTPS from the owner's PEM files, or HTTPS with its own certificate. */
+export type TlsSetting =
+  | { readonly kind: 'off' }
+  | { readonly kind: 'files'; readonly cert: string; readonly key: string }
+  | { readonly kind: 'self-signed' };
 
 /** The settings the gateway runs with, defaults filled in and validated. */
 export interface ResolvedConfig {
@@ -48,6 +61,10 @@ export interface ResolvedConfig {
   readonly storeKey: StoreKey | null;
   /** `--db-key-file` as given: the secret store takes its key from the same file (docs/secrets.md). */
   readonly dbKeyFile: string | null;
+  /** HTTPS or not (docs/tls.md). */
+  readonly tls: TlsSetting;
+  /** True when proxy URLs need a gateway token in X-MCP-Gateway-Token (docs/tls.md). */
+  readonly proxyAuth: boolean;
 }
 
 export interface RetentionConfig {
@@ -204,7 +221,39 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     redact: options.redact ?? parseSwitch(env.MCP_GATEWAY_REDACT, 'MCP_GATEWAY_REDACT'),
     storeKey: resolveStoreKey(options.dbKeyFile, env),
     dbKeyFile: options.dbKeyFile ?? null,
+    tls: resolveTls(options, env),
+    proxyAuth:
+      options.proxyAuth ?? parseSwitch(env.MCP_GATEWAY_PROXY_AUTH ?? 'off', 'MCP_GATEWAY_PROXY_AUTH'),
   };
+}
+
+/** --tls self-signed, or --tls-cert with --tls-key (each also from the environment); never both. */
+export function resolveTls(options: UserOptions, env: NodeJS.ProcessEnv = process.env): TlsSetting {
+  const mode = options.tls ?? (env.MCP_GATEWAY_TLS || undefined);
+  const cert = options.tlsCert ?? (env.MCP_GATEWAY_TLS_CERT || undefined);
+  const key = options.tlsKey ?? (env.MCP_GATEWAY_TLS_KEY || undefined);
+  if (mode !== undefined) {
+    if (mode.trim().toLowerCase() !== 'self-signed') {
+      throw new ConfigError(
+        `invalid --tls "${mode}": the only mode is "self-signed"; for your own certificate use --tls-cert FILE --tls-key FILE`,
+      );
+    }
+    if (cert !== undefined || key !== undefined) {
+      throw new ConfigError(
+        '--tls self-signed and --tls-cert/--tls-key exclude each other: keep one (docs/tls.md)',
+      );
+    }
+    return { kind: 'self-signed' };
+  }
+  if (cert === undefined && key === undefined) return { kind: 'off' };
+  if (cert === undefined || key === undefined) {
+    const missing =
+      cert === undefined ? '--tls-cert (MCP_GATEWAY_TLS_CERT)' : '--tls-key (MCP_GATEWAY_TLS_KEY)';
+    throw new ConfigError(
+      `HTTPS needs both a certificate and its private key: add ${missing}, or use --tls self-signed`,
+    );
+  }
+  return { kind: 'files', cert: expandHome(cert), key: expandHome(key) };
 }
 
 /** The store's key from --db-key-file or MCP_GATEWAY_DB_KEY; a problem with it is a setting to fix. */
