@@ -1,9 +1,20 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../../src/auth/token-store.js';
 import { type SdkServer, startSdkServer } from '../fixtures/sdk-server.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
+import { cliCommand } from '../helpers/stdio.js';
+
+/** The environment of a client app that launches commands, without this test run's gateway settings. */
+function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !name.startsWith('MCP_GATEWAY_')) env[name] = value;
+  }
+  return env;
+}
 
 const PING = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
 
@@ -102,6 +113,27 @@ describe('--proxy-auth', () => {
       'Token "ci-agent" may not use server "other" (it is limited to sdk). Use a token whose --servers include it, or the owner token.',
     );
     expect(other.received).toHaveLength(0);
+  });
+
+  it('lets `mcp-gateway connect` (Claude Desktop and other command-only clients) send MCP_GATEWAY_TOKEN', async () => {
+    const { command, args } = cliCommand('connect', 'sdk', '--url', gw.url);
+    const withToken = new Client({ name: 'desktop-app', version: '1.0.0' });
+    await withToken.connect(
+      new StdioClientTransport({
+        command,
+        args,
+        env: { ...cleanEnv(), MCP_GATEWAY_TOKEN: scoped },
+        stderr: 'pipe',
+      }),
+    );
+    const result = await withToken.callTool({ name: 'echo', arguments: { message: 'from connect' } });
+    expect(result.content).toEqual([{ type: 'text', text: 'Echo: from connect' }]);
+    await withToken.close();
+    const without = new Client({ name: 'desktop-app', version: '1.0.0' });
+    await expect(
+      without.connect(new StdioClientTransport({ command, args, env: cleanEnv(), stderr: 'pipe' })),
+    ).rejects.toThrow(/X-MCP-Gateway-Token/);
+    await without.close();
   });
 
   it('counts wrong tokens against the same limit as the API: 429 with Retry-After', async () => {

@@ -32,6 +32,13 @@ describe('client configurations', () => {
   it('gives Claude Desktop mcp-gateway connect, telling it where the gateway listens when not on 3333', () => {
     expect(connectArgs('a', 'http://localhost:3333/s/a/mcp')).toEqual(['connect', 'a']);
     expect(connectArgs('a', 'http://127.0.0.1:4000/s/a/mcp')).toEqual(['connect', 'a', '--port', '4000']);
+    // --port means plain http: a gateway serving TLS is named by its https origin.
+    expect(connectArgs('a', 'https://localhost:3333/s/a/mcp')).toEqual([
+      'connect',
+      'a',
+      '--url',
+      'https://localhost:3333',
+    ]);
     expect(connectArgs('a', 'http://gateway.lan:3333/s/a/mcp')).toEqual([
       'connect',
       'a',

@@ -30,6 +30,8 @@ const json = (value: unknown) => JSON.stringify(value, null, 2);
 export function connectArgs(name: string, proxyUrl: string): string[] {
   const url = new URL(proxyUrl);
   if (url.origin === DEFAULT_ORIGIN) return ['connect', name];
+  // --port means plain http on localhost; a gateway with TLS is named by its https origin.
+  if (url.protocol === 'https:') return ['connect', name, '--url', url.origin];
   if (url.hostname === 'localhost' || url.hostname === '127.0.0.1')
     return ['connect', name, '--port', url.port || '80'];
   return ['connect', name, '--url', url.origin];
