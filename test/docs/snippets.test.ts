@@ -15,6 +15,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exposureWarning } from '../../src/app/exposure.js';
 import { parseCli } from '../../src/cli/args.js';
 import { parseFilter } from '../../src/filter/parser.js';
 import { parseRegistryText, parseServerEntry } from '../../src/registry/schema.js';
@@ -55,6 +56,12 @@ const SKIP: Record<string, string> = {
     'the same: test/cli/db-command.test.ts',
   'mcp-gateway db decrypt --storage-dir ~/.mcp-gateway --db-key-file ~/.mcp-gateway.new-key':
     'the same: test/cli/db-command.test.ts',
+  'mcp-gateway --host 0.0.0.0 --tls self-signed --proxy-auth':
+    'binds every interface and runs until stopped; test/e2e/tls.test.ts and test/e2e/proxy-auth.test.ts run both',
+  'mcp-gateway --tls-cert /etc/mcp-gateway/fullchain.pem --tls-key /etc/mcp-gateway/privkey.pem':
+    'example paths of a real certificate; test/cli/tls.test.ts and test/tls/self-signed.test.ts load PEM pairs',
+  'mcp-gateway --tls self-signed':
+    'runs until stopped; test/cli/tls.test.ts starts it twice and checks the certificate is reused',
 };
 
 /** Commands of other tools, which this machine does not have. */
@@ -77,6 +84,7 @@ const FOREIGN_FLAGS: Record<string, string> = {
   '--suite': 'the conformance suite',
   '--cpu-prof': 'node, for a CPU profile of the gateway in the benchmark',
   '--cpu-prof-dir': 'node, for a CPU profile of the gateway in the benchmark',
+  '--ignore-certificate-errors-spki-list': 'Chromium, trusting one certificate in a test',
 };
 
 /** Text blocks (no language) and what each is checked against. */
@@ -288,6 +296,14 @@ const TEXT_CHECKS: { test: RegExp; check: TextCheck }[] = [
         return result.out.trim().replaceAll(dir, '/home/me/.mcp-gateway');
       });
       expect(snippet.text.split('\n')).toEqual(printed);
+    },
+  },
+  {
+    // The exposure warning of docs/tls.md: the very text a gateway on 0.0.0.0 without TLS or --proxy-auth prints.
+    test: /^warning: listening on all interfaces/,
+    check: (snippet) => {
+      const printed = exposureWarning({ host: '0.0.0.0', tls: { kind: 'off' }, proxyAuth: false });
+      expect(snippet.text).toBe(`warning: ${printed}`);
     },
   },
   {
