@@ -114,8 +114,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   const info = (message: string) => process.stdout.write(`${message}\n`);
   const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
-  const exposure = exposureWarning(config);
-  if (exposure) warn(exposure);
   let gateway: RunningGateway;
   try {
     gateway = await startGateway(config, { info, warn });
@@ -123,6 +121,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (error instanceof StartupError) fail(error.message, error.exitCode);
     throw error;
   }
+  // Once bound (a --host that is no address here fails with one line instead): what other machines reach.
+  const exposure = exposureWarning(config);
+  if (exposure) warn(exposure);
   // Signal handlers go in before the banner: whoever waits for the banner may signal right away.
   stopOnSignals(gateway);
   // The demo server is registered before the banner (which lists it); its traffic follows the banner.

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
-describe('mcp-gateway with TLS and exposure flags', () => {
+// Each test starts the built CLI several times; on a busy machine that takes a while.
+describe('mcp-gateway with TLS and exposure flags', { timeout: 120_000 }, () => {
   const dirs: string[] = [];
   const storage = () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-gateway-tls-cli-'));
