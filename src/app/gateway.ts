@@ -310,6 +310,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     tokens,
     limiter,
     scheme,
+    proxyAuth: config.proxyAuth,
     audit: NO_AUDIT,
     proxyUrl,
     startedAt,

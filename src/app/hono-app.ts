@@ -72,6 +72,8 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   proxyUrl: (name: string) => string;
   /** 'https' when the gateway serves TLS itself: OAuth metadata URLs and cookies follow it. */
   scheme?: 'http' | 'https';
+  /** --proxy-auth is on (the status says so, for the UI's client configurations). */
+  proxyAuth?: boolean;
   /** Wrong-token counting shared with the proxy's --proxy-auth check; one of its own when absent. */
   limiter?: AuthLimiter;
   startedAt: number;

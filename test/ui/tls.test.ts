@@ -4,7 +4,7 @@ import { openBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
 
 /** A real Chromium on the web UI over HTTPS, trusting the gateway's self-signed certificate by its key. */
-describe('web UI over HTTPS (--tls self-signed)', () => {
+describe('web UI over HTTPS (--tls self-signed, --proxy-auth)', () => {
   let upstream: SdkServer;
   let gw: TestGateway;
   let browser: TestBrowser;
@@ -13,6 +13,7 @@ describe('web UI over HTTPS (--tls self-signed)', () => {
     upstream = await startSdkServer({ json: true });
     gw = await startTestGateway({
       tls: 'self-signed',
+      proxyAuth: true,
       healthInterval: 0,
       servers: { remote: { type: 'http', url: upstream.url } },
     });
@@ -52,13 +53,15 @@ describe('web UI over HTTPS (--tls self-signed)', () => {
     expect(status).toBe(400);
   });
 
-  it('shows https proxy URLs in the client configurations', async () => {
+  it('shows https proxy URLs, with the gateway token header, in the client configurations', async () => {
     const { page } = browser;
     await page.goto(`${gw.url}/ui/servers/remote`);
     const panel = page.getByRole('region', { name: 'Client configuration' }).getByRole('tabpanel');
     await expect
       .poll(() => panel.textContent())
-      .toContain(`claude mcp add --transport http remote ${gw.url}/s/remote/mcp`);
+      .toContain(
+        `claude mcp add --transport http remote ${gw.url}/s/remote/mcp --header "X-MCP-Gateway-Token: <gateway token>"`,
+      );
     expect(gw.url.startsWith('https://localhost:')).toBe(true);
   });
 });
