@@ -16,9 +16,13 @@ describe('mcp-gateway with TLS and exposure flags', { timeout: 120_000 }, () => 
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start(args: string[]): Promise<{ out: string; err: string }> {
+  async function start(
+    args: string[],
+    whileRunning?: () => Promise<void>,
+  ): Promise<{ out: string; err: string }> {
     const run = runCli(['--port', '0', ...args]);
     await run.waitFor(/Press Ctrl-C to stop/, 30_000);
+    await whileRunning?.();
     run.child.kill('SIGINT');
     expect(await run.exit()).toBe(0);
     return { out: run.stdout(), err: run.stderr() };
@@ -26,7 +30,15 @@ describe('mcp-gateway with TLS and exposure flags', { timeout: 120_000 }, () => 
 
   it('--tls self-signed: https links, the fingerprint and how to trust it; the same certificate on the next start', async () => {
     const dir = storage();
-    const first = await start(['--tls', 'self-signed', '--storage-dir', dir]);
+    let link = '';
+    const first = await start(['--tls', 'self-signed', '--storage-dir', dir], async () => {
+      const ui = runCli(['ui', '--storage-dir', dir]);
+      expect(await ui.exit()).toBe(0);
+      link = ui.stdout();
+    });
+    // `mcp-gateway ui` gives the same https link as the banner, for when the terminal is gone.
+    expect(link).toMatch(/^https:\/\/localhost:\d+\/ui\?token=/);
+    expect(first.out).toContain(link.trim());
     expect(first.out).toMatch(/Listening {3}https:\/\/127\.0\.0\.1:\d+/);
     expect(first.out).toMatch(/Web UI {6}https:\/\/localhost:\d+\/ui\?token=/);
     expect(first.out).toContain('TLS         self-signed (new: none was stored yet)');

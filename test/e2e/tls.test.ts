@@ -104,6 +104,20 @@ describe('HTTPS with --tls self-signed', () => {
     expect(prm.authorization_servers).toEqual([`${gw.url}/s/secured`]);
   });
 
+  it("gives https links in the gateway's own MCP server", async () => {
+    const client = new Client({ name: 'agent', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${gw.url}/gateway/mcp`), {
+        fetch: trusted,
+        requestInit: { headers: { authorization: `Bearer ${TEST_TOKEN}` } },
+      }),
+    );
+    const listed = await client.callTool({ name: 'list_servers', arguments: {} });
+    await client.close();
+    expect(JSON.stringify(listed)).toContain(`${gw.url}/s/everything/mcp`);
+    expect(JSON.stringify(listed)).not.toContain('http://localhost');
+  });
+
   it('marks the UI session cookie Secure', async () => {
     const response = await trusted(`${gw.url}/ui?token=${TEST_TOKEN}`, { redirect: 'manual' });
     expect(response.status).toBe(302);
