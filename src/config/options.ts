@@ -222,8 +222,12 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     storeKey: resolveStoreKey(options.dbKeyFile, env),
     dbKeyFile: options.dbKeyFile ?? null,
     tls: resolveTls(options, env),
+    // Off unless asked for: an empty MCP_GATEWAY_PROXY_AUTH is no request.
     proxyAuth:
-      options.proxyAuth ?? parseSwitch(env.MCP_GATEWAY_PROXY_AUTH ?? 'off', 'MCP_GATEWAY_PROXY_AUTH'),
+      options.proxyAuth ??
+      (env.MCP_GATEWAY_PROXY_AUTH?.trim()
+        ? parseSwitch(env.MCP_GATEWAY_PROXY_AUTH, 'MCP_GATEWAY_PROXY_AUTH')
+        : false),
   };
 }
 
