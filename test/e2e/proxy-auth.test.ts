@@ -115,6 +115,7 @@ describe('--proxy-auth', () => {
     expect(other.received).toHaveLength(0);
   });
 
+  // Two CLI processes start here: slow on a busy machine.
   it('lets `mcp-gateway connect` (Claude Desktop and other command-only clients) send MCP_GATEWAY_TOKEN', async () => {
     const { command, args } = cliCommand('connect', 'sdk', '--url', gw.url);
     const withToken = new Client({ name: 'desktop-app', version: '1.0.0' });
@@ -134,7 +135,7 @@ describe('--proxy-auth', () => {
       without.connect(new StdioClientTransport({ command, args, env: cleanEnv(), stderr: 'pipe' })),
     ).rejects.toThrow(/X-MCP-Gateway-Token/);
     await without.close();
-  });
+  }, 90_000);
 
   it('counts wrong tokens against the same limit as the API: 429 with Retry-After', async () => {
     let last: Response | undefined;
