@@ -14,7 +14,7 @@ export interface GatewayTls extends ServingCertificate {
 
 /** The certificate for --tls-cert/--tls-key or --tls self-signed; null for plain HTTP. Throws TlsError. */
 export async function servingTls(
-  config: Pick<ResolvedConfig, 'tls' | 'host'>,
+  config: Pick<ResolvedConfig, 'tls' | 'host' | 'allowedHosts'>,
   storageDir: string,
   warn: (message: string) => void,
 ): Promise<GatewayTls | null> {
@@ -23,7 +23,12 @@ export async function servingTls(
   if (tls.kind === 'files') {
     return { ...loadCertificateFiles(tls.cert, tls.key), source: 'files', certPath: tls.cert, made: null };
   }
-  const made = await selfSignedCertificate({ storageDir, host: config.host, warn });
+  const made = await selfSignedCertificate({
+    storageDir,
+    host: config.host,
+    allowedHosts: config.allowedHosts,
+    warn,
+  });
   return { ...made, source: 'self-signed' };
 }
 

@@ -14,6 +14,8 @@ export interface SelfSignedOptions {
   storageDir: string;
   /** --host: covered too when it names one address or host (not 0.0.0.0 or ::). */
   host: string;
+  /** --allowed-hosts: the names clients on other machines address the gateway by, covered too. */
+  allowedHosts?: readonly string[];
   warn: (message: string) => void;
   now?: () => number;
   /** This machine's name; os.hostname() unless a test says otherwise. */
@@ -27,11 +29,18 @@ export interface SelfSigned extends ServingCertificate {
   readonly made: string | null;
 }
 
-/** The names a local certificate covers: loopback, this machine's name, and the bound host. */
-export function machineNames(host: string, machine = hostname()): string[] {
+/**
+ * The names a local certificate covers: loopback, this machine's name, the bound host, and the names given
+ * with --allowed-hosts (which other machines use to reach it).
+ */
+export function machineNames(
+  host: string,
+  machine = hostname(),
+  allowedHosts: readonly string[] = [],
+): string[] {
   const names = ['localhost', '127.0.0.1', '::1'];
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  for (const name of [machine.toLowerCase(), bare]) {
+  const bare = (name: string) => name.replace(/^\[|\]$/g, '').toLowerCase();
+  for (const name of [machine, host, ...allowedHosts].map(bare)) {
     if (name === '' || name === '0.0.0.0' || name === '::') continue;
     if (!names.includes(name)) names.push(name);
   }
@@ -91,7 +100,7 @@ export async function selfSignedCertificate(options: SelfSignedOptions): Promise
   const dir = join(options.storageDir, 'tls');
   const certPath = join(dir, 'cert.pem');
   const keyPath = join(dir, 'key.pem');
-  const names = machineNames(options.host, options.hostname);
+  const names = machineNames(options.host, options.hostname, options.allowedHosts);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   tighten(dir, 0o700, options.warn);
   let made: string | null = 'none was stored yet';

@@ -56,7 +56,7 @@ const SKIP: Record<string, string> = {
     'the same: test/cli/db-command.test.ts',
   'mcp-gateway db decrypt --storage-dir ~/.mcp-gateway --db-key-file ~/.mcp-gateway.new-key':
     'the same: test/cli/db-command.test.ts',
-  'mcp-gateway --host 0.0.0.0 --tls self-signed --proxy-auth':
+  'mcp-gateway --host 0.0.0.0 --allowed-hosts gateway.example.lan --tls self-signed --proxy-auth':
     'binds every interface and runs until stopped; test/e2e/tls.test.ts and test/e2e/proxy-auth.test.ts run both',
   'mcp-gateway --tls-cert /etc/mcp-gateway/fullchain.pem --tls-key /etc/mcp-gateway/privkey.pem':
     'example paths of a real certificate; test/cli/tls.test.ts and test/tls/self-signed.test.ts load PEM pairs',

@@ -23,6 +23,27 @@ describe('self-signed certificate in the storage dir', () => {
     ]);
   });
 
+  it('covers the names given with --allowed-hosts, by which other machines reach it', async () => {
+    expect(machineNames('0.0.0.0', 'devbox', ['gateway.example.lan', '192.168.1.20'])).toEqual([
+      'localhost',
+      '127.0.0.1',
+      '::1',
+      'devbox',
+      'gateway.example.lan',
+      '192.168.1.20',
+    ]);
+    const dir = storage();
+    await selfSignedCertificate({ storageDir: dir, host: '0.0.0.0', warn: () => {} });
+    const named = await selfSignedCertificate({
+      storageDir: dir,
+      host: '0.0.0.0',
+      allowedHosts: ['gateway.example.lan'],
+      warn: () => {},
+    });
+    expect(named.made).toBe('it does not cover gateway.example.lan');
+    expect(named.names).toContain('DNS:gateway.example.lan');
+  });
+
   it('is made once with mode 600 and reused by the next start', async () => {
     const dir = storage();
     const warnings: string[] = [];
