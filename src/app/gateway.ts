@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { LiveFeed } from '../api/live-feed.js';
 import { NO_AUDIT } from '../audit/audit-trail.js';
@@ -40,6 +40,7 @@ import { listen, StartupError } from './listen.js';
 import { misconfigurationStatus } from './misconfigurations.js';
 import { misconfiguredServer } from './misconfigured-server.js';
 import { createOwnOriginCheck } from './own-origin.js';
+import { answerPlainHttp } from './plain-http-on-tls.js';
 import { createProxyAuth } from './proxy-auth.js';
 import { type GatewayTls, selfFetch, servingTls } from './serving-tls.js';
 import { createTokenCheck } from './token-auth.js';
@@ -143,6 +144,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   }
   const scheme = tls ? 'https' : 'http';
   const baseUrl = `${scheme}://localhost:${port}`;
+  if (server instanceof HttpsServer) answerPlainHttp(server, () => baseUrl);
   lock.listening(port, baseUrl, config.token);
   let db: Database;
   try {

@@ -48,6 +48,14 @@ describe('HTTPS with --tls self-signed', () => {
     await expect(fetch(`${gw.url}/api/status`)).rejects.toThrow();
   });
 
+  it('answers a plain http:// request with the https address to use', async () => {
+    const response = await fetch(`${gw.url.replace('https:', 'http:')}/s/everything/mcp`, { method: 'POST' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: `This gateway serves HTTPS only: use ${gw.url} instead of http:// (docs/tls.md).`,
+    });
+  });
+
   it('proxies the official SDK client to server-everything over HTTPS, captured as usual', async () => {
     const client = new Client({ name: 'tls-client', version: '1.0.0' });
     const transport = new StreamableHTTPClientTransport(new URL(`${gw.url}/s/everything/mcp`), {
