@@ -11,6 +11,8 @@ export interface StatusDeps {
   store: Pick<LogStore, 'serverTotals'>;
   captureStats: () => CaptureStats;
   startedAt: number;
+  /** --proxy-auth: client configurations must carry a gateway token. */
+  proxyAuth?: boolean;
 }
 
 /**
@@ -43,7 +45,13 @@ function recordsInStore(store: StatusDeps['store']): number | null {
 }
 
 /** `GET /api/status`: the gateway's health at a glance, capture drops and write failures included. */
-export function statusRoutes({ registry, store, captureStats, startedAt }: StatusDeps): Hono {
+export function statusRoutes({
+  registry,
+  store,
+  captureStats,
+  startedAt,
+  proxyAuth = false,
+}: StatusDeps): Hono {
   const app = new Hono();
   // Looked up once: PATH does not change under a running process.
   const command = gatewayCommand();
@@ -63,6 +71,8 @@ export function statusRoutes({ registry, store, captureStats, startedAt }: Statu
       },
       // What client configs run for `mcp-gateway connect`/`wrap`: the bare name only if it is on PATH.
       command,
+      // Proxy URLs need X-MCP-Gateway-Token (docs/tls.md): the UI's client configurations add it.
+      proxyAuth,
     });
   });
   return app;

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  */
 const EXPOSED = 'mcp-session-id, mcp-protocol-version, www-authenticate, last-event-id';
 const ALLOWED_HEADERS =
-  'content-type, accept, authorization, mcp-session-id, mcp-protocol-version, last-event-id';
+  'content-type, accept, authorization, mcp-session-id, mcp-protocol-version, last-event-id, x-mcp-gateway-token';
 
 export function applyCors(req: IncomingMessage, res: ServerResponse): void {
   const origin = req.headers.origin;

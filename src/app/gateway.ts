@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { LiveFeed } from '../api/live-feed.js';
 import { auditPath } from '../audit/audit-store.js';
@@ -30,6 +31,9 @@ import { StoreKeyError } from '../store/cipher.js';
 import { type Database, openDatabaseOrStartFresh } from '../store/database.js';
 import { ReaderPool } from '../store/reader-pool.js';
 import { sqliteLogStore } from '../store/sqlite-log-store.js';
+import { TlsError } from '../tls/certificate.js';
+import { AuthLimiter } from './auth-limiter.js';
+import { createAuthenticator } from './authenticate.js';
 import { createHonoApp } from './hono-app.js';
 import { createHostGuard } from './host-guard.js';
 import { createRequestListener } from './http-server.js';
@@ -38,7 +42,11 @@ import { listen, StartupError } from './listen.js';
 import { misconfigurationStatus } from './misconfigurations.js';
 import { misconfiguredServer } from './misconfigured-server.js';
 import { createOwnOriginCheck } from './own-origin.js';
+import { answerPlainHttp } from './plain-http-on-tls.js';
+import { createProxyAuth } from './proxy-auth.js';
+import { type GatewayTls, selfFetch, servingTls } from './serving-tls.js';
 import { createTokenCheck } from './token-auth.js';
+import { UiSessions } from './ui-session.js';
 import { createUpstreamResolver } from './upstream-resolver.js';
 
 export interface GatewayIo {
@@ -57,8 +65,10 @@ export interface RunningGateway {
   readonly config: ResolvedConfig;
   readonly paths: StoragePaths;
   readonly port: number;
-  /** Base URL clients use, e.g. http://localhost:3333. */
+  /** Base URL clients use, e.g. http://localhost:3333 (https://… with TLS). */
   readonly url: string;
+  /** The certificate served, with TLS; null for plain HTTP. */
+  readonly tls: GatewayTls | null;
   readonly registry: Registry;
   captureStats(): CaptureStats;
   /** Resolves once everything captured so far is in the database. */
@@ -112,11 +122,21 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const startedAt = Date.now();
   const paths = startupStep(() => prepareStorageDir(config.storageDir, io.warn));
   const lock = startupStep(() => lockStorageDir(paths.dir, io.warn));
+  // A certificate that cannot serve is a setting to fix (exit 2), found before the port is bound.
+  let tls: GatewayTls | null;
+  try {
+    tls = await servingTls(config, paths.dir, io.warn);
+  } catch (error) {
+    lock.release();
+    if (error instanceof TlsError) throw new StartupError(error.message, 2);
+    throw error;
+  }
   // Bind before anything runs or records: a port in use or a bad --host fails here, before any stdio
   // server starts or any record is written. Requests that arrive meanwhile wait until it is ready.
   const held = heldUntilReady();
   let handle: RequestHandler = held.handle;
-  const server = createServer((req, res) => handle(req, res));
+  const listener = (req: IncomingMessage, res: ServerResponse) => handle(req, res);
+  const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener) : createServer(listener);
   let port: number;
   try {
     port = await listen(server, config.port, config.host);
@@ -124,7 +144,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     lock.release();
     throw error;
   }
-  const baseUrl = `http://localhost:${port}`;
+  const scheme = tls ? 'https' : 'http';
+  const baseUrl = `${scheme}://localhost:${port}`;
+  if (server instanceof HttpsServer) answerPlainHttp(server, () => baseUrl);
   lock.listening(port, baseUrl, config.token);
   let db: Database;
   try {
@@ -215,6 +237,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     maxBodyBytes: config.maxBodyBytes,
     maxCaptureBytes: config.capture.maxMessageBytes,
     onUpstreamOutcome: (name, outcome) => observeTraffic(name, outcome),
+    ...(tls ? { selfFetch: selfFetch(tls.cert) } : {}),
   });
 
   const proxyUrl = (name: string) => `${baseUrl}${proxyPath(name)}`;
@@ -277,6 +300,20 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   // The provider is asked once at startup; one that cannot be reached is reported and asked again later.
   const oidc = config.oidc ? new OidcSignIn(config.oidc, { log: io.warn }) : null;
   if (oidc && (await oidc.discover())) io.info(`OpenID Connect sign-in: ${config.oidc?.issuer.href}`);
+  const checkToken = createTokenCheck(config.token);
+  const tokens = new TokenStore(paths.dir);
+  // One count of wrong tokens per address, whether they were tried on the API or (--proxy-auth) the proxy.
+  const limiter = new AuthLimiter({ log: io.warn, audit });
+  const proxyAuth = config.proxyAuth
+    ? createProxyAuth({
+        identify: createAuthenticator({
+          checkToken,
+          lookupToken: (candidate) => tokens.lookup(candidate),
+          sessions: new UiSessions(),
+          limiter,
+        }).signInToken,
+      })
+    : undefined;
   const app = createHonoApp({
     registry,
     secrets,
@@ -292,8 +329,11 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     redaction: () => capturePolicy(registry.redaction, config.redact).redaction,
     captureStats: () => capture.stats(),
     oauth,
-    checkToken: createTokenCheck(config.token),
-    tokens: new TokenStore(paths.dir),
+    checkToken,
+    tokens,
+    limiter,
+    scheme,
+    proxyAuth: config.proxyAuth,
     audit,
     oidc,
     uiIdleTimeoutMs: config.uiIdleTimeoutMs,
@@ -305,8 +345,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   });
   handle = createRequestListener({
     checkHost: createHostGuard({ host: config.host, allowedHosts: config.allowedHosts }),
-    checkOwnOrigin: createOwnOriginCheck({ allowedHosts: config.allowedHosts, port: () => port }),
+    checkOwnOrigin: createOwnOriginCheck({ allowedHosts: config.allowedHosts, port: () => port, scheme }),
     proxy,
+    ...(proxyAuth ? { checkProxyAuth: proxyAuth } : {}),
     app,
     log: io.warn,
   });
@@ -345,6 +386,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     paths,
     port,
     url: baseUrl,
+    tls,
     registry,
     captureStats: () => capture.stats(),
     flushCapture: () => capture.flush(),

@@ -84,6 +84,12 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   /** Milliseconds a web UI session may sit unused (`--ui-idle-timeout`). */
   uiIdleTimeoutMs?: number;
   proxyUrl: (name: string) => string;
+  /** 'https' when the gateway serves TLS itself: OAuth metadata URLs and cookies follow it. */
+  scheme?: 'http' | 'https';
+  /** --proxy-auth is on (the status says so, for the UI's client configurations). */
+  proxyAuth?: boolean;
+  /** Wrong-token counting shared with the proxy's --proxy-auth check; one of its own when absent. */
+  limiter?: AuthLimiter;
   startedAt: number;
   log: (message: string) => void;
 }
@@ -102,7 +108,8 @@ function hasHandler(c: Context): boolean {
 export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const sessions = new UiSessions(deps.uiIdleTimeoutMs === undefined ? {} : { idleMs: deps.uiIdleTimeoutMs });
-  const limiter = new AuthLimiter({ log: deps.log, audit: deps.audit });
+  const limiter = deps.limiter ?? new AuthLimiter({ log: deps.log, audit: deps.audit });
+  const scheme = deps.scheme ?? 'http';
   const authenticator = createAuthenticator({
     checkToken: deps.checkToken,
     lookupToken: (candidate) => deps.tokens.lookup(candidate),
@@ -122,7 +129,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
 
   // OAuth discovery is public by design: clients read it before they hold any token (RFC 9728, RFC 8414).
   const origin = (c: { req: { header: (name: string) => string | undefined } }) =>
-    `http://${c.req.header('host')}`;
+    `${scheme}://${c.req.header('host')}`;
   const sendOAuth = (reply: { status: number; headers: Record<string, string>; body: string }) =>
     new Response(reply.body || null, { status: reply.status, headers: reply.headers });
   app.get('/.well-known/oauth-protected-resource/:prefix{s|servers}/:name/mcp', async (c) =>
@@ -286,6 +293,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
       signInToken: authenticator.signInToken,
       oidc: deps.oidc ?? null,
       audit: deps.audit,
+      secureCookies: scheme === 'https',
     }),
   );
   app.get('/', (c) =>

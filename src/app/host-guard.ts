@@ -58,7 +58,7 @@ export function createHostGuard(options: HostGuardOptions): HostCheck {
     if (!allowed.has(name)) {
       return new GatewayError(
         403,
-        `Blocked request: this host ("${name}") is not allowed. Use http://localhost:<port>, or to allow this host, start the gateway with --allowed-hosts ${name}`,
+        `Blocked request: this host ("${name}") is not allowed. Use localhost:<port>, or to allow this host, start the gateway with --allowed-hosts ${name}`,
       );
     }
     if (origin === undefined) return null;
@@ -70,7 +70,7 @@ export function createHostGuard(options: HostGuardOptions): HostCheck {
     } catch {
       return new GatewayError(
         403,
-        `Blocked request from origin "${origin}": only web pages served from the gateway's own hosts (such as http://localhost) may call it.`,
+        `Blocked request from origin "${origin}": only web pages served from the gateway's own hosts (such as localhost) may call it.`,
       );
     }
     if (!allowed.has(bracketed(originHost))) {

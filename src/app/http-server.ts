@@ -6,6 +6,7 @@ import { matchProxyRoute } from '../proxy/route.js';
 import { answerPreflight, applyCors } from './cors.js';
 import type { HostCheck } from './host-guard.js';
 import type { OwnOriginCheck } from './own-origin.js';
+import type { ProxyAuthCheck } from './proxy-auth.js';
 import { malformedPath } from './request-target.js';
 
 export interface RequestListenerDeps {
@@ -13,6 +14,8 @@ export interface RequestListenerDeps {
   /** The exact-origin rule for every route but the proxy's and OAuth discovery's. */
   checkOwnOrigin: OwnOriginCheck;
   proxy: HttpProxy;
+  /** `--proxy-auth`: who may use the proxy URLs; absent, they need no gateway token. */
+  checkProxyAuth?: ProxyAuthCheck;
   app: { fetch: Parameters<typeof getRequestListener>[0] };
   log: (message: string) => void;
 }
@@ -33,6 +36,7 @@ function refuse(req: IncomingMessage, res: ServerResponse, error: GatewayError):
     ? jsonRpcErrorBody(null, error.rpcCode, error.message)
     : JSON.stringify({ error: error.message });
   res.writeHead(error.status, {
+    ...error.headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
   });
@@ -70,7 +74,8 @@ function checkRequest(deps: RequestListenerDeps, req: IncomingMessage, url: stri
  *   1. Host and Origin checks (DNS rebinding protection; cross-site requests to the API, UI and the
  *      gateway's MCP server), then paths that cannot be decoded (400).
  *   2. CORS for the routes browser clients call cross-origin (preflights answered here).
- *   3. The proxy's hot path, on plain Node streams: no Request/Response objects, nothing buffered.
+ *   3. The proxy's hot path, on plain Node streams: no Request/Response objects, nothing buffered; under
+ *      --proxy-auth only for a gateway token that may use the server (401/403/429 otherwise).
  *   4. Everything else through the Hono app: OAuth discovery, token-guarded REST API and MCP server, UI,
  *      not found, errors.
  */
@@ -102,6 +107,11 @@ export function createRequestListener(
     }
     const route = matchProxyRoute(url);
     if (route) {
+      const denied = deps.checkProxyAuth?.(req, route);
+      if (denied) {
+        refuse(req, res, denied);
+        return;
+      }
       deps.proxy.handle(req, res, route);
       return;
     }

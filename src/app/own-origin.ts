@@ -15,6 +15,8 @@ export interface OwnOriginOptions {
   allowedHosts: readonly string[];
   /** The port the gateway listens on; known once it is bound (`--port 0` picks one). */
   port: () => number;
+  /** 'https' when the gateway serves TLS itself (--tls-cert, --tls self-signed); its pages' origin then is. */
+  scheme?: 'http' | 'https';
 }
 
 export interface OwnRouteRequest {
@@ -40,8 +42,8 @@ function effectivePort(url: URL): number {
 }
 
 /** The origin the browser addressed, as the Host header names it, for messages. */
-function addressedOrigin(host: string | undefined): string {
-  return host ? `http://${host}` : 'the gateway';
+function addressedOrigin(scheme: string, host: string | undefined): string {
+  return host ? `${scheme}://${host}` : 'the gateway';
 }
 
 /** A top-level GET of a UI page: the page holds no data, and a link from anywhere may open it. */
@@ -55,10 +57,11 @@ function isUiNavigation(request: OwnRouteRequest): boolean {
 
 export function createOwnOriginCheck(options: OwnOriginOptions): OwnOriginCheck {
   const proxiedNames = new Set(options.allowedHosts.map((h) => bracketed(h.toLowerCase())));
+  const scheme = options.scheme ?? 'http';
   return (request) => {
-    const own = addressedOrigin(request.host);
+    const own = addressedOrigin(scheme, request.host);
     if (request.origin !== undefined) {
-      if (isOwnOrigin(request.origin, request.host, options.port(), proxiedNames)) return null;
+      if (isOwnOrigin(request.origin, request.host, options.port(), scheme, proxiedNames)) return null;
       return new GatewayError(
         403,
         `Blocked request from origin "${request.origin}": only the gateway's own web UI (${own}/ui) may call ${request.path}. Browser MCP clients connect through the proxy (/s/<name>/mcp); scripts send no Origin.`,
@@ -81,6 +84,7 @@ function isOwnOrigin(
   origin: string,
   host: string | undefined,
   port: number,
+  scheme: string,
   proxiedNames: ReadonlySet<string>,
 ): boolean {
   let url: URL;
@@ -94,8 +98,8 @@ function isOwnOrigin(
     return false;
   }
   if (addressed.host !== url.host) return false;
-  // ...which is the gateway's own listening port over plain HTTP, unless a name from --allowed-hosts says a
-  // proxy in front of it chose the scheme and port.
+  // ...which is the gateway's own listening port with the gateway's own scheme (http, or https with TLS),
+  // unless a name from --allowed-hosts says a proxy in front of it chose the scheme and port.
   if (proxiedNames.has(url.hostname)) return true;
-  return url.protocol === 'http:' && effectivePort(url) === port;
+  return url.protocol === `${scheme}:` && effectivePort(url) === port;
 }

@@ -41,13 +41,21 @@ export interface UiRoutesDeps {
   oidc?: OidcSignIn | null;
   /** Sign-ins and sign-outs are recorded here. */
   audit: AuditTrail;
+  /** Served over HTTPS: the session cookie is Secure. */
+  secureCookies?: boolean;
 }
 
 /**
  * `/ui`: the web UI, a single-page app built by Vite. Static files need no auth (they hold no data); the
  * data comes from the API, which the session cookie opens.
  */
-export function uiRoutes({ sessions, signInToken, oidc = null, audit }: UiRoutesDeps): Hono {
+export function uiRoutes({
+  sessions,
+  signInToken,
+  oidc = null,
+  audit,
+  secureCookies = false,
+}: UiRoutesDeps): Hono {
   const app = new Hono();
   const dir = uiDirectory();
 
@@ -76,7 +84,7 @@ export function uiRoutes({ sessions, signInToken, oidc = null, audit }: UiRoutes
         outcome: 'ok',
       });
     }
-    c.header('set-cookie', clearedSessionCookie());
+    c.header('set-cookie', clearedSessionCookie(secureCookies));
     return c.json({ signedOut: true });
   });
 
@@ -96,7 +104,7 @@ export function uiRoutes({ sessions, signInToken, oidc = null, audit }: UiRoutes
         return c.text(error.message, error.status as 429, { ...error.headers, 'cache-control': 'no-store' });
       }
       if (identity) {
-        c.header('set-cookie', sessionCookie(sessions.create(identity)));
+        c.header('set-cookie', sessionCookie(sessions.create(identity), secureCookies));
       } else {
         url.searchParams.set('signin', 'invalid-token');
       }

@@ -93,13 +93,14 @@ export class UiSessions {
 /**
  * HttpOnly keeps scripts from reading it. SameSite=Strict keeps other sites from sending it, but every port
  * of localhost is the same site, so the exact Origin check (own-origin.ts) and the CSRF token guard the API.
+ * Over HTTPS it is also Secure (RFC 6265 §4.1.2.5): the browser never sends it over plain HTTP.
  */
-export function sessionCookie(id: string): string {
-  return `${UI_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/`;
+export function sessionCookie(id: string, secure = false): string {
+  return `${UI_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/${secure ? '; Secure' : ''}`;
 }
 
-export function clearedSessionCookie(): string {
-  return `${UI_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`;
+export function clearedSessionCookie(secure = false): string {
+  return `${UI_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${secure ? '; Secure' : ''}`;
 }
 
 /** The session id from a Cookie header, if any. */

@@ -58,6 +58,13 @@ Options:
                          Without any, logs.db is not encrypted (docs/encryption.md)
   --allowed-hosts <list> Extra host names the gateway answers to, comma-separated
                          (env MCP_GATEWAY_ALLOWED_HOSTS); localhost, 127.0.0.1 and [::1] always are
+  --tls-cert <file>      Serve HTTPS with this PEM certificate (chain) and --tls-key's private key
+  --tls-key <file>       (env MCP_GATEWAY_TLS_CERT, MCP_GATEWAY_TLS_KEY; docs/tls.md)
+  --tls self-signed      Serve HTTPS with a certificate the gateway makes for this machine's names and
+                         keeps in <storage-dir>/tls (env MCP_GATEWAY_TLS=self-signed)
+  --proxy-auth           Proxy URLs (/s/<name>/mcp) also need a gateway token, sent in the
+                         X-MCP-Gateway-Token header (env MCP_GATEWAY_PROXY_AUTH=on); for gateways other
+                         machines can reach
   --max-body-mb <n>      Largest request body accepted, in MiB (env MCP_GATEWAY_MAX_BODY_MB, default 16)
   --capture-queue-mb <n> Memory for captures waiting to be written, in MiB; past it captures are
                          dropped and counted, traffic is never slowed (env MCP_GATEWAY_CAPTURE_QUEUE_MB,
@@ -134,6 +141,10 @@ export function parseCli(argv: readonly string[]): CliCommand {
     'oidc-session-max': { type: 'string' },
     'oidc-redirect-uri': { type: 'string' },
     'no-redact': { type: 'boolean' },
+    tls: { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'proxy-auth': { type: 'boolean' },
     demo: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
@@ -174,6 +185,10 @@ export function parseCli(argv: readonly string[]): CliCommand {
       oidcSessionMax: values['oidc-session-max'] as string | undefined,
       oidcRedirectUri: values['oidc-redirect-uri'] as string | undefined,
       ...(values['no-redact'] ? { redact: false } : {}),
+      tls: values.tls as string | undefined,
+      tlsCert: values['tls-cert'] as string | undefined,
+      tlsKey: values['tls-key'] as string | undefined,
+      ...(values['proxy-auth'] ? { proxyAuth: true } : {}),
       demo: values.demo === true,
     },
   };

@@ -1,4 +1,5 @@
 import type { RunningGateway, ShutdownSummary } from '../app/gateway.js';
+import type { GatewayTls } from '../app/serving-tls.js';
 import { capturePolicy, redactionLine } from '../capture/policy.js';
 import { VERSION } from '../core/version.js';
 import { proxyPath } from '../proxy/route.js';
@@ -9,8 +10,12 @@ export function startupBanner(gateway: RunningGateway): string {
   const { config, registry } = gateway;
   const lines = [
     `MCP Gateway ${VERSION}`,
-    `  Listening   http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${gateway.port}`,
+    `  Listening   ${gateway.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${gateway.port}`,
     `  Web UI      ${gateway.url}/ui?token=${encodeURIComponent(config.token)}`,
+    ...tlsLines(gateway.tls),
+    ...(config.proxyAuth
+      ? ['  Proxy auth  on: clients send "X-MCP-Gateway-Token: <token>" to /s/<name>/mcp (docs/tls.md)']
+      : []),
     // Names where the key came from, never the key: which of the three sources won is worth knowing.
     `  Storage     ${config.storageDir}${config.storeKey ? ` (logs.db encrypted, key from ${config.storeKey.source})` : ''}`,
     `  Redaction   ${redactionLine(capturePolicy(registry.redaction, config.redact))}`,
@@ -34,6 +39,23 @@ export function startupBanner(gateway: RunningGateway): string {
   if (registry.error) lines.push(`  ! ${registry.error}`);
   lines.push('  Press Ctrl-C to stop.');
   return lines.join('\n');
+}
+
+/** Which certificate is served and, for the gateway's own, how clients come to trust it (docs/tls.md). */
+function tlsLines(tls: GatewayTls | null): string[] {
+  if (!tls) return [];
+  if (tls.source === 'files') {
+    return [
+      `  TLS         ${tls.certPath}, valid until ${tls.validTo.toISOString().slice(0, 10)}`,
+      `              SHA-256 ${tls.fingerprint}`,
+    ];
+  }
+  return [
+    `  TLS         self-signed ${tls.made ? `(new: ${tls.made})` : '(reused)'}, valid until ${tls.validTo.toISOString().slice(0, 10)}`,
+    `              SHA-256 ${tls.fingerprint}`,
+    `              Trust it: Node clients NODE_EXTRA_CA_CERTS=${tls.certPath}; browsers and other clients:`,
+    '              add that file to the OS trust store (docs/tls.md), after checking the fingerprint',
+  ];
 }
 
 function duration(ms: number): string {

@@ -3,6 +3,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigError, DEFAULT_PORT, parsePort, resolveStorageDir } from '../config/options.js';
 import { RpcErrorCode } from '../core/errors.js';
+import { PROXY_TOKEN_HEADER } from '../proxy/proxy-token.js';
 import { proxyPath } from '../proxy/route.js';
 import { Registry } from '../registry/registry.js';
 import { storagePaths } from '../storage/storage-dir.js';
@@ -110,7 +111,9 @@ export async function runConnect(
   const log = (message: string) => io.stderr.write(`mcp-gateway connect: ${message}\n`);
   const url = connectUrl(options, env);
   checkRegistered(options);
-  const http = new HttpRelay(url, log);
+  // A gateway started with --proxy-auth wants a gateway token beside whatever the server itself asks for.
+  const token = env.MCP_GATEWAY_TOKEN;
+  const http = new HttpRelay(url, log, token ? { [PROXY_TOKEN_HEADER]: token } : {});
   const stdio = new StdioServerTransport(io.stdin, io.stdout);
   const toClient = (message: JSONRPCMessage) => {
     stdio.send(message).catch(() => {});

@@ -59,9 +59,13 @@ export class HttpRelay {
   /** Messages from the server, for the stdio client. */
   onmessage: (message: JSONRPCMessage) => void = () => {};
 
-  constructor(url: URL, log: (message: string) => void) {
+  /** Sent with every request: the gateway token under --proxy-auth. */
+  readonly #headers: Record<string, string>;
+
+  constructor(url: URL, log: (message: string) => void, headers: Record<string, string> = {}) {
     this.#url = url;
     this.#log = log;
+    this.#headers = headers;
     this.#transport = this.#open();
   }
 
@@ -120,7 +124,10 @@ export class HttpRelay {
   }
 
   #open(): StreamableHTTPClientTransport {
-    const transport = new StreamableHTTPClientTransport(this.#url, { fetch: this.#fetch });
+    const transport = new StreamableHTTPClientTransport(this.#url, {
+      fetch: this.#fetch,
+      requestInit: { headers: this.#headers },
+    });
     if (this.#protocolVersion) transport.setProtocolVersion(this.#protocolVersion);
     transport.onmessage = (message) => this.#receive(transport, message);
     transport.onerror = (error) => {

@@ -1,3 +1,4 @@
+import { exposureWarning } from '../app/exposure.js';
 import { type RunningGateway, StartupError, startGateway } from '../app/gateway.js';
 import { TokenStoreError } from '../auth/token-store.js';
 import { ConfigError, resolveConfig } from '../config/options.js';
@@ -144,11 +145,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   const info = (message: string) => process.stdout.write(`${message}\n`);
   const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
-  if (config.host === '0.0.0.0' || config.host === '::') {
-    warn(
-      `listening on all interfaces (${config.host}): other machines can reach the proxy, which has no gateway token. Only do this on a trusted network; add their host names with --allowed-hosts.`,
-    );
-  }
   if (command.options.oidcClientSecret !== undefined) {
     warn(
       '--oidc-client-secret shows in the process list to every user of this machine: use --oidc-client-secret-file FILE (mode 600) or MCP_GATEWAY_OIDC_CLIENT_SECRET instead.',
@@ -161,6 +157,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (error instanceof StartupError) fail(error.message, error.exitCode);
     throw error;
   }
+  // Once bound (a --host that is no address here fails with one line instead): what other machines reach.
+  const exposure = exposureWarning(config);
+  if (exposure) warn(exposure);
   // Signal handlers go in before the banner: whoever waits for the banner may signal right away.
   stopOnSignals(gateway);
   // The demo server is registered before the banner (which lists it); its traffic follows the banner.

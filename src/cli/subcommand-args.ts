@@ -29,8 +29,12 @@ HTTP servers included.
 Options:
   --port <n>             The gateway's port (env MCP_GATEWAY_PORT, default 3333)
   --host <host>          The gateway's host (default localhost)
-  --url <url>            The gateway's address instead, e.g. http://127.0.0.1:3333 (or a full .../mcp URL)
+  --url <url>            The gateway's address instead, e.g. http://127.0.0.1:3333 (or a full .../mcp URL);
+                         https://... for a gateway with TLS (a self-signed one: set NODE_EXTRA_CA_CERTS)
   --storage-dir <dir>    Check that <name> is registered in this storage dir's mcp.json before starting
+
+Environment:
+  MCP_GATEWAY_TOKEN      Sent as X-MCP-Gateway-Token, for a gateway started with --proxy-auth
 
 Example:
   mcp-gateway connect everything --port 3333`;

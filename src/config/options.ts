@@ -23,7 +23,20 @@ export interface UserOptions extends OidcUserOptions {
   demo?: boolean;
   /** A file holding the passphrase logs.db is encrypted with (else MCP_GATEWAY_DB_KEY; else the OS keychain). */
   dbKeyFile?: string;
+  /** `--tls self-signed`: serve HTTPS with a certificate the gateway makes and keeps in the storage dir. */
+  tls?: string;
+  /** `--tls-cert` / `--tls-key`: serve HTTPS with these PEM files. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** `--proxy-auth`: the proxy URLs (/s/*) also need a gateway token. */
+  proxyAuth?: boolean;
 }
+
+/** How the gateway serves: plain HTTP, HTTPS from the owner's PEM files, or HTTPS with its own certificate. */
+export type TlsSetting =
+  | { readonly kind: 'off' }
+  | { readonly kind: 'files'; readonly cert: string; readonly key: string }
+  | { readonly kind: 'self-signed' };
 
 /** The settings the gateway runs with, defaults filled in and validated. */
 export interface ResolvedConfig {
@@ -53,6 +66,10 @@ export interface ResolvedConfig {
   readonly oidc: OidcConfig | null;
   /** Milliseconds a web UI session may sit unused before it ends. */
   readonly uiIdleTimeoutMs: number;
+  /** HTTPS or not (docs/tls.md). */
+  readonly tls: TlsSetting;
+  /** True when proxy URLs need a gateway token in X-MCP-Gateway-Token (docs/tls.md). */
+  readonly proxyAuth: boolean;
 }
 
 export interface RetentionConfig {
@@ -215,7 +232,43 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     dbKeyFile: options.dbKeyFile ?? null,
     oidc: resolveOidc(options, env, fail),
     uiIdleTimeoutMs: resolveUiIdleTimeout(options, env, fail),
+    tls: resolveTls(options, env),
+    // Off unless asked for: an empty MCP_GATEWAY_PROXY_AUTH is no request.
+    proxyAuth:
+      options.proxyAuth ??
+      (env.MCP_GATEWAY_PROXY_AUTH?.trim()
+        ? parseSwitch(env.MCP_GATEWAY_PROXY_AUTH, 'MCP_GATEWAY_PROXY_AUTH')
+        : false),
   };
+}
+
+/** --tls self-signed, or --tls-cert with --tls-key (each also from the environment); never both. */
+export function resolveTls(options: UserOptions, env: NodeJS.ProcessEnv = process.env): TlsSetting {
+  const mode = options.tls ?? (env.MCP_GATEWAY_TLS || undefined);
+  const cert = options.tlsCert ?? (env.MCP_GATEWAY_TLS_CERT || undefined);
+  const key = options.tlsKey ?? (env.MCP_GATEWAY_TLS_KEY || undefined);
+  if (mode !== undefined) {
+    if (mode.trim().toLowerCase() !== 'self-signed') {
+      throw new ConfigError(
+        `invalid --tls "${mode}": the only mode is "self-signed"; for your own certificate use --tls-cert FILE --tls-key FILE`,
+      );
+    }
+    if (cert !== undefined || key !== undefined) {
+      throw new ConfigError(
+        '--tls self-signed and --tls-cert/--tls-key exclude each other: keep one (docs/tls.md)',
+      );
+    }
+    return { kind: 'self-signed' };
+  }
+  if (cert === undefined && key === undefined) return { kind: 'off' };
+  if (cert === undefined || key === undefined) {
+    const missing =
+      cert === undefined ? '--tls-cert (MCP_GATEWAY_TLS_CERT)' : '--tls-key (MCP_GATEWAY_TLS_KEY)';
+    throw new ConfigError(
+      `HTTPS needs both a certificate and its private key: add ${missing}, or use --tls self-signed`,
+    );
+  }
+  return { kind: 'files', cert: expandHome(cert), key: expandHome(key) };
 }
 
 /**

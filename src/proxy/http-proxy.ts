@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import type { CaptureSink } from '../core/capture-events.js';
 import { now } from '../core/clock.js';
@@ -51,6 +52,8 @@ export interface HttpProxyOptions {
   maxBodyBytes: number;
   maxCaptureBytes: number;
   onUpstreamOutcome?: (server: string, outcome: UpstreamOutcome) => void;
+  /** Over HTTPS: a fetch that trusts the gateway's own certificate (legacy clients' loopback leg). */
+  selfFetch?: typeof fetch;
 }
 
 interface OpenExchange {
@@ -264,7 +267,8 @@ export class HttpProxy {
     };
     res.on('close', onClientClose);
 
-    const gatewayMetadataUrl = `http://${req.headers.host}/.well-known/oauth-protected-resource${route.path}`;
+    const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+    const gatewayMetadataUrl = `${scheme}://${req.headers.host}/.well-known/oauth-protected-resource${route.path}`;
     const rewriteChallenge = (name: string, value: string): string => {
       if (name !== 'www-authenticate') return value;
       const rewritten = rewriteResourceMetadata(value, gatewayMetadataUrl);

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError, jsonRpcErrorBody, RpcErrorCode } from '../core/errors.js';
 import { parseJsonBody } from '../core/jsonrpc.js';
 import { replyWithError } from './gateway-reply.js';
+import { PROXY_TOKEN_HEADER } from './proxy-token.js';
 import { legacyPaths, type ProxyRoute } from './route.js';
 
 interface BridgedSession {
@@ -13,8 +15,11 @@ interface BridgedSession {
   res: ServerResponse;
 }
 
-/** Client headers worth carrying over to the gateway's own endpoint: credentials for the upstream. */
-const CARRIED = ['authorization', 'user-agent'];
+/**
+ * Client headers worth carrying over to the gateway's own endpoint: credentials for the upstream, and the
+ * gateway token that `--proxy-auth` asks of that endpoint too.
+ */
+const CARRIED = ['authorization', 'user-agent', PROXY_TOKEN_HEADER];
 
 /**
  * Legacy HTTP+SSE clients (MCP 2024-11-05) of a Streamable HTTP or stdio server. The gateway plays the old
@@ -24,6 +29,12 @@ const CARRIED = ['authorization', 'user-agent'];
  */
 export class BridgedSseClients {
   readonly #sessions = new Map<string, BridgedSession>();
+  /** Over HTTPS: a fetch that trusts the gateway's own certificate, for the loopback leg. */
+  readonly #selfFetch: typeof fetch | undefined;
+
+  constructor(selfFetch?: typeof fetch) {
+    this.#selfFetch = selfFetch;
+  }
 
   has(id: string, server: string): boolean {
     return this.#sessions.get(id)?.server === server;
@@ -38,6 +49,7 @@ export class BridgedSseClients {
     }
     const transport = new StreamableHTTPClientTransport(ownEndpoint(req, route), {
       requestInit: { headers },
+      ...(this.#selfFetch ? { fetch: this.#selfFetch } : {}),
     });
     const session: BridgedSession = { server: route.name, transport, res };
     transport.onmessage = (message) => {
@@ -115,7 +127,8 @@ function ownEndpoint(req: IncomingMessage, route: ProxyRoute): URL {
   const raw = (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
   const host = raw.includes(':') ? `[${raw}]` : raw;
   const path = route.path.replace(/\/sse$/, '/mcp');
-  return new URL(`http://${host}:${req.socket.localPort}${path}`);
+  const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+  return new URL(`${scheme}://${host}:${req.socket.localPort}${path}`);
 }
 
 function writeEvent(res: ServerResponse, event: string, data: string): void {

@@ -21,6 +21,8 @@ export interface LegacySseClientsOptions {
   capture: CaptureSink;
   maxBodyBytes: number;
   maxCaptureBytes: number;
+  /** Over HTTPS: a fetch that trusts the gateway's own certificate, for bridged clients' loopback leg. */
+  selfFetch?: typeof fetch;
 }
 
 interface OpenStream {
@@ -39,10 +41,11 @@ interface OpenStream {
 export class LegacySseClients {
   readonly #options: LegacySseClientsOptions;
   readonly #streams = new Map<string, OpenStream>();
-  readonly #bridged = new BridgedSseClients();
+  readonly #bridged: BridgedSseClients;
 
   constructor(options: LegacySseClientsOptions) {
     this.#options = options;
+    this.#bridged = new BridgedSseClients(options.selfFetch);
   }
 
   handle(req: IncomingMessage, res: ServerResponse, route: ProxyRoute): void {

@@ -15,6 +15,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exposureWarning } from '../../src/app/exposure.js';
 import { parseCli } from '../../src/cli/args.js';
 import { parseFilter } from '../../src/filter/parser.js';
 import { parseRegistryText, parseServerEntry } from '../../src/registry/schema.js';
@@ -59,6 +60,12 @@ const SKIP: Record<string, string> = {
     'the same: test/cli/db-command.test.ts',
   'mcp-gateway db encrypt --keychain --storage-dir ~/.mcp-gateway':
     'needs a keychain: test/cli/db-keychain.test.ts runs it against GNOME Keyring in a D-Bus session of its own',
+  'mcp-gateway --host 0.0.0.0 --allowed-hosts gateway.example.lan --tls self-signed --proxy-auth':
+    'binds every interface and runs until stopped; test/e2e/tls.test.ts and test/e2e/proxy-auth.test.ts run both',
+  'mcp-gateway --tls-cert /etc/mcp-gateway/fullchain.pem --tls-key /etc/mcp-gateway/privkey.pem':
+    'example paths of a real certificate; test/cli/tls.test.ts and test/tls/self-signed.test.ts load PEM pairs',
+  'mcp-gateway --tls self-signed':
+    'runs until stopped; test/cli/tls.test.ts starts it twice and checks the certificate is reused',
 };
 
 /** Commands of other tools, which this machine does not have. */
@@ -81,6 +88,7 @@ const FOREIGN_FLAGS: Record<string, string> = {
   '--suite': 'the conformance suite',
   '--cpu-prof': 'node, for a CPU profile of the gateway in the benchmark',
   '--cpu-prof-dir': 'node, for a CPU profile of the gateway in the benchmark',
+  '--ignore-certificate-errors-spki-list': 'Chromium, trusting one certificate in a test',
 };
 
 /** Text blocks (no language) and what each is checked against. */
@@ -329,6 +337,14 @@ const TEXT_CHECKS: { test: RegExp; check: TextCheck }[] = [
       );
       expect(result.status, result.out).toBe(0);
       expect(snippet.text).toBe(result.out.trim());
+    },
+  },
+  {
+    // The exposure warning of docs/tls.md: the very text a gateway on 0.0.0.0 without TLS or --proxy-auth prints.
+    test: /^warning: listening on all interfaces/,
+    check: (snippet) => {
+      const printed = exposureWarning({ host: '0.0.0.0', tls: { kind: 'off' }, proxyAuth: false });
+      expect(snippet.text).toBe(`warning: ${printed}`);
     },
   },
   {

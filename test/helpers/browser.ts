@@ -12,7 +12,8 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function openBrowser(): Promise<TestBrowser> {
+/** `args`: more Chromium switches, such as --ignore-certificate-errors-spki-list to trust one certificate. */
+export async function openBrowser(options: { args?: string[] } = {}): Promise<TestBrowser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -26,6 +27,7 @@ export async function openBrowser(): Promise<TestBrowser> {
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      ...(options.args ?? []),
     ],
   });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });

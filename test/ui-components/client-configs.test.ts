@@ -29,9 +29,44 @@ describe('client configurations', () => {
     expect(configs['claude-desktop-wrap']).toBeUndefined();
   });
 
+  it('under --proxy-auth, carries a gateway token in X-MCP-Gateway-Token in every form', () => {
+    const configs = byId(clientConfigs(http, null, 'mcp-gateway', true));
+    const headers = { 'X-MCP-Gateway-Token': '<gateway token>' };
+    expect(configs['claude-code']?.text).toBe(
+      'claude mcp add --transport http everything http://localhost:3333/s/everything/mcp --header "X-MCP-Gateway-Token: <gateway token>"',
+    );
+    expect(JSON.parse(configs.cursor?.text ?? '')).toEqual({
+      mcpServers: { everything: { url: http.proxyUrl, headers } },
+    });
+    expect(JSON.parse(configs.vscode?.text ?? '')).toEqual({
+      servers: { everything: { type: 'http', url: http.proxyUrl, headers } },
+    });
+    expect(JSON.parse(configs['claude-desktop']?.text ?? '')).toEqual({
+      mcpServers: {
+        everything: {
+          command: 'mcp-gateway',
+          args: ['connect', 'everything'],
+          env: { MCP_GATEWAY_TOKEN: '<gateway token>' },
+        },
+      },
+    });
+    expect(configs.typescript?.text).toContain(
+      "{ requestInit: { headers: { 'X-MCP-Gateway-Token': '<gateway token>' } } }",
+    );
+    expect(configs.python?.text).toContain('headers={"X-MCP-Gateway-Token": "<gateway token>"}');
+    expect(configs.cursor?.note).toContain('This gateway runs with --proxy-auth');
+  });
+
   it('gives Claude Desktop mcp-gateway connect, telling it where the gateway listens when not on 3333', () => {
     expect(connectArgs('a', 'http://localhost:3333/s/a/mcp')).toEqual(['connect', 'a']);
     expect(connectArgs('a', 'http://127.0.0.1:4000/s/a/mcp')).toEqual(['connect', 'a', '--port', '4000']);
+    // --port means plain http: a gateway serving TLS is named by its https origin.
+    expect(connectArgs('a', 'https://localhost:3333/s/a/mcp')).toEqual([
+      'connect',
+      'a',
+      '--url',
+      'https://localhost:3333',
+    ]);
     expect(connectArgs('a', 'http://gateway.lan:3333/s/a/mcp')).toEqual([
       'connect',
       'a',

@@ -22,6 +22,12 @@ export interface ConfigTarget {
 }
 
 const DEFAULT_ORIGIN = 'http://localhost:3333';
+
+/** Under --proxy-auth (docs/tls.md): the header, and what the user puts in it. */
+const PROXY_TOKEN_HEADER = 'X-MCP-Gateway-Token';
+const TOKEN_PLACEHOLDER = '<gateway token>';
+const TOKEN_NOTE =
+  'This gateway runs with --proxy-auth: put a gateway token in place of <gateway token> (the owner token, or a named token for this server).';
 const DEFAULT_STORAGE = /\/\.mcp-gateway\/mcp\.json$/;
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
@@ -30,6 +36,8 @@ const json = (value: unknown) => JSON.stringify(value, null, 2);
 export function connectArgs(name: string, proxyUrl: string): string[] {
   const url = new URL(proxyUrl);
   if (url.origin === DEFAULT_ORIGIN) return ['connect', name];
+  // --port means plain http on localhost; a gateway with TLS is named by its https origin.
+  if (url.protocol === 'https:') return ['connect', name, '--url', url.origin];
   if (url.hostname === 'localhost' || url.hostname === '127.0.0.1')
     return ['connect', name, '--port', url.port || '80'];
   return ['connect', name, '--url', url.origin];
@@ -83,34 +91,48 @@ export function clientConfigs(
   target: ConfigTarget,
   registryPath: string | null = null,
   command = 'mcp-gateway',
+  proxyAuth = false,
 ): ClientConfig[] {
   const { name, proxyUrl } = target;
+  // --proxy-auth: the gateway token rides in its own header, beside the server's own Authorization.
+  const headers = proxyAuth ? { headers: { [PROXY_TOKEN_HEADER]: TOKEN_PLACEHOLDER } } : {};
+  const tokenNote = proxyAuth ? ` ${TOKEN_NOTE}` : '';
   const configs: (ClientConfig | null)[] = [
     {
       id: 'claude-code',
       label: 'Claude Code',
       where: 'a terminal',
-      text: `claude mcp add --transport http ${name} ${proxyUrl}`,
-      note: 'Add --scope user to have it in every project.',
+      text: `claude mcp add --transport http ${name} ${proxyUrl}${proxyAuth ? ` --header "${PROXY_TOKEN_HEADER}: ${TOKEN_PLACEHOLDER}"` : ''}`,
+      note: `Add --scope user to have it in every project.${tokenNote}`,
     },
     {
       id: 'cursor',
       label: 'Cursor',
       where: '.cursor/mcp.json (or ~/.cursor/mcp.json)',
-      text: json({ mcpServers: { [name]: { url: proxyUrl } } }),
+      text: json({ mcpServers: { [name]: { url: proxyUrl, ...headers } } }),
+      ...(proxyAuth ? { note: TOKEN_NOTE } : {}),
     },
     {
       id: 'vscode',
       label: 'VS Code',
       where: '.vscode/mcp.json',
-      text: json({ servers: { [name]: { type: 'http', url: proxyUrl } } }),
+      text: json({ servers: { [name]: { type: 'http', url: proxyUrl, ...headers } } }),
+      ...(proxyAuth ? { note: TOKEN_NOTE } : {}),
     },
     {
       id: 'claude-desktop',
       label: 'Claude Desktop',
       where: 'claude_desktop_config.json',
-      text: json({ mcpServers: { [name]: { command, args: connectArgs(name, proxyUrl) } } }),
-      note: 'Claude Desktop only launches commands: mcp-gateway connect relays to this gateway, which must be running.',
+      text: json({
+        mcpServers: {
+          [name]: {
+            command,
+            args: connectArgs(name, proxyUrl),
+            ...(proxyAuth ? { env: { MCP_GATEWAY_TOKEN: TOKEN_PLACEHOLDER } } : {}),
+          },
+        },
+      }),
+      note: `Claude Desktop only launches commands: mcp-gateway connect relays to this gateway, which must be running.${tokenNote}`,
     },
     wrapConfig(target, registryPath, command),
     {
@@ -122,7 +144,9 @@ export function clientConfigs(
         "import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';",
         '',
         "const client = new Client({ name: 'my-app', version: '1.0.0' });",
-        `await client.connect(new StreamableHTTPClientTransport(new URL('${proxyUrl}')));`,
+        proxyAuth
+          ? `await client.connect(new StreamableHTTPClientTransport(new URL('${proxyUrl}'), { requestInit: { headers: { '${PROXY_TOKEN_HEADER}': '${TOKEN_PLACEHOLDER}' } } }));`
+          : `await client.connect(new StreamableHTTPClientTransport(new URL('${proxyUrl}')));`,
         'console.log(await client.listTools());',
       ].join('\n'),
     },
@@ -134,7 +158,9 @@ export function clientConfigs(
         'from mcp import ClientSession',
         'from mcp.client.streamable_http import streamablehttp_client',
         '',
-        `async with streamablehttp_client("${proxyUrl}") as (read, write, _):`,
+        proxyAuth
+          ? `async with streamablehttp_client("${proxyUrl}", headers={"${PROXY_TOKEN_HEADER}": "${TOKEN_PLACEHOLDER}"}) as (read, write, _):`
+          : `async with streamablehttp_client("${proxyUrl}") as (read, write, _):`,
         '    async with ClientSession(read, write) as session:',
         '        await session.initialize()',
         '        print(await session.list_tools())',

@@ -71,6 +71,8 @@ export interface Status {
   capture: { captured: number; dropped: number; storeFailures: number };
   /** The command client configs should run: `mcp-gateway` if it is on the gateway's PATH, else its absolute path. */
   command?: string;
+  /** --proxy-auth: proxy URLs need the X-MCP-Gateway-Token header. */
+  proxyAuth?: boolean;
   /** What became of the messages this process captured since it started, and what logs.db holds now. */
   records: { captured: number; stored: number; failed: number; dropped: number; inStore: number | null };
 }

@@ -16,7 +16,7 @@ export function ClientConfigs({
 }) {
   // Shares the header's status query: the gateway says which command runs its CLI from here.
   const status = useQuery({ queryKey: ['status'], queryFn: () => api<Status>('/api/status') });
-  const configs = clientConfigs(target, registryPath, status.data?.command);
+  const configs = clientConfigs(target, registryPath, status.data?.command, status.data?.proxyAuth);
   const [chosen, setChosen] = useState(configs[0]?.id);
   const config = configs.find((c) => c.id === chosen) ?? (configs[0] as ClientConfig);
   return (
