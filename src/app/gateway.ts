@@ -9,6 +9,7 @@ import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import { type RestartServer, statusOf } from '../health/server-overview.js';
+import { createGatewayLimits } from '../limits/gateway-limits.js';
 import { ManagementSessions } from '../mcp/sessions.js';
 import { PendingServers } from '../ops/pending-servers.js';
 import { HttpProxy, type UpstreamOutcome } from '../proxy/http-proxy.js';
@@ -115,6 +116,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const held = heldUntilReady();
   let handle: RequestHandler = held.handle;
   const server = createServer((req, res) => handle(req, res));
+  const limits = createGatewayLimits(config.limits);
+  limits.connections?.attach(server);
   let port: number;
   try {
     port = await listen(server, config.port, config.host);
@@ -197,6 +200,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     maxBodyBytes: config.maxBodyBytes,
     maxCaptureBytes: config.capture.maxMessageBytes,
     onUpstreamOutcome: (name, outcome) => observeTraffic(name, outcome),
+    gate: limits.proxy,
   });
 
   const proxyUrl = (name: string) => `${baseUrl}${proxyPath(name)}`;
@@ -207,7 +211,10 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     oauth.forget(name);
     oauthMemory.forget(name);
   };
+  // Rate limits in mcp.json apply from the next request after an edit, without touching running servers.
+  limits.proxy.configure(registry.servers);
   registry.onChange((change: RegistryChange) => {
+    limits.proxy.configure(registry.servers);
     if (change.redaction) {
       capture.configure(capturePolicy(registry.redaction, config.redact));
       io.info(
@@ -274,6 +281,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     checkToken: createTokenCheck(config.token),
     tokens: new TokenStore(paths.dir),
     audit: NO_AUDIT,
+    apiLimits: limits.api,
+    limitHits: limits.hits,
     proxyUrl,
     startedAt,
     log: io.warn,
@@ -284,6 +293,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     checkHost: createHostGuard({ host: config.host, allowedHosts: config.allowedHosts }),
     checkOwnOrigin: createOwnOriginCheck({ allowedHosts: config.allowedHosts, port: () => port }),
     proxy,
+    refuseConnection: limits.connections
+      ? (req) => limits.connections?.refusal(req.socket) ?? null
+      : undefined,
     app,
     log: io.warn,
   });

@@ -23,6 +23,8 @@ import type { ServerStatusProvider } from '../core/server-status.js';
 import { VERSION } from '../core/version.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { RestartServer } from '../health/server-overview.js';
+import type { ApiLimits } from '../limits/api-limits.js';
+import type { LimitHits } from '../limits/limit-counts.js';
 import { mcpRoutes } from '../mcp/route.js';
 import type { ManagementSessions } from '../mcp/sessions.js';
 import type { PendingServers } from '../ops/pending-servers.js';
@@ -69,6 +71,10 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   tokens: TokenStore;
   /** Where control-plane changes are recorded. */
   audit: AuditTrail;
+  /** Request rates per token and per address on /api and /gateway/mcp; absent, none. */
+  apiLimits?: ApiLimits;
+  /** Refusals on every limit so far, for GET /api/status. */
+  limitHits?: () => LimitHits;
   proxyUrl: (name: string) => string;
   startedAt: number;
   log: (message: string) => void;
@@ -165,7 +171,13 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         reads: deps.reads,
         onDeleted,
         pending: deps.pending,
-        authenticate: (c) => authenticator.authenticate(authRequest(c), { sessions: false }),
+        authenticate: (c) => {
+          const request = authRequest(c);
+          deps.apiLimits?.checkAddress(request.address);
+          const principal = authenticator.authenticate(request, { sessions: false });
+          deps.apiLimits?.checkToken(principal);
+          return principal;
+        },
       },
       deps.mcpSessions,
     ),
@@ -175,10 +187,14 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     maxSize: API_BODY_LIMIT,
     onError: (c) => tooLargeResponse(c, API_BODY_LIMIT),
   });
-  // The API's guards, in order: who is asking (401, 429), whether the gateway's own page sent a cookie
-  // change (403), whether the body is JSON (415), and how large it is (413).
+  // The API's guards, in order: the address's request rate (429), who is asking (401, 429), their token's
+  // request rate (429), whether the gateway's own page sent a cookie change (403), whether the body is JSON
+  // (415), and how large it is (413).
   app.use('/api/*', async function apiGuard(c, next) {
-    const principal = authenticator.authenticate(authRequest(c));
+    const request = authRequest(c);
+    deps.apiLimits?.checkAddress(request.address);
+    const principal = authenticator.authenticate(request);
+    deps.apiLimits?.checkToken(principal);
     const refusal =
       csrfRefusal(principal, c.req.method, c.req.header(CSRF_HEADER), sessions) ??
       bodyTypeRefusal({

@@ -13,6 +13,8 @@ export interface RequestListenerDeps {
   /** The exact-origin rule for every route but the proxy's and OAuth discovery's. */
   checkOwnOrigin: OwnOriginCheck;
   proxy: HttpProxy;
+  /** The answer for a request on a connection past the per-client cap (src/limits), or null. */
+  refuseConnection?: (req: IncomingMessage) => GatewayError | null;
   app: { fetch: Parameters<typeof getRequestListener>[0] };
   log: (message: string) => void;
 }
@@ -33,6 +35,7 @@ function refuse(req: IncomingMessage, res: ServerResponse, error: GatewayError):
     ? jsonRpcErrorBody(null, error.rpcCode, error.message)
     : JSON.stringify({ error: error.message });
   res.writeHead(error.status, {
+    ...error.headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
   });
@@ -67,6 +70,7 @@ function checkRequest(deps: RequestListenerDeps, req: IncomingMessage, url: stri
 
 /**
  * The gateway's request handling, in order. Security comes first and covers every route, proxy included:
+ *   0. A connection past the per-client cap is told so (503) and closed.
  *   1. Host and Origin checks (DNS rebinding protection; cross-site requests to the API, UI and the
  *      gateway's MCP server), then paths that cannot be decoded (400).
  *   2. CORS for the routes browser clients call cross-origin (preflights answered here).
@@ -81,6 +85,11 @@ export function createRequestListener(
   let lastRefusalLog = 0;
   return function gatewayRequest(req, res) {
     const url = req.url ?? '/';
+    const overCap = deps.refuseConnection?.(req);
+    if (overCap) {
+      refuse(req, res, overCap);
+      return;
+    }
     const refusal = checkRequest(deps, req, url);
     if (refusal) {
       const now = Date.now();

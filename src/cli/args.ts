@@ -58,6 +58,17 @@ Options:
                          (env MCP_GATEWAY_MAX_DB_MB, default 2048; 0 means no limit)
   --health-interval <s>  Seconds between health checks of HTTP servers (env MCP_GATEWAY_HEALTH_INTERVAL,
                          default 30; 0 turns periodic checks off)
+  --api-rate-limit <r>   REST API and gateway MCP requests per token, such as 600/1m, or off
+                         (env MCP_GATEWAY_API_RATE_LIMIT, default 600/1m; docs/rate-limits.md)
+  --api-rate-limit-per-address <r>
+                         The same per client address (env MCP_GATEWAY_API_RATE_LIMIT_PER_ADDRESS,
+                         default 1200/1m)
+  --max-connections-per-client <n>
+                         Open connections from one client address (env
+                         MCP_GATEWAY_MAX_CONNECTIONS_PER_CLIENT, default 256; 0 turns it off)
+  --max-sessions-per-client <n>
+                         Open MCP sessions from one client address through the proxy (env
+                         MCP_GATEWAY_MAX_SESSIONS_PER_CLIENT, default 64; 0 turns it off)
   --no-redact            Store payloads as they arrived, secrets included (env MCP_GATEWAY_REDACT=off);
                          by default secrets are redacted before storage (docs/redaction.md)
   --demo                 Register a demo MCP server ("demo") and send it a few calls, so the web UI has
@@ -90,6 +101,10 @@ export function parseCli(argv: readonly string[]): CliCommand {
     'retention-days': { type: 'string' },
     'max-db-mb': { type: 'string' },
     'health-interval': { type: 'string' },
+    'api-rate-limit': { type: 'string' },
+    'api-rate-limit-per-address': { type: 'string' },
+    'max-connections-per-client': { type: 'string' },
+    'max-sessions-per-client': { type: 'string' },
     'no-redact': { type: 'boolean' },
     demo: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -120,6 +135,10 @@ export function parseCli(argv: readonly string[]): CliCommand {
       retentionDays: values['retention-days'] as string | undefined,
       maxDbMb: values['max-db-mb'] as string | undefined,
       healthInterval: values['health-interval'] as string | undefined,
+      apiRateLimit: values['api-rate-limit'] as string | undefined,
+      apiRateLimitPerAddress: values['api-rate-limit-per-address'] as string | undefined,
+      maxConnectionsPerClient: values['max-connections-per-client'] as string | undefined,
+      maxSessionsPerClient: values['max-sessions-per-client'] as string | undefined,
       ...(values['no-redact'] ? { redact: false } : {}),
       demo: values.demo === true,
     },

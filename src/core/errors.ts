@@ -9,17 +9,20 @@ export class GatewayError extends Error {
   readonly status: number;
   readonly rpcCode: number;
   readonly headers: Record<string, string>;
+  /** The JSON-RPC error's `data` (JSON-RPC 2.0 section 5.1), when the client can act on more than the text. */
+  readonly data: unknown;
 
   constructor(
     status: number,
     message: string,
-    options: { rpcCode?: number; headers?: Record<string, string>; cause?: unknown } = {},
+    options: { rpcCode?: number; headers?: Record<string, string>; data?: unknown; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'GatewayError';
     this.status = status;
     this.rpcCode = options.rpcCode ?? rpcCodeForStatus(status);
     this.headers = options.headers ?? {};
+    this.data = options.data;
   }
 }
 

@@ -10,6 +10,7 @@ import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers
 import { replyWithError } from './gateway-reply.js';
 import { LegacySseClients } from './legacy-sse-clients.js';
 import type { OAuthMemory } from './oauth-memory.js';
+import type { ProxyGate } from './proxy-gate.js';
 import { discardRequestBody, readRequestBody } from './request-body.js';
 import type { ProxyRoute } from './route.js';
 import { SseBridge } from './sse-bridge.js';
@@ -51,6 +52,8 @@ export interface HttpProxyOptions {
   maxBodyBytes: number;
   maxCaptureBytes: number;
   onUpstreamOutcome?: (server: string, outcome: UpstreamOutcome) => void;
+  /** Rate limits and session caps, asked before anything is forwarded; absent, nothing is limited. */
+  gate?: ProxyGate;
 }
 
 interface OpenExchange {
@@ -125,6 +128,8 @@ export class HttpProxy {
       return;
     }
     if (method !== 'POST') {
+      // GET and DELETE carry no request to limit; the gate only notes the session they use.
+      this.#admit(req, res, route.name, null);
       this.#dispatch(req, res, route, target, null, null, now());
       return;
     }
@@ -188,7 +193,37 @@ export class HttpProxy {
       );
       return;
     }
+    const refusal = this.#admit(req, res, route.name, parsed.messages);
+    if (refusal) {
+      // Answered and captured like any other answer: the record shows the request and why it went no further.
+      const capture = this.#startCapture(req, route.name, target, body, text);
+      replyWithError(res, refusal, singleRequestId(parsed), capture);
+      return;
+    }
     this.#dispatch(req, res, route, target, body, singleRequestId(parsed), arrived, text);
+  }
+
+  /** The gate's verdict on a client's request; it also learns when the server ends the session. */
+  #admit(
+    req: IncomingMessage,
+    res: ServerResponse,
+    server: string,
+    messages: readonly unknown[] | null,
+  ): GatewayError | null {
+    const gate = this.#options.gate;
+    if (!gate) return null;
+    const sessionId = sessionHeader(req);
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const httpMethod = req.method ?? 'GET';
+    if (sessionId !== null) {
+      // MCP "Session Management": a DELETE the server accepts ends the session; a 404 says it is gone.
+      res.once('finish', () => {
+        const status = res.statusCode;
+        if (status === 404 || (httpMethod === 'DELETE' && status < 300))
+          gate.sessionEnded(server, client, sessionId);
+      });
+    }
+    return gate.admit({ server, client, httpMethod, sessionId, messages });
   }
 
   #startCapture(

@@ -1,0 +1,24 @@
+import type { GatewayError } from '../core/errors.js';
+
+/** A client's request to a proxied server, as the gate sees it before anything is forwarded. */
+export interface GateRequest {
+  server: string;
+  /** The client's remote address. */
+  client: string;
+  httpMethod: string;
+  sessionId: string | null;
+  /** A POST body's messages (one, or a batch's); null for GET and DELETE. */
+  messages: readonly unknown[] | null;
+}
+
+/**
+ * What the proxy asks before it forwards a client's request (rate limits and session caps live in
+ * src/limits). It runs on the hot path of both HTTP and stdio servers, so it must be cheap, and nearly
+ * free when nothing is limited.
+ */
+export interface ProxyGate {
+  /** A refusal to answer the client with (it is captured like any answer), or null to forward. */
+  admit(request: GateRequest): GatewayError | null;
+  /** The server ended this client's session (DELETE answered, or 404: MCP "Session Management"). */
+  sessionEnded(server: string, client: string, sessionId: string): void;
+}
