@@ -25,6 +25,7 @@ interface GateRequest {
   httpMethod: string;
   sessionId: string | null;
   messages: readonly unknown[] | null;
+  legacy?: boolean;
 }
 
 /**
@@ -79,8 +80,13 @@ export class ProxyLimits {
       if (refusal) return refusal;
     }
     // Only an initialize that will be forwarded counts toward the client's sessions.
-    if (sessions && sessionId === null && startsSession(messages)) return sessions.opening(client);
+    if (sessions && sessionId === null && !request.legacy && startsSession(messages))
+      return sessions.opening(client);
     return null;
+  }
+
+  limits(server: string): boolean {
+    return this.#servers.size > 0 && this.#servers.has(server);
   }
 
   sessionEnded(server: string, client: string, sessionId: string): void {

@@ -9,6 +9,11 @@ export interface GateRequest {
   sessionId: string | null;
   /** A POST body's messages (one, or a batch's); null for GET and DELETE. */
   messages: readonly unknown[] | null;
+  /**
+   * A POST of the legacy HTTP+SSE transport (MCP 2024-11-05): its session is the client's SSE stream, not
+   * an MCP session id, so only rates apply.
+   */
+  legacy?: boolean;
 }
 
 /**
@@ -19,6 +24,8 @@ export interface GateRequest {
 export interface ProxyGate {
   /** A refusal to answer the client with (it is captured like any answer), or null to forward. */
   admit(request: GateRequest): GatewayError | null;
+  /** True when the server has rate limits: callers that would parse a body only for the gate ask first. */
+  limits(server: string): boolean;
   /** The server ended this client's session (DELETE answered, or 404: MCP "Session Management"). */
   sessionEnded(server: string, client: string, sessionId: string): void;
 }

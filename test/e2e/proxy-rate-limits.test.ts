@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEverything, startEverything } from '../helpers/everything.js';
@@ -43,6 +44,7 @@ describe('proxy rate limits', () => {
         limited: { type: 'http', url: everything.url, rateLimit: { requests: 3, per: '3s' } },
         'stdio-limited': stdioServers.everything({ rateLimit: { requests: 3, per: '3s' } }),
         perclient: { type: 'http', url: everything.url, clientRateLimit: { requests: 2, per: '20s' } },
+        'legacy-limited': { type: 'http', url: everything.url, rateLimit: { requests: 2, per: '20s' } },
         reloaded: stdioServers.everything({ rateLimit: { requests: 2, per: '20s' } }),
         free: { type: 'http', url: everything.url },
       },
@@ -127,6 +129,20 @@ describe('proxy rate limits', () => {
     // A server without limits is not touched by another's.
     const free = await connect('free');
     for (let i = 0; i < 5; i++) await echo(free.client, `free ${i}`);
+  });
+
+  it('limits clients of the legacy HTTP+SSE transport too, on their POSTs', async () => {
+    const client = new Client({ name: 'legacy-client', version: '1.0.0' });
+    await client.connect(new SSEClientTransport(new URL(`${gw.url}/s/legacy-limited/sse`)));
+    try {
+      const refusal = await callUntilRefused(client);
+      expect(refusal.message).toContain('HTTP 429');
+      expect(refusal.message).toContain('Server \\"legacy-limited\\" gets more than 2/20s requests');
+      const records = await gw.records((r) => r.server === 'legacy-limited' && r.httpStatus === 429);
+      expect(records.map((r) => r.kind)).toContain('error');
+    } finally {
+      await client.close();
+    }
   });
 
   it('takes an mcp.json edit at once (no restart), and refuses a bad value with a clear error, keeping the last good one', async () => {
