@@ -1,3 +1,4 @@
+import { now } from '../core/clock.js';
 import { GatewayError } from '../core/errors.js';
 import type { LimitCounts } from './limit-counts.js';
 
@@ -41,14 +42,14 @@ export class SessionCaps {
     this.#idleMs = options.idleMs ?? 30 * 60_000;
     this.#openingMs = options.openingMs ?? 30_000;
     this.#maxClients = options.maxClients ?? 10_000;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? now;
   }
 
   /** The client sends `initialize` without a session: a refusal when it already has `max` sessions. */
   opening(client: string): GatewayError | null {
-    const now = this.#now();
-    const state = this.#client(client, now);
-    this.#prune(state, now);
+    const time = this.#now();
+    const state = this.#client(client, time);
+    this.#prune(state, time);
     if (state.sessions.size + state.opening.length >= this.max) {
       this.#counts.hit('sessionsPerClient');
       return new GatewayError(
@@ -56,23 +57,23 @@ export class SessionCaps {
         `Too many open MCP sessions from ${client}: the gateway allows ${this.max} per client address (--max-sessions-per-client). End sessions you no longer use (DELETE with their Mcp-Session-Id, or close those clients), or ask the gateway's owner to raise the limit.`,
       );
     }
-    state.opening.push(now);
+    state.opening.push(time);
     return null;
   }
 
   /** A request in a session: the session counts (and stays counted while it is used). */
   seen(client: string, server: string, sessionId: string): void {
-    const now = this.#now();
+    const time = this.#now();
     const key = `${server}\n${sessionId}`;
     const state = this.#clients.get(client);
     const known = state?.sessions;
     if (known?.has(key)) {
-      known.set(key, now);
+      known.set(key, time);
       return;
     }
-    const fresh = state ?? this.#client(client, now);
+    const fresh = state ?? this.#client(client, time);
     if (fresh.sessions.size >= this.max) return;
-    fresh.sessions.set(key, now);
+    fresh.sessions.set(key, time);
     fresh.opening.shift();
   }
 
@@ -91,12 +92,12 @@ export class SessionCaps {
     return state.sessions.size + state.opening.length;
   }
 
-  #client(client: string, now: number): ClientSessions {
+  #client(client: string, time: number): ClientSessions {
     let state = this.#clients.get(client);
     if (state) return state;
     if (this.#clients.size >= this.#maxClients) {
       for (const [address, other] of this.#clients) {
-        this.#prune(other, now);
+        this.#prune(other, time);
         if (other.sessions.size === 0 && other.opening.length === 0) this.#clients.delete(address);
       }
       const oldest = this.#clients.keys().next();
@@ -107,9 +108,9 @@ export class SessionCaps {
     return state;
   }
 
-  #prune(state: ClientSessions, now: number): void {
-    for (const [key, used] of state.sessions) if (now - used > this.#idleMs) state.sessions.delete(key);
-    while (state.opening.length > 0 && now - (state.opening[0] as number) > this.#openingMs)
+  #prune(state: ClientSessions, time: number): void {
+    for (const [key, used] of state.sessions) if (time - used > this.#idleMs) state.sessions.delete(key);
+    while (state.opening.length > 0 && time - (state.opening[0] as number) > this.#openingMs)
       state.opening.shift();
   }
 }

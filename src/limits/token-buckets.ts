@@ -1,3 +1,4 @@
+import { now } from '../core/clock.js';
 import type { Rate } from './rate.js';
 
 interface Bucket {
@@ -22,7 +23,7 @@ export class TokenBuckets {
     this.rate = rate;
     this.#perToken = rate.perMs / rate.requests;
     this.#maxKeys = options.maxKeys ?? 10_000;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? now;
   }
 
   get size(): number {
@@ -34,15 +35,15 @@ export class TokenBuckets {
    * until they will be (nothing is taken then: a refused request costs the client nothing more).
    */
   take(key: string, count = 1): number {
-    const now = this.#now();
+    const time = this.#now();
     const capacity = this.rate.requests;
     let bucket = this.#buckets.get(key);
     if (bucket) {
-      bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.updated) / this.#perToken);
-      bucket.updated = now;
+      bucket.tokens = Math.min(capacity, bucket.tokens + (time - bucket.updated) / this.#perToken);
+      bucket.updated = time;
     } else {
-      bucket = { tokens: capacity, updated: now };
-      this.#remember(key, bucket, now);
+      bucket = { tokens: capacity, updated: time };
+      this.#remember(key, bucket, time);
     }
     // A batch larger than the whole bucket could never go: it is judged as a full bucket's worth.
     const needed = Math.min(count, capacity);
@@ -59,10 +60,10 @@ export class TokenBuckets {
     if (bucket) bucket.tokens = Math.min(this.rate.requests, bucket.tokens + count);
   }
 
-  #remember(key: string, bucket: Bucket, now: number): void {
+  #remember(key: string, bucket: Bucket, time: number): void {
     if (this.#buckets.size >= this.#maxKeys) {
       for (const [old, value] of this.#buckets) {
-        if (now - value.updated >= this.rate.perMs) this.#buckets.delete(old);
+        if (time - value.updated >= this.rate.perMs) this.#buckets.delete(old);
       }
       const oldest = this.#buckets.keys().next();
       if (this.#buckets.size >= this.#maxKeys && !oldest.done) this.#buckets.delete(oldest.value);
