@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { CaptureStats } from '../capture/capture-queue.js';
 import { gatewayCommand } from '../config/gateway-command.js';
 import { VERSION } from '../core/version.js';
-import type { LimitHits } from '../limits/limit-counts.js';
+import type { LimitsStatus } from '../limits/gateway-limits.js';
 import type { Registry } from '../registry/registry.js';
 import type { LogStore } from '../store/log-store.js';
 
@@ -11,8 +11,8 @@ export interface StatusDeps {
   /** Per-server totals are a small summary table kept by triggers: reading them costs the same at 1M records. */
   store: Pick<LogStore, 'serverTotals'>;
   captureStats: () => CaptureStats;
-  /** Requests and connections refused on a limit since start, by limit (docs/rate-limits.md). */
-  limitHits?: () => LimitHits;
+  /** Rate limits and caps in effect, and what they refused since start (docs/rate-limits.md). */
+  limits?: () => LimitsStatus;
   startedAt: number;
 }
 
@@ -46,7 +46,7 @@ function recordsInStore(store: StatusDeps['store']): number | null {
 }
 
 /** `GET /api/status`: the gateway's health at a glance, capture drops and write failures included. */
-export function statusRoutes({ registry, store, captureStats, limitHits, startedAt }: StatusDeps): Hono {
+export function statusRoutes({ registry, store, captureStats, limits, startedAt }: StatusDeps): Hono {
   const app = new Hono();
   // Looked up once: PATH does not change under a running process.
   const command = gatewayCommand();
@@ -64,7 +64,7 @@ export function statusRoutes({ registry, store, captureStats, limitHits, started
         // imports), after retention and deletes; the counts above are this process's since it started.
         inStore: recordsInStore(store),
       },
-      limits: limitHits ? { refused: limitHits() } : null,
+      limits: limits ? limits() : null,
       // What client configs run for `mcp-gateway connect`/`wrap`: the bare name only if it is on PATH.
       command,
     });

@@ -282,7 +282,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     tokens: new TokenStore(paths.dir),
     audit: NO_AUDIT,
     apiLimits: limits.api,
-    limitHits: limits.hits,
+    limits: limits.status,
     proxyUrl,
     startedAt,
     log: io.warn,

@@ -24,7 +24,7 @@ import { VERSION } from '../core/version.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { RestartServer } from '../health/server-overview.js';
 import type { ApiLimits } from '../limits/api-limits.js';
-import type { LimitHits } from '../limits/limit-counts.js';
+import type { LimitsStatus } from '../limits/gateway-limits.js';
 import { mcpRoutes } from '../mcp/route.js';
 import type { ManagementSessions } from '../mcp/sessions.js';
 import type { PendingServers } from '../ops/pending-servers.js';
@@ -73,8 +73,8 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   audit: AuditTrail;
   /** Request rates per token and per address on /api and /gateway/mcp; absent, none. */
   apiLimits?: ApiLimits;
-  /** Refusals on every limit so far, for GET /api/status. */
-  limitHits?: () => LimitHits;
+  /** Limits in effect and refusals so far, for GET /api/status. */
+  limits?: () => LimitsStatus;
   proxyUrl: (name: string) => string;
   startedAt: number;
   log: (message: string) => void;

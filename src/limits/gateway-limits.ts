@@ -3,6 +3,7 @@ import { ApiLimits } from './api-limits.js';
 import { ConnectionCaps } from './connection-caps.js';
 import { LimitCounts, type LimitHits } from './limit-counts.js';
 import { ProxyLimits } from './proxy-limits.js';
+import { describeRate, type Rate } from './rate.js';
 import { SessionCaps } from './session-caps.js';
 
 /** The limits a gateway runs with (config/options.ts fills in the defaults); 0 turns a cap off. */
@@ -12,14 +13,25 @@ export interface LimitSettings {
   readonly maxSessionsPerClient: number;
 }
 
+/** What GET /api/status shows of the limits: the settings in effect, and refusals since start. */
+export interface LimitsStatus {
+  settings: {
+    apiRateLimit: string;
+    apiRateLimitPerAddress: string;
+    maxConnectionsPerClient: number;
+    maxSessionsPerClient: number;
+  };
+  refused: LimitHits;
+}
+
 export interface GatewayLimits {
   api: ApiLimits;
   /** The proxy's gate: mcp.json rate limits and sessions per client. */
   proxy: ProxyLimits;
   /** null when `--max-connections-per-client 0`. */
   connections: ConnectionCaps | null;
-  /** Refusals so far, by limit, for GET /api/status. */
-  hits(): LimitHits;
+  /** The settings and the refusals so far, by limit, for GET /api/status. */
+  status(): LimitsStatus;
 }
 
 /** Every limit of one gateway, sharing one set of counters. */
@@ -36,6 +48,18 @@ export function createGatewayLimits(settings: LimitSettings, now?: () => number)
       settings.maxConnectionsPerClient > 0
         ? new ConnectionCaps(settings.maxConnectionsPerClient, counts)
         : null,
-    hits: () => counts.snapshot(),
+    status: () => ({
+      settings: {
+        apiRateLimit: shown(settings.api.perToken),
+        apiRateLimitPerAddress: shown(settings.api.perAddress),
+        maxConnectionsPerClient: settings.maxConnectionsPerClient,
+        maxSessionsPerClient: settings.maxSessionsPerClient,
+      },
+      refused: counts.snapshot(),
+    }),
   };
+}
+
+function shown(rate: Rate | null): string {
+  return rate ? describeRate(rate) : 'off';
 }

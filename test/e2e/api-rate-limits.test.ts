@@ -50,8 +50,14 @@ describe('API rate limits', () => {
     await wait(1100);
     expect((await get('127.0.0.1', '/api/status')).status).toBe(200);
     const status = JSON.parse((await get('127.0.0.1', '/api/status', ciToken)).body) as {
-      limits: { refused: Record<string, number> };
+      limits: { settings: Record<string, unknown>; refused: Record<string, number> };
     };
+    expect(status.limits.settings).toEqual({
+      apiRateLimit: '3/3s',
+      apiRateLimitPerAddress: 'off',
+      maxConnectionsPerClient: 256,
+      maxSessionsPerClient: 64,
+    });
     expect(status.limits.refused).toMatchObject({ apiToken: 2, apiAddress: 0 });
   });
 
