@@ -168,6 +168,38 @@ describe('proxy rate limits', () => {
     expect(JSON.stringify(result.content)).toContain('raised');
   });
 
+  it('validates limits registered over the API like those in mcp.json', async () => {
+    const bad = await gw.api('/api/servers/config', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'bad',
+        type: 'http',
+        url: everything.url,
+        rateLimit: { requests: 5, per: 'soon' },
+      }),
+    });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toContain('rateLimit.per must be a period such as "2s", "1m" or "1h"');
+    await gw.register('api-limited', {
+      type: 'http',
+      url: everything.url,
+      rateLimit: { requests: 1, per: '1m' },
+    });
+    const first = await httpRequest(gw.proxyUrl('api-limited'), {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: rpc('ping', 1),
+    });
+    expect(first.status).not.toBe(429);
+    const second = await httpRequest(gw.proxyUrl('api-limited'), {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: rpc('ping', 2),
+    });
+    expect(second.status).toBe(429);
+    expect(Number(second.headers['retry-after'])).toBeGreaterThan(50);
+  });
+
   it('counts refusals in GET /api/status', async () => {
     const status = (await (await gw.api('/api/status')).json()) as {
       limits: { refused: Record<string, number> };
