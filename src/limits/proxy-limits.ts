@@ -28,6 +28,8 @@ interface GateRequest {
   legacy?: boolean;
 }
 
+type OnAnswer = (listener: (status: number) => void) => void;
+
 /**
  * Rate limits on proxied servers and the cap on sessions per client. Only requests are limited: a
  * notification or a response to the server goes through whatever the rate (holding back a response
@@ -66,11 +68,18 @@ export class ProxyLimits {
     this.#servers = next;
   }
 
-  admit(request: GateRequest): GatewayError | null {
+  admit(request: GateRequest, onAnswer: OnAnswer): GatewayError | null {
     const { sessionId, server } = request;
     const client = clientAddress(request.client);
     const sessions = this.#sessions;
-    if (sessionId !== null) sessions?.seen(client, server, sessionId);
+    if (sessionId !== null && sessions) {
+      sessions.seen(client, server, sessionId);
+      const deleting = request.httpMethod === 'DELETE';
+      // MCP "Session Management": a DELETE the server accepts ends the session; a 404 says it is gone.
+      onAnswer((status) => {
+        if (status === 404 || (deleting && status < 300)) sessions.ended(client, server, sessionId);
+      });
+    }
     const messages = request.messages;
     if (messages === null) return null;
     const rates = this.#servers.size === 0 ? undefined : this.#servers.get(server);
@@ -79,18 +88,18 @@ export class ProxyLimits {
       const refusal = requests === 0 ? null : this.#rate(rates, server, client, requests);
       if (refusal) return refusal;
     }
-    // Only an initialize that will be forwarded counts toward the client's sessions.
-    if (sessions && sessionId === null && !request.legacy && startsSession(messages))
-      return sessions.opening(client);
+    // Only an initialize that will be forwarded counts toward the client's sessions, and only until it is
+    // refused (an OAuth challenge, a server error): then it opened nothing.
+    if (sessions && sessionId === null && !request.legacy && startsSession(messages)) {
+      const refusal = sessions.opening(client);
+      if (!refusal) onAnswer((status) => status >= 400 && sessions.openingFailed(client));
+      return refusal;
+    }
     return null;
   }
 
   limits(server: string): boolean {
     return this.#servers.size > 0 && this.#servers.has(server);
-  }
-
-  sessionEnded(server: string, client: string, sessionId: string): void {
-    this.#sessions?.ended(clientAddress(client), server, sessionId);
   }
 
   #rate(rates: ServerRates, server: string, client: string, requests: number): GatewayError | null {

@@ -77,6 +77,11 @@ export class SessionCaps {
     fresh.opening.shift();
   }
 
+  /** An `initialize` let through was refused by the server: it opened no session. */
+  openingFailed(client: string): void {
+    this.#clients.get(client)?.opening.shift();
+  }
+
   ended(client: string, server: string, sessionId: string): void {
     const state = this.#clients.get(client);
     if (!state) return;

@@ -203,7 +203,7 @@ export class HttpProxy {
     this.#dispatch(req, res, route, target, body, singleRequestId(parsed), arrived, text);
   }
 
-  /** The gate's verdict on a client's request; it also learns when the server ends the session. */
+  /** The gate's verdict on a client's request; it may ask to hear how the request was answered. */
   #admit(
     req: IncomingMessage,
     res: ServerResponse,
@@ -212,18 +212,16 @@ export class HttpProxy {
   ): GatewayError | null {
     const gate = this.#options.gate;
     if (!gate) return null;
-    const sessionId = sessionHeader(req);
-    const client = req.socket.remoteAddress ?? 'unknown';
-    const httpMethod = req.method ?? 'GET';
-    if (sessionId !== null) {
-      // MCP "Session Management": a DELETE the server accepts ends the session; a 404 says it is gone.
-      res.once('finish', () => {
-        const status = res.statusCode;
-        if (status === 404 || (httpMethod === 'DELETE' && status < 300))
-          gate.sessionEnded(server, client, sessionId);
-      });
-    }
-    return gate.admit({ server, client, httpMethod, sessionId, messages });
+    return gate.admit(
+      {
+        server,
+        client: req.socket.remoteAddress ?? 'unknown',
+        httpMethod: req.method ?? 'GET',
+        sessionId: sessionHeader(req),
+        messages,
+      },
+      (listener) => res.once('finish', () => listener(res.statusCode)),
+    );
   }
 
   #startCapture(

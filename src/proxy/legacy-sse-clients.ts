@@ -153,14 +153,17 @@ export class LegacySseClients {
     if (!gate?.limits(server)) return false;
     const parsed = parseJsonBody(body.toString('utf8'));
     if (!parsed.ok) return false;
-    const refusal = gate.admit({
-      server,
-      client: req.socket.remoteAddress ?? 'unknown',
-      httpMethod: 'POST',
-      sessionId: null,
-      messages: parsed.messages,
-      legacy: true,
-    });
+    const refusal = gate.admit(
+      {
+        server,
+        client: req.socket.remoteAddress ?? 'unknown',
+        httpMethod: 'POST',
+        sessionId: null,
+        messages: parsed.messages,
+        legacy: true,
+      },
+      () => {},
+    );
     if (!refusal) return false;
     replyWithError(res, refusal, singleRequestId(parsed), this.#capture(req, server, id || null, body));
     return true;

@@ -16,16 +16,21 @@ export interface GateRequest {
   legacy?: boolean;
 }
 
+/** Lets the gate hear the HTTP status the client was answered with, once the answer is complete. */
+export type OnAnswer = (listener: (status: number) => void) => void;
+
 /**
  * What the proxy asks before it forwards a client's request (rate limits and session caps live in
  * src/limits). It runs on the hot path of both HTTP and stdio servers, so it must be cheap, and nearly
  * free when nothing is limited.
  */
 export interface ProxyGate {
-  /** A refusal to answer the client with (it is captured like any answer), or null to forward. */
-  admit(request: GateRequest): GatewayError | null;
+  /**
+   * A refusal to answer the client with (it is captured like any answer), or null to forward. Through
+   * `onAnswer` the gate may ask for the status of the answer (a session the server ended, an `initialize`
+   * that opened nothing).
+   */
+  admit(request: GateRequest, onAnswer: OnAnswer): GatewayError | null;
   /** True when the server has rate limits: callers that would parse a body only for the gate ask first. */
   limits(server: string): boolean;
-  /** The server ended this client's session (DELETE answered, or 404: MCP "Session Management"). */
-  sessionEnded(server: string, client: string, sessionId: string): void;
 }

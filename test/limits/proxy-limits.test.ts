@@ -7,10 +7,22 @@ const request = (id: number, method = 'tools/list') => ({ jsonrpc: '2.0', id, me
 const notification = { jsonrpc: '2.0', method: 'notifications/progress' };
 const response = { jsonrpc: '2.0', id: 7, result: {} };
 
+type Request = Parameters<ProxyLimits['admit']>[0];
+
+/** The gate, with requests answered with `status` (200 unless given) the moment the gate lets them go. */
 function gate(max = 64) {
   let now = 0;
   const counts = new LimitCounts();
-  const limits = new ProxyLimits(counts, new SessionCaps(max, counts, { now: () => now }), () => now);
+  const proxy = new ProxyLimits(counts, new SessionCaps(max, counts, { now: () => now }), () => now);
+  const limits = {
+    admit(request: Request, status = 200) {
+      const listeners: ((status: number) => void)[] = [];
+      const refusal = proxy.admit(request, (listener) => listeners.push(listener));
+      for (const listener of listeners) listener(refusal ? refusal.status : status);
+      return refusal;
+    },
+    configure: proxy.configure.bind(proxy),
+  };
   return { limits, counts, tick: (ms: number) => (now += ms) };
 }
 
@@ -73,9 +85,21 @@ describe('proxy limits', () => {
     // The second initialize has not shown its session yet; it counts all the same.
     expect(limits.admit(post('a', initialize, null))?.message).toContain('Too many open MCP sessions');
     expect(limits.admit(post('a', initialize, null, '::ffff:10.0.0.2'))).toBeNull();
-    limits.sessionEnded('a', '::ffff:127.0.0.1', 'one');
+    // The server answers 404 for a session it no longer has: the client may open another.
+    expect(limits.admit(post('a', [request(5)], 'one'), 404)).toBeNull();
     expect(limits.admit(post('a', initialize, null))).toBeNull();
     tick(31 * 60_000);
+    expect(limits.admit(post('a', initialize, null))).toBeNull();
+  });
+
+  it('let an initialize the server refused (an OAuth challenge) and an accepted DELETE free the slot', () => {
+    const { limits } = gate(1);
+    const initialize = [request(0, 'initialize')];
+    expect(limits.admit(post('a', initialize, null), 401)).toBeNull();
+    expect(limits.admit(post('a', initialize, null))).toBeNull();
+    expect(limits.admit(post('a', [notification], 'one'))).toBeNull();
+    expect(limits.admit(post('a', initialize, null))?.status).toBe(429);
+    expect(limits.admit({ ...post('a', [], 'one'), httpMethod: 'DELETE', messages: null }, 200)).toBeNull();
     expect(limits.admit(post('a', initialize, null))).toBeNull();
   });
 });
