@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { CaptureStats } from '../capture/capture-queue.js';
 import { gatewayCommand } from '../config/gateway-command.js';
 import { VERSION } from '../core/version.js';
+import type { LimitsStatus } from '../limits/gateway-limits.js';
 import type { Registry } from '../registry/registry.js';
 import type { LogStore } from '../store/log-store.js';
 
@@ -10,6 +11,8 @@ export interface StatusDeps {
   /** Per-server totals are a small summary table kept by triggers: reading them costs the same at 1M records. */
   store: Pick<LogStore, 'serverTotals'>;
   captureStats: () => CaptureStats;
+  /** Rate limits and caps in effect, and what they refused since start (docs/rate-limits.md). */
+  limits?: () => LimitsStatus;
   startedAt: number;
   /** --proxy-auth: client configurations must carry a gateway token. */
   proxyAuth?: boolean;
@@ -49,6 +52,7 @@ export function statusRoutes({
   registry,
   store,
   captureStats,
+  limits,
   startedAt,
   proxyAuth = false,
 }: StatusDeps): Hono {
@@ -69,6 +73,7 @@ export function statusRoutes({
         // imports), after retention and deletes; the counts above are this process's since it started.
         inStore: recordsInStore(store),
       },
+      limits: limits ? limits() : null,
       // What client configs run for `mcp-gateway connect`/`wrap`: the bare name only if it is on PATH.
       command,
       // Proxy URLs need X-MCP-Gateway-Token (docs/tls.md): the UI's client configurations add it.

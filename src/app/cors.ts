@@ -3,9 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /**
  * CORS for browser-based MCP clients (the MCP Inspector, web agents) on the proxy and OAuth routes. Only
  * origins that passed the host guard get here, so reflecting the Origin is safe. Session and auth headers
- * must be exposed, or a browser client cannot read its session id or the OAuth challenge.
+ * must be exposed, or a browser client cannot read its session id or the OAuth challenge (nor, past a rate
+ * limit, when to retry).
  */
-const EXPOSED = 'mcp-session-id, mcp-protocol-version, www-authenticate, last-event-id';
+const EXPOSED = 'mcp-session-id, mcp-protocol-version, www-authenticate, last-event-id, retry-after';
 const ALLOWED_HEADERS =
   'content-type, accept, authorization, mcp-session-id, mcp-protocol-version, last-event-id, x-mcp-gateway-token';
 

@@ -12,6 +12,7 @@ import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import { type RestartServer, statusOf } from '../health/server-overview.js';
+import { createGatewayLimits } from '../limits/gateway-limits.js';
 import { ManagementSessions } from '../mcp/sessions.js';
 import { PendingServers } from '../ops/pending-servers.js';
 import { HttpProxy, type UpstreamOutcome } from '../proxy/http-proxy.js';
@@ -137,6 +138,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   let handle: RequestHandler = held.handle;
   const listener = (req: IncomingMessage, res: ServerResponse) => handle(req, res);
   const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener) : createServer(listener);
+  const limits = createGatewayLimits(config.limits);
+  limits.connections?.attach(server);
   let port: number;
   try {
     port = await listen(server, config.port, config.host);
@@ -238,6 +241,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     maxCaptureBytes: config.capture.maxMessageBytes,
     onUpstreamOutcome: (name, outcome) => observeTraffic(name, outcome),
     ...(tls ? { selfFetch: selfFetch(tls.cert) } : {}),
+    gate: limits.proxy,
   });
 
   const proxyUrl = (name: string) => `${baseUrl}${proxyPath(name)}`;
@@ -248,7 +252,10 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     oauth.forget(name);
     oauthMemory.forget(name);
   };
+  // Rate limits in mcp.json apply from the next request after an edit, without touching running servers.
+  limits.proxy.configure(registry.servers);
   registry.onChange((change: RegistryChange) => {
+    limits.proxy.configure(registry.servers);
     if (change.redaction) {
       capture.configure(capturePolicy(registry.redaction, config.redact));
       io.info(
@@ -337,6 +344,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     audit,
     oidc,
     uiIdleTimeoutMs: config.uiIdleTimeoutMs,
+    apiLimits: limits.api,
+    limits: limits.status,
     proxyUrl,
     startedAt,
     log: io.warn,
@@ -348,6 +357,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     checkOwnOrigin: createOwnOriginCheck({ allowedHosts: config.allowedHosts, port: () => port, scheme }),
     proxy,
     ...(proxyAuth ? { checkProxyAuth: proxyAuth } : {}),
+    refuseConnection: limits.connections
+      ? (req) => limits.connections?.refusal(req.socket) ?? null
+      : undefined,
     app,
     log: io.warn,
   });

@@ -33,6 +33,8 @@ import type { ServerStatusProvider } from '../core/server-status.js';
 import { VERSION } from '../core/version.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { RestartServer } from '../health/server-overview.js';
+import type { ApiLimits } from '../limits/api-limits.js';
+import type { LimitsStatus } from '../limits/gateway-limits.js';
 import { mcpRoutes } from '../mcp/route.js';
 import type { ManagementSessions } from '../mcp/sessions.js';
 import type { PendingServers } from '../ops/pending-servers.js';
@@ -83,6 +85,10 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   oidc?: OidcSignIn | null;
   /** Milliseconds a web UI session may sit unused (`--ui-idle-timeout`). */
   uiIdleTimeoutMs?: number;
+  /** Request rates per token and per address on /api and /gateway/mcp; absent, none. */
+  apiLimits?: ApiLimits;
+  /** Limits in effect and refusals so far, for GET /api/status. */
+  limits?: () => LimitsStatus;
   proxyUrl: (name: string) => string;
   /** 'https' when the gateway serves TLS itself: OAuth metadata URLs and cookies follow it. */
   scheme?: 'http' | 'https';
@@ -193,7 +199,13 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         onDeleted,
         pending: deps.pending,
         audit: deps.audit,
-        authenticate: (c) => authenticator.authenticate(authRequest(c), { sessions: false }),
+        authenticate: (c) => {
+          const request = authRequest(c);
+          deps.apiLimits?.checkAddress(request.address);
+          const principal = authenticator.authenticate(request, { sessions: false });
+          deps.apiLimits?.checkToken(principal);
+          return principal;
+        },
         sourceOf: (c) => sourceAddress(authRequest(c).address),
         stillValid: (principal) => authenticator.stillValid(principal as Principal),
       },
@@ -210,12 +222,16 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     '/api/*',
     restAudit(deps.audit, (c) => authRequest(c).address),
   );
-  // The API's guards, in order: who is asking (401, 429), whether the gateway's own page sent a cookie
-  // change (403), whether their role allows the route (403, auth/route-rights.ts), whether the body is
-  // JSON (415), and how large it is (413). The rest of the request runs as the principal, whose server
-  // scope the scoped store, reads and registry below apply to every query.
+  // The API's guards, in order: the address's request rate (429), who is asking (401, 429), their token's
+  // request rate (429), whether the gateway's own page sent a cookie change (403), whether their role allows
+  // the route (403, auth/route-rights.ts), whether the body is JSON (415), and how large it is (413). The
+  // rest of the request runs as the principal, whose server scope the scoped store, reads and registry
+  // below apply to every query.
   app.use('/api/*', async function apiGuard(c, next) {
-    const principal = authenticator.authenticate(authRequest(c));
+    const request = authRequest(c);
+    deps.apiLimits?.checkAddress(request.address);
+    const principal = authenticator.authenticate(request);
+    deps.apiLimits?.checkToken(principal);
     const refusal =
       csrfRefusal(principal, c.req.method, c.req.header(CSRF_HEADER), sessions) ??
       bodyTypeRefusal({

@@ -16,6 +16,8 @@ export interface RequestListenerDeps {
   proxy: HttpProxy;
   /** `--proxy-auth`: who may use the proxy URLs; absent, they need no gateway token. */
   checkProxyAuth?: ProxyAuthCheck;
+  /** The answer for a request on a connection past the per-client cap (src/limits), or null. */
+  refuseConnection?: (req: IncomingMessage) => GatewayError | null;
   app: { fetch: Parameters<typeof getRequestListener>[0] };
   log: (message: string) => void;
 }
@@ -71,6 +73,7 @@ function checkRequest(deps: RequestListenerDeps, req: IncomingMessage, url: stri
 
 /**
  * The gateway's request handling, in order. Security comes first and covers every route, proxy included:
+ *   0. A connection past the per-client cap is told so (503) and closed.
  *   1. Host and Origin checks (DNS rebinding protection; cross-site requests to the API, UI and the
  *      gateway's MCP server), then paths that cannot be decoded (400).
  *   2. CORS for the routes browser clients call cross-origin (preflights answered here).
@@ -86,6 +89,11 @@ export function createRequestListener(
   let lastRefusalLog = 0;
   return function gatewayRequest(req, res) {
     const url = req.url ?? '/';
+    const overCap = deps.refuseConnection?.(req);
+    if (overCap) {
+      refuse(req, res, overCap);
+      return;
+    }
     const refusal = checkRequest(deps, req, url);
     if (refusal) {
       const now = Date.now();

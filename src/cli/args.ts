@@ -96,6 +96,17 @@ Options:
                          at another origin (env MCP_GATEWAY_OIDC_REDIRECT_URI)
   --oidc-session-max <d> An OpenID sign-in ends after this long even in use (env MCP_GATEWAY_OIDC_SESSION_MAX,
                          default 12h)
+  --api-rate-limit <r>   REST API and gateway MCP requests per token, such as 600/1m, or off
+                         (env MCP_GATEWAY_API_RATE_LIMIT, default 600/1m; docs/rate-limits.md)
+  --api-rate-limit-per-address <r>
+                         The same per client address (env MCP_GATEWAY_API_RATE_LIMIT_PER_ADDRESS,
+                         default 1200/1m)
+  --max-connections-per-client <n>
+                         Open connections from one client address (env
+                         MCP_GATEWAY_MAX_CONNECTIONS_PER_CLIENT, default 256; 0 turns it off)
+  --max-sessions-per-client <n>
+                         Open MCP sessions from one client address through the proxy (env
+                         MCP_GATEWAY_MAX_SESSIONS_PER_CLIENT, default 64; 0 turns it off)
   --no-redact            Store payloads as they arrived, secrets included (env MCP_GATEWAY_REDACT=off);
                          by default secrets are redacted before storage (docs/redaction.md)
   --demo                 Register a demo MCP server ("demo") and send it a few calls, so the web UI has
@@ -140,6 +151,10 @@ export function parseCli(argv: readonly string[]): CliCommand {
     'oidc-default-role': { type: 'string' },
     'oidc-session-max': { type: 'string' },
     'oidc-redirect-uri': { type: 'string' },
+    'api-rate-limit': { type: 'string' },
+    'api-rate-limit-per-address': { type: 'string' },
+    'max-connections-per-client': { type: 'string' },
+    'max-sessions-per-client': { type: 'string' },
     'no-redact': { type: 'boolean' },
     tls: { type: 'string' },
     'tls-cert': { type: 'string' },
@@ -184,6 +199,10 @@ export function parseCli(argv: readonly string[]): CliCommand {
       oidcDefaultRole: values['oidc-default-role'] as string | undefined,
       oidcSessionMax: values['oidc-session-max'] as string | undefined,
       oidcRedirectUri: values['oidc-redirect-uri'] as string | undefined,
+      apiRateLimit: values['api-rate-limit'] as string | undefined,
+      apiRateLimitPerAddress: values['api-rate-limit-per-address'] as string | undefined,
+      maxConnectionsPerClient: values['max-connections-per-client'] as string | undefined,
+      maxSessionsPerClient: values['max-sessions-per-client'] as string | undefined,
       ...(values['no-redact'] ? { redact: false } : {}),
       tls: values.tls as string | undefined,
       tlsCert: values['tls-cert'] as string | undefined,

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { DEFAULT_API_LIMITS } from '../limits/api-limits.js';
+import { DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from '../limits/connection-caps.js';
+import type { LimitSettings } from '../limits/gateway-limits.js';
+import { parseRate, type Rate } from '../limits/rate.js';
+import { DEFAULT_MAX_SESSIONS_PER_CLIENT } from '../limits/session-caps.js';
 import { type KeychainLookup, readStoreKey } from '../storage/store-key.js';
 import { type StoreKey, StoreKeyError } from '../store/cipher.js';
 import { type OidcConfig, type OidcUserOptions, resolveOidc, resolveUiIdleTimeout } from './oidc-options.js';
@@ -30,6 +35,12 @@ export interface UserOptions extends OidcUserOptions {
   tlsKey?: string;
   /** `--proxy-auth`: the proxy URLs (/s/*) also need a gateway token. */
   proxyAuth?: boolean;
+  /** API requests per token, such as `600/1m`, or `off` (docs/rate-limits.md). */
+  apiRateLimit?: string;
+  /** API requests per remote address, such as `1200/1m`, or `off`. */
+  apiRateLimitPerAddress?: string;
+  maxConnectionsPerClient?: string | number;
+  maxSessionsPerClient?: string | number;
 }
 
 /** How the gateway serves: plain HTTP, HTTPS from the owner's PEM files, or HTTPS with its own certificate. */
@@ -70,6 +81,8 @@ export interface ResolvedConfig {
   readonly tls: TlsSetting;
   /** True when proxy URLs need a gateway token in X-MCP-Gateway-Token (docs/tls.md). */
   readonly proxyAuth: boolean;
+  /** API rates and per-client caps (docs/rate-limits.md); proxy rates live in mcp.json. */
+  readonly limits: LimitSettings;
 }
 
 export interface RetentionConfig {
@@ -152,6 +165,19 @@ function parseWhole(value: string | number, what: string, max: number, example: 
   return number;
 }
 
+/** A rate such as `600/1m` (per second, minute or hour), or `off`/`0` for none. */
+function parseRateSetting(value: string | number, what: string): Rate | null {
+  const text = String(value).trim().toLowerCase();
+  if (text === 'off' || text === '0') return null;
+  const rate = parseRate(text);
+  if (!rate) {
+    throw new ConfigError(
+      `invalid ${what} "${value}": use requests per period, such as 600/1m (periods in s, m or h, at most a day), or off`,
+    );
+  }
+  return rate;
+}
+
 /**
  * A setting from its flag, else its environment variable, else the default. A bad value from the
  * environment says so: the user typed no flag and would look for one.
@@ -216,6 +242,38 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     DEFAULT_HEALTH_INTERVAL_S,
     (v) => parseWhole(v, '--health-interval', 86_400, '30'),
   );
+  const limits: LimitSettings = {
+    api: {
+      perToken: setting(
+        options.apiRateLimit,
+        env,
+        'MCP_GATEWAY_API_RATE_LIMIT',
+        DEFAULT_API_LIMITS.perToken,
+        (v) => parseRateSetting(v, '--api-rate-limit'),
+      ),
+      perAddress: setting(
+        options.apiRateLimitPerAddress,
+        env,
+        'MCP_GATEWAY_API_RATE_LIMIT_PER_ADDRESS',
+        DEFAULT_API_LIMITS.perAddress,
+        (v) => parseRateSetting(v, '--api-rate-limit-per-address'),
+      ),
+    },
+    maxConnectionsPerClient: setting(
+      options.maxConnectionsPerClient,
+      env,
+      'MCP_GATEWAY_MAX_CONNECTIONS_PER_CLIENT',
+      DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+      (v) => parseWhole(v, '--max-connections-per-client', 1_000_000, '256'),
+    ),
+    maxSessionsPerClient: setting(
+      options.maxSessionsPerClient,
+      env,
+      'MCP_GATEWAY_MAX_SESSIONS_PER_CLIENT',
+      DEFAULT_MAX_SESSIONS_PER_CLIENT,
+      (v) => parseWhole(v, '--max-sessions-per-client', 1_000_000, '64'),
+    ),
+  };
   return {
     port,
     host,
@@ -239,6 +297,7 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
       (env.MCP_GATEWAY_PROXY_AUTH?.trim()
         ? parseSwitch(env.MCP_GATEWAY_PROXY_AUTH, 'MCP_GATEWAY_PROXY_AUTH')
         : false),
+    limits,
   };
 }
 

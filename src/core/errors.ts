@@ -11,6 +11,8 @@ export class GatewayError extends Error {
   readonly headers: Record<string, string>;
   /** Machine-readable facts a REST answer carries beside `error` (e.g. `{session: 'ended'}`). */
   readonly details: Record<string, string | number | boolean>;
+  /** The JSON-RPC error's `data` (JSON-RPC 2.0 section 5.1), when the client can act on more than the text. */
+  readonly data: unknown;
 
   constructor(
     status: number,
@@ -19,6 +21,7 @@ export class GatewayError extends Error {
       rpcCode?: number;
       headers?: Record<string, string>;
       details?: Record<string, string | number | boolean>;
+      data?: unknown;
       cause?: unknown;
     } = {},
   ) {
@@ -28,6 +31,7 @@ export class GatewayError extends Error {
     this.rpcCode = options.rpcCode ?? rpcCodeForStatus(status);
     this.headers = options.headers ?? {};
     this.details = options.details ?? {};
+    this.data = options.data;
   }
 }
 

@@ -20,7 +20,7 @@ export function replyWithError(
     capture?.end(error.message);
     return;
   }
-  const body = Buffer.from(jsonRpcErrorBody(id, error.rpcCode, error.message));
+  const body = Buffer.from(jsonRpcErrorBody(id, error.rpcCode, error.message, error.data));
   const headers = {
     ...extraHeaders,
     ...error.headers,

@@ -11,6 +11,7 @@ import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers
 import { replyWithError } from './gateway-reply.js';
 import { LegacySseClients } from './legacy-sse-clients.js';
 import type { OAuthMemory } from './oauth-memory.js';
+import type { ProxyGate } from './proxy-gate.js';
 import { discardRequestBody, readRequestBody } from './request-body.js';
 import type { ProxyRoute } from './route.js';
 import { SseBridge } from './sse-bridge.js';
@@ -54,6 +55,8 @@ export interface HttpProxyOptions {
   onUpstreamOutcome?: (server: string, outcome: UpstreamOutcome) => void;
   /** Over HTTPS: a fetch that trusts the gateway's own certificate (legacy clients' loopback leg). */
   selfFetch?: typeof fetch;
+  /** Rate limits and session caps, asked before anything is forwarded; absent, nothing is limited. */
+  gate?: ProxyGate;
 }
 
 interface OpenExchange {
@@ -128,6 +131,8 @@ export class HttpProxy {
       return;
     }
     if (method !== 'POST') {
+      // GET and DELETE carry no request to limit; the gate only notes the session they use.
+      this.#admit(req, res, route.name, null);
       this.#dispatch(req, res, route, target, null, null, now());
       return;
     }
@@ -191,7 +196,35 @@ export class HttpProxy {
       );
       return;
     }
+    const refusal = this.#admit(req, res, route.name, parsed.messages);
+    if (refusal) {
+      // Answered and captured like any other answer: the record shows the request and why it went no further.
+      const capture = this.#startCapture(req, route.name, target, body, text);
+      replyWithError(res, refusal, singleRequestId(parsed), capture);
+      return;
+    }
     this.#dispatch(req, res, route, target, body, singleRequestId(parsed), arrived, text);
+  }
+
+  /** The gate's verdict on a client's request; it may ask to hear how the request was answered. */
+  #admit(
+    req: IncomingMessage,
+    res: ServerResponse,
+    server: string,
+    messages: readonly unknown[] | null,
+  ): GatewayError | null {
+    const gate = this.#options.gate;
+    if (!gate) return null;
+    return gate.admit(
+      {
+        server,
+        client: req.socket.remoteAddress ?? 'unknown',
+        httpMethod: req.method ?? 'GET',
+        sessionId: sessionHeader(req),
+        messages,
+      },
+      (listener) => res.once('finish', () => listener(res.statusCode)),
+    );
   }
 
   #startCapture(

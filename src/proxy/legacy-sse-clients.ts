@@ -10,6 +10,7 @@ import type { ProxyTarget } from './http-proxy.js';
 import { legacyUpstreamHeaders } from './legacy-headers.js';
 import { BridgedSseClients } from './legacy-sse-bridged.js';
 import { LegacySseUpstream } from './legacy-sse-upstream.js';
+import type { ProxyGate } from './proxy-gate.js';
 import { readRequestBody } from './request-body.js';
 import { legacyPaths, type ProxyRoute } from './route.js';
 import type { UpstreamPools } from './upstream.js';
@@ -23,6 +24,7 @@ export interface LegacySseClientsOptions {
   maxCaptureBytes: number;
   /** Over HTTPS: a fetch that trusts the gateway's own certificate, for bridged clients' loopback leg. */
   selfFetch?: typeof fetch;
+  gate?: ProxyGate;
 }
 
 interface OpenStream {
@@ -131,16 +133,43 @@ export class LegacySseClients {
   #message(req: IncomingMessage, res: ServerResponse, route: ProxyRoute): void {
     const id = new URLSearchParams(route.query).get('sessionId') ?? '';
     readRequestBody(req, this.#options.maxBodyBytes).then(
-      (body) =>
-        this.#bridged.has(id, route.name)
-          ? this.#bridged.message(res, id, body)
-          : void this.#forward(req, res, route, id, body),
+      (body) => {
+        if (this.#refused(req, res, route.name, id, body)) return;
+        if (this.#bridged.has(id, route.name)) this.#bridged.message(res, id, body);
+        else void this.#forward(req, res, route, id, body);
+      },
       (error: unknown) => {
         if (error instanceof GatewayError)
           replyWithError(res, error, null, this.#capture(req, route.name, id, null));
         else res.destroy();
       },
     );
+  }
+
+  /**
+   * A server's rate limits apply to this transport's POSTs too; the refusal goes back on the POST itself
+   * (429), since a request the server never saw has no place on its stream. Its session is the client's
+   * stream, which the session cap does not count.
+   */
+  #refused(req: IncomingMessage, res: ServerResponse, server: string, id: string, body: Buffer): boolean {
+    const gate = this.#options.gate;
+    if (!gate?.limits(server)) return false;
+    const parsed = parseJsonBody(body.toString('utf8'));
+    if (!parsed.ok) return false;
+    const refusal = gate.admit(
+      {
+        server,
+        client: req.socket.remoteAddress ?? 'unknown',
+        httpMethod: 'POST',
+        sessionId: null,
+        messages: parsed.messages,
+        legacy: true,
+      },
+      () => {},
+    );
+    if (!refusal) return false;
+    replyWithError(res, refusal, singleRequestId(parsed), this.#capture(req, server, id || null, body));
+    return true;
   }
 
   async #forward(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { serverNameProblem } from '../core/server-name.js';
+import { MAX_REQUESTS, parsePeriod } from '../limits/rate.js';
 import { DEFAULT_REDACTION, parseRedactionBlock, type RedactionPolicy } from '../redaction/policy.js';
 import { hasReferences } from '../secrets/references.js';
 
@@ -33,7 +34,39 @@ const milliseconds = (what: string) =>
     .positive({ error: `${what} must be above 0` })
     .max(24 * 60 * 60 * 1000, { error: `${what} must be at most one day` });
 
+/** `{"requests": 60, "per": "1m"}`: at most that many requests in any such period (docs/rate-limits.md). */
+const rateLimit = (field: string) =>
+  z.strictObject(
+    {
+      requests: z
+        .number({ error: `${field}.requests must be a number of requests, such as 60` })
+        .int({ error: `${field}.requests must be a whole number` })
+        .min(1, { error: `${field}.requests must be at least 1 (leave "${field}" out for no limit)` })
+        .max(MAX_REQUESTS, { error: `${field}.requests must be at most ${MAX_REQUESTS}` }),
+      per: z
+        .string({ error: `${field}.per must be a period such as "2s", "1m" or "1h"` })
+        .refine((value) => parsePeriod(value) !== null, {
+          error: `${field}.per must be a period such as "2s", "1m" or "1h" (at most a day)`,
+        }),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `${field} takes only "requests" and "per" (not ${issue.keys.map((key) => `"${key}"`).join(', ')}), such as {"requests": 60, "per": "1m"}`
+          : `${field} must be an object such as {"requests": 60, "per": "1m"}`,
+    },
+  );
+
+/** Rate limits the gateway applies to a server's requests; every server type may have them. */
+const rateLimits = {
+  /** All clients together. */
+  rateLimit: rateLimit('rateLimit').optional(),
+  /** Each client address on its own. */
+  clientRateLimit: rateLimit('clientRateLimit').optional(),
+};
+
 export const httpServerSchema = z.object({
+  ...rateLimits,
   type: z.literal('http'),
   url: httpUrl,
   headers: headerRecord.optional(),
@@ -50,6 +83,7 @@ export const httpServerSchema = z.object({
 export const sseServerSchema = httpServerSchema.extend({ type: z.literal('sse') });
 
 export const stdioServerSchema = z.object({
+  ...rateLimits,
   type: z.literal('stdio'),
   command: z
     .string({ error: 'command is required: the program to run' })

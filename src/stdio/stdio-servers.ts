@@ -67,7 +67,7 @@ export class StdioServers {
   #current(name: string, source: StdioServerConfig): RunningServer | undefined {
     const running = this.#servers.get(name);
     if (!running || running.source === source) return running;
-    if (running.key !== JSON.stringify(source)) return undefined;
+    if (running.key !== runKey(source)) return undefined;
     running.source = source;
     return running;
   }
@@ -116,7 +116,7 @@ export class StdioServers {
     });
     const running: RunningServer = {
       source,
-      key: JSON.stringify(source),
+      key: runKey(source),
       config,
       endpoint,
       backend,
@@ -210,4 +210,13 @@ export class StdioServers {
     this.#servers.clear();
     await Promise.all(all.map((running) => this.#shutDown(running, 'stopped with the gateway')));
   }
+}
+
+/**
+ * What the process depends on: a change to the gateway's rate limits for the server (`rateLimit`,
+ * `clientRateLimit`) applies at the proxy and does not restart it.
+ */
+function runKey(source: StdioServerConfig): string {
+  const { rateLimit: _rate, clientRateLimit: _clientRate, ...process } = source;
+  return JSON.stringify(process);
 }
