@@ -106,7 +106,8 @@ Options:
                          MCP_GATEWAY_MAX_CONNECTIONS_PER_CLIENT, default 256; 0 turns it off)
   --max-sessions-per-client <n>
                          Open MCP sessions from one client address through the proxy (env
-                         MCP_GATEWAY_MAX_SESSIONS_PER_CLIENT, default 64; 0 turns it off)
+                         MCP_GATEWAY_MAX_SESSIONS_PER_CLIENT, default 64; 0 turns it off).
+                         These four defaults apply only when --host is beyond loopback
   --no-redact            Store payloads as they arrived, secrets included (env MCP_GATEWAY_REDACT=off);
                          by default secrets are redacted before storage (docs/redaction.md)
   --demo                 Register a demo MCP server ("demo") and send it a few calls, so the web UI has

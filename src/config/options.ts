@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { isLoopbackHost } from '../core/loopback-host.js';
 import { DEFAULT_API_LIMITS } from '../limits/api-limits.js';
 import { DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from '../limits/connection-caps.js';
 import type { LimitSettings } from '../limits/gateway-limits.js';
@@ -242,20 +243,24 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     DEFAULT_HEALTH_INTERVAL_S,
     (v) => parseWhole(v, '--health-interval', 86_400, '30'),
   );
+  // Limits per client address only tell clients apart when they come from other machines: bound to
+  // loopback, every client is this machine's 127.0.0.1, the owner's own tools and test suites among them,
+  // so the defaults apply only to a gateway bound beyond loopback. A limit given explicitly always applies.
+  const team = !isLoopbackHost(host);
   const limits: LimitSettings = {
     api: {
       perToken: setting(
         options.apiRateLimit,
         env,
         'MCP_GATEWAY_API_RATE_LIMIT',
-        DEFAULT_API_LIMITS.perToken,
+        team ? DEFAULT_API_LIMITS.perToken : 'off',
         (v) => parseRateSetting(v, '--api-rate-limit'),
       ),
       perAddress: setting(
         options.apiRateLimitPerAddress,
         env,
         'MCP_GATEWAY_API_RATE_LIMIT_PER_ADDRESS',
-        DEFAULT_API_LIMITS.perAddress,
+        team ? DEFAULT_API_LIMITS.perAddress : 'off',
         (v) => parseRateSetting(v, '--api-rate-limit-per-address'),
       ),
     },
@@ -263,14 +268,14 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
       options.maxConnectionsPerClient,
       env,
       'MCP_GATEWAY_MAX_CONNECTIONS_PER_CLIENT',
-      DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+      team ? DEFAULT_MAX_CONNECTIONS_PER_CLIENT : 0,
       (v) => parseWhole(v, '--max-connections-per-client', 1_000_000, '256'),
     ),
     maxSessionsPerClient: setting(
       options.maxSessionsPerClient,
       env,
       'MCP_GATEWAY_MAX_SESSIONS_PER_CLIENT',
-      DEFAULT_MAX_SESSIONS_PER_CLIENT,
+      team ? DEFAULT_MAX_SESSIONS_PER_CLIENT : 0,
       (v) => parseWhole(v, '--max-sessions-per-client', 1_000_000, '64'),
     ),
   };

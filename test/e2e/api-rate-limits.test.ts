@@ -58,8 +58,9 @@ describe('API rate limits', () => {
     expect(status.limits.settings).toEqual({
       apiRateLimit: '3/9s',
       apiRateLimitPerAddress: 'off',
-      maxConnectionsPerClient: 256,
-      maxSessionsPerClient: 64,
+      // A gateway bound to loopback caps no client address unless told to.
+      maxConnectionsPerClient: 0,
+      maxSessionsPerClient: 0,
     });
     expect(status.limits.refused).toMatchObject({ apiToken: 2, apiAddress: 0 });
   });
@@ -80,8 +81,11 @@ describe('API rate limits', () => {
     expect((await get('127.0.0.1', '/api/status')).status).toBe(200);
   });
 
-  it('leaves the web UI and scripts room by default', async () => {
-    gw = await startTestGateway();
+  it('leaves the web UI and scripts room by default on a team gateway', async () => {
+    // Bound beyond loopback, the default limits apply; 100 requests at once still pass them.
+    gw = await startTestGateway({ host: '0.0.0.0' });
+    const status = (await (await gw.api('/api/status')).json()) as { limits: { settings: unknown } };
+    expect(status.limits.settings).toMatchObject({ apiRateLimit: '600/1m', maxSessionsPerClient: 64 });
     const responses = await Promise.all(
       Array.from({ length: 100 }, () => get('127.0.0.1', '/api/status').then((r) => r.status)),
     );

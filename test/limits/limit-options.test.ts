@@ -5,11 +5,19 @@ import { parseServerEntry } from '../../src/registry/schema.js';
 
 describe('limit settings', () => {
   it('have defaults a real user never meets, and take flags or environment variables', () => {
-    expect(resolveConfig({}, {}).limits).toEqual({
+    // Bound beyond loopback, clients from other machines are told apart by address: the defaults apply.
+    expect(resolveConfig({ host: '0.0.0.0' }, {}).limits).toEqual({
       api: { perToken: { requests: 600, perMs: 60_000 }, perAddress: { requests: 1200, perMs: 60_000 } },
       maxConnectionsPerClient: 256,
       maxSessionsPerClient: 64,
     });
+    // Bound to loopback (the default), every client is this machine: no limit unless one is asked for.
+    expect(resolveConfig({}, {}).limits).toEqual({
+      api: { perToken: null, perAddress: null },
+      maxConnectionsPerClient: 0,
+      maxSessionsPerClient: 0,
+    });
+    expect(resolveConfig({ maxSessionsPerClient: '5' }, {}).limits.maxSessionsPerClient).toBe(5);
     const command = parseCli([
       '--api-rate-limit',
       '100/1s',
