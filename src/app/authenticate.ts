@@ -125,7 +125,6 @@ export function createAuthenticator({
     },
     signInToken: identityOf,
     stillValid: (principal) =>
-      rightHolds(principal) &&
-      (principal.via !== 'ui-session' || sessions.identity(principal.sessionId) !== undefined),
+      rightHolds(principal) && (principal.via !== 'ui-session' || sessions.alive(principal.sessionId)),
   };
 }

@@ -56,6 +56,20 @@ export class UiSessions {
    * Asking is using it: every authenticated request starts the idle period anew.
    */
   identity(id: string | undefined): Identity | undefined {
+    const session = this.#live(id);
+    if (session) session.lastSeen = this.#now();
+    return session?.identity;
+  }
+
+  /**
+   * True while the session lasts, without counting as a use: an open live feed asks this twice a second,
+   * and a page left open with its feed running is still idle until the person does something.
+   */
+  alive(id: string | undefined): boolean {
+    return this.#live(id) !== undefined;
+  }
+
+  #live(id: string | undefined) {
     if (id === undefined) return undefined;
     const session = this.#sessions.get(id);
     if (!session) return undefined;
@@ -65,8 +79,7 @@ export class UiSessions {
       this.#sessions.delete(id);
       return undefined;
     }
-    session.lastSeen = now;
-    return session.identity;
+    return session;
   }
 
   /**
