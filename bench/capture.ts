@@ -110,7 +110,7 @@ export const captureSuite: BenchSuite = {
       '',
       table,
       '',
-      `Through the real path (CaptureQueue → worker thread → SQLite), redaction on, credentials in 1 of ${SECRET_EVERY} tool calls: ${wall.messages} messages in ${wall.seconds.toFixed(1)} s wall clock, ${Math.round(wall.perSecond)}/s, ${wall.dropped + wall.storeFailures} dropped (wall-clock rates depend on how busy the machine's cores are).`,
+      `Through the real path (CaptureQueue → worker thread → SQLite), redaction on, credentials in 1 of ${SECRET_EVERY} tool calls: ${wall.messages} messages in ${wall.seconds.toFixed(1)} s wall clock, ${Math.round(wall.perSecond)}/s, ${wall.dropped + wall.storeFailures} dropped (wall-clock rates depend on how busy the machine's cores are); ${Math.round(wall.messages / wall.cpuSeconds)} messages per CPU second of the whole process (emitting thread, capture worker and garbage collection together).`,
     ].join('\n');
   },
 };

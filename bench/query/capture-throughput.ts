@@ -12,6 +12,8 @@ export interface Throughput {
   perSecond: number;
   dropped: number;
   storeFailures: number;
+  /** CPU time of the whole process meanwhile (the emitting thread, the capture worker, GC), in seconds. */
+  cpuSeconds: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function measureCaptureThroughput(
   await queue.start();
   const before = queue.stats().captured;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   for (const { exchange, body, answer } of prepared) {
     while (queue.stats().queuedBytes > QUEUE_BYTES / 2) await new Promise((r) => setTimeout(r, 2));
     const capture = new ExchangeCapture(queue, 8 * 1024 * 1024);
@@ -73,6 +76,7 @@ export async function measureCaptureThroughput(
   }
   await queue.flush();
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const stats = queue.stats();
   await queue.close();
   const messages = stats.captured - before;
@@ -82,5 +86,6 @@ export async function measureCaptureThroughput(
     perSecond: messages / seconds,
     dropped: stats.dropped,
     storeFailures: stats.storeFailures,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
 }

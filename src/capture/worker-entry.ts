@@ -1,4 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { openDatabaseOrStartFresh } from '../store/database.js';
 import { SqliteRecordSink } from '../store/record-writer.js';
 import { RETENTION_FIRST_RUN_MS, RETENTION_INTERVAL_MS, Retention } from '../store/retention.js';
@@ -10,8 +10,8 @@ import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js'
  * never waits for SQLite or JSON parsing of large payloads.
  */
 
-const port = parentPort;
-if (!port) throw new Error('worker-entry must run in a worker thread');
+if (!parentPort) throw new Error('worker-entry must run in a worker thread');
+const port: MessagePort = parentPort;
 const settings = workerData as WorkerSettings;
 const send = (message: FromWorker) => port.postMessage(message);
 
@@ -48,28 +48,39 @@ if (retention?.enabled) {
   setInterval(prune, RETENTION_INTERVAL_MS).unref();
 }
 
-port.on('message', (message: ToWorker) => {
+/**
+ * Batches that queued up while the worker was busy are stored together, as one transaction, up to these
+ * limits. Under load the proxy sends a batch every few milliseconds (capture-queue.ts); a transaction per
+ * batch would then hold a few dozen records, and SQLite's cost per record (the commit, and FTS5 writing
+ * each transaction's terms as a new index segment to merge later) nearly halves from 100 records a
+ * transaction to 2,000 (bench/RESULTS.md, suite `capture`). When the worker keeps up, nothing waits:
+ * each batch is stored as it comes.
+ */
+const COALESCE_EVENTS = 4096;
+const COALESCE_BYTES = 16 * 1024 * 1024;
+
+type EventsMessage = Extract<ToWorker, { type: 'events' }>;
+
+function store(batches: readonly EventsMessage[]): void {
+  const events =
+    batches.length === 1 ? (batches[0] as EventsMessage).events : batches.flatMap((b) => b.events);
+  let bytes = 0;
+  for (const batch of batches) bytes += batch.bytes;
+  // A batch is one transaction: when its commit fails (a full disk), none of its records were stored,
+  // so the tally goes back to what it was and those records count as failed, not captured.
+  const before = structuredClone(recorder.tally);
+  try {
+    recorder.record(events);
+  } catch (error) {
+    storeFailures += Math.max(1, recorder.tally.messages - before.messages);
+    Object.assign(recorder.tally, before);
+    problem(`could not store captured messages: ${(error as Error).message}`);
+  }
+  send({ type: 'ack', events: events.length, bytes, tally: recorder.tally, storeFailures });
+}
+
+function control(message: Exclude<ToWorker, EventsMessage>): void {
   switch (message.type) {
-    case 'events': {
-      // A batch is one transaction: when its commit fails (a full disk), none of its records were stored,
-      // so the tally goes back to what it was and those records count as failed, not captured.
-      const before = structuredClone(recorder.tally);
-      try {
-        recorder.record(message.events);
-      } catch (error) {
-        storeFailures += Math.max(1, recorder.tally.messages - before.messages);
-        Object.assign(recorder.tally, before);
-        problem(`could not store captured messages: ${(error as Error).message}`);
-      }
-      send({
-        type: 'ack',
-        events: message.events.length,
-        bytes: message.bytes,
-        tally: recorder.tally,
-        storeFailures,
-      });
-      break;
-    }
     case 'configure':
       recorder.configure(message.policy);
       break;
@@ -83,5 +94,31 @@ port.on('message', (message: ToWorker) => {
       port.close();
       break;
   }
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type !== 'events') {
+    control(message);
+    return;
+  }
+  // Takes the batches already waiting, in order; a control message among them is handled after the
+  // events sent before it are stored, as it would have been one message at a time.
+  const batches = [message];
+  let events = message.events.length;
+  let bytes = message.bytes;
+  let after: Exclude<ToWorker, EventsMessage> | undefined;
+  while (events < COALESCE_EVENTS && bytes < COALESCE_BYTES) {
+    const next = receiveMessageOnPort(port)?.message as ToWorker | undefined;
+    if (!next) break;
+    if (next.type !== 'events') {
+      after = next;
+      break;
+    }
+    batches.push(next);
+    events += next.events.length;
+    bytes += next.bytes;
+  }
+  store(batches);
+  if (after) control(after);
 });
 send({ type: 'ready' });

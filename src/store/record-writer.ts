@@ -2,17 +2,21 @@ import type { NewRecord } from '../core/record.js';
 import type { SessionInfo } from '../core/session.js';
 import type { Database } from './database.js';
 import { isFailure } from './failure.js';
+import { PendingRows, type StoredRequest } from './pending-rows.js';
 import { RollupTally } from './rollup-tally.js';
 import { RECORD_COLUMNS, recordToValues } from './rows.js';
 import { searchText } from './search-text.js';
-import { SummaryTally, type TallyEntry } from './summary-tally.js';
+import { SummaryTally } from './summary-tally.js';
 
 /**
  * What the capture pipeline writes through. SQLite implements it here; a shared store (PostgreSQL) can
  * implement the same interface.
  */
 export interface RecordSink {
-  /** Runs `work` as one transaction: a batch of records costs one commit. */
+  /**
+   * Runs `work` as one transaction: a batch of records costs one commit. Records inserted during `work`
+   * get their ids at once and are written when it returns, together.
+   */
   batch(work: () => void): void;
   /** Stores a record and indexes it for search; `parsed` is the message as capture parsed it, if it did. */
   insert(record: NewRecord, parsed?: unknown): number;
@@ -24,7 +28,6 @@ export interface RecordSink {
 }
 
 export class SqliteRecordSink implements RecordSink {
-  readonly #db: Database;
   readonly #insert;
   readonly #index;
   readonly #complete;
@@ -33,14 +36,28 @@ export class SqliteRecordSink implements RecordSink {
   readonly #identify;
   readonly #tally: SummaryTally;
   readonly #rollups: RollupTally;
+  readonly #pending: PendingRows;
+  readonly #batch;
   #batchDepth = 0;
 
   constructor(db: Database) {
-    this.#db = db;
     this.#insert = db.prepare(
       `INSERT INTO records (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`,
     );
     this.#index = db.prepare('INSERT INTO records_fts (rowid, text) VALUES (?, ?)');
+    this.#pending = new PendingRows(db);
+    this.#batch = db.transaction((work: () => void) => {
+      this.#pending.open();
+      this.#batchDepth++;
+      try {
+        work();
+      } finally {
+        this.#batchDepth--;
+      }
+      this.#pending.write();
+      this.#tally.flush();
+      this.#rollups.flush();
+    });
     this.#tally = new SummaryTally(db);
     this.#rollups = new RollupTally(db);
     this.#before = db.prepare(
@@ -69,21 +86,29 @@ export class SqliteRecordSink implements RecordSink {
   }
 
   batch(work: () => void): void {
-    this.#db.transaction(() => {
-      this.#batchDepth++;
-      try {
-        work();
-      } finally {
-        this.#batchDepth--;
-      }
-      this.#tally.flush();
-      this.#rollups.flush();
-    })();
+    if (this.#batchDepth > 0) {
+      work();
+      return;
+    }
+    try {
+      // IMMEDIATE: the write lock is held from the start, so the ids handed out stay ours (pending-rows.ts).
+      this.#batch.immediate(work);
+    } catch (error) {
+      this.#pending.discard();
+      throw error;
+    }
   }
 
   insert(record: NewRecord, parsed?: unknown): number {
-    const id = Number(this.#insert.run(recordToValues(record)).lastInsertRowid);
-    this.#index.run(id, searchText(record, parsed));
+    const values = recordToValues(record);
+    const text = searchText(record, parsed);
+    let id: number;
+    if (this.#batchDepth > 0) {
+      id = this.#pending.add(values, text);
+    } else {
+      id = Number(this.#insert.run(values).lastInsertRowid);
+      this.#index.run(id, text);
+    }
     const failed = isFailure(record);
     this.#tally.add(record, failed);
     this.#rollups.add(record, failed);
@@ -95,10 +120,13 @@ export class SqliteRecordSink implements RecordSink {
   }
 
   completeRequest(id: number, httpStatus: number | null, sessionId: string | null): void {
-    const before = this.#before.get(id) as
-      | (TallyEntry & { errorMessage: string | null; httpStatus: number | null })
-      | undefined;
-    this.#complete.run(httpStatus, sessionId, id);
+    let before = this.#pending.request(id);
+    if (before) {
+      this.#pending.complete(id, httpStatus, sessionId);
+    } else {
+      before = this.#before.get(id) as StoredRequest | undefined;
+      this.#complete.run(httpStatus, sessionId, id);
+    }
     if (!before) return;
     const after = { ...before, httpStatus, sessionId: before.sessionId ?? sessionId };
     const failed = isFailure(after);
@@ -111,6 +139,7 @@ export class SqliteRecordSink implements RecordSink {
   }
 
   identify(id: number, serverName: string | null, serverVersion: string | null): void {
+    if (this.#pending.identify(id, serverName, serverVersion)) return;
     this.#identify.run(serverName, serverVersion, id);
   }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CaptureQueue } from '../../src/capture/capture-queue.js';
+import { DEFAULT_CAPTURE_POLICY } from '../../src/capture/policy.js';
 import type { CaptureEvent } from '../../src/core/capture-events.js';
 import { openDatabase } from '../../src/store/database.js';
 import { type SdkServer, startSdkServer } from '../fixtures/sdk-server.js';
@@ -14,7 +15,7 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function line(n: number): CaptureEvent {
+function line(n: number, data = `line ${n}`): CaptureEvent {
   return {
     type: 'stdio-line',
     time: Date.now(),
@@ -24,7 +25,7 @@ function line(n: number): CaptureEvent {
     line: JSON.stringify({
       jsonrpc: '2.0',
       method: 'notifications/message',
-      params: { level: 'info', data: `line ${n}` },
+      params: { level: 'info', data },
     }),
     truncated: false,
   };
@@ -59,6 +60,40 @@ describe('capture queue', () => {
     const db = openDatabase(database, { readonly: true });
     expect((db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n).toBe(11);
     db.close();
+  });
+
+  it('stores batches that queued up behind a busy worker in order, each under the policy it was sent with', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-queue-'));
+    dirs.push(dir);
+    const database = join(dir, 'logs.db');
+    openDatabase(database, { migrate: true }).close();
+    const queue = new CaptureQueue({
+      databasePath: database,
+      maxMessageBytes: 4096,
+      queueBytes: 64 * 1024 * 1024,
+      log: () => {},
+    });
+    await queue.start();
+    const secret = (n: number) => line(n, `${n} sk-live-${'k7'.repeat(12)}`);
+    // Several batches of 1024 in one turn of the event loop, then a policy change, then more: the worker
+    // takes the waiting batches together, and must still apply the change between them.
+    for (let n = 0; n < 2500; n++) queue.emit(secret(n), 300);
+    queue.configure({ redaction: { ...DEFAULT_CAPTURE_POLICY.redaction, enabled: false } });
+    for (let n = 2500; n < 5000; n++) queue.emit(secret(n), 300);
+    await queue.close();
+    expect(queue.stats()).toMatchObject({ captured: 5000, dropped: 0, storeFailures: 0 });
+    const db = openDatabase(database, { readonly: true });
+    const rows = db.prepare('SELECT id, message FROM records ORDER BY id').all() as {
+      id: number;
+      message: string;
+    }[];
+    db.close();
+    expect(rows.map((r) => Number(JSON.parse(r.message).params.data.split(' ')[0]))).toEqual(
+      Array.from({ length: 5000 }, (_, n) => n),
+    );
+    expect(rows.slice(0, 2500).every((r) => !r.message.includes('sk-live-'))).toBe(true);
+    expect(rows.slice(2500).every((r) => r.message.includes('sk-live-'))).toBe(true);
+    expect(rows[4999]?.id).toBe(5000);
   });
 });
 
