@@ -3,6 +3,7 @@ import { createServer as createHttpsServer, Server as HttpsServer } from 'node:h
 import { join } from 'node:path';
 import { LiveFeed } from '../api/live-feed.js';
 import { auditPath } from '../audit/audit-store.js';
+import { auditFileEdit } from '../audit/file-edits.js';
 import { SqliteAuditTrail } from '../audit/sqlite-audit-trail.js';
 import { OidcSignIn } from '../auth/oidc-sign-in.js';
 import { TokenStore } from '../auth/token-store.js';
@@ -269,6 +270,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
       oauthMemory.forget(name);
     }
     stdio.sync(resolvedServers());
+    if (change.source === 'file') auditFileEdit(audit, change);
     for (const name of change.added) io.info(`server added: ${name} → ${proxyUrl(name)}`);
     for (const name of change.updated) io.info(`server updated: ${name}`);
     for (const name of change.removed) io.info(`server removed: ${name}`);

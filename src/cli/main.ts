@@ -1,7 +1,7 @@
 import { exposureWarning } from '../app/exposure.js';
 import { type RunningGateway, StartupError, startGateway } from '../app/gateway.js';
 import { TokenStoreError } from '../auth/token-store.js';
-import { ConfigError, resolveConfig } from '../config/options.js';
+import { ConfigError, resolveConfig, resolveStorageDir } from '../config/options.js';
 import { VERSION } from '../core/version.js';
 import { prepareDemo } from '../demo/start-demo.js';
 import { ClientConfigError } from '../secrets/import/client-configs.js';
@@ -9,7 +9,7 @@ import { SecretKeyError } from '../secrets/secret-key.js';
 import { SecretStoreError } from '../secrets/secret-store.js';
 import { StorageDirError } from '../storage/storage-dir.js';
 import { HELP, parseCli } from './args.js';
-import { runAudit } from './audit-command.js';
+import { auditCliAct, runAudit } from './audit-command.js';
 import { shutdownSummary, startupBanner } from './banner.js';
 import { runConnect } from './connect.js';
 import { runDb } from './db-command.js';
@@ -120,9 +120,16 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   if (command.command === 'token') {
     try {
+      const err = (line: string) => process.stderr.write(`${line}\n`);
+      const storageDir = resolveStorageDir(command.options.storageDir);
       process.exitCode = runToken(command.options, {
         out: (line) => process.stdout.write(`${line}\n`),
-        err: (line) => process.stderr.write(`${line}\n`),
+        err,
+        // Token changes from this machine go into the audit log as the owner's, like the API's.
+        audit: {
+          record: ({ action, target, outcome, detail }) =>
+            auditCliAct(storageDir, undefined, { action, target, outcome, detail }, err),
+        },
       });
     } catch (error) {
       if (error instanceof ConfigError) fail(error.message, EXIT_USAGE);

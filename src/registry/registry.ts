@@ -12,6 +12,8 @@ export interface RegistryChange {
   updated: string[];
   /** The `redaction` block changed. */
   redaction?: boolean;
+  /** Who changed it: the gateway itself (the API, the management MCP server) or an edit of the file. */
+  source: 'gateway' | 'file';
 }
 
 export type RegistryListener = (change: RegistryChange) => void;
@@ -59,6 +61,8 @@ export class Registry {
   readonly #log: (message: string) => void;
   readonly #info: (message: string) => void;
   readonly #writeFile: (path: string, text: string) => void;
+  /** True while the gateway applies its own write, so that listeners can tell it from a hand edit. */
+  #writing = false;
 
   /** `writeFile` must replace the file atomically; tests pass one that fails like a full disk. */
   constructor(
@@ -136,7 +140,12 @@ export class Registry {
 
   #apply(document: RegistryDocument): boolean {
     const before = this.#document.servers;
-    const change: RegistryChange = { added: [], removed: [], updated: [] };
+    const change: RegistryChange = {
+      added: [],
+      removed: [],
+      updated: [],
+      source: this.#writing ? 'gateway' : 'file',
+    };
     for (const [name, config] of document.servers) {
       const old = before.get(name);
       if (!old) change.added.push(name);
@@ -217,7 +226,12 @@ export class Registry {
     } catch (error) {
       throw writeFailure(this.path, error);
     }
-    this.reload();
+    this.#writing = true;
+    try {
+      this.reload();
+    } finally {
+      this.#writing = false;
+    }
   }
 
   /** Watches mcp.json for hand edits: inotify on the directory (editors replace files), plus a slow poll. */
