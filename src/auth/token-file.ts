@@ -1,3 +1,4 @@
+import { parseJsonObject } from '../storage/owned-file.js';
 import { isRole, type Role } from './roles.js';
 
 /**
@@ -51,14 +52,8 @@ function isStoredToken(value: unknown): value is StoredToken {
 }
 
 export function parseTokensFile(text: string): TokensFile | null {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof raw !== 'object' || raw === null) return null;
-  const file = raw as Record<string, unknown>;
+  const file = parseJsonObject(text);
+  if (!file) return null;
   if (file.version !== 1 || !Array.isArray(file.tokens) || !file.tokens.every(isStoredToken)) return null;
   const tokens = (file.tokens as StoredToken[]).map((token) => ({
     ...token,

@@ -1,10 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayError } from '../core/errors.js';
 import { serverNameProblem } from '../core/server-name.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { withFileLock } from '../storage/file-lock.js';
+import { fileStamp, readOwnedFile } from '../storage/owned-file.js';
 import type { Identity } from './identity.js';
 import { isRole, type Role } from './roles.js';
 import { parseTokensFile, type StoredToken, TOKENS_FILE_NOTE, type TokensFile } from './token-file.js';
@@ -275,29 +275,15 @@ export class TokenStore {
   }
 
   #refresh(): void {
-    let stamp: string;
-    try {
-      const stat = statSync(this.path);
-      stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-    } catch {
-      stamp = 'missing';
-    }
+    const stamp = fileStamp(this.path);
     if (stamp === this.#stamp) return;
     this.#tokens = this.#read().tokens;
     this.#stamp = stamp;
   }
 
   #read(): TokensFile {
-    let text: string;
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-        return { version: 1, note: TOKENS_FILE_NOTE, tokens: [] };
-      throw new TokenStoreError(
-        `cannot read ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Make it readable by the gateway's user.`,
-      );
-    }
+    const text = readOwnedFile(this.path, (message) => new TokenStoreError(message));
+    if (text === null) return { version: 1, note: TOKENS_FILE_NOTE, tokens: [] };
     const file = parseTokensFile(text);
     if (!file) {
       throw new TokenStoreError(

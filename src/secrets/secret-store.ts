@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../storage/atomic-write.js';
+import { fileStamp, parseJsonObject, readOwnedFile } from '../storage/owned-file.js';
 import { SECRET_NAME } from './references.js';
 import { deriveKey, isSealed, open, type Sealed, seal } from './secret-cipher.js';
 import {
@@ -116,13 +116,7 @@ export class SecretStore {
 
   /** Decrypts the file again when it changed since the last read. */
   #refresh(): void {
-    let stamp: string;
-    try {
-      const stat = statSync(this.path);
-      stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-    } catch {
-      stamp = 'missing';
-    }
+    const stamp = fileStamp(this.path);
     if (stamp === this.#stamp) return;
     const file = this.#readFile();
     const values = new Map<string, string>();
@@ -159,15 +153,8 @@ export class SecretStore {
   }
 
   #readFile(): SecretsFile | null {
-    let text: string;
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new SecretStoreError(
-        `cannot read ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Make it readable by the gateway's user.`,
-      );
-    }
+    const text = readOwnedFile(this.path, (message) => new SecretStoreError(message));
+    if (text === null) return null;
     const file = parseSecretsFile(text);
     if (!file) {
       throw new SecretStoreError(
@@ -192,14 +179,8 @@ function newFile(material: SecretKeyMaterial): SecretsFile {
 }
 
 function parseSecretsFile(text: string): SecretsFile | null {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof raw !== 'object' || raw === null) return null;
-  const file = raw as Record<string, unknown>;
+  const file = parseJsonObject(text);
+  if (!file) return null;
   if (file.version !== 1 || typeof file.salt !== 'string' || !isSealed(file.check)) return null;
   const secrets = file.secrets;
   if (typeof secrets !== 'object' || secrets === null || Array.isArray(secrets)) return null;
