@@ -1,5 +1,6 @@
 import { GatewayError } from '../core/errors.js';
 import { classifyMessage } from '../core/jsonrpc.js';
+import type { GateRequest } from '../proxy/proxy-gate.js';
 import { clientAddress, type LimitCounts } from './limit-counts.js';
 import { describeRate, parsePeriod, type Rate } from './rate.js';
 import type { SessionCaps } from './session-caps.js';
@@ -16,16 +17,6 @@ interface ServerRates {
   key: string;
   all: TokenBuckets | null;
   perClient: TokenBuckets | null;
-}
-
-/** The gate's view of a request (proxy/proxy-gate.ts), restated so limits import nothing of the proxy. */
-interface GateRequest {
-  server: string;
-  client: string;
-  httpMethod: string;
-  sessionId: string | null;
-  messages: readonly unknown[] | null;
-  legacy?: boolean;
 }
 
 type OnAnswer = (listener: (status: number) => void) => void;
