@@ -60,6 +60,8 @@ function record(
     operationMs: null,
     gatewayMs: null,
     upstreamMs: null,
+    replayOf: null,
+    origin: null,
   };
 }
 

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import type { JsonRpcId } from '../core/errors.js';
 import { stringifyJson } from '../core/json-text.js';
 import { MESSAGE_KINDS } from '../core/jsonrpc.js';
-import { LINK_KINDS, type LinkKind, type NewRecord } from '../core/record.js';
+import {
+  LINK_KINDS,
+  type LinkKind,
+  type NewRecord,
+  RECORD_ORIGINS,
+  type RecordOrigin,
+} from '../core/record.js';
 
 /**
  * The inverse of `recordToJson`: a record as exported (one line of JSONL) back into a record to store.
@@ -57,6 +63,11 @@ const recordJsonSchema = z.object({
   // Exports from before the split was measured have neither.
   gatewayMs: nonNegative.nullable().optional(),
   upstreamMs: nonNegative.nullable().optional(),
+  replayOf: z.number().int().nullable().optional(),
+  origin: z
+    .enum(RECORD_ORIGINS as [RecordOrigin, ...RecordOrigin[]])
+    .nullable()
+    .optional(),
 });
 
 /** Kinds that carry a JSON-RPC id; for the others a null id in the export means "none". */
@@ -115,5 +126,7 @@ export function recordFromJson(value: unknown): NewRecord & { originalId?: numbe
     operationMs: json.operationMs ?? null,
     gatewayMs: json.gatewayMs ?? null,
     upstreamMs: json.upstreamMs ?? null,
+    replayOf: json.replayOf ?? null,
+    origin: json.origin ?? null,
   };
 }

@@ -72,6 +72,8 @@ function blankRecord(context: DraftContext, text: string, truncated: boolean): N
     operationMs: null,
     gatewayMs: null,
     upstreamMs: null,
+    replayOf: null,
+    origin: null,
   };
 }
 

@@ -19,6 +19,14 @@ export type TransportDetail =
 export type LinkKind = 'mrtr-retry' | 'task';
 export const LINK_KINDS: readonly LinkKind[] = ['mrtr-retry', 'task'];
 
+/**
+ * What the gateway itself did to a message, for the records that did not travel as sent: `injected` is a
+ * message the gateway wrote in a party's place (a fault rule's error, a breakpoint's drop or crafted
+ * reply), `edited` one a person changed at a breakpoint before it went on. Null for traffic as it was.
+ */
+export type RecordOrigin = 'injected' | 'edited';
+export const RECORD_ORIGINS: readonly RecordOrigin[] = ['injected', 'edited'];
+
 /** One captured message: the single model behind rows, the REST API, the live feed, exports and MCP tools. */
 export interface CapturedRecord {
   id: number;
@@ -77,6 +85,10 @@ export interface CapturedRecord {
    */
   gatewayMs: number | null;
   upstreamMs: number | null;
+  /** For traffic the gateway sent again (a replay, an edit-and-resend): the record it replays. */
+  replayOf: number | null;
+  /** What the gateway did to this message, when it did not travel exactly as sent (see RecordOrigin). */
+  origin: RecordOrigin | null;
 }
 
 /**
@@ -135,6 +147,10 @@ export interface RecordJson {
   /** Where an answered request's time went: the gateway's own part and the upstream's (see CapturedRecord). */
   gatewayMs: number | null;
   upstreamMs: number | null;
+  /** The record this one replays (a replay or an edit-and-resend through the gateway). */
+  replayOf: number | null;
+  /** `injected` or `edited` when the gateway wrote or changed the message (see RecordOrigin). */
+  origin: RecordOrigin | null;
 }
 
 /**
@@ -190,6 +206,8 @@ function toJson(record: CapturedRecord, bodies: boolean): RecordJson | RecordSum
     operationMs: record.operationMs,
     gatewayMs: record.gatewayMs,
     upstreamMs: record.upstreamMs,
+    replayOf: record.replayOf,
+    origin: record.origin,
   };
 }
 

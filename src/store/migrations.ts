@@ -84,6 +84,13 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE records ADD COLUMN gateway_ms REAL;
   ALTER TABLE records ADD COLUMN upstream_ms REAL;
   `,
+  // 8: what the gateway did to a message (replayed it, wrote it in a party's place, or a person edited it
+  // at a breakpoint). NULL for traffic that went as sent, and for older records.
+  `
+  ALTER TABLE records ADD COLUMN replay_of INTEGER;
+  ALTER TABLE records ADD COLUMN origin TEXT;
+  CREATE INDEX records_replay_of ON records (replay_of) WHERE replay_of IS NOT NULL;
+  `,
 ];
 
 export function migrate(db: Database): number {

@@ -32,13 +32,19 @@ export function recordWrites(
   const sink = new SqliteRecordSink(db);
   const relink = db.prepare('UPDATE records SET partner_id = ? WHERE id = ?');
   const relinkOperation = db.prepare('UPDATE records SET linked_id = ? WHERE id = ?');
+  const relinkReplay = db.prepare('UPDATE records SET replay_of = ? WHERE id = ?');
 
   return {
     async importRecords(records: AsyncIterable<NewRecord & { originalId?: number }>): Promise<ImportResult> {
       // Imported records get new ids; a response's link to its request, and a retry's or task message's
-      // link to the record it continues, follow that record's new id.
+      // link to the record it continues, and a replay's link to its original, follow that record's new id.
       const newIds = new Map<number, number>();
-      const orphans: { id: number; partner: number | null; linked: number | null }[] = [];
+      const orphans: {
+        id: number;
+        partner: number | null;
+        linked: number | null;
+        replayed: number | null;
+      }[] = [];
       let imported = 0;
       let batch: (NewRecord & { originalId?: number })[] = [];
       const mapped = (id: number | null) => (id === null ? null : (newIds.get(id) ?? null));
@@ -47,11 +53,14 @@ export function recordWrites(
           for (const { originalId, ...record } of batch) {
             const partnerId = mapped(record.partnerId);
             const linkedId = mapped(record.linkedId);
-            const id = sink.insert({ ...record, partnerId, linkedId });
+            const replayOf = mapped(record.replayOf);
+            const id = sink.insert({ ...record, partnerId, linkedId, replayOf });
             if (originalId !== undefined) newIds.set(originalId, id);
             const partner = partnerId === null ? record.partnerId : null;
             const linked = linkedId === null ? record.linkedId : null;
-            if (partner !== null || linked !== null) orphans.push({ id, partner, linked });
+            const replayed = replayOf === null ? record.replayOf : null;
+            if (partner !== null || linked !== null || replayed !== null)
+              orphans.push({ id, partner, linked, replayed });
           }
         });
         imported += batch.length;
@@ -67,9 +76,10 @@ export function recordWrites(
       flush();
       // A record imported before the one it points at (a file sorted newest first) is linked afterwards.
       db.transaction(() => {
-        for (const { id, partner, linked } of orphans) {
+        for (const { id, partner, linked, replayed } of orphans) {
           if (partner !== null) relink.run(mapped(partner), id);
           if (linked !== null) relinkOperation.run(mapped(linked), id);
+          if (replayed !== null) relinkReplay.run(mapped(replayed), id);
         }
       })();
       return { imported };
@@ -139,6 +149,8 @@ export function recordWrites(
         operationMs: null,
         gatewayMs: null,
         upstreamMs: null,
+        replayOf: null,
+        origin: null,
       });
     },
   };

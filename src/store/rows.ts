@@ -1,7 +1,7 @@
 import type { HeaderMap } from '../core/capture-events.js';
 import type { JsonRpcId } from '../core/errors.js';
 import type { Direction, MessageKind } from '../core/jsonrpc.js';
-import type { CapturedRecord, LinkKind, NewRecord, TransportDetail } from '../core/record.js';
+import type { CapturedRecord, LinkKind, NewRecord, RecordOrigin, TransportDetail } from '../core/record.js';
 
 /** A records row as SQLite returns it. */
 export interface RecordRow {
@@ -42,6 +42,8 @@ export interface RecordRow {
   operation_ms: number | null;
   gateway_ms: number | null;
   upstream_ms: number | null;
+  replay_of: number | null;
+  origin: string | null;
 }
 
 /** The stored columns, in the order `recordToValues` produces them (the id is SQLite's). */
@@ -82,6 +84,8 @@ export const RECORD_COLUMNS = [
   'operation_ms',
   'gateway_ms',
   'upstream_ms',
+  'replay_of',
+  'origin',
 ] as const satisfies readonly (keyof RecordRow)[];
 
 /** Columns too large to read for a list of rows; `bodies: false` pages read empty stand-ins instead. */
@@ -135,6 +139,8 @@ export function recordToValues(record: NewRecord): unknown[] {
     record.operationMs,
     record.gatewayMs,
     record.upstreamMs,
+    record.replayOf,
+    record.origin,
   ];
 }
 
@@ -185,6 +191,8 @@ export function rowToRecord(row: RecordRow): CapturedRecord {
     operationMs: row.operation_ms ?? null,
     gatewayMs: row.gateway_ms ?? null,
     upstreamMs: row.upstream_ms ?? null,
+    replayOf: row.replay_of ?? null,
+    origin: (row.origin as RecordOrigin | null) ?? null,
     protocolVersion: row.protocol_version ?? null,
   };
 }

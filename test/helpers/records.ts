@@ -48,6 +48,8 @@ export function makeRecord(overrides: Partial<NewRecord> = {}): NewRecord {
     operationMs: null,
     gatewayMs: null,
     upstreamMs: null,
+    replayOf: null,
+    origin: null,
     ...overrides,
     message,
   };

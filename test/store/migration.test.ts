@@ -31,6 +31,8 @@ describe('migrating a database written before search and summaries', () => {
       'operation_ms',
       'gateway_ms',
       'upstream_ms',
+      'replay_of',
+      'origin',
     ]);
     const columns = RECORD_COLUMNS.filter((column) => !later.has(column));
     const insert = old.prepare(
@@ -102,6 +104,8 @@ describe('migration 5: the protocol version of each record', () => {
       'operation_ms',
       'gateway_ms',
       'upstream_ms',
+      'replay_of',
+      'origin',
     ]);
     const columns = RECORD_COLUMNS.filter((column) => !later.has(column));
     old
@@ -141,7 +145,7 @@ describe('migration 7: where an answered request’s time went', () => {
       else migration(old);
     }
     old.pragma('user_version = 6');
-    const later = new Set(['gateway_ms', 'upstream_ms']);
+    const later = new Set(['gateway_ms', 'upstream_ms', 'replay_of', 'origin']);
     const columns = RECORD_COLUMNS.filter((column) => !later.has(column));
     const answer = makeRecord({ kind: 'response', summary: 'from schema 6', time: 100, durationMs: 40 });
     answer.operationMs = 90;
@@ -163,6 +167,45 @@ describe('migration 7: where an answered request’s time went', () => {
       expect(all.map((r) => [r.summary, r.operationMs, r.gatewayMs, r.upstreamMs])).toEqual([
         ['from schema 6', 90, null, null],
         ['from schema 7', null, 0.42, 300.1],
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('migration 8: replays and what the gateway did to a message', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the records of schema 7, reads them as sent, and stores replays and origins after', () => {
+    dir = mkdtempSync(join(tmpdir(), 'mcp-gateway-migrate-'));
+    const path = join(dir, 'logs.db');
+    const old = new BetterSqlite3(path);
+    for (const migration of MIGRATIONS.slice(0, 7)) {
+      if (typeof migration === 'string') old.exec(migration);
+      else migration(old);
+    }
+    old.pragma('user_version = 7');
+    const later = new Set(['replay_of', 'origin']);
+    const columns = RECORD_COLUMNS.filter((column) => !later.has(column));
+    old
+      .prepare(`INSERT INTO records (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
+      .run(...recordToValues(makeRecord({ summary: 'from schema 7', time: 100 })).slice(0, columns.length));
+    old.close();
+
+    const db = openDatabase(path, { migrate: true });
+    try {
+      const store = sqliteLogStore(db);
+      const sink = new SqliteRecordSink(db);
+      const replay = makeRecord({ summary: 'a replay', time: 200 });
+      replay.replayOf = 1;
+      replay.origin = 'edited';
+      sink.insert(replay);
+      const all = store.list({ filter: parseFilter(''), limit: 10, order: 'asc' }).records;
+      expect(all.map((r) => [r.summary, r.replayOf, r.origin])).toEqual([
+        ['from schema 7', null, null],
+        ['a replay', 1, 'edited'],
       ]);
     } finally {
       db.close();

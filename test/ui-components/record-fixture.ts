@@ -39,6 +39,8 @@ export function apiRecord(fields: Partial<CapturedRecord> = {}): CapturedRecord 
     operationMs: null,
     gatewayMs: null,
     upstreamMs: null,
+    replayOf: null,
+    origin: null,
     ...fields,
   };
 }
