@@ -4,6 +4,7 @@
  */
 import type { LiveEvent } from '../../src/api/live-events.js';
 import type { ServerJson } from '../../src/api/server-json.js';
+import type { JsonDiff, JsonDiffEntry } from '../../src/core/json-diff.js';
 import type { RecordJson, RecordSummaryJson } from '../../src/core/record.js';
 import type { FieldDescription, FilterLanguageDescription } from '../../src/filter/describe.js';
 import type { FilterErrorJson } from '../../src/filter/errors.js';
@@ -17,6 +18,8 @@ export type {
   FilterErrorJson,
   FilterLanguageDescription,
   GroupStats,
+  JsonDiff,
+  JsonDiffEntry,
   LiveEvent,
   PendingServer,
   ServerJson,
