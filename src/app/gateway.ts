@@ -8,6 +8,7 @@ import { SqliteAuditTrail } from '../audit/sqlite-audit-trail.js';
 import { OidcSignIn } from '../auth/oidc-sign-in.js';
 import { TokenStore } from '../auth/token-store.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
+import type { ToolListChanged } from '../capture/listeners/tool-drift.js';
 import { capturePolicy, redactionLine } from '../capture/policy.js';
 import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
@@ -33,6 +34,7 @@ import { StoreKeyError } from '../store/cipher.js';
 import { type Database, openDatabaseOrStartFresh } from '../store/database.js';
 import { ReaderPool } from '../store/reader-pool.js';
 import { sqliteLogStore } from '../store/sqlite-log-store.js';
+import { sqliteToolLists } from '../store/tool-lists.js';
 import { TlsError } from '../tls/certificate.js';
 import { AuthLimiter } from './auth-limiter.js';
 import { createAuthenticator } from './authenticate.js';
@@ -182,6 +184,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     );
   }
   const registry = new Registry(paths.registry, io.warn, undefined, io.info);
+  // The live feed exists only later, with the app; a tool-list change is announced through it then.
+  let toolListChanged: (change: ToolListChanged) => void = () => {};
   const capture = new CaptureQueue({
     databasePath: paths.database,
     databaseKey: config.storeKey,
@@ -190,6 +194,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     retention: config.retention,
     policy: capturePolicy(registry.redaction, config.redact),
     log: io.warn,
+    onToolListChanged: (change) => toolListChanged(change),
   });
   try {
     await capture.start();
@@ -280,6 +285,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
 
   const store = sqliteLogStore(db);
   const liveFeed = new LiveFeed(store, reads, io.warn);
+  toolListChanged = (change) => liveFeed.broadcast({ type: 'tool-changes', ...change });
   // The stdio processes the gateway runs report their own state; HTTP servers are judged by health checks.
   // A server whose references cannot be filled in says so first; nothing of it runs.
   const statusProviders: ServerStatusProvider[] = [
@@ -330,6 +336,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     mcpSessions,
     store,
     reads,
+    toolLists: sqliteToolLists(db),
     health: insight.health,
     liveFeed,
     statusProviders,

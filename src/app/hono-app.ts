@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
 import { auditRoutes } from '../api/audit.js';
 import { clientsRoutes } from '../api/clients.js';
+import { diffRoutes } from '../api/diff.js';
 import { apiError, tooLargeResponse } from '../api/errors.js';
 import { eventsRoutes } from '../api/events.js';
 import { exportRoutes } from '../api/export.js';
@@ -19,6 +20,7 @@ import { sessionsRoutes } from '../api/sessions.js';
 import { statsRoutes } from '../api/stats.js';
 import { statusRoutes } from '../api/status.js';
 import { tokensRoutes } from '../api/tokens.js';
+import { toolChangesRoutes } from '../api/tool-changes.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import { restAudit, sourceAddress } from '../audit/rest-audit.js';
 import type { OidcSignIn } from '../auth/oidc-sign-in.js';
@@ -44,6 +46,7 @@ import type { Registry } from '../registry/registry.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
+import type { ToolListStore } from '../store/tool-lists.js';
 import { AuthLimiter } from './auth-limiter.js';
 import { authRequest, createAuthenticator, type Principal } from './authenticate.js';
 import { bodyTypeRefusal } from './body-type.js';
@@ -66,6 +69,8 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   store: LogStore;
   /** The store's heavy reads, answered off the proxy's thread. */
   reads: LogReads;
+  /** Servers' last known tool lists and their changes (tool-list drift). */
+  toolLists: ToolListStore;
   health: HealthMonitor;
   liveFeed: LiveFeed;
   /** Process states of servers run by the gateway (stdio), asked in turn. */
@@ -196,6 +201,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         ...overview,
         restartServer: deps.restartServer,
         reads: deps.reads,
+        toolLists: deps.toolLists,
         onDeleted,
         pending: deps.pending,
         audit: deps.audit,
@@ -279,12 +285,14 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   );
   app.route('/api/servers', serversRoutes({ ...scopedOverview, restartServer: deps.restartServer }));
   app.route('/api/servers', serverRuntimeRoutes(scoped));
+  app.route('/api/servers', toolChangesRoutes({ toolLists: deps.toolLists, registry, scope: requestScope }));
   app.route('/api/logs', exportRoutes(store, reads, deps.maxImportBytes, deps.redaction, requestScope));
   app.route('/api/logs', logsRoutes(store, reads, onDeleted));
   app.route('/api/sessions', sessionsRoutes(reads));
   app.route('/api/clients', clientsRoutes(store));
   app.route('/api/methods', methodsRoutes(store));
   app.route('/api/stats', statsRoutes(reads));
+  app.route('/api/diff', diffRoutes(reads));
   app.route(
     '/api/events',
     eventsRoutes(deps.liveFeed, (c) => {

@@ -42,6 +42,7 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   // A health check only looks (an initialize and a ping), as the monitor does every few seconds anyway.
   row('POST', '/api/servers/:name/health-check', 'viewer', "Checking a server's health"),
   row('POST', '/api/servers/:name/restart', 'operator', 'Restarting a server'),
+  row('GET', '/api/servers/:name/tool-changes', 'viewer', "Reading how a server's tools changed"),
 
   // Captured traffic.
   row('GET', '/api/logs', 'viewer', 'Reading captured traffic'),
@@ -56,6 +57,7 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   row('GET', '/api/clients', 'viewer', 'Listing clients'),
   row('GET', '/api/methods', 'viewer', 'Listing methods'),
   row('GET', '/api/stats', 'viewer', 'Reading statistics'),
+  row('GET', '/api/diff', 'viewer', 'Comparing records or sessions'),
   row('GET', '/api/events', 'viewer', 'Following the live feed'),
   row('GET', '/api/filter/fields', 'viewer', 'Reading the filter language'),
   row('GET', '/api/filter/values', 'viewer', 'Reading filter values'),

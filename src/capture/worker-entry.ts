@@ -2,6 +2,7 @@ import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from '
 import { openDatabaseOrStartFresh } from '../store/database.js';
 import { SqliteRecordSink } from '../store/record-writer.js';
 import { RETENTION_FIRST_RUN_MS, RETENTION_INTERVAL_MS, Retention } from '../store/retention.js';
+import { sqliteToolLists } from '../store/tool-lists.js';
 import { Recorder } from './recorder.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
@@ -28,6 +29,8 @@ const recorder = new Recorder({
   sink: new SqliteRecordSink(db),
   maxMessageBytes: settings.maxMessageBytes,
   ...(settings.policy ? { policy: settings.policy } : {}),
+  toolLists: sqliteToolLists(db),
+  onToolListChanged: (change) => send({ type: 'tool-list-changed', change }),
   onStoreFailure: (error) => {
     storeFailures++;
     problem(`could not store a captured message: ${(error as Error).message}`);

@@ -16,6 +16,8 @@ export const TOOL_RIGHTS: Readonly<Record<string, Role>> = {
   get_record: 'viewer',
   get_session: 'viewer',
   get_stats: 'viewer',
+  diff_records: 'viewer',
+  get_tool_changes: 'viewer',
   add_server: 'operator',
   update_server: 'operator',
   remove_server: 'operator',
