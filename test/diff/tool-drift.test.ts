@@ -1,8 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,47 +8,17 @@ import type { ToolChangesJson } from '../../src/diff/tool-changes.js';
 import { apiJson } from '../helpers/api-json.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
 import { connectClient, HOST_WITHOUT_ROOTS } from '../helpers/mcp-client.js';
-
-const require = createRequire(import.meta.url);
-const sdk = (path: string) => pathToFileURL(require.resolve(`@modelcontextprotocol/sdk/${path}`)).href;
-
-/**
- * A real MCP server (the SDK's McpServer over stdio) whose tools are read from TOOLS_FILE when it starts:
- * run isolated (a process per session), each session sees the file as it is then.
- */
-const SERVER = `
-import { readFileSync } from 'node:fs';
-import { McpServer } from '${sdk('server/mcp.js')}';
-import { StdioServerTransport } from '${sdk('server/stdio.js')}';
-import { z } from '${pathToFileURL(require.resolve('zod')).href}';
-const server = new McpServer({ name: 'drifty', version: '1.0.0' });
-for (const tool of JSON.parse(readFileSync(process.env.TOOLS_FILE, 'utf8'))) {
-  const shape = Object.fromEntries(tool.args.map((name) => [name, z.string()]));
-  server.registerTool(tool.name, { description: tool.description, inputSchema: shape }, async () => ({
-    content: [{ type: 'text', text: tool.name }],
-  }));
-}
-await server.connect(new StdioServerTransport());
-`;
-
-type Tool = { name: string; description: string; args: string[] };
+import { drifty } from './drifty-server.js';
 
 describe('tool-list drift', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tool-drift-'));
-  const toolsFile = join(dir, 'tools.json');
-  const serverFile = join(dir, 'drifty.mjs');
   const storageDir = mkdtempSync(join(tmpdir(), 'tool-drift-store-'));
-  const servers = {
-    drifty: {
-      type: 'stdio',
-      command: process.execPath,
-      args: [serverFile],
-      env: { TOOLS_FILE: toolsFile },
-      sessionMode: 'isolated',
-    },
-  };
+  const server = drifty(mkdtempSync(join(tmpdir(), 'tool-drift-')), [
+    { name: 'echo', description: 'Echoes a message', args: ['message'] },
+    { name: 'add', description: 'Adds two numbers', args: ['a', 'b'] },
+  ]);
+  const servers = { drifty: server.entry };
+  const tools = server.setTools;
   let gw: TestGateway;
-  const tools = (list: Tool[]) => writeFileSync(toolsFile, JSON.stringify(list));
   /** A client session that lists the tools, as every client does after initialize. */
   const listOnce = async () => {
     const connected = await connectClient(gw.proxyUrl('drifty'), 'drift-client', HOST_WITHOUT_ROOTS);
@@ -66,11 +34,6 @@ describe('tool-list drift', () => {
   };
 
   beforeAll(async () => {
-    writeFileSync(serverFile, SERVER);
-    tools([
-      { name: 'echo', description: 'Echoes a message', args: ['message'] },
-      { name: 'add', description: 'Adds two numbers', args: ['a', 'b'] },
-    ]);
     gw = await startTestGateway({ storageDir, healthInterval: 0, servers });
   }, 30_000);
   afterAll(async () => {

@@ -5,6 +5,7 @@ import { ApiError, api, isUnauthorized } from './api';
 import { Header } from './Header';
 import { useLocation } from './router';
 import { Audit } from './screens/Audit';
+import { Compare } from './screens/Compare';
 import { Insights } from './screens/Insights';
 import { Servers } from './screens/Servers';
 import { Sessions } from './screens/Sessions';
@@ -21,6 +22,7 @@ const TITLES: Record<string, string> = {
   insights: 'Insights',
   tokens: 'Tokens',
   audit: 'Audit',
+  compare: 'Compare',
 };
 
 function sectionOf(url: URL): string {
@@ -44,6 +46,8 @@ function Screen({ url }: { url: URL }) {
       return <Tokens />;
     case 'audit':
       return <Audit url={url} />;
+    case 'compare':
+      return <Compare url={url} />;
     default:
       return <Traffic url={url} />;
   }

@@ -12,6 +12,7 @@ const EVENT_TYPES: readonly LiveEvent['type'][] = [
   'servers-changed',
   'approvals-changed',
   'records-deleted',
+  'tool-changes',
   'lagged',
 ];
 
