@@ -57,6 +57,7 @@ const CASES: Case[] = [
   { method: 'GET', path: '/api/servers/alpha/stderr', needs: 'viewer', server: 'alpha', ok: 200 },
   { method: 'POST', path: '/api/servers/gamma/health-check', needs: 'viewer', server: 'gamma', ok: 200 },
   { method: 'POST', path: '/api/servers/gamma/restart', needs: 'operator', server: 'gamma', ok: 200 },
+  { method: 'GET', path: '/api/servers/alpha/tool-changes', needs: 'viewer', server: 'alpha', ok: 200 },
   { method: 'GET', path: '/api/logs', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/logs/count', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/logs/export', needs: 'viewer', ok: 200 },
@@ -69,6 +70,7 @@ const CASES: Case[] = [
   { method: 'GET', path: '/api/clients', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/methods', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/stats', needs: 'viewer', ok: 200 },
+  { method: 'GET', path: '/api/diff?a={record}&b={record}', needs: 'viewer', server: 'alpha', ok: 200 },
   { method: 'GET', path: '/api/events', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/filter/fields', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/filter/values?field=server', needs: 'viewer', ok: 200 },
@@ -114,7 +116,7 @@ describe('who may do what: every REST route with every role', () => {
       for (const c of CASES) {
         const path = c.path
           .replaceAll('{who}', who)
-          .replace('{record}', String(record))
+          .replaceAll('{record}', String(record))
           .replace('{session}', context.sessions.alpha);
         const body = c.body?.replaceAll('{who}', who).replace('{import}', importLine);
         const response = await as(context, who, path, { method: c.method, body });
