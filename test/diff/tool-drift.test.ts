@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenStore } from '../../src/auth/token-store.js';
 import type { ToolChangesJson } from '../../src/diff/tool-changes.js';
 import { apiJson } from '../helpers/api-json.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
@@ -86,29 +87,45 @@ describe('tool-list drift', () => {
     expect((await history()).changes).toHaveLength(1);
 
     const controller = new AbortController();
-    const feed = await fetch(`${gw.url}/api/events?activity=true`, {
-      headers: { authorization: `Bearer ${TEST_TOKEN}` },
-      signal: controller.signal,
+    /** Everything a live feed sends `token`, read until `until` appears or the feed is aborted. */
+    const follow = async (token: string, until: string) => {
+      const feed = await fetch(`${gw.url}/api/events?activity=true`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: controller.signal,
+      });
+      const reader = feed.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+      const seen = { text: '' };
+      const done = (async () => {
+        while (!seen.text.includes(until)) {
+          const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+          if (done) break;
+          seen.text += new TextDecoder().decode(value);
+        }
+      })();
+      return { seen, done };
+    };
+    // A token that may see only another server hears nothing of this one's tools.
+    const elsewhere = new TokenStore(gw.storageDir).create({
+      name: 'elsewhere',
+      role: 'viewer',
+      servers: ['other'],
     });
-    const reader = feed.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
-    let text = '';
-    const heard = (async () => {
-      while (!text.includes('event: tool-changes')) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += new TextDecoder().decode(value);
-      }
-    })();
+    const owner = await follow(TEST_TOKEN, 'event: tool-changes');
+    const scoped = await follow(elsewhere.value, 'event: tool-changes');
     tools([
       { name: 'echo', description: 'Echoes a message, loudly', args: ['message', 'volume'] },
       { name: 'multiply', description: 'Multiplies', args: ['a', 'b'] },
       { name: 'divide', description: 'Divides', args: ['a', 'b'] },
     ]);
     await listOnce();
-    await Promise.race([heard, new Promise((r) => setTimeout(r, 10_000))]);
+    await Promise.race([owner.done, new Promise((r) => setTimeout(r, 10_000))]);
+    await new Promise((r) => setTimeout(r, 500));
     controller.abort();
-    expect(text).toContain('event: tool-changes');
-    expect(text).toContain('"server":"drifty"');
+    await scoped.done;
+    expect(owner.seen.text).toContain('event: tool-changes');
+    expect(owner.seen.text).toContain('"server":"drifty"');
+    expect(scoped.seen.text).toContain('event: hello');
+    expect(scoped.seen.text).not.toContain('tool-changes');
     const { changes } = await history();
     expect(changes).toHaveLength(2);
     expect(changes[0]?.tools.map((t) => [t.kind, t.name])).toEqual([['added', 'divide']]);
