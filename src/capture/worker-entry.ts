@@ -25,11 +25,21 @@ const problem = (message: string) => {
   send({ type: 'problem', message });
 };
 const db = openDatabaseOrStartFresh(settings.databasePath, { key: settings.databaseKey ?? null }, problem);
+/** Drift detection needs migration 9; a store without it still captures, without comparing tool lists. */
+function toolLists() {
+  try {
+    return sqliteToolLists(db);
+  } catch (error) {
+    problem(`tool-list changes are not recorded: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+const lists = toolLists();
 const recorder = new Recorder({
   sink: new SqliteRecordSink(db),
   maxMessageBytes: settings.maxMessageBytes,
   ...(settings.policy ? { policy: settings.policy } : {}),
-  toolLists: sqliteToolLists(db),
+  ...(lists ? { toolLists: lists } : {}),
   onToolListChanged: (change) => send({ type: 'tool-list-changed', change }),
   onStoreFailure: (error) => {
     storeFailures++;
