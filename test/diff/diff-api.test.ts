@@ -8,6 +8,7 @@ import { TokenStore } from '../../src/auth/token-store.js';
 import type { CapturedRecord } from '../../src/core/record.js';
 import type { RecordsDiff } from '../../src/diff/record-diff.js';
 import type { SessionsDiff } from '../../src/diff/session-diff.js';
+import type { ToolChangesJson } from '../../src/diff/tool-changes.js';
 import { apiJson } from '../helpers/api-json.js';
 import { type RunningEverything, startEverything } from '../helpers/everything.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
@@ -68,8 +69,12 @@ describe('GET /api/diff and diff_records', () => {
   });
 
   it('shows the changed argument of two calls over HTTP by its path, and the answers that differ', async () => {
-    const sid = await session('everything', [echo('hi'), echo('bye')]);
+    const sid = await session('everything', [echo('hi'), echo('bye'), (c) => c.listTools()]);
     const [first, second] = await callsOf(sid);
+    // The tools listed over HTTP (an SSE answer) are the server's known list.
+    expect(
+      (await apiJson<ToolChangesJson>(gw, '/api/servers/everything/tool-changes')).current?.names,
+    ).toContain('get-sum');
     const diff = await apiJson<RecordsDiff & { type: string }>(
       gw,
       `/api/diff?a=${first?.id}&b=${second?.id}`,
@@ -119,6 +124,11 @@ describe('GET /api/diff and diff_records', () => {
     // tools/list was called at different places in each, and pairs all the same: by method, then position.
     expect(diff.calls.find((call) => call.method === 'tools/list')?.status).toBe('same');
     expect(diff.totals.onlyB).toBe(1);
+    // Listing the tools through a shared stdio process recorded the server's tool list.
+    await gw.gateway.flushCapture();
+    const tools = await apiJson<ToolChangesJson>(gw, '/api/servers/local/tool-changes');
+    expect(tools.current?.names).toContain('echo');
+    expect(tools.changes).toEqual([]);
 
     const narrowed = await apiJson<SessionsDiff>(
       gw,

@@ -85,7 +85,7 @@ describe('tool-drift listener', () => {
     expect(lists.changes('paged', 10)[0]?.tools.map((x) => [x.kind, x.name])).toEqual([['added', 'd']]);
   });
 
-  it('compares nothing when only a later page was seen, or a client stopped before the last page', async () => {
+  it('compares nothing when only a later page or an answer without its request was seen, or a client stopped before the last page', async () => {
     const { lists, listener, draft } = setup();
     // A later page, whose first page was never seen.
     listener.message?.(
@@ -98,6 +98,11 @@ describe('tool-drift listener', () => {
     );
     listener.message?.(
       draft('server_to_client', 's1', { jsonrpc: '2.0', id: 7, result: { tools: [{ name: 'z' }] } }),
+    );
+    expect(lists.known('paged')).toBeNull();
+    // An answer whose request was never seen: which page it is cannot be told.
+    listener.message?.(
+      draft('server_to_client', 's3', { jsonrpc: '2.0', id: 9, result: { tools: [{ name: 'y' }] } }),
     );
     expect(lists.known('paged')).toBeNull();
     listener.message?.(draft('client_to_server', 's2', { jsonrpc: '2.0', id: 1, method: 'tools/list' }));

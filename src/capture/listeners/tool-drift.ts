@@ -95,12 +95,14 @@ export function toolDriftListener(
       if (record.kind !== 'response' || record.direction !== 'server_to_client') return;
       const result = (draft.value as { result?: { tools?: unknown; nextCursor?: unknown } } | null)?.result;
       if (!Array.isArray(result?.tools)) return;
-      // A request capture lost (dropped under load) is taken for a first page.
-      const cursor = requests.get(key) ?? null;
+      const cursor = requests.get(key);
       requests.delete(key);
       const session = `${record.server}\u0000${record.sessionId ?? ''}`;
       const earlier = assemblies.get(session);
       assemblies.delete(session);
+      // Its request was not seen (dropped under load, or too many waiting): which page this is cannot be
+      // told, and a later page taken for the whole list would look like tools removed.
+      if (cursor === undefined) return;
       let assembly: Assembly;
       if (cursor === null) assembly = { next: '', tools: [], pages: 0, bytes: 0 };
       else if (earlier && earlier.next === cursor) assembly = earlier;
