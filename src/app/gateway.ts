@@ -12,6 +12,7 @@ import { capturePolicy, redactionLine } from '../capture/policy.js';
 import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
+import { FaultRules } from '../faults/rules.js';
 import { type RestartServer, statusOf } from '../health/server-overview.js';
 import { createGatewayLimits } from '../limits/gateway-limits.js';
 import { ManagementSessions } from '../mcp/sessions.js';
@@ -206,6 +207,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const reads = ReaderPool.start(paths.database, { log: io.warn, key: config.storeKey });
 
   const pools = new UpstreamPools();
+  // Fault injection rules (in memory only: faults/rules.ts says why).
+  const faults = new FaultRules();
   const oauthMemory = new OAuthMemory();
   const stdio = new StdioServers({
     sink: capture,
@@ -330,6 +333,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     mcpSessions,
     store,
     reads,
+    faults,
     health: insight.health,
     liveFeed,
     statusProviders,

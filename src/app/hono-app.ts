@@ -6,6 +6,7 @@ import { clientsRoutes } from '../api/clients.js';
 import { apiError, tooLargeResponse } from '../api/errors.js';
 import { eventsRoutes } from '../api/events.js';
 import { exportRoutes } from '../api/export.js';
+import { faultsRoutes } from '../api/faults.js';
 import { filterRoutes } from '../api/filter.js';
 import type { LiveFeed } from '../api/live-feed.js';
 import { logsRoutes } from '../api/logs.js';
@@ -31,6 +32,7 @@ import type { TokenStore } from '../auth/token-store.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import { VERSION } from '../core/version.js';
+import type { FaultRules } from '../faults/rules.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { RestartServer } from '../health/server-overview.js';
 import type { ApiLimits } from '../limits/api-limits.js';
@@ -66,6 +68,8 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   store: LogStore;
   /** The store's heavy reads, answered off the proxy's thread. */
   reads: LogReads;
+  /** Fault injection rules the proxy applies (faults/rules.ts). */
+  faults: FaultRules;
   health: HealthMonitor;
   liveFeed: LiveFeed;
   /** Process states of servers run by the gateway (stdio), asked in turn. */
@@ -199,6 +203,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         onDeleted,
         pending: deps.pending,
         audit: deps.audit,
+        faults: deps.faults,
         authenticate: (c) => {
           const request = authRequest(c);
           deps.apiLimits?.checkAddress(request.address);
@@ -298,6 +303,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   );
   app.route('/api/filter', filterRoutes(store, registry));
   app.route('/api/status', statusRoutes(scoped));
+  app.route('/api/faults', faultsRoutes(deps.faults));
   app.route('/api/secrets', secretsRoutes(deps.secrets));
   app.route('/api/tokens', tokensRoutes(deps));
   app.route('/api/audit', auditRoutes(deps.audit));

@@ -7,6 +7,7 @@ import { VERSION } from '../core/version.js';
 import type { ManagementDeps } from './deps.js';
 import { auditToolCalls } from './tool-actions.js';
 import { limitToolsByRole } from './tool-rights.js';
+import { registerFaultTools } from './tools/faults.js';
 import { registerRecordTools } from './tools/records.js';
 import { registerServerTools } from './tools/servers.js';
 import { registerStatsTools } from './tools/stats.js';
@@ -41,5 +42,6 @@ export function createManagementServer(deps: ManagementDeps, principal: Identity
   registerServerTools(server, scoped);
   registerRecordTools(server, scoped);
   registerStatsTools(server, scoped);
+  registerFaultTools(server, deps.faults, principal);
   return server;
 }
