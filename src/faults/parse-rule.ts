@@ -1,5 +1,7 @@
 import { GatewayError } from '../core/errors.js';
 import type { Direction } from '../core/jsonrpc.js';
+import { EMPTY_FILTER, type Filter } from '../filter/ast.js';
+import { inFlightProblem } from '../filter/match.js';
 import { parseFilter } from '../filter/parser.js';
 import type { CutKind, FaultAction, InjectedError } from './rule.js';
 
@@ -95,6 +97,18 @@ function filterText(value: unknown): string {
 }
 
 /**
+ * A rule's filter, parsed once; "*" is every message (the filter language's empty filter). Fields only a
+ * stored record has (a duration, a time) are refused, as the filter API refuses any bad filter.
+ */
+export function compileRuleFilter(text: string): Filter {
+  if (text === '*') return EMPTY_FILTER;
+  const filter = parseFilter(text);
+  const problem = inFlightProblem(filter);
+  if (problem) throw problem;
+  return filter;
+}
+
+/**
  * Checks a fault rule as a client sent it, or fails with a 400 that says what to change. Bad filters fail
  * as the filter API's do (FilterError: position, length, suggestion), so an editor can underline them.
  */
@@ -106,8 +120,7 @@ export function parseFaultInput(body: Record<string, unknown>): FaultInput {
     );
   }
   const filter = filterText(body.filter);
-  // "*" is every message: the filter language's empty filter.
-  if (filter !== '*') parseFilter(filter);
+  compileRuleFilter(filter);
   const input: FaultInput = {
     filter,
     direction: direction(body.direction),

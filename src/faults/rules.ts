@@ -1,5 +1,6 @@
 import { GatewayError } from '../core/errors.js';
-import type { FaultInput } from './parse-rule.js';
+import type { Filter } from '../filter/ast.js';
+import { compileRuleFilter, type FaultInput } from './parse-rule.js';
 import type { FaultRule } from './rule.js';
 
 /** Who adds or removes a rule: the actor for the record, and the servers their token reaches. */
@@ -11,6 +12,12 @@ export interface RuleAuthor {
 /** Enough for any test plan; a cap keeps a runaway script from growing the proxy's per-message work. */
 export const MAX_FAULT_RULES = 50;
 
+/** A rule with its filter parsed, as the stage matches it. */
+export interface ArmedFault {
+  rule: FaultRule;
+  filter: Filter;
+}
+
 /**
  * The armed fault rules, in memory only. They do not survive a restart on purpose: a rule that makes a
  * server fail is a test fixture, and one forgotten in a file would make a real agent fail days later with
@@ -20,7 +27,7 @@ export const MAX_FAULT_RULES = 50;
  * only principals that reach all of them see or remove it.
  */
 export class FaultRules {
-  private rules: FaultRule[] = [];
+  private rules: ArmedFault[] = [];
   private next = 1;
   private readonly listeners = new Set<() => void>();
 
@@ -34,14 +41,14 @@ export class FaultRules {
     return this.rules.length > 0;
   }
 
-  /** Every rule, for the stage that applies them. */
-  all(): readonly FaultRule[] {
+  /** Every rule, in the order added, for the stage that applies them. */
+  all(): readonly ArmedFault[] {
     return this.rules;
   }
 
   /** The rules a principal with `servers` may see: all for an unscoped one, else those confined to them. */
   visibleTo(servers: readonly string[] | null): FaultRule[] {
-    return this.rules.filter((rule) => reaches(servers, rule)).map((rule) => ({ ...rule }));
+    return this.rules.filter(({ rule }) => reaches(servers, rule)).map(({ rule }) => ({ ...rule }));
   }
 
   add(input: FaultInput, author: RuleAuthor): FaultRule {
@@ -59,20 +66,20 @@ export class FaultRules {
       createdAt: new Date(this.now()).toISOString(),
       fired: 0,
     };
-    this.rules = [...this.rules, rule];
+    this.rules = [...this.rules, { rule, filter: compileRuleFilter(input.filter) }];
     this.changed();
     return { ...rule };
   }
 
   /** Removes a rule the author may see; a rule beyond their reach is as unknown as a missing one (404). */
   remove(id: string, author: RuleAuthor): FaultRule {
-    const rule = this.rules.find((r) => r.id === id && reaches(author.servers, r));
-    if (!rule) {
+    const found = this.rules.find(({ rule }) => rule.id === id && reaches(author.servers, rule));
+    if (!found) {
       throw new GatewayError(404, `No fault rule "${id}". GET /api/faults lists the rules that are armed.`);
     }
-    this.rules = this.rules.filter((r) => r !== rule);
+    this.rules = this.rules.filter((armed) => armed !== found);
     this.changed();
-    return { ...rule };
+    return { ...found.rule };
   }
 
   /** Counts a hit (the rule's `fired`). */
