@@ -246,12 +246,13 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         contentLength: c.req.header('content-length'),
         transferEncoding: c.req.header('transfer-encoding'),
       });
+    // Set before the checks below, so that the audit (restAudit, above) names who was refused.
+    c.set('principal', principal);
     if (refusal) throw refusal;
     const right = routeRight(c.req.method, c.req.path);
     if (right) requireRole(principal, right.role, right.what);
     // A route the table forgot needs admin until it is listed (fail closed); an unknown path stays a 404.
     else if (hasHandler(c)) requireRole(principal, 'admin', `${c.req.method} ${c.req.path}`);
-    c.set('principal', principal);
     return asPrincipal(principal, () => (c.req.path === IMPORT_PATH ? next() : apiBodyLimit(c, next)));
   });
   const registry = scopedRegistry(deps.registry, requestScope);
