@@ -14,6 +14,7 @@ import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import { FaultRules } from '../faults/rules.js';
 import { type RestartServer, statusOf } from '../health/server-overview.js';
+import { MessageStage } from '../intercept/stage.js';
 import { createGatewayLimits } from '../limits/gateway-limits.js';
 import { ManagementSessions } from '../mcp/sessions.js';
 import { PendingServers } from '../ops/pending-servers.js';
@@ -210,7 +211,10 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   // Fault injection rules (in memory only: faults/rules.ts says why).
   const faults = new FaultRules();
   const oauthMemory = new OAuthMemory();
+  // Breakpoints and fault rules act on messages in flight here, at the proxy's choke points (SEAMS S6).
+  const stage = new MessageStage();
   const stdio = new StdioServers({
+    stage,
     sink: capture,
     maxCaptureBytes: config.capture.maxMessageBytes,
     info: io.info,
@@ -246,6 +250,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     onUpstreamOutcome: (name, outcome) => observeTraffic(name, outcome),
     ...(tls ? { selfFetch: selfFetch(tls.cert) } : {}),
     gate: limits.proxy,
+    stage,
   });
 
   const proxyUrl = (name: string) => `${baseUrl}${proxyPath(name)}`;
