@@ -12,6 +12,7 @@ import { capturePolicy, redactionLine } from '../capture/policy.js';
 import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
+import { faultHook } from '../faults/fault-hook.js';
 import { FaultRules } from '../faults/rules.js';
 import { type RestartServer, statusOf } from '../health/server-overview.js';
 import { MessageStage } from '../intercept/stage.js';
@@ -213,6 +214,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const oauthMemory = new OAuthMemory();
   // Breakpoints and fault rules act on messages in flight here, at the proxy's choke points (SEAMS S6).
   const stage = new MessageStage();
+  stage.use(faultHook(faults));
   const stdio = new StdioServers({
     stage,
     sink: capture,
