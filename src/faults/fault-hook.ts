@@ -10,16 +10,13 @@ import type { FaultRules } from './rules.js';
 /** What the gateway does for a rule that hit: one verdict of the message stage (intercept/verdict.ts). */
 export function faultVerdict(rule: FaultRule, message: StagedMessage): Verdict {
   const delay = rule.delayMs === undefined ? {} : { delayMs: rule.delayMs };
-  const note = `fault rule ${rule.id} (${rule.filter})`;
-  if (rule.cut) return { action: 'cut', ...delay };
+  const note = `injected by fault rule ${rule.id} (${rule.filter})`;
+  if (rule.cut) return { action: 'cut', ...delay, note };
   if (rule.httpStatus !== undefined) {
-    const body = rule.error
-      ? { jsonrpc: '2.0', id: idOf(message), error: { ...rule.error } }
-      : undefined;
-    return { action: 'status', status: rule.httpStatus, ...(body ? { message: body } : {}), ...delay };
+    const body = rule.error ? { jsonrpc: '2.0', id: idOf(message), error: { ...rule.error } } : undefined;
+    return { action: 'status', status: rule.httpStatus, ...(body ? { message: body } : {}), ...delay, note };
   }
-  if (rule.error) return { action: 'reply', message: { error: { ...rule.error } }, ...delay };
-  void note;
+  if (rule.error) return { action: 'reply', message: { error: { ...rule.error } }, ...delay, note };
   return { action: 'pass', ...delay };
 }
 
