@@ -32,6 +32,8 @@ export type LiveEvent =
   | { type: 'servers-changed'; added: string[]; removed: string[]; updated: string[] }
   /** Launches awaiting the owner's approval changed (one was requested, approved or rejected). */
   | { type: 'approvals-changed'; pending: string[] }
+  /** Fault rules were armed or removed: refetch GET /api/faults (the banner on every screen). */
+  | { type: 'faults-changed' }
   /** Records were deleted (clear, delete by filter): views showing old records should refetch. */
   | { type: 'records-deleted'; deleted: number }
   /** The client fell too far behind (or resumed from too old an id); `skipped` records were not sent. */

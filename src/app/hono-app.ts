@@ -305,6 +305,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.route('/api/filter', filterRoutes(store, registry));
   app.route('/api/status', statusRoutes(scoped));
   app.route('/api/faults', faultsRoutes(deps.faults));
+  deps.faults?.onChange(() => deps.liveFeed.broadcast({ type: 'faults-changed' }));
   app.route('/api/secrets', secretsRoutes(deps.secrets));
   app.route('/api/tokens', tokensRoutes(deps));
   app.route('/api/audit', auditRoutes(deps.audit));

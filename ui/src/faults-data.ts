@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { FilterError } from '../../src/filter/errors.js';
 import { inFlightProblem } from '../../src/filter/match.js';
 import { parseFilter } from '../../src/filter/parser.js';
+import { useRefetchOn } from './activity';
 import { api, send } from './api';
 import type { FilterErrorJson } from './types';
 
@@ -33,14 +34,15 @@ export type NewFault = Omit<
 export const FAULTS_KEY = ['faults'] as const;
 
 /**
- * The armed rules. Every screen asks (the banner), every few seconds: a rule armed from another tab, the
- * CLI or an agent must show up wherever the user is looking.
+ * The armed rules. Every screen shows them (the banner), refetched when the live feed says they changed:
+ * a rule armed from another tab, a script or an agent shows up wherever the user is looking. (Not polled:
+ * a poll would count as use and keep an idle UI session from ever ending.)
  */
 export function useFaults() {
+  useRefetchOn(FAULTS_KEY, ['faults-changed'], 200);
   return useQuery({
     queryKey: FAULTS_KEY,
     queryFn: async ({ signal }) => (await api<{ faults: FaultRule[] }>('/api/faults', { signal })).faults,
-    refetchInterval: 5000,
   });
 }
 
