@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../../src/auth/token-store.js';
 import { openBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { connectClient, HOST_WITHOUT_ROOTS } from '../helpers/mcp-client.js';
+import { stdioServers } from '../helpers/stdio.js';
 import { blockingViolationsInBothThemes } from './axe.js';
 import { eventually, signedIn } from './support.js';
 
@@ -18,7 +20,7 @@ describe('web UI: Faults', { timeout: 90_000 }, () => {
   beforeAll(async () => {
     gw = await startTestGateway({
       healthInterval: 0,
-      servers: { everything: { type: 'http', url: 'http://127.0.0.1:9/mcp' } },
+      servers: { everything: stdioServers.everything() },
     });
     owner = await signedIn(gw, '/ui/faults');
   });
@@ -68,6 +70,22 @@ describe('web UI: Faults', { timeout: 90_000 }, () => {
     const banner = page.getByTestId('fault-banner');
     await banner.waitFor();
     expect(await banner.textContent()).toContain('Fault injection is on: 1 rule armed.');
+    // Real traffic through the rule: about half the calls are answered 503 by the gateway.
+    const agent = await connectClient(gw.proxyUrl('everything'), 'flaky-agent', HOST_WITHOUT_ROOTS);
+    const outcomes: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      await agent.client.callTool({ name: 'echo', arguments: { message: `try ${i}` } }).then(
+        () => outcomes.push('ok'),
+        (error: Error) => outcomes.push(/503/.test(error.message) ? '503' : error.message),
+      );
+    }
+    await agent.close();
+    expect(outcomes.every((o) => o === 'ok' || o === '503')).toBe(true);
+    const hits = outcomes.filter((o) => o === '503').length;
+    await page.reload();
+    await eventually(() => page.getByRole('row', { name: /f1/ }).textContent()).toMatch(
+      new RegExp(`50%${hits}owner`),
+    );
     await page.screenshot({ path: SCREENSHOT });
     for (const screen of ['Traffic', 'Sessions', 'Servers', 'Insights']) {
       await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen }).click();
