@@ -41,6 +41,8 @@ export type LiveEvent =
       removed: number;
       changed: number;
     }
+  /** Fault rules were armed or removed: refetch GET /api/faults (the banner on every screen). */
+  | { type: 'faults-changed' }
   /** Records were deleted (clear, delete by filter): views showing old records should refetch. */
   | { type: 'records-deleted'; deleted: number }
   /** The client fell too far behind (or resumed from too old an id); `skipped` records were not sent. */

@@ -36,6 +36,8 @@ export function visibleEvent(event: LiveEvent, { scope, role }: Audience): LiveE
       return { ...event, pending: mine(event.pending) };
     // Views refetch on it; how many were deleted says nothing about which servers.
     case 'records-deleted':
+    // Names nothing: each subscriber refetches the rules its own scope reaches.
+    case 'faults-changed':
     case 'hello':
     case 'records':
     case 'activity':

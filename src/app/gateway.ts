@@ -13,7 +13,10 @@ import { capturePolicy, redactionLine } from '../capture/policy.js';
 import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
+import { faultHook } from '../faults/fault-hook.js';
+import { FaultRules } from '../faults/rules.js';
 import { type RestartServer, statusOf } from '../health/server-overview.js';
+import { MessageStage } from '../intercept/stage.js';
 import { createGatewayLimits } from '../limits/gateway-limits.js';
 import { ManagementSessions } from '../mcp/sessions.js';
 import { PendingServers } from '../ops/pending-servers.js';
@@ -211,8 +214,14 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const reads = ReaderPool.start(paths.database, { log: io.warn, key: config.storeKey });
 
   const pools = new UpstreamPools();
+  // Fault injection rules (in memory only: faults/rules.ts says why).
+  const faults = new FaultRules();
   const oauthMemory = new OAuthMemory();
+  // Breakpoints and fault rules act on messages in flight here, at the proxy's choke points (SEAMS S6).
+  const stage = new MessageStage();
+  stage.use(faultHook(faults));
   const stdio = new StdioServers({
+    stage,
     sink: capture,
     maxCaptureBytes: config.capture.maxMessageBytes,
     info: io.info,
@@ -248,6 +257,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     onUpstreamOutcome: (name, outcome) => observeTraffic(name, outcome),
     ...(tls ? { selfFetch: selfFetch(tls.cert) } : {}),
     gate: limits.proxy,
+    stage,
   });
 
   const proxyUrl = (name: string) => `${baseUrl}${proxyPath(name)}`;
@@ -337,6 +347,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     store,
     reads,
     toolLists: sqliteToolLists(db),
+    faults,
     health: insight.health,
     liveFeed,
     statusProviders,

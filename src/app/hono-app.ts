@@ -7,6 +7,7 @@ import { diffRoutes } from '../api/diff.js';
 import { apiError, tooLargeResponse } from '../api/errors.js';
 import { eventsRoutes } from '../api/events.js';
 import { exportRoutes } from '../api/export.js';
+import { faultsRoutes } from '../api/faults.js';
 import { filterRoutes } from '../api/filter.js';
 import type { LiveFeed } from '../api/live-feed.js';
 import { logsRoutes } from '../api/logs.js';
@@ -33,6 +34,7 @@ import type { TokenStore } from '../auth/token-store.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import { VERSION } from '../core/version.js';
+import type { FaultRules } from '../faults/rules.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { RestartServer } from '../health/server-overview.js';
 import type { ApiLimits } from '../limits/api-limits.js';
@@ -71,6 +73,8 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   reads: LogReads;
   /** Servers' last known tool lists and their changes (tool-list drift). */
   toolLists: ToolListStore;
+  /** Fault injection rules the proxy applies (faults/rules.ts). */
+  faults: FaultRules;
   health: HealthMonitor;
   liveFeed: LiveFeed;
   /** Process states of servers run by the gateway (stdio), asked in turn. */
@@ -205,6 +209,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         onDeleted,
         pending: deps.pending,
         audit: deps.audit,
+        faults: deps.faults,
         authenticate: (c) => {
           const request = authRequest(c);
           deps.apiLimits?.checkAddress(request.address);
@@ -247,12 +252,13 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         contentLength: c.req.header('content-length'),
         transferEncoding: c.req.header('transfer-encoding'),
       });
+    // Set before the checks below, so that the audit (restAudit, above) names who was refused.
+    c.set('principal', principal);
     if (refusal) throw refusal;
     const right = routeRight(c.req.method, c.req.path);
     if (right) requireRole(principal, right.role, right.what);
     // A route the table forgot needs admin until it is listed (fail closed); an unknown path stays a 404.
     else if (hasHandler(c)) requireRole(principal, 'admin', `${c.req.method} ${c.req.path}`);
-    c.set('principal', principal);
     return asPrincipal(principal, () => (c.req.path === IMPORT_PATH ? next() : apiBodyLimit(c, next)));
   });
   const registry = scopedRegistry(deps.registry, requestScope);
@@ -306,6 +312,8 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   );
   app.route('/api/filter', filterRoutes(store, registry));
   app.route('/api/status', statusRoutes(scoped));
+  app.route('/api/faults', faultsRoutes(deps.faults));
+  deps.faults?.onChange(() => deps.liveFeed.broadcast({ type: 'faults-changed' }));
   app.route('/api/secrets', secretsRoutes(deps.secrets));
   app.route('/api/tokens', tokensRoutes(deps));
   app.route('/api/audit', auditRoutes(deps.audit));

@@ -64,6 +64,11 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   row('GET', '/api/filter/check', 'viewer', 'Checking a filter'),
   row('GET', '/api/status', 'viewer', "Reading the gateway's status"),
 
+  // Fault injection: anyone who reads traffic may see what the gateway is doing to it; arming is acting.
+  row('GET', '/api/faults', 'viewer', 'Listing fault rules'),
+  row('POST', '/api/faults', 'operator', 'Adding a fault rule'),
+  row('DELETE', '/api/faults/:id', 'operator', 'Removing a fault rule'),
+
   // The owner's credentials, who holds a token, and who did what.
   row('*', '/api/secrets', 'admin', 'Managing secrets'),
   row('*', '/api/secrets/*', 'admin', 'Managing secrets'),

@@ -1,4 +1,5 @@
 import type { AuditTrail } from '../audit/audit-trail.js';
+import type { FaultRules } from '../faults/rules.js';
 import type { OverviewDeps, RestartServer } from '../health/server-overview.js';
 import type { PendingServers } from '../ops/pending-servers.js';
 import type { LogReads } from '../store/log-reads.js';
@@ -17,4 +18,6 @@ export interface ManagementDeps extends OverviewDeps {
   pending: PendingServers;
   /** Changes made through tools are recorded here, with the caller (`extra.authInfo`, see actor.ts). */
   audit: AuditTrail;
+  /** Fault injection rules (list_faults, add_fault, remove_fault). */
+  faults: FaultRules;
 }

@@ -8,6 +8,7 @@ import type { ManagementDeps } from './deps.js';
 import { auditToolCalls } from './tool-actions.js';
 import { limitToolsByRole } from './tool-rights.js';
 import { registerDiffTools } from './tools/diff.js';
+import { registerFaultTools } from './tools/faults.js';
 import { registerRecordTools } from './tools/records.js';
 import { registerServerTools } from './tools/servers.js';
 import { registerStatsTools } from './tools/stats.js';
@@ -43,5 +44,6 @@ export function createManagementServer(deps: ManagementDeps, principal: Identity
   registerRecordTools(server, scoped);
   registerStatsTools(server, scoped);
   registerDiffTools(server, scoped, scope);
+  registerFaultTools(server, deps.faults, principal);
   return server;
 }

@@ -76,6 +76,17 @@ const CASES: Case[] = [
   { method: 'GET', path: '/api/filter/values?field=server', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/filter/check?filter=server:alpha', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/status', needs: 'viewer', ok: 200 },
+  { method: 'GET', path: '/api/faults', needs: 'viewer', ok: 200 },
+  // A rule no message matches (a method nobody calls), so arming it harms no other case.
+  {
+    method: 'POST',
+    path: '/api/faults',
+    body: '{"filter":"method:matrix/{who}","delayMs":1}',
+    needs: 'operator',
+    ok: 201,
+  },
+  // No such rule: an operator is let through and told so.
+  { method: 'DELETE', path: '/api/faults/nothing', needs: 'operator', ok: 404 },
   { method: 'GET', path: '/api/secrets', needs: 'admin', ok: 200 },
   { method: 'PUT', path: '/api/secrets/MATRIX_{who}', body: '{"value":"v"}', needs: 'admin', ok: 200 },
   { method: 'DELETE', path: '/api/secrets/MATRIX_{who}', needs: 'admin', ok: 200 },

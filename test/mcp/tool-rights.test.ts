@@ -12,10 +12,19 @@ const READ_TOOLS = [
   'get_session',
   'get_stats',
   'get_tool_changes',
+  'list_faults',
   'list_servers',
   'search_records',
 ];
-const WRITE_TOOLS = ['add_server', 'clear_records', 'remove_server', 'restart_server', 'update_server'];
+const WRITE_TOOLS = [
+  'add_fault',
+  'add_server',
+  'clear_records',
+  'remove_fault',
+  'remove_server',
+  'restart_server',
+  'update_server',
+];
 
 /** The management MCP server through the official SDK client, with a token of each role. */
 describe('management MCP tools by role', () => {

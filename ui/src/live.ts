@@ -11,6 +11,7 @@ const EVENT_TYPES: readonly LiveEvent['type'][] = [
   'server-health',
   'servers-changed',
   'approvals-changed',
+  'faults-changed',
   'records-deleted',
   'tool-changes',
   'lagged',
