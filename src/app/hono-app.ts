@@ -7,6 +7,7 @@ import { apiError, tooLargeResponse } from '../api/errors.js';
 import { eventsRoutes } from '../api/events.js';
 import { exportRoutes } from '../api/export.js';
 import { filterRoutes } from '../api/filter.js';
+import { fixtureRoutes } from '../api/fixture.js';
 import type { LiveFeed } from '../api/live-feed.js';
 import { logsRoutes } from '../api/logs.js';
 import { methodsRoutes } from '../api/methods.js';
@@ -281,6 +282,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.route('/api/servers', serverRuntimeRoutes(scoped));
   app.route('/api/logs', exportRoutes(store, reads, deps.maxImportBytes, deps.redaction, requestScope));
   app.route('/api/logs', logsRoutes(store, reads, onDeleted));
+  app.route('/api/sessions', fixtureRoutes(reads));
   app.route('/api/sessions', sessionsRoutes(reads));
   app.route('/api/clients', clientsRoutes(store));
   app.route('/api/methods', methodsRoutes(store));
