@@ -79,16 +79,40 @@ async function filterRecords(reads: FixtureReads, filter: Filter): Promise<Captu
   return [...records, ...partners].sort((a, b) => a.id - b.id);
 }
 
-/** The opening of the first session in the records, when the filter left it out (a mock must answer it). */
+/** MCP 2026-07-28 opens with server/discover instead of initialize (MCP 2026-07-28, "Discovery"). */
+const MODERN_VERSION = '2026-07-28';
+
+const isOpening = (r: CapturedRecord) => r.method === 'initialize' || r.method === 'server/discover';
+
+/**
+ * The opening a selection left out, so the mock can answer the client's: the session's own, else the
+ * server's latest one before the selection. A 2026-07-28 client may discover on a connection of its own
+ * (the SDK's stdio client probes server/discover in a process it then closes), so its recorded calls and
+ * their opening need not share a session.
+ */
 async function openingOf(reads: FixtureReads, records: readonly CapturedRecord[]): Promise<CapturedRecord[]> {
-  const hasOpening = records.some((r) => r.method === 'initialize' || r.method === 'server/discover');
-  const first = records.find((r) => r.sessionId !== null && r.kind === 'request');
-  if (hasOpening || !first?.sessionId) return [];
-  const quoted = JSON.stringify(first.sessionId);
-  const filter = parseFilter(
-    `session:${quoted} server:${JSON.stringify(first.server)} method:initialize,server/discover`,
-  );
-  return filterRecords(reads, filter);
+  const first = records.find((r) => r.kind === 'request' && r.direction === 'client_to_server');
+  if (records.some(isOpening) || !first) return [];
+  const modern = records.some((r) => r.protocolVersion !== null && r.protocolVersion >= MODERN_VERSION);
+  const method = modern ? 'server/discover' : 'initialize';
+  const terms = `server:${JSON.stringify(first.server)} method:${method} kind:request`;
+  const candidates = [
+    ...(first.sessionId ? [parseFilter(`session:${JSON.stringify(first.sessionId)} ${terms}`)] : []),
+    parseFilter(terms),
+  ];
+  for (const filter of candidates) {
+    const page = await reads.list({ filter, limit: 1, order: 'desc', cursor: first.id, bodies: true });
+    const request = page.records[0];
+    const answer = request ? await reads.partnerOf(request) : null;
+    if (request && answer) return [request, answer];
+  }
+  return [];
+}
+
+/** The records with the opening they need, oldest first. */
+async function withOpening(reads: FixtureReads, records: CapturedRecord[]): Promise<CapturedRecord[]> {
+  const opening = await openingOf(reads, records);
+  return opening.length ? [...opening, ...records].sort((a, b) => a.id - b.id) : records;
 }
 
 /**
@@ -109,7 +133,7 @@ export async function buildFixture(
       );
     }
     const server = (sessions[0] as { server: string }).server;
-    const records = await sessionRecords(reads, selection.sessionId, server);
+    const records = await withOpening(reads, await sessionRecords(reads, selection.sessionId, server));
     return fixtureFromRecords(records, { sessionId: selection.sessionId, filter: null });
   }
   const parsed = parseFilter(selection.filter);
@@ -118,9 +142,5 @@ export async function buildFixture(
     : parsed;
   const records = await filterRecords(reads, filter);
   if (records.length === 0) return null;
-  const opening = await openingOf(reads, records);
-  const all = opening.length
-    ? [...new Map([...opening, ...records].map((r) => [r.id, r])).values()].sort((a, b) => a.id - b.id)
-    : records;
-  return fixtureFromRecords(all, { sessionId: null, filter: selection.filter });
+  return fixtureFromRecords(await withOpening(reads, records), { sessionId: null, filter: selection.filter });
 }
