@@ -5,6 +5,12 @@ import { FixtureError } from '../mock/fixture.js';
 import type { LogReads } from '../store/log-reads.js';
 
 /**
+ * Message bytes one fixture may gather on the gateway, which builds it beside the traffic it proxies;
+ * a larger session is exported with `mcp-gateway mock export`, which reads the store itself.
+ */
+const MAX_FIXTURE_BYTES = 32 * 1024 * 1024;
+
+/**
  * `GET /api/sessions/:id/fixture` (`server=` when the id exists on several servers): the session as a
  * mock fixture, the file `mcp-gateway mock --from <file>` serves. Read through the caller's scoped reads,
  * so a token scoped to some servers gets no fixture of another's session (a 404, as for the session).
@@ -17,7 +23,11 @@ export function fixtureRoutes(reads: LogReads): Hono {
     const server = c.req.query('server') || undefined;
     let built: Awaited<ReturnType<typeof buildFixture>>;
     try {
-      built = await buildFixture(reads, { sessionId, ...(server ? { server } : {}) });
+      built = await buildFixture(
+        reads,
+        { sessionId, ...(server ? { server } : {}) },
+        { maxBytes: MAX_FIXTURE_BYTES },
+      );
     } catch (error) {
       if (error instanceof FixtureError) throw new GatewayError(400, error.message);
       throw error;

@@ -13,19 +13,43 @@ export type FixtureReads = Pick<LogReads, 'session' | 'timeline' | 'list' | 'par
 const PAGE = 500;
 const PAGE_BYTES = 8 * 1024 * 1024;
 export const MAX_RECORDS = 20_000;
+/** Message bytes a selection may hold (the gateway's API asks for less: it builds fixtures beside traffic). */
+export const MAX_SELECTION_BYTES = 256 * 1024 * 1024;
+
+export interface Limits {
+  maxBytes: number;
+}
 
 export type Selection = { sessionId: string; server?: string } | { filter: string; server?: string };
 
-function tooMany(): FixtureError {
-  return new FixtureError(
-    `the selection holds more than ${MAX_RECORDS} records: narrow it (a session, or a filter such as "server:x method:tools/call")`,
-  );
+const NARROW = 'narrow it (a session, or a filter such as "server:x method:tools/call")';
+
+/** Counts what a selection holds, and stops it past the bounds: a mock keeps its answers in memory. */
+class Budget {
+  #records = 0;
+  #bytes = 0;
+
+  constructor(readonly limits: Limits) {}
+
+  take(records: readonly CapturedRecord[]): void {
+    this.#records += records.length;
+    for (const record of records) this.#bytes += record.message.length;
+    if (this.#records > MAX_RECORDS) {
+      throw new FixtureError(`the selection holds more than ${MAX_RECORDS} records: ${NARROW}`);
+    }
+    if (this.#bytes > this.limits.maxBytes) {
+      throw new FixtureError(
+        `the selection's messages add up to more than ${Math.round(this.limits.maxBytes / 2 ** 20)} MiB: ${NARROW}`,
+      );
+    }
+  }
 }
 
 async function sessionRecords(
   reads: FixtureReads,
   sessionId: string,
   server: string,
+  budget: Budget,
 ): Promise<CapturedRecord[]> {
   const records: CapturedRecord[] = [];
   let cursor: number | undefined;
@@ -39,14 +63,15 @@ async function sessionRecords(
       maxBytes: PAGE_BYTES,
     });
     // The timeline also holds the server's stderr lines and gateway notes: only the session's messages count.
-    records.push(...page.records.filter((r) => r.sessionId === sessionId));
-    if (records.length > MAX_RECORDS) throw tooMany();
+    const own = page.records.filter((r) => r.sessionId === sessionId);
+    budget.take(own);
+    records.push(...own);
     if (!page.nextCursor) return records;
     cursor = Number(page.nextCursor);
   }
 }
 
-async function filterRecords(reads: FixtureReads, filter: Filter): Promise<CapturedRecord[]> {
+async function filterRecords(reads: FixtureReads, filter: Filter, budget: Budget): Promise<CapturedRecord[]> {
   const records: CapturedRecord[] = [];
   const now = Date.now();
   let cursor: number | undefined;
@@ -60,8 +85,8 @@ async function filterRecords(reads: FixtureReads, filter: Filter): Promise<Captu
       bodies: true,
       maxBytes: PAGE_BYTES,
     });
+    budget.take(page.records);
     records.push(...page.records);
-    if (records.length > MAX_RECORDS) throw tooMany();
     if (!page.nextCursor) break;
     cursor = Number(page.nextCursor);
   }
@@ -72,6 +97,7 @@ async function filterRecords(reads: FixtureReads, filter: Filter): Promise<Captu
     if (record.kind !== 'request' && record.kind !== 'response' && record.kind !== 'error') continue;
     const partner = await reads.partnerOf(record);
     if (partner && !have.has(partner.id)) {
+      budget.take([partner]);
       have.add(partner.id);
       partners.push(partner);
     }
@@ -123,24 +149,29 @@ async function withOpening(reads: FixtureReads, records: CapturedRecord[]): Prom
 export async function buildFixture(
   reads: FixtureReads,
   selection: Selection,
+  limits: Limits = { maxBytes: MAX_SELECTION_BYTES },
 ): Promise<{ fixture: Fixture; skipped: number } | null> {
+  const budget = new Budget(limits);
   if ('sessionId' in selection) {
     const sessions = await reads.session(selection.sessionId, selection.server);
     if (sessions.length === 0) return null;
     if (sessions.length > 1) {
       throw new FixtureError(
-        `session "${selection.sessionId}" exists on several servers (${sessions.map((s) => s.server).join(', ')}): pass --server <name>`,
+        `session "${selection.sessionId}" exists on several servers (${sessions.map((s) => s.server).join(', ')}): name the server (--server <name>; server=<name> in the API)`,
       );
     }
     const server = (sessions[0] as { server: string }).server;
-    const records = await withOpening(reads, await sessionRecords(reads, selection.sessionId, server));
+    const records = await withOpening(
+      reads,
+      await sessionRecords(reads, selection.sessionId, server, budget),
+    );
     return fixtureFromRecords(records, { sessionId: selection.sessionId, filter: null });
   }
   const parsed = parseFilter(selection.filter);
   const filter = selection.server
     ? andFilters(parsed, parseFilter(`server:${JSON.stringify(selection.server)}`))
     : parsed;
-  const records = await filterRecords(reads, filter);
+  const records = await filterRecords(reads, filter, budget);
   if (records.length === 0) return null;
   return fixtureFromRecords(await withOpening(reads, records), { sessionId: null, filter: selection.filter });
 }
