@@ -8,7 +8,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { connectClient, HOST_WITHOUT_ROOTS } from '../helpers/mcp-client.js';
 import { stdioServers } from '../helpers/stdio.js';
 
-describe('GET /api/sessions/:id/fixture', () => {
+describe('GET /api/sessions/:id/fixture', { timeout: 120_000 }, () => {
   let gw: TestGateway;
   let work: string;
   const sessions: Record<string, string> = {};
@@ -28,7 +28,7 @@ describe('GET /api/sessions/:id/fixture', () => {
       await session.close();
     }
     await gw.gateway.flushCapture();
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await gw?.stop();

@@ -100,7 +100,8 @@ async function replayed(client: Client, calls: Call[]): Promise<unknown[]> {
   return answers;
 }
 
-describe('mcp-gateway mock: recorded sessions served to the SDK client', () => {
+// Each test starts the built CLI a few times: generous timeouts for a loaded machine.
+describe('mcp-gateway mock: recorded sessions served to the SDK client', { timeout: 180_000 }, () => {
   let gw: TestGateway;
   let storageDir: string;
   let work: string;
@@ -119,7 +120,7 @@ describe('mcp-gateway mock: recorded sessions served to the SDK client', () => {
     });
     everything = await record(gw, 'everything', everythingCalls);
     memory = await record(gw, 'memory', memoryCalls);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     for (const run of running) if (run.child.exitCode === null) run.child.kill('SIGTERM');
@@ -209,22 +210,23 @@ describe('mcp-gateway mock: recorded sessions served to the SDK client', () => {
   it('refuses a corrupt fixture and an unknown session with a clear error and exit code 2', async () => {
     const corrupt = join(work, 'corrupt.json');
     writeFileSync(corrupt, '{"format": "mcp-gateway-mock-fixture", "version": 1, "exch');
-    const notJson = runCli(['mock', '--from', corrupt, '--stdio']);
-    expect(await notJson.exit()).toBe(2);
-    expect(notJson.stderr()).toContain(`${corrupt} is not JSON`);
-
     const damaged = join(work, 'damaged.json');
     writeFileSync(
       damaged,
       JSON.stringify({ format: 'mcp-gateway-mock-fixture', version: 1, server: { name: 'x' } }),
     );
-    const wrongShape = runCli(['mock', '--from', damaged, '--stdio']);
-    expect(await wrongShape.exit()).toBe(2);
-    expect(wrongShape.stderr()).toContain(`${damaged} is a damaged fixture`);
-
-    const unknown = runCli(['mock', '--from', 'no-such-session', '--storage-dir', storageDir, '--stdio']);
-    expect(await unknown.exit()).toBe(2);
-    expect(unknown.stderr()).toContain('no session "no-such-session"');
+    const runs = [
+      runCli(['mock', '--from', corrupt, '--stdio']),
+      runCli(['mock', '--from', damaged, '--stdio']),
+      runCli(['mock', '--from', 'no-such-session', '--storage-dir', storageDir, '--stdio']),
+    ];
+    expect(await Promise.all(runs.map((run) => run.exit()))).toEqual([2, 2, 2]);
+    const [notJson, wrongShape, unknown] = runs as [CliRun, CliRun, CliRun];
+    expect(notJson.stderr()).toContain(`${corrupt} is not JSON`);
+    expect(wrongShape.stderr()).toContain(`${damaged} is a damaged fixture: at server.serverInfo`);
+    expect(unknown.stderr()).toContain(
+      `mcp-gateway mock: no session "no-such-session" in ${join(storageDir, 'logs.db')}`,
+    );
     expect(unknown.stdout()).toBe('');
   });
 });
