@@ -129,10 +129,10 @@ const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
 export async function loadFixture(
   options: MockOptions,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<Fixture> {
+): Promise<{ fixture: Fixture; skipped: number }> {
   if (isFile(options.from) || /\.json$/i.test(options.from)) {
     if (!isFile(options.from)) throw new FixtureError(`no fixture file ${options.from}: check the path`);
-    return readFixtureFile(options.from);
+    return { fixture: readFixtureFile(options.from), skipped: 0 };
   }
   const dir = resolveStorageDir(options.storageDir, env);
   const key = resolveStoreKey(options.dbKeyFile, env, undefined, { storageDir: dir });
@@ -149,7 +149,7 @@ export async function loadFixture(
         `no session "${options.from}" in ${path}, and as a filter it selects no records: give a session id (GET /api/sessions or the web UI's Sessions list them), a filter such as "server:<name>", or a fixture file`,
       );
     }
-    return built.fixture;
+    return built;
   } catch (error) {
     if (error instanceof FilterError) {
       throw new FixtureError(
@@ -183,7 +183,13 @@ export async function runMock(
   };
   let fixture: Fixture;
   try {
-    fixture = await loadFixture(options, env);
+    const loaded = await loadFixture(options, env);
+    fixture = loaded.fixture;
+    if (loaded.skipped > 0) {
+      io.err(
+        `warning: ${loaded.skipped} recorded exchange(s) were cut short at capture (larger than its message limit) and are left out; the mock has no answer for them`,
+      );
+    }
   } catch (error) {
     if (error instanceof FixtureError || error instanceof ConfigError || error instanceof StoreKeyError) {
       return fail(error.message, EXIT_USAGE);
