@@ -9,6 +9,7 @@ import { eventsRoutes } from '../api/events.js';
 import { exportRoutes } from '../api/export.js';
 import { faultsRoutes } from '../api/faults.js';
 import { filterRoutes } from '../api/filter.js';
+import { fixtureRoutes } from '../api/fixture.js';
 import type { LiveFeed } from '../api/live-feed.js';
 import { logsRoutes } from '../api/logs.js';
 import { methodsRoutes } from '../api/methods.js';
@@ -294,6 +295,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.route('/api/servers', toolChangesRoutes({ toolLists: deps.toolLists, registry, scope: requestScope }));
   app.route('/api/logs', exportRoutes(store, reads, deps.maxImportBytes, deps.redaction, requestScope));
   app.route('/api/logs', logsRoutes(store, reads, onDeleted));
+  app.route('/api/sessions', fixtureRoutes(reads));
   app.route('/api/sessions', sessionsRoutes(reads));
   app.route('/api/clients', clientsRoutes(store));
   app.route('/api/methods', methodsRoutes(store));

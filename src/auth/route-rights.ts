@@ -54,6 +54,7 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   row('GET', '/api/logs/:id', 'viewer', 'Reading a record'),
   row('GET', '/api/sessions', 'viewer', 'Listing sessions'),
   row('GET', '/api/sessions/:id', 'viewer', 'Reading a session'),
+  row('GET', '/api/sessions/:id/fixture', 'viewer', 'Exporting a session as a mock fixture'),
   row('GET', '/api/clients', 'viewer', 'Listing clients'),
   row('GET', '/api/methods', 'viewer', 'Listing methods'),
   row('GET', '/api/stats', 'viewer', 'Reading statistics'),

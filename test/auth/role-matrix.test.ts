@@ -67,6 +67,13 @@ const CASES: Case[] = [
   { method: 'GET', path: '/api/logs/{record}', needs: 'viewer', server: 'alpha', ok: 200 },
   { method: 'GET', path: '/api/sessions', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/sessions/{session}?server=alpha', needs: 'viewer', server: 'alpha', ok: 200 },
+  {
+    method: 'GET',
+    path: '/api/sessions/{session}/fixture?server=alpha',
+    needs: 'viewer',
+    server: 'alpha',
+    ok: 200,
+  },
   { method: 'GET', path: '/api/clients', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/methods', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/stats', needs: 'viewer', ok: 200 },
