@@ -14,7 +14,7 @@ const ROUNDS = 3;
 const SECRET_EVERY = 10;
 
 /** The query suite's traffic, with credentials in some tool calls, as agents do pass API keys along. */
-class TrafficWithSecrets extends TrafficGenerator {
+export class TrafficWithSecrets extends TrafficGenerator {
   #count = 0;
 
   override next(): Exchange {
