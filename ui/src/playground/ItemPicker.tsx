@@ -35,7 +35,12 @@ export function ItemPicker<T>({
                 className={`w-full rounded px-2 py-1 text-left text-xs ${chosen === key ? 'bg-slate-200 font-medium dark:bg-slate-800' : 'hover:bg-slate-100 dark:hover:bg-slate-900'}`}
               >
                 <span className="block truncate font-mono">{title(item)}</span>
-                {sub ? <span className="block truncate text-[11px] text-slate-500">{sub}</span> : null}
+                {sub ? (
+                  <span className="block truncate text-[11px] text-slate-500">
+                    <span className="sr-only">, </span>
+                    {sub}
+                  </span>
+                ) : null}
               </button>
             </li>
           );

@@ -9,6 +9,9 @@ import {
 } from './form-model';
 import type { Schema } from './schema-check';
 
+/** String formats a browser input knows how to take (the elicitation spec's email, uri and date). */
+const INPUT_TYPES: Record<string, string> = { email: 'email', uri: 'url', date: 'date' };
+
 function FieldInput({
   field,
   value,
@@ -16,9 +19,9 @@ function FieldInput({
   onChange,
 }: {
   field: FormField;
-  value: string | boolean | undefined;
+  value: string | boolean | string[] | undefined;
   error: string | undefined;
-  onChange: (value: string | boolean) => void;
+  onChange: (value: string | boolean | string[]) => void;
 }) {
   const id = useId();
   const note = error ?? field.description;
@@ -64,13 +67,51 @@ function FieldInput({
       </div>
     );
   }
+  if (field.kind === 'multi') {
+    const ticked = Array.isArray(value) ? value : [];
+    return (
+      <fieldset aria-describedby={described}>
+        <legend className="field-label">
+          {field.title}
+          {field.required ? <span className="text-red-600 dark:text-red-400"> *</span> : null}
+          <span className="ml-1 font-normal text-slate-400">choices</span>
+        </legend>
+        <div className="flex flex-wrap gap-x-3 gap-y-1">
+          {field.options.map((option) => (
+            <label key={option.value} className="flex items-center gap-1 text-sm">
+              <input
+                type="checkbox"
+                checked={ticked.includes(option.value)}
+                onChange={(event) =>
+                  onChange(
+                    event.target.checked
+                      ? [...ticked, option.value]
+                      : ticked.filter((v) => v !== option.value),
+                  )
+                }
+              />
+              {option.label}
+            </label>
+          ))}
+        </div>
+        {note ? (
+          <p
+            id={described}
+            className={`mt-1 text-[11px] ${error ? 'text-red-600 dark:text-red-400' : 'text-slate-500'}`}
+          >
+            {note}
+          </p>
+        ) : null}
+      </fieldset>
+    );
+  }
   if (field.kind === 'enum') {
     control = (
       <select {...common} className="input" value={text} onChange={(event) => onChange(event.target.value)}>
         <option value="">{field.required ? 'Choose…' : '(none)'}</option>
         {field.options.map((option) => (
-          <option key={option} value={option}>
-            {option}
+          <option key={option.value} value={option.value}>
+            {option.label}
           </option>
         ))}
       </select>
@@ -91,7 +132,7 @@ function FieldInput({
       <input
         {...common}
         className="input font-mono"
-        type={field.kind === 'string' ? 'text' : 'number'}
+        type={field.kind === 'string' ? (INPUT_TYPES[String(field.schema.format)] ?? 'text') : 'number'}
         step={field.kind === 'integer' ? 1 : 'any'}
         value={text}
         onChange={(event) => onChange(event.target.value)}

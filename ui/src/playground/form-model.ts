@@ -5,7 +5,13 @@ import type { Schema } from './schema-check';
  * a prompt's or template's arguments). Each property becomes one field of a kind a form can express;
  * anything else (objects, arrays, unions) gets a JSON editor of its own.
  */
-export type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'json';
+export type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'multi' | 'json';
+
+/** A choice: the value sent, and what the person reads (`oneOf` titles, legacy `enumNames`). */
+export interface Choice {
+  value: string;
+  label: string;
+}
 
 export interface FormField {
   name: string;
@@ -13,30 +19,43 @@ export interface FormField {
   title: string;
   description: string | null;
   required: boolean;
-  options: string[];
+  options: Choice[];
   schema: Schema;
 }
 
-/** Field values as the inputs hold them: text for everything but checkboxes. */
-export type FormValues = Record<string, string | boolean>;
+/** Field values as the inputs hold them: text, a checkbox, or the ticked choices of a multi-select. */
+export type FormValues = Record<string, string | boolean | string[]>;
 
 function isSchema(value: unknown): value is Schema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function kindOf(schema: Schema): FieldKind {
-  if (Array.isArray(schema.enum) && schema.enum.every((e) => typeof e === 'string')) return 'enum';
-  if (Array.isArray(schema.oneOf) && schema.oneOf.every((o) => isSchema(o) && typeof o.const === 'string'))
-    return 'enum';
-  const type = schema.type;
-  if (type === 'string' || type === 'number' || type === 'integer' || type === 'boolean') return type;
-  return 'json';
+/** The choices of a single-select enum (MCP spec "Elicitation", enum schemas), or null. */
+function choicesOf(schema: Schema): Choice[] | null {
+  if (Array.isArray(schema.enum) && schema.enum.every((e) => typeof e === 'string')) {
+    const names = Array.isArray(schema.enumNames) ? schema.enumNames : [];
+    return schema.enum.map((value, i) => ({ value, label: typeof names[i] === 'string' ? names[i] : value }));
+  }
+  const list = Array.isArray(schema.oneOf) ? schema.oneOf : Array.isArray(schema.anyOf) ? schema.anyOf : null;
+  if (list?.every((o) => isSchema(o) && typeof o.const === 'string')) {
+    return list.map((o) => {
+      const { const: value, title } = o as { const: string; title?: unknown };
+      return { value, label: typeof title === 'string' ? title : value };
+    });
+  }
+  return null;
 }
 
-function optionsOf(schema: Schema): string[] {
-  if (Array.isArray(schema.enum)) return schema.enum.map(String);
-  if (Array.isArray(schema.oneOf)) return schema.oneOf.map((o) => String((o as Schema).const));
-  return [];
+function kindOf(schema: Schema): { kind: FieldKind; options: Choice[] } {
+  const choices = choicesOf(schema);
+  if (choices) return { kind: 'enum', options: choices };
+  const itemChoices = schema.type === 'array' && isSchema(schema.items) ? choicesOf(schema.items) : null;
+  if (itemChoices) return { kind: 'multi', options: itemChoices };
+  const type = schema.type;
+  if (type === 'string' || type === 'number' || type === 'integer' || type === 'boolean') {
+    return { kind: type, options: [] };
+  }
+  return { kind: 'json', options: [] };
 }
 
 export function formFields(schema: Schema | undefined): FormField[] {
@@ -46,11 +65,10 @@ export function formFields(schema: Schema | undefined): FormField[] {
     const sub = isSchema(raw) ? raw : {};
     return {
       name,
-      kind: kindOf(sub),
+      ...kindOf(sub),
       title: typeof sub.title === 'string' ? sub.title : name,
       description: typeof sub.description === 'string' ? sub.description : null,
       required: required.has(name),
-      options: optionsOf(sub),
       schema: sub,
     };
   });
@@ -62,6 +80,7 @@ export function initialValues(fields: FormField[]): FormValues {
   for (const field of fields) {
     const fallback = field.schema.default;
     if (field.kind === 'boolean') values[field.name] = fallback === true;
+    else if (field.kind === 'multi') values[field.name] = Array.isArray(fallback) ? fallback.map(String) : [];
     else if (fallback === undefined) values[field.name] = '';
     else values[field.name] = field.kind === 'json' ? JSON.stringify(fallback, null, 2) : String(fallback);
   }
@@ -80,6 +99,12 @@ export function buildValue(fields: FormField[], values: FormValues): Built {
     const raw = values[field.name];
     if (field.kind === 'boolean') {
       value[field.name] = raw === true;
+      continue;
+    }
+    if (field.kind === 'multi') {
+      const ticked = Array.isArray(raw) ? raw : [];
+      if (ticked.length > 0) value[field.name] = ticked;
+      else if (field.required) errors[field.name] = `Choose at least one ${field.title}.`;
       continue;
     }
     const text = typeof raw === 'string' ? raw : '';
@@ -116,6 +141,7 @@ export function valuesFrom(fields: FormField[], value: Record<string, unknown>):
   for (const field of fields) {
     const item = value[field.name];
     if (field.kind === 'boolean') values[field.name] = item === true;
+    else if (field.kind === 'multi') values[field.name] = Array.isArray(item) ? item.map(String) : [];
     else if (item === undefined) values[field.name] = '';
     else if (field.kind === 'json') values[field.name] = JSON.stringify(item, null, 2);
     else values[field.name] = String(item);

@@ -29,10 +29,19 @@ function Failure({ error }: { error: unknown }) {
   );
 }
 
-function Heading({ title, description }: { title: string; description?: string | undefined }) {
+function Heading({
+  title,
+  subtitle,
+  description,
+}: {
+  title: string;
+  subtitle?: string | undefined;
+  description?: string | undefined;
+}) {
   return (
     <>
       <h4 className="font-mono text-sm font-semibold">{title}</h4>
+      {subtitle ? <p className="text-xs">{subtitle}</p> : null}
       {description ? <p className="mb-2 whitespace-pre-wrap text-xs text-slate-500">{description}</p> : null}
     </>
   );
@@ -60,7 +69,7 @@ function ToolPanel({ client, tool }: { client: Client; tool: Tool }) {
   });
   return (
     <div>
-      <Heading title={tool.title ?? tool.name} description={tool.description} />
+      <Heading title={tool.name} subtitle={tool.title} description={tool.description} />
       <SchemaForm
         schema={tool.inputSchema as Schema}
         label={`Arguments for ${tool.name}`}
@@ -198,7 +207,7 @@ function PromptPanel({ client, prompt }: { client: Client; prompt: Prompt }) {
   });
   return (
     <div>
-      <Heading title={prompt.title ?? prompt.name} description={prompt.description} />
+      <Heading title={prompt.name} subtitle={prompt.title} description={prompt.description} />
       <SchemaForm
         schema={stringArguments(prompt.arguments ?? [])}
         label={`Arguments for ${prompt.name}`}
