@@ -1,3 +1,5 @@
+// Before the SDK: see the module.
+import './zod-jitless';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
@@ -11,12 +13,7 @@ import {
   type ListRootsResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
-import { config as zodConfig } from 'zod/v4';
 import { sessionCsrfToken } from '../api';
-
-// The SDK parses messages with zod, which probes for eval to compile fast parsers; the UI's Content
-// Security Policy forbids eval, and the browser reports even a caught probe as a violation. Ask zod not to.
-zodConfig({ jitless: true });
 
 /** How the playground's traffic shows in the capture (clientInfo, MCP spec "Lifecycle"). */
 export const PLAYGROUND_CLIENT = { name: 'mcp-gateway playground', version: '1.0.0' };
