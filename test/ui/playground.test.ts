@@ -199,10 +199,23 @@ describe.each([
       .waitFor();
   }, 60_000);
 
-  it('has no serious accessibility violations, in either theme', async () => {
+  it('has no serious accessibility violations with a result and a question on screen; Cancel answers it', async () => {
     const playground = await openPlayground(browser.page, gw.url, server);
     await chooseTool(playground, 'get-structured-content');
+    const form = playground.getByRole('form', { name: 'Arguments for get-structured-content' });
+    await form.getByRole('combobox', { name: /location/ }).selectOption('Chicago');
+    await form.getByRole('button', { name: 'Call' }).click();
+    await playground.getByRole('region', { name: 'Result' }).waitFor();
+    await chooseTool(playground, 'trigger-elicitation-request');
+    await playground.getByRole('button', { name: 'Call' }).click();
+    const ask = playground.getByRole('region', { name: /asks you \(elicitation\)/ });
+    await ask.waitFor();
     expect(await blockingViolationsInBothThemes(browser.page)).toBe('');
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await playground
+      .getByRole('region', { name: 'Result' })
+      .getByText(/cancelled the elicitation/)
+      .waitFor();
     expect(browser.errors).toEqual([]);
   }, 60_000);
 });
