@@ -63,6 +63,7 @@ describe('playground over HTTPS with --proxy-auth', () => {
     const page = await signIn(TEST_TOKEN);
     await page.goto(`${gw.url}/ui/servers/everything`);
     const playground = page.getByRole('region', { name: 'Playground' });
+    await playground.getByRole('button', { name: 'Connect' }).click();
     await playground
       .getByRole('list', { name: 'Tools' })
       .getByRole('button', { name: /^echo\s*,/ })

@@ -15,6 +15,7 @@ interface LogPage {
 async function openPlayground(page: Page, url: string, server: string) {
   await page.goto(`${url}/ui/servers/${server}`);
   const playground = page.getByRole('region', { name: 'Playground' });
+  await playground.getByRole('button', { name: 'Connect' }).click();
   await playground.getByRole('list', { name: 'Tools' }).waitFor();
   return playground;
 }
@@ -55,6 +56,16 @@ describe.each([
     await gw?.stop();
     await everything?.stop();
   });
+
+  it('opens no session until the person connects: viewing the page captures nothing', async () => {
+    await browser.page.goto(`${gw.url}/ui/servers/${server}`);
+    await browser.page
+      .getByRole('region', { name: 'Playground' })
+      .getByRole('button', { name: 'Connect' })
+      .waitFor();
+    await gw.gateway.flushCapture();
+    expect(await gw.records((r) => r.clientName === 'mcp-gateway playground')).toEqual([]);
+  }, 60_000);
 
   it('lists the tools, calls echo from its form, shows the result, and the call is captured as the playground', async () => {
     const playground = await openPlayground(browser.page, gw.url, server);

@@ -116,22 +116,30 @@ function Note({ children }: { children: ReactNode }) {
  * MCP client like any other (client.ts), so everything it does is captured under "mcp-gateway playground".
  */
 export function Playground({ server }: { server: string }) {
-  const { state, asks, generation, reconnect } = usePlayground(server);
+  const { state, asks, generation, connect } = usePlayground(server);
   const [tab, setTab] = useState<Tab>('tools');
   const ids = useId();
   return (
     <div>
       <div className="mb-2 flex flex-wrap items-center gap-2">
         <p className="text-xs text-slate-500" aria-live="polite">
-          {state.status === 'connecting'
-            ? 'Connecting through the gateway…'
-            : state.status === 'ready'
-              ? `Connected as “${PLAYGROUND_CLIENT.name}”; every call is captured in Traffic.`
-              : null}
+          {state.status === 'idle'
+            ? 'Call this server’s tools, read its resources and get its prompts by hand, as an MCP client connected through the gateway (its traffic is captured like any client’s).'
+            : state.status === 'connecting'
+              ? 'Connecting through the gateway…'
+              : state.status === 'ready'
+                ? `Connected as “${PLAYGROUND_CLIENT.name}”; every call is captured in Traffic.`
+                : null}
         </p>
-        <button type="button" className="btn btn-sm ml-auto" onClick={reconnect}>
-          Reconnect
-        </button>
+        {state.status === 'idle' ? (
+          <button type="button" className="btn btn-primary" onClick={connect}>
+            Connect
+          </button>
+        ) : (
+          <button type="button" className="btn btn-sm ml-auto" onClick={connect}>
+            Reconnect
+          </button>
+        )}
       </div>
       {state.status === 'failed' ? (
         <p role="alert" className="mb-2 text-xs text-red-700 dark:text-red-400">

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { connectPlayground, type NewAsk, type PlaygroundConnection, type ServerAsk } from './client';
 
 export type PlaygroundState =
+  | { status: 'idle' }
   | { status: 'connecting' }
   | { status: 'ready'; connection: PlaygroundConnection }
   | { status: 'failed'; error: string };
@@ -12,8 +13,9 @@ export type PlaygroundState =
  * or until the server cancels them.
  */
 export function usePlayground(server: string) {
+  // 0 until the person connects: opening a server's page starts no session and captures nothing.
   const [generation, setGeneration] = useState(0);
-  const [state, setState] = useState<PlaygroundState>({ status: 'connecting' });
+  const [state, setState] = useState<PlaygroundState>({ status: 'idle' });
   const [asks, setAsks] = useState<ServerAsk[]>([]);
   const nextId = useRef(0);
 
@@ -37,8 +39,8 @@ export function usePlayground(server: string) {
   }, []);
 
   useEffect(() => {
-    // Each run gets its own generation: a late answer from an old connection changes nothing.
-    void generation;
+    // Each connection is its own run: a late answer from an old one changes nothing.
+    if (generation === 0) return;
     let open: PlaygroundConnection | null = null;
     let gone = false;
     setState({ status: 'connecting' });
@@ -63,5 +65,5 @@ export function usePlayground(server: string) {
     };
   }, [server, ask, generation]);
 
-  return { state, asks, generation, reconnect: () => setGeneration((g) => g + 1) };
+  return { state, asks, generation, connect: () => setGeneration((g) => g + 1) };
 }
