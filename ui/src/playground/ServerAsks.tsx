@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { ContentItem } from './ContentView';
 import type { ServerAsk } from './client';
 import { SchemaForm } from './SchemaForm';
@@ -142,8 +142,14 @@ const TITLES: Record<ServerAsk['kind'], string> = {
 
 /** Requests the server sent to this client, each answered by the person (MCP spec "Client Features"). */
 export function ServerAsks({ asks }: { asks: ServerAsk[] }) {
+  const list = useRef<HTMLDivElement>(null);
+  const newest = asks.at(-1)?.id;
+  // A call waits on the person: bring the question into view, without taking the focus from where it is.
+  useEffect(() => {
+    if (newest !== undefined) list.current?.lastElementChild?.scrollIntoView({ block: 'nearest' });
+  }, [newest]);
   return (
-    <div aria-live="polite">
+    <div ref={list} aria-live="polite">
       {asks.map((ask) => (
         <section
           key={ask.id}
