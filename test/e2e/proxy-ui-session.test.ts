@@ -23,7 +23,7 @@ describe('--proxy-auth with the web UI session', () => {
     gw = await startTestGateway({
       proxyAuth: true,
       healthInterval: 0,
-      servers: { sdk: { type: 'http', url: upstream.url } },
+      servers: { sdk: { type: 'http', url: upstream.url }, other: { type: 'http', url: upstream.url } },
     });
   });
   afterAll(async () => {
@@ -41,8 +41,8 @@ describe('--proxy-auth with the web UI session', () => {
     return { cookie: `theme=dark; ${cookie}`, csrf: csrfToken };
   }
 
-  const post = (headers: Record<string, string>) =>
-    fetch(gw.proxyUrl('sdk'), {
+  const post = (headers: Record<string, string>, server = 'sdk') =>
+    fetch(gw.proxyUrl(server), {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -93,5 +93,65 @@ describe('--proxy-auth with the web UI session', () => {
     expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
       'needs the operator role; watcher has viewer',
     );
+  });
+
+  it("keeps a scoped operator's session to its servers", async () => {
+    const scoped = new TokenStore(gw.storageDir).create({
+      name: 'sdk-only',
+      role: 'operator',
+      servers: ['sdk'],
+    });
+    const { cookie, csrf } = await signIn(scoped.value);
+    const own = await post({ cookie, 'x-csrf-token': csrf, origin: gw.url });
+    expect(own.status).toBe(200);
+    const before = upstream.received.length;
+    const refused = await post({ cookie, 'x-csrf-token': csrf, origin: gw.url }, 'other');
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+      'may not use server "other"',
+    );
+    expect(upstream.received.length).toBe(before);
+  });
+});
+
+/** Without --proxy-auth the playground still sends the UI's cookie and CSRF header: they stay here. */
+describe('the web UI session never reaches an upstream', () => {
+  let upstream: SdkServer;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    upstream = await startSdkServer({ json: true });
+    gw = await startTestGateway({ healthInterval: 0, servers: { sdk: { type: 'http', url: upstream.url } } });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await upstream?.stop();
+  });
+
+  it("strips the gateway's session cookie and CSRF header, and passes the upstream's own cookies", async () => {
+    const answer = await fetch(gw.proxyUrl('sdk'), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        cookie: 'mcp_gateway_session=s3cret-session; upstream_pref=1',
+        'x-csrf-token': 'csrf-value',
+      },
+      body: INIT,
+    });
+    expect(answer.status).toBe(200);
+    const sent = upstream.received.at(-1)?.headers;
+    expect(sent?.cookie).toBe('upstream_pref=1');
+    expect(sent?.['x-csrf-token']).toBeUndefined();
+    const alone = await fetch(gw.proxyUrl('sdk'), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        cookie: 'mcp_gateway_session=s3cret-session',
+      },
+      body: INIT,
+    });
+    expect(alone.status).toBe(200);
+    expect(upstream.received.at(-1)?.headers.cookie).toBeUndefined();
   });
 });
