@@ -166,6 +166,27 @@ describe.each([
     );
   }, 60_000);
 
+  it('stops a long call: the server is told to cancel it', async () => {
+    const playground = await openPlayground(browser.page, gw.url, server);
+    await chooseTool(playground, 'trigger-long-running-operation');
+    const form = playground.getByRole('form', { name: 'Arguments for trigger-long-running-operation' });
+    await form.getByRole('spinbutton', { name: /duration/ }).fill('30');
+    await form.getByRole('button', { name: 'Call' }).click();
+    await form.getByRole('button', { name: 'Stop' }).click();
+    await playground
+      .getByRole('alert')
+      .getByText(/Stopped: the playground told the server to cancel/)
+      .waitFor();
+    await gw.gateway.flushCapture();
+    const cancelled = await gw.records(
+      (r) =>
+        r.server === server &&
+        r.method === 'notifications/cancelled' &&
+        r.clientName === 'mcp-gateway playground',
+    );
+    expect(cancelled.length).toBeGreaterThan(0);
+  }, 60_000);
+
   it('checks structuredContent against the outputSchema', async () => {
     const playground = await openPlayground(browser.page, gw.url, server);
     await chooseTool(playground, 'get-structured-content');

@@ -7,7 +7,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { ContentItem, ResourceContents } from './ContentView';
 import { stringArguments } from './form-model';
 import { ItemPicker } from './ItemPicker';
@@ -54,15 +54,18 @@ function useChosen<T>(items: T[], keyOf: (item: T) => string) {
 }
 
 function ToolPanel({ client, tool }: { client: Client; tool: Tool }) {
+  const running = useRef<AbortController | null>(null);
   const call = useMutation({
     mutationFn: async (args: Record<string, unknown>) => {
+      const controller = new AbortController();
+      running.current = controller;
       const started = performance.now();
       // Not client.callTool: that throws away a result whose structuredContent breaks the outputSchema,
       // and the playground shows such a result with what is wrong in it.
       const result = await client.request(
         { method: 'tools/call', params: { name: tool.name, arguments: args } },
         CallToolResultSchema,
-        { timeout: CALL_TIMEOUT_MS },
+        { timeout: CALL_TIMEOUT_MS, signal: controller.signal },
       );
       return { result: result as Record<string, unknown>, ms: performance.now() - started };
     },
@@ -76,7 +79,24 @@ function ToolPanel({ client, tool }: { client: Client; tool: Tool }) {
         submitLabel={call.isPending ? 'Calling…' : 'Call'}
         busy={call.isPending}
         onSubmit={(args) => call.mutate(args)}
-      />
+      >
+        {call.isPending ? (
+          <button
+            type="button"
+            className="btn"
+            onClick={() =>
+              // The SDK tells the server with notifications/cancelled (MCP spec "Cancellation").
+              running.current?.abort(
+                new Error(
+                  'Stopped: the playground told the server to cancel this call (notifications/cancelled).',
+                ),
+              )
+            }
+          >
+            Stop
+          </button>
+        ) : null}
+      </SchemaForm>
       <Failure error={call.error} />
       {call.data ? (
         <ToolResult
