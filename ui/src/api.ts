@@ -19,7 +19,7 @@ export class ApiError extends Error {
 const CSRF_HEADER = 'x-csrf-token';
 let csrfToken: Promise<string | null> | null = null;
 
-export function sessionCsrfToken(): Promise<string | null> {
+function sessionCsrfToken(): Promise<string | null> {
   csrfToken ??= fetch('/api/session', { credentials: 'same-origin' })
     .then(async (response) =>
       response.ok ? ((await response.json()) as { csrfToken: string | null }).csrfToken : null,

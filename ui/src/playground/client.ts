@@ -13,7 +13,8 @@ import {
   type ListRootsResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
-import { sessionCsrfToken } from '../api';
+import { api } from '../api';
+import type { SessionInfo } from '../session';
 
 /** How the playground's traffic shows in the capture (clientInfo, MCP spec "Lifecycle"). */
 export const PLAYGROUND_CLIENT = { name: 'mcp-gateway playground', version: '1.0.0' };
@@ -63,7 +64,8 @@ export async function connectPlayground(
   server: string,
   ask: (request: NewAsk, signal: AbortSignal) => void,
 ): Promise<PlaygroundConnection> {
-  const csrf = await sessionCsrfToken();
+  // Asked afresh at each connect: the person may have signed in again since the page loaded.
+  const { csrfToken: csrf } = await api<SessionInfo>('/api/session');
   const client = new Client(PLAYGROUND_CLIENT, {
     capabilities: { elicitation: { form: {} }, sampling: {}, roots: {} },
     jsonSchemaValidator: acceptAll,
