@@ -187,6 +187,21 @@ describe.each([
     expect(cancelled.length).toBeGreaterThan(0);
   }, 60_000);
 
+  it('reads a resource link a tool returns', async () => {
+    const playground = await openPlayground(browser.page, gw.url, server);
+    await chooseTool(playground, 'get-resource-links');
+    await playground
+      .getByRole('form', { name: 'Arguments for get-resource-links' })
+      .getByRole('button', { name: 'Call' })
+      .click();
+    const result = playground.getByRole('region', { name: 'Result' });
+    const first = result.getByRole('button', { name: /^Read demo:\/\// }).first();
+    const uri = ((await first.getAttribute('aria-label')) ?? '').replace(/^Read /, '');
+    await first.click();
+    // The contents name the resource read, under its link.
+    await result.getByText(uri, { exact: true }).nth(1).waitFor();
+  }, 60_000);
+
   it('checks structuredContent against the outputSchema', async () => {
     const playground = await openPlayground(browser.page, gw.url, server);
     await chooseTool(playground, 'get-structured-content');

@@ -1,7 +1,52 @@
+import { useState } from 'react';
 import { JsonView } from '../components/JsonView';
 
 /** One item of a tool result, prompt message or resource read, shown as what it is (MCP spec "Tools"). */
 type Item = Record<string, unknown> & { type?: string };
+
+/** resources/read through the playground's session, for a resource link's Read button. */
+export type ReadResource = (uri: string) => Promise<{ contents: unknown[] }>;
+
+function ResourceLink({ item, read }: { item: Item; read: ReadResource | undefined }) {
+  const [state, setState] = useState<{ contents?: unknown[]; error?: string; busy?: boolean }>({});
+  const uri = str(item.uri);
+  return (
+    <div className="text-xs">
+      <p>
+        Resource link: <span className="font-mono">{uri}</span>
+        {item.name ? ` (${str(item.name)})` : ''}
+        {item.description ? <span className="text-slate-500"> · {str(item.description)}</span> : null}
+        {read ? (
+          <button
+            type="button"
+            className="btn btn-sm ml-2"
+            disabled={state.busy}
+            aria-label={`Read ${uri}`}
+            onClick={() => {
+              setState({ busy: true });
+              read(uri).then(
+                (result) => setState({ contents: result.contents }),
+                (error: unknown) =>
+                  setState({ error: error instanceof Error ? error.message : String(error) }),
+              );
+            }}
+          >
+            Read
+          </button>
+        ) : null}
+      </p>
+      {state.error ? (
+        <p role="alert" className="text-red-700 dark:text-red-400">
+          {state.error}
+        </p>
+      ) : null}
+      {state.contents?.map((contents, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: contents are in order and never move
+        <ResourceContents key={i} contents={contents as Item} />
+      ))}
+    </div>
+  );
+}
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
@@ -39,7 +84,7 @@ export function ResourceContents({ contents }: { contents: Item }) {
   );
 }
 
-export function ContentItem({ item }: { item: Item }) {
+export function ContentItem({ item, read }: { item: Item; read?: ReadResource | undefined }) {
   switch (item.type) {
     case 'text':
       return <pre className="max-h-72 overflow-auto whitespace-pre-wrap text-xs">{str(item.text)}</pre>;
@@ -71,19 +116,13 @@ export function ContentItem({ item }: { item: Item }) {
     case 'resource':
       return <ResourceContents contents={(item.resource ?? {}) as Item} />;
     case 'resource_link':
-      return (
-        <p className="text-xs">
-          Resource link: <span className="font-mono">{str(item.uri)}</span>
-          {item.name ? ` (${str(item.name)})` : ''}
-          {item.description ? <span className="text-slate-500"> · {str(item.description)}</span> : null}
-        </p>
-      );
+      return <ResourceLink item={item} read={read} />;
     default:
       return <JsonView value={item} />;
   }
 }
 
-export function ContentList({ content }: { content: unknown }) {
+export function ContentList({ content, read }: { content: unknown; read?: ReadResource | undefined }) {
   const items = Array.isArray(content) ? (content as Item[]) : [];
   if (items.length === 0) return <p className="text-xs text-slate-500">No content.</p>;
   return (
@@ -91,7 +130,7 @@ export function ContentList({ content }: { content: unknown }) {
       {items.map((item, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: content items have no identity but their place
         <li key={i}>
-          <ContentItem item={item} />
+          <ContentItem item={item} read={read} />
         </li>
       ))}
     </ul>

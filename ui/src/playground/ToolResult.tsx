@@ -1,5 +1,5 @@
 import { JsonView } from '../components/JsonView';
-import { ContentList } from './ContentView';
+import { ContentList, type ReadResource } from './ContentView';
 import { checkSchema, partlyChecked, type Schema } from './schema-check';
 
 /**
@@ -10,8 +10,11 @@ export function ToolResult({
   result,
   outputSchema,
   ms,
+  read,
 }: {
   result: Record<string, unknown>;
+  /** Reads a resource link the result carries. */
+  read?: ReadResource;
   outputSchema: Schema | undefined;
   ms: number;
 }) {
@@ -43,7 +46,7 @@ export function ToolResult({
         {isError ? 'The tool reported an error (isError)' : 'Result'}
         <span className="ml-2 font-normal text-slate-500">{Math.round(ms)} ms</span>
       </p>
-      <ContentList content={result.content} />
+      <ContentList content={result.content} read={read} />
       {structured !== undefined ? (
         <div className="mt-2">
           <p className="text-[11px] font-semibold">structuredContent</p>

@@ -102,6 +102,7 @@ function ToolPanel({ client, tool }: { client: Client; tool: Tool }) {
         <ToolResult
           result={call.data.result}
           outputSchema={tool.outputSchema as Schema | undefined}
+          read={(uri) => client.readResource({ uri })}
           ms={call.data.ms}
         />
       ) : null}
