@@ -51,6 +51,7 @@ import { misconfiguredServer } from './misconfigured-server.js';
 import { createOwnOriginCheck } from './own-origin.js';
 import { answerPlainHttp } from './plain-http-on-tls.js';
 import { createProxyAuth } from './proxy-auth.js';
+import { createUiSessionProxyCheck } from './proxy-ui-session.js';
 import { type GatewayTls, selfFetch, servingTls } from './serving-tls.js';
 import { createTokenCheck } from './token-auth.js';
 import { UiSessions } from './ui-session.js';
@@ -329,14 +330,31 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const tokens = new TokenStore(paths.dir);
   // One count of wrong tokens per address, whether they were tried on the API or (--proxy-auth) the proxy.
   const limiter = new AuthLimiter({ log: io.warn, audit });
+  // One set of web UI sessions: the API signs them in, and under --proxy-auth the proxy accepts them from
+  // the gateway's own page (the playground, proxy-ui-session.ts).
+  const uiSessions = new UiSessions(
+    config.uiIdleTimeoutMs === undefined ? {} : { idleMs: config.uiIdleTimeoutMs },
+  );
+  const checkOwnOrigin = createOwnOriginCheck({
+    allowedHosts: config.allowedHosts,
+    port: () => port,
+    scheme,
+  });
+  const proxyAuthenticator = createAuthenticator({
+    checkToken,
+    lookupToken: (candidate) => tokens.lookup(candidate),
+    stillCurrent: (identity) => tokens.current(identity),
+    sessions: uiSessions,
+    limiter,
+  });
   const proxyAuth = config.proxyAuth
     ? createProxyAuth({
-        identify: createAuthenticator({
-          checkToken,
-          lookupToken: (candidate) => tokens.lookup(candidate),
-          sessions: new UiSessions(),
-          limiter,
-        }).signInToken,
+        identify: proxyAuthenticator.signInToken,
+        uiSession: createUiSessionProxyCheck({
+          sessions: uiSessions,
+          authenticator: proxyAuthenticator,
+          checkOwnOrigin,
+        }),
       })
     : undefined;
   const app = createHonoApp({
@@ -364,6 +382,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     audit,
     oidc,
     uiIdleTimeoutMs: config.uiIdleTimeoutMs,
+    uiSessions,
     apiLimits: limits.api,
     limits: limits.status,
     proxyUrl,
@@ -374,7 +393,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   });
   handle = createRequestListener({
     checkHost: createHostGuard({ host: config.host, allowedHosts: config.allowedHosts }),
-    checkOwnOrigin: createOwnOriginCheck({ allowedHosts: config.allowedHosts, port: () => port, scheme }),
+    checkOwnOrigin,
     proxy,
     ...(proxyAuth ? { checkProxyAuth: proxyAuth } : {}),
     refuseConnection: limits.connections

@@ -95,6 +95,8 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   oidc?: OidcSignIn | null;
   /** Milliseconds a web UI session may sit unused (`--ui-idle-timeout`). */
   uiIdleTimeoutMs?: number;
+  /** The web UI's sessions, when shared with the proxy's --proxy-auth check (the playground); else its own. */
+  uiSessions?: UiSessions;
   /** Request rates per token and per address on /api and /gateway/mcp; absent, none. */
   apiLimits?: ApiLimits;
   /** Limits in effect and refusals so far, for GET /api/status. */
@@ -123,7 +125,9 @@ function hasHandler(c: Context): boolean {
  */
 export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const sessions = new UiSessions(deps.uiIdleTimeoutMs === undefined ? {} : { idleMs: deps.uiIdleTimeoutMs });
+  const sessions =
+    deps.uiSessions ??
+    new UiSessions(deps.uiIdleTimeoutMs === undefined ? {} : { idleMs: deps.uiIdleTimeoutMs });
   const limiter = deps.limiter ?? new AuthLimiter({ log: deps.log, audit: deps.audit });
   const scheme = deps.scheme ?? 'http';
   const authenticator = createAuthenticator({
