@@ -61,6 +61,8 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   row('GET', '/api/filter/values', 'viewer', 'Reading filter values'),
   row('GET', '/api/filter/check', 'viewer', 'Checking a filter'),
   row('GET', '/api/status', 'viewer', "Reading the gateway's status"),
+  // Prometheus' scrape (docs/metrics.md): counts and states, no payloads.
+  row('GET', '/metrics', 'viewer', 'Reading metrics'),
 
   // The owner's credentials, who holds a token, and who did what.
   row('*', '/api/secrets', 'admin', 'Managing secrets'),

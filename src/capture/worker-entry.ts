@@ -2,6 +2,10 @@ import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from '
 import { openDatabaseOrStartFresh } from '../store/database.js';
 import { SqliteRecordSink } from '../store/record-writer.js';
 import { RETENTION_FIRST_RUN_MS, RETENTION_INTERVAL_MS, Retention } from '../store/retention.js';
+import { OperationTally } from '../telemetry/operation-tally.js';
+import { OtelExport, type Peer } from '../telemetry/otel-export.js';
+import { metricsListener } from './listeners/metrics.js';
+import { otelListener } from './listeners/otel.js';
 import { Recorder } from './recorder.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
@@ -24,6 +28,23 @@ const problem = (message: string) => {
   send({ type: 'problem', message });
 };
 const db = openDatabaseOrStartFresh(settings.databasePath, { key: settings.databaseKey ?? null }, problem);
+// Counts for /metrics are always kept (a few numbers per server and method); spans only when asked for.
+const operations = new OperationTally();
+let peers: Record<string, Peer> = settings.peers ?? {};
+const otel = settings.otlp
+  ? new OtelExport(settings.otlp, (message) => send({ type: 'problem', message }))
+  : null;
+if (otel) {
+  // Exports finish (or fail) on their own time: the counts go out when they change, not only with acks.
+  let last = '';
+  setInterval(() => {
+    const counts = otel.counts();
+    const text = JSON.stringify(counts);
+    if (text === last) return;
+    last = text;
+    send({ type: 'telemetry', telemetry: counts });
+  }, 1000).unref();
+}
 const recorder = new Recorder({
   sink: new SqliteRecordSink(db),
   maxMessageBytes: settings.maxMessageBytes,
@@ -34,6 +55,10 @@ const recorder = new Recorder({
   },
   onListenerError: (listener, error) =>
     problem(`capture step "${listener}" failed: ${(error as Error).stack ?? error}`),
+  extraListeners: [
+    metricsListener(operations),
+    ...(otel ? [otelListener(otel, (server) => peers[server] ?? null)] : []),
+  ],
 });
 
 // Pruning runs here, between capture batches on the one writer connection: it never waits for the
@@ -76,7 +101,15 @@ function store(batches: readonly EventsMessage[]): void {
     Object.assign(recorder.tally, before);
     problem(`could not store captured messages: ${(error as Error).message}`);
   }
-  send({ type: 'ack', events: events.length, bytes, tally: recorder.tally, storeFailures });
+  send({
+    type: 'ack',
+    events: events.length,
+    bytes,
+    tally: recorder.tally,
+    storeFailures,
+    metrics: operations.take(),
+    telemetry: otel?.counts() ?? null,
+  });
 }
 
 function control(message: Exclude<ToWorker, EventsMessage>): void {
@@ -84,14 +117,20 @@ function control(message: Exclude<ToWorker, EventsMessage>): void {
     case 'configure':
       recorder.configure(message.policy);
       break;
+    case 'peers':
+      peers = message.peers;
+      break;
     case 'flush':
       send({ type: 'flushed', token: message.token });
       break;
     case 'close':
       retention?.stop();
       db.close();
-      send({ type: 'closed' });
-      port.close();
+      // Spans still queued get a short, bounded chance to reach the collector (otel.ts).
+      void recorder.done().finally(() => {
+        send({ type: 'closed' });
+        port.close();
+      });
       break;
   }
 }
