@@ -198,6 +198,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
       health: (name) => serverHealth(name),
       process: (name) => processStatus(name),
     }),
+    { spans: config.otlp !== null },
   );
   const capture = new CaptureQueue({
     databasePath: paths.database,

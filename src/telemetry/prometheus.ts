@@ -51,7 +51,8 @@ export class PrometheusMetrics {
   readonly #sessions: Counter<'server'>;
   readonly #durations = new Map<string, DurationSeries>();
 
-  constructor(snapshot: () => GatewaySnapshot) {
+  /** `spans`: OTLP export is on, so its span counters are registered (absent otherwise, not zero). */
+  constructor(snapshot: () => GatewaySnapshot, options: { spans: boolean } = { spans: false }) {
     const registers = [this.registry];
     this.#requests = new Counter({
       name: 'mcp_gateway_requests_total',
@@ -136,16 +137,18 @@ export class PrometheusMetrics {
       [],
       (g, s) => g.set(s.capture.queuedBytes),
     );
-    total(
-      'mcp_gateway_otlp_spans_exported_total',
-      'Spans the OTLP collector accepted (absent when export is off)',
-      (s) => (s.capture.spans ? s.capture.spans.exported : null),
-    );
-    total(
-      'mcp_gateway_otlp_spans_dropped_total',
-      'Spans lost: the OTLP export failed or its queue was full (absent when export is off)',
-      (s) => (s.capture.spans ? s.capture.spans.dropped : null),
-    );
+    if (options.spans) {
+      total(
+        'mcp_gateway_otlp_spans_exported_total',
+        'Spans the OTLP collector accepted (absent when export is off)',
+        (s) => (s.capture.spans ? s.capture.spans.exported : null),
+      );
+      total(
+        'mcp_gateway_otlp_spans_dropped_total',
+        'Spans lost: the OTLP export failed or its queue was full (absent when export is off)',
+        (s) => (s.capture.spans ? s.capture.spans.dropped : null),
+      );
+    }
     gauge(
       'mcp_gateway_server_up',
       'Whether a server answers (health up or auth-required): 1 or 0',

@@ -104,6 +104,9 @@ describe('OpenTelemetry export settings and failures', () => {
         30_000,
       );
       expect(status.capture.telemetry?.exported).toBe(0);
+      const metrics = await (await exporting.api('/metrics')).text();
+      const dropped = /^mcp_gateway_otlp_spans_dropped_total (\d+)$/m.exec(metrics)?.[1];
+      expect(Number(dropped)).toBeGreaterThanOrEqual(calls);
       expect(exporting.messages.join('\n')).toMatch(/OpenTelemetry: sending spans to .* failed/);
       // Captured traffic is unaffected by the export's failure.
       const echoes = await exporting.records((r) => r.method === 'tools/call' && r.kind === 'response');
