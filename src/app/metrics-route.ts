@@ -14,22 +14,17 @@ export interface MetricsRouteDeps {
 
 /**
  * `GET /metrics` on the gateway's port: the Prometheus text format, behind the gateway's token like the
- * REST API (scrape with `authorization: Bearer <token>`; Prometheus' `authorization` block). The numbers
- * cover every server, so a token limited to some servers cannot read them.
+ * REST API (scrape with `authorization: Bearer <token>`; Prometheus' `authorization` block). A token
+ * limited to some servers gets those servers' series and the gateway-wide totals.
  */
 export function metricsRoutes(deps: MetricsRouteDeps): Hono {
   const app = new Hono();
   app.get('/', async (c) => {
     const principal = deps.authenticate(c);
     deps.authorize(principal, 'GET', '/metrics');
-    if (principal.servers !== null) {
-      throw new GatewayError(
-        403,
-        `/metrics counts every server's traffic, and ${principal.actor} may see only ${principal.servers.join(', ')}. Scrape with a token that is not limited to servers, or use --metrics-port on the gateway's machine.`,
-      );
-    }
     if (!deps.metrics) throw new GatewayError(404, 'This gateway keeps no metrics.');
-    const { text, contentType } = await deps.metrics.scrape();
+    // A token limited to some servers sees their series only, as it sees only their records.
+    const { text, contentType } = await deps.metrics.scrape(principal.servers);
     return c.body(text, 200, { 'content-type': contentType, 'cache-control': 'no-store' });
   });
   return app;

@@ -32,6 +32,21 @@ export interface ServerSnapshot {
 /** 1 for the health states in which a server answers (the API's `up` and `auth-required`). */
 const ANSWERING = new Set(['up', 'auth-required']);
 
+/** A sample's `server` label (prom-client escapes `\\`, `"` and newlines in label values). */
+const SERVER_LABEL = /[{,]server="((?:[^"\\]|\\.)*)"/;
+
+function withinScope(text: string, scope: readonly string[]): string {
+  const allowed = new Set(scope);
+  return text
+    .split('\n')
+    .filter((line) => {
+      if (line.startsWith('#')) return true;
+      const server = SERVER_LABEL.exec(line)?.[1];
+      return server === undefined || allowed.has(server.replace(/\\(.)/g, '$1'));
+    })
+    .join('\n');
+}
+
 interface DurationSeries {
   labels: { server: string; method: string };
   buckets: number[];
@@ -207,9 +222,13 @@ export class PrometheusMetrics {
     for (const [server, count] of Object.entries(delta.sessions)) this.#sessions.inc({ server }, count);
   }
 
-  /** The exposition text and its content type. */
-  async scrape(): Promise<{ text: string; contentType: string }> {
-    return { text: await this.registry.metrics(), contentType: this.registry.contentType };
+  /**
+   * The exposition text and its content type. `scope`: the servers the reader may see (a token limited
+   * to some servers); series of other servers are left out, gateway-wide totals stay.
+   */
+  async scrape(scope: readonly string[] | null = null): Promise<{ text: string; contentType: string }> {
+    const text = await this.registry.metrics();
+    return { text: scope ? withinScope(text, scope) : text, contentType: this.registry.contentType };
   }
 
   /**

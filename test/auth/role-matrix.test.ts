@@ -74,6 +74,7 @@ const CASES: Case[] = [
   { method: 'GET', path: '/api/filter/values?field=server', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/filter/check?filter=server:alpha', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/status', needs: 'viewer', ok: 200 },
+  { method: 'GET', path: '/metrics', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/secrets', needs: 'admin', ok: 200 },
   { method: 'PUT', path: '/api/secrets/MATRIX_{who}', body: '{"value":"v"}', needs: 'admin', ok: 200 },
   { method: 'DELETE', path: '/api/secrets/MATRIX_{who}', needs: 'admin', ok: 200 },

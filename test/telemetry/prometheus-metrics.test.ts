@@ -94,6 +94,21 @@ describe('Prometheus /metrics', () => {
     expect(wrong.status).toBe(401);
   });
 
+  it('shows a token limited to some servers their series only', async () => {
+    const created = await gw.api('/api/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'scraper', role: 'viewer', servers: ['local'] }),
+    });
+    expect(created.status).toBe(201);
+    const { value } = (await created.json()) as { value: string };
+    const response = await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${value}` } });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(sample(text, 'mcp_gateway_requests_total{server="local",method="tools/call"}')).toBe(1);
+    expect(text).not.toContain('server="everything"');
+    expect(sample(text, 'mcp_gateway_captured_messages_total')).toBeGreaterThan(0);
+  });
+
   it('is served without a token on --metrics-port, bound to 127.0.0.1 only', async () => {
     expect(gw.gateway.metricsPort).toBe(metricsPort);
     const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
