@@ -23,13 +23,26 @@ export interface MetricsDelta {
   sessions: Record<string, number>;
 }
 
+/**
+ * Method names come from clients and servers: past this many per server, further names count as
+ * `_OTHER` (the conventions' fallback value), so a peer inventing methods cannot grow the series, and the
+ * scrape, without bound.
+ */
+export const MAX_METHODS_PER_SERVER = 200;
+export const OTHER_METHOD = '_OTHER';
+/** Error codes come from peers too: past this many distinct ones per server, the rest count as `_OTHER`. */
+export const MAX_ERROR_TYPES_PER_SERVER = 50;
+
 /** Collects deltas until they are taken. */
 export class OperationTally {
+  readonly #methods = new Map<string, Set<string>>();
+  readonly #errorTypes = new Map<string, Set<string>>();
   #operations = new Map<string, OperationDelta>();
   #sessions: Record<string, number> = {};
   #dirty = false;
 
-  answered(server: string, method: string, seconds: number, errorType: string | null): void {
+  answered(server: string, name: string, seconds: number, errorType: string | null): void {
+    const method = this.#method(server, name);
     const key = `${server}\u0000${method}`;
     let entry = this.#operations.get(key);
     if (!entry) {
@@ -47,8 +60,15 @@ export class OperationTally {
     entry.seconds += seconds;
     const index = bucketIndex(seconds);
     entry.buckets[index] = (entry.buckets[index] ?? 0) + 1;
-    if (errorType) entry.errors[errorType] = (entry.errors[errorType] ?? 0) + 1;
+    if (errorType) {
+      const type = bounded(this.#errorTypes, server, errorType, MAX_ERROR_TYPES_PER_SERVER);
+      entry.errors[type] = (entry.errors[type] ?? 0) + 1;
+    }
     this.#dirty = true;
+  }
+
+  #method(server: string, name: string): string {
+    return bounded(this.#methods, server, name, MAX_METHODS_PER_SERVER);
   }
 
   session(server: string): void {
@@ -65,4 +85,17 @@ export class OperationTally {
     this.#dirty = false;
     return delta;
   }
+}
+
+/** `value`, if it is one of the first `limit` values seen for `server`; else `_OTHER`. */
+function bounded(seen: Map<string, Set<string>>, server: string, value: string, limit: number): string {
+  let values = seen.get(server);
+  if (!values) {
+    values = new Set();
+    seen.set(server, values);
+  }
+  if (values.has(value)) return value;
+  if (values.size >= limit) return OTHER_METHOD;
+  values.add(value);
+  return value;
 }
