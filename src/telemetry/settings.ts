@@ -105,6 +105,13 @@ function parseHeaders(value: string | undefined): Record<string, string> {
         `invalid OTEL_EXPORTER_OTLP_HEADERS: the value of "${key}" is not valid percent-encoding; encode % as %25`,
       );
     }
+    // A control character would be refused by Node at every export; say so now instead.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters refused are the point
+    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(decoded)) {
+      throw new TelemetrySettingError(
+        `invalid OTEL_EXPORTER_OTLP_HEADERS: the value of "${key}" holds a control character (a line break?); remove it`,
+      );
+    }
     headers[key.toLowerCase()] = decoded;
   }
   return headers;

@@ -53,6 +53,9 @@ describe('OTLP settings', () => {
     expect(() =>
       resolve({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_HEADERS: 'novalue' }),
     ).toThrow(/use name=value pairs/);
+    expect(() =>
+      resolve({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_HEADERS: 'key=a%0Ab' }),
+    ).toThrow(/the value of "key" holds a control character/);
   });
 
   it('take --metrics-port as a port, else none', () => {
