@@ -95,18 +95,11 @@ export function mcpOperation(
   attributes['network.transport'] = transport;
   attributes['mcp_gateway.server'] = request.record.server;
 
-  let errorType: string | null = null;
-  let errorMessage: string | null = null;
-  if (response.record.kind === 'error') {
-    const code = response.record.errorCode;
-    errorType = code === null ? '_OTHER' : String(code);
-    if (code !== null) attributes['rpc.response.status_code'] = String(code);
-    errorMessage = response.record.errorMessage;
-  } else if (isToolError(response.value)) {
-    errorType = 'tool_error';
-    errorMessage = response.record.errorMessage;
-  }
+  const errorType = errorTypeOf(response);
+  const errorMessage = errorType ? response.record.errorMessage : null;
   if (errorType) attributes['error.type'] = errorType;
+  if (response.record.kind === 'error' && response.record.errorCode !== null)
+    attributes['rpc.response.status_code'] = String(response.record.errorCode);
   if (response.record.gatewayMs !== null) attributes['mcp_gateway.gateway_ms'] = response.record.gatewayMs;
   if (response.record.upstreamMs !== null) attributes['mcp_gateway.upstream_ms'] = response.record.upstreamMs;
 
@@ -127,7 +120,19 @@ export function mcpOperation(
   };
 }
 
-/** A tool's failure is a result with `isError: true` (MCP spec, "Tools: Error Handling"). */
+/**
+ * `error.type` of an answer: its JSON-RPC error code, `tool_error` for a tool result with `isError: true`
+ * (MCP spec, "Tools: Error Handling"), or null when it succeeded.
+ */
+export function errorTypeOf(response: CapturedMessage): string | null {
+  if (response.record.kind === 'error') {
+    const code = response.record.errorCode;
+    return code === null ? '_OTHER' : String(code);
+  }
+  return isToolError(response.value) ? 'tool_error' : null;
+}
+
+/** A tool's failure is a result with `isError: true`. */
 function isToolError(value: unknown): boolean {
   return asObject(asObject(value)?.result)?.isError === true;
 }

@@ -1,4 +1,4 @@
-import { mcpOperation } from '../../telemetry/mcp-operation.js';
+import { errorTypeOf } from '../../telemetry/mcp-operation.js';
 import type { OperationTally } from '../../telemetry/operation-tally.js';
 import type { CaptureListener } from '../pipeline.js';
 
@@ -10,9 +10,11 @@ import type { CaptureListener } from '../pipeline.js';
 export function metricsListener(tally: OperationTally): CaptureListener {
   return {
     name: 'metrics',
-    answered(request, response, leg) {
-      const op = mcpOperation(request, response, leg);
-      if (op) tally.answered(op.server, op.method, (op.end - op.start) / 1000, op.errorType);
+    answered(request, response) {
+      const { method, kind, server, time } = request.record;
+      if (method === null || kind !== 'request') return;
+      const seconds = Math.max(0, response.record.time - time) / 1000;
+      tally.answered(server, method, seconds, errorTypeOf(response));
     },
     session(info) {
       tally.session(info.server);
