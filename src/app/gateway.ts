@@ -8,11 +8,16 @@ import { SqliteAuditTrail } from '../audit/sqlite-audit-trail.js';
 import { OidcSignIn } from '../auth/oidc-sign-in.js';
 import { TokenStore } from '../auth/token-store.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
+import type { ToolListChanged } from '../capture/listeners/tool-drift.js';
 import { capturePolicy, redactionLine } from '../capture/policy.js';
 import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatus, ServerStatusProvider } from '../core/server-status.js';
+
+import { faultHook } from '../faults/fault-hook.js';
+import { FaultRules } from '../faults/rules.js';
 import { type RestartServer, statusOf } from '../health/server-overview.js';
+import { MessageStage } from '../intercept/stage.js';
 import { createGatewayLimits } from '../limits/gateway-limits.js';
 import { ManagementSessions } from '../mcp/sessions.js';
 import { PendingServers } from '../ops/pending-servers.js';
@@ -33,6 +38,7 @@ import { StoreKeyError } from '../store/cipher.js';
 import { type Database, openDatabaseOrStartFresh } from '../store/database.js';
 import { ReaderPool } from '../store/reader-pool.js';
 import { sqliteLogStore } from '../store/sqlite-log-store.js';
+import { sqliteToolLists } from '../store/tool-lists.js';
 import { upstreamPeers } from '../telemetry/peers.js';
 import { PrometheusMetrics } from '../telemetry/prometheus.js';
 import { TlsError } from '../tls/certificate.js';
@@ -200,6 +206,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     }),
     { spans: config.otlp !== null },
   );
+  // The live feed exists only later, with the app; a tool-list change is announced through it then.
+  let toolListChanged: (change: ToolListChanged) => void = () => {};
   const capture = new CaptureQueue({
     databasePath: paths.database,
     databaseKey: config.storeKey,
@@ -211,6 +219,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     otlp: config.otlp,
     peers: upstreamPeers(registry.servers),
     onMetrics: (delta) => metrics.add(delta),
+    onToolListChanged: (change) => toolListChanged(change),
   });
   try {
     await capture.start();
@@ -227,8 +236,14 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const reads = ReaderPool.start(paths.database, { log: io.warn, key: config.storeKey });
 
   const pools = new UpstreamPools();
+  // Fault injection rules (in memory only: faults/rules.ts says why).
+  const faults = new FaultRules();
   const oauthMemory = new OAuthMemory();
+  // Breakpoints and fault rules act on messages in flight here, at the proxy's choke points (SEAMS S6).
+  const stage = new MessageStage();
+  stage.use(faultHook(faults));
   const stdio = new StdioServers({
+    stage,
     sink: capture,
     maxCaptureBytes: config.capture.maxMessageBytes,
     info: io.info,
@@ -264,6 +279,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     onUpstreamOutcome: (name, outcome) => observeTraffic(name, outcome),
     ...(tls ? { selfFetch: selfFetch(tls.cert) } : {}),
     gate: limits.proxy,
+    stage,
   });
 
   const proxyUrl = (name: string) => `${baseUrl}${proxyPath(name)}`;
@@ -302,6 +318,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
 
   const store = sqliteLogStore(db);
   const liveFeed = new LiveFeed(store, reads, io.warn);
+  toolListChanged = (change) => liveFeed.broadcast({ type: 'tool-changes', ...change });
   // The stdio processes the gateway runs report their own state; HTTP servers are judged by health checks.
   // A server whose references cannot be filled in says so first; nothing of it runs.
   const statusProviders: ServerStatusProvider[] = [
@@ -354,6 +371,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     mcpSessions,
     store,
     reads,
+    toolLists: sqliteToolLists(db),
+    faults,
     health: insight.health,
     liveFeed,
     statusProviders,

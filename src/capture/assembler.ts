@@ -15,6 +15,7 @@ import type {
 } from '../core/capture-events.js';
 import { headerValue } from '../core/headers.js';
 import { idKey } from '../core/jsonrpc.js';
+import type { RecordOrigin } from '../core/record.js';
 import { Correlator, type PendingRequest } from './correlator.js';
 import { type DraftContext, draftsFromJsonText, type MessageDraft, textDraft } from './draft.js';
 import { type ExchangeIdentity, exchangeIdentity, Identities } from './identities.js';
@@ -42,6 +43,8 @@ interface HttpExchange {
   responseHeaders: HeaderMap | null;
   mode: BodyMode;
   origin: ResponseOrigin;
+  /** The gateway's reason for answering itself, when it gave one. */
+  gatewayNote: string | null;
   decoder: TextDecoder | null;
   parts: string[];
   bodyChars: number;
@@ -54,6 +57,8 @@ interface HttpExchange {
   chunkReceived: number | undefined;
   /** An SSE event outgrew the limit; input is skipped until the next blank line. */
   skippingEvent: boolean;
+  /** What the gateway did to the chunk being parsed (SSE), or to any chunk of a whole body. */
+  chunkOrigin: RecordOrigin | null;
 }
 
 /**
@@ -130,6 +135,7 @@ export class Assembler {
       responseHeaders: null,
       mode: 'none',
       origin: 'upstream',
+      gatewayNote: null,
       decoder: null,
       parts: [],
       bodyChars: 0,
@@ -139,6 +145,7 @@ export class Assembler {
       chunkTime: event.time,
       chunkReceived: undefined,
       skippingEvent: false,
+      chunkOrigin: null,
     };
     this.#exchanges.set(event.exchange, exchange);
     if (event.body === null) return;
@@ -155,6 +162,7 @@ export class Assembler {
       requestHeaders: event.requestHeaders,
       userAgent: exchange.userAgent,
       configuredHeaders: event.configuredHeaders,
+      origin: event.origin ?? null,
     };
     exchange.requestDrafts = draftsFromJsonText(context, event.body, event.bodyTruncated);
     this.#joinConversation(exchange, exchange.requestDrafts);
@@ -194,6 +202,7 @@ export class Assembler {
     exchange.responseHeaders = event.headers;
     exchange.mode = event.mode;
     exchange.origin = event.origin;
+    exchange.gatewayNote = event.note ?? null;
     // The session id is minted by the server in its answer to initialize (MCP Streamable HTTP, "Session Management").
     exchange.sessionId ??= headerValue(event.headers, 'mcp-session-id') ?? null;
     for (const draft of exchange.requestDrafts) {
@@ -244,9 +253,11 @@ export class Assembler {
     if (exchange.parser) {
       exchange.chunkTime = event.time;
       exchange.chunkReceived = event.received;
+      exchange.chunkOrigin = event.origin ?? null;
       this.#feedSse(exchange, text);
       return;
     }
+    if (event.origin) exchange.chunkOrigin = event.origin;
     if (exchange.truncated) return;
     const room = this.#maxMessageBytes - exchange.bodyChars;
     if (text.length > room) {
@@ -285,6 +296,7 @@ export class Assembler {
     );
     context.sseEventId = message.id ?? null;
     context.sseEventType = message.event ?? null;
+    context.origin = exchange.chunkOrigin;
     const leg = this.#leg(exchange, exchange.chunkReceived);
     for (const draft of draftsFromJsonText(context, message.data, false))
       this.#serverMessage(draft, exchange, leg);
@@ -308,7 +320,8 @@ export class Assembler {
       if (tail && !exchange.truncated) exchange.parts.push(tail);
       const text = exchange.parts.join('');
       const context = this.#context(exchange, 'server_to_client', 'http-json', event.time);
-      if (exchange.origin === 'gateway') context.note = 'answered by the gateway';
+      if (exchange.origin === 'gateway') context.note = exchange.gatewayNote ?? 'answered by the gateway';
+      context.origin = exchange.chunkOrigin;
       if (exchange.mode === 'json' && text.length > 0) {
         const leg = this.#leg(exchange, event.received);
         for (const draft of draftsFromJsonText(context, text, exchange.truncated)) {
@@ -344,6 +357,7 @@ export class Assembler {
       httpStatus: event.http?.status ?? null,
       userAgent: event.http?.userAgent ?? null,
       note: event.note ?? null,
+      origin: event.origin ?? null,
     };
     if (event.stream === 'stderr') {
       const draft = textDraft(context, event.line, event.truncated);

@@ -4,6 +4,7 @@ import { spawnWorker } from '../store/spawn-worker.js';
 import type { MetricsDelta } from '../telemetry/operation-tally.js';
 import type { Peer, TelemetryCounts } from '../telemetry/otel-export.js';
 import { emptyTally, type Tally } from './listeners/tally.js';
+import type { ToolListChanged } from './listeners/tool-drift.js';
 import type { CapturePolicy } from './policy.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
@@ -13,6 +14,8 @@ export interface CaptureQueueOptions extends WorkerSettings {
   log: (message: string) => void;
   /** Request counts and durations the worker summed since its last acknowledgement (for /metrics). */
   onMetrics?: (delta: MetricsDelta) => void;
+  /** A server's tools/list answer changed (capture/listeners/tool-drift.ts); the change is stored. */
+  onToolListChanged?: (change: ToolListChanged) => void;
 }
 
 export interface CaptureStats {
@@ -205,6 +208,9 @@ export class CaptureQueue implements CaptureSink {
         break;
       case 'problem':
         this.#options.log(message.message);
+        break;
+      case 'tool-list-changed':
+        this.#options.onToolListChanged?.(message.change);
         break;
       default:
         break;

@@ -1,7 +1,7 @@
 import type { HeaderMap, UpstreamLeg } from '../core/capture-events.js';
 import { stringifyJson } from '../core/json-text.js';
 import { classifyMessage, type Direction, type MessageShape } from '../core/jsonrpc.js';
-import type { NewRecord, TransportDetail } from '../core/record.js';
+import type { NewRecord, RecordOrigin, TransportDetail } from '../core/record.js';
 
 /**
  * A record on its way through the pipeline: the fields to store, plus the parsed message for listeners
@@ -37,6 +37,8 @@ export interface DraftContext {
   userAgent?: string | null;
   configuredHeaders?: readonly string[];
   note?: string | null;
+  /** What the gateway did to the message, if anything (a breakpoint's edit, an injected answer). */
+  origin?: RecordOrigin | null;
 }
 
 function blankRecord(context: DraftContext, text: string, truncated: boolean): NewRecord {
@@ -78,7 +80,7 @@ function blankRecord(context: DraftContext, text: string, truncated: boolean): N
     gatewayMs: null,
     upstreamMs: null,
     replayOf: null,
-    origin: null,
+    origin: context.origin ?? null,
   };
 }
 

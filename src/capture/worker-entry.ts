@@ -2,6 +2,7 @@ import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from '
 import { openDatabaseOrStartFresh } from '../store/database.js';
 import { SqliteRecordSink } from '../store/record-writer.js';
 import { RETENTION_FIRST_RUN_MS, RETENTION_INTERVAL_MS, Retention } from '../store/retention.js';
+import { sqliteToolLists } from '../store/tool-lists.js';
 import { OperationTally } from '../telemetry/operation-tally.js';
 import { OtelExport, type Peer } from '../telemetry/otel-export.js';
 import { metricsListener } from './listeners/metrics.js';
@@ -45,10 +46,22 @@ if (otel) {
     send({ type: 'telemetry', telemetry: counts });
   }, 1000).unref();
 }
+/** Drift detection needs migration 9; a store without it still captures, without comparing tool lists. */
+function toolLists() {
+  try {
+    return sqliteToolLists(db);
+  } catch (error) {
+    problem(`tool-list changes are not recorded: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+const lists = toolLists();
 const recorder = new Recorder({
   sink: new SqliteRecordSink(db),
   maxMessageBytes: settings.maxMessageBytes,
   ...(settings.policy ? { policy: settings.policy } : {}),
+  ...(lists ? { toolLists: lists } : {}),
+  onToolListChanged: (change) => send({ type: 'tool-list-changed', change }),
   onStoreFailure: (error) => {
     storeFailures++;
     problem(`could not store a captured message: ${(error as Error).message}`);

@@ -5,6 +5,7 @@ import type { MetricsDelta } from '../telemetry/operation-tally.js';
 import type { Peer, TelemetryCounts } from '../telemetry/otel-export.js';
 import type { OtlpSettings } from '../telemetry/settings.js';
 import type { Tally } from './listeners/tally.js';
+import type { ToolListChanged } from './listeners/tool-drift.js';
 import type { CapturePolicy } from './policy.js';
 
 /** Messages between the capture queue (proxy thread) and the capture worker. */
@@ -48,4 +49,5 @@ export type FromWorker =
   /** Span counts changed between batches (an export failed or finished while traffic was quiet). */
   | { type: 'telemetry'; telemetry: TelemetryCounts }
   | { type: 'problem'; message: string }
+  | { type: 'tool-list-changed'; change: ToolListChanged }
   | { type: 'closed' };

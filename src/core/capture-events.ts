@@ -4,6 +4,8 @@
  * Events must stay structured-clone friendly: they cross a worker-thread boundary.
  */
 
+import type { RecordOrigin } from './record.js';
+
 export type HeaderMap = Record<string, string | string[]>;
 
 /** How a response body is framed, decided from its Content-Type. */
@@ -33,6 +35,8 @@ export interface ExchangeStartEvent {
    * just before forwarding. Absent where no upstream leg is timed (the gateway answers itself).
    */
   arrived?: number;
+  /** Set when the gateway changed the request before forwarding it (a breakpoint's edit). */
+  origin?: RecordOrigin;
 }
 
 export interface ResponseStartEvent {
@@ -45,6 +49,8 @@ export interface ResponseStartEvent {
   origin: ResponseOrigin;
   /** When the request was written to the upstream's socket; absent when the gateway answered itself. */
   forwarded?: number;
+  /** Why the gateway answered itself, for its records (`origin: 'gateway'`): "fault rule f2 (…)". */
+  note?: string;
 }
 
 export interface ResponseChunkEvent {
@@ -55,6 +61,8 @@ export interface ResponseChunkEvent {
   /** When it arrived from the upstream (the gap to `time` is the gateway's). */
   received?: number;
   chunk: Uint8Array;
+  /** Set when the gateway wrote or changed what this chunk carries (an edited or injected message). */
+  origin?: RecordOrigin;
 }
 
 export interface ExchangeEndEvent {
@@ -87,6 +95,8 @@ export interface StdioLineEvent {
   arrived?: number;
   /** stdout, an answer to a client's request: when that request went to the server and the answer came back. */
   leg?: UpstreamLeg | null;
+  /** Set when the gateway wrote or changed this message (a breakpoint's edit, an injected answer). */
+  origin?: RecordOrigin;
 }
 
 /**

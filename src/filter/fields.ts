@@ -5,6 +5,14 @@ import { hasField, rpcIdField, timeBound, timeValue } from './special-fields.js'
 import { parseDuration, parseNumber, parseSize, parseStatusClass, parseTime } from './values.js';
 
 /**
+ * The tool a tools/call request names (`params.name`). CASE evaluates lazily, so json_extract only runs on
+ * tools/call requests (the method index narrows them first) and only on valid JSON: a truncated or
+ * non-JSON message would make json_extract raise "malformed JSON" for the whole query.
+ */
+const TOOL_NAME_SQL =
+  "(CASE WHEN r.method = 'tools/call' AND r.kind = 'request' AND json_valid(r.message) THEN json_extract(r.message, '$.params.name') END)";
+
+/**
  * The fields of the filter language, in the order the help lists them. Columns are those of the
  * `records` table (aliased `r`); every value reaches SQL as a bound parameter.
  */
@@ -57,6 +65,14 @@ export const FIELDS: readonly FieldSpec[] = [
       examples: ['method:tools/call', 'method:tools/*', '-method:ping,notifications/*'],
     },
     'r.method',
+  ),
+  textField(
+    {
+      name: 'tool',
+      help: 'The tool a tools/call request calls (its params.name); only the request carries it, its answer is found with rpcid or the request record.',
+      examples: ['tool:delete_file', 'tool:get_*', '-tool:echo'],
+    },
+    TOOL_NAME_SQL,
   ),
   enumField(
     {

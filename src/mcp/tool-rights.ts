@@ -16,11 +16,16 @@ export const TOOL_RIGHTS: Readonly<Record<string, Role>> = {
   get_record: 'viewer',
   get_session: 'viewer',
   get_stats: 'viewer',
+  diff_records: 'viewer',
+  get_tool_changes: 'viewer',
+  list_faults: 'viewer',
   add_server: 'operator',
   update_server: 'operator',
   remove_server: 'operator',
   restart_server: 'operator',
   clear_records: 'operator',
+  add_fault: 'operator',
+  remove_fault: 'operator',
 };
 
 export function toolRight(name: string): Role {

@@ -1,6 +1,7 @@
 import type { BodyMode, CaptureSink, HeaderMap, ResponseOrigin } from '../core/capture-events.js';
 import { now } from '../core/clock.js';
 import { mediaType } from '../core/headers.js';
+import type { RecordOrigin } from '../core/record.js';
 
 let nextExchange = 1;
 
@@ -45,6 +46,8 @@ export class ExchangeCapture {
     bodyText?: string,
     /** When the gateway had the whole request, for an exchange whose upstream leg is timed. */
     arrived?: number,
+    /** What the gateway did to the request before forwarding it (a breakpoint's edit). */
+    origin?: RecordOrigin,
   ): void {
     const truncated = body !== null && body.length > this.#maxBodyBytes;
     let text: string | null = null;
@@ -68,6 +71,7 @@ export class ExchangeCapture {
         bodySize: body?.length ?? 0,
         bodyTruncated: truncated,
         arrived,
+        ...(origin ? { origin } : {}),
       },
       EVENT_OVERHEAD + (text?.length ?? 0),
     );
@@ -80,6 +84,7 @@ export class ExchangeCapture {
     mode: BodyMode,
     origin: ResponseOrigin,
     forwarded?: number,
+    note?: string,
   ): void {
     if (!this.#accepted) return;
     this.#sink.emit(
@@ -92,6 +97,7 @@ export class ExchangeCapture {
         mode,
         origin,
         forwarded,
+        ...(note ? { note } : {}),
       },
       EVENT_OVERHEAD,
     );
@@ -101,7 +107,7 @@ export class ExchangeCapture {
    * `chunk` is copied: the proxy writes the original to the client and its memory may be reused. Called
    * once the chunk is on its way to the client; `received` is when it came from the upstream.
    */
-  chunk(chunk: Uint8Array, received?: number): void {
+  chunk(chunk: Uint8Array, received?: number, origin?: RecordOrigin): void {
     if (!this.#accepted) return;
     if (this.#lostChunks > 0) {
       // Once a chunk is lost the stream's framing is broken for capture; skip the rest of it.
@@ -111,7 +117,14 @@ export class ExchangeCapture {
     const copy = new Uint8Array(chunk);
     if (
       !this.#sink.emit(
-        { type: 'response-chunk', exchange: this.id, time: now(), received, chunk: copy },
+        {
+          type: 'response-chunk',
+          exchange: this.id,
+          time: now(),
+          received,
+          chunk: copy,
+          ...(origin ? { origin } : {}),
+        },
         EVENT_OVERHEAD + copy.length,
       )
     ) {

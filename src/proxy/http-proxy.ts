@@ -6,6 +6,9 @@ import { now } from '../core/clock.js';
 import { GatewayError, type JsonRpcId, RpcErrorCode } from '../core/errors.js';
 import { mediaType } from '../core/headers.js';
 import { classifyMessage, parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
+import type { RecordOrigin } from '../core/record.js';
+import type { MessageStage } from '../intercept/stage.js';
+import type { StageContext } from '../intercept/staged-message.js';
 import { bodyMode, ExchangeCapture } from './exchange-capture.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
 import { replyWithError } from './gateway-reply.js';
@@ -15,6 +18,8 @@ import type { ProxyGate } from './proxy-gate.js';
 import { discardRequestBody, readRequestBody } from './request-body.js';
 import type { ProxyRoute } from './route.js';
 import { SseBridge } from './sse-bridge.js';
+import { stageRequest } from './staged-request.js';
+import { StagedResponse } from './staged-response.js';
 import type { HttpUpstream, UpstreamPools } from './upstream.js';
 import { upstreamFailure } from './upstream-errors.js';
 import { rewriteResourceMetadata } from './www-authenticate.js';
@@ -28,6 +33,8 @@ export type LocalHandler = (
   res: ServerResponse,
   body: Buffer | null,
   arrived: number,
+  /** Set when the message stage changed the body (a breakpoint's edit): its records say so. */
+  origin?: RecordOrigin,
 ) => void;
 
 export type ProxyTarget =
@@ -57,6 +64,8 @@ export interface HttpProxyOptions {
   selfFetch?: typeof fetch;
   /** Rate limits and session caps, asked before anything is forwarded; absent, nothing is limited. */
   gate?: ProxyGate;
+  /** Breakpoints and faults (intercept/stage.ts); asked only whether it is armed, unless it is. */
+  stage?: MessageStage;
 }
 
 interface OpenExchange {
@@ -203,7 +212,30 @@ export class HttpProxy {
       replyWithError(res, refusal, singleRequestId(parsed), capture);
       return;
     }
+    const stage = this.#options.stage;
+    // One check when nothing is armed. JSON-RPC batches (gone from MCP since 2025-06-18) pass unstaged.
+    if (stage?.armed && !parsed.isBatch) {
+      stageRequest(res, this.#stageContext(req, route.name, target), body, text, parsed.value, {
+        stage,
+        forward: (sent, sentText, origin) =>
+          this.#dispatch(req, res, route, target, sent, singleRequestId(parsed), arrived, sentText, origin),
+        capture: () => this.#startCapture(req, route.name, target, body, text),
+      });
+      return;
+    }
     this.#dispatch(req, res, route, target, body, singleRequestId(parsed), arrived, text);
+  }
+
+  #stageContext(req: IncomingMessage, server: string, target: ProxyTarget): StageContext {
+    const version = req.headers['mcp-protocol-version'];
+    return {
+      server,
+      direction: 'client_to_server',
+      sessionId: sessionHeader(req),
+      transport: target.kind === 'local' ? 'stdio' : 'http-json',
+      protocolVersion: typeof version === 'string' ? version : null,
+      userAgent: req.headers['user-agent'] ?? null,
+    };
   }
 
   /** The gate's verdict on a client's request; it may ask to hear how the request was answered. */
@@ -258,9 +290,10 @@ export class HttpProxy {
     requestId: JsonRpcId,
     arrived: number,
     text?: string,
+    origin?: RecordOrigin,
   ): void {
     if (target.kind === 'local') {
-      target.handle(req, res, body, arrived);
+      target.handle(req, res, body, arrived, origin);
       return;
     }
     if (target.kind === 'sse') {
@@ -280,6 +313,7 @@ export class HttpProxy {
       body,
       text,
       arrived,
+      origin,
     );
 
     const open: OpenExchange = { controller: null, res, stream: method === 'GET' };
@@ -320,6 +354,10 @@ export class HttpProxy {
     let holdLastChunk = false;
     let held: Buffer | null = null;
     let forwarded = 0;
+    const stage = this.#options.stage;
+    const maxBodyBytes = this.#options.maxBodyBytes;
+    /** Set while the stage is armed: the answer is staged before the client gets it. */
+    let staged: StagedResponse | null = null;
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(controller) {
         open.controller = controller;
@@ -331,8 +369,26 @@ export class HttpProxy {
           'www-authenticate' in responseHeaders ? rewriteChallenge : null,
         );
         const mode = bodyMode(responseHeaders['content-type'], statusCode);
+        if (stage?.armed && (mode === 'json' || mode === 'sse')) {
+          staged = new StagedResponse({
+            stage,
+            res,
+            capture,
+            maxBytes: maxBodyBytes,
+            context: {
+              server: upstream.name,
+              direction: 'server_to_client',
+              sessionId: sessionHeader(req) ?? headerText(responseHeaders['mcp-session-id']),
+              transport: mode === 'json' ? 'http-json' : method === 'GET' ? 'http-get-sse' : 'http-sse',
+              httpStatus: statusCode,
+              answers: requestMethod(text),
+            },
+          });
+          staged.start(statusCode, out, mode === 'sse');
+        }
         holdLastChunk = mode !== 'sse';
-        res.writeHead(statusCode, out);
+        // A staged JSON answer keeps its headers until the verdict (an edit changes its length).
+        if (!staged || mode === 'sse') res.writeHead(statusCode, out);
         // SSE: let the client see the headers now; events follow whenever the upstream sends them.
         if (mode === 'sse') res.flushHeaders();
         capture.responseStart(statusCode, out, mode, 'upstream', forwarded);
@@ -341,6 +397,10 @@ export class HttpProxy {
       },
       onResponseData(controller, chunk) {
         const received = now();
+        if (staged) {
+          staged.data(controller, chunk, received);
+          return;
+        }
         // A JSON body is only useful whole, so its last chunk can wait for the end and leave with it in one
         // write. SSE events never wait: each goes to the client the moment it arrives.
         let out: Buffer | null = chunk;
@@ -358,6 +418,10 @@ export class HttpProxy {
       },
       onResponseEnd() {
         const received = now();
+        if (staged) {
+          staged.end(received, finish);
+          return;
+        }
         finish();
         if (held) res.end(held);
         else res.end();
@@ -436,6 +500,17 @@ export class HttpProxy {
     }
     return closed;
   }
+}
+
+function headerText(value: string | string[] | undefined): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** The method of the single request a body carries (what its answer answers), for staging the answer. */
+function requestMethod(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  const parsed = parseJsonBody(text);
+  return parsed.ok && !parsed.isBatch ? classifyMessage(parsed.value).method : null;
 }
 
 function sessionHeader(req: IncomingMessage): string | null {

@@ -39,7 +39,12 @@ export function isModernRequest(req: IncomingMessage, messages: readonly unknown
  * Which 2026 client a request comes from: its clientInfo and declared capabilities. Requests of one
  * client form one conversation (one capture timeline, and in isolated mode one process).
  */
-export function clientIdentity(message: unknown): { key: string; name: string; params: JsonObject } {
+export function clientIdentity(message: unknown): {
+  key: string;
+  name: string;
+  clientName: string | null;
+  params: JsonObject;
+} {
   const meta = metaOf(message) ?? {};
   const info = asObject(meta[CLIENT_INFO_KEY]);
   const capabilities = asObject(meta[CLIENT_CAPABILITIES_KEY]) ?? {};
@@ -48,6 +53,7 @@ export function clientIdentity(message: unknown): { key: string; name: string; p
   return {
     key: JSON.stringify([name, version, capabilities]),
     name: version ? `${name} ${version}` : name,
+    clientName: typeof info?.name === 'string' ? info.name : null,
     params: { capabilities },
   };
 }

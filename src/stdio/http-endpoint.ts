@@ -5,6 +5,7 @@ import type { CaptureSink } from '../core/capture-events.js';
 import { now } from '../core/clock.js';
 import { GatewayError, RpcErrorCode } from '../core/errors.js';
 import { classifyMessage, parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
+import type { RecordOrigin } from '../core/record.js';
 import { ExchangeCapture } from '../proxy/exchange-capture.js';
 import { replyWithError } from '../proxy/gateway-reply.js';
 import { acceptedStatus, clientHttp } from './client-http.js';
@@ -81,8 +82,9 @@ export class StdioEndpoint {
     res: ServerResponse,
     body: Buffer | null,
     arrived?: number,
+    origin?: RecordOrigin,
   ): void => {
-    this.#handle(req, res, body, arrived).catch((error: unknown) => {
+    this.#handle(req, res, body, arrived, origin).catch((error: unknown) => {
       const failure =
         error instanceof GatewayError
           ? error
@@ -96,16 +98,17 @@ export class StdioEndpoint {
     res: ServerResponse,
     body: Buffer | null,
     arrived: number | undefined,
+    origin: RecordOrigin | undefined,
   ): Promise<void> {
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId !== 'string') {
       const parsed = body ? parseJsonBody(body.toString('utf8')) : null;
       if (isModernRequest(req, parsed?.ok ? parsed.messages : [])) {
-        await this.#modern.handle(req, res, body, arrived);
+        await this.#modern.handle(req, res, body, arrived, origin);
         return;
       }
       if (req.method === 'POST' && body && initializeIn(body)) {
-        await this.#open(req, res, body, arrived);
+        await this.#open(req, res, body, arrived, origin);
         return;
       }
       throw new GatewayError(
@@ -130,7 +133,7 @@ export class StdioEndpoint {
     // HTTP status tells the truth (502) along with the JSON-RPC error.
     const refusal = req.method === 'POST' ? this.#options.backend.refusal?.(session) : null;
     if (refusal && body && hasRequest(body)) throw refusal;
-    await this.#relay(session, req, res, body, arrived);
+    await this.#relay(session, req, res, body, arrived, origin);
   }
 
   async #open(
@@ -138,6 +141,7 @@ export class StdioEndpoint {
     res: ServerResponse,
     body: Buffer,
     arrived: number | undefined,
+    origin: RecordOrigin | undefined,
   ): Promise<void> {
     const session = new HttpSession({
       id: randomUUID(),
@@ -152,7 +156,7 @@ export class StdioEndpoint {
     // Waiting for the server to be ready (isolated mode: a process of its own starting) is the server's
     // time, not the gateway's: for the split of the initialize's time the clock starts again here.
     const ready = arrived === undefined ? undefined : now();
-    const status = await this.#relay(session, req, res, body, ready);
+    const status = await this.#relay(session, req, res, body, ready, origin);
     if (status >= 400) session.close();
   }
 
@@ -163,10 +167,11 @@ export class StdioEndpoint {
     res: ServerResponse,
     body: Buffer | null,
     arrived: number | undefined,
+    origin?: RecordOrigin,
   ): Promise<number> {
     const texts = body ? messageTexts(body) : null;
     const tag = texts
-      ? session.expectPost(texts.texts, clientHttp(req, acceptedStatus(texts.hasRequest)), arrived)
+      ? session.expectPost(texts.texts, clientHttp(req, acceptedStatus(texts.hasRequest)), arrived, origin)
       : {};
     let response: Response;
     try {

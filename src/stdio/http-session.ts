@@ -6,8 +6,11 @@ import type {
   RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { StdioHttpDetail, UpstreamLeg } from '../core/capture-events.js';
+import type { RecordOrigin } from '../core/record.js';
+import { ClientRequests } from './client-requests.js';
 import { type EventBudget, SessionEventStore } from './event-store.js';
 import type { ClientSession } from './session-peer.js';
+import { stageDelivery } from './staged-delivery.js';
 import type { StdioCapture } from './stdio-capture.js';
 
 /** The header that ties the messages the transport hands over to the POST body they came in. */
@@ -32,6 +35,7 @@ interface Outgoing {
   text: string;
   note: string | undefined;
   leg?: UpstreamLeg | undefined;
+  origin?: RecordOrigin | undefined;
 }
 
 let nextPost = 1;
@@ -53,10 +57,18 @@ export class HttpSession implements ClientSession {
   readonly #options: HttpSessionOptions;
   readonly #posts = new Map<
     string,
-    { texts: string[]; next: number; http: StdioHttpDetail; arrived: number | undefined }
+    {
+      texts: string[];
+      next: number;
+      http: StdioHttpDetail;
+      arrived: number | undefined;
+      origin: RecordOrigin | undefined;
+    }
   >();
   /** The user agent of the session's client, for the records of what the session is sent. */
   #userAgent: string | null = null;
+  /** What the message stage knows of the client's requests: their methods, the client's name. */
+  readonly #requests = new ClientRequests();
   #standaloneStreams = 0;
   #held: Outgoing[] = [];
   /** Sends not yet written to their stream: a closing session lets them finish first. */
@@ -88,9 +100,14 @@ export class HttpSession implements ClientSession {
    * Before a POST goes to the transport: its messages as the client wrote them, and its HTTP request as
    * their records show it (`arrived`: when the gateway had it). Returns the tag header.
    */
-  expectPost(texts: string[], http: StdioHttpDetail, arrived?: number): Record<string, string> {
+  expectPost(
+    texts: string[],
+    http: StdioHttpDetail,
+    arrived?: number,
+    origin?: RecordOrigin,
+  ): Record<string, string> {
     const tag = String(nextPost++);
-    this.#posts.set(tag, { texts, next: 0, http, arrived });
+    this.#posts.set(tag, { texts, next: 0, http, arrived, origin });
     this.#userAgent = http.userAgent;
     return { [POST_TAG_HEADER]: tag };
   }
@@ -106,11 +123,12 @@ export class HttpSession implements ClientSession {
     const post = typeof tag === 'string' ? this.#posts.get(tag) : undefined;
     const text = post?.texts[post.next++] ?? JSON.stringify(message);
     this.lastActive = Date.now();
+    this.#requests.sent(message);
     this.#options.capture.line(
       this.id,
       'stdin',
       text,
-      post ? { http: post.http, arrived: post.arrived } : {},
+      post ? { http: post.http, arrived: post.arrived, origin: post.origin } : {},
     );
     this.#options.onMessage(this, message, text);
   }
@@ -123,11 +141,51 @@ export class HttpSession implements ClientSession {
     leg?: UpstreamLeg,
   ): void {
     if (this.#closed) return;
+    const staged =
+      this.#options.capture.stage?.armed &&
+      stageDelivery(
+        {
+          capture: this.#options.capture,
+          sessionId: this.id,
+          clientName: this.#requests.clientName,
+          answers: this.#requests.answered(message),
+          send: (m, t, origin) => this.#deliverNow(m, t, related, note, leg, origin),
+          answerServer: (m, t) => this.#answerServer(m, t),
+          cut: () =>
+            related === undefined
+              ? this.transport.closeStandaloneSSEStream()
+              : this.transport.closeSSEStream(related),
+        },
+        message,
+        text,
+      );
+    if (!staged) this.#deliverNow(message, text, related, note, leg);
+  }
+
+  /** A held request of the server, answered by the gateway in the client's place. */
+  #answerServer(message: JSONRPCMessage, text: string): void {
+    if (this.#closed) return;
+    this.#options.capture.line(this.id, 'stdin', text, {
+      origin: 'injected',
+      note: "answered by the gateway in the client's place",
+    });
+    this.#options.onMessage(this, message, text);
+  }
+
+  #deliverNow(
+    message: JSONRPCMessage,
+    text: string,
+    related: RequestId | undefined,
+    note?: string,
+    leg?: UpstreamLeg,
+    origin?: RecordOrigin,
+  ): void {
+    if (this.#closed) return;
     if (related === undefined) {
-      this.#sendStandalone({ message, text, note });
+      this.#sendStandalone({ message, text, note, origin });
       return;
     }
-    this.#record({ message, text, note, leg }, 'POST');
+    this.#record({ message, text, note, leg, origin }, 'POST');
     this.#send(
       this.transport.send(message, { relatedRequestId: related }).catch(() => {
         // The request's stream is gone (its client disconnected, without a way to resume). What is not the
@@ -147,9 +205,9 @@ export class HttpSession implements ClientSession {
    * Recorded as the session saw it, at the moment it is handed to the transport: on the SSE stream of the
    * request it belongs to (a POST answered 200), else on the session's GET stream.
    */
-  #record({ message, text, note, leg }: Outgoing, on: 'POST' | 'GET'): void {
+  #record({ message, text, note, leg, origin }: Outgoing, on: 'POST' | 'GET'): void {
     const http = { method: on, status: 200, userAgent: this.#userAgent };
-    this.#options.capture.line(this.id, 'stdout', text, { note, http, leg });
+    this.#options.capture.line(this.id, 'stdout', text, { note, http, leg, origin });
     this.events.sizeHint(message, text.length);
   }
 

@@ -2,15 +2,19 @@ import type { ServerResponse } from 'node:http';
 import type { ClientCapabilities, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { StdioHttpDetail, UpstreamLeg } from '../core/capture-events.js';
 import { classifyMessage } from '../core/jsonrpc.js';
+import type { RecordOrigin } from '../core/record.js';
 import { acceptedStatus, clientHttp } from './client-http.js';
 import { notification } from './messages.js';
 import type { ClientSession } from './session-peer.js';
+import { stageDelivery } from './staged-delivery.js';
 import type { StdioCapture } from './stdio-capture.js';
 
 export interface ModernConversationOptions {
   id: string;
   /** "client-name 1.0": how notes name the client. */
   client: string;
+  /** The client's name alone, as `client:` in the filter language matches it. */
+  clientName?: string;
   capabilities: ClientCapabilities;
   capture: StdioCapture;
   /** A message from the client, to go to the server (the backend routes it). */
@@ -70,6 +74,8 @@ export class ModernConversation implements ClientSession {
     messages: readonly { message: JSONRPCMessage; text: string }[],
     /** When the gateway had the POST (core/clock.ts). */
     arrived?: number,
+    /** Set when the message stage changed the POST's message (a breakpoint's edit). */
+    origin?: RecordOrigin,
   ): void {
     this.lastActive = Date.now();
     const post: Post = { res, open: new Map(), http: null };
@@ -95,7 +101,7 @@ export class ModernConversation implements ClientSession {
       res.once('close', () => this.#streamClosed(post));
     }
     for (const { message, text } of messages) {
-      this.#options.capture.line(this.id, 'stdin', text, { ...http, arrived });
+      this.#options.capture.line(this.id, 'stdin', text, { ...http, arrived, origin });
       this.#options.onMessage(this, message, text);
     }
   }
@@ -107,6 +113,40 @@ export class ModernConversation implements ClientSession {
     note?: string,
     leg?: UpstreamLeg,
   ): void {
+    const staged =
+      this.#options.capture.stage?.armed &&
+      stageDelivery(
+        {
+          capture: this.#options.capture,
+          sessionId: this.id,
+          clientName: this.#options.clientName ?? null,
+          answers:
+            related === undefined
+              ? null
+              : (this.#streams.get(key(related))?.open.get(key(related))?.method ?? null),
+          send: (m, t, origin) => this.#deliverNow(m, t, related, note, leg, origin),
+          answerServer: (m, t) => {
+            this.#options.capture.line(this.id, 'stdin', t, {
+              origin: 'injected',
+              note: "answered by the gateway in the client's place",
+            });
+            this.#options.onMessage(this, m, t);
+          },
+        },
+        message,
+        text,
+      );
+    if (!staged) this.#deliverNow(message, text, related, note, leg);
+  }
+
+  #deliverNow(
+    message: JSONRPCMessage,
+    text: string,
+    related: RequestId | undefined,
+    note?: string,
+    leg?: UpstreamLeg,
+    origin?: RecordOrigin,
+  ): void {
     const post = related === undefined ? undefined : this.#streams.get(key(related));
     if (!post || post.res.writableEnded || post.res.destroyed) {
       // MCP 2026-07-28 has no GET stream: what belongs to no open request has nowhere to go.
@@ -116,7 +156,7 @@ export class ModernConversation implements ClientSession {
       return;
     }
     const http = post.http ? { http: post.http } : {};
-    this.#options.capture.line(this.id, 'stdout', text, { note, ...http, leg });
+    this.#options.capture.line(this.id, 'stdout', text, { note, ...http, leg, origin });
     post.res.write(`event: message\ndata: ${text}\n\n`);
     const answered = ('result' in message || 'error' in message) && related !== undefined;
     if (!answered || (message as { id?: unknown }).id !== related) return;

@@ -4,7 +4,7 @@ import type { ClientCapabilities, JSONRPCMessage, RequestId } from '@modelcontex
 import { now } from '../core/clock.js';
 import { GatewayError, RpcErrorCode } from '../core/errors.js';
 import { classifyMessage, parseJsonBody } from '../core/jsonrpc.js';
-import { DERIVED_SESSION_PREFIX } from '../core/record.js';
+import { DERIVED_SESSION_PREFIX, type RecordOrigin } from '../core/record.js';
 import { clientIdentity, MODERN_VERSION } from './era.js';
 import type { SessionBackend } from './http-endpoint.js';
 import { ModernConversation } from './modern-conversation.js';
@@ -39,6 +39,7 @@ export class ModernRequests {
     res: ServerResponse,
     body: Buffer | null,
     arrived?: number,
+    origin?: RecordOrigin,
   ): Promise<void> {
     if (req.method !== 'POST' || !body) {
       throw new GatewayError(
@@ -85,6 +86,7 @@ export class ModernRequests {
       res,
       messages.map((message, i) => ({ message, text: texts[i] ?? JSON.stringify(message) })),
       ready,
+      origin,
     );
   }
 
@@ -111,6 +113,7 @@ export class ModernRequests {
       // A derived id, not an Mcp-Session-Id: capture marks it so (core/record.ts, docs/capture.md).
       id: `${DERIVED_SESSION_PREFIX}${randomUUID()}`,
       client: identity.name,
+      ...(identity.clientName ? { clientName: identity.clientName } : {}),
       capabilities: identity.params.capabilities as ClientCapabilities,
       capture,
       onMessage: (c, m, text) => backend.message(c, m, text),

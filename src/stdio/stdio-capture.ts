@@ -1,5 +1,7 @@
 import type { CaptureSink, StdioHttpDetail, StdioLineEvent, UpstreamLeg } from '../core/capture-events.js';
 import { now } from '../core/clock.js';
+import type { RecordOrigin } from '../core/record.js';
+import type { MessageStage } from '../intercept/stage.js';
 
 /** Roughly what an event costs beyond its text, for the capture queue's byte budget. */
 const EVENT_OVERHEAD = 128;
@@ -12,11 +14,17 @@ export class StdioCapture {
   readonly #sink: CaptureSink;
   readonly #server: string;
   readonly #maxBytes: number;
+  /**
+   * The message stage what this server's sessions deliver passes (breakpoints, faults): it travels with
+   * the capture because every place that records a message for a client is where it is delivered.
+   */
+  readonly stage: MessageStage | null;
 
-  constructor(sink: CaptureSink, server: string, maxBytes: number) {
+  constructor(sink: CaptureSink, server: string, maxBytes: number, stage: MessageStage | null = null) {
     this.#sink = sink;
     this.#server = server;
     this.#maxBytes = maxBytes;
+    this.stage = stage;
   }
 
   get server(): string {
@@ -38,6 +46,8 @@ export class StdioCapture {
       arrived?: number;
       /** stdout, an answer: when its request went to the server and when the answer came back. */
       leg?: UpstreamLeg;
+      /** What the gateway did to the message (a breakpoint's edit, an answer it wrote in a party's place). */
+      origin?: RecordOrigin;
     } = {},
   ): void {
     const cut = text.length > this.#maxBytes;
@@ -55,6 +65,7 @@ export class StdioCapture {
         http: options.http ?? null,
         arrived: options.arrived,
         leg: options.leg ?? null,
+        ...(options.origin ? { origin: options.origin } : {}),
       },
       EVENT_OVERHEAD + line.length,
     );

@@ -1,5 +1,6 @@
 import type { CaptureSink } from '../core/capture-events.js';
 import type { ServerState, ServerStatus } from '../core/server-status.js';
+import type { MessageStage } from '../intercept/stage.js';
 import type { LocalHandler } from '../proxy/http-proxy.js';
 import { maskedCommandLine } from '../redaction/config-masking.js';
 import type { StdioServerConfig } from '../registry/schema.js';
@@ -26,6 +27,8 @@ export interface StdioServersOptions {
    * the values they were filled in with. Default: the command it runs, masked.
    */
   shownCommand?: (name: string) => string | undefined;
+  /** Breakpoints and faults for what the servers send their clients (intercept/stage.ts). */
+  stage?: MessageStage;
 }
 
 interface RunningServer {
@@ -89,7 +92,12 @@ export class StdioServers {
     const previous = this.#servers.get(name);
     if (previous) void this.#shutDown(previous, 'restarted because its configuration changed');
     const config = resolveStdioConfig(name, source);
-    const capture = new StdioCapture(this.#options.sink, name, this.#options.maxCaptureBytes);
+    const capture = new StdioCapture(
+      this.#options.sink,
+      name,
+      this.#options.maxCaptureBytes,
+      this.#options.stage ?? null,
+    );
     const tracker = (label: string) =>
       new StatusTracker(label, (server, current, previousState) =>
         this.#report(server, current, previousState, config),

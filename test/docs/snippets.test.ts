@@ -46,6 +46,11 @@ const SKIP: Record<string, string> = {
   'npm install && npm start': 'the same script without --demo (npm install is what CI did before the tests)',
   'npm install && npm test': 'the whole suite; this test is part of it',
   "api '/api/logs/1234'": 'an example id; GET /api/logs/<id> is pinned by test/api/logs.test.ts',
+  "api '/api/diff?a=1234&b=1240'": 'example ids; GET /api/diff is pinned by test/diff/diff-api.test.ts',
+  "api '/api/diff?a=1234&b=1240&ignore=/params/_meta&ignore=/result/content/0/text'":
+    'example ids; ignore= is pinned by test/diff/diff-api.test.ts',
+  "api '/api/diff?a=session:3f2a9c1e&b=session:7b51d0aa&filter=method:tools/call'":
+    'example session ids; two sessions are compared in test/diff/diff-api.test.ts',
   'npm run conformance':
     'runs every conformance scenario on every path for minutes; test/conformance/*.test.ts hold the same pass sets',
   'npx vitest run test/conformance/server-paths.test.ts test/conformance/client-paths.test.ts':

@@ -41,9 +41,11 @@ describe('the management MCP server', () => {
     expect(tools.map((t) => t.name).sort()).toEqual([
       'add_server',
       'clear_records',
+      'diff_records',
       'get_record',
       'get_session',
       'get_stats',
+      'get_tool_changes',
       'list_servers',
       'remove_server',
       'restart_server',

@@ -4,7 +4,7 @@ import { useActivityState, useRefetchOn } from './activity';
 import { api, send } from './api';
 import { formatAgo } from './format';
 import { linkClick, navigate } from './router';
-import { isAdmin, useSession } from './session';
+import { isAdmin, useCan, useSession } from './session';
 import { applyTheme, initialTheme, type Theme } from './theme';
 import type { Status } from './types';
 
@@ -13,6 +13,7 @@ const TABS = [
   { path: '/ui/sessions', label: 'Sessions' },
   { path: '/ui/servers', label: 'Servers' },
   { path: '/ui/insights', label: 'Insights' },
+  { path: '/ui/faults', label: 'Faults', operatorOnly: true },
   { path: '/ui/tokens', label: 'Tokens', adminOnly: true },
   { path: '/ui/audit', label: 'Audit', adminOnly: true },
 ] as const;
@@ -78,7 +79,10 @@ export function Header({ url }: { url: URL }) {
   const active = activeTab(url.pathname);
   // Screens a role cannot use are not offered (the API refuses them anyway).
   const admin = isAdmin(useSession().data);
-  const tabs = TABS.filter((tab) => !('adminOnly' in tab) || admin);
+  const operator = useCan('operator');
+  const tabs = TABS.filter(
+    (tab) => (!('adminOnly' in tab) || admin) && (!('operatorOnly' in tab) || operator),
+  );
 
   const toggleTheme = () => {
     const next = theme === 'dark' ? 'light' : 'dark';

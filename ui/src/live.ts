@@ -11,7 +11,9 @@ const EVENT_TYPES: readonly LiveEvent['type'][] = [
   'server-health',
   'servers-changed',
   'approvals-changed',
+  'faults-changed',
   'records-deleted',
+  'tool-changes',
   'lagged',
 ];
 
