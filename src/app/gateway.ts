@@ -12,7 +12,8 @@ import type { ToolListChanged } from '../capture/listeners/tool-drift.js';
 import { capturePolicy, redactionLine } from '../capture/policy.js';
 import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
-import type { ServerStatusProvider } from '../core/server-status.js';
+import type { ServerStatus, ServerStatusProvider } from '../core/server-status.js';
+
 import { faultHook } from '../faults/fault-hook.js';
 import { FaultRules } from '../faults/rules.js';
 import { type RestartServer, statusOf } from '../health/server-overview.js';
@@ -38,6 +39,8 @@ import { type Database, openDatabaseOrStartFresh } from '../store/database.js';
 import { ReaderPool } from '../store/reader-pool.js';
 import { sqliteLogStore } from '../store/sqlite-log-store.js';
 import { sqliteToolLists } from '../store/tool-lists.js';
+import { upstreamPeers } from '../telemetry/peers.js';
+import { PrometheusMetrics } from '../telemetry/prometheus.js';
 import { TlsError } from '../tls/certificate.js';
 import { AuthLimiter } from './auth-limiter.js';
 import { createAuthenticator } from './authenticate.js';
@@ -46,6 +49,8 @@ import { createHostGuard } from './host-guard.js';
 import { createRequestListener } from './http-server.js';
 import { startInsight } from './insight.js';
 import { listen, StartupError } from './listen.js';
+import { type MetricsListener, startMetricsListener } from './metrics-listener.js';
+import { metricsSnapshot } from './metrics-snapshot.js';
 import { misconfigurationStatus } from './misconfigurations.js';
 import { misconfiguredServer } from './misconfigured-server.js';
 import { createOwnOriginCheck } from './own-origin.js';
@@ -82,6 +87,8 @@ export interface RunningGateway {
   /** Resolves once everything captured so far is in the database. */
   flushCapture(): Promise<void>;
   stop(): Promise<ShutdownSummary>;
+  /** The port of the loopback-only /metrics listener (`--metrics-port`), or null. */
+  readonly metricsPort: number | null;
 }
 
 /** Imports stream record by record; this only bounds how much one request may add. */
@@ -188,6 +195,18 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     );
   }
   const registry = new Registry(paths.registry, io.warn, undefined, io.info);
+  // /metrics reads what the gateway keeps anyway; the sources are filled in as the parts below start.
+  let serverHealth: (name: string) => string = () => 'unknown';
+  let processStatus: (name: string) => ServerStatus | undefined = () => undefined;
+  const metrics = new PrometheusMetrics(
+    metricsSnapshot({
+      capture: () => capture.stats(),
+      servers: () => registry.servers,
+      health: (name) => serverHealth(name),
+      process: (name) => processStatus(name),
+    }),
+    { spans: config.otlp !== null },
+  );
   // The live feed exists only later, with the app; a tool-list change is announced through it then.
   let toolListChanged: (change: ToolListChanged) => void = () => {};
   const capture = new CaptureQueue({
@@ -198,6 +217,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     retention: config.retention,
     policy: capturePolicy(registry.redaction, config.redact),
     log: io.warn,
+    otlp: config.otlp,
+    peers: upstreamPeers(registry.servers),
+    onMetrics: (delta) => metrics.add(delta),
     onToolListChanged: (change) => toolListChanged(change),
   });
   try {
@@ -273,6 +295,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   limits.proxy.configure(registry.servers);
   registry.onChange((change: RegistryChange) => {
     limits.proxy.configure(registry.servers);
+    if (config.otlp) capture.setPeers(upstreamPeers(registry.servers));
     if (change.redaction) {
       capture.configure(capturePolicy(registry.redaction, config.redact));
       io.info(
@@ -322,6 +345,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     warn: io.warn,
   });
   observeTraffic = (name, outcome) => insight.health.observe(name, outcome);
+  serverHealth = (name) => insight.health.report(name).state;
+  processStatus = (name) => stdio.status(name);
   const mcpSessions = new ManagementSessions();
   // The provider is asked once at startup; one that cannot be reached is reported and asked again later.
   const oidc = config.oidc ? new OidcSignIn(config.oidc, { log: io.warn }) : null;
@@ -390,6 +415,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     log: io.warn,
     serverStatus: (name) => statusOf(statusProviders, name),
     serverStderr: (name, limit) => stdio.stderr(name, limit),
+    metrics,
   });
   handle = createRequestListener({
     checkHost: createHostGuard({ host: config.host, allowedHosts: config.allowedHosts }),
@@ -403,12 +429,14 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     log: io.warn,
   });
   held.ready(handle);
+  let metricsListener: MetricsListener | null = null;
 
   let stopping: Promise<ShutdownSummary> | null = null;
   const stop = (): Promise<ShutdownSummary> => {
     stopping ??= (async () => {
       // Stop taking new connections; let in-flight requests finish; close the streams that never would.
       server.close();
+      await metricsListener?.close();
       insight.stop();
       mcpSessions.closeAll();
       server.closeIdleConnections();
@@ -432,6 +460,16 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     return stopping;
   };
 
+  if (config.metricsPort !== null) {
+    try {
+      metricsListener = await startMetricsListener(config.metricsPort, metrics, io.warn);
+    } catch (error) {
+      // A --metrics-port that cannot be bound is a setting to fix: the gateway does not run without it.
+      await stop();
+      throw error;
+    }
+  }
+
   return {
     config,
     paths,
@@ -442,5 +480,6 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     captureStats: () => capture.stats(),
     flushCapture: () => capture.flush(),
     stop,
+    metricsPort: metricsListener?.port ?? null,
   };
 }

@@ -50,10 +50,12 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
 import type { ToolListStore } from '../store/tool-lists.js';
+import type { PrometheusMetrics } from '../telemetry/prometheus.js';
 import { AuthLimiter } from './auth-limiter.js';
 import { authRequest, createAuthenticator, type Principal } from './authenticate.js';
 import { bodyTypeRefusal } from './body-type.js';
 import { CSRF_HEADER, csrfRefusal } from './csrf.js';
+import { metricsRoutes } from './metrics-route.js';
 import { uiRoutes } from './ui-routes.js';
 import { UiSessions } from './ui-session.js';
 
@@ -110,6 +112,8 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   limiter?: AuthLimiter;
   startedAt: number;
   log: (message: string) => void;
+  /** Prometheus /metrics (docs/metrics.md); absent, no such route. */
+  metrics?: PrometheusMetrics;
 }
 
 type AppEnv = { Variables: { principal: Principal } };
@@ -323,6 +327,25 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.route('/api/secrets', secretsRoutes(deps.secrets));
   app.route('/api/tokens', tokensRoutes(deps));
   app.route('/api/audit', auditRoutes(deps.audit));
+  // Prometheus scrapes carry the token as API clients do (401, 429) and need their row in the route
+  // table: viewer (docs/metrics.md).
+  app.route(
+    '/metrics',
+    metricsRoutes({
+      metrics: deps.metrics ?? null,
+      authenticate: (c) => {
+        const request = authRequest(c);
+        deps.apiLimits?.checkAddress(request.address);
+        const principal = authenticator.authenticate(request);
+        deps.apiLimits?.checkToken(principal);
+        return principal;
+      },
+      authorize: (principal, method, path) => {
+        const right = routeRight(method, path);
+        requireRole(principal, right?.role ?? 'admin', right?.what ?? `${method} ${path}`);
+      },
+    }),
+  );
 
   app.route(
     '/ui',

@@ -64,6 +64,8 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   row('GET', '/api/filter/values', 'viewer', 'Reading filter values'),
   row('GET', '/api/filter/check', 'viewer', 'Checking a filter'),
   row('GET', '/api/status', 'viewer', "Reading the gateway's status"),
+  // Prometheus' scrape (docs/metrics.md): counts and states, no payloads.
+  row('GET', '/metrics', 'viewer', 'Reading metrics'),
 
   // Fault injection: anyone who reads traffic may see what the gateway is doing to it; arming is acting.
   row('GET', '/api/faults', 'viewer', 'Listing fault rules'),

@@ -486,6 +486,7 @@ export class Assembler {
       record.gatewayMs = milliseconds(leg.forwarded - pending.arrived + (record.time - leg.received));
     }
     this.#links.answered(pending.draft, draft);
+    draft.answers = { request: pending.draft, leg: leg && pending.arrived !== undefined ? leg : null };
   }
 
   /** Names the record's client and server and its protocol version, then hands it to the listeners. */
@@ -493,6 +494,11 @@ export class Assembler {
     this.#identities.stamp(draft, exchange?.identity ?? null);
     this.#links.message(draft);
     this.#pipeline.message(draft);
+    if (draft.answers) {
+      this.#pipeline.answered(draft.answers.request, draft, draft.answers.leg);
+      // The request is referenced no longer than its answer's trip through the pipeline.
+      draft.answers = undefined;
+    }
   }
 }
 

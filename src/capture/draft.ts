@@ -1,4 +1,4 @@
-import type { HeaderMap } from '../core/capture-events.js';
+import type { HeaderMap, UpstreamLeg } from '../core/capture-events.js';
 import { stringifyJson } from '../core/json-text.js';
 import { classifyMessage, type Direction, type MessageShape } from '../core/jsonrpc.js';
 import type { NewRecord, RecordOrigin, TransportDetail } from '../core/record.js';
@@ -15,6 +15,11 @@ export interface MessageDraft {
   /** Header names configured for the server, whose values are secrets. */
   configuredHeaders: readonly string[];
   id: number | null;
+  /**
+   * On an answer: the request it answers and the upstream leg, where timed. The pipeline's `answered`
+   * hook runs with them once this answer has been through the listeners.
+   */
+  answers?: { request: MessageDraft; leg: UpstreamLeg | null };
 }
 
 export interface DraftContext {

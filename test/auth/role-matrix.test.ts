@@ -83,6 +83,7 @@ const CASES: Case[] = [
   { method: 'GET', path: '/api/filter/values?field=server', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/filter/check?filter=server:alpha', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/status', needs: 'viewer', ok: 200 },
+  { method: 'GET', path: '/metrics', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/faults', needs: 'viewer', ok: 200 },
   // A rule no message matches (a method nobody calls), so arming it harms no other case.
   {
