@@ -155,6 +155,7 @@ export class Assembler {
       requestHeaders: event.requestHeaders,
       userAgent: exchange.userAgent,
       configuredHeaders: event.configuredHeaders,
+      replayOf: event.replayOf ?? null,
     };
     exchange.requestDrafts = draftsFromJsonText(context, event.body, event.bodyTruncated);
     this.#joinConversation(exchange, exchange.requestDrafts);
@@ -344,6 +345,7 @@ export class Assembler {
       httpStatus: event.http?.status ?? null,
       userAgent: event.http?.userAgent ?? null,
       note: event.note ?? null,
+      replayOf: event.stream === 'stdin' ? (event.http?.replayOf ?? null) : null,
     };
     if (event.stream === 'stderr') {
       const draft = textDraft(context, event.line, event.truncated);
@@ -465,6 +467,8 @@ export class Assembler {
     record.method = pending.method;
     record.durationMs = milliseconds(record.time - pending.time);
     record.partnerId = pending.draft.id;
+    // The answer to a replay belongs to the replay too.
+    record.replayOf ??= pending.draft.record.replayOf;
     if (leg && pending.arrived !== undefined) {
       // The gateway's time is on either side of the upstream's: before the request went out, and from the
       // answer's arrival to its hand-over to the client (this record's time).

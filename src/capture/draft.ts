@@ -32,6 +32,8 @@ export interface DraftContext {
   userAgent?: string | null;
   configuredHeaders?: readonly string[];
   note?: string | null;
+  /** The record a replayed request sends again. */
+  replayOf?: number | null;
 }
 
 function blankRecord(context: DraftContext, text: string, truncated: boolean): NewRecord {
@@ -72,7 +74,7 @@ function blankRecord(context: DraftContext, text: string, truncated: boolean): N
     operationMs: null,
     gatewayMs: null,
     upstreamMs: null,
-    replayOf: null,
+    replayOf: context.replayOf ?? null,
     origin: null,
   };
 }

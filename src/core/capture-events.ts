@@ -33,6 +33,8 @@ export interface ExchangeStartEvent {
    * just before forwarding. Absent where no upstream leg is timed (the gateway answers itself).
    */
   arrived?: number;
+  /** The record this request replays, when the gateway sent it again itself (core/replay-mark.ts). */
+  replayOf?: number;
 }
 
 export interface ResponseStartEvent {
@@ -104,6 +106,8 @@ export interface StdioHttpDetail {
   method: string;
   status: number | null;
   userAgent: string | null;
+  /** The record this request replays, when the gateway sent it again itself (core/replay-mark.ts). */
+  replayOf?: number;
 }
 
 /** A fact the gateway wants on a server's timeline that is no message: a crash, a restart. */

@@ -1,6 +1,7 @@
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { OverviewDeps, RestartServer } from '../health/server-overview.js';
 import type { PendingServers } from '../ops/pending-servers.js';
+import type { ReplayLoopback } from '../replay/replay.js';
 import type { LogReads } from '../store/log-reads.js';
 
 /** What the management MCP server works with: the same registry, store and health as the REST API. */
@@ -14,4 +15,6 @@ export interface ManagementDeps extends OverviewDeps {
   pending: PendingServers;
   /** Changes made through tools are recorded here, with the caller (`extra.authInfo`, see actor.ts). */
   audit: AuditTrail;
+  /** How replays reach the gateway's own proxy and see their capture (replay_record). */
+  replay: ReplayLoopback;
 }

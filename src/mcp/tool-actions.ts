@@ -40,6 +40,16 @@ export const TOOL_ACTIONS: Readonly<Record<string, ToolAction>> = {
   update_server: { action: 'server.update', target: named, describe: consentOutcome },
   remove_server: { action: 'server.remove', target: named },
   restart_server: { action: 'server.restart', target: named, describe: structured('detail', String) },
+  replay_record: {
+    action: 'replay.send',
+    target: (args) => (typeof args.id === 'number' ? String(args.id) : null),
+    describe: (result) => {
+      const replay = result.structuredContent?.replay as { request?: { id?: unknown } | null } | undefined;
+      return result.isError || typeof replay?.request?.id !== 'number'
+        ? undefined
+        : { outcome: 'ok', detail: `replayed as record ${replay.request.id}` };
+    },
+  },
   clear_records: {
     action: 'records.clear',
     target: (args) =>

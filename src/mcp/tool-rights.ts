@@ -21,6 +21,7 @@ export const TOOL_RIGHTS: Readonly<Record<string, Role>> = {
   remove_server: 'operator',
   restart_server: 'operator',
   clear_records: 'operator',
+  replay_record: 'operator',
 };
 
 export function toolRight(name: string): Role {

@@ -45,6 +45,8 @@ export class ExchangeCapture {
     bodyText?: string,
     /** When the gateway had the whole request, for an exchange whose upstream leg is timed. */
     arrived?: number,
+    /** The record this request replays (core/replay-mark.ts), or null. */
+    replayOf: number | null = null,
   ): void {
     const truncated = body !== null && body.length > this.#maxBodyBytes;
     let text: string | null = null;
@@ -68,6 +70,7 @@ export class ExchangeCapture {
         bodySize: body?.length ?? 0,
         bodyTruncated: truncated,
         arrived,
+        ...(replayOf === null ? {} : { replayOf }),
       },
       EVENT_OVERHEAD + (text?.length ?? 0),
     );

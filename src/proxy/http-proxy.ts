@@ -6,6 +6,7 @@ import { now } from '../core/clock.js';
 import { GatewayError, type JsonRpcId, RpcErrorCode } from '../core/errors.js';
 import { mediaType } from '../core/headers.js';
 import { classifyMessage, parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
+import { REPLAY_HEADER, replayOfHeader } from '../core/replay-mark.js';
 import { bodyMode, ExchangeCapture } from './exchange-capture.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
 import { replyWithError } from './gateway-reply.js';
@@ -280,6 +281,7 @@ export class HttpProxy {
       body,
       text,
       arrived,
+      replayOfHeader(req.headers[REPLAY_HEADER]),
     );
 
     const open: OpenExchange = { controller: null, res, stream: method === 'GET' };

@@ -7,7 +7,14 @@ import { TOOL_RIGHTS } from '../../src/mcp/tool-rights.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
 
 const READ_TOOLS = ['get_record', 'get_session', 'get_stats', 'list_servers', 'search_records'];
-const WRITE_TOOLS = ['add_server', 'clear_records', 'remove_server', 'restart_server', 'update_server'];
+const WRITE_TOOLS = [
+  'add_server',
+  'clear_records',
+  'remove_server',
+  'replay_record',
+  'restart_server',
+  'update_server',
+];
 
 /** The management MCP server through the official SDK client, with a token of each role. */
 describe('management MCP tools by role', () => {
