@@ -13,7 +13,11 @@ function RecordLink({ id, children }: { id: number; children: string }) {
   const url = useLocation();
   const to = withParams(url, { record: String(id) });
   return (
-    <a href={to} onClick={linkClick(to)} className="text-sky-700 underline dark:text-sky-400">
+    <a
+      href={to}
+      onClick={linkClick(to)}
+      className="inline-flex min-h-6 min-w-6 items-center text-sky-700 underline dark:text-sky-400"
+    >
       {children}
     </a>
   );
