@@ -115,9 +115,9 @@ describe.each([
     const initialize = records.find(
       (r) => r.method === 'initialize' && r.kind === 'request' && r.client?.name === 'mcp-gateway replay',
     );
-    expect((initialize?.message as { params: { capabilities: unknown } } | undefined)?.params.capabilities).toEqual(
-      expect.objectContaining({ elicitation: expect.anything(), sampling: {} }),
-    );
+    expect(
+      (initialize?.message as { params: { capabilities: unknown } } | undefined)?.params.capabilities,
+    ).toEqual(expect.objectContaining({ elicitation: expect.anything(), sampling: {} }));
   });
 
   it('sends an edited request and names the changed path in the diff', async () => {
@@ -135,7 +135,9 @@ describe.each([
         after: 'Echo: after edit',
       },
     ]);
-    expect((answer.replay.request?.message as typeof message | undefined)?.params.arguments.message).toBe('after edit');
+    expect((answer.replay.request?.message as typeof message | undefined)?.params.arguments.message).toBe(
+      'after edit',
+    );
   });
 });
 
