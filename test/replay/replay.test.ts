@@ -142,16 +142,21 @@ describe.each([
 });
 
 describe('replay rules and refusals', () => {
-  it('replays a server-memory call (stdio) and shows the graph it changed', async () => {
-    const original = await callAndFind('memory', 'create_entities', {
+  it('replays server-memory calls (stdio): a read answers the same, a repeated create shows what changed', async () => {
+    const create = await callAndFind('memory', 'create_entities', {
       entities: [{ name: 'Ada', entityType: 'person', observations: ['wrote the first program'] }],
     });
     const read = await callAndFind('memory', 'read_graph', {});
-    const answer = (await (await replay(read.id)).json()) as ReplayAnswer;
-    expect(answer.replay.request?.replayOf).toBe(read.id);
-    expect(answer.diff.entries).toEqual([]);
-    expect(JSON.stringify(answer.replay.response?.message)).toContain('Ada');
-    expect(original.id).toBeLessThan(read.id);
+    const again = (await (await replay(read.id)).json()) as ReplayAnswer;
+    expect(again.replay.request?.replayOf).toBe(read.id);
+    expect(again.diff.entries).toEqual([]);
+    expect(JSON.stringify(again.replay.response?.message)).toContain('Ada');
+
+    // server-memory creates only entities it does not have yet: the replay's answer lists none.
+    const repeated = (await (await replay(create.id)).json()) as ReplayAnswer;
+    expect(repeated.replay.response).toMatchObject({ replayOf: create.id, kind: 'response' });
+    expect(repeated.diff.entries.map((e) => e.path)).toContain('/result/content/0/text');
+    expect(repeated.diff.entries.find((e) => e.path === '/result/content/0/text')?.before).toContain('Ada');
   });
 
   it('refuses what is not a client request (400), an invalid edit (400), an id mismatch (400), an unknown id (404)', async () => {
@@ -205,6 +210,18 @@ describe('replay rules and refusals', () => {
       expect(text).toContain('edited by a tool');
       const structured = result.structuredContent as unknown as ReplayAnswer;
       expect(structured.replay.request?.replayOf).toBe(original.id);
+      // Both ways of replaying are control-plane acts in the audit log, with the record replayed.
+      const audit = await gw.api('/api/audit?action=replay.send&limit=100');
+      const entries = (
+        (await audit.json()) as { data: { action: string; target: string | null; detail: string | null }[] }
+      ).data;
+      expect(entries.filter((e) => e.target === String(original.id))).toEqual([
+        expect.objectContaining({
+          action: 'replay.send',
+          detail: `replayed as record ${structured.replay.request?.id}`,
+        }),
+      ]);
+      expect(entries.length).toBeGreaterThan(1);
     } finally {
       await client.close();
     }
