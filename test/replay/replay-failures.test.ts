@@ -65,10 +65,10 @@ describe('replay failures and the handshake it copies', () => {
   });
   afterEach(() => t.close());
 
-  const deps = (fetch: typeof fetch, timeoutMs = 5_000) => ({
+  const deps = (fake: typeof fetch, timeoutMs = 5_000) => ({
     store: t.store,
     proxyUrl: (name: string) => `http://gateway.test/s/${name}/mcp`,
-    fetch,
+    fetch: fake,
     flushCapture: async () => {},
     timeoutMs,
   });
