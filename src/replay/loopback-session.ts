@@ -6,7 +6,7 @@ import { classifyMessage } from '../core/jsonrpc.js';
 export interface LoopbackAnswer {
   status: number;
   headers: Headers;
-  /** The JSON-RPC messages of a JSON body or SSE stream, in order (up to and including the awaited answer). */
+  /** The JSON-RPC answers of a JSON body or SSE stream, in order (up to and including the awaited one). */
   messages: unknown[];
   /** The body as text when it held no JSON-RPC (an error page, a plain-text refusal). */
   text: string;
@@ -62,7 +62,7 @@ export class LoopbackSession {
       );
       return { status: response.status, headers: response.headers, messages, text: '' };
     }
-    const text = (await response.text()).slice(0, MAX_ANSWER_CHARS);
+    const text = await readCapped(response.body, MAX_ANSWER_CHARS);
     if (type === 'application/json') {
       try {
         const value: unknown = JSON.parse(text);
@@ -104,7 +104,10 @@ export class LoopbackSession {
 
   async #readStream(body: ReadableStream<Uint8Array>, awaited: unknown): Promise<unknown[]> {
     const messages: unknown[] = [];
-    const events = body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+    // One event past the cap ends the read: the answer is in the capture, as big as it was.
+    const events = body
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(new EventSourceParserStream({ maxBufferSize: MAX_ANSWER_CHARS, onError: 'terminate' }));
     const reader = events.getReader();
     try {
       for (;;) {
@@ -117,8 +120,9 @@ export class LoopbackSession {
         } catch {
           continue;
         }
-        messages.push(message);
         const shape = classifyMessage(message);
+        // Only answers are kept: notifications (progress, logs) on the way are in the capture.
+        if (shape.kind === 'response' || shape.kind === 'error') messages.push(message);
         if (shape.kind === 'request') await this.#refuse(message as { id: unknown; method: string });
         if (
           (shape.kind === 'response' || shape.kind === 'error') &&
@@ -166,4 +170,21 @@ export class LoopbackSession {
       // The call's own answer (or its timeout) says what happened.
     }
   }
+}
+
+/** A body as text, at most `max` characters of it (the rest is not read). */
+async function readCapped(body: ReadableStream<Uint8Array> | null, max: number): Promise<string> {
+  if (!body) return '';
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  try {
+    while (text.length < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return text.slice(0, max);
 }

@@ -58,6 +58,26 @@ export async function replayRecord(
   id: number,
   options: ReplayOptions = {},
 ): Promise<ReplayOutcome> {
+  // Each replay holds a session and an answer in memory until it ends: a bounded number at once.
+  if (inFlight >= MAX_REPLAYS_IN_FLIGHT) {
+    throw new GatewayError(
+      429,
+      `${MAX_REPLAYS_IN_FLIGHT} replays are already running; wait for one to finish and replay again.`,
+      { headers: { 'retry-after': '1' } },
+    );
+  }
+  inFlight++;
+  try {
+    return await replayOnce(deps, id, options);
+  } finally {
+    inFlight--;
+  }
+}
+
+const MAX_REPLAYS_IN_FLIGHT = 16;
+let inFlight = 0;
+
+async function replayOnce(deps: ReplayDeps, id: number, options: ReplayOptions): Promise<ReplayOutcome> {
   const original = deps.store.get(id);
   if (!original) {
     throw new GatewayError(404, `No record with id ${id}; it may have been deleted or pruned.`);
