@@ -2,8 +2,9 @@ import { GatewayError } from '../core/errors.js';
 import { diffJson, type JsonDiff } from '../core/json-diff.js';
 import { type CapturedRecord, DERIVED_SESSION_PREFIX } from '../core/record.js';
 import { REPLAY_HEADER, replayMark } from '../core/replay-mark.js';
-import type { FieldTerm } from '../filter/ast.js';
 import type { LogStore } from '../store/log-store.js';
+import { checkAnswer, replayFailure } from './failures.js';
+import { findReplay } from './find-records.js';
 import { type Handshake, handshakeFor, REPLAY_CLIENT, withReplayClient } from './handshake.js';
 import { type LoopbackAnswer, LoopbackSession } from './loopback-session.js';
 import { editedRequest, originalRequest, type RequestMessage } from './request-message.js';
@@ -107,7 +108,7 @@ async function replayOnce(deps: ReplayDeps, id: number, options: ReplayOptions):
       ...modernHeaders(sent, session),
     });
   } catch (error) {
-    throw failure(error, original.server, timeoutMs);
+    throw replayFailure(error, original.server, timeoutMs);
   } finally {
     if (mode === 'new') await session.close();
   }
@@ -190,74 +191,6 @@ function modernHeaders(message: RequestMessage, session: LoopbackSession): Recor
   const named =
     ['tools/call', 'prompts/get', 'resources/read'].includes(message.method) && typeof name === 'string';
   return { 'mcp-method': message.method, ...(named ? { 'mcp-name': name as string } : {}) };
-}
-
-/** An answer that is no JSON-RPC answer to the request: the server (or the gateway's way to it) failed. */
-function checkAnswer(answer: LoopbackAnswer, original: CapturedRecord, mode: 'new' | 'original'): void {
-  if (mode === 'original' && answer.status === 404) {
-    throw new GatewayError(
-      409,
-      `The original session of record ${original.id} has ended (server "${original.server}" no longer knows it). Replay without "session": "original" to open a session of its own.`,
-    );
-  }
-  if (answer.status >= 500 || (answer.status >= 400 && answer.messages.length === 0)) {
-    const error = answer.messages.find((m) => typeof m === 'object' && m !== null && 'error' in m) as
-      | { error?: { message?: unknown } }
-      | undefined;
-    const said = error?.error?.message ?? (answer.text.slice(0, 300) || `HTTP ${answer.status}`);
-    throw new GatewayError(
-      answer.status === 504 ? 504 : 502,
-      `Server "${original.server}" did not answer the replay (HTTP ${answer.status}): ${String(said)}. The attempt is captured; check the server (its page in the web UI) and replay again.`,
-    );
-  }
-}
-
-function failure(error: unknown, server: string, timeoutMs: number): GatewayError {
-  if (error instanceof GatewayError) return error;
-  const name = (error as Error).name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return new GatewayError(
-      504,
-      `Server "${server}" did not answer the replay within ${timeoutMs / 1000} s. What it sent so far is captured; look at the server (its stderr, its page in the web UI) and replay again.`,
-    );
-  }
-  return new GatewayError(
-    502,
-    `The replay could not reach the gateway's own proxy for "${server}": ${(error as Error).message}. Check that the gateway is still listening and replay again.`,
-    { cause: error },
-  );
-}
-
-const term = (field: string, op: FieldTerm['op'], value: string | number): FieldTerm => ({
-  type: 'field',
-  field,
-  op,
-  values: [value],
-  raw: [String(value)],
-  negated: false,
-  position: 0,
-});
-
-/** The replay's request and answer as captured: they land in the store shortly after the answer arrives. */
-async function findReplay(
-  deps: ReplayDeps,
-  original: CapturedRecord,
-  since: number,
-): Promise<ReplayOutcome['replay']> {
-  const filter = {
-    terms: [term('server', '=', original.server), term('id', '>', since), term('kind', '=', 'request')],
-  };
-  let request: CapturedRecord | null = null;
-  for (let attempt = 0; attempt < 20; attempt++) {
-    await deps.flushCapture();
-    request ??=
-      deps.store.list({ filter, limit: 200, order: 'asc' }).records.find((r) => r.replayOf === original.id) ??
-      null;
-    const response = request ? deps.store.partnerOf(request) : null;
-    if (response) return { request, response };
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return { request, response: null };
 }
 
 function parsed(record: CapturedRecord | null): unknown {
