@@ -75,11 +75,15 @@ function ReplayResult({ answer }: { answer: ReplayAnswer }) {
 export function ReplayPanel({ request }: { request: CapturedRecord }) {
   const canReplay = useCan('operator');
   const [editing, setEditing] = useState(false);
+  const [originalSession, setOriginalSession] = useState(false);
   const replay = useMutation({
     mutationFn: (message?: unknown) =>
       api<ReplayAnswer>(
         `/api/logs/${request.id}/replay`,
-        send('POST', message === undefined ? {} : { message }),
+        send('POST', {
+          ...(message === undefined ? {} : { message }),
+          ...(originalSession ? { session: 'original' } : {}),
+        }),
       ),
     // The new records reach the traffic list through the live feed like any others.
     onSuccess: () => setEditing(false),
@@ -114,6 +118,19 @@ export function ReplayPanel({ request }: { request: CapturedRecord }) {
             >
               Edit &amp; resend
             </button>
+            {request.sessionId !== null && request.sessionSource === 'transport' ? (
+              <label
+                className="flex min-h-6 items-center gap-1 text-xs text-slate-600 dark:text-slate-300"
+                title="Send on the original client's session while it is open, instead of a session of the replay's own"
+              >
+                <input
+                  type="checkbox"
+                  checked={originalSession}
+                  onChange={(event) => setOriginalSession(event.target.checked)}
+                />
+                On the original session
+              </label>
+            ) : null}
           </>
         ) : null}
       </div>
