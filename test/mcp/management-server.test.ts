@@ -46,6 +46,7 @@ describe('the management MCP server', () => {
       'get_stats',
       'list_servers',
       'remove_server',
+      'replay_record',
       'restart_server',
       'search_records',
       'update_server',

@@ -5,6 +5,23 @@ import { replayRecord } from '../../replay/replay.js';
 import { replayOptions, replayToJson } from '../../replay/replay-json.js';
 import type { ManagementDeps } from '../deps.js';
 import { guarded, ok } from '../results.js';
+import { recordSchema } from '../schemas.js';
+
+/** The answer of POST /api/logs/<id>/replay, as structuredContent. */
+const replayOutput = {
+  original: z.object({ request: recordSchema, response: recordSchema.nullable() }),
+  replay: z.object({ request: recordSchema.nullable(), response: recordSchema.nullable() }),
+  diff: z.looseObject({
+    entries: z.array(z.looseObject({ path: z.string(), kind: z.enum(['added', 'removed', 'changed']) })),
+    truncated: z.boolean(),
+  }),
+  durations: z.object({ originalMs: z.number().nullable(), replayMs: z.number().nullable() }),
+  session: z.looseObject({
+    mode: z.enum(['new', 'original']),
+    id: z.string().nullable(),
+    protocolVersion: z.string().nullable(),
+  }),
+};
 
 /** The diff in a few lines a model can read: each changed path with its before and after. */
 function diffLines(diff: JsonDiff): string[] {
@@ -42,6 +59,7 @@ export function registerReplayTools(server: McpServer, deps: ManagementDeps): vo
             '"new" (default): a session of the replay\'s own; "original": the original client\'s, if still open',
           ),
       },
+      outputSchema: replayOutput,
       annotations: {
         readOnlyHint: false,
         destructiveHint: false,
