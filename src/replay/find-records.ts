@@ -16,10 +16,18 @@ const term = (field: string, op: FieldTerm['op'], value: string | number): Field
 export async function findReplay(
   deps: { store: LogStore; flushCapture: () => Promise<void> },
   original: CapturedRecord,
+  /** The method sent (an edit may have changed it). */
+  method: string,
   since: number,
 ): Promise<{ request: CapturedRecord | null; response: CapturedRecord | null }> {
+  // Other clients' traffic may land meanwhile: the replay is the request of this method marked as its.
   const filter = {
-    terms: [term('server', '=', original.server), term('id', '>', since), term('kind', '=', 'request')],
+    terms: [
+      term('server', '=', original.server),
+      term('id', '>', since),
+      term('kind', '=', 'request'),
+      term('method', '=', method),
+    ],
   };
   let request: CapturedRecord | null = null;
   for (let attempt = 0; attempt < 20; attempt++) {

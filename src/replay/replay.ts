@@ -114,7 +114,7 @@ async function replayOnce(deps: ReplayDeps, id: number, options: ReplayOptions):
   }
   const measuredMs = performance.now() - started;
   checkAnswer(answer, original, mode);
-  const replay = await findReplay(deps, original, since);
+  const replay = await findReplay(deps, original, message.method, since);
   const originalResponse = deps.store.partnerOf(original);
   return {
     original: { request: original, response: originalResponse },
