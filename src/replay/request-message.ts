@@ -34,14 +34,10 @@ export function originalRequest(record: CapturedRecord): RequestMessage {
   } catch {
     throw new GatewayError(400, `Record ${record.id} is not JSON, so it cannot be replayed.`);
   }
-  return requestProblem(value) === null
-    ? (value as RequestMessage)
-    : (() => {
-        throw new GatewayError(
-          400,
-          `Record ${record.id} is not a JSON-RPC request, so it cannot be replayed.`,
-        );
-      })();
+  if (requestProblem(value) !== null) {
+    throw new GatewayError(400, `Record ${record.id} is not a JSON-RPC request, so it cannot be replayed.`);
+  }
+  return value as RequestMessage;
 }
 
 /** What is wrong with `value` as a JSON-RPC 2.0 request (section 4), or null. */
