@@ -411,6 +411,12 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     apiLimits: limits.api,
     limits: limits.status,
     proxyUrl,
+    replay: {
+      flushCapture: () => capture.flush(),
+      ...(tls ? { fetch: selfFetch(tls.cert) } : {}),
+      // The loopback leg shows the proxy the owner's token; the caller's own scope was checked on the record.
+      proxyToken: config.proxyAuth ? config.token : null,
+    },
     startedAt,
     log: io.warn,
     serverStatus: (name) => statusOf(statusProviders, name),

@@ -14,6 +14,7 @@ import type { LiveFeed } from '../api/live-feed.js';
 import { logsRoutes } from '../api/logs.js';
 import { methodsRoutes } from '../api/methods.js';
 import { pendingServersRoutes } from '../api/pending-servers.js';
+import { replayRoutes } from '../api/replay.js';
 import { secretsRoutes } from '../api/secrets.js';
 import { type ServerRuntimeDeps, serverRuntimeRoutes } from '../api/server-runtime.js';
 import { serversRoutes } from '../api/servers.js';
@@ -46,6 +47,7 @@ import type { PendingServers } from '../ops/pending-servers.js';
 import type { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import type { RedactionPolicy } from '../redaction/policy.js';
 import type { Registry } from '../registry/registry.js';
+import type { ReplayLoopback } from '../replay/replay.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
@@ -104,6 +106,8 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   /** Limits in effect and refusals so far, for GET /api/status. */
   limits?: () => LimitsStatus;
   proxyUrl: (name: string) => string;
+  /** How replays reach the gateway's own proxy (its certificate, the --proxy-auth token) and see their capture. */
+  replay: ReplayLoopback;
   /** 'https' when the gateway serves TLS itself: OAuth metadata URLs and cookies follow it. */
   scheme?: 'http' | 'https';
   /** --proxy-auth is on (the status says so, for the UI's client configurations). */
@@ -219,6 +223,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         pending: deps.pending,
         audit: deps.audit,
         faults: deps.faults,
+        replay: deps.replay,
         authenticate: (c) => {
           const request = authRequest(c);
           deps.apiLimits?.checkAddress(request.address);
@@ -302,6 +307,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.route('/api/servers', serverRuntimeRoutes(scoped));
   app.route('/api/servers', toolChangesRoutes({ toolLists: deps.toolLists, registry, scope: requestScope }));
   app.route('/api/logs', exportRoutes(store, reads, deps.maxImportBytes, deps.redaction, requestScope));
+  app.route('/api/logs', replayRoutes({ ...deps.replay, store, proxyUrl: deps.proxyUrl }));
   app.route('/api/logs', logsRoutes(store, reads, onDeleted));
   app.route('/api/sessions', fixtureRoutes(reads));
   app.route('/api/sessions', sessionsRoutes(reads));

@@ -121,6 +121,15 @@ export const REST_ACTIONS: readonly RestAction[] = [
     action: 'fault.remove',
     detail: (a) => faultDetail(a.fault),
   },
+  {
+    method: 'POST',
+    path: /^\/api\/logs\/(\d+)\/replay$/,
+    action: 'replay.send',
+    detail: (a) => {
+      const replay = a.replay as { request?: { id?: unknown } | null } | undefined;
+      return typeof replay?.request?.id === 'number' ? `replayed as record ${replay.request.id}` : undefined;
+    },
+  },
   { method: 'PUT', path: new RegExp(`^/api/secrets/${SERVER}$`), action: 'secret.set' },
   { method: 'DELETE', path: new RegExp(`^/api/secrets/${SERVER}$`), action: 'secret.remove' },
 ];

@@ -52,6 +52,8 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   row('DELETE', '/api/logs', 'operator', 'Deleting records'),
   row('POST', '/api/logs/clear', 'operator', 'Clearing records'),
   row('GET', '/api/logs/:id', 'viewer', 'Reading a record'),
+  // A replay sends traffic to a server: acting on traffic, an operator's.
+  row('POST', '/api/logs/:id/replay', 'operator', 'Replaying a request'),
   row('GET', '/api/sessions', 'viewer', 'Listing sessions'),
   row('GET', '/api/sessions/:id', 'viewer', 'Reading a session'),
   row('GET', '/api/sessions/:id/fixture', 'viewer', 'Exporting a session as a mock fixture'),

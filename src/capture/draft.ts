@@ -39,6 +39,8 @@ export interface DraftContext {
   note?: string | null;
   /** What the gateway did to the message, if anything (a breakpoint's edit, an injected answer). */
   origin?: RecordOrigin | null;
+  /** The record a replayed request sends again. */
+  replayOf?: number | null;
 }
 
 function blankRecord(context: DraftContext, text: string, truncated: boolean): NewRecord {
@@ -79,7 +81,7 @@ function blankRecord(context: DraftContext, text: string, truncated: boolean): N
     operationMs: null,
     gatewayMs: null,
     upstreamMs: null,
-    replayOf: null,
+    replayOf: context.replayOf ?? null,
     origin: context.origin ?? null,
   };
 }

@@ -2,6 +2,7 @@ import type { AuditTrail } from '../audit/audit-trail.js';
 import type { FaultRules } from '../faults/rules.js';
 import type { OverviewDeps, RestartServer } from '../health/server-overview.js';
 import type { PendingServers } from '../ops/pending-servers.js';
+import type { ReplayLoopback } from '../replay/replay.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { ToolListStore } from '../store/tool-lists.js';
 
@@ -20,4 +21,6 @@ export interface ManagementDeps extends OverviewDeps {
   audit: AuditTrail;
   /** Fault injection rules (list_faults, add_fault, remove_fault). */
   faults: FaultRules;
+  /** How replays reach the gateway's own proxy and see their capture (replay_record). */
+  replay: ReplayLoopback;
 }

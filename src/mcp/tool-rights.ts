@@ -26,6 +26,7 @@ export const TOOL_RIGHTS: Readonly<Record<string, Role>> = {
   clear_records: 'operator',
   add_fault: 'operator',
   remove_fault: 'operator',
+  replay_record: 'operator',
 };
 
 export function toolRight(name: string): Role {

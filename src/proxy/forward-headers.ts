@@ -1,13 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HeaderMap } from '../core/capture-events.js';
 import { connectionTokens, isHopByHop } from '../core/headers.js';
+import { REPLAY_HEADER } from '../core/replay-mark.js';
 import { PROXY_TOKEN_HEADER, UI_CSRF_HEADER, UI_SESSION_COOKIE } from './proxy-token.js';
 
 /**
  * Request headers the gateway sets itself rather than forwarding: Host names the upstream; Content-Length
  * is recomputed for the same bytes; Accept-Encoding is dropped so that upstreams answer uncompressed and the
  * gateway can read what it captures (the client still receives a valid, identity-encoded response). The
- * gateway token of `--proxy-auth` is for the gateway alone: the upstream never sees it.
+ * gateway token of `--proxy-auth` and the replay mark (core/replay-mark.ts) are for the gateway alone: the
+ * upstream never sees them.
  */
 const REQUEST_OWN = new Set([
   'host',
@@ -15,6 +17,7 @@ const REQUEST_OWN = new Set([
   'accept-encoding',
   PROXY_TOKEN_HEADER,
   UI_CSRF_HEADER,
+  REPLAY_HEADER,
 ]);
 
 /**

@@ -48,6 +48,7 @@ describe('the management MCP server', () => {
       'get_tool_changes',
       'list_servers',
       'remove_server',
+      'replay_record',
       'restart_server',
       'search_records',
       'update_server',

@@ -22,6 +22,7 @@ const WRITE_TOOLS = [
   'clear_records',
   'remove_fault',
   'remove_server',
+  'replay_record',
   'restart_server',
   'update_server',
 ];
