@@ -39,6 +39,7 @@ describe('the management MCP server', () => {
   it('lists its tools, each with an output schema', async () => {
     const { tools } = await agent.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
+      'add_fault',
       'add_server',
       'clear_records',
       'diff_records',
@@ -46,7 +47,9 @@ describe('the management MCP server', () => {
       'get_session',
       'get_stats',
       'get_tool_changes',
+      'list_faults',
       'list_servers',
+      'remove_fault',
       'remove_server',
       'replay_record',
       'restart_server',
