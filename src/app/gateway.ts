@@ -13,6 +13,7 @@ import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import { type RestartServer, statusOf } from '../health/server-overview.js';
+import { Breakpoints } from '../intercept/breakpoints.js';
 import { MessageStage } from '../intercept/stage.js';
 import { createGatewayLimits } from '../limits/gateway-limits.js';
 import { ManagementSessions } from '../mcp/sessions.js';
@@ -210,6 +211,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const oauthMemory = new OAuthMemory();
   // Breakpoints and fault rules act on messages in flight here, at the proxy's choke points (SEAMS S6).
   const stage = new MessageStage();
+  const breakpoints = new Breakpoints();
+  stage.use(breakpoints);
   const stdio = new StdioServers({
     stage,
     sink: capture,
@@ -358,6 +361,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     log: io.warn,
     serverStatus: (name) => statusOf(statusProviders, name),
     serverStderr: (name, limit) => stdio.stderr(name, limit),
+    breakpoints,
   });
   handle = createRequestListener({
     checkHost: createHostGuard({ host: config.host, allowedHosts: config.allowedHosts }),
@@ -377,6 +381,13 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     stopping ??= (async () => {
       // Stop taking new connections; let in-flight requests finish; close the streams that never would.
       server.close();
+      // Held messages fail rather than go on: nobody approved them (see Breakpoints.releaseAll).
+      const released = breakpoints.releaseAll();
+      if (released > 0) {
+        io.info(
+          `${released} held message(s) released with an error to their senders: the gateway is stopping`,
+        );
+      }
       insight.stop();
       mcpSessions.closeAll();
       server.closeIdleConnections();

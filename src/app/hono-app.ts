@@ -7,6 +7,7 @@ import { apiError, tooLargeResponse } from '../api/errors.js';
 import { eventsRoutes } from '../api/events.js';
 import { exportRoutes } from '../api/export.js';
 import { filterRoutes } from '../api/filter.js';
+import { interceptsRoutes } from '../api/intercepts.js';
 import type { LiveFeed } from '../api/live-feed.js';
 import { logsRoutes } from '../api/logs.js';
 import { methodsRoutes } from '../api/methods.js';
@@ -33,6 +34,7 @@ import type { ServerStatusProvider } from '../core/server-status.js';
 import { VERSION } from '../core/version.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { RestartServer } from '../health/server-overview.js';
+import { Breakpoints } from '../intercept/breakpoints.js';
 import type { ApiLimits } from '../limits/api-limits.js';
 import type { LimitsStatus } from '../limits/gateway-limits.js';
 import { mcpRoutes } from '../mcp/route.js';
@@ -98,6 +100,8 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   limiter?: AuthLimiter;
   startedAt: number;
   log: (message: string) => void;
+  /** Breakpoints on messages in flight (intercept/breakpoints.ts); absent, /api/intercepts is not served. */
+  breakpoints?: Breakpoints;
 }
 
 type AppEnv = { Variables: { principal: Principal } };
@@ -116,6 +120,8 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   const sessions = new UiSessions(deps.uiIdleTimeoutMs === undefined ? {} : { idleMs: deps.uiIdleTimeoutMs });
   const limiter = deps.limiter ?? new AuthLimiter({ log: deps.log, audit: deps.audit });
   const scheme = deps.scheme ?? 'http';
+  // Nothing is held unless the gateway's stage runs these; an app built alone still serves the contract.
+  const breakpoints = deps.breakpoints ?? new Breakpoints();
   const authenticator = createAuthenticator({
     checkToken: deps.checkToken,
     lookupToken: (candidate) => deps.tokens.lookup(candidate),
@@ -199,6 +205,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         onDeleted,
         pending: deps.pending,
         audit: deps.audit,
+        breakpoints,
         authenticate: (c) => {
           const request = authRequest(c);
           deps.apiLimits?.checkAddress(request.address);
@@ -297,6 +304,20 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     }),
   );
   app.route('/api/filter', filterRoutes(store, registry));
+  app.route('/api/intercepts', interceptsRoutes(breakpoints));
+  breakpoints.onEvent((event) =>
+    deps.liveFeed.broadcast(
+      event.type === 'held'
+        ? {
+            type: 'intercept-held',
+            heldId: event.held.id,
+            server: event.held.server,
+            direction: event.held.direction,
+            method: event.held.method,
+          }
+        : { type: 'intercept-released', heldId: event.held.id, server: event.held.server, how: event.how },
+    ),
+  );
   app.route('/api/status', statusRoutes(scoped));
   app.route('/api/secrets', secretsRoutes(deps.secrets));
   app.route('/api/tokens', tokensRoutes(deps));

@@ -62,6 +62,16 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   row('GET', '/api/filter/check', 'viewer', 'Checking a filter'),
   row('GET', '/api/status', 'viewer', "Reading the gateway's status"),
 
+  // Breakpoints. Held messages are traffic as it was sent, before redaction: only those who may act on
+  // them read them.
+  row('GET', '/api/intercepts', 'viewer', 'Reading breakpoint rules'),
+  row('POST', '/api/intercepts', 'operator', 'Adding a breakpoint'),
+  row('GET', '/api/intercepts/held', 'operator', 'Reading held messages'),
+  row('POST', '/api/intercepts/held/:id/forward', 'operator', 'Forwarding a held message'),
+  row('POST', '/api/intercepts/held/:id/drop', 'operator', 'Dropping a held message'),
+  row('POST', '/api/intercepts/held/:id/reply', 'operator', 'Answering a held message'),
+  row('DELETE', '/api/intercepts/:id', 'operator', 'Removing a breakpoint'),
+
   // The owner's credentials, who holds a token, and who did what.
   row('*', '/api/secrets', 'admin', 'Managing secrets'),
   row('*', '/api/secrets/*', 'admin', 'Managing secrets'),

@@ -1,5 +1,6 @@
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { OverviewDeps, RestartServer } from '../health/server-overview.js';
+import type { Breakpoints } from '../intercept/breakpoints.js';
 import type { PendingServers } from '../ops/pending-servers.js';
 import type { LogReads } from '../store/log-reads.js';
 
@@ -14,4 +15,6 @@ export interface ManagementDeps extends OverviewDeps {
   pending: PendingServers;
   /** Changes made through tools are recorded here, with the caller (`extra.authInfo`, see actor.ts). */
   audit: AuditTrail;
+  /** Breakpoints on messages in flight; absent, the intercept tools are not offered. */
+  breakpoints?: Breakpoints;
 }

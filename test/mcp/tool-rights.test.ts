@@ -6,8 +6,25 @@ import { TokenStore } from '../../src/auth/token-store.js';
 import { TOOL_RIGHTS } from '../../src/mcp/tool-rights.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
 
-const READ_TOOLS = ['get_record', 'get_session', 'get_stats', 'list_servers', 'search_records'];
-const WRITE_TOOLS = ['add_server', 'clear_records', 'remove_server', 'restart_server', 'update_server'];
+const READ_TOOLS = [
+  'get_record',
+  'get_session',
+  'get_stats',
+  'list_intercepts',
+  'list_servers',
+  'search_records',
+];
+const WRITE_TOOLS = [
+  'add_intercept',
+  'add_server',
+  'clear_records',
+  'list_held_messages',
+  'release_held_message',
+  'remove_intercept',
+  'remove_server',
+  'restart_server',
+  'update_server',
+];
 
 /** The management MCP server through the official SDK client, with a token of each role. */
 describe('management MCP tools by role', () => {
