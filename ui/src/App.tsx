@@ -5,6 +5,7 @@ import { ApiError, api, isUnauthorized } from './api';
 import { Header } from './Header';
 import { useLocation } from './router';
 import { Audit } from './screens/Audit';
+import { Breakpoints } from './screens/Breakpoints';
 import { Insights } from './screens/Insights';
 import { Servers } from './screens/Servers';
 import { Sessions } from './screens/Sessions';
@@ -19,6 +20,7 @@ const TITLES: Record<string, string> = {
   sessions: 'Sessions',
   servers: 'Servers',
   insights: 'Insights',
+  breakpoints: 'Breakpoints',
   tokens: 'Tokens',
   audit: 'Audit',
 };
@@ -40,6 +42,8 @@ function Screen({ url }: { url: URL }) {
       return <Servers url={url} name={param} />;
     case 'insights':
       return <Insights url={url} />;
+    case 'breakpoints':
+      return <Breakpoints />;
     case 'tokens':
       return <Tokens />;
     case 'audit':
