@@ -30,7 +30,11 @@ afterAll(async () => {
   await everything?.stop();
 });
 
-const json = async (response: Response) => ({ status: response.status, body: await response.json() });
+// biome-ignore lint/suspicious/noExplicitAny: test answers are read as loosely as a script would
+const json = async (response: Response): Promise<{ status: number; body: any }> => ({
+  status: response.status,
+  body: await response.json(),
+});
 
 async function addRule(rule: Record<string, unknown>): Promise<string> {
   const { status, body } = await json(

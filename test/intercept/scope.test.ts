@@ -13,12 +13,15 @@ afterAll(async () => {
   await ctx?.gw.stop();
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: test answers are read as loosely as a script would
+const jsonOf = async (response: Response): Promise<any> => response.json();
+
 const post = (body: unknown): RequestInit => ({ method: 'POST', body: JSON.stringify(body) });
 
 async function heldIds(who: 'owner' | 'betaOperator'): Promise<{ id: number; server: string }[]> {
   const response = await as(ctx, who, '/api/intercepts/held');
   expect(response.status).toBe(200);
-  return (await response.json()).held;
+  return (await jsonOf(response)).held;
 }
 
 async function waitHeld(server: string): Promise<number> {
@@ -35,7 +38,7 @@ describe('breakpoints and roles', () => {
     expect((await as(ctx, 'viewer', '/api/intercepts')).status).toBe(200);
     const refused = await as(ctx, 'viewer', '/api/intercepts', post({ filter: 'tool:echo' }));
     expect(refused.status).toBe(403);
-    expect((await refused.json()).error).toMatch(/Adding a breakpoint needs the operator role/);
+    expect((await jsonOf(refused)).error).toMatch(/Adding a breakpoint needs the operator role/);
     expect((await as(ctx, 'viewer', '/api/intercepts/held')).status).toBe(403);
     expect((await as(ctx, 'viewer', '/api/intercepts/held/1/forward', post({}))).status).toBe(403);
   });
@@ -43,14 +46,14 @@ describe('breakpoints and roles', () => {
 
 describe('breakpoints and server scope', () => {
   it("limit a scoped operator's rule to its servers, and hide the rest from it", async () => {
-    const ownRule = await (
-      await as(ctx, 'betaOperator', '/api/intercepts', post({ filter: 'tool:echo' }))
-    ).json();
+    const ownRule = await jsonOf(
+      await as(ctx, 'betaOperator', '/api/intercepts', post({ filter: 'tool:echo' })),
+    );
     expect(ownRule.servers).toEqual(['beta']);
-    const ownerRule = await (
-      await as(ctx, 'owner', '/api/intercepts', post({ filter: 'server:alpha tool:echo' }))
-    ).json();
-    const seen = (await (await as(ctx, 'betaOperator', '/api/intercepts')).json()).rules.map(
+    const ownerRule = await jsonOf(
+      await as(ctx, 'owner', '/api/intercepts', post({ filter: 'server:alpha tool:echo' })),
+    );
+    const seen = (await jsonOf(await as(ctx, 'betaOperator', '/api/intercepts'))).rules.map(
       (r: { id: string }) => r.id,
     );
     expect(seen).toEqual([ownRule.id]);
