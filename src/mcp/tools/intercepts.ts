@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { Scope } from '../../auth/scope.js';
 import type { Breakpoints, HeldMessage } from '../../intercept/breakpoints.js';
 import { addRule, listHeld, listRules, releaseHeld, removeRule } from '../../intercept/intercept-ops.js';
-import { guarded, ok } from '../results.js';
+import { failure, guarded, ok } from '../results.js';
+
+const item = z.record(z.string(), z.unknown());
 
 function heldLine(held: HeldMessage): string {
   const seconds = Math.max(0, Math.round((held.releaseAt - Date.now()) / 1000));
@@ -26,6 +28,7 @@ export function registerInterceptTools(
       description:
         'The breakpoint rules that hold matching messages at the gateway until someone releases them (or their timeout does).',
       inputSchema: {},
+      outputSchema: { rules: z.array(item) },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async () =>
@@ -56,6 +59,7 @@ export function registerInterceptTools(
         timeoutMs: z.number().int().optional(),
         onTimeout: z.enum(['forward', 'fail']).optional(),
       },
+      outputSchema: { rule: item },
       annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
     },
     async (args) =>
@@ -71,6 +75,7 @@ export function registerInterceptTools(
       title: 'Remove a breakpoint',
       description: 'Removes a breakpoint rule by id; the messages it holds go on to where they were sent.',
       inputSchema: { id: z.string() },
+      outputSchema: { removed: item },
       annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
     },
     async ({ id }) =>
@@ -86,6 +91,7 @@ export function registerInterceptTools(
       title: 'List held messages',
       description: 'The messages breakpoints hold now, whole, each with its id for release_held_message.',
       inputSchema: {},
+      outputSchema: { held: z.array(item) },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async () =>
@@ -106,14 +112,14 @@ export function registerInterceptTools(
         action: z.enum(['forward', 'drop', 'reply']),
         message: z.record(z.string(), z.unknown()).optional(),
       },
+      outputSchema: { released: item, action: z.string() },
       annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: false },
     },
     async ({ id, action, message }) =>
       guarded(() => {
         if (action === 'reply' && message === undefined) {
-          return ok(
-            { released: null },
-            'A reply needs "message": the response to send, such as {"result": {"content": []}}.',
+          return failure(
+            'A reply needs "message": the response to send, such as {"result": {"content": []}}. Nothing was released.',
           );
         }
         const held = releaseHeld(breakpoints, id, action, message, scope());
