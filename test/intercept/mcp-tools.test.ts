@@ -34,8 +34,8 @@ describe('breakpoint tools of the management MCP server', () => {
   it('sets a rule, lists what it holds, forwards it edited and removes the rule', async () => {
     const added = await call('add_intercept', { filter: 'tool:echo', onTimeout: 'fail' });
     expect(added.isError).toBeFalsy();
-    const ruleId = (added.structuredContent?.rule as { id: string }).id;
-    expect(((await call('list_intercepts')).structuredContent?.rules as unknown[]).length).toBe(1);
+    const ruleId = (added.structuredContent as { rule: { id: string } }).rule.id;
+    expect(((await call('list_intercepts')).structuredContent as { rules: unknown[] }).rules.length).toBe(1);
 
     const answer = client.client.callTool({ name: 'echo', arguments: { message: 'from the client' } });
     let held: { id: number; message: Record<string, unknown> }[] = [];
@@ -58,6 +58,6 @@ describe('breakpoint tools of the management MCP server', () => {
     expect(bad.isError).toBe(true);
     expect(JSON.stringify(bad.content)).toContain('last cannot be used in a rule');
     expect((await call('remove_intercept', { id: ruleId })).isError).toBeFalsy();
-    expect(((await call('list_intercepts')).structuredContent?.rules as unknown[]).length).toBe(0);
+    expect(((await call('list_intercepts')).structuredContent as { rules: unknown[] }).rules.length).toBe(0);
   });
 });
