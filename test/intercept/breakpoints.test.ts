@@ -165,6 +165,34 @@ describe.each(['web', 'local'])('breakpoints on the %s server', (server) => {
   });
 });
 
+describe.each(['web', 'local'])('a request of the %s server held on its way to the client', (server) => {
+  it('is answered in the client’s place: the server gets the reply, the client is never asked', async () => {
+    const client = await connectClient(gw.proxyUrl(server), `elicited-${server}`, HOST_WITHOUT_ROOTS);
+    try {
+      await addRule({ filter: `server:${server} method:elicitation/create`, direction: 's2c' });
+      const answer = client.client.callTool({ name: 'trigger-elicitation-request', arguments: {} });
+      const held = await heldOf(server);
+      expect(held).toMatchObject({
+        direction: 'server_to_client',
+        kind: 'request',
+        method: 'elicitation/create',
+      });
+      const reply = { result: { action: 'accept', content: { name: 'Grace Hopper' } } };
+      expect((await release(held.id, 'reply', { message: reply })).status).toBe(200);
+      const result = JSON.stringify(await answer);
+      // The test client would have answered "Ada Lovelace" (test/helpers/mcp-client.ts).
+      expect(result).toContain('Grace Hopper');
+      expect(result).not.toContain('Ada Lovelace');
+      const injected = await gw.records(
+        (r) => r.server === server && r.origin === 'injected' && r.direction === 'client_to_server',
+      );
+      expect(injected.some((r) => r.message.includes('Grace Hopper'))).toBe(true);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe('breakpoint rules', () => {
   it('refuse fields a message in flight does not have, naming the field', async () => {
     const { status, body } = await json(
