@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CapturePolicy, DEFAULT_CAPTURE_POLICY } from '../src/capture/policy.js';
 import { openDatabase } from '../src/store/database.js';
 import { type CpuThroughput, captureEvents, measureCaptureCpu } from './query/capture-cpu.js';
-import { measureCaptureThroughput } from './query/capture-throughput.js';
+import { measureCaptureThroughput, type Throughput } from './query/capture-throughput.js';
 import { type Exchange, TrafficGenerator } from './query/traffic.js';
 import { type BenchSuite, markdownTable } from './suite.js';
 
@@ -14,7 +14,7 @@ const ROUNDS = 3;
 const SECRET_EVERY = 10;
 
 /** The query suite's traffic, with credentials in some tool calls, as agents do pass API keys along. */
-class TrafficWithSecrets extends TrafficGenerator {
+export class TrafficWithSecrets extends TrafficGenerator {
   #count = 0;
 
   override next(): Exchange {
@@ -54,13 +54,17 @@ const CASES = [
   { label: `redaction on, credentials in 1 of ${SECRET_EVERY} tool calls`, secrets: true, redact: true },
 ] as const;
 
+/** Messages per CPU second of the busiest thread of a real-path run (the one that bounds its rate). */
+const busiestRate = (run: Throughput) => run.messages / Math.max(run.threads.main, ...run.threads.others);
+
 const target = (perSecond: number) => (perSecond >= 10_000 ? '≥ 10000/s ✓' : '≥ 10000/s ✗');
 
 /**
- * `npm run bench capture`: capture throughput with payload redaction off and on. The capture worker's work
- * (assemble, redact, describe, store with FTS) is timed in CPU seconds, which is what one core sustains
- * however busy the machine is; one wall-clock run through the real CaptureQueue and worker thread (into an
- * empty database) checks the whole path. Target: ≥ 10,000 messages/s with redaction on.
+ * `npm run bench capture`: capture throughput with payload redaction off and on. All of capture's work
+ * (assemble, redact, describe, store with FTS) is timed in CPU seconds on one thread, which is what one
+ * core sustains however busy the machine is; runs through the real CaptureQueue, capture worker and writer
+ * thread (into an empty database) time the whole path, per thread. Target: ≥ 10,000 messages/s with
+ * redaction on.
  */
 export const captureSuite: BenchSuite = {
   name: 'capture',
@@ -78,28 +82,38 @@ export const captureSuite: BenchSuite = {
         if (!previous || result.cpuSeconds < previous.cpuSeconds) best.set(label, result);
       }
     }
-    const rows = CASES.map(({ label, redact }) => {
+    // The work of all capture on one thread; the target is the real path's, split over two threads (below).
+    const rows = CASES.map(({ label }) => {
       const result = best.get(label) as CpuThroughput;
       return [
         label,
         String(result.messages),
         result.cpuSeconds.toFixed(2),
         String(Math.round(result.perCpuSecond)),
-        redact ? target(result.perCpuSecond) : '',
       ];
     });
-    process.stdout.write('through the CaptureQueue and worker, redaction on ...\n');
-    const wall = await withDatabase((path) =>
-      measureCaptureThroughput(path, new TrafficWithSecrets(7), EXCHANGES, policy(true)),
-    );
-    process.stdout.write(`  ${Math.round(wall.perSecond)}/s\n`);
+    process.stdout.write('through the CaptureQueue, worker and writer threads, redaction on ...\n');
+    const load = loadavg()[0] ?? 0;
+    // Best of the rounds by the busiest thread's CPU time, which bounds what a machine with a free core per
+    // thread sustains; the wall-clock rate of that round is shown beside it.
+    let wall: Throughput | undefined;
+    for (let round = 1; round <= ROUNDS; round++) {
+      const result = await withDatabase((path) =>
+        measureCaptureThroughput(path, new TrafficWithSecrets(7), EXCHANGES, policy(true)),
+      );
+      process.stdout.write(
+        `  round ${round}: ${Math.round(result.perSecond)}/s, busiest thread ${Math.round(busiestRate(result))}/CPU s\n`,
+      );
+      if (!wall || busiestRate(result) > busiestRate(wall)) wall = result;
+    }
+    if (!wall) throw new Error('no capture round ran');
+    const [worker = 0, writer = 0] = wall.threads.others;
     const table = markdownTable(
       [
-        'Capture worker work (assemble, redact, describe, store, FTS)',
+        'All capture work on one thread (assemble, redact, describe, store, FTS)',
         'messages',
         'CPU s',
         'messages/CPU s',
-        'target',
       ],
       rows,
     );
@@ -110,7 +124,12 @@ export const captureSuite: BenchSuite = {
       '',
       table,
       '',
-      `Through the real path (CaptureQueue → worker thread → SQLite), redaction on, credentials in 1 of ${SECRET_EVERY} tool calls: ${wall.messages} messages in ${wall.seconds.toFixed(1)} s wall clock, ${Math.round(wall.perSecond)}/s, ${wall.dropped + wall.storeFailures} dropped (wall-clock rates depend on how busy the machine's cores are); ${Math.round(wall.messages / wall.cpuSeconds)} messages per CPU second of the whole process (emitting thread, capture worker and garbage collection together).`,
+      `Through the real path (CaptureQueue → capture worker thread → writer thread → SQLite), redaction on, credentials in 1 of ${SECRET_EVERY} tool calls, best of ${ROUNDS} rounds: ${wall.messages} messages in ${wall.seconds.toFixed(1)} s wall clock, ${Math.round(wall.perSecond)}/s, ${wall.dropped + wall.storeFailures} dropped (1-minute load average ${load.toFixed(1)} on ${cpus().length} cores when it started: wall-clock rates mostly measure the wait for a core on a shared machine). CPU seconds per thread: the emitting (proxy) thread ${wall.threads.main.toFixed(2)}, the capture worker (assemble, redact, describe) ${worker.toFixed(2)}, its writer thread (SQLite, FTS) ${writer.toFixed(2)}, garbage collection helpers ${wall.threads.others
+        .slice(2)
+        .reduce((a, b) => a + b, 0)
+        .toFixed(
+          2,
+        )}. **The busiest thread does ${Math.round(busiestRate(wall))} messages per CPU second** (${target(busiestRate(wall))}): the rate the path sustains wherever each thread has a core; ${Math.round(wall.messages / wall.cpuSeconds)} messages per CPU second of the whole process, all threads together.`,
     ].join('\n');
   },
 };

@@ -72,6 +72,12 @@ async function withEmptyStore<T>(variant: Variant, use: (path: string) => Promis
 
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
 
+/**
+ * Messages per CPU second of the busiest thread of a real-path run: the rate it sustains wherever each
+ * thread has a core (the capture worker and its writer thread run side by side).
+ */
+const busiest = (run: Throughput) => run.messages / Math.max(run.threads.main, ...run.threads.others);
+
 interface Timing {
   p50: number;
   p95: number;
@@ -235,23 +241,31 @@ export const encryptedSuite: BenchSuite = {
         ],
         [
           [
-            `worker work, messages per CPU second (best of ${ROUNDS}, ${messages} messages)`,
+            `all capture work on one thread, messages per CPU second (best of ${ROUNDS}, ${messages} messages)`,
             String(Math.round(cpu.plain)),
             String(Math.round(cpu.encrypted)),
             ratio(cpu.encrypted, cpu.plain),
-            cpu.encrypted >= 10_000 && cpu.encrypted >= 0.8 * cpu.plain
+            // Capture's work is split over two threads (the busiest one bounds the rate, next row).
+            cpu.encrypted >= 0.8 * cpu.plain ? '≥ 0.8x ✓' : '≥ 0.8x ✗',
+          ],
+          [
+            'CaptureQueue → worker and writer threads → SQLite, messages per CPU second of the busiest thread',
+            String(Math.round(busiest(plainWall))),
+            String(Math.round(busiest(encryptedWall))),
+            ratio(busiest(encryptedWall), busiest(plainWall)),
+            busiest(encryptedWall) >= 10_000 && busiest(encryptedWall) >= 0.8 * busiest(plainWall)
               ? '≥ 10000/s, ≥ 0.8x ✓'
               : '≥ 10000/s, ≥ 0.8x ✗',
           ],
           [
-            'CaptureQueue → worker thread → SQLite, messages/s wall clock',
+            'CaptureQueue → worker and writer threads → SQLite, messages/s wall clock',
             String(Math.round(plainWall.perSecond)),
             String(Math.round(encryptedWall.perSecond)),
             ratio(encryptedWall.perSecond, plainWall.perSecond),
             '',
           ],
           [
-            'CaptureQueue → worker thread → SQLite, messages per CPU second of the whole process',
+            'CaptureQueue → worker and writer threads → SQLite, messages per CPU second of the whole process',
             String(Math.round(plainWall.messages / plainWall.cpuSeconds)),
             String(Math.round(encryptedWall.messages / encryptedWall.cpuSeconds)),
             ratio(

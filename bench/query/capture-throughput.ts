@@ -2,6 +2,7 @@ import { CaptureQueue } from '../../src/capture/capture-queue.js';
 import type { CapturePolicy } from '../../src/capture/policy.js';
 import { ExchangeCapture } from '../../src/proxy/exchange-capture.js';
 import type { StoreKey } from '../../src/store/cipher.js';
+import { threadCpu, threadCpuSince } from './thread-cpu.js';
 import type { TrafficGenerator } from './traffic.js';
 
 const QUEUE_BYTES = 64 * 1024 * 1024;
@@ -14,6 +15,12 @@ export interface Throughput {
   storeFailures: number;
   /** CPU time of the whole process meanwhile (the emitting thread, the capture worker, GC), in seconds. */
   cpuSeconds: number;
+  /**
+   * CPU seconds per thread meanwhile (Linux): the emitting (proxy) thread, and the others busiest first
+   * (the capture worker and its writer thread, then GC helpers). The busiest thread bounds the rate a
+   * machine with free cores sustains, however busy this one was.
+   */
+  threads: { main: number; others: number[] };
 }
 
 /**
@@ -50,6 +57,7 @@ export async function measureCaptureThroughput(
   const before = queue.stats().captured;
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
+  const threadsBefore = threadCpu();
   for (const { exchange, body, answer } of prepared) {
     while (queue.stats().queuedBytes > QUEUE_BYTES / 2) await new Promise((r) => setTimeout(r, 2));
     const capture = new ExchangeCapture(queue, 8 * 1024 * 1024);
@@ -77,6 +85,7 @@ export async function measureCaptureThroughput(
   await queue.flush();
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const threads = threadCpuSince(threadsBefore);
   const stats = queue.stats();
   await queue.close();
   const messages = stats.captured - before;
@@ -87,5 +96,6 @@ export async function measureCaptureThroughput(
     dropped: stats.dropped,
     storeFailures: stats.storeFailures,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    threads,
   };
 }

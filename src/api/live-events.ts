@@ -32,6 +32,17 @@ export type LiveEvent =
   | { type: 'servers-changed'; added: string[]; removed: string[]; updated: string[] }
   /** Launches awaiting the owner's approval changed (one was requested, approved or rejected). */
   | { type: 'approvals-changed'; pending: string[] }
+  /** A server's tools/list answer changed (GET /api/servers/:name/tool-changes has the diff). */
+  | {
+      type: 'tool-changes';
+      server: string;
+      changeId: number;
+      added: number;
+      removed: number;
+      changed: number;
+    }
+  /** Fault rules were armed or removed: refetch GET /api/faults (the banner on every screen). */
+  | { type: 'faults-changed' }
   /** Records were deleted (clear, delete by filter): views showing old records should refetch. */
   | { type: 'records-deleted'; deleted: number }
   /**

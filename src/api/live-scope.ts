@@ -23,6 +23,7 @@ export function visibleEvent(event: LiveEvent, { scope, role }: Audience): LiveE
     case 'server-health':
     case 'intercept-held':
     case 'intercept-released':
+    case 'tool-changes':
       return inScope(scope, event.server) ? event : null;
     case 'servers-changed': {
       const scoped = {
@@ -37,6 +38,8 @@ export function visibleEvent(event: LiveEvent, { scope, role }: Audience): LiveE
       return { ...event, pending: mine(event.pending) };
     // Views refetch on it; how many were deleted says nothing about which servers.
     case 'records-deleted':
+    // Names nothing: each subscriber refetches the rules its own scope reaches.
+    case 'faults-changed':
     case 'hello':
     case 'records':
     case 'activity':

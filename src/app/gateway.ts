@@ -8,10 +8,13 @@ import { SqliteAuditTrail } from '../audit/sqlite-audit-trail.js';
 import { OidcSignIn } from '../auth/oidc-sign-in.js';
 import { TokenStore } from '../auth/token-store.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
+import type { ToolListChanged } from '../capture/listeners/tool-drift.js';
 import { capturePolicy, redactionLine } from '../capture/policy.js';
 import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
+import { faultHook } from '../faults/fault-hook.js';
+import { FaultRules } from '../faults/rules.js';
 import { type RestartServer, statusOf } from '../health/server-overview.js';
 import { Breakpoints } from '../intercept/breakpoints.js';
 import { MessageStage } from '../intercept/stage.js';
@@ -35,6 +38,7 @@ import { StoreKeyError } from '../store/cipher.js';
 import { type Database, openDatabaseOrStartFresh } from '../store/database.js';
 import { ReaderPool } from '../store/reader-pool.js';
 import { sqliteLogStore } from '../store/sqlite-log-store.js';
+import { sqliteToolLists } from '../store/tool-lists.js';
 import { TlsError } from '../tls/certificate.js';
 import { AuthLimiter } from './auth-limiter.js';
 import { createAuthenticator } from './authenticate.js';
@@ -184,6 +188,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     );
   }
   const registry = new Registry(paths.registry, io.warn, undefined, io.info);
+  // The live feed exists only later, with the app; a tool-list change is announced through it then.
+  let toolListChanged: (change: ToolListChanged) => void = () => {};
   const capture = new CaptureQueue({
     databasePath: paths.database,
     databaseKey: config.storeKey,
@@ -192,6 +198,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     retention: config.retention,
     policy: capturePolicy(registry.redaction, config.redact),
     log: io.warn,
+    onToolListChanged: (change) => toolListChanged(change),
   });
   try {
     await capture.start();
@@ -208,11 +215,15 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const reads = ReaderPool.start(paths.database, { log: io.warn, key: config.storeKey });
 
   const pools = new UpstreamPools();
+  // Fault injection rules (in memory only: faults/rules.ts says why).
+  const faults = new FaultRules();
   const oauthMemory = new OAuthMemory();
   // Breakpoints and fault rules act on messages in flight here, at the proxy's choke points (SEAMS S6).
   const stage = new MessageStage();
+  // A person sees a message as it was sent (breakpoints first); fault rules act on what goes on.
   const breakpoints = new Breakpoints();
   stage.use(breakpoints);
+  stage.use(faultHook(faults));
   const stdio = new StdioServers({
     stage,
     sink: capture,
@@ -288,6 +299,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
 
   const store = sqliteLogStore(db);
   const liveFeed = new LiveFeed(store, reads, io.warn);
+  toolListChanged = (change) => liveFeed.broadcast({ type: 'tool-changes', ...change });
   // The stdio processes the gateway runs report their own state; HTTP servers are judged by health checks.
   // A server whose references cannot be filled in says so first; nothing of it runs.
   const statusProviders: ServerStatusProvider[] = [
@@ -338,6 +350,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     mcpSessions,
     store,
     reads,
+    toolLists: sqliteToolLists(db),
+    faults,
     health: insight.health,
     liveFeed,
     statusProviders,

@@ -3,10 +3,13 @@ import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
 import { auditRoutes } from '../api/audit.js';
 import { clientsRoutes } from '../api/clients.js';
+import { diffRoutes } from '../api/diff.js';
 import { apiError, tooLargeResponse } from '../api/errors.js';
 import { eventsRoutes } from '../api/events.js';
 import { exportRoutes } from '../api/export.js';
+import { faultsRoutes } from '../api/faults.js';
 import { filterRoutes } from '../api/filter.js';
+import { fixtureRoutes } from '../api/fixture.js';
 import { interceptsRoutes } from '../api/intercepts.js';
 import type { LiveFeed } from '../api/live-feed.js';
 import { logsRoutes } from '../api/logs.js';
@@ -20,6 +23,7 @@ import { sessionsRoutes } from '../api/sessions.js';
 import { statsRoutes } from '../api/stats.js';
 import { statusRoutes } from '../api/status.js';
 import { tokensRoutes } from '../api/tokens.js';
+import { toolChangesRoutes } from '../api/tool-changes.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import { restAudit, sourceAddress } from '../audit/rest-audit.js';
 import type { OidcSignIn } from '../auth/oidc-sign-in.js';
@@ -32,6 +36,7 @@ import type { TokenStore } from '../auth/token-store.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import { VERSION } from '../core/version.js';
+import type { FaultRules } from '../faults/rules.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { RestartServer } from '../health/server-overview.js';
 import { Breakpoints } from '../intercept/breakpoints.js';
@@ -46,6 +51,7 @@ import type { Registry } from '../registry/registry.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
+import type { ToolListStore } from '../store/tool-lists.js';
 import { AuthLimiter } from './auth-limiter.js';
 import { authRequest, createAuthenticator, type Principal } from './authenticate.js';
 import { bodyTypeRefusal } from './body-type.js';
@@ -68,6 +74,10 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   store: LogStore;
   /** The store's heavy reads, answered off the proxy's thread. */
   reads: LogReads;
+  /** Servers' last known tool lists and their changes (tool-list drift). */
+  toolLists: ToolListStore;
+  /** Fault injection rules the proxy applies (faults/rules.ts). */
+  faults: FaultRules;
   health: HealthMonitor;
   liveFeed: LiveFeed;
   /** Process states of servers run by the gateway (stdio), asked in turn. */
@@ -202,10 +212,12 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         ...overview,
         restartServer: deps.restartServer,
         reads: deps.reads,
+        toolLists: deps.toolLists,
         onDeleted,
         pending: deps.pending,
         audit: deps.audit,
         breakpoints,
+        faults: deps.faults,
         authenticate: (c) => {
           const request = authRequest(c);
           deps.apiLimits?.checkAddress(request.address);
@@ -248,12 +260,13 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         contentLength: c.req.header('content-length'),
         transferEncoding: c.req.header('transfer-encoding'),
       });
+    // Set before the checks below, so that the audit (restAudit, above) names who was refused.
+    c.set('principal', principal);
     if (refusal) throw refusal;
     const right = routeRight(c.req.method, c.req.path);
     if (right) requireRole(principal, right.role, right.what);
     // A route the table forgot needs admin until it is listed (fail closed); an unknown path stays a 404.
     else if (hasHandler(c)) requireRole(principal, 'admin', `${c.req.method} ${c.req.path}`);
-    c.set('principal', principal);
     return asPrincipal(principal, () => (c.req.path === IMPORT_PATH ? next() : apiBodyLimit(c, next)));
   });
   const registry = scopedRegistry(deps.registry, requestScope);
@@ -286,12 +299,15 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   );
   app.route('/api/servers', serversRoutes({ ...scopedOverview, restartServer: deps.restartServer }));
   app.route('/api/servers', serverRuntimeRoutes(scoped));
+  app.route('/api/servers', toolChangesRoutes({ toolLists: deps.toolLists, registry, scope: requestScope }));
   app.route('/api/logs', exportRoutes(store, reads, deps.maxImportBytes, deps.redaction, requestScope));
   app.route('/api/logs', logsRoutes(store, reads, onDeleted));
+  app.route('/api/sessions', fixtureRoutes(reads));
   app.route('/api/sessions', sessionsRoutes(reads));
   app.route('/api/clients', clientsRoutes(store));
   app.route('/api/methods', methodsRoutes(store));
   app.route('/api/stats', statsRoutes(reads));
+  app.route('/api/diff', diffRoutes(reads));
   app.route(
     '/api/events',
     eventsRoutes(deps.liveFeed, (c) => {
@@ -319,6 +335,8 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     ),
   );
   app.route('/api/status', statusRoutes(scoped));
+  app.route('/api/faults', faultsRoutes(deps.faults));
+  deps.faults?.onChange(() => deps.liveFeed.broadcast({ type: 'faults-changed' }));
   app.route('/api/secrets', secretsRoutes(deps.secrets));
   app.route('/api/tokens', tokensRoutes(deps));
   app.route('/api/audit', auditRoutes(deps.audit));

@@ -1,3 +1,5 @@
+import { describeAction, type FaultRule } from '../faults/rule.js';
+
 /**
  * The REST API's control-plane acts, as the audit log names them. One table, so a reviewer sees at a
  * glance what is audited, and a new route is audited by adding one line here.
@@ -39,6 +41,13 @@ async function bodyField(request: RestRequest, ...names: string[]): Promise<Reco
 }
 
 const SERVER = '([^/]+)';
+
+/** "f3: delay 500 ms" from a fault rule in an answer. */
+function faultDetail(fault: unknown): string | undefined {
+  if (!fault || typeof fault !== 'object') return undefined;
+  const rule = fault as FaultRule;
+  return `${rule.id}: ${describeAction(rule)}`;
+}
 
 export const REST_ACTIONS: readonly RestAction[] = [
   {
@@ -95,6 +104,22 @@ export const REST_ACTIONS: readonly RestAction[] = [
     path: /^\/api\/logs\/export$/,
     action: 'records.export',
     target: (r) => filterTarget(r.query('filter'), r.query('server')),
+  },
+  {
+    method: 'POST',
+    path: /^\/api\/faults\/?$/,
+    action: 'fault.add',
+    target: async (r) => {
+      const { filter } = await bodyField(r, 'filter');
+      return typeof filter === 'string' ? filter : null;
+    },
+    detail: (a) => faultDetail(a.fault),
+  },
+  {
+    method: 'DELETE',
+    path: /^\/api\/faults\/([^/]+)$/,
+    action: 'fault.remove',
+    detail: (a) => faultDetail(a.fault),
   },
   {
     method: 'POST',

@@ -42,6 +42,7 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   // A health check only looks (an initialize and a ping), as the monitor does every few seconds anyway.
   row('POST', '/api/servers/:name/health-check', 'viewer', "Checking a server's health"),
   row('POST', '/api/servers/:name/restart', 'operator', 'Restarting a server'),
+  row('GET', '/api/servers/:name/tool-changes', 'viewer', "Reading how a server's tools changed"),
 
   // Captured traffic.
   row('GET', '/api/logs', 'viewer', 'Reading captured traffic'),
@@ -53,9 +54,11 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   row('GET', '/api/logs/:id', 'viewer', 'Reading a record'),
   row('GET', '/api/sessions', 'viewer', 'Listing sessions'),
   row('GET', '/api/sessions/:id', 'viewer', 'Reading a session'),
+  row('GET', '/api/sessions/:id/fixture', 'viewer', 'Exporting a session as a mock fixture'),
   row('GET', '/api/clients', 'viewer', 'Listing clients'),
   row('GET', '/api/methods', 'viewer', 'Listing methods'),
   row('GET', '/api/stats', 'viewer', 'Reading statistics'),
+  row('GET', '/api/diff', 'viewer', 'Comparing records or sessions'),
   row('GET', '/api/events', 'viewer', 'Following the live feed'),
   row('GET', '/api/filter/fields', 'viewer', 'Reading the filter language'),
   row('GET', '/api/filter/values', 'viewer', 'Reading filter values'),
@@ -71,6 +74,10 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   row('POST', '/api/intercepts/held/:id/drop', 'operator', 'Dropping a held message'),
   row('POST', '/api/intercepts/held/:id/reply', 'operator', 'Answering a held message'),
   row('DELETE', '/api/intercepts/:id', 'operator', 'Removing a breakpoint'),
+  // Fault injection: anyone who reads traffic may see what the gateway is doing to it; arming is acting.
+  row('GET', '/api/faults', 'viewer', 'Listing fault rules'),
+  row('POST', '/api/faults', 'operator', 'Adding a fault rule'),
+  row('DELETE', '/api/faults/:id', 'operator', 'Removing a fault rule'),
 
   // The owner's credentials, who holds a token, and who did what.
   row('*', '/api/secrets', 'admin', 'Managing secrets'),

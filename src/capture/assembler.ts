@@ -43,6 +43,8 @@ interface HttpExchange {
   responseHeaders: HeaderMap | null;
   mode: BodyMode;
   origin: ResponseOrigin;
+  /** The gateway's reason for answering itself, when it gave one. */
+  gatewayNote: string | null;
   decoder: TextDecoder | null;
   parts: string[];
   bodyChars: number;
@@ -133,6 +135,7 @@ export class Assembler {
       responseHeaders: null,
       mode: 'none',
       origin: 'upstream',
+      gatewayNote: null,
       decoder: null,
       parts: [],
       bodyChars: 0,
@@ -199,6 +202,7 @@ export class Assembler {
     exchange.responseHeaders = event.headers;
     exchange.mode = event.mode;
     exchange.origin = event.origin;
+    exchange.gatewayNote = event.note ?? null;
     // The session id is minted by the server in its answer to initialize (MCP Streamable HTTP, "Session Management").
     exchange.sessionId ??= headerValue(event.headers, 'mcp-session-id') ?? null;
     for (const draft of exchange.requestDrafts) {
@@ -316,7 +320,7 @@ export class Assembler {
       if (tail && !exchange.truncated) exchange.parts.push(tail);
       const text = exchange.parts.join('');
       const context = this.#context(exchange, 'server_to_client', 'http-json', event.time);
-      if (exchange.origin === 'gateway') context.note = 'answered by the gateway';
+      if (exchange.origin === 'gateway') context.note = exchange.gatewayNote ?? 'answered by the gateway';
       context.origin = exchange.chunkOrigin;
       if (exchange.mode === 'json' && text.length > 0) {
         const leg = this.#leg(exchange, event.received);

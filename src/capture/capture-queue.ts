@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { CaptureEvent, CaptureSink } from '../core/capture-events.js';
 import { spawnWorker } from '../store/spawn-worker.js';
 import { emptyTally, type Tally } from './listeners/tally.js';
+import type { ToolListChanged } from './listeners/tool-drift.js';
 import type { CapturePolicy } from './policy.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
@@ -9,6 +10,8 @@ export interface CaptureQueueOptions extends WorkerSettings {
   /** Bytes of events that may wait for the worker; past this, new events are dropped and counted. */
   queueBytes: number;
   log: (message: string) => void;
+  /** A server's tools/list answer changed (capture/listeners/tool-drift.ts); the change is stored. */
+  onToolListChanged?: (change: ToolListChanged) => void;
 }
 
 export interface CaptureStats {
@@ -178,6 +181,9 @@ export class CaptureQueue implements CaptureSink {
         break;
       case 'problem':
         this.#options.log(message.message);
+        break;
+      case 'tool-list-changed':
+        this.#options.onToolListChanged?.(message.change);
         break;
       default:
         break;

@@ -1,10 +1,12 @@
 import type { CaptureEvent } from '../core/capture-events.js';
 import type { RecordSink } from '../store/record-writer.js';
+import type { ToolListStore } from '../store/tool-lists.js';
 import { Assembler } from './assembler.js';
 import { describeListener } from './listeners/describe.js';
 import { redactListener } from './listeners/redact.js';
 import { storeListener } from './listeners/store.js';
 import { emptyTally, type Tally, tallyListener } from './listeners/tally.js';
+import { type ToolListChanged, toolDriftListener } from './listeners/tool-drift.js';
 import { toolErrorsListener } from './listeners/tool-errors.js';
 import { type CaptureListener, CapturePipeline } from './pipeline.js';
 import { type CapturePolicy, DEFAULT_CAPTURE_POLICY } from './policy.js';
@@ -18,6 +20,10 @@ export interface RecorderOptions {
   onStoreFailure: (error: unknown) => void;
   /** A listener threw; the others still ran. */
   onListenerError: (listener: string, error: unknown) => void;
+  /** Where tool-list drift is kept; absent, tool lists are not compared. */
+  toolLists?: ToolListStore;
+  /** A server's tool list changed (told after the batch that stored the change is committed). */
+  onToolListChanged?: (change: ToolListChanged) => void;
   /** Listeners that run after the built-in ones (a live feed, for instance). */
   extraListeners?: CaptureListener[];
 }
@@ -40,6 +46,7 @@ export class Recorder {
       toolErrorsListener(),
       storeListener(options.sink, options.onStoreFailure),
       tallyListener(this.tally),
+      ...(options.toolLists ? [toolDriftListener(options.toolLists, options.onToolListChanged)] : []),
       ...(options.extraListeners ?? []),
     ];
     this.#pipeline = new CapturePipeline(listeners, options.onListenerError);

@@ -1,13 +1,16 @@
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { openDatabaseOrStartFresh } from '../store/database.js';
-import { SqliteRecordSink } from '../store/record-writer.js';
-import { RETENTION_FIRST_RUN_MS, RETENTION_INTERVAL_MS, Retention } from '../store/retention.js';
+import { openDatabase } from '../store/database.js';
+import { sqliteToolLists } from '../store/tool-lists.js';
+import { WriterThread } from '../store/writer-thread.js';
+import { writerToolLists } from '../store/writer-tool-lists.js';
+import { emptyTally, type Tally } from './listeners/tally.js';
 import { Recorder } from './recorder.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
 /**
- * The capture worker: parses, describes and stores what the proxy saw, on its own thread, so the proxy
- * never waits for SQLite or JSON parsing of large payloads.
+ * The capture worker: parses, redacts and describes what the proxy saw, on its own thread, so the proxy
+ * never waits for JSON parsing of large payloads; its own writer thread (store/writer-entry.ts) stores the
+ * records meanwhile, so the JavaScript work and SQLite's run on two cores at once.
  */
 
 if (!parentPort) throw new Error('worker-entry must run in a worker thread');
@@ -23,11 +26,38 @@ const problem = (message: string) => {
   lastProblem = message;
   send({ type: 'problem', message });
 };
-const db = openDatabaseOrStartFresh(settings.databasePath, { key: settings.databaseKey ?? null }, problem);
+const writer = await WriterThread.start(
+  {
+    databasePath: settings.databasePath,
+    databaseKey: settings.databaseKey ?? null,
+    ...(settings.retention ? { retention: settings.retention } : {}),
+  },
+  problem,
+);
+// The writer stopping is the capture worker failing: the queue reports that capture is off.
+writer.onError((error) => {
+  throw error;
+});
+/**
+ * Tool-list drift reads the last known lists on a connection of its own (the writer thread has migrated
+ * the store by now); a store without migration 9 still captures, without comparing tool lists.
+ */
+function toolLists() {
+  try {
+    const db = openDatabase(settings.databasePath, { key: settings.databaseKey ?? null });
+    return writerToolLists(writer, sqliteToolLists(db));
+  } catch (error) {
+    problem(`tool-list changes are not recorded: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+const lists = toolLists();
 const recorder = new Recorder({
-  sink: new SqliteRecordSink(db),
+  sink: writer,
   maxMessageBytes: settings.maxMessageBytes,
   ...(settings.policy ? { policy: settings.policy } : {}),
+  ...(lists ? { toolLists: lists } : {}),
+  onToolListChanged: (change) => send({ type: 'tool-list-changed', change }),
   onStoreFailure: (error) => {
     storeFailures++;
     problem(`could not store a captured message: ${(error as Error).message}`);
@@ -35,18 +65,6 @@ const recorder = new Recorder({
   onListenerError: (listener, error) =>
     problem(`capture step "${listener}" failed: ${(error as Error).stack ?? error}`),
 });
-
-// Pruning runs here, between capture batches on the one writer connection: it never waits for the
-// capture writer's lock, and capture waits at most one small delete transaction.
-const retention = settings.retention ? new Retention(db, settings.retention) : null;
-if (retention?.enabled) {
-  const prune = () =>
-    retention
-      .run()
-      .catch((error: unknown) => problem(`pruning old records failed: ${(error as Error).message}`));
-  setTimeout(prune, RETENTION_FIRST_RUN_MS).unref();
-  setInterval(prune, RETENTION_INTERVAL_MS).unref();
-}
 
 /**
  * Batches that queued up while the worker was busy are stored together, as one transaction, up to these
@@ -61,22 +79,58 @@ const COALESCE_BYTES = 16 * 1024 * 1024;
 
 type EventsMessage = Extract<ToWorker, { type: 'events' }>;
 
+/** What was stored, as the queue counts it: a batch counts once the writer has committed it. */
+const stored: Tally = emptyTally();
+
+/** `total` minus `before`, key by key: what one batch added to the recorder's tally. */
+function added(total: Tally, before: Tally): Tally {
+  const delta = emptyTally();
+  delta.messages = total.messages - before.messages;
+  delta.errors = total.errors - before.errors;
+  for (const [server, n] of Object.entries(total.byServer)) {
+    const d = n - (before.byServer[server] ?? 0);
+    if (d !== 0) delta.byServer[server] = d;
+  }
+  for (const [kind, n] of Object.entries(total.byKind) as [keyof Tally['byKind'], number][]) {
+    const d = n - (before.byKind[kind] ?? 0);
+    if (d !== 0) delta.byKind[kind] = d;
+  }
+  return delta;
+}
+
+function count(delta: Tally): void {
+  stored.messages += delta.messages;
+  stored.errors += delta.errors;
+  for (const [server, n] of Object.entries(delta.byServer))
+    stored.byServer[server] = (stored.byServer[server] ?? 0) + n;
+  for (const [kind, n] of Object.entries(delta.byKind) as [keyof Tally['byKind'], number][])
+    stored.byKind[kind] = (stored.byKind[kind] ?? 0) + n;
+}
+
 function store(batches: readonly EventsMessage[]): void {
   const events =
     batches.length === 1 ? (batches[0] as EventsMessage).events : batches.flatMap((b) => b.events);
   let bytes = 0;
   for (const batch of batches) bytes += batch.bytes;
-  // A batch is one transaction: when its commit fails (a full disk), none of its records were stored,
-  // so the tally goes back to what it was and those records count as failed, not captured.
   const before = structuredClone(recorder.tally);
   try {
     recorder.record(events);
   } catch (error) {
-    storeFailures += Math.max(1, recorder.tally.messages - before.messages);
-    Object.assign(recorder.tally, before);
-    problem(`could not store captured messages: ${(error as Error).message}`);
+    problem(`could not capture messages: ${(error as Error).message}`);
   }
-  send({ type: 'ack', events: events.length, bytes, tally: recorder.tally, storeFailures });
+  const delta = added(recorder.tally, before);
+  // The queue's budget for these events is freed once they are stored, not merely sent on: the writer's
+  // backlog stays within the queue's bound. A batch is one transaction: when its commit fails (a full
+  // disk), none of its records were stored, and they count as failed, not captured.
+  writer.sync(({ lost, error }) => {
+    if (lost > 0) {
+      storeFailures += lost;
+      problem(`could not store captured messages: ${error}`);
+    } else {
+      count(delta);
+    }
+    send({ type: 'ack', events: events.length, bytes, tally: stored, storeFailures });
+  });
 }
 
 function control(message: Exclude<ToWorker, EventsMessage>): void {
@@ -85,13 +139,13 @@ function control(message: Exclude<ToWorker, EventsMessage>): void {
       recorder.configure(message.policy);
       break;
     case 'flush':
-      send({ type: 'flushed', token: message.token });
+      writer.sync(() => send({ type: 'flushed', token: message.token }));
       break;
     case 'close':
-      retention?.stop();
-      db.close();
-      send({ type: 'closed' });
-      port.close();
+      void writer.close().then(() => {
+        send({ type: 'closed' });
+        port.close();
+      });
       break;
   }
 }

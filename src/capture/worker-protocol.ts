@@ -2,6 +2,7 @@ import type { CaptureEvent } from '../core/capture-events.js';
 import type { StoreKey } from '../store/cipher.js';
 import type { RetentionSettings } from '../store/retention.js';
 import type { Tally } from './listeners/tally.js';
+import type { ToolListChanged } from './listeners/tool-drift.js';
 import type { CapturePolicy } from './policy.js';
 
 /** Messages between the capture queue (proxy thread) and the capture worker. */
@@ -28,4 +29,5 @@ export type FromWorker =
   | { type: 'ack'; events: number; bytes: number; tally: Tally; storeFailures: number }
   | { type: 'flushed'; token: number }
   | { type: 'problem'; message: string }
+  | { type: 'tool-list-changed'; change: ToolListChanged }
   | { type: 'closed' };

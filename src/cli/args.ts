@@ -3,6 +3,7 @@ import { type AuditOptions, parseAudit } from './audit-command.js';
 import type { ConnectOptions } from './connect.js';
 import { type DbOptions, parseDb } from './db-command.js';
 import { type ImportOptions, parseImport } from './import-command.js';
+import { type MockOptions, parseMock } from './mock-command.js';
 import { parseSecret, type SecretOptions } from './secret-command.js';
 import { parseConnect, parseWrap, strictParse } from './subcommand-args.js';
 import { parseToken, type TokenOptions } from './token-command.js';
@@ -19,6 +20,7 @@ export type CliCommand =
   | { command: 'import'; options: ImportOptions }
   | { command: 'db'; options: DbOptions }
   | { command: 'audit'; options: AuditOptions }
+  | { command: 'mock'; options: MockOptions }
   | { command: 'help'; text?: string }
   | { command: 'version' };
 
@@ -31,6 +33,7 @@ export const HELP = `Usage: mcp-gateway [options]
        mcp-gateway connect <name> [--port N | --url URL] [--storage-dir DIR]
        mcp-gateway db encrypt|decrypt|rekey [--storage-dir DIR] [--db-key-file FILE]
        mcp-gateway audit verify|list [--storage-dir DIR] [--limit N] [--json]
+       mcp-gateway mock [export] --from <session id | filter | fixture.json> [--stdio | --port N]
 
 A local gateway for the Model Context Protocol. Register MCP servers, point clients at
 http://localhost:<port>/s/<name>/mcp, and every message is forwarded and captured.
@@ -44,6 +47,8 @@ Commands:
                          into the secret store (preview first; --dry-run, --yes)
   db                     Encrypt, decrypt or re-key the storage dir's logs.db (mcp-gateway db --help)
   audit verify|list      Check the audit log's hash chain, or list its newest entries (docs/audit.md)
+  mock                   Serve recorded traffic as an MCP server, for tests without the real server;
+                         mock export writes it to a fixture file (mcp-gateway mock --help)
 
 For clients that only launch stdio servers (see mcp-gateway <command> --help):
   wrap                   Run a stdio server in the client's place and record its traffic
@@ -131,6 +136,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (argv[0] === 'import') return parseImport(argv.slice(1));
   if (argv[0] === 'db') return parseDb(argv.slice(1));
   if (argv[0] === 'audit') return parseAudit(argv.slice(1));
+  if (argv[0] === 'mock') return parseMock(argv.slice(1));
   const parsed = strictParse(argv, {
     port: { type: 'string' },
     host: { type: 'string' },

@@ -14,6 +14,7 @@ import { shutdownSummary, startupBanner } from './banner.js';
 import { runConnect } from './connect.js';
 import { runDb } from './db-command.js';
 import { runImport } from './import-command.js';
+import { runMock } from './mock-command.js';
 import { runSecret } from './secret-command.js';
 import { runToken } from './token-command.js';
 import { runUi } from './ui-link.js';
@@ -98,6 +99,19 @@ export async function main(argv: readonly string[]): Promise<void> {
       throw error;
     }
     return;
+  }
+  if (command.command === 'mock') {
+    // With --stdio, stdout belongs to the MCP client: everything else goes to stderr.
+    const err = (line: string) => process.stderr.write(`${line}\n`);
+    const out = command.options.stdio ? err : (line: string) => process.stdout.write(`${line}\n`);
+    const stopped = () =>
+      new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+    process.exit(
+      await runMock(command.options, { out, err, stdin: process.stdin, stdout: process.stdout, stopped }),
+    );
   }
   if (command.command === 'secret' || command.command === 'import') {
     const io = {

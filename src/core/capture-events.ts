@@ -49,6 +49,8 @@ export interface ResponseStartEvent {
   origin: ResponseOrigin;
   /** When the request was written to the upstream's socket; absent when the gateway answered itself. */
   forwarded?: number;
+  /** Why the gateway answered itself, for its records (`origin: 'gateway'`): "fault rule f2 (…)". */
+  note?: string;
 }
 
 export interface ResponseChunkEvent {

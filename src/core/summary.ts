@@ -13,7 +13,15 @@ const preview = (value: unknown) => previewJson(value, MAX * 2);
 
 function clip(text: string, max = MAX): string {
   // Only the start is shown: flattening all of a 64 KB result to keep 120 characters of it would cost the
-  // capture worker more than storing it.
+  // capture worker more than storing it. Twice `max` nearly always flattens to more than `max`, and then
+  // its first `max - 1` characters are those of the longer head's (runs of whitespace collapse alone).
+  if (text.length > max * 2) {
+    const flat = text
+      .slice(0, max * 2)
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (flat.length > max) return `${flat.slice(0, max - 1)}…`;
+  }
   const head = text.length > max * 8 ? text.slice(0, max * 8) : text;
   const flat = head.replace(/\s+/g, ' ').trim();
   return flat.length > max || head !== text ? `${flat.slice(0, max - 1)}…` : flat;

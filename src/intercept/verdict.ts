@@ -3,7 +3,12 @@
  * with one of these; the choke point (the HTTP proxy, a stdio session) carries it out the same way for
  * every rule, and capture records what the gateway did (`origin` on the record: edited or injected).
  */
-export type Verdict =
+export type Verdict = VerdictAction & {
+  /** Why, for the records of what the gateway wrote in a party's place ("fault rule f2 (tool:echo)"). */
+  note?: string;
+};
+
+type VerdictAction =
   /** Let it go on as it is. */
   | { action: 'pass'; delayMs?: number }
   /** Let it go on, changed: `message` replaces it (a JSON-RPC message). */

@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AuditEvent, AuditTrail } from '../audit/audit-trail.js';
+import { describeAction, type FaultRule } from '../faults/rule.js';
 import { audited, type CallerOf } from './actor.js';
 
 type Args = Record<string, unknown>;
@@ -41,6 +42,16 @@ export const TOOL_ACTIONS: Readonly<Record<string, ToolAction>> = {
   update_server: { action: 'server.update', target: named, describe: consentOutcome },
   remove_server: { action: 'server.remove', target: named },
   restart_server: { action: 'server.restart', target: named, describe: structured('detail', String) },
+  add_fault: {
+    action: 'fault.add',
+    target: (args) => (typeof args.filter === 'string' ? args.filter : null),
+    describe: faultOutcome,
+  },
+  remove_fault: {
+    action: 'fault.remove',
+    target: (args) => (typeof args.id === 'string' ? args.id : null),
+    describe: faultOutcome,
+  },
   clear_records: {
     action: 'records.clear',
     target: (args) =>
@@ -61,6 +72,13 @@ export const TOOL_ACTIONS: Readonly<Record<string, ToolAction>> = {
     target: (args) => (typeof args.id === 'number' ? String(args.id) : null),
   },
 };
+
+/** "f3: delay 500 ms", as the REST API's fault acts are described. */
+function faultOutcome(result: CallToolResult): Pick<AuditEvent, 'outcome' | 'detail'> | undefined {
+  const fault = result.structuredContent?.fault as FaultRule | undefined;
+  if (result.isError || !fault) return undefined;
+  return { outcome: 'ok', detail: `${fault.id}: ${describeAction(fault)}` };
+}
 
 type ToolCallback = (args: Args, extra: CallerOf) => Promise<CallToolResult>;
 

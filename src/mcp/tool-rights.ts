@@ -16,6 +16,9 @@ export const TOOL_RIGHTS: Readonly<Record<string, Role>> = {
   get_record: 'viewer',
   get_session: 'viewer',
   get_stats: 'viewer',
+  diff_records: 'viewer',
+  get_tool_changes: 'viewer',
+  list_faults: 'viewer',
   add_server: 'operator',
   update_server: 'operator',
   remove_server: 'operator',
@@ -27,6 +30,8 @@ export const TOOL_RIGHTS: Readonly<Record<string, Role>> = {
   add_intercept: 'operator',
   remove_intercept: 'operator',
   release_held_message: 'operator',
+  add_fault: 'operator',
+  remove_fault: 'operator',
 };
 
 export function toolRight(name: string): Role {

@@ -84,6 +84,7 @@ export class ExchangeCapture {
     mode: BodyMode,
     origin: ResponseOrigin,
     forwarded?: number,
+    note?: string,
   ): void {
     if (!this.#accepted) return;
     this.#sink.emit(
@@ -96,6 +97,7 @@ export class ExchangeCapture {
         mode,
         origin,
         forwarded,
+        ...(note ? { note } : {}),
       },
       EVENT_OVERHEAD,
     );

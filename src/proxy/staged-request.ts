@@ -51,7 +51,7 @@ export function stageRequest(
         return;
       }
       case 'reply':
-        if (isRequest) answer(res, deps.capture(), 200, answerTo(id, verdict.message));
+        if (isRequest) answer(res, deps.capture(), 200, answerTo(id, verdict.message), verdict.note);
         else answer(res, deps.capture(), 202, null);
         return;
       case 'drop':
@@ -63,7 +63,13 @@ export function stageRequest(
         );
         return;
       case 'status':
-        answer(res, deps.capture(), verdict.status, verdict.message ?? statusAnswer(id, verdict.status));
+        answer(
+          res,
+          deps.capture(),
+          verdict.status,
+          verdict.message ?? statusAnswer(id, verdict.status),
+          verdict.note,
+        );
         return;
       case 'cut': {
         const capture = deps.capture();
@@ -76,14 +82,20 @@ export function stageRequest(
 }
 
 /** Answers the client in the server's place; the record of the answer says the gateway wrote it. */
-export function answer(res: ServerResponse, capture: ExchangeCapture, status: number, value: unknown): void {
+export function answer(
+  res: ServerResponse,
+  capture: ExchangeCapture,
+  status: number,
+  value: unknown,
+  note?: string,
+): void {
   const body = value === null ? null : Buffer.from(JSON.stringify(value));
   const headers: Record<string, string> = body
     ? { 'content-type': 'application/json', 'content-length': String(body.length) }
     : {};
   res.writeHead(status, headers);
   res.end(body);
-  capture.responseStart(status, headers, body ? 'json' : 'none', 'gateway');
+  capture.responseStart(status, headers, body ? 'json' : 'none', 'gateway', undefined, note);
   if (body) capture.chunk(body, undefined, 'injected');
   capture.end(null);
 }

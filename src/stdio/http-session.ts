@@ -151,6 +151,10 @@ export class HttpSession implements ClientSession {
           answers: this.#requests.answered(message),
           send: (m, t, origin) => this.#deliverNow(m, t, related, note, leg, origin),
           answerServer: (m, t) => this.#answerServer(m, t),
+          cut: () =>
+            related === undefined
+              ? this.transport.closeStandaloneSSEStream()
+              : this.transport.closeSSEStream(related),
         },
         message,
         text,

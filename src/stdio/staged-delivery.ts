@@ -14,6 +14,8 @@ export interface Delivery {
   send(message: JSONRPCMessage, text: string, origin?: RecordOrigin): void;
   /** Answers the server's own request in the client's place (elicitation, sampling, roots). */
   answerServer(message: JSONRPCMessage, text: string): void;
+  /** Ends the SSE stream the message would travel on (a fault rule's cut), where the session has one. */
+  cut?(): void;
 }
 
 /**
@@ -39,6 +41,15 @@ export function stageDelivery(delivery: Delivery, message: JSONRPCMessage, text:
     message,
   );
   void stage.run(staged).then((verdict) => {
+    if (verdict.action === 'cut' && delivery.cut) {
+      // The message never goes out; its client sees the stream end, as when a server's connection drops.
+      delivery.cut();
+      delivery.capture.note(
+        delivery.sessionId,
+        `the gateway cut the SSE stream before a ${staged.shape.method ?? staged.shape.kind} (a fault rule)`,
+      );
+      return;
+    }
     const id = idOf(staged);
     const kind = staged.shape.kind;
     const send = (value: unknown, origin: RecordOrigin) =>

@@ -91,6 +91,31 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE records ADD COLUMN origin TEXT;
   CREATE INDEX records_replay_of ON records (replay_of) WHERE replay_of IS NOT NULL;
   `,
+  // 9: tool-list drift (capture/listeners/tool-drift.ts): each server's last known tools/list answer, and
+  // how it changed, newest kept per server (store/tool-lists.ts). Apart from records: clearing or pruning
+  // traffic does not forget what a server's tools were.
+  `
+  CREATE TABLE tool_lists (
+    server TEXT PRIMARY KEY,
+    hash TEXT NOT NULL,
+    tools TEXT NOT NULL,
+    record_id INTEGER,
+    seen_at REAL NOT NULL
+  );
+  CREATE TABLE tool_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    server TEXT NOT NULL,
+    time REAL NOT NULL,
+    session_id TEXT,
+    record_id INTEGER,
+    previous_record_id INTEGER,
+    added INTEGER NOT NULL,
+    removed INTEGER NOT NULL,
+    changed INTEGER NOT NULL,
+    tools TEXT NOT NULL
+  );
+  CREATE INDEX tool_changes_server ON tool_changes (server, id);
+  `,
 ];
 
 export function migrate(db: Database): number {

@@ -23,6 +23,26 @@ const AT = {
   protocolVersion: column('protocol_version'),
 };
 
+/** A row's values (RECORD_COLUMNS order) as the tallies and `completeRequest` read a stored request. */
+export function rowEntry(v: readonly unknown[]): StoredRequest {
+  return {
+    server: v[AT.server] as string,
+    sessionId: v[AT.sessionId] as string | null,
+    method: v[AT.method] as string | null,
+    kind: v[AT.kind] as string,
+    time: v[AT.time] as number,
+    durationMs: v[AT.durationMs] as number | null,
+    tokens: v[AT.tokens] as number | null,
+    errorMessage: v[AT.errorMessage] as string | null,
+    httpStatus: v[AT.httpStatus] as number | null,
+    clientName: v[AT.clientName] as string | null,
+    clientVersion: v[AT.clientVersion] as string | null,
+    serverName: v[AT.serverName] as string | null,
+    serverVersion: v[AT.serverVersion] as string | null,
+    protocolVersion: v[AT.protocolVersion] as string | null,
+  };
+}
+
 /**
  * The records of one capture batch, held until the batch ends and then written in one run of inserts.
  * Writing them together, rather than one by one between the JavaScript work of parsing, redacting and
@@ -73,26 +93,15 @@ export class PendingRows {
     return this.#rows[id - this.#firstId]?.values;
   }
 
+  /** The id the next record added gets. */
+  nextId(): number {
+    return this.#firstId + this.#rows.length;
+  }
+
   /** A held request, as `completeRequest` would read it from the table; undefined when it is not held. */
   request(id: number): StoredRequest | undefined {
     const v = this.#values(id);
-    if (!v) return undefined;
-    return {
-      server: v[AT.server] as string,
-      sessionId: v[AT.sessionId] as string | null,
-      method: v[AT.method] as string | null,
-      kind: v[AT.kind] as string,
-      time: v[AT.time] as number,
-      durationMs: v[AT.durationMs] as number | null,
-      tokens: v[AT.tokens] as number | null,
-      errorMessage: v[AT.errorMessage] as string | null,
-      httpStatus: v[AT.httpStatus] as number | null,
-      clientName: v[AT.clientName] as string | null,
-      clientVersion: v[AT.clientVersion] as string | null,
-      serverName: v[AT.serverName] as string | null,
-      serverVersion: v[AT.serverVersion] as string | null,
-      protocolVersion: v[AT.protocolVersion] as string | null,
-    };
+    return v ? rowEntry(v) : undefined;
   }
 
   /** The same change as record-writer's UPDATE of a written request; false when `id` is not held. */

@@ -2,7 +2,7 @@ import type { NewRecord } from '../core/record.js';
 import type { SessionInfo } from '../core/session.js';
 import type { Database } from './database.js';
 import { isFailure } from './failure.js';
-import { PendingRows, type StoredRequest } from './pending-rows.js';
+import { PendingRows, rowEntry, type StoredRequest } from './pending-rows.js';
 import { RollupTally } from './rollup-tally.js';
 import { RECORD_COLUMNS, recordToValues } from './rows.js';
 import { searchText } from './search-text.js';
@@ -100,8 +100,23 @@ export class SqliteRecordSink implements RecordSink {
   }
 
   insert(record: NewRecord, parsed?: unknown): number {
-    const values = recordToValues(record);
-    const text = searchText(record, parsed);
+    return this.#store(recordToValues(record), searchText(record, parsed), record);
+  }
+
+  /**
+   * Stores a record already turned into its column values (RECORD_COLUMNS order) and its search text, as
+   * the capture worker hands them to the writer thread (writer-entry.ts).
+   */
+  insertRow(values: unknown[], text: string): number {
+    return this.#store(values, text, rowEntry(values));
+  }
+
+  /** The id the next record inserted in the current batch will get; only inside `batch`. */
+  nextId(): number {
+    return this.#pending.nextId();
+  }
+
+  #store(values: unknown[], text: string, record: StoredRequest): number {
     let id: number;
     if (this.#batchDepth > 0) {
       id = this.#pending.add(values, text);

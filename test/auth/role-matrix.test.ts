@@ -57,6 +57,7 @@ const CASES: Case[] = [
   { method: 'GET', path: '/api/servers/alpha/stderr', needs: 'viewer', server: 'alpha', ok: 200 },
   { method: 'POST', path: '/api/servers/gamma/health-check', needs: 'viewer', server: 'gamma', ok: 200 },
   { method: 'POST', path: '/api/servers/gamma/restart', needs: 'operator', server: 'gamma', ok: 200 },
+  { method: 'GET', path: '/api/servers/alpha/tool-changes', needs: 'viewer', server: 'alpha', ok: 200 },
   { method: 'GET', path: '/api/logs', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/logs/count', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/logs/export', needs: 'viewer', ok: 200 },
@@ -66,14 +67,33 @@ const CASES: Case[] = [
   { method: 'GET', path: '/api/logs/{record}', needs: 'viewer', server: 'alpha', ok: 200 },
   { method: 'GET', path: '/api/sessions', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/sessions/{session}?server=alpha', needs: 'viewer', server: 'alpha', ok: 200 },
+  {
+    method: 'GET',
+    path: '/api/sessions/{session}/fixture?server=alpha',
+    needs: 'viewer',
+    server: 'alpha',
+    ok: 200,
+  },
   { method: 'GET', path: '/api/clients', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/methods', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/stats', needs: 'viewer', ok: 200 },
+  { method: 'GET', path: '/api/diff?a={record}&b={record}', needs: 'viewer', server: 'alpha', ok: 200 },
   { method: 'GET', path: '/api/events', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/filter/fields', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/filter/values?field=server', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/filter/check?filter=server:alpha', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/status', needs: 'viewer', ok: 200 },
+  { method: 'GET', path: '/api/faults', needs: 'viewer', ok: 200 },
+  // A rule no message matches (a method nobody calls), so arming it harms no other case.
+  {
+    method: 'POST',
+    path: '/api/faults',
+    body: '{"filter":"method:matrix/{who}","delayMs":1}',
+    needs: 'operator',
+    ok: 201,
+  },
+  // No such rule: an operator is let through and told so.
+  { method: 'DELETE', path: '/api/faults/nothing', needs: 'operator', ok: 404 },
   { method: 'GET', path: '/api/secrets', needs: 'admin', ok: 200 },
   { method: 'PUT', path: '/api/secrets/MATRIX_{who}', body: '{"value":"v"}', needs: 'admin', ok: 200 },
   { method: 'DELETE', path: '/api/secrets/MATRIX_{who}', needs: 'admin', ok: 200 },
@@ -114,7 +134,7 @@ describe('who may do what: every REST route with every role', () => {
       for (const c of CASES) {
         const path = c.path
           .replaceAll('{who}', who)
-          .replace('{record}', String(record))
+          .replaceAll('{record}', String(record))
           .replace('{session}', context.sessions.alpha);
         const body = c.body?.replaceAll('{who}', who).replace('{import}', importLine);
         const response = await as(context, who, path, { method: c.method, body });

@@ -95,6 +95,16 @@ describe('one-line summaries', () => {
     expect(long.length).toBeLessThanOrEqual(120);
     expect(long).not.toContain('\n');
   });
+
+  it('shows the start of a long text on one line, however much whitespace it starts with', () => {
+    const result = (text: string) =>
+      summary({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text }] } }, 'tools/call');
+    const words = Array.from({ length: 2000 }, (_, i) => `w${i}`).join(' \n ');
+    expect(result(words)).toBe(`${words.replace(/\s+/g, ' ').slice(0, 119)}…`);
+    // Indented output: the first few hundred characters hold little text, and all of it is kept.
+    const indented = `${' '.repeat(300)}first${'\n'.repeat(300)}second ${'x'.repeat(5000)}`;
+    expect(result(indented)).toBe(`first second ${'x'.repeat(106)}…`);
+  });
 });
 
 describe('summaries of MCP 2026-07-28 messages', () => {

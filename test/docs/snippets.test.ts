@@ -46,6 +46,11 @@ const SKIP: Record<string, string> = {
   'npm install && npm start': 'the same script without --demo (npm install is what CI did before the tests)',
   'npm install && npm test': 'the whole suite; this test is part of it',
   "api '/api/logs/1234'": 'an example id; GET /api/logs/<id> is pinned by test/api/logs.test.ts',
+  "api '/api/diff?a=1234&b=1240'": 'example ids; GET /api/diff is pinned by test/diff/diff-api.test.ts',
+  "api '/api/diff?a=1234&b=1240&ignore=/params/_meta&ignore=/result/content/0/text'":
+    'example ids; ignore= is pinned by test/diff/diff-api.test.ts',
+  "api '/api/diff?a=session:3f2a9c1e&b=session:7b51d0aa&filter=method:tools/call'":
+    'example session ids; two sessions are compared in test/diff/diff-api.test.ts',
   'npm run conformance':
     'runs every conformance scenario on every path for minutes; test/conformance/*.test.ts hold the same pass sets',
   'npx vitest run test/conformance/server-paths.test.ts test/conformance/client-paths.test.ts':
@@ -66,6 +71,15 @@ const SKIP: Record<string, string> = {
     'example paths of a real certificate; test/cli/tls.test.ts and test/tls/self-signed.test.ts load PEM pairs',
   'mcp-gateway --tls self-signed':
     'runs until stopped; test/cli/tls.test.ts starts it twice and checks the certificate is reused',
+  'mcp-gateway mock --from 3f2a9c1e-5b7d-4e1a-9c3f-2b8d7e6a1f00 --stdio':
+    'an example session id; test/mock/mock-cli.test.ts serves recorded sessions over stdio to the SDK client',
+  'mcp-gateway mock --from 3f2a9c1e-5b7d-4e1a-9c3f-2b8d7e6a1f00 --port 4444':
+    'serves until stopped; test/mock/mock-cli.test.ts serves recorded sessions over HTTP to the SDK client',
+  'mcp-gateway mock --from "server:everything method:tools/call" --port 4444':
+    'serves until stopped; test/mock/mock-cli.test.ts builds a mock from a filter',
+  'mcp-gateway mock export --from 3f2a9c1e-5b7d-4e1a-9c3f-2b8d7e6a1f00 --out everything.json':
+    'an example session id; test/mock/mock-cli.test.ts exports a session and serves the fixture',
+  'mcp-gateway mock --from everything.json --stdio': 'the same: test/mock/mock-cli.test.ts',
 };
 
 /** Commands of other tools, which this machine does not have. */
@@ -256,7 +270,7 @@ const TEXT_CHECKS: { test: RegExp; check: TextCheck }[] = [
     test: /^mcp-gateway \[options\]/,
     check: (snippet) => {
       for (const line of snippet.text.split('\n')) {
-        const command = /^mcp-gateway (ui|wrap|connect|secret|token|audit|import|db)\b/.exec(line)?.[1];
+        const command = /^mcp-gateway (ui|wrap|connect|secret|token|audit|import|db|mock)\b/.exec(line)?.[1];
         const result = bash(`mcp-gateway ${command ?? ''} --help`);
         expect(result.status, result.out).toBe(0);
       }
@@ -461,6 +475,11 @@ function accepted(flag: string): boolean {
     ['audit', 'list', flag, '1'],
     ['audit', 'list', flag],
     ['db', 'rekey', flag],
+    ['mock', flag, 'x'],
+    ['mock', '--from', 'x', flag],
+    ['mock', '--from', 'x', flag, '1'],
+    ['mock', '--from', 'x', flag, 'exact'],
+    ['mock', 'export', '--from', 'x', flag, 'f'],
   ];
   return forms.some((argv) => {
     try {

@@ -39,16 +39,21 @@ describe('the management MCP server', () => {
   it('lists its tools, each with an output schema', async () => {
     const { tools } = await agent.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
+      'add_fault',
       'add_intercept',
       'add_server',
       'clear_records',
+      'diff_records',
       'get_record',
       'get_session',
       'get_stats',
+      'get_tool_changes',
+      'list_faults',
       'list_held_messages',
       'list_intercepts',
       'list_servers',
       'release_held_message',
+      'remove_fault',
       'remove_intercept',
       'remove_server',
       'restart_server',

@@ -7,19 +7,24 @@ import { TOOL_RIGHTS } from '../../src/mcp/tool-rights.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
 
 const READ_TOOLS = [
+  'diff_records',
   'get_record',
   'get_session',
   'get_stats',
+  'get_tool_changes',
+  'list_faults',
   'list_intercepts',
   'list_servers',
   'search_records',
 ];
 const WRITE_TOOLS = [
+  'add_fault',
   'add_intercept',
   'add_server',
   'clear_records',
   'list_held_messages',
   'release_held_message',
+  'remove_fault',
   'remove_intercept',
   'remove_server',
   'restart_server',

@@ -9,6 +9,7 @@ import { Recorder } from '../../src/capture/recorder.js';
 import type { CaptureEvent } from '../../src/core/capture-events.js';
 import { type Database, openDatabase } from '../../src/store/database.js';
 import { type RecordSink, SqliteRecordSink } from '../../src/store/record-writer.js';
+import { storeContents } from '../helpers/store-contents.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -37,27 +38,6 @@ function capture(sink: RecordSink, events: readonly CaptureEvent[], batchEvents:
   for (let i = 0; i < events.length; i += batchEvents) recorder.record(events.slice(i, i + batchEvents));
 }
 
-/** Everything capture writes: the records, their search index term by term, and the running totals. */
-function contents(db: Database) {
-  db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, records_fts, instance)');
-  return {
-    records: db.prepare('SELECT * FROM records ORDER BY id').all(),
-    terms: db.prepare('SELECT * FROM temp.terms ORDER BY term, doc, offset').all(),
-    // A session row's own id follows the order totals are written in (per record, or per batch).
-    sessions: db
-      .prepare('SELECT * FROM sessions ORDER BY server, session_id')
-      .all()
-      .map((row) => ({ ...(row as { server_name: string | null }), id: undefined })),
-    // Summed per batch, so in another order: equal up to floating-point rounding.
-    methods: db
-      .prepare(
-        'SELECT *, round(duration_total, 6) AS duration_total FROM method_totals ORDER BY server, method',
-      )
-      .all(),
-    rollups: db.prepare('SELECT * FROM rollups ORDER BY level, start, server, method').all(),
-  };
-}
-
 describe('batched capture writes', () => {
   it('store the same records, search terms and totals as writing each record on its own', () => {
     // The query benchmark's traffic: tool calls with links between rounds, resource reads, notifications,
@@ -81,8 +61,8 @@ describe('batched capture writes', () => {
     const batched = freshDatabase();
     capture(new SqliteRecordSink(batched), events, 1024);
 
-    const expected = contents(oneByOne);
-    const actual = contents(batched);
+    const expected = storeContents(oneByOne);
+    const actual = storeContents(batched);
     expect(expected.records.length).toBeGreaterThan(1000);
     expect(expected.records.some((r) => (r as { partner_id: number | null }).partner_id !== null)).toBe(true);
     expect(expected.sessions.some((s) => (s as { server_name: string | null }).server_name !== null)).toBe(

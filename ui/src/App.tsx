@@ -2,10 +2,13 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { ActivityProvider } from './activity';
 import { ApiError, api, isUnauthorized } from './api';
+import { FaultBanner } from './components/FaultBanner';
 import { Header } from './Header';
 import { useLocation } from './router';
 import { Audit } from './screens/Audit';
 import { Breakpoints } from './screens/Breakpoints';
+import { Compare } from './screens/Compare';
+import { Faults } from './screens/Faults';
 import { Insights } from './screens/Insights';
 import { Servers } from './screens/Servers';
 import { Sessions } from './screens/Sessions';
@@ -23,6 +26,8 @@ const TITLES: Record<string, string> = {
   breakpoints: 'Breakpoints',
   tokens: 'Tokens',
   audit: 'Audit',
+  compare: 'Compare',
+  faults: 'Faults',
 };
 
 function sectionOf(url: URL): string {
@@ -48,6 +53,10 @@ function Screen({ url }: { url: URL }) {
       return <Tokens />;
     case 'audit':
       return <Audit url={url} />;
+    case 'compare':
+      return <Compare url={url} />;
+    case 'faults':
+      return <Faults />;
     default:
       return <Traffic url={url} />;
   }
@@ -77,6 +86,7 @@ export function App() {
           Skip to content
         </a>
         <Header url={url} />
+        <FaultBanner />
         <main id="main" tabIndex={-1} className="min-h-0 flex-1 outline-none">
           {/* Every screen has one top-level heading, its name (the header shows it as the current tab). */}
           <h1 className="sr-only">{title}</h1>

@@ -15,6 +15,7 @@ const TABS = [
   { path: '/ui/servers', label: 'Servers' },
   { path: '/ui/insights', label: 'Insights' },
   { path: '/ui/breakpoints', label: 'Breakpoints', operatorOnly: true },
+  { path: '/ui/faults', label: 'Faults', operatorOnly: true },
   { path: '/ui/tokens', label: 'Tokens', adminOnly: true },
   { path: '/ui/audit', label: 'Audit', adminOnly: true },
 ] as const;

@@ -14,9 +14,11 @@ const EVENT_NAMES = {
   'server-health': true,
   'servers-changed': true,
   'approvals-changed': true,
+  'faults-changed': true,
   'records-deleted': true,
   'intercept-held': true,
   'intercept-released': true,
+  'tool-changes': true,
   lagged: true,
 } satisfies Record<LiveEvent['type'], true>;
 const EVENT_TYPES = Object.keys(EVENT_NAMES) as LiveEvent['type'][];

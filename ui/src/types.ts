@@ -6,6 +6,9 @@ import type { LiveEvent } from '../../src/api/live-events.js';
 import type { ServerJson } from '../../src/api/server-json.js';
 import type { JsonDiff, JsonDiffEntry } from '../../src/core/json-diff.js';
 import type { RecordJson, RecordSummaryJson } from '../../src/core/record.js';
+import type { DiffResult } from '../../src/diff/diff-request.js';
+import type { CallPairJson } from '../../src/diff/session-diff.js';
+import type { ToolChangesJson } from '../../src/diff/tool-changes.js';
 import type { FieldDescription, FilterLanguageDescription } from '../../src/filter/describe.js';
 import type { FilterErrorJson } from '../../src/filter/errors.js';
 import type { PendingServer } from '../../src/ops/pending-servers.js';
@@ -14,6 +17,8 @@ import type { SessionJson } from '../../src/store/summary-json.js';
 
 export type {
   BucketStats,
+  CallPairJson,
+  DiffResult,
   FieldDescription,
   FilterErrorJson,
   FilterLanguageDescription,
@@ -25,6 +30,7 @@ export type {
   ServerJson,
   SessionJson,
   StatsResult,
+  ToolChangesJson,
 };
 
 export type CapturedRecord = RecordJson;

@@ -10,20 +10,24 @@ export function ListRowLink({
   path,
   selected,
   children,
+  before,
 }: {
   path: string;
   selected: boolean;
   children: ReactNode;
+  /** A control beside the link (a compare checkbox), outside it: links cannot hold controls. */
+  before?: ReactNode;
 }) {
   const row = useKeptInView<HTMLAnchorElement>(selected);
   return (
-    <li>
+    <li className={before ? 'flex items-stretch border-b border-slate-100 dark:border-slate-900' : undefined}>
+      {before}
       <a
         ref={row}
         href={path}
         onClick={linkClick(path)}
         aria-current={selected ? 'page' : undefined}
-        className={`block border-b border-slate-100 px-3 py-2 text-xs dark:border-slate-900 ${selected ? 'bg-sky-50 dark:bg-sky-950/60' : 'hover:bg-slate-50 dark:hover:bg-slate-900'}`}
+        className={`block min-w-0 flex-1 border-b border-slate-100 px-3 py-2 text-xs dark:border-slate-900 ${selected ? 'bg-sky-50 dark:bg-sky-950/60' : 'hover:bg-slate-50 dark:hover:bg-slate-900'}`}
       >
         {children}
       </a>

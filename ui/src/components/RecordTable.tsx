@@ -105,6 +105,9 @@ const COLUMNS: readonly Column[] = [
   },
 ];
 
+/** The compare checkbox, last so the other columns keep their places. */
+const MARK_CELL = 'w-[28px] shrink-0 px-1 text-center';
+
 export interface RecordTableProps {
   records: readonly RecordSummary[];
   selectedId: number | null;
@@ -112,6 +115,9 @@ export interface RecordTableProps {
   /** Called when the user scrolls near the end: time to load the next page. */
   onNearEnd: () => void;
   footer?: ReactNode;
+  /** Rows marked to compare (a last column of checkboxes; Space or x on a row toggles its mark). */
+  marked?: ReadonlySet<number>;
+  onMark?: (record: RecordSummary) => void;
 }
 
 /**
@@ -119,7 +125,15 @@ export interface RecordTableProps {
  * arriving at the top do not move what the user is looking at when scrolled down. Absolutely positioned
  * rows cannot live inside a <table>, so the grid is divs with ARIA grid roles (see biome.json).
  */
-export function RecordTable({ records, selectedId, onSelect, onNearEnd, footer }: RecordTableProps) {
+export function RecordTable({
+  records,
+  selectedId,
+  onSelect,
+  onNearEnd,
+  footer,
+  marked,
+  onMark,
+}: RecordTableProps) {
   const parent = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: records.length,
@@ -187,6 +201,11 @@ export function RecordTable({ records, selectedId, onSelect, onNearEnd, footer }
                 {column.hiddenLabel ? <span className="sr-only">{column.label}</span> : column.label}
               </div>
             ))}
+            {onMark ? (
+              <div className={`${MARK_CELL} text-center`} role="columnheader">
+                <span className="sr-only">Compare</span>
+              </div>
+            ) : null}
           </div>
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {items.map((item) => {
@@ -204,8 +223,15 @@ export function RecordTable({ records, selectedId, onSelect, onNearEnd, footer }
                   data-record-id={record.id}
                   onClick={() => onSelect(record)}
                   onKeyDown={(event) => {
+                    if (event.target !== event.currentTarget) return;
+                    // Space (as in a grid with selectable rows) or x (as in Gmail) marks the row to compare.
+                    if (onMark && (event.key === ' ' || event.key === 'x')) {
+                      event.preventDefault();
+                      onMark(record);
+                      return;
+                    }
                     // Enter opens the row that has the focus, which need not be the one selected.
-                    if (event.key !== 'Enter' || event.target !== event.currentTarget) return;
+                    if (event.key !== 'Enter') return;
                     event.preventDefault();
                     onSelect(record);
                   }}
@@ -226,6 +252,19 @@ export function RecordTable({ records, selectedId, onSelect, onNearEnd, footer }
                       {column.cell(record)}
                     </div>
                   ))}
+                  {onMark ? (
+                    // biome-ignore lint/a11y/useKeyWithClickEvents: the row's Space and x keys do this
+                    <div role="gridcell" className={MARK_CELL} onClick={(event) => event.stopPropagation()}>
+                      <input
+                        type="checkbox"
+                        tabIndex={-1}
+                        checked={marked?.has(record.id) ?? false}
+                        onChange={() => onMark(record)}
+                        aria-label={`Compare record ${record.id}`}
+                        className="size-3.5 align-middle"
+                      />
+                    </div>
+                  ) : null}
                 </div>
               );
             })}

@@ -7,6 +7,7 @@ import { HealthBadge, TypeBadge } from '../components/HealthBadge';
 import { ConfirmDialog } from '../components/Modal';
 import { ServerFormDialog } from '../components/ServerFormDialog';
 import { StderrViewer } from '../components/StderrViewer';
+import { ToolChanges } from '../components/ToolChanges';
 import { filterValue } from '../filter-check';
 import { formatAgo, formatDuration } from '../format';
 import { linkClick, navigate } from '../router';
@@ -119,6 +120,7 @@ export function ServerDetail({ server }: { server: ServerJson }) {
         <CopyButton text={server.proxyUrl} label="Copy URL" />
       </div>
       <ServerFacts server={server} />
+      <ToolChanges name={server.name} />
       <Section title="Connect a client">
         <ClientConfigs target={server} registryPath={registry.data?.path ?? null} />
       </Section>

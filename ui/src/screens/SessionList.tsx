@@ -1,6 +1,8 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useRefetchOn } from '../activity';
 import { api, errorMessage, withQuery } from '../api';
+import { comparePath, type Marks, useMarks } from '../compare';
+import { CompareBar } from '../components/CompareBar';
 import { ListRowLink } from '../components/ListRowLink';
 import { LoadMore } from '../components/LoadMore';
 import { formatAgo, formatDuration, plural } from '../format';
@@ -12,11 +14,32 @@ export function sessionPath(session: Pick<SessionJson, 'sessionId' | 'server'>):
   return withQuery(`/ui/sessions/${encodeURIComponent(session.sessionId)}`, { server: session.server });
 }
 
-function SessionItem({ session, selected }: { session: SessionJson; selected: boolean }) {
+const sessionKey = (session: SessionJson) => `${session.server}/${session.sessionId}`;
+
+function SessionItem({
+  session,
+  selected,
+  marks,
+}: {
+  session: SessionJson;
+  selected: boolean;
+  marks: Marks<SessionJson>;
+}) {
   const client = [session.client.name, session.client.version].filter(Boolean).join(' ') || 'unknown client';
   const span = session.lastTimestamp === null ? null : session.lastTimestamp - session.firstTimestamp;
+  const mark = (
+    <label className="flex items-center pl-2" title="Mark to compare">
+      <input
+        type="checkbox"
+        className="size-3.5"
+        checked={marks.marked.some((m) => sessionKey(m) === sessionKey(session))}
+        onChange={() => marks.toggle(session)}
+        aria-label={`Compare session ${session.sessionId.slice(0, 8)} of ${client} on ${session.server}`}
+      />
+    </label>
+  );
   return (
-    <ListRowLink path={sessionPath(session)} selected={selected}>
+    <ListRowLink path={sessionPath(session)} selected={selected} before={mark}>
       <div className="flex items-baseline gap-2">
         <span className="truncate font-medium text-slate-900 dark:text-slate-100">{client}</span>
         <span className="text-slate-400" aria-hidden>
@@ -57,6 +80,8 @@ export function SessionList({ selected }: { selected: string | null }) {
     getNextPageParam: (last) => (last.pagination.hasMore ? last.pagination.nextCursor : undefined),
   });
   const list = sessions.data?.pages.flatMap((page) => page.data) ?? [];
+  const marks = useMarks<SessionJson>(sessionKey);
+  const [markA, markB] = marks.marked;
   const move = (direction: 1 | -1) =>
     stepPage(
       list,
@@ -77,6 +102,21 @@ export function SessionList({ selected }: { selected: string | null }) {
     <nav className="flex h-full min-h-0 flex-col" aria-label="Sessions">
       <div className="flex h-9 shrink-0 items-center border-b border-slate-200 px-3 text-xs font-medium text-slate-500 dark:border-slate-800">
         Sessions{sessions.data ? ` · ${list.length}${sessions.hasNextPage ? '+' : ''}` : ''}
+        <span className="ml-auto">
+          <CompareBar
+            labels={marks.marked.map((s) => `Session ${s.sessionId.slice(0, 8)}`)}
+            path={
+              markA && markB
+                ? comparePath(`session:${markA.sessionId}`, `session:${markB.sessionId}`, {
+                    a: markA.server,
+                    b: markB.server,
+                  })
+                : null
+            }
+            what="sessions"
+            onClear={marks.clear}
+          />
+        </span>
       </div>
       <div className="min-h-0 flex-1 overflow-auto">
         {sessions.error ? (
@@ -95,6 +135,7 @@ export function SessionList({ selected }: { selected: string | null }) {
               key={`${session.server}/${session.sessionId}`}
               session={session}
               selected={session.sessionId === selected}
+              marks={marks}
             />
           ))}
         </ul>

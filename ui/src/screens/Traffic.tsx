@@ -1,5 +1,7 @@
 import { useRef, useState } from 'react';
 import { errorMessage } from '../api';
+import { comparePath, useMarks } from '../compare';
+import { CompareBar } from '../components/CompareBar';
 import { DetailPane } from '../components/DetailPane';
 import { FilterBar } from '../components/FilterBar';
 import { RecordDetail } from '../components/RecordDetail';
@@ -35,6 +37,8 @@ export function Traffic({ url }: { url: URL }) {
     filterInput.current?.focus(),
   );
 
+  const marks = useMarks<number>(String);
+  const [markA, markB] = marks.marked;
   const applyFilter = (next: string) => navigate(withParams(url, { filter: next, record: null }));
   const preview = openId === null ? undefined : records.find((r) => r.id === openId);
   const shown = records.length;
@@ -58,6 +62,16 @@ export function Traffic({ url }: { url: URL }) {
         <ExportLink filter={filter} />
         {canChange ? <ImportButton onImported={traffic.reload} /> : null}
         {canChange ? <ClearButton filter={filter} onCleared={traffic.reload} /> : null}
+      </div>
+      <div
+        className={marks.marked.length > 0 ? 'border-b border-slate-200 px-3 py-1 dark:border-slate-800' : ''}
+      >
+        <CompareBar
+          labels={marks.marked.map((id) => `Record ${id}`)}
+          path={markA !== undefined && markB !== undefined ? comparePath(String(markA), String(markB)) : null}
+          what="records"
+          onClear={marks.clear}
+        />
       </div>
       {traffic.lagged > 0 ? (
         <p className="border-b border-amber-200 bg-amber-50 px-3 py-1 text-xs text-amber-800 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
@@ -87,6 +101,8 @@ export function Traffic({ url }: { url: URL }) {
               selectedId={selectedId}
               onSelect={(record) => choose(record.id)}
               onNearEnd={traffic.loadMore}
+              marked={new Set(marks.marked)}
+              onMark={(record) => marks.toggle(record.id)}
               footer={
                 traffic.isFetchingMore ? (
                   <p className="px-3 py-2 text-xs text-slate-500">Loading older messages…</p>

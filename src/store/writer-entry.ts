@@ -1,0 +1,125 @@
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { openDatabaseOrStartFresh } from './database.js';
+import { SqliteRecordSink } from './record-writer.js';
+import { RETENTION_FIRST_RUN_MS, RETENTION_INTERVAL_MS, Retention } from './retention.js';
+import { RECORD_COLUMNS } from './rows.js';
+import { SeqIds } from './seq-ids.js';
+import { sqliteToolLists, type ToolListStore } from './tool-lists.js';
+import type { FromWriter, ToWriter, WriteOp, WriterSettings } from './writer-protocol.js';
+
+/**
+ * The writer thread: stores what the capture worker assembled, described and redacted, on the one writing
+ * connection to logs.db. SQLite's share of capture (inserts, the full-text index, commits) takes about as
+ * long as the JavaScript share, so on its own thread the two run on two cores at once, a batch apart.
+ */
+
+if (!parentPort) throw new Error('writer-entry must run in a worker thread');
+const port: MessagePort = parentPort;
+const settings = workerData as WriterSettings;
+const send = (message: FromWriter) => port.postMessage(message);
+
+let lastProblem = '';
+const problem = (message: string) => {
+  // The same failure repeating (a full disk) is reported once, not once per batch.
+  if (message === lastProblem) return;
+  lastProblem = message;
+  send({ type: 'problem', message });
+};
+const db = openDatabaseOrStartFresh(settings.databasePath, { key: settings.databaseKey }, problem);
+const sink = new SqliteRecordSink(db);
+const ids = new SeqIds();
+const PARTNER = RECORD_COLUMNS.indexOf('partner_id');
+const LINKED = RECORD_COLUMNS.indexOf('linked_id');
+/** Drift detection needs migration 9; a store without it still captures, without tool-list changes. */
+let toolLists: ToolListStore | null = null;
+try {
+  toolLists = sqliteToolLists(db);
+} catch (error) {
+  problem(`tool-list changes are not recorded: ${(error as Error).message}`);
+}
+
+// Pruning runs here, between batches on the one writer connection: it never waits for the capture
+// writer's lock, and capture waits at most one small delete transaction.
+const retention = settings.retention ? new Retention(db, settings.retention) : null;
+if (retention?.enabled) {
+  const prune = () =>
+    retention
+      .run()
+      .catch((error: unknown) => problem(`pruning old records failed: ${(error as Error).message}`));
+  setTimeout(prune, RETENTION_FIRST_RUN_MS).unref();
+  setInterval(prune, RETENTION_INTERVAL_MS).unref();
+}
+
+function apply(op: WriteOp): void {
+  switch (op.op) {
+    case 'insert':
+      op.values[PARTNER] = ids.id(op.values[PARTNER] as number | null);
+      op.values[LINKED] = ids.id(op.values[LINKED] as number | null);
+      sink.insertRow(op.values, op.text);
+      break;
+    case 'complete': {
+      const id = ids.id(op.seq);
+      if (id !== null) sink.completeRequest(id, op.httpStatus, op.sessionId);
+      break;
+    }
+    case 'identify': {
+      const id = ids.id(op.seq);
+      if (id !== null) sink.identify(id, op.serverName, op.serverVersion);
+      break;
+    }
+    case 'session':
+      sink.saveSession(op.session);
+      break;
+    case 'tool-list':
+      toolLists?.remember({ ...op.list, recordId: ids.id(op.list.recordId) });
+      break;
+    case 'tool-change': {
+      const { change } = op;
+      const previousRecordId = op.previousIsSeq ? ids.id(change.previousRecordId) : change.previousRecordId;
+      toolLists?.addChange({ ...change, recordId: ids.id(change.recordId), previousRecordId });
+      break;
+    }
+  }
+}
+
+let lost = 0;
+let lastError: string | null = null;
+
+/** One batch is one transaction: when its commit fails (a full disk), none of its records were stored. */
+function write(batch: Extract<ToWriter, { type: 'batch' }>): void {
+  try {
+    sink.batch(() => {
+      ids.begin(batch.firstSeq, sink.nextId());
+      for (const op of batch.ops) apply(op);
+    });
+  } catch (error) {
+    ids.lost(batch.firstSeq);
+    for (const op of batch.ops) if (op.op === 'insert') lost++;
+    lastError = (error as Error).message;
+  }
+}
+
+function control(message: Exclude<ToWriter, { type: 'batch' }>): void {
+  switch (message.type) {
+    case 'sync':
+      send({ type: 'synced', token: message.token, lost, error: lastError });
+      lost = 0;
+      lastError = null;
+      break;
+    case 'close':
+      retention?.stop();
+      db.close();
+      send({ type: 'closed' });
+      port.close();
+      break;
+  }
+}
+
+port.on('message', (message: ToWriter) => {
+  if (message.type !== 'batch') {
+    control(message);
+    return;
+  }
+  write(message);
+});
+send({ type: 'ready' });

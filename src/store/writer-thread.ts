@@ -1,0 +1,147 @@
+import type { Worker } from 'node:worker_threads';
+import type { NewRecord } from '../core/record.js';
+import type { SessionInfo } from '../core/session.js';
+import type { RecordSink } from './record-writer.js';
+import { recordToValues } from './rows.js';
+import { searchText } from './search-text.js';
+import { spawnWorker } from './spawn-worker.js';
+import type { FromWriter, ToWriter, WriteOp, WriterSettings } from './writer-protocol.js';
+
+/** What the writer did with the batches before a `sync`. */
+export interface Written {
+  /** Records of failed batches (their transaction was rolled back). */
+  lost: number;
+  error: string | null;
+}
+
+/** The writer's objects live for one batch, as the capture worker's do (capture-queue.ts). */
+const WRITER_LIMITS = { maxYoungGenerationSizeMb: 12 };
+
+/**
+ * The capture worker's record sink: each batch's records, already turned into column values and search
+ * text here, go to the writer thread (writer-entry.ts) in one message, and the capture worker goes on with
+ * the next batch while SQLite stores this one. Records are numbered here (seq-ids.ts); `sync` says when
+ * what was sent is stored.
+ */
+export class WriterThread implements RecordSink {
+  readonly #worker: Worker;
+  #ops: WriteOp[] | null = null;
+  #firstSeq = 1;
+  #nextSeq = 1;
+  #token = 0;
+  readonly #waiting = new Map<number, (written: Written) => void>();
+  #closed: (() => void) | null = null;
+
+  private constructor(worker: Worker, problem: (message: string) => void) {
+    this.#worker = worker;
+    worker.on('message', (message: FromWriter) => {
+      switch (message.type) {
+        case 'synced':
+          this.#waiting.get(message.token)?.({ lost: message.lost, error: message.error });
+          this.#waiting.delete(message.token);
+          break;
+        case 'problem':
+          problem(message.message);
+          break;
+        case 'closed':
+          this.#closed?.();
+          break;
+        default:
+          break;
+      }
+    });
+  }
+
+  /** Starts the writer thread; resolves once it has opened the database, rejects when it cannot. */
+  static start(settings: WriterSettings, problem: (message: string) => void): Promise<WriterThread> {
+    const worker = spawnWorker(import.meta.url, 'writer-entry', {
+      workerData: settings,
+      resourceLimits: WRITER_LIMITS,
+    });
+    return new Promise((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (message: FromWriter) => {
+        if (message.type !== 'ready') return;
+        worker.off('error', reject);
+        resolve(new WriterThread(worker, problem));
+      });
+    });
+  }
+
+  /** Errors of the thread itself (not of a write, which `sync` reports): it stopped. */
+  onError(listener: (error: Error) => void): void {
+    this.#worker.on('error', listener);
+  }
+
+  batch(work: () => void): void {
+    if (this.#ops) {
+      work();
+      return;
+    }
+    this.#ops = [];
+    this.#firstSeq = this.#nextSeq;
+    try {
+      work();
+    } finally {
+      const ops = this.#ops;
+      this.#ops = null;
+      if (ops.length > 0) this.#post({ type: 'batch', firstSeq: this.#firstSeq, ops });
+    }
+  }
+
+  insert(record: NewRecord, parsed?: unknown): number {
+    if (!this.#ops) {
+      let seq = 0;
+      this.batch(() => {
+        seq = this.insert(record, parsed);
+      });
+      return seq;
+    }
+    const seq = this.#nextSeq++;
+    this.#add({ op: 'insert', values: recordToValues(record), text: searchText(record, parsed) });
+    return seq;
+  }
+
+  completeRequest(seq: number, httpStatus: number | null, sessionId: string | null): void {
+    this.#add({ op: 'complete', seq, httpStatus, sessionId });
+  }
+
+  identify(seq: number, serverName: string | null, serverVersion: string | null): void {
+    this.#add({ op: 'identify', seq, serverName, serverVersion });
+  }
+
+  saveSession(session: SessionInfo): void {
+    this.#add({ op: 'session', session });
+  }
+
+  /** Tool-list drift's writes (writer-tool-lists.ts), in the batch of the answer that showed the list. */
+  toolLists(op: Extract<WriteOp, { op: 'tool-list' | 'tool-change' }>): void {
+    this.#add(op);
+  }
+
+  #add(op: WriteOp): void {
+    if (this.#ops) this.#ops.push(op);
+    else this.batch(() => this.#ops?.push(op));
+  }
+
+  #post(message: ToWriter): void {
+    this.#worker.postMessage(message);
+  }
+
+  /** Calls `done` once every batch sent so far is written, with what was lost. */
+  sync(done: (written: Written) => void): void {
+    const token = ++this.#token;
+    this.#waiting.set(token, done);
+    this.#post({ type: 'sync', token });
+  }
+
+  /** Writes what was sent, closes the database and stops the thread. */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.#closed = resolve;
+      this.#worker.once('exit', () => resolve());
+      this.#post({ type: 'close' });
+    });
+    await this.#worker.terminate();
+  }
+}

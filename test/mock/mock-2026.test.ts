@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/database.js';
+import { BIN } from '../helpers/cli.js';
+import { cliCommand, v2StdioServer, waitFor } from '../helpers/stdio.js';
+
+/** An SDK v2 client pinned to MCP 2026-07-28 (no initialize: server/discover and per-request _meta). */
+async function modernClient(command: string, args: string[]): Promise<Client> {
+  const client = new Client(
+    { name: 'modern-app', version: '2.0.0' },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+  );
+  await client.connect(new StdioClientTransport({ command, args, stderr: 'ignore' }));
+  return client;
+}
+
+describe('mcp-gateway mock of an MCP 2026-07-28 recording', { timeout: 150_000 }, () => {
+  let dir: string;
+  const server = v2StdioServer('reject');
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mcp-gateway-mock26-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens with the recorded server/discover answer and replays the calls as the server answered them', async () => {
+    const storageDir = join(dir, 'store');
+    const wrapped = cliCommand('wrap', '--storage-dir', storageDir, '--', server.command, ...server.args);
+    const recorded = await modernClient(wrapped.command, wrapped.args);
+    const tools = await recorded.listTools();
+    const echo = await recorded.callTool({ name: 'echo', arguments: { message: 'héllo ☃' } });
+    await recorded.close();
+
+    const sessionId = await waitFor('the tools/call answer in logs.db', () => {
+      const db = openDatabase(join(storageDir, 'logs.db'), { readonly: true });
+      try {
+        const row = db
+          .prepare("SELECT session_id FROM records WHERE method = 'tools/call' AND kind = 'response'")
+          .get() as { session_id: string } | undefined;
+        return row?.session_id;
+      } finally {
+        db.close();
+      }
+    });
+
+    const mocked = await modernClient(process.execPath, [
+      BIN,
+      'mock',
+      '--from',
+      sessionId,
+      '--storage-dir',
+      storageDir,
+      '--stdio',
+    ]);
+    expect(await mocked.listTools()).toEqual(tools);
+    expect(await mocked.callTool({ name: 'echo', arguments: { message: 'héllo ☃' } })).toEqual(echo);
+    await mocked.close();
+  });
+});
