@@ -1,4 +1,5 @@
 import { GatewayError } from '../core/errors.js';
+import { UI_CSRF_HEADER } from '../proxy/proxy-token.js';
 import type { UiSessions } from './ui-session.js';
 
 /**
@@ -8,7 +9,7 @@ import type { UiSessions } from './ui-session.js';
  * JSON answer) and cannot set a custom header cross-origin without a CORS preflight, which the API refuses.
  * Bearer requests need no token: a browser never adds that header on its own.
  */
-export const CSRF_HEADER = 'x-csrf-token';
+export const CSRF_HEADER = UI_CSRF_HEADER;
 
 /** Safe methods change nothing (RFC 9110 §9.2.1); everything else is a change. */
 export function isSafeMethod(method: string): boolean {

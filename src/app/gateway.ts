@@ -12,7 +12,8 @@ import type { ToolListChanged } from '../capture/listeners/tool-drift.js';
 import { capturePolicy, redactionLine } from '../capture/policy.js';
 import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
-import type { ServerStatusProvider } from '../core/server-status.js';
+import type { ServerStatus, ServerStatusProvider } from '../core/server-status.js';
+
 import { faultHook } from '../faults/fault-hook.js';
 import { FaultRules } from '../faults/rules.js';
 import { type RestartServer, statusOf } from '../health/server-overview.js';
@@ -39,6 +40,8 @@ import { type Database, openDatabaseOrStartFresh } from '../store/database.js';
 import { ReaderPool } from '../store/reader-pool.js';
 import { sqliteLogStore } from '../store/sqlite-log-store.js';
 import { sqliteToolLists } from '../store/tool-lists.js';
+import { upstreamPeers } from '../telemetry/peers.js';
+import { PrometheusMetrics } from '../telemetry/prometheus.js';
 import { TlsError } from '../tls/certificate.js';
 import { AuthLimiter } from './auth-limiter.js';
 import { createAuthenticator } from './authenticate.js';
@@ -47,11 +50,14 @@ import { createHostGuard } from './host-guard.js';
 import { createRequestListener } from './http-server.js';
 import { startInsight } from './insight.js';
 import { listen, StartupError } from './listen.js';
+import { type MetricsListener, startMetricsListener } from './metrics-listener.js';
+import { metricsSnapshot } from './metrics-snapshot.js';
 import { misconfigurationStatus } from './misconfigurations.js';
 import { misconfiguredServer } from './misconfigured-server.js';
 import { createOwnOriginCheck } from './own-origin.js';
 import { answerPlainHttp } from './plain-http-on-tls.js';
 import { createProxyAuth } from './proxy-auth.js';
+import { createUiSessionProxyCheck } from './proxy-ui-session.js';
 import { type GatewayTls, selfFetch, servingTls } from './serving-tls.js';
 import { createTokenCheck } from './token-auth.js';
 import { UiSessions } from './ui-session.js';
@@ -82,6 +88,8 @@ export interface RunningGateway {
   /** Resolves once everything captured so far is in the database. */
   flushCapture(): Promise<void>;
   stop(): Promise<ShutdownSummary>;
+  /** The port of the loopback-only /metrics listener (`--metrics-port`), or null. */
+  readonly metricsPort: number | null;
 }
 
 /** Imports stream record by record; this only bounds how much one request may add. */
@@ -188,6 +196,18 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     );
   }
   const registry = new Registry(paths.registry, io.warn, undefined, io.info);
+  // /metrics reads what the gateway keeps anyway; the sources are filled in as the parts below start.
+  let serverHealth: (name: string) => string = () => 'unknown';
+  let processStatus: (name: string) => ServerStatus | undefined = () => undefined;
+  const metrics = new PrometheusMetrics(
+    metricsSnapshot({
+      capture: () => capture.stats(),
+      servers: () => registry.servers,
+      health: (name) => serverHealth(name),
+      process: (name) => processStatus(name),
+    }),
+    { spans: config.otlp !== null },
+  );
   // The live feed exists only later, with the app; a tool-list change is announced through it then.
   let toolListChanged: (change: ToolListChanged) => void = () => {};
   const capture = new CaptureQueue({
@@ -198,6 +218,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     retention: config.retention,
     policy: capturePolicy(registry.redaction, config.redact),
     log: io.warn,
+    otlp: config.otlp,
+    peers: upstreamPeers(registry.servers),
+    onMetrics: (delta) => metrics.add(delta),
     onToolListChanged: (change) => toolListChanged(change),
   });
   try {
@@ -276,6 +299,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   limits.proxy.configure(registry.servers);
   registry.onChange((change: RegistryChange) => {
     limits.proxy.configure(registry.servers);
+    if (config.otlp) capture.setPeers(upstreamPeers(registry.servers));
     if (change.redaction) {
       capture.configure(capturePolicy(registry.redaction, config.redact));
       io.info(
@@ -325,6 +349,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     warn: io.warn,
   });
   observeTraffic = (name, outcome) => insight.health.observe(name, outcome);
+  serverHealth = (name) => insight.health.report(name).state;
+  processStatus = (name) => stdio.status(name);
   const mcpSessions = new ManagementSessions();
   // The provider is asked once at startup; one that cannot be reached is reported and asked again later.
   const oidc = config.oidc ? new OidcSignIn(config.oidc, { log: io.warn }) : null;
@@ -333,14 +359,31 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const tokens = new TokenStore(paths.dir);
   // One count of wrong tokens per address, whether they were tried on the API or (--proxy-auth) the proxy.
   const limiter = new AuthLimiter({ log: io.warn, audit });
+  // One set of web UI sessions: the API signs them in, and under --proxy-auth the proxy accepts them from
+  // the gateway's own page (the playground, proxy-ui-session.ts).
+  const uiSessions = new UiSessions(
+    config.uiIdleTimeoutMs === undefined ? {} : { idleMs: config.uiIdleTimeoutMs },
+  );
+  const checkOwnOrigin = createOwnOriginCheck({
+    allowedHosts: config.allowedHosts,
+    port: () => port,
+    scheme,
+  });
+  const proxyAuthenticator = createAuthenticator({
+    checkToken,
+    lookupToken: (candidate) => tokens.lookup(candidate),
+    stillCurrent: (identity) => tokens.current(identity),
+    sessions: uiSessions,
+    limiter,
+  });
   const proxyAuth = config.proxyAuth
     ? createProxyAuth({
-        identify: createAuthenticator({
-          checkToken,
-          lookupToken: (candidate) => tokens.lookup(candidate),
-          sessions: new UiSessions(),
-          limiter,
-        }).signInToken,
+        identify: proxyAuthenticator.signInToken,
+        uiSession: createUiSessionProxyCheck({
+          sessions: uiSessions,
+          authenticator: proxyAuthenticator,
+          checkOwnOrigin,
+        }),
       })
     : undefined;
   const app = createHonoApp({
@@ -368,18 +411,26 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     audit,
     oidc,
     uiIdleTimeoutMs: config.uiIdleTimeoutMs,
+    uiSessions,
     apiLimits: limits.api,
     limits: limits.status,
     proxyUrl,
+    replay: {
+      flushCapture: () => capture.flush(),
+      ...(tls ? { fetch: selfFetch(tls.cert) } : {}),
+      // The loopback leg shows the proxy the owner's token; the caller's own scope was checked on the record.
+      proxyToken: config.proxyAuth ? config.token : null,
+    },
     startedAt,
     log: io.warn,
     serverStatus: (name) => statusOf(statusProviders, name),
     serverStderr: (name, limit) => stdio.stderr(name, limit),
     breakpoints,
+    metrics,
   });
   handle = createRequestListener({
     checkHost: createHostGuard({ host: config.host, allowedHosts: config.allowedHosts }),
-    checkOwnOrigin: createOwnOriginCheck({ allowedHosts: config.allowedHosts, port: () => port, scheme }),
+    checkOwnOrigin,
     proxy,
     ...(proxyAuth ? { checkProxyAuth: proxyAuth } : {}),
     refuseConnection: limits.connections
@@ -389,6 +440,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     log: io.warn,
   });
   held.ready(handle);
+  let metricsListener: MetricsListener | null = null;
 
   let stopping: Promise<ShutdownSummary> | null = null;
   const stop = (): Promise<ShutdownSummary> => {
@@ -402,6 +454,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
           `${released} held message(s) released with an error to their senders: the gateway is stopping`,
         );
       }
+      await metricsListener?.close();
       insight.stop();
       mcpSessions.closeAll();
       server.closeIdleConnections();
@@ -425,6 +478,16 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     return stopping;
   };
 
+  if (config.metricsPort !== null) {
+    try {
+      metricsListener = await startMetricsListener(config.metricsPort, metrics, io.warn);
+    } catch (error) {
+      // A --metrics-port that cannot be bound is a setting to fix: the gateway does not run without it.
+      await stop();
+      throw error;
+    }
+  }
+
   return {
     config,
     paths,
@@ -435,5 +498,6 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     captureStats: () => capture.stats(),
     flushCapture: () => capture.flush(),
     stop,
+    metricsPort: metricsListener?.port ?? null,
   };
 }

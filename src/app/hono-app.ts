@@ -15,6 +15,7 @@ import type { LiveFeed } from '../api/live-feed.js';
 import { logsRoutes } from '../api/logs.js';
 import { methodsRoutes } from '../api/methods.js';
 import { pendingServersRoutes } from '../api/pending-servers.js';
+import { replayRoutes } from '../api/replay.js';
 import { secretsRoutes } from '../api/secrets.js';
 import { type ServerRuntimeDeps, serverRuntimeRoutes } from '../api/server-runtime.js';
 import { serversRoutes } from '../api/servers.js';
@@ -48,14 +49,17 @@ import type { PendingServers } from '../ops/pending-servers.js';
 import type { OAuthDiscovery } from '../proxy/oauth-discovery.js';
 import type { RedactionPolicy } from '../redaction/policy.js';
 import type { Registry } from '../registry/registry.js';
+import type { ReplayLoopback } from '../replay/replay.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { LogStore } from '../store/log-store.js';
 import type { ToolListStore } from '../store/tool-lists.js';
+import type { PrometheusMetrics } from '../telemetry/prometheus.js';
 import { AuthLimiter } from './auth-limiter.js';
 import { authRequest, createAuthenticator, type Principal } from './authenticate.js';
 import { bodyTypeRefusal } from './body-type.js';
 import { CSRF_HEADER, csrfRefusal } from './csrf.js';
+import { metricsRoutes } from './metrics-route.js';
 import { uiRoutes } from './ui-routes.js';
 import { UiSessions } from './ui-session.js';
 
@@ -97,11 +101,15 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   oidc?: OidcSignIn | null;
   /** Milliseconds a web UI session may sit unused (`--ui-idle-timeout`). */
   uiIdleTimeoutMs?: number;
+  /** The web UI's sessions, when shared with the proxy's --proxy-auth check (the playground); else its own. */
+  uiSessions?: UiSessions;
   /** Request rates per token and per address on /api and /gateway/mcp; absent, none. */
   apiLimits?: ApiLimits;
   /** Limits in effect and refusals so far, for GET /api/status. */
   limits?: () => LimitsStatus;
   proxyUrl: (name: string) => string;
+  /** How replays reach the gateway's own proxy (its certificate, the --proxy-auth token) and see their capture. */
+  replay: ReplayLoopback;
   /** 'https' when the gateway serves TLS itself: OAuth metadata URLs and cookies follow it. */
   scheme?: 'http' | 'https';
   /** --proxy-auth is on (the status says so, for the UI's client configurations). */
@@ -112,6 +120,8 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   log: (message: string) => void;
   /** Breakpoints on messages in flight (intercept/breakpoints.ts); absent, /api/intercepts is not served. */
   breakpoints?: Breakpoints;
+  /** Prometheus /metrics (docs/metrics.md); absent, no such route. */
+  metrics?: PrometheusMetrics;
 }
 
 type AppEnv = { Variables: { principal: Principal } };
@@ -127,7 +137,9 @@ function hasHandler(c: Context): boolean {
  */
 export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const sessions = new UiSessions(deps.uiIdleTimeoutMs === undefined ? {} : { idleMs: deps.uiIdleTimeoutMs });
+  const sessions =
+    deps.uiSessions ??
+    new UiSessions(deps.uiIdleTimeoutMs === undefined ? {} : { idleMs: deps.uiIdleTimeoutMs });
   const limiter = deps.limiter ?? new AuthLimiter({ log: deps.log, audit: deps.audit });
   const scheme = deps.scheme ?? 'http';
   // Nothing is held unless the gateway's stage runs these; an app built alone still serves the contract.
@@ -218,6 +230,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         audit: deps.audit,
         breakpoints,
         faults: deps.faults,
+        replay: deps.replay,
         authenticate: (c) => {
           const request = authRequest(c);
           deps.apiLimits?.checkAddress(request.address);
@@ -301,6 +314,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.route('/api/servers', serverRuntimeRoutes(scoped));
   app.route('/api/servers', toolChangesRoutes({ toolLists: deps.toolLists, registry, scope: requestScope }));
   app.route('/api/logs', exportRoutes(store, reads, deps.maxImportBytes, deps.redaction, requestScope));
+  app.route('/api/logs', replayRoutes({ ...deps.replay, store, proxyUrl: deps.proxyUrl }));
   app.route('/api/logs', logsRoutes(store, reads, onDeleted));
   app.route('/api/sessions', fixtureRoutes(reads));
   app.route('/api/sessions', sessionsRoutes(reads));
@@ -340,6 +354,25 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
   app.route('/api/secrets', secretsRoutes(deps.secrets));
   app.route('/api/tokens', tokensRoutes(deps));
   app.route('/api/audit', auditRoutes(deps.audit));
+  // Prometheus scrapes carry the token as API clients do (401, 429) and need their row in the route
+  // table: viewer (docs/metrics.md).
+  app.route(
+    '/metrics',
+    metricsRoutes({
+      metrics: deps.metrics ?? null,
+      authenticate: (c) => {
+        const request = authRequest(c);
+        deps.apiLimits?.checkAddress(request.address);
+        const principal = authenticator.authenticate(request);
+        deps.apiLimits?.checkToken(principal);
+        return principal;
+      },
+      authorize: (principal, method, path) => {
+        const right = routeRight(method, path);
+        requireRole(principal, right?.role ?? 'admin', right?.what ?? `${method} ${path}`);
+      },
+    }),
+  );
 
   app.route(
     '/ui',

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Identity } from '../auth/identity.js';
+import { UI_SESSION_COOKIE } from '../proxy/proxy-token.js';
 
 /**
  * Web UI sign-in: the `?token=` link the gateway prints is exchanged once for a session cookie, so the
@@ -8,7 +9,7 @@ import type { Identity } from '../auth/identity.js';
  * so a browser left open does not stay signed in for good, and when its identity's right ends (an OpenID
  * sign-in's lifetime cap, a token's expiry).
  */
-export const UI_COOKIE = 'mcp_gateway_session';
+export const UI_COOKIE = UI_SESSION_COOKIE;
 
 /** Sessions kept at once; signing in once more than this ends the oldest (memory stays bounded). */
 const MAX_SESSIONS = 1000;

@@ -123,6 +123,15 @@ export const REST_ACTIONS: readonly RestAction[] = [
   },
   {
     method: 'POST',
+    path: /^\/api\/logs\/(\d+)\/replay$/,
+    action: 'replay.send',
+    detail: (a) => {
+      const replay = a.replay as { request?: { id?: unknown } | null } | undefined;
+      return typeof replay?.request?.id === 'number' ? `replayed as record ${replay.request.id}` : undefined;
+    },
+  },
+  {
+    method: 'POST',
     path: /^\/api\/intercepts\/?$/,
     action: 'intercept.add',
     target: async (r) => {

@@ -52,6 +52,8 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   row('DELETE', '/api/logs', 'operator', 'Deleting records'),
   row('POST', '/api/logs/clear', 'operator', 'Clearing records'),
   row('GET', '/api/logs/:id', 'viewer', 'Reading a record'),
+  // A replay sends traffic to a server: acting on traffic, an operator's.
+  row('POST', '/api/logs/:id/replay', 'operator', 'Replaying a request'),
   row('GET', '/api/sessions', 'viewer', 'Listing sessions'),
   row('GET', '/api/sessions/:id', 'viewer', 'Reading a session'),
   row('GET', '/api/sessions/:id/fixture', 'viewer', 'Exporting a session as a mock fixture'),
@@ -64,6 +66,8 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   row('GET', '/api/filter/values', 'viewer', 'Reading filter values'),
   row('GET', '/api/filter/check', 'viewer', 'Checking a filter'),
   row('GET', '/api/status', 'viewer', "Reading the gateway's status"),
+  // Prometheus' scrape (docs/metrics.md): counts and states, no payloads.
+  row('GET', '/metrics', 'viewer', 'Reading metrics'),
 
   // Breakpoints. Held messages are traffic as it was sent, before redaction: only those who may act on
   // them read them.

@@ -163,6 +163,7 @@ export class Assembler {
       userAgent: exchange.userAgent,
       configuredHeaders: event.configuredHeaders,
       origin: event.origin ?? null,
+      replayOf: event.replayOf ?? null,
     };
     exchange.requestDrafts = draftsFromJsonText(context, event.body, event.bodyTruncated);
     this.#joinConversation(exchange, exchange.requestDrafts);
@@ -358,6 +359,7 @@ export class Assembler {
       userAgent: event.http?.userAgent ?? null,
       note: event.note ?? null,
       origin: event.origin ?? null,
+      replayOf: event.stream === 'stdin' ? (event.http?.replayOf ?? null) : null,
     };
     if (event.stream === 'stderr') {
       const draft = textDraft(context, event.line, event.truncated);
@@ -479,6 +481,8 @@ export class Assembler {
     record.method = pending.method;
     record.durationMs = milliseconds(record.time - pending.time);
     record.partnerId = pending.draft.id;
+    // The answer to a replay belongs to the replay too.
+    record.replayOf ??= pending.draft.record.replayOf;
     if (leg && pending.arrived !== undefined) {
       // The gateway's time is on either side of the upstream's: before the request went out, and from the
       // answer's arrival to its hand-over to the client (this record's time).
@@ -486,6 +490,7 @@ export class Assembler {
       record.gatewayMs = milliseconds(leg.forwarded - pending.arrived + (record.time - leg.received));
     }
     this.#links.answered(pending.draft, draft);
+    draft.answers = { request: pending.draft, leg: leg && pending.arrived !== undefined ? leg : null };
   }
 
   /** Names the record's client and server and its protocol version, then hands it to the listeners. */
@@ -493,6 +498,11 @@ export class Assembler {
     this.#identities.stamp(draft, exchange?.identity ?? null);
     this.#links.message(draft);
     this.#pipeline.message(draft);
+    if (draft.answers) {
+      this.#pipeline.answered(draft.answers.request, draft, draft.answers.leg);
+      // The request is referenced no longer than its answer's trip through the pipeline.
+      draft.answers = undefined;
+    }
   }
 }
 

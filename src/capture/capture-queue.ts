@@ -1,6 +1,8 @@
 import type { Worker } from 'node:worker_threads';
 import type { CaptureEvent, CaptureSink } from '../core/capture-events.js';
 import { spawnWorker } from '../store/spawn-worker.js';
+import type { MetricsDelta } from '../telemetry/operation-tally.js';
+import type { Peer, TelemetryCounts } from '../telemetry/otel-export.js';
 import { emptyTally, type Tally } from './listeners/tally.js';
 import type { ToolListChanged } from './listeners/tool-drift.js';
 import type { CapturePolicy } from './policy.js';
@@ -10,6 +12,8 @@ export interface CaptureQueueOptions extends WorkerSettings {
   /** Bytes of events that may wait for the worker; past this, new events are dropped and counted. */
   queueBytes: number;
   log: (message: string) => void;
+  /** Request counts and durations the worker summed since its last acknowledgement (for /metrics). */
+  onMetrics?: (delta: MetricsDelta) => void;
   /** A server's tools/list answer changed (capture/listeners/tool-drift.ts); the change is stored. */
   onToolListChanged?: (change: ToolListChanged) => void;
 }
@@ -25,6 +29,12 @@ export interface CaptureStats {
   storeFailures: number;
   queuedBytes: number;
   queuedEvents: number;
+  /** OTLP export: spans exported, dropped (queue full, collector unreachable) and queued; null when off. */
+  telemetry: TelemetryCounts | null;
+}
+
+function emptyTelemetry(): TelemetryCounts {
+  return { exported: 0, dropped: 0, queued: 0, metricExportFailures: 0 };
 }
 
 /** The worker's objects live for one batch: a small young generation keeps its memory low and flat. */
@@ -64,6 +74,7 @@ export class CaptureQueue implements CaptureSink {
   #lastDropReport = 0;
   #tally: Tally = emptyTally();
   #storeFailures = 0;
+  #telemetry: TelemetryCounts | null = null;
   #flushToken = 0;
   readonly #flushWaiters = new Map<number, () => void>();
   #closing = false;
@@ -73,6 +84,7 @@ export class CaptureQueue implements CaptureSink {
   constructor(options: CaptureQueueOptions) {
     this.#options = options;
     this.#policy = options.policy;
+    this.#peers = options.peers ?? {};
   }
 
   /**
@@ -85,6 +97,14 @@ export class CaptureQueue implements CaptureSink {
     this.#worker?.postMessage({ type: 'configure', policy } satisfies ToWorker);
   }
 
+  #peers: Record<string, Peer> = {};
+
+  /** Where HTTP servers' upstreams listen (server.address/port on OTLP client spans), after a registry change. */
+  setPeers(peers: Record<string, Peer>): void {
+    this.#peers = peers;
+    this.#worker?.postMessage({ type: 'peers', peers } satisfies ToWorker);
+  }
+
   /** Starts the worker and resolves once it has opened the database. */
   start(): Promise<void> {
     const worker = startCaptureWorker({
@@ -92,6 +112,8 @@ export class CaptureQueue implements CaptureSink {
       databaseKey: this.#options.databaseKey ?? null,
       maxMessageBytes: this.#options.maxMessageBytes,
       retention: this.#options.retention,
+      otlp: this.#options.otlp ?? null,
+      peers: this.#peers,
       ...(this.#policy ? { policy: this.#policy } : {}),
     });
     this.#worker = worker;
@@ -174,6 +196,11 @@ export class CaptureQueue implements CaptureSink {
         this.#outstandingEvents -= message.events;
         this.#tally = message.tally;
         this.#storeFailures = message.storeFailures;
+        if (message.telemetry) this.#telemetry = message.telemetry;
+        if (message.metrics) this.#options.onMetrics?.(message.metrics);
+        break;
+      case 'telemetry':
+        this.#telemetry = message.telemetry;
         break;
       case 'flushed':
         this.#flushWaiters.get(message.token)?.();
@@ -220,6 +247,7 @@ export class CaptureQueue implements CaptureSink {
       storeFailures: this.#storeFailures,
       queuedBytes: this.#outstandingBytes + this.#pendingBytes,
       queuedEvents: this.#outstandingEvents + this.#pending.length,
+      telemetry: this.#telemetry ? { ...this.#telemetry } : this.#options.otlp ? emptyTelemetry() : null,
     };
   }
 

@@ -1,4 +1,4 @@
-import type { HeaderMap } from '../core/capture-events.js';
+import type { HeaderMap, UpstreamLeg } from '../core/capture-events.js';
 import { stringifyJson } from '../core/json-text.js';
 import { classifyMessage, type Direction, type MessageShape } from '../core/jsonrpc.js';
 import type { NewRecord, RecordOrigin, TransportDetail } from '../core/record.js';
@@ -15,6 +15,11 @@ export interface MessageDraft {
   /** Header names configured for the server, whose values are secrets. */
   configuredHeaders: readonly string[];
   id: number | null;
+  /**
+   * On an answer: the request it answers and the upstream leg, where timed. The pipeline's `answered`
+   * hook runs with them once this answer has been through the listeners.
+   */
+  answers?: { request: MessageDraft; leg: UpstreamLeg | null };
 }
 
 export interface DraftContext {
@@ -34,6 +39,8 @@ export interface DraftContext {
   note?: string | null;
   /** What the gateway did to the message, if anything (a breakpoint's edit, an injected answer). */
   origin?: RecordOrigin | null;
+  /** The record a replayed request sends again. */
+  replayOf?: number | null;
 }
 
 function blankRecord(context: DraftContext, text: string, truncated: boolean): NewRecord {
@@ -74,7 +81,7 @@ function blankRecord(context: DraftContext, text: string, truncated: boolean): N
     operationMs: null,
     gatewayMs: null,
     upstreamMs: null,
-    replayOf: null,
+    replayOf: context.replayOf ?? null,
     origin: context.origin ?? null,
   };
 }

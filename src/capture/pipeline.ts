@@ -1,3 +1,4 @@
+import type { UpstreamLeg } from '../core/capture-events.js';
 import type { SessionInfo } from '../core/session.js';
 import type { MessageDraft } from './draft.js';
 import type { CapturePolicy } from './policy.js';
@@ -19,8 +20,17 @@ export interface CaptureListener {
    * the request was stored without that name.
    */
   identified?(draft: MessageDraft): void;
+  /**
+   * A request was answered: called once the answer has been through `message` (so it is redacted,
+   * described, stored), with its request. `leg`: when the request went to the upstream and its answer came
+   * back, where the proxy timed it; with the two records' times it splits the request's time between the
+   * gateway and the upstream. Spans, audit lines and metrics are built here.
+   */
+  answered?(request: MessageDraft, response: MessageDraft, leg: UpstreamLeg | null): void;
   /** A session finished its initialize handshake. */
   session?(info: SessionInfo): void;
+  /** The capture worker is closing: flush what is buffered (bounded; the worker waits for it). */
+  done?(): Promise<void> | void;
   /** The end of one batch of events (one transaction). */
   batchEnd?(): void;
 }
@@ -54,6 +64,23 @@ export class CapturePipeline {
     this.#each('identified', (listener) => listener.identified?.(draft));
   }
 
+  answered(request: MessageDraft, response: MessageDraft, leg: UpstreamLeg | null): void {
+    this.#each('answered', (listener) => listener.answered?.(request, response, leg));
+  }
+
+  /** Lets every listener flush; one that fails is reported, the others still finish. */
+  async done(): Promise<void> {
+    await Promise.all(
+      this.#listeners.map(async (listener) => {
+        try {
+          await listener.done?.();
+        } catch (error) {
+          this.#report(listener.name, error);
+        }
+      }),
+    );
+  }
+
   session(info: SessionInfo): void {
     this.#each('session', (listener) => listener.session?.(info));
   }
@@ -62,7 +89,10 @@ export class CapturePipeline {
     this.#each('batchEnd', (listener) => listener.batchEnd?.());
   }
 
-  #each(hook: Exclude<keyof CaptureListener, 'name'>, call: (listener: CaptureListener) => void): void {
+  #each(
+    hook: Exclude<keyof CaptureListener, 'name' | 'done'>,
+    call: (listener: CaptureListener) => void,
+  ): void {
     for (const listener of this.#listeners) {
       if (!listener[hook]) continue;
       try {

@@ -58,6 +58,11 @@ export class Recorder {
     this.#pipeline.configure(policy);
   }
 
+  /** Lets the listeners flush what they buffer (spans on their way to a collector), when capture stops. */
+  done(): Promise<void> {
+    return this.#pipeline.done();
+  }
+
   /** Handles a batch of events as one transaction. */
   record(events: readonly CaptureEvent[]): void {
     this.#sink.batch(() => {

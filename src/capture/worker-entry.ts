@@ -3,6 +3,10 @@ import { openDatabase } from '../store/database.js';
 import { sqliteToolLists } from '../store/tool-lists.js';
 import { WriterThread } from '../store/writer-thread.js';
 import { writerToolLists } from '../store/writer-tool-lists.js';
+import { OperationTally } from '../telemetry/operation-tally.js';
+import { OtelExport, type Peer } from '../telemetry/otel-export.js';
+import { metricsListener } from './listeners/metrics.js';
+import { otelListener } from './listeners/otel.js';
 import { emptyTally, type Tally } from './listeners/tally.js';
 import { Recorder } from './recorder.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
@@ -38,6 +42,23 @@ const writer = await WriterThread.start(
 writer.onError((error) => {
   throw error;
 });
+// Counts for /metrics are always kept (a few numbers per server and method); spans only when asked for.
+const operations = new OperationTally();
+let peers: Record<string, Peer> = settings.peers ?? {};
+const otel = settings.otlp
+  ? new OtelExport(settings.otlp, (message) => send({ type: 'problem', message }))
+  : null;
+if (otel) {
+  // Exports finish (or fail) on their own time: the counts go out when they change, not only with acks.
+  let last = '';
+  setInterval(() => {
+    const counts = otel.counts();
+    const text = JSON.stringify(counts);
+    if (text === last) return;
+    last = text;
+    send({ type: 'telemetry', telemetry: counts });
+  }, 1000).unref();
+}
 /**
  * Tool-list drift reads the last known lists on a connection of its own (the writer thread has migrated
  * the store by now); a store without migration 9 still captures, without comparing tool lists.
@@ -64,6 +85,10 @@ const recorder = new Recorder({
   },
   onListenerError: (listener, error) =>
     problem(`capture step "${listener}" failed: ${(error as Error).stack ?? error}`),
+  extraListeners: [
+    metricsListener(operations),
+    ...(otel ? [otelListener(otel, (server) => peers[server] ?? null)] : []),
+  ],
 });
 
 /**
@@ -129,7 +154,15 @@ function store(batches: readonly EventsMessage[]): void {
     } else {
       count(delta);
     }
-    send({ type: 'ack', events: events.length, bytes, tally: stored, storeFailures });
+    send({
+      type: 'ack',
+      events: events.length,
+      bytes,
+      tally: stored,
+      storeFailures,
+      metrics: operations.take(),
+      telemetry: otel?.counts() ?? null,
+    });
   });
 }
 
@@ -138,11 +171,15 @@ function control(message: Exclude<ToWorker, EventsMessage>): void {
     case 'configure':
       recorder.configure(message.policy);
       break;
+    case 'peers':
+      peers = message.peers;
+      break;
     case 'flush':
       writer.sync(() => send({ type: 'flushed', token: message.token }));
       break;
     case 'close':
-      void writer.close().then(() => {
+      // Spans still queued get a short, bounded chance to reach the collector (otel.ts).
+      void Promise.all([recorder.done(), writer.close()]).finally(() => {
         send({ type: 'closed' });
         port.close();
       });

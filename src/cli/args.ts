@@ -113,6 +113,13 @@ Options:
                          Open MCP sessions from one client address through the proxy (env
                          MCP_GATEWAY_MAX_SESSIONS_PER_CLIENT, default 64; 0 turns it off).
                          These four defaults apply only when --host is beyond loopback
+  --otlp-endpoint <url>  Export a span per MCP request and MCP metrics over OTLP/HTTP to this collector,
+                         such as http://localhost:4318 (env OTEL_EXPORTER_OTLP_ENDPOINT; also
+                         OTEL_EXPORTER_OTLP_HEADERS, OTEL_EXPORTER_OTLP_PROTOCOL http/protobuf|http/json,
+                         OTEL_SERVICE_NAME; docs/opentelemetry.md). Off unless set
+  --metrics-port <n>     Also serve Prometheus /metrics on 127.0.0.1:<n> without a token
+                         (env MCP_GATEWAY_METRICS_PORT); /metrics on the main port always needs a
+                         token (docs/metrics.md)
   --no-redact            Store payloads as they arrived, secrets included (env MCP_GATEWAY_REDACT=off);
                          by default secrets are redacted before storage (docs/redaction.md)
   --demo                 Register a demo MCP server ("demo") and send it a few calls, so the web UI has
@@ -162,6 +169,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
     'api-rate-limit-per-address': { type: 'string' },
     'max-connections-per-client': { type: 'string' },
     'max-sessions-per-client': { type: 'string' },
+    'otlp-endpoint': { type: 'string' },
+    'metrics-port': { type: 'string' },
     'no-redact': { type: 'boolean' },
     tls: { type: 'string' },
     'tls-cert': { type: 'string' },
@@ -210,6 +219,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
       apiRateLimitPerAddress: values['api-rate-limit-per-address'] as string | undefined,
       maxConnectionsPerClient: values['max-connections-per-client'] as string | undefined,
       maxSessionsPerClient: values['max-sessions-per-client'] as string | undefined,
+      otlpEndpoint: values['otlp-endpoint'] as string | undefined,
+      metricsPort: values['metrics-port'] as string | undefined,
       ...(values['no-redact'] ? { redact: false } : {}),
       tls: values.tls as string | undefined,
       tlsCert: values['tls-cert'] as string | undefined,

@@ -19,6 +19,16 @@ export function startupBanner(gateway: RunningGateway): string {
     // Names where the key came from, never the key: which of the three sources won is worth knowing.
     `  Storage     ${config.storageDir}${config.storeKey ? ` (logs.db encrypted, key from ${config.storeKey.source})` : ''}`,
     `  Redaction   ${redactionLine(capturePolicy(registry.redaction, config.redact))}`,
+    ...(config.otlp
+      ? [
+          `  OTLP        ${config.otlp.protocol} → ${maskUrl(config.otlp.tracesUrl)} and /v1/metrics (service.name ${config.otlp.serviceName})`,
+        ]
+      : []),
+    ...(gateway.metricsPort !== null
+      ? [
+          `  Metrics     http://127.0.0.1:${gateway.metricsPort}/metrics (no token; ${gateway.url}/metrics needs one)`,
+        ]
+      : []),
   ];
   const names = registry.names();
   if (names.length === 0) {
@@ -77,6 +87,9 @@ export function shutdownSummary(summary: ShutdownSummary): string {
     `Captured ${capture.captured} message(s) in ${duration(summary.uptimeMs)}${servers ? ` (${servers})` : ''}.`,
     lost > 0
       ? `  ${capture.dropped} capture event(s) dropped, ${capture.storeFailures} record(s) not stored.`
+      : '',
+    capture.telemetry && capture.telemetry.dropped > 0
+      ? `  ${capture.telemetry.dropped} span(s) could not be sent to the OTLP collector.`
       : '',
   ]
     .filter(Boolean)

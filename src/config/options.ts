@@ -9,6 +9,7 @@ import { parseRate, type Rate } from '../limits/rate.js';
 import { DEFAULT_MAX_SESSIONS_PER_CLIENT } from '../limits/session-caps.js';
 import { type KeychainLookup, readStoreKey } from '../storage/store-key.js';
 import { type StoreKey, StoreKeyError } from '../store/cipher.js';
+import { type OtlpSettings, resolveOtlp, TelemetrySettingError } from '../telemetry/settings.js';
 import { type OidcConfig, type OidcUserOptions, resolveOidc, resolveUiIdleTimeout } from './oidc-options.js';
 
 /** Everything a user may set (flags, environment); all optional. */
@@ -42,6 +43,10 @@ export interface UserOptions extends OidcUserOptions {
   apiRateLimitPerAddress?: string;
   maxConnectionsPerClient?: string | number;
   maxSessionsPerClient?: string | number;
+  /** `--otlp-endpoint`: export spans and metrics over OTLP/HTTP (docs/opentelemetry.md). */
+  otlpEndpoint?: string;
+  /** `--metrics-port`: Prometheus /metrics on its own listener on 127.0.0.1, without a token. */
+  metricsPort?: string | number;
 }
 
 /** How the gateway serves: plain HTTP, HTTPS from the owner's PEM files, or HTTPS with its own certificate. */
@@ -84,6 +89,10 @@ export interface ResolvedConfig {
   readonly proxyAuth: boolean;
   /** API rates and per-client caps (docs/rate-limits.md); proxy rates live in mcp.json. */
   readonly limits: LimitSettings;
+  /** OTLP export of spans and metrics (docs/opentelemetry.md); null when off. */
+  readonly otlp: OtlpSettings | null;
+  /** Port of the loopback-only Prometheus listener (docs/metrics.md); null: /metrics on the main port only. */
+  readonly metricsPort: number | null;
 }
 
 export interface RetentionConfig {
@@ -303,7 +312,20 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
         ? parseSwitch(env.MCP_GATEWAY_PROXY_AUTH, 'MCP_GATEWAY_PROXY_AUTH')
         : false),
     limits,
+    otlp: resolveOtlpSetting(options, env),
+    metricsPort: setting(options.metricsPort, env, 'MCP_GATEWAY_METRICS_PORT', '', (v) =>
+      String(v).trim() === '' ? null : parsePort(v),
+    ),
   };
+}
+
+function resolveOtlpSetting(options: UserOptions, env: NodeJS.ProcessEnv): OtlpSettings | null {
+  try {
+    return resolveOtlp({ endpoint: options.otlpEndpoint }, env);
+  } catch (error) {
+    if (error instanceof TelemetrySettingError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 /** --tls self-signed, or --tls-cert with --tls-key (each also from the environment); never both. */

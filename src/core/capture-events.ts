@@ -37,6 +37,8 @@ export interface ExchangeStartEvent {
   arrived?: number;
   /** Set when the gateway changed the request before forwarding it (a breakpoint's edit). */
   origin?: RecordOrigin;
+  /** The record this request replays, when the gateway sent it again itself (core/replay-mark.ts). */
+  replayOf?: number;
 }
 
 export interface ResponseStartEvent {
@@ -114,6 +116,8 @@ export interface StdioHttpDetail {
   method: string;
   status: number | null;
   userAgent: string | null;
+  /** The record this request replays, when the gateway sent it again itself (core/replay-mark.ts). */
+  replayOf?: number;
 }
 
 /** A fact the gateway wants on a server's timeline that is no message: a crash, a restart. */

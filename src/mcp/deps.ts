@@ -3,6 +3,7 @@ import type { FaultRules } from '../faults/rules.js';
 import type { OverviewDeps, RestartServer } from '../health/server-overview.js';
 import type { Breakpoints } from '../intercept/breakpoints.js';
 import type { PendingServers } from '../ops/pending-servers.js';
+import type { ReplayLoopback } from '../replay/replay.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { ToolListStore } from '../store/tool-lists.js';
 
@@ -23,4 +24,6 @@ export interface ManagementDeps extends OverviewDeps {
   breakpoints?: Breakpoints;
   /** Fault injection rules (list_faults, add_fault, remove_fault). */
   faults: FaultRules;
+  /** How replays reach the gateway's own proxy and see their capture (replay_record). */
+  replay: ReplayLoopback;
 }

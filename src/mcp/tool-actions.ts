@@ -52,6 +52,16 @@ export const TOOL_ACTIONS: Readonly<Record<string, ToolAction>> = {
     target: (args) => (typeof args.id === 'string' ? args.id : null),
     describe: faultOutcome,
   },
+  replay_record: {
+    action: 'replay.send',
+    target: (args) => (typeof args.id === 'number' ? String(args.id) : null),
+    describe: (result) => {
+      const replay = result.structuredContent?.replay as { request?: { id?: unknown } | null } | undefined;
+      return result.isError || typeof replay?.request?.id !== 'number'
+        ? undefined
+        : { outcome: 'ok', detail: `replayed as record ${replay.request.id}` };
+    },
+  },
   clear_records: {
     action: 'records.clear',
     target: (args) =>

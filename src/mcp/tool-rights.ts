@@ -32,6 +32,7 @@ export const TOOL_RIGHTS: Readonly<Record<string, Role>> = {
   release_held_message: 'operator',
   add_fault: 'operator',
   remove_fault: 'operator',
+  replay_record: 'operator',
 };
 
 export function toolRight(name: string): Role {

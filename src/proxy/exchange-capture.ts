@@ -48,6 +48,8 @@ export class ExchangeCapture {
     arrived?: number,
     /** What the gateway did to the request before forwarding it (a breakpoint's edit). */
     origin?: RecordOrigin,
+    /** The record this request replays (core/replay-mark.ts), or null. */
+    replayOf: number | null = null,
   ): void {
     const truncated = body !== null && body.length > this.#maxBodyBytes;
     let text: string | null = null;
@@ -72,6 +74,7 @@ export class ExchangeCapture {
         bodyTruncated: truncated,
         arrived,
         ...(origin ? { origin } : {}),
+        ...(replayOf === null ? {} : { replayOf }),
       },
       EVENT_OVERHEAD + (text?.length ?? 0),
     );

@@ -1,15 +1,34 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HeaderMap } from '../core/capture-events.js';
 import { connectionTokens, isHopByHop } from '../core/headers.js';
-import { PROXY_TOKEN_HEADER } from './proxy-token.js';
+import { REPLAY_HEADER } from '../core/replay-mark.js';
+import { PROXY_TOKEN_HEADER, UI_CSRF_HEADER, UI_SESSION_COOKIE } from './proxy-token.js';
 
 /**
  * Request headers the gateway sets itself rather than forwarding: Host names the upstream; Content-Length
  * is recomputed for the same bytes; Accept-Encoding is dropped so that upstreams answer uncompressed and the
  * gateway can read what it captures (the client still receives a valid, identity-encoded response). The
- * gateway token of `--proxy-auth` is for the gateway alone: the upstream never sees it.
+ * gateway token of `--proxy-auth` and the replay mark (core/replay-mark.ts) are for the gateway alone: the
+ * upstream never sees them.
  */
-const REQUEST_OWN = new Set(['host', 'content-length', 'accept-encoding', PROXY_TOKEN_HEADER]);
+const REQUEST_OWN = new Set([
+  'host',
+  'content-length',
+  'accept-encoding',
+  PROXY_TOKEN_HEADER,
+  UI_CSRF_HEADER,
+  REPLAY_HEADER,
+]);
+
+/**
+ * A Cookie header without the web UI's session cookie. The browser sends it with the playground's
+ * same-origin requests; it opens the gateway's API, so an upstream server must never receive it. Other
+ * cookies (RFC 6265 §4.2: `name=value` pairs joined by "; ") are the upstream's and pass through.
+ */
+function withoutGatewayCookie(value: string): string | null {
+  const kept = value.split(';').filter((pair) => pair.trim().split('=')[0] !== UI_SESSION_COOKIE);
+  return kept.length > 0 ? kept.join(';').trim() : null;
+}
 
 function addTo(map: HeaderMap, name: string, value: string): void {
   const existing = map[name];
@@ -49,7 +68,9 @@ export function upstreamRequestHeaders(
     const name = rawHeaders[i] as string;
     const lower = name.toLowerCase();
     if (REQUEST_OWN.has(lower) || isHopByHop(lower, tokens)) continue;
-    const value = rawHeaders[i + 1] as string;
+    const raw = rawHeaders[i + 1] as string;
+    const value = lower === 'cookie' ? withoutGatewayCookie(raw) : raw;
+    if (value === null) continue;
     list.push(name, value);
     addTo(map, lower, value);
   }

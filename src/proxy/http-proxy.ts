@@ -7,6 +7,7 @@ import { GatewayError, type JsonRpcId, RpcErrorCode } from '../core/errors.js';
 import { mediaType } from '../core/headers.js';
 import { classifyMessage, parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
 import type { RecordOrigin } from '../core/record.js';
+import { REPLAY_HEADER, replayOfHeader } from '../core/replay-mark.js';
 import type { MessageStage } from '../intercept/stage.js';
 import type { StageContext } from '../intercept/staged-message.js';
 import { bodyMode, ExchangeCapture } from './exchange-capture.js';
@@ -314,6 +315,7 @@ export class HttpProxy {
       text,
       arrived,
       origin,
+      replayOfHeader(req.headers[REPLAY_HEADER]),
     );
 
     const open: OpenExchange = { controller: null, res, stream: method === 'GET' };

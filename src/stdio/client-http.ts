@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { StdioHttpDetail } from '../core/capture-events.js';
+import { REPLAY_HEADER, replayOfHeader } from '../core/replay-mark.js';
 
 /**
  * What a stdio server's records keep of the HTTP request its client sent to the gateway: method, the
@@ -7,10 +8,12 @@ import type { StdioHttpDetail } from '../core/capture-events.js';
  */
 export function clientHttp(req: IncomingMessage, status: number | null): StdioHttpDetail {
   const userAgent = req.headers['user-agent'];
+  const replayOf = replayOfHeader(req.headers[REPLAY_HEADER]);
   return {
     method: req.method ?? 'POST',
     status,
     userAgent: typeof userAgent === 'string' ? userAgent : null,
+    ...(replayOf === null ? {} : { replayOf }),
   };
 }
 

@@ -65,6 +65,15 @@ const CASES: Case[] = [
   { method: 'DELETE', path: '/api/logs?filter=id:0', needs: 'operator', ok: 200 },
   { method: 'POST', path: '/api/logs/clear', body: '{"filter":"id:0"}', needs: 'operator', ok: 200 },
   { method: 'GET', path: '/api/logs/{record}', needs: 'viewer', server: 'alpha', ok: 200 },
+  // An edit that is no request: refused before anything is sent, whatever the record is.
+  {
+    method: 'POST',
+    path: '/api/logs/{record}/replay',
+    body: '{"message":1}',
+    needs: 'operator',
+    server: 'alpha',
+    ok: 400,
+  },
   { method: 'GET', path: '/api/sessions', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/sessions/{session}?server=alpha', needs: 'viewer', server: 'alpha', ok: 200 },
   {
@@ -83,6 +92,7 @@ const CASES: Case[] = [
   { method: 'GET', path: '/api/filter/values?field=server', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/filter/check?filter=server:alpha', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/status', needs: 'viewer', ok: 200 },
+  { method: 'GET', path: '/metrics', needs: 'viewer', ok: 200 },
   { method: 'GET', path: '/api/faults', needs: 'viewer', ok: 200 },
   // A rule no message matches (a method nobody calls), so arming it harms no other case.
   {

@@ -23,7 +23,9 @@ function apiRoutes(): { method: string; path: string }[] {
   const app = buildApp();
   const seen = new Set<string>();
   return app.routes
-    .filter((route) => route.path.startsWith('/api/') && route.method !== 'ALL')
+    .filter(
+      (route) => (route.path.startsWith('/api/') || route.path === '/metrics') && route.method !== 'ALL',
+    )
     .filter((route) => {
       const key = `${route.method} ${route.path}`;
       if (seen.has(key)) return false;

@@ -22,9 +22,12 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-/** A real gateway on a free port with its own storage dir; mcp.json is written first when `servers` is given. */
+/**
+ * A real gateway on a free port with its own storage dir; mcp.json is written first when `servers` is
+ * given. `env` is the environment its settings are read from (none by default).
+ */
 export async function startTestGateway(
-  options: UserOptions & { servers?: Record<string, unknown> } = {},
+  options: UserOptions & { servers?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {},
 ): Promise<TestGateway> {
   const storageDir = options.storageDir ?? mkdtempSync(join(tmpdir(), 'mcp-gateway-test-'));
   if (options.servers) {
@@ -32,7 +35,7 @@ export async function startTestGateway(
       mode: 0o600,
     });
   }
-  const config = resolveConfig({ port: 0, token: TEST_TOKEN, ...options, storageDir }, {});
+  const config = resolveConfig({ port: 0, token: TEST_TOKEN, ...options, storageDir }, options.env ?? {});
   const messages: string[] = [];
   const gateway = await startGateway(config, {
     info: (m) => messages.push(m),

@@ -56,6 +56,7 @@ describe('the management MCP server', () => {
       'remove_fault',
       'remove_intercept',
       'remove_server',
+      'replay_record',
       'restart_server',
       'search_records',
       'update_server',

@@ -27,6 +27,7 @@ const WRITE_TOOLS = [
   'remove_fault',
   'remove_intercept',
   'remove_server',
+  'replay_record',
   'restart_server',
   'update_server',
 ];

@@ -8,6 +8,7 @@ import type { CapturedRecord, RecordSummary, RecordWithPartner } from '../types'
 import { JsonSearch } from './JsonSearch';
 import { HeadersTable, MessageBlock } from './MessageBlock';
 import { OperationLink } from './OperationLink';
+import { ReplayPanel } from './ReplayPanel';
 import { TimingBreakdown } from './TimingBreakdown';
 
 const TABS = ['message', 'headers', 'timing'] as const;
@@ -208,6 +209,7 @@ export function RecordDetail({
         {full && tab === 'message' ? (
           <>
             <OperationLink request={request} response={response} />
+            {request ? <ReplayPanel key={request.id} request={request} /> : null}
             {request ? (
               <MessageBlock
                 record={request}

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useState } from 'react';
 import { api, errorMessage, send, withQuery } from '../api';
 import { ClientConfigs } from '../components/ClientConfigs';
 import { CopyButton } from '../components/CopyButton';
@@ -14,6 +14,9 @@ import { linkClick, navigate } from '../router';
 import { useCan } from '../session';
 import type { ServerJson, ServersConfig } from '../types';
 import { ServerFacts } from './ServerFacts';
+
+/** The playground carries an MCP client (the SDK): loaded only when an operator opens a server. */
+const Playground = lazy(() => import('../playground/Playground').then((m) => ({ default: m.Playground })));
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -124,6 +127,14 @@ export function ServerDetail({ server }: { server: ServerJson }) {
       <Section title="Connect a client">
         <ClientConfigs target={server} registryPath={registry.data?.path ?? null} />
       </Section>
+      {/* Calling tools acts on the server: an operator's right, so a viewer gets no playground at all. */}
+      {canChange ? (
+        <Section title="Playground">
+          <Suspense fallback={<p className="text-xs text-slate-500">Loading the playground…</p>}>
+            <Playground server={server.name} />
+          </Suspense>
+        </Section>
+      ) : null}
       {server.type === 'stdio' ? (
         <Section title="Process output">
           <StderrViewer name={server.name} />
