@@ -45,6 +45,12 @@ export type LiveEvent =
   | { type: 'faults-changed' }
   /** Records were deleted (clear, delete by filter): views showing old records should refetch. */
   | { type: 'records-deleted'; deleted: number }
+  /**
+   * A breakpoint held a message, or a held message went on (forwarded, dropped, answered, timed out):
+   * refetch GET /api/intercepts/held. Only what names it travels here, never the message itself.
+   */
+  | { type: 'intercept-held'; heldId: number; server: string; direction: string; method: string | null }
+  | { type: 'intercept-released'; heldId: number; server: string; how: string }
   /** The client fell too far behind (or resumed from too old an id); `skipped` records were not sent. */
   | { type: 'lagged'; skipped: number; lastId: number };
 

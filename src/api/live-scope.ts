@@ -21,6 +21,8 @@ export function visibleEvent(event: LiveEvent, { scope, role }: Audience): LiveE
   const mine = (names: string[]) => names.filter((name) => inScope(scope, name));
   switch (event.type) {
     case 'server-health':
+    case 'intercept-held':
+    case 'intercept-released':
     case 'tool-changes':
       return inScope(scope, event.server) ? event : null;
     case 'servers-changed': {

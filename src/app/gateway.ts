@@ -17,6 +17,7 @@ import type { ServerStatus, ServerStatusProvider } from '../core/server-status.j
 import { faultHook } from '../faults/fault-hook.js';
 import { FaultRules } from '../faults/rules.js';
 import { type RestartServer, statusOf } from '../health/server-overview.js';
+import { Breakpoints } from '../intercept/breakpoints.js';
 import { MessageStage } from '../intercept/stage.js';
 import { createGatewayLimits } from '../limits/gateway-limits.js';
 import { ManagementSessions } from '../mcp/sessions.js';
@@ -242,6 +243,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const oauthMemory = new OAuthMemory();
   // Breakpoints and fault rules act on messages in flight here, at the proxy's choke points (SEAMS S6).
   const stage = new MessageStage();
+  // A person sees a message as it was sent (breakpoints first); fault rules act on what goes on.
+  const breakpoints = new Breakpoints();
+  stage.use(breakpoints);
   stage.use(faultHook(faults));
   const stdio = new StdioServers({
     stage,
@@ -421,6 +425,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     log: io.warn,
     serverStatus: (name) => statusOf(statusProviders, name),
     serverStderr: (name, limit) => stdio.stderr(name, limit),
+    breakpoints,
     metrics,
   });
   handle = createRequestListener({
@@ -442,6 +447,13 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     stopping ??= (async () => {
       // Stop taking new connections; let in-flight requests finish; close the streams that never would.
       server.close();
+      // Held messages fail rather than go on: nobody approved them (see Breakpoints.releaseAll).
+      const released = breakpoints.releaseAll();
+      if (released > 0) {
+        io.info(
+          `${released} held message(s) released with an error to their senders: the gateway is stopping`,
+        );
+      }
       await metricsListener?.close();
       insight.stop();
       mcpSessions.closeAll();

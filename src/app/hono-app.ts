@@ -10,6 +10,7 @@ import { exportRoutes } from '../api/export.js';
 import { faultsRoutes } from '../api/faults.js';
 import { filterRoutes } from '../api/filter.js';
 import { fixtureRoutes } from '../api/fixture.js';
+import { interceptsRoutes } from '../api/intercepts.js';
 import type { LiveFeed } from '../api/live-feed.js';
 import { logsRoutes } from '../api/logs.js';
 import { methodsRoutes } from '../api/methods.js';
@@ -39,6 +40,7 @@ import { VERSION } from '../core/version.js';
 import type { FaultRules } from '../faults/rules.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { RestartServer } from '../health/server-overview.js';
+import { Breakpoints } from '../intercept/breakpoints.js';
 import type { ApiLimits } from '../limits/api-limits.js';
 import type { LimitsStatus } from '../limits/gateway-limits.js';
 import { mcpRoutes } from '../mcp/route.js';
@@ -116,6 +118,8 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   limiter?: AuthLimiter;
   startedAt: number;
   log: (message: string) => void;
+  /** Breakpoints on messages in flight (intercept/breakpoints.ts); absent, /api/intercepts is not served. */
+  breakpoints?: Breakpoints;
   /** Prometheus /metrics (docs/metrics.md); absent, no such route. */
   metrics?: PrometheusMetrics;
 }
@@ -138,6 +142,8 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     new UiSessions(deps.uiIdleTimeoutMs === undefined ? {} : { idleMs: deps.uiIdleTimeoutMs });
   const limiter = deps.limiter ?? new AuthLimiter({ log: deps.log, audit: deps.audit });
   const scheme = deps.scheme ?? 'http';
+  // Nothing is held unless the gateway's stage runs these; an app built alone still serves the contract.
+  const breakpoints = deps.breakpoints ?? new Breakpoints();
   const authenticator = createAuthenticator({
     checkToken: deps.checkToken,
     lookupToken: (candidate) => deps.tokens.lookup(candidate),
@@ -222,6 +228,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         onDeleted,
         pending: deps.pending,
         audit: deps.audit,
+        breakpoints,
         faults: deps.faults,
         replay: deps.replay,
         authenticate: (c) => {
@@ -327,6 +334,20 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
     }),
   );
   app.route('/api/filter', filterRoutes(store, registry));
+  app.route('/api/intercepts', interceptsRoutes(breakpoints));
+  breakpoints.onEvent((event) =>
+    deps.liveFeed.broadcast(
+      event.type === 'held'
+        ? {
+            type: 'intercept-held',
+            heldId: event.held.id,
+            server: event.held.server,
+            direction: event.held.direction,
+            method: event.held.method,
+          }
+        : { type: 'intercept-released', heldId: event.held.id, server: event.held.server, how: event.how },
+    ),
+  );
   app.route('/api/status', statusRoutes(scoped));
   app.route('/api/faults', faultsRoutes(deps.faults));
   deps.faults?.onChange(() => deps.liveFeed.broadcast({ type: 'faults-changed' }));

@@ -130,6 +130,28 @@ export const REST_ACTIONS: readonly RestAction[] = [
       return typeof replay?.request?.id === 'number' ? `replayed as record ${replay.request.id}` : undefined;
     },
   },
+  {
+    method: 'POST',
+    path: /^\/api\/intercepts\/?$/,
+    action: 'intercept.add',
+    target: async (r) => {
+      const { filter } = await bodyField(r, 'filter');
+      return typeof filter === 'string' ? filter : null;
+    },
+    detail: (a) => (typeof a.id === 'string' ? `rule ${a.id}` : undefined),
+  },
+  { method: 'DELETE', path: /^\/api\/intercepts\/([^/]+)$/, action: 'intercept.remove' },
+  ...(['forward', 'drop', 'reply'] as const).map(
+    (act): RestAction => ({
+      method: 'POST',
+      path: new RegExp(`^/api/intercepts/held/([^/]+)/${act}$`),
+      action: `intercept.${act}`,
+      detail: (a) => {
+        const held = a.released as { server?: unknown; method?: unknown } | undefined;
+        return held ? `${String(held.server)} ${String(held.method ?? '')}`.trim() : undefined;
+      },
+    }),
+  ),
   { method: 'PUT', path: new RegExp(`^/api/secrets/${SERVER}$`), action: 'secret.set' },
   { method: 'DELETE', path: new RegExp(`^/api/secrets/${SERVER}$`), action: 'secret.remove' },
 ];

@@ -69,6 +69,15 @@ export const ROUTE_RIGHTS: readonly RouteRight[] = [
   // Prometheus' scrape (docs/metrics.md): counts and states, no payloads.
   row('GET', '/metrics', 'viewer', 'Reading metrics'),
 
+  // Breakpoints. Held messages are traffic as it was sent, before redaction: only those who may act on
+  // them read them.
+  row('GET', '/api/intercepts', 'viewer', 'Reading breakpoint rules'),
+  row('POST', '/api/intercepts', 'operator', 'Adding a breakpoint'),
+  row('GET', '/api/intercepts/held', 'operator', 'Reading held messages'),
+  row('POST', '/api/intercepts/held/:id/forward', 'operator', 'Forwarding a held message'),
+  row('POST', '/api/intercepts/held/:id/drop', 'operator', 'Dropping a held message'),
+  row('POST', '/api/intercepts/held/:id/reply', 'operator', 'Answering a held message'),
+  row('DELETE', '/api/intercepts/:id', 'operator', 'Removing a breakpoint'),
   // Fault injection: anyone who reads traffic may see what the gateway is doing to it; arming is acting.
   row('GET', '/api/faults', 'viewer', 'Listing fault rules'),
   row('POST', '/api/faults', 'operator', 'Adding a fault rule'),

@@ -7,7 +7,9 @@ import { parseDuration, parseNumber, parseSize, parseStatusClass, parseTime } fr
 /**
  * The tool a tools/call request names (`params.name`). CASE evaluates lazily, so json_extract only runs on
  * tools/call requests (the method index narrows them first) and only on valid JSON: a truncated or
- * non-JSON message would make json_extract raise "malformed JSON" for the whole query.
+ * non-JSON message would make json_extract raise "malformed JSON" for the whole query. Measured on 200,000
+ * records (100,000 tools/call requests): a page of `tool:x` 2.4 ms, with `last:1h` 3.4 ms; a count, or a
+ * name nobody called (a full scan), 180-245 ms on a reader thread, as any other text search without a hit.
  */
 const TOOL_NAME_SQL =
   "(CASE WHEN r.method = 'tools/call' AND r.kind = 'request' AND json_valid(r.message) THEN json_extract(r.message, '$.params.name') END)";

@@ -1,6 +1,7 @@
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { FaultRules } from '../faults/rules.js';
 import type { OverviewDeps, RestartServer } from '../health/server-overview.js';
+import type { Breakpoints } from '../intercept/breakpoints.js';
 import type { PendingServers } from '../ops/pending-servers.js';
 import type { ReplayLoopback } from '../replay/replay.js';
 import type { LogReads } from '../store/log-reads.js';
@@ -19,6 +20,8 @@ export interface ManagementDeps extends OverviewDeps {
   pending: PendingServers;
   /** Changes made through tools are recorded here, with the caller (`extra.authInfo`, see actor.ts). */
   audit: AuditTrail;
+  /** Breakpoints on messages in flight; absent, the intercept tools are not offered. */
+  breakpoints?: Breakpoints;
   /** Fault injection rules (list_faults, add_fault, remove_fault). */
   faults: FaultRules;
   /** How replays reach the gateway's own proxy and see their capture (replay_record). */

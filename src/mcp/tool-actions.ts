@@ -7,7 +7,8 @@ import { audited, type CallerOf } from './actor.js';
 type Args = Record<string, unknown>;
 
 interface ToolAction {
-  action: string;
+  /** The audit name; a function where the arguments decide it (release_held_message's action). */
+  action: string | ((args: Args) => string);
   target: (args: Args) => string | null;
   /** How it ended when the result says more than ok/failed (a held launch, a count). */
   describe?: (result: CallToolResult) => Pick<AuditEvent, 'outcome' | 'detail'> | undefined;
@@ -67,6 +68,19 @@ export const TOOL_ACTIONS: Readonly<Record<string, ToolAction>> = {
       typeof args.filter === 'string' && args.filter !== '' ? args.filter : args.all ? 'all records' : null,
     describe: structured('deleted', (n) => `${n} record(s) deleted`),
   },
+  add_intercept: {
+    action: 'intercept.add',
+    target: (args) => (typeof args.filter === 'string' ? args.filter : null),
+  },
+  remove_intercept: {
+    action: 'intercept.remove',
+    target: (args) => (typeof args.id === 'string' ? args.id : null),
+  },
+  release_held_message: {
+    // intercept.forward, intercept.drop or intercept.reply, as the REST API names them.
+    action: (args) => `intercept.${typeof args.action === 'string' ? args.action : 'release'}`,
+    target: (args) => (typeof args.id === 'number' ? String(args.id) : null),
+  },
 };
 
 /** "f3: delay 500 ms", as the REST API's fault acts are described. */
@@ -92,7 +106,10 @@ export function auditToolCalls(server: McpServer, audit: AuditTrail): void {
       audited(
         audit,
         extra,
-        { action: act.action, target: act.target(args) },
+        {
+          action: typeof act.action === 'string' ? act.action : act.action(args),
+          target: act.target(args),
+        },
         () => callback(args, extra),
         act.describe,
       ),

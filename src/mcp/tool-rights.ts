@@ -24,6 +24,12 @@ export const TOOL_RIGHTS: Readonly<Record<string, Role>> = {
   remove_server: 'operator',
   restart_server: 'operator',
   clear_records: 'operator',
+  list_intercepts: 'viewer',
+  // Held messages are traffic before redaction: only those who may act on them read them.
+  list_held_messages: 'operator',
+  add_intercept: 'operator',
+  remove_intercept: 'operator',
+  release_held_message: 'operator',
   add_fault: 'operator',
   remove_fault: 'operator',
   replay_record: 'operator',

@@ -358,6 +358,8 @@ export class HttpProxy {
     let forwarded = 0;
     const stage = this.#options.stage;
     const maxBodyBytes = this.#options.maxBodyBytes;
+    const answerUpstream = (message: unknown) =>
+      this.#answerUpstream(req, upstream, route, headers.list, message);
     /** Set while the stage is armed: the answer is staged before the client gets it. */
     let staged: StagedResponse | null = null;
     const handler: Dispatcher.DispatchHandler = {
@@ -385,6 +387,7 @@ export class HttpProxy {
               httpStatus: statusCode,
               answers: requestMethod(text),
             },
+            answerServer: (message) => answerUpstream(message),
           });
           staged.start(statusCode, out, mode === 'sse');
         }
@@ -462,6 +465,65 @@ export class HttpProxy {
       finish();
       failed(error);
     }
+  }
+
+  /**
+   * Sends the server an answer to one of its requests in the client's place (a breakpoint's reply or
+   * drop), on the client's session: a POST like the client's own (MCP Streamable HTTP, "Sending Messages
+   * to the Server"), recorded as an exchange whose message the gateway wrote.
+   */
+  #answerUpstream(
+    req: IncomingMessage,
+    upstream: HttpUpstream,
+    route: ProxyRoute,
+    clientHeaders: readonly string[],
+    message: unknown,
+  ): void {
+    const body = Buffer.from(JSON.stringify(message));
+    const headers: string[] = [];
+    for (let i = 0; i + 1 < clientHeaders.length; i += 2) {
+      const name = (clientHeaders[i] as string).toLowerCase();
+      if (name === 'accept' || name === 'content-type' || name === 'last-event-id') continue;
+      headers.push(clientHeaders[i] as string, clientHeaders[i + 1] as string);
+    }
+    headers.push('content-type', 'application/json', 'accept', 'application/json, text/event-stream');
+    const capture = new ExchangeCapture(this.#options.capture, this.#options.maxCaptureBytes);
+    const map = upstreamRequestHeaders(headers, {});
+    capture.start(
+      upstream.name,
+      'POST',
+      sessionHeader(req),
+      map.map,
+      [],
+      body,
+      undefined,
+      undefined,
+      'injected',
+    );
+    this.#options.pools
+      .get(upstream)
+      .request({
+        path: upstreamPath(upstream.url, route.query),
+        method: 'POST',
+        headers,
+        body,
+        headersTimeout: upstream.responseTimeoutMs,
+      })
+      .then(async (response) => {
+        const text = await response.body.text();
+        const out = clientResponseHeaders(response.headers, null);
+        capture.responseStart(
+          response.statusCode,
+          out,
+          bodyMode(response.headers['content-type'], response.statusCode),
+          'upstream',
+        );
+        if (text) capture.chunk(Buffer.from(text));
+        capture.end(null);
+      })
+      .catch((error: unknown) =>
+        capture.end(`the gateway's answer did not reach the server: ${(error as Error).message}`),
+      );
   }
 
   #bridge(name: string): SseBridge {

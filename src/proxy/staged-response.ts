@@ -20,6 +20,8 @@ export interface StagedResponseOptions {
   context: StageContext;
   /** A JSON body past this is not staged: what was read goes out and the rest streams through. */
   maxBytes: number;
+  /** Answers a request of the server (elicitation, sampling) in the client's place. */
+  answerServer(message: unknown): void;
 }
 
 /** What a verdict makes of one message: the text to send on (or none) and what the gateway did. */
@@ -189,6 +191,14 @@ export class StagedResponse {
       return { text: JSON.stringify(body), origin: 'injected', status: verdict.status };
     }
     const kind = message.shape.kind;
+    if (kind === 'request' && (verdict.action === 'reply' || verdict.action === 'drop')) {
+      // The server asked the client something: the gateway answers the server, the client never sees it.
+      const id = idOf(message);
+      this.#options.answerServer(
+        verdict.action === 'reply' ? answerTo(id, verdict.message) : droppedAnswer(id, verdict.reason),
+      );
+      return { text: null, origin: undefined };
+    }
     return outcome(verdict, text, idOf(message), kind === 'response' || kind === 'error');
   }
 

@@ -11,7 +11,8 @@ export class ClientRequests {
   readonly #methods = new Map<string, string>();
   clientName: string | null = null;
 
-  sent(message: JSONRPCMessage): void {
+  /** `armed`: whether the stage is; unarmed, only the client's name is learnt (once, from initialize). */
+  sent(message: JSONRPCMessage, armed: boolean): void {
     const object = message as {
       id?: unknown;
       method?: unknown;
@@ -22,6 +23,7 @@ export class ClientRequests {
       const name = object.params?.clientInfo?.name;
       if (typeof name === 'string') this.clientName = name;
     }
+    if (!armed) return;
     this.#methods.set(key(object.id), object.method);
     if (this.#methods.size > MAX_REMEMBERED) {
       const oldest = this.#methods.keys().next().value;

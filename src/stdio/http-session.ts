@@ -123,7 +123,7 @@ export class HttpSession implements ClientSession {
     const post = typeof tag === 'string' ? this.#posts.get(tag) : undefined;
     const text = post?.texts[post.next++] ?? JSON.stringify(message);
     this.lastActive = Date.now();
-    this.#requests.sent(message);
+    this.#requests.sent(message, this.#options.capture.stage?.armed === true);
     this.#options.capture.line(
       this.id,
       'stdin',

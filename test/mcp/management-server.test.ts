@@ -40,6 +40,7 @@ describe('the management MCP server', () => {
     const { tools } = await agent.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
       'add_fault',
+      'add_intercept',
       'add_server',
       'clear_records',
       'diff_records',
@@ -48,8 +49,12 @@ describe('the management MCP server', () => {
       'get_stats',
       'get_tool_changes',
       'list_faults',
+      'list_held_messages',
+      'list_intercepts',
       'list_servers',
+      'release_held_message',
       'remove_fault',
+      'remove_intercept',
       'remove_server',
       'replay_record',
       'restart_server',

@@ -6,6 +6,7 @@ import { FaultBanner } from './components/FaultBanner';
 import { Header } from './Header';
 import { useLocation } from './router';
 import { Audit } from './screens/Audit';
+import { Breakpoints } from './screens/Breakpoints';
 import { Compare } from './screens/Compare';
 import { Faults } from './screens/Faults';
 import { Insights } from './screens/Insights';
@@ -22,6 +23,7 @@ const TITLES: Record<string, string> = {
   sessions: 'Sessions',
   servers: 'Servers',
   insights: 'Insights',
+  breakpoints: 'Breakpoints',
   tokens: 'Tokens',
   audit: 'Audit',
   compare: 'Compare',
@@ -45,6 +47,8 @@ function Screen({ url }: { url: URL }) {
       return <Servers url={url} name={param} />;
     case 'insights':
       return <Insights url={url} />;
+    case 'breakpoints':
+      return <Breakpoints />;
     case 'tokens':
       return <Tokens />;
     case 'audit':

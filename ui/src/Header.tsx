@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useActivityState, useRefetchOn } from './activity';
 import { api, send } from './api';
+import { useHeld } from './breakpoints-data';
 import { formatAgo } from './format';
 import { linkClick, navigate } from './router';
 import { isAdmin, useCan, useSession } from './session';
@@ -13,6 +14,7 @@ const TABS = [
   { path: '/ui/sessions', label: 'Sessions' },
   { path: '/ui/servers', label: 'Servers' },
   { path: '/ui/insights', label: 'Insights' },
+  { path: '/ui/breakpoints', label: 'Breakpoints', operatorOnly: true },
   { path: '/ui/faults', label: 'Faults', operatorOnly: true },
   { path: '/ui/tokens', label: 'Tokens', adminOnly: true },
   { path: '/ui/audit', label: 'Audit', adminOnly: true },
@@ -83,6 +85,7 @@ export function Header({ url }: { url: URL }) {
   const tabs = TABS.filter(
     (tab) => (!('adminOnly' in tab) || admin) && (!('operatorOnly' in tab) || operator),
   );
+  const heldCount = useHeld().data?.held.length ?? 0;
 
   const toggleTheme = () => {
     const next = theme === 'dark' ? 'light' : 'dark';
@@ -119,6 +122,15 @@ export function Header({ url }: { url: URL }) {
             className={`rounded-md px-3 py-1 text-[13px] ${active === tab.path ? 'bg-white font-medium text-slate-900 shadow-xs ring-1 ring-slate-200 dark:bg-slate-800 dark:text-white dark:ring-slate-700' : 'text-slate-600 hover:bg-slate-200/60 dark:text-slate-300 dark:hover:bg-slate-800'}`}
           >
             {tab.label}
+            {tab.path === '/ui/breakpoints' && heldCount > 0 ? (
+              <span
+                className="ml-1.5 rounded-full bg-amber-500 px-1.5 text-[11px] font-semibold text-white"
+                data-testid="held-badge"
+              >
+                {heldCount}
+                <span className="sr-only"> held</span>
+              </span>
+            ) : null}
           </a>
         ))}
       </nav>

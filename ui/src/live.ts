@@ -3,19 +3,25 @@ import { useEffect, useRef, useState } from 'react';
 import { SESSION_KEY } from './session';
 import type { LiveEvent } from './types';
 
-/** Every event type the live feed sends (src/api/live-events.ts); an EventSource listens per name. */
-const EVENT_TYPES: readonly LiveEvent['type'][] = [
-  'hello',
-  'records',
-  'activity',
-  'server-health',
-  'servers-changed',
-  'approvals-changed',
-  'faults-changed',
-  'records-deleted',
-  'tool-changes',
-  'lagged',
-];
+/**
+ * Every event type the live feed sends (src/api/live-events.ts); an EventSource listens per name. Checked
+ * exhaustively: a type the server adds and this list lacks fails the UI's typecheck.
+ */
+const EVENT_NAMES = {
+  hello: true,
+  records: true,
+  activity: true,
+  'server-health': true,
+  'servers-changed': true,
+  'approvals-changed': true,
+  'faults-changed': true,
+  'records-deleted': true,
+  'intercept-held': true,
+  'intercept-released': true,
+  'tool-changes': true,
+  lagged: true,
+} satisfies Record<LiveEvent['type'], true>;
+const EVENT_TYPES = Object.keys(EVENT_NAMES) as LiveEvent['type'][];
 
 /** connecting: first connection; live: receiving; reconnecting: lost, the browser is retrying. */
 export type FeedState = 'connecting' | 'live' | 'reconnecting';
