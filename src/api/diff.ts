@@ -5,7 +5,7 @@ import type { LogReads } from '../store/log-reads.js';
 
 /**
  * `GET /api/diff?a=<id>&b=<id>`: two records side by side with a structural diff of their messages and of
- * their partners (docs/debugging-diff.md). `a=session:<id>&b=session:<id>` compares two sessions call by
+ * their partners (docs/debugging.md). `a=session:<id>&b=session:<id>` compares two sessions call by
  * call (`aServer=`/`bServer=` when an id exists on several servers, `filter=` to narrow the calls).
  * `ignore=<JSON Pointer>` (repeatable) leaves more paths out; `ignoreId=false` compares JSON-RPC ids too.
  * `reads` is the principal's scoped reads: a record or session outside its servers is a 404.

@@ -7,7 +7,7 @@ import { jsonObjectBody } from './errors.js';
 type FaultsEnv = { Variables: { principal: Identity } };
 
 /**
- * `/api/faults`: fault injection rules (docs/debugging-faults.md).
+ * `/api/faults`: fault injection rules (docs/debugging.md).
  *   GET /          the armed rules this principal reaches
  *   POST /         add one: {"filter", "direction"?, "delayMs"?, "error"? {"code","message"}, "httpStatus"?,
  *                  "cut"? ("connection" | "stream"), "probability"?}; 201 with the rule

@@ -93,7 +93,7 @@ export function addRule(breakpoints: Breakpoints, input: RuleInput, scope: Scope
 /** A rule is a scoped caller's when every server it may match is one of theirs. */
 function ruleVisible(rule: BreakpointRule, scope: Scope): boolean {
   if (scope === null) return true;
-  return rule.servers !== null && rule.servers.every((server) => scope.includes(server));
+  return rule.servers?.every((server) => scope.includes(server)) ?? false;
 }
 
 export function listRules(breakpoints: Breakpoints, scope: Scope): BreakpointRule[] {

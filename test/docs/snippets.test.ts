@@ -222,7 +222,8 @@ function checkShell(snippet: Snippet): void {
   }
   definitions.set(snippet.file, [
     ...defined,
-    ...run.filter((command) => /^(export \w+=|\w+\(\) \{)/.test(command)),
+    // Only this block's own: `run` starts with what earlier blocks defined.
+    ...run.slice(defined.length).filter((command) => /^(export \w+=|\w+\(\) \{)/.test(command)),
   ]);
   if (run.length === defined.length) return;
   // "From a checkout": a block that names $PWD runs in the repository, the others in a scratch dir.
