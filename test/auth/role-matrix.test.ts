@@ -104,6 +104,27 @@ const CASES: Case[] = [
   },
   // No such rule: an operator is let through and told so.
   { method: 'DELETE', path: '/api/faults/nothing', needs: 'operator', ok: 404 },
+  { method: 'GET', path: '/api/intercepts', needs: 'viewer', ok: 200 },
+  // As above: a breakpoint on a method nobody calls holds nothing.
+  {
+    method: 'POST',
+    path: '/api/intercepts',
+    body: '{"filter":"method:matrix/{who}"}',
+    needs: 'operator',
+    ok: 201,
+  },
+  // Held messages are traffic before redaction: an operator's, like acting on them.
+  { method: 'GET', path: '/api/intercepts/held', needs: 'operator', ok: 200 },
+  { method: 'POST', path: '/api/intercepts/held/999999/forward', body: '{}', needs: 'operator', ok: 404 },
+  { method: 'POST', path: '/api/intercepts/held/999999/drop', body: '{}', needs: 'operator', ok: 404 },
+  {
+    method: 'POST',
+    path: '/api/intercepts/held/999999/reply',
+    body: '{"message":{"result":{}}}',
+    needs: 'operator',
+    ok: 404,
+  },
+  { method: 'DELETE', path: '/api/intercepts/nothing', needs: 'operator', ok: 404 },
   { method: 'GET', path: '/api/secrets', needs: 'admin', ok: 200 },
   { method: 'PUT', path: '/api/secrets/MATRIX_{who}', body: '{"value":"v"}', needs: 'admin', ok: 200 },
   { method: 'DELETE', path: '/api/secrets/MATRIX_{who}', needs: 'admin', ok: 200 },

@@ -1,38 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
+/** A breakpoint rule as `/api/intercepts` shows it, and a message one holds (`GET /api/intercepts/held`). */
+import type { BreakpointRule, HeldMessage } from '../../src/intercept/breakpoints.js';
 import { useRefetchOn } from './activity';
 import { api, send } from './api';
 import { useCan } from './session';
 
-/** A breakpoint rule as `/api/intercepts` shows it (src/intercept/breakpoints.ts). */
-export interface BreakpointRule {
-  id: string;
-  filter: string;
-  direction: 'client_to_server' | 'server_to_client' | null;
-  timeoutMs: number;
-  onTimeout: 'forward' | 'fail';
-  servers: string[] | null;
-  createdAt: number;
-  hits: number;
-}
-
-/** A message a breakpoint holds (`GET /api/intercepts/held`). */
-export interface HeldMessage {
-  id: number;
-  ruleId: string;
-  server: string;
-  direction: 'client_to_server' | 'server_to_client';
-  sessionId: string | null;
-  clientName: string | null;
-  kind: string;
-  method: string | null;
-  message: unknown;
-  summary: string;
-  size: number;
-  heldAt: number;
-  releaseAt: number;
-  onTimeout: 'forward' | 'fail';
-  canReply: boolean;
-}
+export type { BreakpointRule, HeldMessage };
 
 export interface NewRule {
   filter: string;

@@ -261,7 +261,7 @@ export function RecordTable({
                         checked={marked?.has(record.id) ?? false}
                         onChange={() => onMark(record)}
                         aria-label={`Compare record ${record.id}`}
-                        className="size-3.5 align-middle"
+                        className="size-6 align-middle"
                       />
                     </div>
                   ) : null}

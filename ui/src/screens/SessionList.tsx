@@ -31,7 +31,7 @@ function SessionItem({
     <label className="flex items-center pl-2" title="Mark to compare">
       <input
         type="checkbox"
-        className="size-3.5"
+        className="size-6"
         checked={marks.marked.some((m) => sessionKey(m) === sessionKey(session))}
         onChange={() => marks.toggle(session)}
         aria-label={`Compare session ${session.sessionId.slice(0, 8)} of ${client} on ${session.server}`}
