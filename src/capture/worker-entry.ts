@@ -1,6 +1,6 @@
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/database.js';
-import { sqliteToolLists } from '../store/tool-lists.js';
+import { sqliteToolLists, type ToolListStore } from '../store/tool-lists.js';
 import { WriterThread } from '../store/writer-thread.js';
 import { writerToolLists } from '../store/writer-tool-lists.js';
 import { OperationTally } from '../telemetry/operation-tally.js';
@@ -64,13 +64,21 @@ if (otel) {
  * the store by now); a store without migration 9 still captures, without comparing tool lists.
  */
 function toolLists() {
-  try {
-    const db = openDatabase(settings.databasePath, { key: settings.databaseKey ?? null });
-    return writerToolLists(writer, sqliteToolLists(db));
-  } catch (error) {
-    problem(`tool-list changes are not recorded: ${(error as Error).message}`);
-    return undefined;
-  }
+  const unavailable: ToolListStore = {
+    known: () => null,
+    remember: () => {},
+    addChange: () => 0,
+    changes: () => [],
+    count: () => 0,
+  };
+  return writerToolLists(writer, () => {
+    try {
+      return sqliteToolLists(openDatabase(settings.databasePath, { key: settings.databaseKey ?? null }));
+    } catch (error) {
+      problem(`tool-list changes are not recorded: ${(error as Error).message}`);
+      return unavailable;
+    }
+  });
 }
 const lists = toolLists();
 const recorder = new Recorder({

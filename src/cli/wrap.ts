@@ -30,7 +30,7 @@ export interface WrapIo {
 }
 
 /** How long the last captures may take to reach the database once the server has exited. */
-const FINAL_FLUSH_MS = 5000;
+const FINAL_FLUSH_MS = 15_000;
 
 /** Opens capture into the storage dir's logs.db; any problem turns capture off, never the server. */
 async function openCapture(

@@ -8,12 +8,19 @@ import type { WriterThread } from './writer-thread.js';
  * The lists seen since start are kept here too (one per server), so an answer compared before the
  * writer committed the one before it still compares against that one.
  */
-export function writerToolLists(writer: WriterThread, stored: ToolListStore): ToolListStore {
+export function writerToolLists(writer: WriterThread, open: () => ToolListStore): ToolListStore {
   const seen = new Map<string, KnownToolList>();
+  // Opened at the first tools/list answer: opening an encrypted store derives its key, which a capture
+  // that never sees one (a short wrap session) should not wait for.
+  let opened: ToolListStore | null = null;
+  const stored = () => {
+    opened ??= open();
+    return opened;
+  };
   let changes = 0;
   return {
     known(server) {
-      return seen.get(server) ?? stored.known(server);
+      return seen.get(server) ?? stored().known(server);
     },
     remember(list) {
       seen.set(list.server, list);
@@ -24,7 +31,7 @@ export function writerToolLists(writer: WriterThread, stored: ToolListStore): To
       // Ids are the writer's; this one only tells announcements apart.
       return ++changes;
     },
-    changes: (server, limit, before) => stored.changes(server, limit, before),
-    count: (server) => stored.count(server),
+    changes: (server, limit, before) => stored().changes(server, limit, before),
+    count: (server) => stored().count(server),
   };
 }

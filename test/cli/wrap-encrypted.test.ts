@@ -31,21 +31,23 @@ describe('mcp-gateway wrap with a store key', () => {
     const marker = `wrapped-${Date.now()}`;
     await client.callTool({ name: 'echo', arguments: { message: marker } });
     await client.close();
-    await new Promise((r) => setTimeout(r, 1000)); // wrap flushes its captures as it exits
+    // wrap stores its last captures as it exits: wait for them rather than for a fixed time.
+    const key = { passphrase: 'wrap passphrase', source: 'test' } as const;
+    const readMarked = () => {
+      const db = openDatabase(join(storageDir, 'logs.db'), { readonly: true, key });
+      try {
+        return db.prepare('SELECT method FROM records WHERE message LIKE ?').all(`%${marker}%`);
+      } finally {
+        db.close();
+      }
+    };
+    await expect
+      .poll(readMarked, { timeout: 20_000, interval: 250 })
+      .toEqual([{ method: 'tools/call' }, { method: 'tools/call' }]);
 
     expect(fileKind(join(storageDir, 'logs.db'))).toBe('encrypted');
     for (const file of readdirSync(storageDir)) {
       expect(readFileSync(join(storageDir, file)).includes(marker), file).toBe(false);
-    }
-    const db = openDatabase(join(storageDir, 'logs.db'), {
-      readonly: true,
-      key: { passphrase: 'wrap passphrase', source: 'test' },
-    });
-    try {
-      const rows = db.prepare('SELECT method FROM records WHERE message LIKE ?').all(`%${marker}%`);
-      expect(rows).toEqual([{ method: 'tools/call' }, { method: 'tools/call' }]);
-    } finally {
-      db.close();
     }
   });
 });
