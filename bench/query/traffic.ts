@@ -6,16 +6,10 @@
  * rare to very common, as in real payloads.
  */
 
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/faults/random.js';
+
+/** The same mulberry32 generator fault rules draw from; the generated traffic depends on it. */
+export { seededRandom };
 
 const SYLLABLES = [
   'ka',
