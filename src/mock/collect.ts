@@ -112,7 +112,7 @@ const isOpening = (r: CapturedRecord) => r.method === 'initialize' || r.method =
 
 /**
  * The opening a selection left out, so the mock can answer the client's: the session's own, else the
- * server's latest one before the selection. A 2026-07-28 client may discover on a connection of its own
+ * server's latest one before the selection (else its latest). A 2026-07-28 client may discover on a connection of its own
  * (the SDK's stdio client probes server/discover in a process it then closes), so its recorded calls and
  * their opening need not share a session.
  */
@@ -126,11 +126,14 @@ async function openingOf(reads: FixtureReads, records: readonly CapturedRecord[]
     ...(first.sessionId ? [parseFilter(`session:${JSON.stringify(first.sessionId)} ${terms}`)] : []),
     parseFilter(terms),
   ];
-  for (const filter of candidates) {
-    const page = await reads.list({ filter, limit: 1, order: 'desc', cursor: first.id, bodies: true });
-    const request = page.records[0];
-    const answer = request ? await reads.partnerOf(request) : null;
-    if (request && answer) return [request, answer];
+  // Before the selection first; then any, since a probe's process may write its captures after the calls'.
+  for (const cursor of [first.id, undefined]) {
+    for (const filter of candidates) {
+      const page = await reads.list({ filter, limit: 1, order: 'desc', cursor, bodies: true });
+      const request = page.records[0];
+      const answer = request ? await reads.partnerOf(request) : null;
+      if (request && answer) return [request, answer];
+    }
   }
   return [];
 }

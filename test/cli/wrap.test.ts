@@ -88,11 +88,16 @@ describe('mcp-gateway wrap', () => {
       const { client } = await wrappedClient(storageDir, '--name', 'notes');
       await client.callTool({ name: 'echo', arguments: { message: 'next to a gateway' } });
       await client.close();
-      const found = await waitFor('the wrapped session in the API', async () => {
-        const response = await gw.api('/api/logs?server=notes&method=tools/call&order=asc');
-        const body = (await response.json()) as { data: { kind: string; summary: string }[] };
-        return body.data.length >= 2 ? body.data : undefined;
-      });
+      // wrap writes its last captures after the client has gone; on a loaded machine that can take a while.
+      const found = await waitFor(
+        'the wrapped session in the API',
+        async () => {
+          const response = await gw.api('/api/logs?server=notes&method=tools/call&order=asc');
+          const body = (await response.json()) as { data: { kind: string; summary: string }[] };
+          return body.data.length >= 2 ? body.data : undefined;
+        },
+        60_000,
+      );
       expect(found.map((r) => [r.kind, r.summary])).toEqual([
         ['request', 'echo(message: next to a gateway)'],
         ['response', 'Echo: next to a gateway'],

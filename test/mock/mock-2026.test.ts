@@ -35,17 +35,25 @@ describe('mcp-gateway mock of an MCP 2026-07-28 recording', { timeout: 150_000 }
     const echo = await recorded.callTool({ name: 'echo', arguments: { message: 'héllo ☃' } });
     await recorded.close();
 
-    const sessionId = await waitFor('the tools/call answer in logs.db', () => {
-      const db = openDatabase(join(storageDir, 'logs.db'), { readonly: true });
-      try {
-        const row = db
-          .prepare("SELECT session_id FROM records WHERE method = 'tools/call' AND kind = 'response'")
-          .get() as { session_id: string } | undefined;
-        return row?.session_id;
-      } finally {
-        db.close();
-      }
-    });
+    const sessionId = await waitFor(
+      'the tools/call answer in logs.db',
+      () => {
+        const db = openDatabase(join(storageDir, 'logs.db'), { readonly: true });
+        try {
+          const row = db
+            .prepare("SELECT session_id FROM records WHERE method = 'tools/call' AND kind = 'response'")
+            .get() as { session_id: string } | undefined;
+          // The SDK probes server/discover in a wrap process of its own, which writes its captures separately.
+          const discovered = db
+            .prepare("SELECT 1 FROM records WHERE method = 'server/discover' AND kind = 'response'")
+            .get();
+          return discovered ? row?.session_id : undefined;
+        } finally {
+          db.close();
+        }
+      },
+      60_000,
+    );
 
     const mocked = await modernClient(process.execPath, [
       BIN,
