@@ -145,3 +145,28 @@ export interface LogStore {
   /** A gateway note on a server's timeline (a health change); returns its id. */
   appendNote(note: { server: string; text: string; note: string; time?: number }): number;
 }
+
+/**
+ * The store contract every backend answers asynchronously: SQLite through its reader threads and an
+ * adapter over `LogStore`, PostgreSQL over the network. The same methods as `LogStore`, with `iterate`
+ * walking pages as they arrive.
+ */
+export interface AsyncLogStore {
+  list(query: PageQuery): Promise<RecordPage>;
+  count(filter: Filter): Promise<number>;
+  get(id: number): Promise<CapturedRecord | null>;
+  partnerOf(record: CapturedRecord): Promise<CapturedRecord | null>;
+  lastId(): Promise<number>;
+  iterate(filter: Filter, order: Order): AsyncIterable<CapturedRecord>;
+  sessions(query: SessionQuery): Promise<SessionPage>;
+  session(sessionId: string, server?: string): Promise<SessionSummary[]>;
+  timeline(query: TimelineQuery): Promise<RecordPage>;
+  clients(servers?: readonly string[]): Promise<ClientSummary[]>;
+  methods(server?: string): Promise<MethodSummary[]>;
+  serverTotals(): Promise<ServerTotals[]>;
+  values(field: ValueField, prefix: string, limit: number, servers?: readonly string[]): Promise<string[]>;
+  stats(query: StatsQuery): Promise<StatsResult>;
+  importRecords(records: AsyncIterable<NewRecord & { originalId?: number }>): Promise<ImportResult>;
+  deleteMatching(filter: Filter): Promise<number>;
+  appendNote(note: { server: string; text: string; note: string; time?: number }): Promise<number>;
+}
