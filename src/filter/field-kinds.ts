@@ -11,6 +11,11 @@ export interface SqlFragment {
 export interface CompileContext {
   /** "Now" for relative times (`last:15m`), fixed per query. */
   now: number;
+  /**
+   * The gateway instance the store belongs to, for `instance:` on a store that holds one instance's records
+   * (SQLite); a shared store (PostgreSQL) names the instance on each record instead.
+   */
+  instance?: string;
 }
 
 /** Operators a field compiles itself; `!=` and negation are handled once, by the compiler. */

@@ -1,7 +1,7 @@
 import { MESSAGE_KINDS } from '../core/jsonrpc.js';
 import { ValueProblem } from './errors.js';
 import { enumField, type FieldSpec, orderedField, textField } from './field-kinds.js';
-import { hasField, rpcIdField, timeBound, timeValue } from './special-fields.js';
+import { hasField, instanceField, rpcIdField, timeBound, timeValue } from './special-fields.js';
 import { parseDuration, parseNumber, parseSize, parseStatusClass, parseTime } from './values.js';
 
 /**
@@ -254,6 +254,7 @@ export const FIELDS: readonly FieldSpec[] = [
     },
     'r.user_agent',
   ),
+  instanceField,
   hasField,
 ];
 

@@ -45,6 +45,8 @@ export interface MatchFacts {
   linkedId?: number | null;
   partnerId?: number | null;
   redactions?: number;
+  /** The gateway instance that captured it (a shared store names it on each record). */
+  instance?: string | null;
 }
 
 export interface MatchContext {
@@ -194,6 +196,7 @@ const TEXT: Readonly<Record<string, (f: MatchFacts) => Value>> = {
   summary: (f) => f.summary,
   note: (f) => f.note,
   useragent: (f) => f.userAgent,
+  instance: (f) => f.instance,
   direction: (f) => f.direction,
   kind: (f) => f.kind,
   transport: (f) => f.transport,

@@ -1,4 +1,4 @@
-import { anyOf, type CompileContext, enumField, type FieldSpec } from './field-kinds.js';
+import { anyOf, type CompileContext, enumField, type FieldSpec, textField } from './field-kinds.js';
 import { resolveTime, type TimeSpec } from './values.js';
 
 /** Fields with their own shape of value: time bounds, `has:` flags, JSON-RPC ids. */
@@ -64,4 +64,23 @@ export const rpcIdField: FieldSpec = {
         params: [JSON.stringify(v), /^-?\d+(\.\d+)?$/.test(v) ? v : JSON.stringify(v)],
       })),
     ),
+};
+
+const INSTANCE_INFO = {
+  name: 'instance',
+  help: "The gateway instance that captured the message (several gateways can share one PostgreSQL store); on the embedded store, every record is this gateway's.",
+  examples: ['instance:laptop-1', '-instance:ci-*'],
+};
+
+/**
+ * On a store of one instance (SQLite) every record has the same instance: the name is a constant (an SQL
+ * string literal, quotes doubled), NULL when the gateway has none, so `instance:x` finds nothing there.
+ */
+export const instanceField: FieldSpec = {
+  ...textField(INSTANCE_INFO, 'NULL'),
+  sql: (op, values, ctx) =>
+    textField(
+      INSTANCE_INFO,
+      ctx.instance === undefined ? 'NULL' : `'${ctx.instance.replaceAll("'", "''")}'`,
+    ).sql(op, values, ctx),
 };

@@ -1,0 +1,12 @@
+import pg from 'pg';
+
+// BIGINT (int8, OID 20) arrives as a string by default, since it can exceed 2^53; record ids, counts and
+// sums stay far below that, and rows.ts expects numbers, as SQLite gives them.
+pg.types.setTypeParser(20, Number);
+// NUMERIC (OID 1700): sum() of BIGINT columns; the same reasoning.
+pg.types.setTypeParser(1700, Number);
+
+/** A pool of connections to the PostgreSQL store at `url`. */
+export function openPool(url: string): pg.Pool {
+  return new pg.Pool({ connectionString: url });
+}
