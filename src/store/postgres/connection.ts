@@ -6,7 +6,13 @@ pg.types.setTypeParser(20, Number);
 // NUMERIC (OID 1700): sum() of BIGINT columns; the same reasoning.
 pg.types.setTypeParser(1700, Number);
 
-/** A pool of connections to the PostgreSQL store at `url`. */
-export function openPool(url: string): pg.Pool {
-  return new pg.Pool({ connectionString: url });
+/**
+ * A pool of connections to the PostgreSQL store at `url`. An idle connection the server drops (a restart,
+ * an administrator's pg_terminate_backend) is reported to `onIdleError` and replaced by the next query;
+ * unhandled, node-postgres would emit it as an 'error' event nobody listens to and end the process.
+ */
+export function openPool(url: string, onIdleError: (error: Error) => void = () => {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url });
+  pool.on('error', onIdleError);
+  return pool;
 }
