@@ -12,6 +12,7 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
   proxy: async () => (await import('./proxy.js')).proxySuite,
   stdio: stdioSuite,
   query: async () => (await import('./query.js')).querySuite,
+  'query-postgres': async () => (await import('./query-postgres.js')).queryPostgresSuite,
   capture: async () => (await import('./capture.js')).captureSuite,
   reads: async () => (await import('./reads-under-load.js')).readsSuite,
   encrypted: async () => (await import('./encrypted.js')).encryptedSuite,

@@ -12,8 +12,8 @@ const HEADERS = {
   'user-agent': 'node',
 };
 
-/** A record as capture would store it for one message of an exchange. */
-function record(
+/** A record as capture would store it for one message of an exchange (the PostgreSQL query suite writes them too). */
+export function record(
   exchange: Exchange,
   value: Record<string, unknown>,
   time: number,

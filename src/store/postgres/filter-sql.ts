@@ -131,13 +131,11 @@ function freeText(term: TextTerm, bind: Bind): string {
     return `(r.summary LIKE ${pattern} OR r.message LIKE ${pattern})`;
   }
   const tokens = tokenize(term.text);
-  const candidates = tokens
-    .filter((t) => t.length >= 3)
-    .map((t) => `mcp_fold(r.search_text) ILIKE ${bind(`%${t}%`)}`);
+  const candidates = tokens.filter((t) => t.length >= 3).map((t) => `r.search_text ILIKE ${bind(`%${t}%`)}`);
   const edge = '[^[:alnum:]]';
   const end = term.prefix ? '' : `(${edge}|$)`;
   const regex = `(^|${edge})${tokens.join(`${edge}+`)}${end}`;
-  return `(${[...candidates, `mcp_fold(r.search_text) ~* ${bind(regex)}`].join(' AND ')})`;
+  return `(${[...candidates, `r.search_text ~* ${bind(regex)}`].join(' AND ')})`;
 }
 
 /** A negated term still holds where the field is absent: a comparison with NULL is NULL, not false. */

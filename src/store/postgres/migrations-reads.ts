@@ -9,14 +9,8 @@ export const READ_MIGRATIONS: readonly string[] = [
   // PostgreSQL's text-search parser would split "tools/call" or "a.b@c.d" differently from SQLite's FTS5.
   `
   CREATE EXTENSION IF NOT EXISTS pg_trgm;
-  CREATE EXTENSION IF NOT EXISTS unaccent;
-  -- The search text with diacritics removed, as FTS5's remove_diacritics folds it ("cafe" finds "café").
-  -- unaccent() is only STABLE (its dictionary could change); naming the dictionary makes this immutable,
-  -- which an index expression must be.
-  CREATE FUNCTION mcp_fold(text TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
-    SELECT public.unaccent('public.unaccent'::regdictionary, text)
-  $$;
-  CREATE INDEX records_search_trgm ON records USING gin (mcp_fold(search_text) gin_trgm_ops);
+  -- search_text is stored folded (postgres/search-text.ts), so the index is on the column itself.
+  CREATE INDEX records_search_trgm ON records USING gin (search_text gin_trgm_ops);
   -- The tool a tools/call request names (filter field tool:), or NULL when the message is not valid JSON
   -- (truncated, or not JSON at all): a cast that fails must not fail the whole query.
   CREATE FUNCTION mcp_tool_name(message TEXT) RETURNS TEXT LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$

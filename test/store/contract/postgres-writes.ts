@@ -2,9 +2,9 @@ import type pg from 'pg';
 import type { NewRecord } from '../../../src/core/record.js';
 import { isFailure } from '../../../src/store/failure.js';
 import type { ImportResult } from '../../../src/store/log-store.js';
+import { postgresSearchText } from '../../../src/store/postgres/search-text.js';
 import type { PostgresUserWrites } from '../../../src/store/postgres/store.js';
 import { RECORD_COLUMNS, recordToValues } from '../../../src/store/rows.js';
-import { searchText } from '../../../src/store/search-text.js';
 
 /**
  * Records written into PostgreSQL with plain SQL, for the read side's tests: the row, its instance and
@@ -48,7 +48,7 @@ export async function insertRecords(
 ): Promise<number[]> {
   const ids: number[] = [];
   for (const record of records) {
-    const values = [...recordToValues(record), instance, searchText(record)];
+    const values = [...recordToValues(record), instance, postgresSearchText(record)];
     const { rows } = await pool.query<{ id: number }>(INSERT, values);
     ids.push(rows[0]?.id as number);
     const failed = isFailure(record) ? 1 : 0;

@@ -1,0 +1,281 @@
+import type pg from 'pg';
+import { parseFilter } from '../src/filter/parser.js';
+import { openPool } from '../src/store/postgres/connection.js';
+import { READ_MIGRATIONS } from '../src/store/postgres/migrations-reads.js';
+import { SCHEMA_V1 } from '../src/store/postgres/schema.js';
+import { postgresSearchText } from '../src/store/postgres/search-text.js';
+import { postgresLogStore } from '../src/store/postgres/store.js';
+import { RECORD_COLUMNS, recordToValues } from '../src/store/rows.js';
+import { startPostgres } from '../test/helpers/postgres.js';
+import { record } from './query/generate.js';
+import { REFERENCES, TrafficGenerator } from './query/traffic.js';
+import { type BenchSuite, markdownTable, percentile } from './suite.js';
+
+/**
+ * The query suite against PostgreSQL: generated traffic (the SQLite query suite's generator) loaded into a
+ * throwaway PostgreSQL 15 cluster, then the same kinds of reads timed through the store itself
+ * (postgresLogStore: SQL, network round trips and row decoding; no HTTP). BENCH_PG_COMPARE=1 also builds a
+ * tsvector index and times the same free-text searches with it, which is how trigrams were chosen.
+ */
+const RECORDS = Number(process.env.BENCH_QUERY_RECORDS ?? 1_000_000);
+const COMPARE = process.env.BENCH_PG_COMPARE === '1';
+const SPAN_MS = 72 * 3_600_000;
+const RUNS = Number(process.env.BENCH_PG_RUNS ?? 50);
+const TARGETS: Record<string, number> = { fullText: 40, keyset: 20, stats: 200 };
+const INSTANCE = 'bench';
+const COLUMNS = [...RECORD_COLUMNS, 'instance', 'search_text'];
+/** Rows per INSERT: 41 parameters each, under PostgreSQL's 65,535 parameters per statement. */
+const BATCH = 1000;
+
+const ms = (value: number) => value.toFixed(2);
+
+async function load(pool: pg.Pool, count: number): Promise<{ seconds: number; sessions: string[] }> {
+  const traffic = new TrafficGenerator(7);
+  const started = performance.now();
+  const step = SPAN_MS / (count / 1.9);
+  let time = Date.now() - SPAN_MS;
+  let written = 0;
+  const sessions = new Set<string>();
+  let partner = 0;
+  while (written < count) {
+    const rows: unknown[][] = [];
+    while (rows.length < BATCH && written < count) {
+      const exchange = traffic.next();
+      sessions.add(exchange.sessionId);
+      time += step * (0.5 + Math.random());
+      const request = record(exchange, exchange.request, time, 'client_to_server');
+      rows.push([...recordToValues(request), INSTANCE, postgresSearchText(request, exchange.request)]);
+      written++;
+      partner = written;
+      if (exchange.response) {
+        const answer = record(exchange, exchange.response, time + exchange.durationMs, 'server_to_client');
+        // Ids start at 1 and follow the insert order: the request is the previous row.
+        answer.partnerId = partner;
+        rows.push([...recordToValues(answer), INSTANCE, postgresSearchText(answer, exchange.response)]);
+        written++;
+      }
+    }
+    const values = rows.flat();
+    const tuples = rows.map(
+      (_, r) => `(${COLUMNS.map((_c, c) => `$${r * COLUMNS.length + c + 1}`).join(', ')})`,
+    );
+    await pool.query(`INSERT INTO records (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, values);
+    if (written % 100_000 < BATCH) process.stdout.write(`  ${written} records\n`);
+  }
+  return { seconds: (performance.now() - started) / 1000, sessions: [...sessions] };
+}
+
+interface Timing {
+  name: string;
+  group: string;
+  p50: number;
+  p95: number;
+  max: number;
+  rows: number;
+}
+
+async function time(name: string, group: string, calls: (() => Promise<number>)[]): Promise<Timing> {
+  for (const call of calls) await call();
+  const samples: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const call = calls[i % calls.length] as () => Promise<number>;
+    const started = performance.now();
+    rows = await call();
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  const timing = {
+    name,
+    group,
+    p50: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    max: samples.at(-1) ?? 0,
+    rows,
+  };
+  process.stdout.write(`  ${name}: p50 ${ms(timing.p50)} ms, p95 ${ms(timing.p95)} ms (${rows} rows)\n`);
+  return timing;
+}
+
+/** Vocabulary words from the most common to rare ones, with their share of records. */
+async function searchTerms(pool: pg.Pool, total: number): Promise<{ word: string; share: number }[]> {
+  const traffic = new TrafficGenerator(7);
+  const store = postgresLogStore(pool, { instance: INSTANCE, writes: unusedWrites });
+  const found: { word: string; share: number }[] = [];
+  for (const rank of [2000, 200, 20, 0]) {
+    const word = traffic.wordAt(rank);
+    found.push({ word, share: (await store.count(parseFilter(word))) / total });
+  }
+  return found;
+}
+
+const unusedWrites = {
+  importRecords: () => Promise.reject(new Error('the query bench does not import')),
+  appendNote: () => Promise.reject(new Error('the query bench writes no notes')),
+};
+
+export const queryPostgresSuite: BenchSuite = {
+  name: 'query-postgres',
+  async run() {
+    const server = await startPostgres();
+    const pool = openPool(await server.createDatabase());
+    try {
+      await pool.query(SCHEMA_V1);
+      process.stdout.write(`loading ${RECORDS} records into PostgreSQL ...\n`);
+      const loaded = await load(pool, RECORDS);
+      const indexStarted = performance.now();
+      for (const migration of READ_MIGRATIONS) await pool.query(migration);
+      await pool.query('VACUUM ANALYZE records');
+      const indexSeconds = (performance.now() - indexStarted) / 1000;
+      const size = async (name: string) =>
+        (await pool.query<{ mb: number }>('SELECT pg_relation_size($1::regclass) / 1048576.0 AS mb', [name]))
+          .rows[0]?.mb ?? 0;
+      const trigramMb = await size('records_search_trgm');
+      process.stdout.write(
+        `  loaded in ${loaded.seconds.toFixed(1)} s, indexed in ${indexSeconds.toFixed(1)} s\n`,
+      );
+      const store = postgresLogStore(pool, { instance: INSTANCE, writes: unusedWrites });
+      const list = (filter: string, cursor?: number) => async () =>
+        (await store.list({ filter: parseFilter(filter), limit: 50, order: 'desc', cursor, bodies: false }))
+          .records.length;
+      const terms = await searchTerms(pool, RECORDS);
+      const timings: Timing[] = [];
+      for (const { word, share } of terms) {
+        timings.push(
+          await time(
+            `free text, newest 50: "${word}" (in ${(share * 100).toFixed(2)}% of records)`,
+            'fullText',
+            [list(word)],
+          ),
+        );
+      }
+      const references = Array.from({ length: 50 }, (_, i) => `REF-${(i * 3989) % REFERENCES}`);
+      timings.push(
+        await time(
+          'free text, a phrase in a handful of records: "REF-<n>", newest 50',
+          'fullText',
+          references.map((r) => list(r)),
+        ),
+      );
+      const common = terms.at(-1)?.word ?? '';
+      const medium = terms.at(-2)?.word ?? '';
+      timings.push(
+        await time('free text, two words (common and medium), newest 50', 'fullText', [
+          list(`${common} ${medium}`),
+        ]),
+      );
+      timings.push(
+        await time('free text with a field: "has:error <common word>", newest 50', 'fullText', [
+          list(`has:error ${common}`),
+        ]),
+      );
+      timings.push(await time('free text without a hit, newest 50', 'fullText', [list('zzqxv')]));
+      const cursors = Array.from({ length: 50 }, (_, i) => Math.floor(RECORDS * (0.05 + (0.9 * i) / 50)));
+      timings.push(
+        await time(
+          'deep keyset page (cursor anywhere), 50',
+          'keyset',
+          cursors.map((c) => list('', c)),
+        ),
+      );
+      timings.push(
+        await time(
+          'deep keyset page with server:github, 50',
+          'keyset',
+          cursors.map((c) => list('server:github', c)),
+        ),
+      );
+      const now = Date.now();
+      for (const [label, range, bucket] of [
+        ['last hour, 1m buckets', 3_600_000, 60_000],
+        ['last 24h, 15m buckets', 86_400_000, 900_000],
+        ['last 7d, 1h buckets', 7 * 86_400_000, 3_600_000],
+      ] as const) {
+        timings.push(
+          await time(`stats over the ${label} (per server and method)`, 'stats', [
+            async () =>
+              (
+                await store.stats({
+                  filter: parseFilter(''),
+                  from: Math.floor((now - range) / bucket) * bucket,
+                  to: now,
+                  bucketMs: bucket,
+                  groupBy: 'server+method',
+                })
+              ).groups.length,
+          ]),
+        );
+      }
+      let comparison = '';
+      if (COMPARE) comparison = await compareTsvector(pool, terms, references);
+      const verdict = (group: string, p95: number) => {
+        const target = TARGETS[group];
+        return target === undefined ? '' : p95 <= target ? `≤ ${target} ms ✓` : `≤ ${target} ms ✗`;
+      };
+      return [
+        '## Query suite on PostgreSQL',
+        '',
+        `${RECORDS.toLocaleString('en-US')} generated records (the query suite's generator, ${loaded.sessions.length} sessions, spread over 72 hours) in a throwaway PostgreSQL 15 cluster on the same machine, loaded in ${loaded.seconds.toFixed(0)} s; the read migrations (trigram index on the folded search text, ${trigramMb.toFixed(0)} MB) built afterwards in ${indexSeconds.toFixed(0)} s. Each read is timed through the store (postgresLogStore: SQL over a loopback connection and row decoding, no HTTP), ${RUNS} runs after a warm-up call; pages are read without bodies, as the UI's list does.`,
+        '',
+        markdownTable(
+          ['Query (store, PostgreSQL)', 'p50 ms', 'p95 ms', 'max ms', 'rows', 'target p95'],
+          timings.map((t) => [
+            t.name,
+            ms(t.p50),
+            ms(t.p95),
+            ms(t.max),
+            String(t.rows),
+            verdict(t.group, t.p95),
+          ]),
+        ),
+        comparison,
+      ].join('\n');
+    } finally {
+      await pool.end();
+      await server.stop();
+    }
+  },
+};
+
+/** The same searches with a tsvector GIN index ('simple' configuration, phraseto_tsquery), in SQL. */
+async function compareTsvector(
+  pool: pg.Pool,
+  terms: { word: string; share: number }[],
+  references: string[],
+): Promise<string> {
+  const started = performance.now();
+  await pool.query(
+    "CREATE INDEX records_search_tsv ON records USING gin (to_tsvector('simple', search_text))",
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const mb =
+    (await pool.query<{ mb: number }>("SELECT pg_relation_size('records_search_tsv') / 1048576.0 AS mb"))
+      .rows[0]?.mb ?? 0;
+  const search = (text: string) => async () =>
+    (
+      await pool.query(
+        `SELECT id FROM records WHERE to_tsvector('simple', search_text) @@ phraseto_tsquery('simple', $1)
+         ORDER BY id DESC LIMIT 51`,
+        [text],
+      )
+    ).rows.length;
+  const rows: Timing[] = [];
+  for (const { word } of terms) rows.push(await time(`tsvector: "${word}"`, 'fullText', [search(word)]));
+  rows.push(
+    await time(
+      'tsvector: "REF-<n>"',
+      'fullText',
+      references.map((r) => search(r)),
+    ),
+  );
+  rows.push(await time('tsvector: no hit', 'fullText', [search('zzqxv')]));
+  return [
+    '',
+    `For comparison, a tsvector GIN index (\`to_tsvector('simple', search_text)\`, ${mb.toFixed(0)} MB, built in ${seconds.toFixed(0)} s) answering the same searches with \`phraseto_tsquery\` (ids only):`,
+    '',
+    markdownTable(
+      ['Search (tsvector)', 'p50 ms', 'p95 ms', 'rows'],
+      rows.map((t) => [t.name, ms(t.p50), ms(t.p95), String(t.rows)]),
+    ),
+  ].join('\n');
+}
