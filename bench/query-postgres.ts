@@ -14,11 +14,9 @@ import { type BenchSuite, markdownTable, percentile } from './suite.js';
 /**
  * The query suite against PostgreSQL: generated traffic (the SQLite query suite's generator) loaded into a
  * throwaway PostgreSQL 15 cluster, then the same kinds of reads timed through the store itself
- * (postgresLogStore: SQL, network round trips and row decoding; no HTTP). BENCH_PG_COMPARE=1 also builds a
- * tsvector index and times the same free-text searches with it, which is how trigrams were chosen.
+ * (postgresLogStore: SQL, network round trips and row decoding; no HTTP).
  */
 const RECORDS = Number(process.env.BENCH_QUERY_RECORDS ?? 1_000_000);
-const COMPARE = process.env.BENCH_PG_COMPARE === '1';
 const SPAN_MS = 72 * 3_600_000;
 const RUNS = Number(process.env.BENCH_PG_RUNS ?? 50);
 const TARGETS: Record<string, number> = { fullText: 40, keyset: 20, stats: 200 };
@@ -130,7 +128,7 @@ export const queryPostgresSuite: BenchSuite = {
       const size = async (name: string) =>
         (await pool.query<{ mb: number }>('SELECT pg_relation_size($1::regclass) / 1048576.0 AS mb', [name]))
           .rows[0]?.mb ?? 0;
-      const trigramMb = await size('records_search_trgm');
+      const indexMb = await size('records_search');
       process.stdout.write(
         `  loaded in ${loaded.seconds.toFixed(1)} s, indexed in ${indexSeconds.toFixed(1)} s\n`,
       );
@@ -206,8 +204,6 @@ export const queryPostgresSuite: BenchSuite = {
           ]),
         );
       }
-      let comparison = '';
-      if (COMPARE) comparison = await compareTsvector(pool, terms, references);
       const verdict = (group: string, p95: number) => {
         const target = TARGETS[group];
         return target === undefined ? '' : p95 <= target ? `≤ ${target} ms ✓` : `≤ ${target} ms ✗`;
@@ -215,7 +211,7 @@ export const queryPostgresSuite: BenchSuite = {
       return [
         '## Query suite on PostgreSQL',
         '',
-        `${RECORDS.toLocaleString('en-US')} generated records (the query suite's generator, ${loaded.sessions.length} sessions, spread over 72 hours) in a throwaway PostgreSQL 15 cluster on the same machine, loaded in ${loaded.seconds.toFixed(0)} s; the read migrations (trigram index on the folded search text, ${trigramMb.toFixed(0)} MB) built afterwards in ${indexSeconds.toFixed(0)} s. Each read is timed through the store (postgresLogStore: SQL over a loopback connection and row decoding, no HTTP), ${RUNS} runs after a warm-up call; pages are read without bodies, as the UI's list does.`,
+        `${RECORDS.toLocaleString('en-US')} generated records (the query suite's generator, ${loaded.sessions.length} sessions, spread over 72 hours) in a throwaway PostgreSQL 15 cluster on the same machine, loaded in ${loaded.seconds.toFixed(0)} s; the read migrations (the stored tsvector column and its GIN index, ${indexMb.toFixed(0)} MB) built afterwards in ${indexSeconds.toFixed(0)} s. Each read is timed through the store (postgresLogStore: SQL over a loopback connection and row decoding, no HTTP), ${RUNS} runs after a warm-up call; pages are read without bodies, as the UI's list does.`,
         '',
         markdownTable(
           ['Query (store, PostgreSQL)', 'p50 ms', 'p95 ms', 'max ms', 'rows', 'target p95'],
@@ -228,7 +224,6 @@ export const queryPostgresSuite: BenchSuite = {
             verdict(t.group, t.p95),
           ]),
         ),
-        comparison,
       ].join('\n');
     } finally {
       await pool.end();
@@ -236,46 +231,3 @@ export const queryPostgresSuite: BenchSuite = {
     }
   },
 };
-
-/** The same searches with a tsvector GIN index ('simple' configuration, phraseto_tsquery), in SQL. */
-async function compareTsvector(
-  pool: pg.Pool,
-  terms: { word: string; share: number }[],
-  references: string[],
-): Promise<string> {
-  const started = performance.now();
-  await pool.query(
-    "CREATE INDEX records_search_tsv ON records USING gin (to_tsvector('simple', search_text))",
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const mb =
-    (await pool.query<{ mb: number }>("SELECT pg_relation_size('records_search_tsv') / 1048576.0 AS mb"))
-      .rows[0]?.mb ?? 0;
-  const search = (text: string) => async () =>
-    (
-      await pool.query(
-        `SELECT id FROM records WHERE to_tsvector('simple', search_text) @@ phraseto_tsquery('simple', $1)
-         ORDER BY id DESC LIMIT 51`,
-        [text],
-      )
-    ).rows.length;
-  const rows: Timing[] = [];
-  for (const { word } of terms) rows.push(await time(`tsvector: "${word}"`, 'fullText', [search(word)]));
-  rows.push(
-    await time(
-      'tsvector: "REF-<n>"',
-      'fullText',
-      references.map((r) => search(r)),
-    ),
-  );
-  rows.push(await time('tsvector: no hit', 'fullText', [search('zzqxv')]));
-  return [
-    '',
-    `For comparison, a tsvector GIN index (\`to_tsvector('simple', search_text)\`, ${mb.toFixed(0)} MB, built in ${seconds.toFixed(0)} s) answering the same searches with \`phraseto_tsquery\` (ids only):`,
-    '',
-    markdownTable(
-      ['Search (tsvector)', 'p50 ms', 'p95 ms', 'rows'],
-      rows.map((t) => [t.name, ms(t.p50), ms(t.p95), String(t.rows)]),
-    ),
-  ].join('\n');
-}
