@@ -40,6 +40,8 @@ export function postgresDelete(pool: pg.Pool): Pick<AsyncLogStore, 'deleteMatchi
       if (deleted > 0) {
         await pool.query('DELETE FROM sessions WHERE messages <= 0');
         await pool.query('DELETE FROM method_totals WHERE messages <= 0');
+        await pool.query('DELETE FROM rollups WHERE messages <= 0');
+        await pool.query('DELETE FROM rollup_latency WHERE count <= 0');
       }
       return deleted;
     },

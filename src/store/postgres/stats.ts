@@ -1,7 +1,17 @@
 import type pg from 'pg';
 import { isErrorSql } from '../failure.js';
 import type { AsyncLogStore, StatsQuery } from '../log-store.js';
-import type { Aggregate, BucketStats, GroupStats, StatsResult } from '../stats.js';
+import {
+  type Aggregate,
+  aggregateStats,
+  type BucketStats,
+  type GroupStats,
+  type RollupRow,
+  type StatsResult,
+  type StatsRow,
+} from '../stats.js';
+import { planRollups } from '../stats-rollups.js';
+import { compilePostgresFilter } from './filter-sql.js';
 import { selectPostgres } from './select.js';
 
 interface AggregateRow {
@@ -55,9 +65,57 @@ function aggregate(row: AggregateRow): Aggregate {
  * index narrows them), grouped three ways at once with GROUPING SETS (the whole window, each group, each
  * time bucket). Percentiles are exact nearest-rank ones (`percentile_disc`), as stats.ts computes from rows.
  */
+const ROW_COLUMNS = `r.server AS server, r.method AS method, r.kind AS kind, r.time AS time,
+  r.duration_ms AS "durationMs", r.tokens AS tokens, CASE WHEN ${isErrorSql('r.')} THEN 1 ELSE 0 END AS failed`;
+
+/**
+ * Whole slots from the rollups (migrations-reads.ts) when the filter only names servers, methods and time
+ * (the same plan as SQLite's, ../stats-rollups.ts); the partial slots at the window's edges from the
+ * records; the arithmetic is stats.ts's, so percentiles are within one histogram bucket, as on SQLite.
+ */
+async function fromRollups(pool: pg.Pool, query: StatsQuery): Promise<StatsResult | null> {
+  const plan = planRollups(query);
+  if (!plan) return null;
+  const rows: StatsRow[] = [];
+  for (const [from, to] of [
+    [query.from, plan.from],
+    [plan.to, query.to],
+  ] as const) {
+    if (to <= from) continue;
+    const select = selectPostgres(query.filter, {
+      columns: ROW_COLUMNS,
+      order: null,
+      now: query.to,
+      extra: [{ sql: 'r.time >= $?::float8 AND r.time < $?::float8', params: [from, to] }],
+    });
+    rows.push(...(await pool.query<StatsRow>(select.text, select.values)).rows);
+  }
+  const values: unknown[] = [plan.level, plan.from, plan.to];
+  // planRollups answers only for filters of servers, methods and time: the server and method terms apply to
+  // rollup rows as they do to records (a rollup's method is '' where records have none).
+  const kept = query.filter.terms.filter(
+    (t) => t.type === 'field' && (t.field === 'server' || t.field === 'method'),
+  );
+  const where = compilePostgresFilter({ terms: kept }, { now: query.to }, values);
+  const rollups = (
+    await pool.query<RollupRow>(
+      `SELECT r.start, r.server, r.method, r.messages, r.requests, r.errors, r.tokens, r.max_ms AS "maxMs",
+         coalesce((SELECT jsonb_object_agg(h.bucket, h.count) FROM rollup_latency h
+           WHERE h.level = r.level AND h.start = r.start AND h.server = r.server AND h.method = r.method
+             AND h.count > 0), '{}') AS histogram
+       FROM rollups r WHERE r.level = $1 AND r.start >= $2 AND r.start < $3 AND r.messages > 0
+         ${where === null ? '' : `AND ${where}`}`,
+      values,
+    )
+  ).rows;
+  return aggregateStats(rows, query, rollups);
+}
+
 export function postgresStats(pool: pg.Pool): Pick<AsyncLogStore, 'stats'> {
   return {
     async stats(query: StatsQuery): Promise<StatsResult> {
+      const planned = await fromRollups(pool, query);
+      if (planned) return planned;
       const groups = GROUP_COLUMNS[query.groupBy];
       const inner = selectPostgres(query.filter, {
         columns: `r.server AS server, r.method AS method, r.kind AS kind, r.time AS time,

@@ -295,6 +295,16 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
       expect(await opened.store.deleteMatching(parseFilter('server:beta'))).toBe(3);
       expect(await opened.store.count(parseFilter(''))).toBe(ENTRIES.length - 3);
       expect(await opened.store.count(parseFilter('server:beta'))).toBe(0);
+      // Statistics forget them too (whole slots come from rollups, which deletes must keep right).
+      const stats = await opened.store.stats({
+        filter: parseFilter(''),
+        from: NOW - 3_600_000,
+        to: NOW,
+        bucketMs: 600_000,
+        groupBy: 'server',
+      });
+      expect(stats.totals).toMatchObject({ messages: ENTRIES.length - 3, errors: 1 });
+      expect(stats.groups.map((g) => g.server)).toEqual(['alpha', 'gamma']);
       expect(await opened.store.deleteMatching(parseFilter('"rate limit"'))).toBe(1);
       expect(await opened.store.count(parseFilter('server:alpha'))).toBe(6);
     });
