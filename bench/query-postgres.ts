@@ -118,20 +118,16 @@ export const queryPostgresSuite: BenchSuite = {
     const server = await startPostgres();
     const pool = openPool(await server.createDatabase());
     try {
-      await pool.query(SCHEMA_V1);
+      // Migrations first, so the records arrive as a writer's would: indexed, and counted into the rollups.
+      for (const migration of [SCHEMA_V1, ...READ_MIGRATIONS]) await pool.query(migration);
       process.stdout.write(`loading ${RECORDS} records into PostgreSQL ...\n`);
       const loaded = await load(pool, RECORDS);
-      const indexStarted = performance.now();
-      for (const migration of READ_MIGRATIONS) await pool.query(migration);
       await pool.query('VACUUM ANALYZE records');
-      const indexSeconds = (performance.now() - indexStarted) / 1000;
       const size = async (name: string) =>
         (await pool.query<{ mb: number }>('SELECT pg_relation_size($1::regclass) / 1048576.0 AS mb', [name]))
           .rows[0]?.mb ?? 0;
       const indexMb = await size('records_search');
-      process.stdout.write(
-        `  loaded in ${loaded.seconds.toFixed(1)} s, indexed in ${indexSeconds.toFixed(1)} s\n`,
-      );
+      process.stdout.write(`  loaded in ${loaded.seconds.toFixed(1)} s\n`);
       const store = postgresLogStore(pool, { instance: INSTANCE, writes: unusedWrites });
       const list = (filter: string, cursor?: number) => async () =>
         (await store.list({ filter: parseFilter(filter), limit: 50, order: 'desc', cursor, bodies: false }))
@@ -211,7 +207,7 @@ export const queryPostgresSuite: BenchSuite = {
       return [
         '## Query suite on PostgreSQL',
         '',
-        `${RECORDS.toLocaleString('en-US')} generated records (the query suite's generator, ${loaded.sessions.length} sessions, spread over 72 hours) in a throwaway PostgreSQL 15 cluster on the same machine, loaded in ${loaded.seconds.toFixed(0)} s; the read migrations (the stored tsvector column and its GIN index, ${indexMb.toFixed(0)} MB) built afterwards in ${indexSeconds.toFixed(0)} s. Each read is timed through the store (postgresLogStore: SQL over a loopback connection and row decoding, no HTTP), ${RUNS} runs after a warm-up call; pages are read without bodies, as the UI's list does.`,
+        `${RECORDS.toLocaleString('en-US')} generated records (the query suite's generator, ${loaded.sessions.length} sessions, spread over 72 hours) in a throwaway PostgreSQL 15 cluster on the same machine, loaded in ${loaded.seconds.toFixed(0)} s by multi-row INSERTs of 1,000 records into the migrated schema (the stored tsvector column and its GIN index, ${indexMb.toFixed(0)} MB, and the rollup triggers all at work). Each read is timed through the store (postgresLogStore: SQL over a loopback connection and row decoding, no HTTP), ${RUNS} runs after a warm-up call; pages are read without bodies, as the UI's list does.`,
         '',
         markdownTable(
           ['Query (store, PostgreSQL)', 'p50 ms', 'p95 ms', 'max ms', 'rows', 'target p95'],
