@@ -35,6 +35,7 @@ import { SecretStore } from '../secrets/secret-store.js';
 import { StdioServers } from '../stdio/stdio-servers.js';
 import { GatewayLockedError, lockStorageDir } from '../storage/gateway-lock.js';
 import { prepareStorageDir, StorageDirError, type StoragePaths } from '../storage/storage-dir.js';
+import { asyncStore } from '../store/async-store.js';
 import { StoreKeyError } from '../store/cipher.js';
 import { type Database, openDatabaseOrStartFresh } from '../store/database.js';
 import { ReaderPool } from '../store/reader-pool.js';
@@ -321,8 +322,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   registry.watch();
   stdio.sync(resolvedServers());
 
-  const store = sqliteLogStore(db);
-  const liveFeed = new LiveFeed(store, reads, io.warn);
+  // The main thread sees the store only through the async contract, as it would a PostgreSQL store.
+  const store = asyncStore(sqliteLogStore(db), reads);
+  const liveFeed = new LiveFeed(store, io.warn);
   toolListChanged = (change) => liveFeed.broadcast({ type: 'tool-changes', ...change });
   // The stdio processes the gateway runs report their own state; HTTP servers are judged by health checks.
   // A server whose references cannot be filled in says so first; nothing of it runs.
