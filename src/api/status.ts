@@ -5,11 +5,14 @@ import { VERSION } from '../core/version.js';
 import type { LimitsStatus } from '../limits/gateway-limits.js';
 import type { Registry } from '../registry/registry.js';
 import type { AsyncLogStore } from '../store/log-store.js';
+import { describeStore, type StoreSpec } from '../store/store-spec.js';
 
 export interface StatusDeps {
   registry: Registry;
   /** Per-server totals are a small summary table kept by triggers: reading them costs the same at 1M records. */
   store: Pick<AsyncLogStore, 'serverTotals'>;
+  /** Which store the gateway captures into, shown with any password masked. */
+  storeSpec?: StoreSpec;
   captureStats: () => CaptureStats;
   /** Rate limits and caps in effect, and what they refused since start (docs/rate-limits.md). */
   limits?: () => LimitsStatus;
@@ -55,6 +58,7 @@ export function statusRoutes({
   limits,
   startedAt,
   proxyAuth = false,
+  storeSpec,
 }: StatusDeps): Hono {
   const app = new Hono();
   // Looked up once: PATH does not change under a running process.
@@ -74,6 +78,7 @@ export function statusRoutes({
         // imports), after retention and deletes; the counts above are this process's since it started.
         inStore,
       },
+      store: storeSpec ? describeStore(storeSpec) : null,
       limits: limits ? limits() : null,
       // What client configs run for `mcp-gateway connect`/`wrap`: the bare name only if it is on PATH.
       command,
