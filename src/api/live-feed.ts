@@ -7,11 +7,12 @@ import type { LiveEvent, LiveRecord } from './live-events.js';
 import { type Audience, visibleEvent } from './live-scope.js';
 
 /**
- * How often the feed looks for new records while anyone is subscribed. The feed tails logs.db by id
- * (`WHERE id > cursor`, an index seek that costs microseconds when nothing is new) rather than taking
- * records from the capture worker: records written by another process on the same storage dir
- * (`mcp-gateway wrap`), imports and gateway notes all appear, and a record is only ever announced once it
- * is committed and readable through the API. The price is up to one interval of latency.
+ * How often the feed looks for new records while anyone is subscribed. The feed tails the store by its
+ * commit order (`tail`; on SQLite by id, `WHERE id > cursor`, an index seek that costs microseconds when
+ * nothing is new) rather than taking records from the capture worker: records written by another process
+ * on the same storage dir (`mcp-gateway wrap`), imports and gateway notes all appear, and a record is only
+ * ever announced once it is committed and readable through the API. The price is up to one interval of
+ * latency.
  */
 export const TAIL_INTERVAL_MS = 150;
 /** Records sent per page; a subscriber far behind gets several pages per tick, up to a cap. */

@@ -163,7 +163,7 @@ export interface TailPage {
   records: CapturedRecord[];
   /** Where the next page starts; every record committed at or before it has been looked at. */
   cursor: number;
-  /** More records lie between `cursor` and `through`. */
+  /** The page ended at `limit` or `maxBytes` with records still to come: `cursor` is its last record's. */
   hasMore: boolean;
 }
 
