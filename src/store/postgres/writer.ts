@@ -1,0 +1,312 @@
+import type pg from 'pg';
+import type { NewRecord } from '../../core/record.js';
+import type { SessionInfo } from '../../core/session.js';
+import type { RecordSink } from '../record-writer.js';
+import { recordToValues } from '../rows.js';
+import { searchText } from '../search-text.js';
+import { SeqIds } from '../seq-ids.js';
+import type { WriteOp } from '../writer-protocol.js';
+import { isTransient } from './connection.js';
+import { type CaptureBatch, insertCount, takeIds, writeBatch } from './write-batch.js';
+
+export interface PostgresWriterOptions {
+  pool: pg.Pool;
+  /** This gateway's name on every record it writes (several gateways share one database). */
+  instance: string;
+  /** Bytes of records waiting to be written at most; past it, new batches are dropped and counted. */
+  maxQueuedBytes?: number;
+  /** A write failed in a way that retrying will not fix, or the database went away or came back. */
+  problem?: (message: string) => void;
+}
+
+export interface WriterStats {
+  /** Records committed. */
+  written: number;
+  /** Records dropped because the queue was full (the database was down or too slow for too long). */
+  dropped: number;
+  /** Records of batches the database refused (an error that retrying would not fix). */
+  lost: number;
+  /** Records waiting to be written, and their approximate bytes. */
+  queued: number;
+  queuedBytes: number;
+  /** The last error, cleared once a write succeeds. */
+  lastError: string | null;
+}
+
+const DEFAULT_QUEUE_BYTES = 64 * 1024 * 1024;
+/** Queued batches are written together up to this many records: one transaction, one round of statements. */
+const MERGE_RECORDS = 2000;
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 2000;
+
+interface Queued {
+  batch: CaptureBatch;
+  records: number;
+  bytes: number;
+  /** Ids taken for it by an attempt that then failed: a retry reuses them (see `#attempt`). */
+  ids?: number[];
+}
+
+/** What a batch weighs in the queue: its strings' lengths, a fair stand-in for its bytes. */
+function weigh(ops: readonly WriteOp[]): number {
+  let bytes = 0;
+  for (const op of ops) {
+    if (op.op !== 'insert') {
+      bytes += 64;
+      continue;
+    }
+    bytes += op.text.length + 64;
+    for (const value of op.values) bytes += typeof value === 'string' ? value.length : 8;
+  }
+  return bytes;
+}
+
+/**
+ * Capture's sink into PostgreSQL. The capture pipeline calls it synchronously, as it calls SQLite's writer
+ * thread: records are numbered here (../seq-ids.ts), each batch goes into a bounded queue and is written in
+ * the background, one transaction per batch (or per few queued batches). The caller never waits for the
+ * network. While the database is down, batches wait within the queue's bound and are retried with backoff;
+ * past the bound, new batches are dropped and counted, and writing resumes by itself when it is back.
+ */
+export class PostgresRecordWriter implements RecordSink {
+  readonly #pool: pg.Pool;
+  readonly #instance: string;
+  readonly #maxBytes: number;
+  readonly #problem: (message: string) => void;
+  readonly #ids = new SeqIds();
+  readonly #queue: (Queued | { droppedFrom: number })[] = [];
+  readonly #stats: WriterStats = {
+    written: 0,
+    dropped: 0,
+    lost: 0,
+    queued: 0,
+    queuedBytes: 0,
+    lastError: null,
+  };
+  #ops: WriteOp[] | null = null;
+  #firstSeq = 1;
+  #nextSeq = 1;
+  #draining: Promise<void> | null = null;
+  #closed = false;
+  #down = false;
+
+  constructor(options: PostgresWriterOptions) {
+    this.#pool = options.pool;
+    this.#instance = options.instance;
+    this.#maxBytes = options.maxQueuedBytes ?? DEFAULT_QUEUE_BYTES;
+    this.#problem = options.problem ?? (() => {});
+  }
+
+  stats(): WriterStats {
+    return { ...this.#stats };
+  }
+
+  batch(work: () => void): void {
+    if (this.#ops) {
+      work();
+      return;
+    }
+    this.#ops = [];
+    this.#firstSeq = this.#nextSeq;
+    try {
+      work();
+    } finally {
+      const ops = this.#ops;
+      this.#ops = null;
+      if (ops.length > 0) this.write({ firstSeq: this.#firstSeq, ops });
+    }
+  }
+
+  insert(record: NewRecord, parsed?: unknown): number {
+    if (!this.#ops) {
+      let seq = 0;
+      this.batch(() => {
+        seq = this.insert(record, parsed);
+      });
+      return seq;
+    }
+    const seq = this.#nextSeq++;
+    this.#ops.push({ op: 'insert', values: recordToValues(record), text: searchText(record, parsed) });
+    return seq;
+  }
+
+  completeRequest(seq: number, httpStatus: number | null, sessionId: string | null): void {
+    this.#add({ op: 'complete', seq, httpStatus, sessionId });
+  }
+
+  identify(seq: number, serverName: string | null, serverVersion: string | null): void {
+    this.#add({ op: 'identify', seq, serverName, serverVersion });
+  }
+
+  saveSession(session: SessionInfo): void {
+    this.#add({ op: 'session', session });
+  }
+
+  /** Tool-list drift's writes, in the batch of the answer that showed the list. */
+  toolLists(op: Extract<WriteOp, { op: 'tool-list' | 'tool-change' }>): void {
+    this.#add(op);
+  }
+
+  #add(op: WriteOp): void {
+    if (this.#ops) this.#ops.push(op);
+    else this.batch(() => this.#ops?.push(op));
+  }
+
+  /**
+   * Queues a batch the capture worker assembled (numbered as `WriterThread` numbers them); returns at once.
+   * A batch that does not fit in the queue is dropped and its records counted in `dropped`.
+   */
+  write(batch: CaptureBatch): void {
+    const records = insertCount(batch.ops);
+    const bytes = weigh(batch.ops);
+    if (this.#closed || this.#stats.queuedBytes + bytes > this.#maxBytes) {
+      this.#stats.dropped += records;
+      // Its numbers must map to no id, in order with the batches queued before it: a marker takes its place
+      // (one for a run of dropped batches, so markers stay as few as the batches queued).
+      const last = this.#queue[this.#queue.length - 1];
+      if (records > 0 && !(last && 'droppedFrom' in last)) this.#queue.push({ droppedFrom: batch.firstSeq });
+      this.#drain();
+      return;
+    }
+    this.#queue.push({ batch, records, bytes });
+    this.#stats.queued += records;
+    this.#stats.queuedBytes += bytes;
+    this.#drain();
+  }
+
+  /** Resolves once everything queued so far was written or given up on. */
+  async flush(): Promise<void> {
+    while (this.#draining) await this.#draining;
+  }
+
+  /** Stops taking batches, writes what is queued (while the database answers), and stops. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush();
+  }
+
+  #drain(): void {
+    this.#draining ??= this.#run().finally(() => {
+      this.#draining = null;
+    });
+  }
+
+  async #run(): Promise<void> {
+    let wait = RETRY_FIRST_MS;
+    for (;;) {
+      const head = this.#queue[0];
+      if (!head) return;
+      if ('droppedFrom' in head) {
+        this.#ids.lost(head.droppedFrom);
+        this.#queue.shift();
+        continue;
+      }
+      const item = this.#merge();
+      const outcome = await this.#attempt(item);
+      if (outcome === 'retry') {
+        // Closing while the database is down gives up on what is left: it is counted, not waited for.
+        if (this.#closed && wait >= RETRY_MAX_MS) {
+          this.#giveUp();
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        wait = Math.min(wait * 2, RETRY_MAX_MS);
+        continue;
+      }
+      wait = RETRY_FIRST_MS;
+      this.#queue.shift();
+      this.#stats.queued -= item.records;
+      this.#stats.queuedBytes -= item.bytes;
+    }
+  }
+
+  /** Joins the batches at the head of the queue, up to MERGE_RECORDS records, into one (the first ones). */
+  #merge(): Queued {
+    const first = this.#queue[0] as Queued;
+    if (first.ids) return first;
+    let count = 1;
+    let records = first.records;
+    while (count < this.#queue.length) {
+      const next = this.#queue[count] as Queued | { droppedFrom: number };
+      if ('droppedFrom' in next || records + next.records > MERGE_RECORDS) break;
+      records += next.records;
+      count++;
+    }
+    if (count === 1) return first;
+    const parts = this.#queue.splice(0, count) as Queued[];
+    const merged: Queued = {
+      batch: { firstSeq: first.batch.firstSeq, ops: parts.flatMap((part) => part.batch.ops) },
+      records,
+      bytes: parts.reduce((n, part) => n + part.bytes, 0),
+    };
+    this.#queue.unshift(merged);
+    return merged;
+  }
+
+  async #attempt(item: Queued): Promise<'done' | 'retry'> {
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await this.#pool.connect();
+      await client.query('BEGIN');
+      // Ids are taken once: a retry after a commit whose answer was lost finds its rows already there
+      // (a duplicate key on the same ids) instead of storing them twice under new ones.
+      item.ids ??= item.records > 0 ? await takeIds(client, item.records) : [];
+      await writeBatch(client, this.#instance, item.batch, item.ids, (seq) => this.#ids.id(seq));
+      await client.query('COMMIT');
+      client.release();
+      this.#stored(item);
+      return 'done';
+    } catch (error) {
+      if (client) {
+        await client.query('ROLLBACK').catch(() => {});
+        // A broken connection is not put back in the pool.
+        client.release(isTransient(error) ? (error as Error) : undefined);
+      }
+      return this.#failed(item, error);
+    }
+  }
+
+  #stored(item: Queued): void {
+    const { firstSeq } = item.batch;
+    const ids = item.ids ?? [];
+    for (let i = 0; i < ids.length; i++) this.#ids.begin(firstSeq + i, ids[i] as number);
+    this.#stats.written += item.records;
+    this.#stats.lastError = null;
+    if (this.#down) {
+      this.#down = false;
+      this.#problem('the PostgreSQL store answers again; capture is being written');
+    }
+  }
+
+  #failed(item: Queued, error: unknown): 'done' | 'retry' {
+    const message = (error as Error).message || String((error as { code?: string }).code ?? error);
+    const retried = item.ids !== undefined && item.ids.length > 0;
+    const duplicate = (error as { code?: string; constraint?: string }).constraint === 'records_pkey';
+    if (retried && duplicate) {
+      // The earlier attempt committed; only its answer was lost.
+      this.#stored(item);
+      return 'done';
+    }
+    this.#stats.lastError = message;
+    if (isTransient(error)) {
+      if (!this.#down) {
+        this.#down = true;
+        this.#problem(
+          `cannot write capture to the PostgreSQL store: ${message}; records wait in a queue of ${Math.round(this.#maxBytes / 2 ** 20)} MB, then are dropped and counted`,
+        );
+      }
+      return 'retry';
+    }
+    this.#ids.lost(item.batch.firstSeq);
+    this.#stats.lost += item.records;
+    this.#problem(`the PostgreSQL store refused ${item.records} records: ${message}`);
+    return 'done';
+  }
+
+  #giveUp(): void {
+    for (const entry of this.#queue) if (!('droppedFrom' in entry)) this.#stats.dropped += entry.records;
+    this.#queue.length = 0;
+    this.#stats.queued = 0;
+    this.#stats.queuedBytes = 0;
+  }
+}
