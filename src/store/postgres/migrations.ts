@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { LZ4_COMPRESSION } from './compression.js';
 import { READ_MIGRATIONS } from './migrations-reads.js';
 import { SCHEMA_V1 } from './schema.js';
 import { SUMMARY_TRIGGERS } from './summary-triggers.js';
@@ -12,6 +13,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   SCHEMA_V1,
   // 2: deleting records (retention, a Clear) takes them off their session's and method's totals.
   SUMMARY_TRIGGERS,
+  // 3: LZ4 for large values, where the server has it.
+  LZ4_COMPRESSION,
   ...READ_MIGRATIONS,
 ];
 
