@@ -1,11 +1,7 @@
 import type pg from 'pg';
-import type { NewRecord } from '../../core/record.js';
-import type { SessionInfo } from '../../core/session.js';
-import type { RecordSink } from '../record-writer.js';
-import { recordToValues } from '../rows.js';
-import { searchText } from '../search-text.js';
 import { SeqIds } from '../seq-ids.js';
 import type { WriteOp } from '../writer-protocol.js';
+import { NumberingSink } from './capture-sink.js';
 import { isTransient } from './connection.js';
 import { type CaptureBatch, insertCount, takeIds, writeBatch } from './write-batch.js';
 
@@ -47,6 +43,16 @@ interface Queued {
   ids?: number[];
 }
 
+/** What was lost since the previous sync, as the SQLite writer thread reports it (../writer-thread.ts). */
+export interface Written {
+  /** Records dropped (the queue was full) or refused by the database. */
+  lost: number;
+  error: string | null;
+}
+
+/** In the queue: a batch to write, the place of a run of dropped batches, or a sync to answer. */
+type Entry = Queued | { droppedFrom: number } | { synced: (written: Written) => void };
+
 /** What a batch weighs in the queue: its strings' lengths, a fair stand-in for its bytes. */
 function weigh(ops: readonly WriteOp[]): number {
   let bytes = 0;
@@ -63,18 +69,22 @@ function weigh(ops: readonly WriteOp[]): number {
 
 /**
  * Capture's sink into PostgreSQL. The capture pipeline calls it synchronously, as it calls SQLite's writer
- * thread: records are numbered here (../seq-ids.ts), each batch goes into a bounded queue and is written in
+ * thread: records are numbered as capture makes them (capture-sink.ts), each batch goes into a bounded queue and is written in
  * the background, one transaction per batch (or per few queued batches). The caller never waits for the
  * network. While the database is down, batches wait within the queue's bound and are retried with backoff;
  * past the bound, new batches are dropped and counted, and writing resumes by itself when it is back.
  */
-export class PostgresRecordWriter implements RecordSink {
+export class PostgresRecordWriter extends NumberingSink {
   readonly #pool: pg.Pool;
   readonly #instance: string;
   readonly #maxBytes: number;
   readonly #problem: (message: string) => void;
   readonly #ids = new SeqIds();
-  readonly #queue: (Queued | { droppedFrom: number })[] = [];
+  readonly #queue: Entry[] = [];
+  /** `dropped + lost` and the last error at the previous sync. */
+  #reported = 0;
+  /** Why records were last dropped or lost (lastError clears once writing works again). */
+  #lossReason = '';
   readonly #stats: WriterStats = {
     written: 0,
     dropped: 0,
@@ -83,14 +93,12 @@ export class PostgresRecordWriter implements RecordSink {
     queuedBytes: 0,
     lastError: null,
   };
-  #ops: WriteOp[] | null = null;
-  #firstSeq = 1;
-  #nextSeq = 1;
   #draining: Promise<void> | null = null;
   #closed = false;
   #down = false;
 
   constructor(options: PostgresWriterOptions) {
+    super();
     this.#pool = options.pool;
     this.#instance = options.instance;
     this.#maxBytes = options.maxQueuedBytes ?? DEFAULT_QUEUE_BYTES;
@@ -101,62 +109,11 @@ export class PostgresRecordWriter implements RecordSink {
     return { ...this.#stats };
   }
 
-  batch(work: () => void): void {
-    if (this.#ops) {
-      work();
-      return;
-    }
-    this.#ops = [];
-    this.#firstSeq = this.#nextSeq;
-    try {
-      work();
-    } finally {
-      const ops = this.#ops;
-      this.#ops = null;
-      if (ops.length > 0) this.write({ firstSeq: this.#firstSeq, ops });
-    }
-  }
-
-  insert(record: NewRecord, parsed?: unknown): number {
-    if (!this.#ops) {
-      let seq = 0;
-      this.batch(() => {
-        seq = this.insert(record, parsed);
-      });
-      return seq;
-    }
-    const seq = this.#nextSeq++;
-    this.#ops.push({ op: 'insert', values: recordToValues(record), text: searchText(record, parsed) });
-    return seq;
-  }
-
-  completeRequest(seq: number, httpStatus: number | null, sessionId: string | null): void {
-    this.#add({ op: 'complete', seq, httpStatus, sessionId });
-  }
-
-  identify(seq: number, serverName: string | null, serverVersion: string | null): void {
-    this.#add({ op: 'identify', seq, serverName, serverVersion });
-  }
-
-  saveSession(session: SessionInfo): void {
-    this.#add({ op: 'session', session });
-  }
-
-  /** Tool-list drift's writes, in the batch of the answer that showed the list. */
-  toolLists(op: Extract<WriteOp, { op: 'tool-list' | 'tool-change' }>): void {
-    this.#add(op);
-  }
-
-  #add(op: WriteOp): void {
-    if (this.#ops) this.#ops.push(op);
-    else this.batch(() => this.#ops?.push(op));
-  }
-
   /**
    * Queues a batch the capture worker assembled (numbered as `WriterThread` numbers them); returns at once.
    * A batch that does not fit in the queue is dropped and its records counted in `dropped`.
    */
-  write(batch: CaptureBatch): void {
+  override write(batch: CaptureBatch): void {
     const records = insertCount(batch.ops);
     const bytes = weigh(batch.ops);
     if (this.#closed || this.#stats.queuedBytes + bytes > this.#maxBytes) {
@@ -165,6 +122,7 @@ export class PostgresRecordWriter implements RecordSink {
       // (one for a run of dropped batches, so markers stay as few as the batches queued).
       const last = this.#queue[this.#queue.length - 1];
       if (records > 0 && !(last && 'droppedFrom' in last)) this.#queue.push({ droppedFrom: batch.firstSeq });
+      this.#lossReason = `the queue of records waiting for PostgreSQL was full (${this.#stats.lastError ?? 'writing fell behind'})`;
       this.#drain();
       return;
     }
@@ -174,9 +132,19 @@ export class PostgresRecordWriter implements RecordSink {
     this.#drain();
   }
 
+  /**
+   * Calls `done` once every batch queued before it was written or given up on, with the records lost since
+   * the previous sync: the same contract as the SQLite writer thread's, so the capture worker frees its
+   * queue's budget only for what is stored (or counted as lost).
+   */
+  sync(done: (written: Written) => void): void {
+    this.#queue.push({ synced: done });
+    this.#drain();
+  }
+
   /** Resolves once everything queued so far was written or given up on. */
-  async flush(): Promise<void> {
-    while (this.#draining) await this.#draining;
+  flush(): Promise<void> {
+    return new Promise((resolve) => this.sync(() => resolve()));
   }
 
   /** Stops taking batches, writes what is queued (while the database answers), and stops. */
@@ -199,6 +167,11 @@ export class PostgresRecordWriter implements RecordSink {
       if ('droppedFrom' in head) {
         this.#ids.lost(head.droppedFrom);
         this.#queue.shift();
+        continue;
+      }
+      if ('synced' in head) {
+        this.#queue.shift();
+        this.#answer(head.synced);
         continue;
       }
       const item = this.#merge();
@@ -227,8 +200,8 @@ export class PostgresRecordWriter implements RecordSink {
     let count = 1;
     let records = first.records;
     while (count < this.#queue.length) {
-      const next = this.#queue[count] as Queued | { droppedFrom: number };
-      if ('droppedFrom' in next || records + next.records > MERGE_RECORDS) break;
+      const next = this.#queue[count] as Entry;
+      if (!('batch' in next) || records + next.records > MERGE_RECORDS) break;
       records += next.records;
       count++;
     }
@@ -299,14 +272,26 @@ export class PostgresRecordWriter implements RecordSink {
     }
     this.#ids.lost(item.batch.firstSeq);
     this.#stats.lost += item.records;
+    this.#lossReason = message;
     this.#problem(`the PostgreSQL store refused ${item.records} records: ${message}`);
     return 'done';
   }
 
   #giveUp(): void {
-    for (const entry of this.#queue) if (!('droppedFrom' in entry)) this.#stats.dropped += entry.records;
-    this.#queue.length = 0;
+    const entries = this.#queue.splice(0);
     this.#stats.queued = 0;
     this.#stats.queuedBytes = 0;
+    this.#lossReason = `PostgreSQL was unreachable when capture stopped (${this.#stats.lastError})`;
+    for (const entry of entries) {
+      if ('batch' in entry) this.#stats.dropped += entry.records;
+      if ('synced' in entry) this.#answer(entry.synced);
+    }
+  }
+
+  #answer(done: (written: Written) => void): void {
+    const total = this.#stats.dropped + this.#stats.lost;
+    const lost = total - this.#reported;
+    this.#reported = total;
+    done({ lost, error: lost > 0 ? this.#lossReason : null });
   }
 }

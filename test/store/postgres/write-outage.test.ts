@@ -69,8 +69,20 @@ describe('a PostgreSQL outage', () => {
     expect(during.queued + during.dropped).toBe(200);
     expect(problems[0]).toMatch(/cannot write capture to the PostgreSQL store: .*dropped and counted/);
 
+    // The capture worker frees its own queue's budget on sync: it is not answered while batches wait.
+    let synced: { lost: number; error: string | null } | null = null;
+    writer.sync((written) => {
+      synced = written;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(synced).toBeNull();
+
     await server.resume();
     await eventually(() => expect(writer.stats().queued).toBe(0), 30_000);
+    // Answered once the waiting batches are written, with what was dropped meanwhile and why.
+    await eventually(() =>
+      expect(synced).toEqual({ lost: during.dropped, error: expect.stringMatching(/queue .* was full/) }),
+    );
     exchange(writer, 5000);
     await writer.flush();
     const after = writer.stats();
