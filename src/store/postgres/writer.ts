@@ -41,6 +41,7 @@ interface Queued {
   bytes: number;
   /** Ids taken for it by an attempt that then failed: a retry reuses them (see `#attempt`). */
   ids?: number[];
+  attempts?: number;
 }
 
 /** What was lost since the previous sync, as the SQLite writer thread reports it (../writer-thread.ts). */
@@ -69,8 +70,8 @@ function weigh(ops: readonly WriteOp[]): number {
 
 /**
  * Capture's sink into PostgreSQL. The capture pipeline calls it synchronously, as it calls SQLite's writer
- * thread: records are numbered as capture makes them (capture-sink.ts), each batch goes into a bounded queue and is written in
- * the background, one transaction per batch (or per few queued batches). The caller never waits for the
+ * thread: records are numbered as capture makes them (capture-sink.ts), each batch goes into a bounded
+ * queue and is written in the background, one transaction per batch (or per few queued batches). The caller never waits for the
  * network. While the database is down, batches wait within the queue's bound and are retried with backoff;
  * past the bound, new batches are dropped and counted, and writing resumes by itself when it is back.
  */
@@ -219,6 +220,7 @@ export class PostgresRecordWriter extends NumberingSink {
   async #attempt(item: Queued): Promise<'done' | 'retry'> {
     let client: pg.PoolClient | undefined;
     try {
+      item.attempts = (item.attempts ?? 0) + 1;
       client = await this.#pool.connect();
       await client.query('BEGIN');
       // Ids are taken once: a retry after a commit whose answer was lost finds its rows already there
@@ -253,9 +255,8 @@ export class PostgresRecordWriter extends NumberingSink {
 
   #failed(item: Queued, error: unknown): 'done' | 'retry' {
     const message = (error as Error).message || String((error as { code?: string }).code ?? error);
-    const retried = item.ids !== undefined && item.ids.length > 0;
-    const duplicate = (error as { code?: string; constraint?: string }).constraint === 'records_pkey';
-    if (retried && duplicate) {
+    const duplicate = (error as { constraint?: string }).constraint === 'records_pkey';
+    if ((item.attempts ?? 0) > 1 && duplicate) {
       // The earlier attempt committed; only its answer was lost.
       this.#stored(item);
       return 'done';
@@ -265,7 +266,7 @@ export class PostgresRecordWriter extends NumberingSink {
       if (!this.#down) {
         this.#down = true;
         this.#problem(
-          `cannot write capture to the PostgreSQL store: ${message}; records wait in a queue of ${Math.round(this.#maxBytes / 2 ** 20)} MB, then are dropped and counted`,
+          `cannot write capture to the PostgreSQL store: ${message}; records wait in a queue of ${Math.round(this.#maxBytes / 2 ** 20)} MB, then are dropped and counted; writing resumes by itself once PostgreSQL answers (check that it runs and that --store points at it)`,
         );
       }
       return 'retry';
