@@ -106,6 +106,35 @@ describe('a PostgreSQL outage', () => {
     await writer.close();
   }, 60_000);
 
+  it('links nothing to a dropped record: a later answer to it is stored without its link', async () => {
+    const writer = new PostgresRecordWriter({ pool, instance: 'gw', maxQueuedBytes: 50_000 });
+    await pool.query('TRUNCATE records');
+    await server.halt();
+    let kept = 0;
+    let dropped = 0;
+    writer.batch(() => {
+      kept = writer.insert(makeRecord({ time: 1, method: 'tools/call' }));
+    });
+    writer.batch(() => {
+      dropped = writer.insert(
+        makeRecord({ time: 2, method: 'tools/call', message: `{"x":"${'d'.repeat(60_000)}"}` }),
+      );
+    });
+    writer.batch(() => {
+      writer.insert(makeRecord({ time: 3, kind: 'response', partnerId: kept }));
+      writer.insert(makeRecord({ time: 4, kind: 'response', partnerId: dropped, linkedId: kept }));
+      writer.completeRequest(dropped, 500, null);
+    });
+    await server.resume();
+    await writer.flush();
+    expect(writer.stats()).toMatchObject({ written: 3, dropped: 1, lost: 0 });
+    const [request, answer, orphan] = await pgRecords(pool);
+    expect(request?.time).toBe(1);
+    expect(answer).toMatchObject({ time: 3, partnerId: request?.id });
+    expect(orphan).toMatchObject({ time: 4, partnerId: null, linkedId: request?.id });
+    await writer.close();
+  }, 30_000);
+
   it('names the store, never its password, when it cannot be reached', async () => {
     await server.halt();
     try {
