@@ -1,7 +1,12 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type pg from 'pg';
 import { WRITE_BATCH } from '../record-writes.js';
-import type { PruneResult, RetentionSettings } from '../retention.js';
+import {
+  type PruneResult,
+  RETENTION_FIRST_RUN_MS,
+  RETENTION_INTERVAL_MS,
+  type RetentionSettings,
+} from '../retention.js';
 
 /** Deleting down to this share of the limit leaves room, so pruning does not run again at once. */
 const SIZE_TARGET = 0.9;
@@ -100,4 +105,26 @@ export class PostgresRetention {
     }
     return deleted;
   }
+}
+
+/**
+ * Runs pruning on the same schedule as SQLite's writer thread (../writer-entry.ts): first soon after start,
+ * then every minute; a failure is reported and the next run tries again. Returns a function that stops it.
+ */
+export function schedulePruning(
+  retention: PostgresRetention,
+  problem: (message: string) => void,
+): () => void {
+  if (!retention.enabled) return () => {};
+  const prune = () =>
+    retention
+      .run()
+      .catch((error: unknown) => problem(`pruning old records failed: ${(error as Error).message}`));
+  const first = setTimeout(prune, RETENTION_FIRST_RUN_MS).unref();
+  const every = setInterval(prune, RETENTION_INTERVAL_MS).unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(every);
+    retention.stop();
+  };
 }
