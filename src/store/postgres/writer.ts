@@ -94,7 +94,8 @@ export class PostgresRecordWriter extends NumberingSink {
     queuedBytes: 0,
     lastError: null,
   };
-  #draining: Promise<void> | null = null;
+  /** Whether `#run` is writing the queue (one at a time, in order). */
+  #running = false;
   #closed = false;
   #down = false;
 
@@ -155,8 +156,11 @@ export class PostgresRecordWriter extends NumberingSink {
   }
 
   #drain(): void {
-    this.#draining ??= this.#run().finally(() => {
-      this.#draining = null;
+    if (this.#running) return;
+    this.#running = true;
+    this.#run().catch((error: unknown) => {
+      this.#running = false;
+      this.#problem(`the PostgreSQL writer stopped: ${(error as Error).message}`);
     });
   }
 
@@ -164,7 +168,12 @@ export class PostgresRecordWriter extends NumberingSink {
     let wait = RETRY_FIRST_MS;
     for (;;) {
       const head = this.#queue[0];
-      if (!head) return;
+      if (!head) {
+        // Cleared in the same turn as the queue was found empty: a batch queued by whoever this run just
+        // answered (a sync's caller) starts a new run rather than waiting behind one that is ending.
+        this.#running = false;
+        return;
+      }
       if ('droppedFrom' in head) {
         this.#ids.lost(head.droppedFrom);
         this.#queue.shift();
@@ -180,6 +189,7 @@ export class PostgresRecordWriter extends NumberingSink {
       if (outcome === 'retry') {
         // Closing while the database is down gives up on what is left: it is counted, not waited for.
         if (this.#closed && wait >= RETRY_MAX_MS) {
+          this.#running = false;
           this.#giveUp();
           return;
         }

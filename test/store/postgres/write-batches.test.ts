@@ -6,7 +6,7 @@ import { migratePostgres, POSTGRES_MIGRATIONS } from '../../../src/store/postgre
 import { PostgresRecordWriter } from '../../../src/store/postgres/writer.js';
 import { SqliteRecordSink } from '../../../src/store/record-writer.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
-import { openTestStore } from '../../helpers/records.js';
+import { makeRecord, openTestStore } from '../../helpers/records.js';
 import {
   captureScenario,
   eventually,
@@ -68,6 +68,34 @@ describe('the PostgreSQL writer', () => {
     } finally {
       sqlite.close();
     }
+  });
+
+  it('counts a batch the database refuses as lost, says why, and goes on with the next', async () => {
+    const { pool } = await migratedPool();
+    const problems: string[] = [];
+    const writer = new PostgresRecordWriter({ pool, instance: 'gw', problem: (m) => problems.push(m) });
+    let refused = 0;
+    writer.batch(() => writer.insert(makeRecord({ time: 1 })));
+    await writer.flush();
+    // An HTTP status beyond PostgreSQL's integer: retrying would fail the same way.
+    writer.batch(() => {
+      refused = writer.insert(makeRecord({ time: 2, httpStatus: 2 ** 40 }));
+    });
+    const written = await new Promise<{ lost: number; error: string | null }>((resolve) =>
+      writer.sync(resolve),
+    );
+    expect(written).toEqual({ lost: 1, error: expect.stringMatching(/out of range/) });
+    writer.batch(() => writer.insert(makeRecord({ time: 3, kind: 'response', partnerId: refused })));
+    await writer.flush();
+    expect(writer.stats()).toMatchObject({ written: 2, lost: 1, dropped: 0 });
+    expect(problems).toEqual([
+      expect.stringMatching(/^the PostgreSQL store refused 1 records: .*out of range/),
+    ]);
+    const stored = await pgRecords(pool);
+    expect(stored.map((r) => [r.time, r.partnerId])).toEqual([
+      [1, null],
+      [3, null],
+    ]);
   });
 
   it('announces each commit to LISTENing clients with its instance and id range', async () => {
