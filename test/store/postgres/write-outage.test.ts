@@ -135,6 +135,23 @@ describe('a PostgreSQL outage', () => {
     await writer.close();
   }, 30_000);
 
+  it('closing while PostgreSQL is down gives up within seconds, counting what was not written', async () => {
+    const writer = new PostgresRecordWriter({ pool, instance: 'gw' });
+    await server.halt();
+    try {
+      exchange(writer, 1);
+      const started = performance.now();
+      await writer.close();
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(writer.stats()).toMatchObject({ written: 0, dropped: 2, queued: 0 });
+      // Capture after close is counted, not queued.
+      exchange(writer, 2);
+      expect(writer.stats()).toMatchObject({ dropped: 4, queued: 0 });
+    } finally {
+      await server.resume();
+    }
+  }, 30_000);
+
   it('names the store, never its password, when it cannot be reached', async () => {
     await server.halt();
     try {
