@@ -32,8 +32,9 @@ const TYPES = ['int8', 'text', ...RECORD_COLUMNS.map((column) => NUMERIC[column]
 
 /**
  * One statement for a whole batch: each column travels as one array parameter and `unnest` turns them
- * back into rows. A multi-row VALUES list (one parameter per cell) took twice as long for the benchmark's
- * batches (5,700 against 11,100 rows/s, bench/capture-postgres.ts), and its text changes with the batch size.
+ * back into rows. A multi-row VALUES list (one parameter per cell) was slower in every round of the
+ * benchmark (bench/capture-postgres.ts; best of 3: 6,250 against 9,744 rows/s on a busy 2-core machine), and
+ * its text changes with the batch size.
  */
 const INSERT = `INSERT INTO records (id, instance, ${RECORD_COLUMNS.join(', ')}, search_text)
   SELECT * FROM unnest(${TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`;
