@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPool, openPool } from '../../../src/store/postgres/connection.js';
+import { listenForRecords, type RecordsCommitted } from '../../../src/store/postgres/live.js';
 import { migratePostgres } from '../../../src/store/postgres/migrations.js';
 import { PostgresRecordWriter } from '../../../src/store/postgres/writer.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
@@ -151,6 +152,26 @@ describe('a PostgreSQL outage', () => {
       await server.resume();
     }
   }, 30_000);
+
+  it('a live feed listening for commits hears them again after a restart', async () => {
+    const heard: RecordsCommitted[] = [];
+    let reconnected = 0;
+    const stop = await listenForRecords(url, (commit) => heard.push(commit), {
+      onReconnected: () => reconnected++,
+    });
+    const writer = new PostgresRecordWriter({ pool, instance: 'after-restart' });
+    try {
+      await server.halt();
+      await server.resume();
+      await eventually(() => expect(reconnected).toBe(1), 20_000);
+      exchange(writer, 7);
+      await writer.flush();
+      await eventually(() => expect(heard.map((c) => c.instance)).toEqual(['after-restart']));
+    } finally {
+      await writer.close();
+      await stop();
+    }
+  }, 40_000);
 
   it('names the store, never its password, when it cannot be reached', async () => {
     await server.halt();
