@@ -124,8 +124,12 @@ export const queryPostgresSuite: BenchSuite = {
       const loaded = await load(pool, RECORDS);
       await pool.query('VACUUM ANALYZE records');
       const size = async (name: string) =>
-        (await pool.query<{ mb: number }>('SELECT pg_relation_size($1::regclass) / 1048576.0 AS mb', [name]))
-          .rows[0]?.mb ?? 0;
+        (
+          await pool.query<{ mb: number }>(
+            'SELECT pg_relation_size($1::regclass) / 1048576.0::float8 AS mb',
+            [name],
+          )
+        ).rows[0]?.mb ?? 0;
       const indexMb = await size('records_search');
       process.stdout.write(`  loaded in ${loaded.seconds.toFixed(1)} s\n`);
       const store = postgresLogStore(pool, { instance: INSTANCE, writes: unusedWrites });

@@ -16,6 +16,7 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
   capture: async () => (await import('./capture.js')).captureSuite,
   reads: async () => (await import('./reads-under-load.js')).readsSuite,
   encrypted: async () => (await import('./encrypted.js')).encryptedSuite,
+  postgres: async () => (await import('./capture-postgres.js')).capturePostgresSuite,
 };
 
 const RESULTS = new URL('./RESULTS.md', import.meta.url);

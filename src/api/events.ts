@@ -44,7 +44,7 @@ export function eventsRoutes(feed: LiveFeed, access: (c: Context) => StreamAcces
           : 'summaries';
     const { scope, role, stillValid } = access(c);
     return streamSSE(c, async (stream) => {
-      const subscriber = feed.subscribe({
+      const subscriber = await feed.subscribe({
         scope,
         role,
         filter,
@@ -54,6 +54,8 @@ export function eventsRoutes(feed: LiveFeed, access: (c: Context) => StreamAcces
         resumeFrom: resume,
       });
       stream.onAbort(() => subscriber.close());
+      // The client may have gone while the feed found its starting point.
+      if (stream.aborted) subscriber.close();
       const heartbeat = setInterval(() => {
         stream.write(': keep-alive\n\n').catch(() => subscriber.close());
       }, HEARTBEAT_MS);

@@ -7,7 +7,7 @@ import { DEFAULT_REDACTION, type RedactionPolicy } from '../redaction/policy.js'
 import { redactRecord } from '../redaction/redact-record.js';
 import { Redactor } from '../redaction/redactor.js';
 import { type LogReads, readAllText } from '../store/log-reads.js';
-import type { LogStore } from '../store/log-store.js';
+import type { AsyncLogStore } from '../store/log-store.js';
 import { orderParam, requestFilter } from './query-params.js';
 import { recordFromJson } from './record-from-json.js';
 
@@ -30,7 +30,7 @@ async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> 
  * `POST /api/logs/import`: that JSONL back in. Records get new ids; responses stay linked to requests.
  */
 export function exportRoutes(
-  store: LogStore,
+  store: AsyncLogStore,
   reads: LogReads,
   maxImportBytes: number,
   redaction: () => RedactionPolicy = () => DEFAULT_REDACTION,

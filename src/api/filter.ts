@@ -4,7 +4,7 @@ import { describeFilterLanguage } from '../filter/describe.js';
 import { findField } from '../filter/fields.js';
 import { parseFilter } from '../filter/parser.js';
 import type { Registry } from '../registry/registry.js';
-import type { LogStore } from '../store/log-store.js';
+import type { AsyncLogStore } from '../store/log-store.js';
 import { integerParam } from './query-params.js';
 
 /**
@@ -13,13 +13,13 @@ import { integerParam } from './query-params.js';
  *   GET /values?field=method&prefix=  values seen for an open-ended field, for autocomplete
  *   GET /check?filter=...             200 with the parsed terms, or 400 with the position of the problem
  */
-export function filterRoutes(store: LogStore, registry: Registry): Hono {
+export function filterRoutes(store: AsyncLogStore, registry: Registry): Hono {
   const app = new Hono();
   const language = describeFilterLanguage();
 
   app.get('/fields', (c) => c.json(language));
 
-  app.get('/values', (c) => {
+  app.get('/values', async (c) => {
     const name = c.req.query('field') ?? '';
     const field = findField(name);
     if (!field) {
@@ -37,7 +37,7 @@ export function filterRoutes(store: LogStore, registry: Registry): Hono {
       });
     }
     if (!field.valuesFrom) return c.json({ field: field.name, values: [] });
-    let values = store.values(field.valuesFrom, prefix, limit);
+    let values = await store.values(field.valuesFrom, prefix, limit);
     if (field.valuesFrom === 'servers') {
       // Registered servers count even before their first message.
       const registered = registry.names().filter((n) => n.startsWith(prefix));

@@ -2,17 +2,17 @@ import type { Role } from '../auth/roles.js';
 import { type Scope, scopeFilter } from '../auth/scope.js';
 import { type CapturedRecord, recordToJson, recordToSummaryJson } from '../core/record.js';
 import { andFilters, type Filter } from '../filter/ast.js';
-import type { LogReads } from '../store/log-reads.js';
-import type { LogStore } from '../store/log-store.js';
+import type { AsyncLogStore } from '../store/log-store.js';
 import type { LiveEvent, LiveRecord } from './live-events.js';
 import { type Audience, visibleEvent } from './live-scope.js';
 
 /**
- * How often the feed looks for new records while anyone is subscribed. The feed tails logs.db by id
- * (`WHERE id > cursor`, an index seek that costs microseconds when nothing is new) rather than taking
- * records from the capture worker: records written by another process on the same storage dir
- * (`mcp-gateway wrap`), imports and gateway notes all appear, and a record is only ever announced once it
- * is committed and readable through the API. The price is up to one interval of latency.
+ * How often the feed looks for new records while anyone is subscribed. The feed tails the store by its
+ * commit order (`tail`; on SQLite by id, `WHERE id > cursor`, an index seek that costs microseconds when
+ * nothing is new) rather than taking records from the capture worker: records written by another process
+ * on the same storage dir (`mcp-gateway wrap`), imports and gateway notes all appear, and a record is only
+ * ever announced once it is committed and readable through the API. The price is up to one interval of
+ * latency.
  */
 export const TAIL_INTERVAL_MS = 150;
 /** Records sent per page; a subscriber far behind gets several pages per tick, up to a cap. */
@@ -30,11 +30,6 @@ const PAGE_BYTES = 1024 * 1024;
  * would not keep that many rows anyway).
  */
 export const MAX_REPLAY = 10_000;
-/**
- * Record ids one page read looks at, at most: a rare filter resuming from far back is read a slice of ids
- * at a time over several ticks, never with one scan of the whole store.
- */
-export const SCAN_IDS = 50_000;
 /** Events waiting on a client that does not read; past this, it is disconnected. */
 const MAX_PENDING = 1_000;
 
@@ -89,18 +84,8 @@ interface Subscription {
   end: () => void;
 }
 
-/** `id<=n` as a filter term. */
-function idAtMost(id: number): Filter {
-  return {
-    terms: [
-      { type: 'field', field: 'id', op: '<=', values: [id], raw: [String(id)], negated: false, position: 0 },
-    ],
-  };
-}
-
 export class LiveFeed {
-  readonly #store: Pick<LogStore, 'lastId'>;
-  readonly #reads: LogReads;
+  readonly #store: Pick<AsyncLogStore, 'lastId' | 'tail'>;
   readonly #log: (message: string) => void;
   readonly #subscriptions = new Set<Subscription>();
   #timer: NodeJS.Timeout | null = null;
@@ -108,12 +93,12 @@ export class LiveFeed {
   #ticking: Promise<void> | null = null;
 
   /**
-   * `store` answers only the newest id (an index lookup); the pages of new records come from `reads`, off
-   * the proxy's thread, so a subscriber with a costly filter never holds up traffic.
+   * `store` answers the newest position in its commit order and the pages of records committed after a
+   * position (`tail`): on SQLite, from the reader threads, so a subscriber with a costly filter never holds
+   * up traffic; on a store with several writers, in commit order, so a record committed late is not lost.
    */
-  constructor(store: Pick<LogStore, 'lastId'>, reads: LogReads, log: (message: string) => void = () => {}) {
+  constructor(store: Pick<AsyncLogStore, 'lastId' | 'tail'>, log: (message: string) => void = () => {}) {
     this.#store = store;
-    this.#reads = reads;
     this.#log = log;
   }
 
@@ -125,7 +110,7 @@ export class LiveFeed {
    * Starts sending `filter`'s new records to `send`, from the newest record now, or from `resumeFrom`
    * (Last-Event-ID) when the client is reconnecting.
    */
-  subscribe({
+  async subscribe({
     filter,
     filterText,
     send,
@@ -133,8 +118,8 @@ export class LiveFeed {
     resumeFrom,
     scope = null,
     role = 'admin',
-  }: SubscribeOptions): Subscriber {
-    const lastId = this.#store.lastId();
+  }: SubscribeOptions): Promise<Subscriber> {
+    const lastId = await this.#store.lastId();
     const cursor = resumeFrom !== undefined && resumeFrom <= lastId ? resumeFrom : lastId;
     let end = () => {};
     const closed = new Promise<void>((resolve) => {
@@ -189,7 +174,7 @@ export class LiveFeed {
     if (this.#subscriptions.size === 0) return;
     let lastId: number;
     try {
-      lastId = this.#store.lastId();
+      lastId = await this.#store.lastId();
     } catch (error) {
       this.#log(`live feed: cannot read new records: ${(error as Error).message}`);
       return;
@@ -209,7 +194,8 @@ export class LiveFeed {
   async #advance(subscription: Subscription, lastId: number): Promise<void> {
     const { mode } = subscription;
     if (mode === 'activity' && subscription.filter.terms.length === 0) {
-      // Every new record matches: ids only grow, so the count needs no read.
+      // Every new record matches, and on SQLite a position is a record id (one writer commits ids in order,
+      // without gaps), so the count needs no read.
       if (lastId > subscription.cursor) {
         const count = lastId - subscription.cursor;
         subscription.cursor = lastId;
@@ -219,11 +205,10 @@ export class LiveFeed {
     }
     let count = 0;
     for (let pages = 0; pages < PAGES_PER_TICK && subscription.cursor < lastId; pages++) {
-      const bound = Math.min(lastId, subscription.cursor + SCAN_IDS);
-      const page = await this.#reads.list({
-        filter: andFilters(subscription.filter, idAtMost(bound)),
-        order: 'asc',
-        cursor: subscription.cursor,
+      const page = await this.#store.tail({
+        filter: subscription.filter,
+        after: subscription.cursor,
+        through: lastId,
         limit: subscription.pageLimit,
         bodies: mode === 'records',
         maxBytes: PAGE_BYTES,
@@ -234,9 +219,7 @@ export class LiveFeed {
       subscription.pageLimit = cutShort
         ? Math.max(2, page.records.length * 2)
         : Math.min(PAGE, subscription.pageLimit * 2);
-      const last = page.records[page.records.length - 1];
-      // Without more pages, everything up to the bound has been seen: records only get ids above it.
-      subscription.cursor = page.hasMore && last ? last.id : Math.max(last?.id ?? 0, bound);
+      subscription.cursor = page.cursor;
       if (page.records.length === 0) continue;
       if (this.#lagging(subscription, page.records.length, lastId)) return;
       if (mode === 'activity') {

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { GatewayError } from '../core/errors.js';
 import { EMPTY_FILTER } from '../filter/ast.js';
 import type { LogReads } from '../store/log-reads.js';
-import type { LogStore } from '../store/log-store.js';
+import type { AsyncLogStore } from '../store/log-store.js';
 import { jsonBytes, jsonObject, RawJson } from './json-body.js';
 import {
   bodiesParam,
@@ -25,7 +25,7 @@ import {
  *   POST /clear        deletes everything, or what `{"filter"}` / `{"server"}` in the body match
  */
 export function logsRoutes(
-  store: LogStore,
+  store: AsyncLogStore,
   reads: LogReads,
   onDeleted: (count: number) => void = () => {},
 ): Hono {
@@ -36,7 +36,7 @@ export function logsRoutes(
     const bodies = bodiesParam(c.req.query('fields'));
     // Read before the page: every record up to it was there to be matched, so a live view of this
     // filter continues after it, however old the newest match is (/api/events?since=latestId).
-    const latestId = store.lastId();
+    const latestId = await store.lastId();
     const page = await reads.listText(
       {
         filter: requestFilter(c),

@@ -28,24 +28,24 @@ export function serversRoutes(deps: ServersDeps): Hono {
     return name;
   };
 
-  app.get('/', (c) => c.json({ data: serverOverviews(deps).map(overviewToJson) }));
+  app.get('/', async (c) => c.json({ data: (await serverOverviews(deps)).map(overviewToJson) }));
 
-  app.get('/:name', (c) => {
-    const [overview] = serverOverviews(deps, known(c.req.param('name')));
+  app.get('/:name', async (c) => {
+    const [overview] = await serverOverviews(deps, known(c.req.param('name')));
     return c.json(overview ? overviewToJson(overview) : null);
   });
 
   app.post('/:name/health-check', async (c) => {
     const name = known(c.req.param('name'));
     await deps.health.check(name);
-    const [overview] = serverOverviews(deps, name);
+    const [overview] = await serverOverviews(deps, name);
     return c.json(overview ? overviewToJson(overview) : null);
   });
 
   app.post('/:name/restart', async (c) => {
     const name = known(c.req.param('name'));
     const detail = await deps.restartServer(name);
-    const [overview] = serverOverviews(deps, name);
+    const [overview] = await serverOverviews(deps, name);
     return c.json({ restarted: name, detail, server: overview ? overviewToJson(overview) : null });
   });
 

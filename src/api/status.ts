@@ -4,12 +4,15 @@ import { gatewayCommand } from '../config/gateway-command.js';
 import { VERSION } from '../core/version.js';
 import type { LimitsStatus } from '../limits/gateway-limits.js';
 import type { Registry } from '../registry/registry.js';
-import type { LogStore } from '../store/log-store.js';
+import type { AsyncLogStore } from '../store/log-store.js';
+import { describeStore, type StoreSpec } from '../store/store-spec.js';
 
 export interface StatusDeps {
   registry: Registry;
   /** Per-server totals are a small summary table kept by triggers: reading them costs the same at 1M records. */
-  store: Pick<LogStore, 'serverTotals'>;
+  store: Pick<AsyncLogStore, 'serverTotals'>;
+  /** Which store the gateway captures into, shown with any password masked. */
+  storeSpec?: StoreSpec;
   captureStats: () => CaptureStats;
   /** Rate limits and caps in effect, and what they refused since start (docs/rate-limits.md). */
   limits?: () => LimitsStatus;
@@ -39,9 +42,9 @@ export function recordCounts(stats: CaptureStats): {
 }
 
 /** null when the store cannot be read: the status still answers, and says what it can. */
-function recordsInStore(store: StatusDeps['store']): number | null {
+async function recordsInStore(store: StatusDeps['store']): Promise<number | null> {
   try {
-    return store.serverTotals().reduce((sum, server) => sum + server.messages, 0);
+    return (await store.serverTotals()).reduce((sum, server) => sum + server.messages, 0);
   } catch {
     return null;
   }
@@ -55,12 +58,14 @@ export function statusRoutes({
   limits,
   startedAt,
   proxyAuth = false,
+  storeSpec,
 }: StatusDeps): Hono {
   const app = new Hono();
   // Looked up once: PATH does not change under a running process.
   const command = gatewayCommand();
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const capture = captureStats();
+    const inStore = await recordsInStore(store);
     return c.json({
       version: VERSION,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
@@ -71,8 +76,9 @@ export function statusRoutes({
         ...recordCounts(capture),
         // What logs.db holds now, from every run and every process writing to it (earlier starts, wrap,
         // imports), after retention and deletes; the counts above are this process's since it started.
-        inStore: recordsInStore(store),
+        inStore,
       },
+      store: storeSpec ? describeStore(storeSpec) : null,
       limits: limits ? limits() : null,
       // What client configs run for `mcp-gateway connect`/`wrap`: the bare name only if it is on PATH.
       command,

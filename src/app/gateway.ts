@@ -35,10 +35,12 @@ import { SecretStore } from '../secrets/secret-store.js';
 import { StdioServers } from '../stdio/stdio-servers.js';
 import { GatewayLockedError, lockStorageDir } from '../storage/gateway-lock.js';
 import { prepareStorageDir, StorageDirError, type StoragePaths } from '../storage/storage-dir.js';
+import { asyncStore } from '../store/async-store.js';
 import { StoreKeyError } from '../store/cipher.js';
 import { type Database, openDatabaseOrStartFresh } from '../store/database.js';
 import { ReaderPool } from '../store/reader-pool.js';
 import { sqliteLogStore } from '../store/sqlite-log-store.js';
+import { describeStore } from '../store/store-spec.js';
 import { sqliteToolLists } from '../store/tool-lists.js';
 import { upstreamPeers } from '../telemetry/peers.js';
 import { PrometheusMetrics } from '../telemetry/prometheus.js';
@@ -136,6 +138,15 @@ function heldUntilReady(): { handle: RequestHandler; ready(handler: RequestHandl
 /** Composes the gateway: storage, registry, capture, proxy, app; and takes it down again in order. */
 export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promise<RunningGateway> {
   const startedAt = Date.now();
+  const spec = config.store;
+  // Refused before anything starts, rather than capturing into SQLite while the user expects PostgreSQL.
+  if (spec.kind === 'postgres') {
+    throw new StartupError(
+      `The PostgreSQL store (${describeStore(spec).location}) cannot be used by the gateway yet; ` +
+        'leave out --store and MCP_GATEWAY_STORE to capture into SQLite in the storage dir.',
+      2,
+    );
+  }
   const paths = startupStep(() => prepareStorageDir(config.storageDir, io.warn));
   const lock = startupStep(() => lockStorageDir(paths.dir, io.warn));
   // A certificate that cannot serve is a setting to fix (exit 2), found before the port is bound.
@@ -168,7 +179,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   lock.listening(port, baseUrl, config.token);
   let db: Database;
   try {
-    db = openDatabaseOrStartFresh(paths.database, { migrate: true, key: config.storeKey }, io.warn);
+    db = openDatabaseOrStartFresh(spec.path, { migrate: true, key: spec.key ?? null }, io.warn);
   } catch (error) {
     held.ready(null);
     server.close();
@@ -177,7 +188,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     if (error instanceof StoreKeyError) throw new StartupError(error.message, 2);
     // openDatabase names the file itself when SQLite cannot open it at all.
     const reason = (error as Error).message;
-    const what = reason.startsWith('cannot open') ? reason : `cannot open ${paths.database}: ${reason}`;
+    const what = reason.startsWith('cannot open') ? reason : `cannot open ${spec.path}: ${reason}`;
     throw new StartupError(`${what}. Move the file away, or choose another --storage-dir`);
   }
   // The control-plane audit log: its own file (encrypted with the store's key), which traffic retention,
@@ -211,8 +222,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   // The live feed exists only later, with the app; a tool-list change is announced through it then.
   let toolListChanged: (change: ToolListChanged) => void = () => {};
   const capture = new CaptureQueue({
-    databasePath: paths.database,
-    databaseKey: config.storeKey,
+    databasePath: spec.path,
+    databaseKey: spec.key ?? null,
     maxMessageBytes: config.capture.maxMessageBytes,
     queueBytes: config.capture.queueBytes,
     retention: config.retention,
@@ -232,10 +243,10 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     db.close();
     audit.close();
     lock.release();
-    throw new StartupError(`cannot start capture into ${paths.database}: ${(error as Error).message}`);
+    throw new StartupError(`cannot start capture into ${spec.path}: ${(error as Error).message}`);
   }
   // Searches, statistics, timelines and exports run on reader threads, never on the proxy's.
-  const reads = ReaderPool.start(paths.database, { log: io.warn, key: config.storeKey });
+  const reads = ReaderPool.start(spec.path, { log: io.warn, key: spec.key ?? null });
 
   const pools = new UpstreamPools();
   // Fault injection rules (in memory only: faults/rules.ts says why).
@@ -321,8 +332,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   registry.watch();
   stdio.sync(resolvedServers());
 
-  const store = sqliteLogStore(db);
-  const liveFeed = new LiveFeed(store, reads, io.warn);
+  // The main thread sees the store only through the async contract, as it would a PostgreSQL store.
+  const store = asyncStore(sqliteLogStore(db), reads);
+  const liveFeed = new LiveFeed(store, io.warn);
   toolListChanged = (change) => liveFeed.broadcast({ type: 'tool-changes', ...change });
   // The stdio processes the gateway runs report their own state; HTTP servers are judged by health checks.
   // A server whose references cannot be filled in says so first; nothing of it runs.
@@ -392,6 +404,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     pending: new PendingServers(join(paths.dir, 'pending.json'), io.warn),
     mcpSessions,
     store,
+    storeSpec: spec,
     reads,
     toolLists: sqliteToolLists(db),
     faults,

@@ -52,7 +52,8 @@ import type { Registry } from '../registry/registry.js';
 import type { ReplayLoopback } from '../replay/replay.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { LogReads } from '../store/log-reads.js';
-import type { LogStore } from '../store/log-store.js';
+import type { AsyncLogStore } from '../store/log-store.js';
+import type { StoreSpec } from '../store/store-spec.js';
 import type { ToolListStore } from '../store/tool-lists.js';
 import type { PrometheusMetrics } from '../telemetry/prometheus.js';
 import { AuthLimiter } from './auth-limiter.js';
@@ -75,7 +76,9 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   pending: PendingServers;
   /** Sessions of the management MCP server (the gateway ends them when it stops). */
   mcpSessions: ManagementSessions;
-  store: LogStore;
+  store: AsyncLogStore;
+  /** Which store `store` is (/api/status names it, any password masked). */
+  storeSpec?: StoreSpec;
   /** The store's heavy reads, answered off the proxy's thread. */
   reads: LogReads;
   /** Servers' last known tool lists and their changes (tool-list drift). */

@@ -7,11 +7,11 @@ import { type RestartServer, serverOverviews, statusOf } from '../health/server-
 import type { HealthChange } from '../health/types.js';
 import type { HttpUpstream } from '../proxy/upstream.js';
 import type { Registry, RegistryChange } from '../registry/registry.js';
-import type { LogStore } from '../store/log-store.js';
+import type { AsyncLogStore } from '../store/log-store.js';
 
 export interface InsightDeps {
   registry: Registry;
-  store: LogStore;
+  store: AsyncLogStore;
   liveFeed: LiveFeed;
   httpUpstream: (name: string) => HttpUpstream | undefined;
   statusProviders: readonly ServerStatusProvider[];
@@ -63,8 +63,11 @@ export function startInsight(deps: InsightDeps): {
   };
 
   health.onChange((change) => {
-    const [server] = serverOverviews(overview, change.server);
-    if (server) {
+    // The store answers asynchronously: a failed read or note is reported, and health checks go on.
+    const failed = (what: string) => (error: unknown) =>
+      deps.warn(`${what} for ${change.server} failed: ${(error as Error).message}`);
+    serverOverviews(overview, change.server).then(([server]) => {
+      if (!server) return;
       deps.liveFeed.broadcast({
         type: 'server-health',
         server: change.server,
@@ -72,13 +75,15 @@ export function startInsight(deps: InsightDeps): {
         health: overviewToJson(server).health,
         source: change.source,
       });
-    }
+    }, failed('announcing a health change'));
     if (change.source === 'process') return;
     const line = healthLine(change);
     deps.info(line);
     // Coming up at startup is the normal case, not worth a record; every other change is.
     if (!(change.previous === 'unknown' && change.report.state === 'up')) {
-      deps.store.appendNote({ server: change.server, text: line, note: 'health' });
+      deps.store
+        .appendNote({ server: change.server, text: line, note: 'health' })
+        .catch(failed('noting a health change'));
     }
   });
 

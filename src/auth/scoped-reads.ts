@@ -1,7 +1,7 @@
 import type { CapturedRecord } from '../core/record.js';
 import { andFilters, type FieldTerm, type Filter } from '../filter/ast.js';
 import type { LogReads } from '../store/log-reads.js';
-import type { LogStore, RecordPage, TimelineQuery } from '../store/log-store.js';
+import type { AsyncLogStore, RecordPage, TimelineQuery } from '../store/log-store.js';
 import { inScope, type Scope, scopeFilter } from './scope.js';
 
 /**
@@ -91,11 +91,11 @@ export function scopedReads(reads: LogReads, scope: () => Scope): LogReads {
 }
 
 /**
- * The synchronous store through the same scope: what routes read of it (clients, methods, server totals,
- * autocomplete values) and what they change (deleting and importing records, which a scoped operator may
+ * The store through the same scope: what routes read of it (clients, methods, server totals, autocomplete
+ * values, the live tail) and what they change (deleting and importing records, which a scoped operator may
  * do only to its own servers' records).
  */
-export function scopedStore(store: LogStore, scope: () => Scope): LogStore {
+export function scopedStore(store: AsyncLogStore, scope: () => Scope): AsyncLogStore {
   const only = <T extends { server: string }>(rows: T[]): T[] => {
     const servers = scope();
     return servers === null ? rows : rows.filter((row) => servers.includes(row.server));
@@ -106,25 +106,22 @@ export function scopedStore(store: LogStore, scope: () => Scope): LogStore {
     if (servers === null) return asked;
     return asked === undefined ? servers : asked.filter((s) => servers.includes(s));
   };
+  const seen = (record: CapturedRecord | null) =>
+    record !== null && inScope(scope(), record.server) ? record : null;
   return {
     list: (query) => store.list({ ...query, filter: within(query.filter, scope()) }),
     count: (filter) => store.count(within(filter, scope())),
-    get: (id) => {
-      const record = store.get(id);
-      return record && inScope(scope(), record.server) ? record : null;
-    },
-    partnerOf: (record) => {
-      const partner = store.partnerOf(record);
-      return partner && inScope(scope(), partner.server) ? partner : null;
-    },
+    get: async (id) => seen(await store.get(id)),
+    partnerOf: async (record) => seen(await store.partnerOf(record)),
     lastId: () => store.lastId(),
+    tail: (query) => store.tail({ ...query, filter: within(query.filter, scope()) }),
     iterate: (filter, order) => store.iterate(within(filter, scope()), order),
     sessions: (query) => store.sessions({ ...query, servers: narrowed(query.servers) }),
-    session: (sessionId, server) => {
+    session: async (sessionId, server) => {
       const servers = scope();
-      return store.session(sessionId, server).filter((s) => inScope(servers, s.server));
+      return (await store.session(sessionId, server)).filter((s) => inScope(servers, s.server));
     },
-    timeline: (query) => {
+    timeline: async (query) => {
       const servers = scope();
       if (servers !== null && (query.server === undefined || !servers.includes(query.server))) {
         return EMPTY_PAGE;
@@ -132,8 +129,8 @@ export function scopedStore(store: LogStore, scope: () => Scope): LogStore {
       return store.timeline(query);
     },
     clients: (servers) => store.clients(narrowed(servers)),
-    methods: (server) => only(store.methods(server)),
-    serverTotals: () => only(store.serverTotals()),
+    methods: async (server) => only(await store.methods(server)),
+    serverTotals: async () => only(await store.serverTotals()),
     values: (field, prefix, limit, servers) => store.values(field, prefix, limit, narrowed(servers)),
     stats: (query) => store.stats({ ...query, filter: within(query.filter, scope()) }),
     importRecords: (records) => {

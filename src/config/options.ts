@@ -7,8 +7,10 @@ import { DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from '../limits/connection-caps.js
 import type { LimitSettings } from '../limits/gateway-limits.js';
 import { parseRate, type Rate } from '../limits/rate.js';
 import { DEFAULT_MAX_SESSIONS_PER_CLIENT } from '../limits/session-caps.js';
+import { storagePaths } from '../storage/storage-dir.js';
 import { type KeychainLookup, readStoreKey } from '../storage/store-key.js';
 import { type StoreKey, StoreKeyError } from '../store/cipher.js';
+import { resolveStoreSpec, type StoreSpec, StoreSpecError } from '../store/store-spec.js';
 import { type OtlpSettings, resolveOtlp, TelemetrySettingError } from '../telemetry/settings.js';
 import { type OidcConfig, type OidcUserOptions, resolveOidc, resolveUiIdleTimeout } from './oidc-options.js';
 
@@ -28,6 +30,8 @@ export interface UserOptions extends OidcUserOptions {
   redact?: boolean;
   /** Register the demo MCP server (unless the user removed it before) and send it a few calls. */
   demo?: boolean;
+  /** `--store`: a PostgreSQL URL (postgres://user@host:5432/db); SQLite in the storage dir when left out. */
+  store?: string;
   /** A file holding the passphrase logs.db is encrypted with (else MCP_GATEWAY_DB_KEY; else the OS keychain). */
   dbKeyFile?: string;
   /** `--tls self-signed`: serve HTTPS with a certificate the gateway makes and keeps in the storage dir. */
@@ -77,6 +81,8 @@ export interface ResolvedConfig {
   readonly redact: boolean;
   /** The key logs.db is encrypted with (docs/encryption.md); null for a plain store. */
   readonly storeKey: StoreKey | null;
+  /** The capture store: logs.db in the storage dir (with `storeKey`), or PostgreSQL (`--store`). */
+  readonly store: StoreSpec;
   /** `--db-key-file` as given: the secret store takes its key from the same file (docs/secrets.md). */
   readonly dbKeyFile: string | null;
   /** OpenID Connect sign-in for the web UI (docs/oidc.md); null when off. */
@@ -288,6 +294,7 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
       (v) => parseWhole(v, '--max-sessions-per-client', 1_000_000, '64'),
     ),
   };
+  const storeKey = resolveStoreKey(options.dbKeyFile, env, undefined, { storageDir });
   return {
     port,
     host,
@@ -300,7 +307,8 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     retention: { days: retentionDays, maxBytes: maxDbMb * MiB },
     healthIntervalMs: healthInterval * 1000,
     redact: options.redact ?? parseSwitch(env.MCP_GATEWAY_REDACT, 'MCP_GATEWAY_REDACT'),
-    storeKey: resolveStoreKey(options.dbKeyFile, env, undefined, { storageDir }),
+    storeKey,
+    store: resolveStore(options.store, env, { path: storagePaths(storageDir).database, key: storeKey }),
     dbKeyFile: options.dbKeyFile ?? null,
     oidc: resolveOidc(options, env, fail),
     uiIdleTimeoutMs: resolveUiIdleTimeout(options, env, fail),
@@ -317,6 +325,19 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
       String(v).trim() === '' ? null : parsePort(v),
     ),
   };
+}
+
+function resolveStore(
+  option: string | undefined,
+  env: NodeJS.ProcessEnv,
+  sqlite: { path: string; key: StoreKey | null },
+): StoreSpec {
+  try {
+    return resolveStoreSpec(option, env, sqlite);
+  } catch (error) {
+    if (error instanceof StoreSpecError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function resolveOtlpSetting(options: UserOptions, env: NodeJS.ProcessEnv): OtlpSettings | null {

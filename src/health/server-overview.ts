@@ -1,7 +1,7 @@
 import type { ServerStatus, ServerStatusProvider } from '../core/server-status.js';
 import type { Registry } from '../registry/registry.js';
 import type { ServerConfig } from '../registry/schema.js';
-import type { LogStore } from '../store/log-store.js';
+import type { AsyncLogStore } from '../store/log-store.js';
 import type { HealthMonitor } from './monitor.js';
 import type { HealthReport } from './types.js';
 
@@ -24,7 +24,7 @@ export interface ServerOverview {
 export interface OverviewDeps {
   registry: Registry;
   health: HealthMonitor;
-  store: LogStore;
+  store: AsyncLogStore;
   statusProviders: readonly ServerStatusProvider[];
   proxyUrl: (name: string) => string;
 }
@@ -38,8 +38,8 @@ export function statusOf(providers: readonly ServerStatusProvider[], name: strin
 }
 
 /** Registry config, health, process status, traffic counts and last activity, merged per server. */
-export function serverOverviews(deps: OverviewDeps, only?: string): ServerOverview[] {
-  const totals = new Map(deps.store.serverTotals().map((t) => [t.server, t]));
+export async function serverOverviews(deps: OverviewDeps, only?: string): Promise<ServerOverview[]> {
+  const totals = new Map((await deps.store.serverTotals()).map((t) => [t.server, t]));
   const names = only === undefined ? deps.registry.names() : [only];
   const overviews: ServerOverview[] = [];
   for (const name of names) {

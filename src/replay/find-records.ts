@@ -1,6 +1,6 @@
 import type { CapturedRecord } from '../core/record.js';
 import type { FieldTerm } from '../filter/ast.js';
-import type { LogStore } from '../store/log-store.js';
+import type { AsyncLogStore } from '../store/log-store.js';
 
 const term = (field: string, op: FieldTerm['op'], value: string | number): FieldTerm => ({
   type: 'field',
@@ -14,7 +14,7 @@ const term = (field: string, op: FieldTerm['op'], value: string | number): Field
 
 /** The replay's request and answer as captured: they land in the store shortly after the answer arrives. */
 export async function findReplay(
-  deps: { store: LogStore; flushCapture: () => Promise<void> },
+  deps: { store: AsyncLogStore; flushCapture: () => Promise<void> },
   original: CapturedRecord,
   /** The method sent (an edit may have changed it). */
   method: string,
@@ -33,9 +33,10 @@ export async function findReplay(
   for (let attempt = 0; attempt < 20; attempt++) {
     await deps.flushCapture();
     request ??=
-      deps.store.list({ filter, limit: 200, order: 'asc' }).records.find((r) => r.replayOf === original.id) ??
-      null;
-    const response = request ? deps.store.partnerOf(request) : null;
+      (await deps.store.list({ filter, limit: 200, order: 'asc' })).records.find(
+        (r) => r.replayOf === original.id,
+      ) ?? null;
+    const response = request ? await deps.store.partnerOf(request) : null;
     if (response) return { request, response };
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

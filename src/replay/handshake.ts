@@ -1,7 +1,7 @@
 import { type CapturedRecord, DERIVED_SESSION_PREFIX } from '../core/record.js';
 import { VERSION } from '../core/version.js';
 import type { FieldTerm, Filter } from '../filter/ast.js';
-import type { LogStore } from '../store/log-store.js';
+import type { AsyncLogStore } from '../store/log-store.js';
 import type { RequestMessage } from './request-message.js';
 
 /** How the replay's own session names its client (clientInfo, and `_meta` on 2026-07-28). */
@@ -61,10 +61,14 @@ export function withReplayClient(message: RequestMessage): RequestMessage {
  * replay's own clientInfo. A session whose initialize is no longer stored gets the record's protocol
  * version and no capabilities.
  */
-export function handshakeFor(original: CapturedRecord, message: RequestMessage, store: LogStore): Handshake {
+export async function handshakeFor(
+  original: CapturedRecord,
+  message: RequestMessage,
+  store: AsyncLogStore,
+): Promise<Handshake> {
   const modern = modernVersion(message);
   if (modern) return { kind: 'per-request', protocolVersion: modern };
-  const found = initializeOf(original, store);
+  const found = await initializeOf(original, store);
   const params = asObject(found?.value?.params);
   const version = params?.protocolVersion;
   return {
@@ -78,10 +82,10 @@ export function handshakeFor(original: CapturedRecord, message: RequestMessage, 
   };
 }
 
-function initializeOf(
+async function initializeOf(
   original: CapturedRecord,
-  store: LogStore,
-): { record: CapturedRecord; value: Record<string, unknown> | null } | null {
+  store: AsyncLogStore,
+): Promise<{ record: CapturedRecord; value: Record<string, unknown> | null } | null> {
   const session = original.sessionId;
   if (session === null || session.startsWith(DERIVED_SESSION_PREFIX)) return null;
   const filter: Filter = {
@@ -93,7 +97,7 @@ function initializeOf(
       term('id', original.id, '<'),
     ],
   };
-  const record = store.list({ filter, limit: 1, order: 'desc' }).records[0];
+  const record = (await store.list({ filter, limit: 1, order: 'desc' })).records[0];
   if (!record) return null;
   try {
     return { record, value: asObject(JSON.parse(record.message)) };

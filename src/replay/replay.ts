@@ -2,7 +2,7 @@ import { GatewayError } from '../core/errors.js';
 import { diffJson, type JsonDiff } from '../core/json-diff.js';
 import { type CapturedRecord, DERIVED_SESSION_PREFIX } from '../core/record.js';
 import { REPLAY_HEADER, replayMark } from '../core/replay-mark.js';
-import type { LogStore } from '../store/log-store.js';
+import type { AsyncLogStore } from '../store/log-store.js';
 import { checkAnswer, replayFailure } from './failures.js';
 import { findReplay } from './find-records.js';
 import { type Handshake, handshakeFor, REPLAY_CLIENT, withReplayClient } from './handshake.js';
@@ -11,7 +11,7 @@ import { editedRequest, originalRequest, type RequestMessage } from './request-m
 
 export interface ReplayDeps {
   /** The caller's view of the store (its server scope applied): a record outside it is a 404. */
-  store: LogStore;
+  store: AsyncLogStore;
   /** The gateway's own proxy URL for a server (`/s/<name>/mcp`). */
   proxyUrl: (server: string) => string;
   /** Over HTTPS, a fetch that trusts the gateway's own certificate. */
@@ -79,7 +79,7 @@ const MAX_REPLAYS_IN_FLIGHT = 16;
 let inFlight = 0;
 
 async function replayOnce(deps: ReplayDeps, id: number, options: ReplayOptions): Promise<ReplayOutcome> {
-  const original = deps.store.get(id);
+  const original = await deps.store.get(id);
   if (!original) {
     throw new GatewayError(404, `No record with id ${id}; it may have been deleted or pruned.`);
   }
@@ -97,8 +97,8 @@ async function replayOnce(deps: ReplayDeps, id: number, options: ReplayOptions):
     signal: AbortSignal.timeout(timeoutMs),
   });
   const handshake: Handshake | null =
-    mode === 'original' ? null : handshakeFor(original, message, deps.store);
-  const since = deps.store.lastId();
+    mode === 'original' ? null : await handshakeFor(original, message, deps.store);
+  const since = await deps.store.lastId();
   const started = performance.now();
   let answer: LoopbackAnswer;
   try {
@@ -115,7 +115,7 @@ async function replayOnce(deps: ReplayDeps, id: number, options: ReplayOptions):
   const measuredMs = performance.now() - started;
   checkAnswer(answer, original, mode);
   const replay = await findReplay(deps, original, message.method, since);
-  const originalResponse = deps.store.partnerOf(original);
+  const originalResponse = await deps.store.partnerOf(original);
   return {
     original: { request: original, response: originalResponse },
     replay,

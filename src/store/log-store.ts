@@ -146,6 +146,27 @@ export interface LogStore {
   appendNote(note: { server: string; text: string; note: string; time?: number }): number;
 }
 
+/** A page of the records committed after a position in the store's commit order (the live feed's read). */
+export interface TailQuery {
+  filter: Filter;
+  /** The position read from: the previous page's `cursor`, or `lastId()` when a feed starts. */
+  after: number;
+  /** The position read up to (a `lastId()` answer): what a tick of the feed reads, and no further. */
+  through: number;
+  limit: number;
+  /** As in `PageQuery`: false leaves out message text and headers; `maxBytes` ends a page of bodies early. */
+  bodies?: boolean;
+  maxBytes?: number;
+}
+
+export interface TailPage {
+  records: CapturedRecord[];
+  /** Where the next page starts; every record committed at or before it has been looked at. */
+  cursor: number;
+  /** The page ended at `limit` or `maxBytes` with records still to come: `cursor` is its last record's. */
+  hasMore: boolean;
+}
+
 /**
  * The store contract every backend answers asynchronously: SQLite through its reader threads and an
  * adapter over `LogStore`, PostgreSQL over the network. The same methods as `LogStore`, with `iterate`
@@ -156,7 +177,18 @@ export interface AsyncLogStore {
   count(filter: Filter): Promise<number>;
   get(id: number): Promise<CapturedRecord | null>;
   partnerOf(record: CapturedRecord): Promise<CapturedRecord | null>;
+  /**
+   * The newest position in the store's commit order (0 when empty): where a live feed starts and how far a
+   * tick reads. On SQLite it is the highest record id (one writer commits ids in order); a backend with
+   * several writers answers a position below which nothing can still commit.
+   */
   lastId(): Promise<number>;
+  /**
+   * The records committed after `after`, oldest first, for the live feed. Positions, not record ids, are
+   * what it follows: with several writers, ids do not arrive in commit order and a feed reading
+   * `id > cursor` would skip the late ones.
+   */
+  tail(query: TailQuery): Promise<TailPage>;
   iterate(filter: Filter, order: Order): AsyncIterable<CapturedRecord>;
   sessions(query: SessionQuery): Promise<SessionPage>;
   session(sessionId: string, server?: string): Promise<SessionSummary[]>;

@@ -3,6 +3,7 @@ import type { NewRecord } from '../core/record.js';
 import type { Filter } from '../filter/ast.js';
 import type { Database } from './database.js';
 import type { ImportResult, LogStore } from './log-store.js';
+import { noteRecord } from './note-record.js';
 import { selectRecords } from './query-plan.js';
 import { SqliteRecordSink } from './record-writer.js';
 
@@ -111,47 +112,8 @@ export function recordWrites(
       return deleted;
     },
 
-    appendNote({ server, text, note, time }) {
-      return sink.insert({
-        time: time ?? Date.now(),
-        server,
-        sessionId: null,
-        direction: 'server_to_client',
-        kind: 'other',
-        jsonrpcId: undefined,
-        method: null,
-        httpMethod: null,
-        httpStatus: null,
-        transport: 'http',
-        sseEventId: null,
-        sseEventType: null,
-        durationMs: null,
-        clientName: null,
-        clientVersion: null,
-        serverName: null,
-        serverVersion: null,
-        protocolVersion: null,
-        userAgent: null,
-        summary: text,
-        tokens: null,
-        errorCode: null,
-        errorMessage: null,
-        message: text,
-        size: Buffer.byteLength(text),
-        truncated: false,
-        requestHeaders: null,
-        responseHeaders: null,
-        partnerId: null,
-        note,
-        redactions: 0,
-        linkedId: null,
-        linkKind: null,
-        operationMs: null,
-        gatewayMs: null,
-        upstreamMs: null,
-        replayOf: null,
-        origin: null,
-      });
+    appendNote(note) {
+      return sink.insert(noteRecord(note));
     },
   };
 }

@@ -16,7 +16,7 @@ export interface TallyEntry {
   protocolVersion: string | null;
 }
 
-interface SessionDelta {
+export interface SessionDelta {
   server: string;
   session: string;
   first: number;
@@ -30,7 +30,7 @@ interface SessionDelta {
   protocolVersion: string | null;
 }
 
-interface MethodDelta {
+export interface MethodDelta {
   server: string;
   method: string;
   messages: number;
@@ -43,13 +43,106 @@ interface MethodDelta {
 }
 
 /**
+ * A batch's changes to the running totals of sessions and methods, added up in memory; each backend writes
+ * them its own way at the batch's end (SQLite below, PostgreSQL in postgres/tallies.ts).
+ */
+export class SummaryDeltas {
+  readonly sessions = new Map<string, SessionDelta>();
+  readonly methods = new Map<string, MethodDelta>();
+
+  /** A record just stored. */
+  add(entry: TallyEntry, isFailure: boolean): void {
+    const failed = isFailure ? 1 : 0;
+    if (entry.sessionId !== null) this.#addSession(entry, 1, failed);
+    const delta = this.#method(entry);
+    delta.messages++;
+    delta.errors += failed;
+    if (entry.kind === 'request') delta.requests++;
+    if (entry.durationMs !== null) {
+      delta.timed++;
+      delta.durationTotal += entry.durationMs;
+    }
+    delta.tokens += entry.tokens ?? 0;
+  }
+
+  /**
+   * A stored request whose exchange was answered: it may have just learned its session (initialize) and
+   * become a failure (an HTTP error status). `entry` describes it as it is now.
+   */
+  correct(entry: TallyEntry, change: { failed: boolean; joinedSession: boolean; errorDelta: number }): void {
+    if (entry.sessionId !== null && change.joinedSession) {
+      this.#addSession(entry, 1, change.failed ? 1 : 0);
+    } else if (entry.sessionId !== null && change.errorDelta !== 0) {
+      this.#addSession(entry, 0, change.errorDelta);
+    }
+    if (change.errorDelta !== 0) this.#method(entry).errors += change.errorDelta;
+  }
+
+  #method(entry: TallyEntry): MethodDelta {
+    const method = entry.method ?? '';
+    const key = `${entry.server}\u0000${method}`;
+    let delta = this.methods.get(key);
+    if (!delta) {
+      delta = {
+        server: entry.server,
+        method,
+        messages: 0,
+        requests: 0,
+        errors: 0,
+        timed: 0,
+        durationTotal: 0,
+        tokens: 0,
+        last: entry.time,
+      };
+      this.methods.set(key, delta);
+    }
+    delta.last = Math.max(delta.last, entry.time);
+    return delta;
+  }
+
+  #addSession(entry: TallyEntry, messages: number, errors: number): void {
+    const key = `${entry.server}\u0000${entry.sessionId}`;
+    let delta = this.sessions.get(key);
+    if (!delta) {
+      delta = {
+        server: entry.server,
+        session: entry.sessionId as string,
+        first: entry.time,
+        last: entry.time,
+        messages: 0,
+        errors: 0,
+        clientName: null,
+        clientVersion: null,
+        serverName: null,
+        serverVersion: null,
+        protocolVersion: null,
+      };
+      this.sessions.set(key, delta);
+    }
+    delta.messages += messages;
+    delta.errors += errors;
+    delta.first = Math.min(delta.first, entry.time);
+    delta.last = Math.max(delta.last, entry.time);
+    delta.clientName ??= entry.clientName;
+    delta.clientVersion ??= entry.clientVersion;
+    delta.serverName ??= entry.serverName;
+    delta.serverVersion ??= entry.serverVersion;
+    delta.protocolVersion ??= entry.protocolVersion;
+  }
+
+  clear(): void {
+    this.sessions.clear();
+    this.methods.clear();
+  }
+}
+
+/**
  * Running totals for the sessions and method_totals tables, added up in memory during a batch and written
  * with one upsert per session and per method at its end: a batch of 500 messages in one session costs two
  * statements instead of a thousand (per-row triggers would halve capture throughput).
  */
 export class SummaryTally {
-  readonly #sessions = new Map<string, SessionDelta>();
-  readonly #methods = new Map<string, MethodDelta>();
+  readonly #deltas = new SummaryDeltas();
   readonly #upsertSession;
   readonly #upsertMethod;
 
@@ -85,89 +178,18 @@ export class SummaryTally {
 
   /** A record just stored. */
   add(entry: TallyEntry, isFailure: boolean): void {
-    const failed = isFailure ? 1 : 0;
-    if (entry.sessionId !== null) this.#addSession(entry, 1, failed);
-    const delta = this.#method(entry);
-    delta.messages++;
-    delta.errors += failed;
-    if (entry.kind === 'request') delta.requests++;
-    if (entry.durationMs !== null) {
-      delta.timed++;
-      delta.durationTotal += entry.durationMs;
-    }
-    delta.tokens += entry.tokens ?? 0;
+    this.#deltas.add(entry, isFailure);
   }
 
-  /**
-   * A stored request whose exchange was answered: it may have just learned its session (initialize) and
-   * become a failure (an HTTP error status). `entry` describes it as it is now.
-   */
+  /** As `SummaryDeltas.correct`: a stored request whose exchange was answered. */
   correct(entry: TallyEntry, change: { failed: boolean; joinedSession: boolean; errorDelta: number }): void {
-    if (entry.sessionId !== null && change.joinedSession) {
-      this.#addSession(entry, 1, change.failed ? 1 : 0);
-    } else if (entry.sessionId !== null && change.errorDelta !== 0) {
-      this.#addSession(entry, 0, change.errorDelta);
-    }
-    if (change.errorDelta !== 0) this.#method(entry).errors += change.errorDelta;
-  }
-
-  #method(entry: TallyEntry): MethodDelta {
-    const method = entry.method ?? '';
-    const key = `${entry.server}\u0000${method}`;
-    let delta = this.#methods.get(key);
-    if (!delta) {
-      delta = {
-        server: entry.server,
-        method,
-        messages: 0,
-        requests: 0,
-        errors: 0,
-        timed: 0,
-        durationTotal: 0,
-        tokens: 0,
-        last: entry.time,
-      };
-      this.#methods.set(key, delta);
-    }
-    delta.last = Math.max(delta.last, entry.time);
-    return delta;
-  }
-
-  #addSession(entry: TallyEntry, messages: number, errors: number): void {
-    const key = `${entry.server}\u0000${entry.sessionId}`;
-    let delta = this.#sessions.get(key);
-    if (!delta) {
-      delta = {
-        server: entry.server,
-        session: entry.sessionId as string,
-        first: entry.time,
-        last: entry.time,
-        messages: 0,
-        errors: 0,
-        clientName: null,
-        clientVersion: null,
-        serverName: null,
-        serverVersion: null,
-        protocolVersion: null,
-      };
-      this.#sessions.set(key, delta);
-    }
-    delta.messages += messages;
-    delta.errors += errors;
-    delta.first = Math.min(delta.first, entry.time);
-    delta.last = Math.max(delta.last, entry.time);
-    delta.clientName ??= entry.clientName;
-    delta.clientVersion ??= entry.clientVersion;
-    delta.serverName ??= entry.serverName;
-    delta.serverVersion ??= entry.serverVersion;
-    delta.protocolVersion ??= entry.protocolVersion;
+    this.#deltas.correct(entry, change);
   }
 
   /** Writes what was added since the last flush; call inside the batch's transaction. */
   flush(): void {
-    for (const delta of this.#sessions.values()) this.#upsertSession.run(delta);
-    for (const delta of this.#methods.values()) this.#upsertMethod.run(delta);
-    this.#sessions.clear();
-    this.#methods.clear();
+    for (const delta of this.#deltas.sessions.values()) this.#upsertSession.run(delta);
+    for (const delta of this.#deltas.methods.values()) this.#upsertMethod.run(delta);
+    this.#deltas.clear();
   }
 }

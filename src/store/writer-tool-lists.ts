@@ -3,12 +3,15 @@ import type { WriterThread } from './writer-thread.js';
 
 /**
  * The capture worker's view of the tool lists (tool-drift listener) when records are stored by the writer
- * thread: reads come from the capture worker's own connection, writes go to the writer in the batch of the
+ * thread (or PostgreSQL's writer, which takes the same ops): reads come from the capture worker's own connection, writes go to the writer in the batch of the
  * answer that showed the list, so they commit with it and its capture number becomes its record id there.
  * The lists seen since start are kept here too (one per server), so an answer compared before the
  * writer committed the one before it still compares against that one.
  */
-export function writerToolLists(writer: WriterThread, open: () => ToolListStore): ToolListStore {
+export function writerToolLists(
+  writer: Pick<WriterThread, 'toolLists'>,
+  open: () => ToolListStore,
+): ToolListStore {
   const seen = new Map<string, KnownToolList>();
   // Opened at the first tools/list answer: opening an encrypted store derives its key, which a capture
   // that never sees one (a short wrap session) should not wait for.

@@ -2,14 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../src/api/live-events.js';
 import { LiveFeed, MAX_REPLAY } from '../../src/api/live-feed.js';
 import { parseFilter } from '../../src/filter/parser.js';
-import { inlineReads } from '../../src/store/log-reads.js';
+import { asyncStore } from '../../src/store/async-store.js';
 import { makeRecord, openTestStore, type TestStore } from '../helpers/records.js';
 
 /** Subscribes and collects events until the feed has nothing more to send. */
 async function collect(t: TestStore, filter: string, resumeFrom?: number): Promise<LiveEvent[]> {
-  const feed = new LiveFeed(t.store, inlineReads(t.store));
+  const feed = new LiveFeed(asyncStore(t.store));
   const events: LiveEvent[] = [];
-  const subscriber = feed.subscribe({
+  const subscriber = await feed.subscribe({
     filter: parseFilter(filter),
     filterText: filter,
     mode: 'summaries',

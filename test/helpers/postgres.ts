@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,9 @@ export interface TestPostgres {
   createDatabase(): Promise<string>;
   /** The server's URL for the `postgres` database (to create or inspect databases). */
   readonly adminUrl: string;
+  /** Stops the server as an outage would, keeping its data; `resume()` starts it again on the same port. */
+  halt(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +56,49 @@ export async function startPostgres(): Promise<TestPostgres> {
     { stdio: ['ignore', 'pipe', 'pipe'], ...user },
   );
   const port = await freePort();
+  const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  let server = await launch(bin, data, port, user, adminUrl, root);
+  async function halt(): Promise<void> {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    // SIGINT: PostgreSQL's "fast shutdown" (sessions are ended, no wait for clients to disconnect).
+    server.kill('SIGINT');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    if (server.exitCode === null) server.kill('SIGKILL');
+  }
+  let databases = 0;
+  return {
+    adminUrl,
+    async createDatabase() {
+      const name = `gateway_${process.pid}_${++databases}`;
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await client.end();
+      }
+      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
+    halt,
+    async resume() {
+      server = await launch(bin, data, port, user, adminUrl, root);
+    },
+    async stop() {
+      if (server.exitCode === null && server.signalCode === null) await halt();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts the server on `data` and waits until it takes connections. */
+async function launch(
+  bin: string,
+  data: string,
+  port: number,
+  user: { uid: number; gid: number } | Record<string, never>,
+  adminUrl: string,
+  root: string,
+): Promise<ChildProcess> {
   const server = spawn(
     join(bin, 'postgres'),
     [
@@ -79,7 +125,6 @@ export async function startPostgres(): Promise<TestPostgres> {
   server.stderr?.on('data', (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4000);
   });
-  const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     const client = new pg.Client({ connectionString: adminUrl });
@@ -97,27 +142,5 @@ export async function startPostgres(): Promise<TestPostgres> {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  let databases = 0;
-  return {
-    adminUrl,
-    async createDatabase() {
-      const name = `gateway_${process.pid}_${++databases}`;
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
-    },
-    async stop() {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      // SIGINT: PostgreSQL's "fast shutdown" (sessions are ended, no wait for clients to disconnect).
-      server.kill('SIGINT');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
+  return server;
 }

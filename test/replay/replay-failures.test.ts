@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/core/errors.js';
 import { replayRecord } from '../../src/replay/replay.js';
+import { asyncStore } from '../../src/store/async-store.js';
 import { makeRecord, openTestStore, type TestStore } from '../helpers/records.js';
 
 const CAPABILITIES = { sampling: {}, elicitation: { form: {} } };
@@ -66,7 +67,7 @@ describe('replay failures and the handshake it copies', () => {
   afterEach(() => t.close());
 
   const deps = (fake: typeof fetch, timeoutMs = 5_000) => ({
-    store: t.store,
+    store: asyncStore(t.store),
     proxyUrl: (name: string) => `http://gateway.test/s/${name}/mcp`,
     fetch: fake,
     flushCapture: async () => {},

@@ -100,8 +100,8 @@ const changeOutput = {
 
 /** add_server, update_server, remove_server, list_servers, restart_server. */
 export function registerServerTools(server: McpServer, deps: ManagementDeps): void {
-  const describe = (name: string) => {
-    const [overview] = serverOverviews(deps, name);
+  const describe = async (name: string) => {
+    const [overview] = await serverOverviews(deps, name);
     if (!overview) throw new GatewayError(404, `No server named "${name}". Call list_servers to see them.`);
     return overviewToJson(overview);
   };
@@ -117,8 +117,8 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async () =>
-      guarded(() => {
-        const servers = serverOverviews(deps).map(overviewToJson);
+      guarded(async () => {
+        const servers = (await serverOverviews(deps)).map(overviewToJson);
         const text =
           servers.length === 0
             ? 'No servers registered yet; add one with add_server.'
@@ -148,7 +148,7 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
       );
     }
     await deps.health.check(name);
-    const described = describe(name);
+    const described = await describe(name);
     const started = outcome.launch ? `\nThe user confirmed; started: ${outcome.launch.commandLine}` : '';
     return action === 'add'
       ? ok(
@@ -249,9 +249,9 @@ export function registerServerTools(server: McpServer, deps: ManagementDeps): vo
     },
     async ({ name }) =>
       guarded(async () => {
-        describe(name);
+        await describe(name);
         const detail = await deps.restartServer(name);
-        const after = describe(name);
+        const after = await describe(name);
         return ok({ restarted: name, detail, server: after }, `${detail}\n${serverLine(after)}`);
       }),
   );

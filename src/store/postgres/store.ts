@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { recordToJson } from '../../core/record.js';
+import { tailByIds } from '../async-store.js';
 import type { LogReads } from '../log-reads.js';
 import type { AsyncLogStore } from '../log-store.js';
 import { pageText } from '../read-text.js';
@@ -38,6 +39,10 @@ export function postgresLogStore(pool: pg.Pool, options: PostgresStoreOptions): 
   const stats = postgresStats(pool);
   const store: AsyncLogStore = {
     ...records,
+    // Positions are record ids, as on SQLite. With several writers an id taken by a transaction that
+    // commits after a later id's can be passed over by a feed already beyond it; ordering by commit
+    // (transaction ids, pg_current_snapshot) is the PostgreSQL answer the contract leaves room for.
+    tail: (query) => tailByIds(records.list, query),
     ...postgresSummaryQueries(pool),
     ...stats,
     ...postgresDelete(pool),

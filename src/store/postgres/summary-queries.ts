@@ -99,7 +99,7 @@ export function postgresSummaryQueries(
     async clients(servers) {
       const { rows } = await pool.query<ClientSummary>(
         `SELECT client_name AS name, client_version AS version, array_agg(DISTINCT server) AS servers,
-           count(*) AS sessions, sum(messages) AS messages, sum(errors) AS errors,
+           count(*) AS sessions, sum(messages)::bigint AS messages, sum(errors)::bigint AS errors,
            min(first_seen) AS "firstSeen", max(last_seen) AS "lastSeen"
          FROM sessions WHERE client_name IS NOT NULL AND messages > 0 AND ${inScope(1)}
          GROUP BY client_name, client_version ORDER BY max(last_seen) DESC NULLS LAST`,
@@ -119,7 +119,7 @@ export function postgresSummaryQueries(
     },
     async serverTotals() {
       const { rows } = await pool.query<ServerTotals>(
-        `SELECT m.server, sum(m.messages) AS messages, sum(m.errors) AS errors, max(m.last_seen) AS "lastSeen",
+        `SELECT m.server, sum(m.messages)::bigint AS messages, sum(m.errors)::bigint AS errors, max(m.last_seen) AS "lastSeen",
            (SELECT count(*) FROM sessions s WHERE s.server = m.server AND s.messages > 0) AS sessions
          FROM method_totals m GROUP BY m.server HAVING sum(m.messages) > 0`,
       );

@@ -1,15 +1,14 @@
 import type pg from 'pg';
 import type { NewRecord } from '../../../src/core/record.js';
 import { isFailure } from '../../../src/store/failure.js';
-import type { ImportResult } from '../../../src/store/log-store.js';
 import { postgresSearchText } from '../../../src/store/postgres/search-text.js';
-import type { PostgresUserWrites } from '../../../src/store/postgres/store.js';
 import { RECORD_COLUMNS, recordToValues } from '../../../src/store/rows.js';
 
 /**
  * Records written into PostgreSQL with plain SQL, for the read side's tests: the row, its instance and
  * search text, and the sessions' and methods' running totals by the rules of store/summary-tally.ts.
- * A stand-in for the PostgreSQL capture writer, one statement per record (slow, but these are tests).
+ * Capture's own writer (postgres/writer.ts) batches and numbers records for the capture worker; the
+ * suite writes its fixture one record at a time with links already resolved, which this does plainly.
  */
 const COLUMNS = [...RECORD_COLUMNS, 'instance', 'search_text'];
 const INSERT = `INSERT INTO records (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`;
@@ -77,33 +76,4 @@ export async function insertRecords(
     ]);
   }
   return ids;
-}
-
-/** Import and notes by the same plain SQL (links re-mapped to new ids as store/record-writes.ts does). */
-export function plainWrites(pool: pg.Pool, instance: string): PostgresUserWrites {
-  return {
-    async importRecords(records: AsyncIterable<NewRecord & { originalId?: number }>): Promise<ImportResult> {
-      const newIds = new Map<number, number>();
-      const orphans: { id: number; partner: number }[] = [];
-      let imported = 0;
-      for await (const { originalId, ...record } of records) {
-        const partnerId = record.partnerId === null ? null : (newIds.get(record.partnerId) ?? null);
-        const [id] = await insertRecords(pool, instance, [{ ...record, partnerId }]);
-        if (originalId !== undefined) newIds.set(originalId, id as number);
-        if (partnerId === null && record.partnerId !== null)
-          orphans.push({ id: id as number, partner: record.partnerId });
-        imported++;
-      }
-      for (const { id, partner } of orphans) {
-        await pool.query('UPDATE records SET partner_id = $1 WHERE id = $2', [
-          newIds.get(partner) ?? null,
-          id,
-        ]);
-      }
-      return { imported };
-    },
-    async appendNote() {
-      throw new Error('gateway notes are written by the PostgreSQL capture writer');
-    },
-  };
 }

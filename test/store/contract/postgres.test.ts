@@ -1,10 +1,11 @@
 import { afterAll, beforeAll } from 'vitest';
 import { openPool } from '../../../src/store/postgres/connection.js';
-import { READ_MIGRATIONS } from '../../../src/store/postgres/migrations-reads.js';
-import { SCHEMA_V1 } from '../../../src/store/postgres/schema.js';
+import { importRecords } from '../../../src/store/postgres/import.js';
+import { migratePostgres } from '../../../src/store/postgres/migrations.js';
+import { appendNote } from '../../../src/store/postgres/notes.js';
 import { postgresLogStore } from '../../../src/store/postgres/store.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
-import { insertRecords, plainWrites } from './postgres-writes.js';
+import { insertRecords } from './postgres-writes.js';
 import { describeStoreContract } from './store-contract.js';
 
 const INSTANCE = 'gateway-contract';
@@ -17,9 +18,15 @@ afterAll(async () => server?.stop());
 
 describeStoreContract('PostgreSQL', async () => {
   const pool = openPool(await server.createDatabase());
-  for (const migration of [SCHEMA_V1, ...READ_MIGRATIONS]) await pool.query(migration);
+  await migratePostgres(pool);
   return {
-    store: postgresLogStore(pool, { instance: INSTANCE, writes: plainWrites(pool, INSTANCE) }),
+    store: postgresLogStore(pool, {
+      instance: INSTANCE,
+      writes: {
+        importRecords: (records) => importRecords(pool, INSTANCE, records),
+        appendNote: (note) => appendNote(pool, INSTANCE, note),
+      },
+    }),
     write: (records) => insertRecords(pool, INSTANCE, records),
     close: () => pool.end(),
     instance: INSTANCE,

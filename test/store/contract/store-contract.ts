@@ -190,6 +190,27 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect((await store.partnerOf(response))?.id).toBe(request.id);
       });
 
+      it('tail reads what was committed after a position, a page at a time, up to a bound', async () => {
+        const through = await store.lastId();
+        const first = await store.tail({
+          filter: parseFilter(''),
+          after: ids.get('C') as number,
+          through,
+          limit: 3,
+        });
+        expect(first.records.map((r) => r.id)).toEqual(['D', 'E', 'G'].map((l) => ids.get(l)));
+        expect(first.hasMore).toBe(true);
+        const rest = await store.tail({
+          filter: parseFilter('server:alpha'),
+          after: first.cursor,
+          through,
+          limit: 10,
+        });
+        expect(rest.records.map((r) => r.id)).toEqual(['H', 'J', 'K'].map((l) => ids.get(l)));
+        expect(rest.hasMore).toBe(false);
+        expect(rest.cursor).toBe(through);
+      });
+
       it('lastId is the newest id; iterate walks every match in order', async () => {
         expect(await store.lastId()).toBe(ids.get('K'));
         const walked = await all(store.iterate(parseFilter('server:alpha'), 'asc'));

@@ -6,13 +6,14 @@ import { matchFilter, recordFacts } from '../../../src/filter/match.js';
 import { parseFilter } from '../../../src/filter/parser.js';
 import { openPool } from '../../../src/store/postgres/connection.js';
 import { POSTGRES_FIELDS } from '../../../src/store/postgres/filter-sql.js';
-import { READ_MIGRATIONS } from '../../../src/store/postgres/migrations-reads.js';
-import { SCHEMA_V1 } from '../../../src/store/postgres/schema.js';
+import { importRecords } from '../../../src/store/postgres/import.js';
+import { migratePostgres } from '../../../src/store/postgres/migrations.js';
+import { appendNote } from '../../../src/store/postgres/notes.js';
 import { postgresLogStore } from '../../../src/store/postgres/store.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { openTestStore, type TestStore } from '../../helpers/records.js';
 import { ENTRIES, NOW } from '../contract/fixture.js';
-import { insertRecords, plainWrites } from '../contract/postgres-writes.js';
+import { insertRecords } from '../contract/postgres-writes.js';
 
 const INSTANCE = 'gateway-filter';
 
@@ -47,7 +48,7 @@ describe('the PostgreSQL filter compiler', () => {
   beforeAll(async () => {
     server = await startPostgres();
     pool = openPool(await server.createDatabase());
-    for (const migration of [SCHEMA_V1, ...READ_MIGRATIONS]) await pool.query(migration);
+    await migratePostgres(pool);
     sqlite = openTestStore();
     for (const entry of ENTRIES) {
       await insertRecords(pool, INSTANCE, [entry.record]);
@@ -69,7 +70,13 @@ describe('the PostgreSQL filter compiler', () => {
 
   it.each(examples)('%s finds the same records in PostgreSQL, in SQLite and in memory', async (example) => {
     const filter = parseFilter(example);
-    const store = postgresLogStore(pool, { instance: INSTANCE, writes: plainWrites(pool, INSTANCE) });
+    const store = postgresLogStore(pool, {
+      instance: INSTANCE,
+      writes: {
+        importRecords: (records) => importRecords(pool, INSTANCE, records),
+        appendNote: (note) => appendNote(pool, INSTANCE, note),
+      },
+    });
     const everything = parseFilter('');
     const inPostgres = (await store.list({ filter, limit: 100, order: 'asc', now: NOW })).records.map(
       (r) => r.id,

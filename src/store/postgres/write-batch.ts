@@ -1,0 +1,177 @@
+import type pg from 'pg';
+import { isFailure } from '../failure.js';
+import { rowEntry, type StoredRequest } from '../pending-rows.js';
+import { RECORD_COLUMNS } from '../rows.js';
+import { SummaryDeltas } from '../summary-tally.js';
+import type { WriteOp } from '../writer-protocol.js';
+import { insertRows, type RowToInsert } from './insert-rows.js';
+import { saveSession, writeTallies } from './tallies.js';
+import { addToolChange, rememberToolList } from './tool-lists.js';
+
+/** The channel every writer announces its commits on, and every live feed listens to. */
+export const RECORDS_CHANNEL = 'mcp_gateway_records';
+
+const column = (name: (typeof RECORD_COLUMNS)[number]) => RECORD_COLUMNS.indexOf(name);
+const PARTNER = column('partner_id');
+const LINKED = column('linked_id');
+const HTTP_STATUS = column('http_status');
+const SESSION = column('session_id');
+const SERVER_NAME = column('server_name');
+const SERVER_VERSION = column('server_version');
+
+/** A batch as the capture worker makes it (writer-protocol.ts): records numbered from `firstSeq`. */
+export interface CaptureBatch {
+  firstSeq: number;
+  ops: WriteOp[];
+}
+
+export const insertCount = (ops: readonly WriteOp[]) =>
+  ops.reduce((n, op) => n + Number(op.op === 'insert'), 0);
+
+/** Takes `count` ids from the shared sequence; another writer's may fall in between, so they may have gaps. */
+export async function takeIds(db: pg.ClientBase, count: number): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    "SELECT nextval('records_id_seq') AS id FROM generate_series(1, $1)",
+    [count],
+  );
+  return rows.map((row) => row.id).sort((a, b) => a - b);
+}
+
+/**
+ * Writes one capture batch inside the caller's transaction, with the same effects as SQLite's writer thread
+ * (../writer-entry.ts): records with their links turned from capture numbers into ids (`ids[i]` is the id of
+ * the batch's i-th record; `earlier` maps numbers of earlier batches), completions and server names applied
+ * to this batch's records in memory and to earlier ones by UPDATE, sessions and method totals updated, tool
+ * lists kept, and the commit announced to live feeds (a NOTIFY is delivered when its transaction commits).
+ */
+export async function writeBatch(
+  db: pg.ClientBase,
+  instance: string,
+  batch: CaptureBatch,
+  ids: readonly number[],
+  earlier: (seq: number | null) => number | null,
+): Promise<void> {
+  const { firstSeq } = batch;
+  const rows: RowToInsert[] = [];
+  const idOf = (seq: number | null): number | null => {
+    if (seq === null) return null;
+    if (seq >= firstSeq) return ids[seq - firstSeq] ?? null;
+    return earlier(seq);
+  };
+  const held = (seq: number) => (seq >= firstSeq ? rows[seq - firstSeq] : undefined);
+  const tallies = new SummaryDeltas();
+  const later: ((db: pg.ClientBase) => Promise<void>)[] = [];
+
+  for (const op of batch.ops) {
+    switch (op.op) {
+      case 'insert': {
+        // A copy: a batch that fails for a moment is written again from its ops, unchanged.
+        const values = op.values.slice();
+        values[PARTNER] = idOf(values[PARTNER] as number | null);
+        values[LINKED] = idOf(values[LINKED] as number | null);
+        rows.push({ id: ids[rows.length] as number, values, text: op.text });
+        // Tallied as it is now; a completion in this batch corrects it, as SQLite's writer does.
+        const entry = rowEntry(values);
+        tallies.add(entry, isFailure(entry));
+        break;
+      }
+      case 'complete': {
+        const row = held(op.seq);
+        if (row) {
+          const before = rowEntry(row.values);
+          row.values[HTTP_STATUS] = op.httpStatus;
+          row.values[SESSION] ??= op.sessionId;
+          correct(tallies, before, op.httpStatus, op.sessionId);
+        } else {
+          const id = idOf(op.seq);
+          if (id !== null) later.push((c) => completeStored(c, tallies, id, op.httpStatus, op.sessionId));
+        }
+        break;
+      }
+      case 'identify': {
+        const row = held(op.seq);
+        if (row) {
+          row.values[SERVER_NAME] ??= op.serverName;
+          row.values[SERVER_VERSION] ??= op.serverVersion;
+        } else {
+          const id = idOf(op.seq);
+          if (id !== null)
+            later.push((c) =>
+              c
+                .query(
+                  `UPDATE records SET server_name = coalesce(server_name, $1),
+                     server_version = coalesce(server_version, $2) WHERE id = $3`,
+                  [op.serverName, op.serverVersion, id],
+                )
+                .then(() => {}),
+            );
+        }
+        break;
+      }
+      case 'session':
+        later.push((c) => saveSession(c, op.session));
+        break;
+      case 'tool-list':
+        later.push((c) => rememberToolList(c, { ...op.list, recordId: idOf(op.list.recordId) }));
+        break;
+      case 'tool-change': {
+        const { change } = op;
+        const previousRecordId = op.previousIsSeq ? idOf(change.previousRecordId) : change.previousRecordId;
+        later.push((c) =>
+          addToolChange(c, { ...change, recordId: idOf(change.recordId), previousRecordId }).then(() => {}),
+        );
+        break;
+      }
+    }
+  }
+  await insertRows(db, instance, rows);
+  for (const step of later) await step(db);
+  await writeTallies(db, tallies);
+  if (rows.length > 0) {
+    await db.query('SELECT pg_notify($1, $2)', [
+      RECORDS_CHANNEL,
+      `${instance} ${rows[0]?.id} ${rows[rows.length - 1]?.id}`,
+    ]);
+  }
+}
+
+/** A request answered in a later batch: the change to its session's and method's totals (summary-tally.ts). */
+function correct(
+  tallies: SummaryDeltas,
+  before: StoredRequest,
+  httpStatus: number | null,
+  sessionId: string | null,
+): void {
+  const after = { ...before, httpStatus, sessionId: before.sessionId ?? sessionId };
+  const failed = isFailure(after);
+  tallies.correct(after, {
+    failed,
+    joinedSession: before.sessionId === null && after.sessionId !== null,
+    errorDelta: Number(failed) - Number(isFailure(before)),
+  });
+}
+
+/** Completes a request stored by an earlier batch, reading it as it was in the same statement. */
+async function completeStored(
+  db: pg.ClientBase,
+  tallies: SummaryDeltas,
+  id: number,
+  httpStatus: number | null,
+  sessionId: string | null,
+): Promise<void> {
+  const { rows } = await db.query<StoredRequest>(
+    `UPDATE records r SET http_status = $1, session_id = coalesce(r.session_id, $2)
+     FROM (SELECT id, server, session_id, method, kind, time, duration_ms, tokens, error_message, http_status,
+             client_name, client_version, server_name, server_version, protocol_version
+           FROM records WHERE id = $3 FOR UPDATE) old
+     WHERE r.id = old.id
+     RETURNING old.server, old.session_id AS "sessionId", old.method, old.kind, old.time,
+       old.duration_ms AS "durationMs", old.tokens, old.error_message AS "errorMessage",
+       old.http_status AS "httpStatus", old.client_name AS "clientName", old.client_version AS "clientVersion",
+       old.server_name AS "serverName", old.server_version AS "serverVersion",
+       old.protocol_version AS "protocolVersion"`,
+    [httpStatus, sessionId, id],
+  );
+  const before = rows[0];
+  if (before) correct(tallies, before, httpStatus, sessionId);
+}
