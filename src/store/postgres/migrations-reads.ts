@@ -7,12 +7,12 @@ import { ROLLUP_LEVELS_MS } from '../rollup-levels.js';
  * Never edit one that has shipped: append a new one.
  */
 export const READ_MIGRATIONS: readonly string[] = [
-  // Free text: a tsvector of the search text's tokens (postgres/search-text.ts), kept in a stored column so
-  // that a page walked newest first checks a row without parsing its text again, and a GIN index over it
-  // for rare words. Chosen by measurement over pg_trgm (see filter-sql.ts `freeText`).
+  // Free text: the search text's tokens (postgres/search-text.ts writes them as a tsvector literal) in a
+  // stored tsvector column, so that a page walked newest first checks a row without reading its text
+  // again, and a GIN index over it for rare words. Chosen by measurement over pg_trgm (filter-sql.ts).
   `
   ALTER TABLE records ADD COLUMN search_vector TSVECTOR
-    GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED;
+    GENERATED ALWAYS AS (search_text::tsvector) STORED;
   CREATE INDEX records_search ON records USING gin (search_vector);
   -- The planner guesses how common a word is from the most common lexemes ANALYZE keeps (100 by default,
   -- about 10 x the statistics target): with too few, a word it has not seen looks common, and it walks
