@@ -3,7 +3,8 @@ import { HISTOGRAM_BUCKETS } from '../latency-histogram.js';
 import { ROLLUP_LEVELS_MS } from '../rollup-levels.js';
 
 /**
- * Migrations the read side needs, applied after SCHEMA_V1 in order (migrations.ts numbers them 2, 3, ...).
+ * Migrations the read side needs, applied after the tables and the write side's migrations, in order
+ * (migrations.ts numbers them on from there).
  * Never edit one that has shipped: append a new one.
  */
 export const READ_MIGRATIONS: readonly string[] = [
@@ -14,8 +15,8 @@ export const READ_MIGRATIONS: readonly string[] = [
   ALTER TABLE records ADD COLUMN search_vector TSVECTOR
     GENERATED ALWAYS AS (search_text::tsvector) STORED;
   CREATE INDEX records_search ON records USING gin (search_vector);
-  -- The planner guesses how common a word is from the most common lexemes ANALYZE keeps (100 by default,
-  -- about 10 x the statistics target): with too few, a word it has not seen looks common, and it walks
+  -- The planner guesses how common a word is from the most common lexemes ANALYZE keeps (ten times the
+  -- column's statistics target, 100 by default): with too few, a word it has not seen looks common, and it walks
   -- the whole table newest first looking for 50 matches instead of asking the index (a search without a
   -- hit took 880 ms on 200,000 records).
   ALTER TABLE records ALTER COLUMN search_vector SET STATISTICS 1000;
