@@ -3,36 +3,14 @@ import type { Filter } from '../filter/ast.js';
 import type { Database } from './database.js';
 import type { LogStore, Order, PageQuery, RecordPage, TimelineQuery } from './log-store.js';
 import { selectRecords } from './query-plan.js';
+import { type BodyRow, fitting, ITERATE_BYTES, ITERATE_PAGE, page } from './record-pages.js';
 import { COLUMNS_WITHOUT_BODIES, type RecordRow, rowToRecord } from './rows.js';
 import { statementCache } from './statement-cache.js';
-
-const ITERATE_PAGE = 500;
-/** Message bytes per page while iterating (exports): a run of large results is read a few at a time. */
-const ITERATE_BYTES = 8 * 1024 * 1024;
 
 interface SessionSpan {
   first: number | null;
   last: number | null;
   servers: string | null;
-}
-
-type BodyRow = Pick<RecordRow, 'id' | 'message' | 'request_headers' | 'response_headers'>;
-
-/** How many of `rows` (a page and one more) fit in `maxBytes` of messages: always at least one. */
-function fitting(rows: readonly RecordRow[], limit: number, maxBytes: number): number {
-  let bytes = 0;
-  for (let index = 0; index < Math.min(rows.length, limit); index++) {
-    bytes += (rows[index] as RecordRow).size;
-    if (bytes > maxBytes && index > 0) return index;
-  }
-  return limit;
-}
-
-function page(rows: RecordRow[], limit: number): RecordPage {
-  const hasMore = rows.length > limit;
-  const records = (hasMore ? rows.slice(0, limit) : rows).map(rowToRecord);
-  const last = records[records.length - 1];
-  return { records, hasMore, nextCursor: hasMore && last ? String(last.id) : null };
 }
 
 /**

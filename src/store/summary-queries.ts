@@ -5,46 +5,9 @@ import type {
   MethodSummary,
   ServerTotals,
   SessionQuery,
-  SessionSummary,
   ValueField,
 } from './log-store.js';
-
-interface SessionRow {
-  id: number;
-  server: string;
-  session_id: string;
-  client_name: string | null;
-  client_version: string | null;
-  server_name: string | null;
-  server_version: string | null;
-  protocol_version: string | null;
-  first_seen: number;
-  last_seen: number | null;
-  messages: number;
-  errors: number;
-}
-
-function toSession(row: SessionRow): SessionSummary {
-  return {
-    key: row.id,
-    server: row.server,
-    sessionId: row.session_id,
-    clientName: row.client_name,
-    clientVersion: row.client_version,
-    serverName: row.server_name,
-    serverVersion: row.server_version,
-    protocolVersion: row.protocol_version,
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
-    messages: row.messages,
-    errors: row.errors,
-  };
-}
-
-/** LIKE prefix pattern with the user's `%` and `_` kept literal. */
-function prefixPattern(prefix: string): string {
-  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
+import { prefixPattern, type SessionRow, toSession } from './session-rows.js';
 
 /** Rows of the servers in `@servers` (a JSON array; null for all): how a token's server scope applies. */
 const IN_SCOPE = '(@servers IS NULL OR server IN (SELECT value FROM json_each(@servers)))';

@@ -2,31 +2,9 @@ import type pg from 'pg';
 import type { CapturedRecord } from '../../core/record.js';
 import type { Filter } from '../../filter/ast.js';
 import type { AsyncLogStore, Order, PageQuery, RecordPage, TimelineQuery } from '../log-store.js';
+import { type BodyRow, fitting, ITERATE_BYTES, ITERATE_PAGE, page } from '../record-pages.js';
 import { COLUMNS_WITHOUT_BODIES, type RecordRow, rowToRecord } from '../rows.js';
 import { selectPostgres } from './select.js';
-
-const ITERATE_PAGE = 500;
-/** Message bytes per page while iterating (exports): a run of large results is read a few at a time. */
-const ITERATE_BYTES = 8 * 1024 * 1024;
-
-type BodyRow = Pick<RecordRow, 'id' | 'message' | 'request_headers' | 'response_headers'>;
-
-/** How many of `rows` (a page and one more) fit in `maxBytes` of messages: always at least one. */
-function fitting(rows: readonly RecordRow[], limit: number, maxBytes: number): number {
-  let bytes = 0;
-  for (let index = 0; index < Math.min(rows.length, limit); index++) {
-    bytes += (rows[index] as RecordRow).size;
-    if (bytes > maxBytes && index > 0) return index;
-  }
-  return limit;
-}
-
-function page(rows: RecordRow[], limit: number): RecordPage {
-  const hasMore = rows.length > limit;
-  const records = (hasMore ? rows.slice(0, limit) : rows).map(rowToRecord);
-  const last = records[records.length - 1];
-  return { records, hasMore, nextCursor: hasMore && last ? String(last.id) : null };
-}
 
 /**
  * Reading records from PostgreSQL, as store/record-queries.ts does from SQLite: keyset pages by id, bodies
