@@ -8,13 +8,20 @@ import { openDatabase } from '../../src/store/database.js';
 import { BIN } from '../helpers/cli.js';
 import { cliCommand, v2StdioServer, waitFor } from '../helpers/stdio.js';
 
+/**
+ * The SDK's own stdio transport probes server/discover in a sibling process it kills a second after
+ * SIGTERM, which on a loaded machine can be before that wrap process has written its captures. A subclass
+ * probes on the session's own process instead, so the recording holds its opening.
+ */
+class InPlaceStdioTransport extends StdioClientTransport {}
+
 /** An SDK v2 client pinned to MCP 2026-07-28 (no initialize: server/discover and per-request _meta). */
 async function modernClient(command: string, args: string[]): Promise<Client> {
   const client = new Client(
     { name: 'modern-app', version: '2.0.0' },
     { versionNegotiation: { mode: { pin: '2026-07-28' } } },
   );
-  await client.connect(new StdioClientTransport({ command, args, stderr: 'ignore' }));
+  await client.connect(new InPlaceStdioTransport({ command, args, stderr: 'ignore' }));
   return client;
 }
 
@@ -43,7 +50,6 @@ describe('mcp-gateway mock of an MCP 2026-07-28 recording', { timeout: 150_000 }
           const row = db
             .prepare("SELECT session_id FROM records WHERE method = 'tools/call' AND kind = 'response'")
             .get() as { session_id: string } | undefined;
-          // The SDK probes server/discover in a wrap process of its own, which writes its captures separately.
           const discovered = db
             .prepare("SELECT 1 FROM records WHERE method = 'server/discover' AND kind = 'response'")
             .get();
