@@ -70,8 +70,27 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/**
+ * Each tool's canonical JSON, made once: a list is hashed from its tools' texts, and the same texts tell
+ * which tools changed when it is compared with the next list (which holds this one's objects as `known`).
+ * Held as long as the tool object is, so as long as the list it belongs to.
+ */
+const canonicalTools = new WeakMap<ToolDefinition, string>();
+
+function canonicalTool(tool: ToolDefinition): string {
+  let text = canonicalTools.get(tool);
+  if (text === undefined) {
+    text = canonical(tool);
+    canonicalTools.set(tool, text);
+  }
+  return text;
+}
+
+/** The hash of `canonical(tools)`, the list's JSON with keys sorted (built from each tool's text). */
 export function toolListHash(tools: readonly ToolDefinition[]): string {
-  return createHash('sha256').update(canonical(tools)).digest('hex');
+  return createHash('sha256')
+    .update(`[${tools.map(canonicalTool).join(',')}]`)
+    .digest('hex');
 }
 
 export interface ToolListDiff {
@@ -105,7 +124,7 @@ export function diffToolLists(
     } else if (a && !b) {
       removed++;
       drift = { name, kind: 'removed', before: a };
-    } else if (a && b && canonical(a) !== canonical(b)) {
+    } else if (a && b && canonicalTool(a) !== canonicalTool(b)) {
       changed++;
       drift = {
         name,
