@@ -137,7 +137,7 @@ export function diffToolLists(
     if (drift && drifts.length < MAX_DRIFTS) drifts.push(drift);
   }
   let truncated = added + removed + changed > drifts.length;
-  if (Buffer.byteLength(JSON.stringify(drifts)) > MAX_CHANGE_BYTES) {
+  if (jsonBytes(drifts) > MAX_CHANGE_BYTES) {
     truncated = true;
     for (const drift of drifts) {
       delete drift.before;
@@ -153,6 +153,23 @@ export function diffToolLists(
 }
 
 const MAX_VALUE_CHARS = 2000;
+const BEFORE_KEY = Buffer.byteLength(',"before":');
+const AFTER_KEY = Buffer.byteLength(',"after":');
+
+/**
+ * `Buffer.byteLength(JSON.stringify(drifts))`, without serializing the tool definitions again: their
+ * canonical texts (made for the hash) hold the same keys and values in another order, so the same bytes,
+ * for definitions read from JSON (which has no undefined, functions or dates to set them apart).
+ */
+function jsonBytes(drifts: readonly ToolDrift[]): number {
+  let bytes = 2 + Math.max(drifts.length - 1, 0);
+  for (const { before, after, ...rest } of drifts) {
+    bytes += Buffer.byteLength(JSON.stringify(rest));
+    if (before) bytes += BEFORE_KEY + Buffer.byteLength(canonicalTool(before));
+    if (after) bytes += AFTER_KEY + Buffer.byteLength(canonicalTool(after));
+  }
+  return bytes;
+}
 
 /** A value of a diff entry, as JSON text cut short when it is long (a whole schema replaced). */
 function shortValue(value: unknown): unknown {
