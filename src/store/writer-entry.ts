@@ -1,6 +1,5 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { openDatabaseOrStartFresh } from './database.js';
-import { RowReader } from './packed-rows.js';
 import { SqliteRecordSink } from './record-writer.js';
 import { RETENTION_FIRST_RUN_MS, RETENTION_INTERVAL_MS, Retention } from './retention.js';
 import { RECORD_COLUMNS } from './rows.js';
@@ -58,13 +57,13 @@ if (retention?.enabled) {
 }
 
 /** Inserts the batch's packed rows numbered `from` up to (not including) `to`; returns `to`. */
-function insertRows(rows: RowReader, from: number, to: number): number {
+function insertRows(rows: readonly unknown[], from: number, to: number): number {
   for (let row = from; row < to; row++) {
-    const values: unknown[] = new Array(ROW_WIDTH - 1);
-    for (let i = 0; i < ROW_WIDTH - 1; i++) values[i] = rows.next();
+    const start = row * ROW_WIDTH;
+    const values = rows.slice(start, start + ROW_WIDTH - 1);
     values[PARTNER] = ids.id(values[PARTNER] as number | null);
     values[LINKED] = ids.id(values[LINKED] as number | null);
-    sink.insertRow(values, rows.next() as string);
+    sink.insertRow(values, rows[start + ROW_WIDTH - 1] as string);
   }
   return to;
 }
@@ -104,18 +103,17 @@ function write(batch: Extract<ToWriter, { type: 'batch' }>): void {
   try {
     sink.batch(() => {
       ids.begin(batch.firstSeq, sink.nextId());
-      const { ops, positions } = batch;
-      const rows = new RowReader(batch.rows, batch.rowBytes);
+      const { rows, ops, positions } = batch;
       let inserted = 0;
       for (let i = 0; i < ops.length; i++) {
         inserted = insertRows(rows, inserted, positions[i] as number);
         apply(ops[i] as WriteOp);
       }
-      insertRows(rows, inserted, batch.count);
+      insertRows(rows, inserted, rows.length / ROW_WIDTH);
     });
   } catch (error) {
     ids.lost(batch.firstSeq);
-    lost += batch.count;
+    lost += batch.rows.length / ROW_WIDTH;
     lastError = (error as Error).message;
   }
 }

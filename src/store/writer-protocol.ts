@@ -35,20 +35,13 @@ export type WriteOp =
 
 export type ToWriter =
   /**
-   * One transaction. `rows`: its `count` records' values, ROW_WIDTH each, packed into the first
-   * `rowBytes` bytes of a transferred buffer (packed-rows.ts) and numbered from `firstSeq` by their place.
-   * `ops`: its other changes, in the order capture made them; `positions[i]` is how many of the rows were
-   * inserted before `ops[i]`, so the writer replays inserts and ops in capture's order.
+   * One transaction. `rows`: its records, packed one after another (ROW_WIDTH values each) in one flat
+   * array and numbered from `firstSeq` by their place: a structured clone of one array of strings and
+   * numbers costs far less than one of an object and an array per record. `ops`: its other changes, in
+   * the order capture made them; `positions[i]` is how many of the rows were inserted before `ops[i]`, so
+   * the writer replays inserts and ops in capture's order.
    */
-  | {
-      type: 'batch';
-      firstSeq: number;
-      rows: ArrayBuffer;
-      rowBytes: number;
-      count: number;
-      ops: WriteOp[];
-      positions: number[];
-    }
+  | { type: 'batch'; firstSeq: number; rows: unknown[]; ops: WriteOp[]; positions: number[] }
   /** Answered once every batch sent before it was written (or failed). */
   | { type: 'sync'; token: number }
   | { type: 'close' };

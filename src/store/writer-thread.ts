@@ -1,16 +1,16 @@
 import type { Worker } from 'node:worker_threads';
 import type { NewRecord } from '../core/record.js';
 import type { SessionInfo } from '../core/session.js';
-import { RowPacker } from './packed-rows.js';
 import type { RecordSink } from './record-writer.js';
-import { recordToValues } from './rows.js';
+import { appendRecordValues } from './rows.js';
 import { searchText } from './search-text.js';
 import { spawnWorker } from './spawn-worker.js';
 import type { FromWriter, ToWriter, WriteOp, WriterSettings } from './writer-protocol.js';
 
 /** A batch being assembled (writer-protocol.ts has the packing). */
 interface Batch {
-  /** Records packed (into the WriterThread's packer). */
+  rows: unknown[];
+  /** Records in `rows`. */
   count: number;
   ops: WriteOp[];
   positions: number[];
@@ -38,7 +38,6 @@ const WRITER_LIMITS = { maxYoungGenerationSizeMb: 32 };
 export class WriterThread implements RecordSink {
   readonly #worker: Worker;
   #batch: Batch | null = null;
-  readonly #rows = new RowPacker();
   #firstSeq = 1;
   #nextSeq = 1;
   #token = 0;
@@ -91,28 +90,16 @@ export class WriterThread implements RecordSink {
       work();
       return;
     }
-    const batch: Batch = { count: 0, ops: [], positions: [] };
+    const batch: Batch = { rows: [], count: 0, ops: [], positions: [] };
     this.#batch = batch;
     this.#firstSeq = this.#nextSeq;
     try {
       work();
     } finally {
       this.#batch = null;
-      const { count, ops, positions } = batch;
-      if (count > 0 || ops.length > 0) {
-        const rows = this.#rows.take();
-        this.#worker.postMessage(
-          {
-            type: 'batch',
-            firstSeq: this.#firstSeq,
-            rows: rows.buffer,
-            rowBytes: rows.length,
-            count,
-            ops,
-            positions,
-          },
-          [rows.buffer],
-        );
+      const { rows, ops, positions } = batch;
+      if (batch.count > 0 || ops.length > 0) {
+        this.#post({ type: 'batch', firstSeq: this.#firstSeq, rows, ops, positions });
       }
     }
   }
@@ -127,8 +114,7 @@ export class WriterThread implements RecordSink {
       return seq;
     }
     const seq = this.#nextSeq++;
-    for (const value of recordToValues(record)) this.#rows.add(value);
-    this.#rows.add(searchText(record, parsed));
+    appendRecordValues(batch.rows, record).push(searchText(record, parsed));
     batch.count++;
     return seq;
   }
