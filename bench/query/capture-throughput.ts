@@ -1,6 +1,7 @@
-import { CaptureQueue } from '../../src/capture/capture-queue.js';
+import { existsSync } from 'node:fs';
+import type * as CaptureQueueModule from '../../src/capture/capture-queue.js';
 import type { CapturePolicy } from '../../src/capture/policy.js';
-import { ExchangeCapture } from '../../src/proxy/exchange-capture.js';
+import type * as ExchangeCaptureModule from '../../src/proxy/exchange-capture.js';
 import type { StoreKey } from '../../src/store/cipher.js';
 import { threadCpu, threadCpuSince } from './thread-cpu.js';
 import type { TrafficGenerator } from './traffic.js';
@@ -24,6 +25,24 @@ export interface Throughput {
 }
 
 /**
+ * The capture path as it ships: the built gateway's (dist/, which `npm run bench` builds first), so that
+ * the capture worker and writer threads run the compiled JavaScript. From the TypeScript sources they would
+ * load through tsx, whose transform keeps function names by calling a helper for every closure made
+ * (esbuild's keepNames): work on capture's hot path that the product does not do. The sources are the
+ * fallback when nothing is built.
+ */
+async function capturePath(): Promise<{
+  CaptureQueue: typeof CaptureQueueModule.CaptureQueue;
+  ExchangeCapture: typeof ExchangeCaptureModule.ExchangeCapture;
+}> {
+  const built = new URL('../../dist/capture/capture-queue.js', import.meta.url);
+  const root = existsSync(built) ? '../../dist' : '../../src';
+  const queue = (await import(`${root}/capture/capture-queue.js`)) as typeof CaptureQueueModule;
+  const exchange = (await import(`${root}/proxy/exchange-capture.js`)) as typeof ExchangeCaptureModule;
+  return { CaptureQueue: queue.CaptureQueue, ExchangeCapture: exchange.ExchangeCapture };
+}
+
+/**
  * Capture throughput through the real path: the proxy's ExchangeCapture emits into the CaptureQueue, which
  * batches events to the capture worker (assemble, redact, describe, store with FTS and running totals).
  * Exchanges are prepared before the clock starts; emitting pauses while the queue is over half full, as
@@ -37,6 +56,7 @@ export async function measureCaptureThroughput(
   policy?: CapturePolicy,
   key: StoreKey | null = null,
 ): Promise<Throughput> {
+  const { CaptureQueue, ExchangeCapture } = await capturePath();
   const prepared = Array.from({ length: exchanges }, () => {
     const exchange = traffic.next();
     return {

@@ -1,4 +1,3 @@
-import { TextDecoder } from 'node:util';
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import type {
   BodyMode,
@@ -22,6 +21,7 @@ import { type ExchangeIdentity, exchangeIdentity, Identities } from './identitie
 import { requestClaims } from './message-meta.js';
 import { OperationLinks } from './operation-links.js';
 import type { CapturePipeline } from './pipeline.js';
+import { Utf8Stream } from './utf8-stream.js';
 
 /** What the assembler holds about one HTTP exchange while its response streams in. */
 interface HttpExchange {
@@ -45,7 +45,7 @@ interface HttpExchange {
   origin: ResponseOrigin;
   /** The gateway's reason for answering itself, when it gave one. */
   gatewayNote: string | null;
-  decoder: TextDecoder | null;
+  decoder: Utf8Stream | null;
   parts: string[];
   bodyChars: number;
   bodySize: number;
@@ -225,7 +225,7 @@ export class Assembler {
       draft.record.note = event.origin === 'gateway' ? 'answered by the gateway' : null;
       this.#emit(draft);
     }
-    if (event.mode !== 'none') exchange.decoder = new TextDecoder();
+    if (event.mode !== 'none') exchange.decoder = new Utf8Stream();
     if (event.mode === 'sse') {
       exchange.parser = createParser({
         maxBufferSize: this.#maxMessageBytes,
@@ -250,7 +250,7 @@ export class Assembler {
     const exchange = this.#exchanges.get(event.exchange);
     if (!exchange?.decoder) return;
     exchange.bodySize += event.chunk.byteLength;
-    const text = exchange.decoder.decode(event.chunk, { stream: true });
+    const text = exchange.decoder.decode(event.chunk);
     if (exchange.parser) {
       exchange.chunkTime = event.time;
       exchange.chunkReceived = event.received;
@@ -314,7 +314,7 @@ export class Assembler {
     if (!exchange) return;
     this.#exchanges.delete(event.exchange);
     this.#releaseRequests(exchange);
-    const tail = exchange.decoder?.decode() ?? '';
+    const tail = exchange.decoder?.end() ?? '';
     if (exchange.parser) {
       if (tail) this.#feedSse(exchange, tail);
     } else if (exchange.decoder) {

@@ -70,8 +70,27 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/**
+ * Each tool's canonical JSON, made once: a list is hashed from its tools' texts, and the same texts tell
+ * which tools changed when it is compared with the next list (which holds this one's objects as `known`).
+ * Held as long as the tool object is, so as long as the list it belongs to.
+ */
+const canonicalTools = new WeakMap<ToolDefinition, string>();
+
+function canonicalTool(tool: ToolDefinition): string {
+  let text = canonicalTools.get(tool);
+  if (text === undefined) {
+    text = canonical(tool);
+    canonicalTools.set(tool, text);
+  }
+  return text;
+}
+
+/** The hash of `canonical(tools)`, the list's JSON with keys sorted (built from each tool's text). */
 export function toolListHash(tools: readonly ToolDefinition[]): string {
-  return createHash('sha256').update(canonical(tools)).digest('hex');
+  return createHash('sha256')
+    .update(`[${tools.map(canonicalTool).join(',')}]`)
+    .digest('hex');
 }
 
 export interface ToolListDiff {
@@ -105,7 +124,7 @@ export function diffToolLists(
     } else if (a && !b) {
       removed++;
       drift = { name, kind: 'removed', before: a };
-    } else if (a && b && canonical(a) !== canonical(b)) {
+    } else if (a && b && canonicalTool(a) !== canonicalTool(b)) {
       changed++;
       drift = {
         name,
@@ -118,7 +137,7 @@ export function diffToolLists(
     if (drift && drifts.length < MAX_DRIFTS) drifts.push(drift);
   }
   let truncated = added + removed + changed > drifts.length;
-  if (Buffer.byteLength(JSON.stringify(drifts)) > MAX_CHANGE_BYTES) {
+  if (jsonBytes(drifts) > MAX_CHANGE_BYTES) {
     truncated = true;
     for (const drift of drifts) {
       delete drift.before;
@@ -134,6 +153,23 @@ export function diffToolLists(
 }
 
 const MAX_VALUE_CHARS = 2000;
+const BEFORE_KEY = Buffer.byteLength(',"before":');
+const AFTER_KEY = Buffer.byteLength(',"after":');
+
+/**
+ * `Buffer.byteLength(JSON.stringify(drifts))`, without serializing the tool definitions again: their
+ * canonical texts (made for the hash) hold the same keys and values in another order, so the same bytes,
+ * for definitions read from JSON (which has no undefined, functions or dates to set them apart).
+ */
+function jsonBytes(drifts: readonly ToolDrift[]): number {
+  let bytes = 2 + Math.max(drifts.length - 1, 0);
+  for (const { before, after, ...rest } of drifts) {
+    bytes += Buffer.byteLength(JSON.stringify(rest));
+    if (before) bytes += BEFORE_KEY + Buffer.byteLength(canonicalTool(before));
+    if (after) bytes += AFTER_KEY + Buffer.byteLength(canonicalTool(after));
+  }
+  return bytes;
+}
 
 /** A value of a diff entry, as JSON text cut short when it is long (a whole schema replaced). */
 function shortValue(value: unknown): unknown {

@@ -102,7 +102,15 @@ export const COLUMNS_WITHOUT_BODIES = [
 
 /** Values for the insert statement, positionally (binding by position is the cheaper way in better-sqlite3). */
 export function recordToValues(record: NewRecord): unknown[] {
-  return [
+  return appendRecordValues([], record);
+}
+
+/**
+ * Appends the record's values (RECORD_COLUMNS order) to `out`: the capture worker packs a batch's rows
+ * into one flat array for the writer thread (writer-protocol.ts), without an array per record.
+ */
+export function appendRecordValues(out: unknown[], record: NewRecord): unknown[] {
+  out.push(
     record.time,
     record.server,
     record.sessionId,
@@ -141,7 +149,8 @@ export function recordToValues(record: NewRecord): unknown[] {
     record.upstreamMs,
     record.replayOf,
     record.origin,
-  ];
+  );
+  return out;
 }
 
 function parseHeaders(text: string | null): HeaderMap | null {

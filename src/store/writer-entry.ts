@@ -5,7 +5,13 @@ import { RETENTION_FIRST_RUN_MS, RETENTION_INTERVAL_MS, Retention } from './rete
 import { RECORD_COLUMNS } from './rows.js';
 import { SeqIds } from './seq-ids.js';
 import { sqliteToolLists, type ToolListStore } from './tool-lists.js';
-import type { FromWriter, ToWriter, WriteOp, WriterSettings } from './writer-protocol.js';
+import {
+  type FromWriter,
+  ROW_WIDTH,
+  type ToWriter,
+  type WriteOp,
+  type WriterSettings,
+} from './writer-protocol.js';
 
 /**
  * The writer thread: stores what the capture worker assembled, described and redacted, on the one writing
@@ -50,13 +56,20 @@ if (retention?.enabled) {
   setInterval(prune, RETENTION_INTERVAL_MS).unref();
 }
 
+/** Inserts the batch's packed rows numbered `from` up to (not including) `to`; returns `to`. */
+function insertRows(rows: readonly unknown[], from: number, to: number): number {
+  for (let row = from; row < to; row++) {
+    const start = row * ROW_WIDTH;
+    const values = rows.slice(start, start + ROW_WIDTH - 1);
+    values[PARTNER] = ids.id(values[PARTNER] as number | null);
+    values[LINKED] = ids.id(values[LINKED] as number | null);
+    sink.insertRow(values, rows[start + ROW_WIDTH - 1] as string);
+  }
+  return to;
+}
+
 function apply(op: WriteOp): void {
   switch (op.op) {
-    case 'insert':
-      op.values[PARTNER] = ids.id(op.values[PARTNER] as number | null);
-      op.values[LINKED] = ids.id(op.values[LINKED] as number | null);
-      sink.insertRow(op.values, op.text);
-      break;
     case 'complete': {
       const id = ids.id(op.seq);
       if (id !== null) sink.completeRequest(id, op.httpStatus, op.sessionId);
@@ -90,11 +103,17 @@ function write(batch: Extract<ToWriter, { type: 'batch' }>): void {
   try {
     sink.batch(() => {
       ids.begin(batch.firstSeq, sink.nextId());
-      for (const op of batch.ops) apply(op);
+      const { rows, ops, positions } = batch;
+      let inserted = 0;
+      for (let i = 0; i < ops.length; i++) {
+        inserted = insertRows(rows, inserted, positions[i] as number);
+        apply(ops[i] as WriteOp);
+      }
+      insertRows(rows, inserted, rows.length / ROW_WIDTH);
     });
   } catch (error) {
     ids.lost(batch.firstSeq);
-    for (const op of batch.ops) if (op.op === 'insert') lost++;
+    lost += batch.rows.length / ROW_WIDTH;
     lastError = (error as Error).message;
   }
 }

@@ -1,6 +1,7 @@
 import type { SessionInfo } from '../core/session.js';
 import type { StoreKey } from './cipher.js';
 import type { RetentionSettings } from './retention.js';
+import { RECORD_COLUMNS } from './rows.js';
 import type { KnownToolList, NewToolChange } from './tool-lists.js';
 
 /** Messages between the capture worker (writer-thread.ts) and the writer thread (writer-entry.ts). */
@@ -13,13 +14,14 @@ export interface WriterSettings {
   retention?: RetentionSettings;
 }
 
+/** Values a record takes in a batch's `rows`: its columns (RECORD_COLUMNS order), then its search text. */
+export const ROW_WIDTH = RECORD_COLUMNS.length + 1;
+
 /**
- * One change a batch makes, in the order capture made it. Records are referred to by the capture worker's
+ * A change a batch makes besides inserting records. Records are referred to by the capture worker's
  * numbers (seq-ids.ts), in the ops and in a row's partner_id and linked_id.
  */
 export type WriteOp =
-  /** A record: its column values (RECORD_COLUMNS order) and its search text, numbered by its place. */
-  | { op: 'insert'; values: unknown[]; text: string }
   | { op: 'complete'; seq: number; httpStatus: number | null; sessionId: string | null }
   | { op: 'identify'; seq: number; serverName: string | null; serverVersion: string | null }
   | { op: 'session'; session: SessionInfo }
@@ -32,8 +34,14 @@ export type WriteOp =
   | { op: 'tool-change'; change: NewToolChange; previousIsSeq: boolean };
 
 export type ToWriter =
-  /** One transaction; `firstSeq` is the number of its first insert (the next number when it has none). */
-  | { type: 'batch'; firstSeq: number; ops: WriteOp[] }
+  /**
+   * One transaction. `rows`: its records, packed one after another (ROW_WIDTH values each) in one flat
+   * array and numbered from `firstSeq` by their place: a structured clone of one array of strings and
+   * numbers costs far less than one of an object and an array per record. `ops`: its other changes, in
+   * the order capture made them; `positions[i]` is how many of the rows were inserted before `ops[i]`, so
+   * the writer replays inserts and ops in capture's order.
+   */
+  | { type: 'batch'; firstSeq: number; rows: unknown[]; ops: WriteOp[]; positions: number[] }
   /** Answered once every batch sent before it was written (or failed). */
   | { type: 'sync'; token: number }
   | { type: 'close' };
