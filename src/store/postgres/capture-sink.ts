@@ -2,9 +2,8 @@ import type { NewRecord } from '../../core/record.js';
 import type { SessionInfo } from '../../core/session.js';
 import type { RecordSink } from '../record-writer.js';
 import { recordToValues } from '../rows.js';
-import type { WriteOp } from '../writer-protocol.js';
 import { postgresSearchText } from './search-text.js';
-import type { CaptureBatch } from './write-batch.js';
+import type { BatchOp, CaptureBatch } from './write-batch.js';
 
 /**
  * The capture pipeline's side of a writer that stores elsewhere: it numbers records 1, 2, 3, … as they are
@@ -13,7 +12,7 @@ import type { CaptureBatch } from './write-batch.js';
  * writer thread's (../writer-thread.ts), so a batch means the same to both.
  */
 export abstract class NumberingSink implements RecordSink {
-  #ops: WriteOp[] | null = null;
+  #ops: BatchOp[] | null = null;
   #firstSeq = 1;
   #nextSeq = 1;
 
@@ -66,11 +65,11 @@ export abstract class NumberingSink implements RecordSink {
   }
 
   /** Tool-list drift's writes, in the batch of the answer that showed the list. */
-  toolLists(op: Extract<WriteOp, { op: 'tool-list' | 'tool-change' }>): void {
+  toolLists(op: Extract<BatchOp, { op: 'tool-list' | 'tool-change' }>): void {
     this.#add(op);
   }
 
-  #add(op: WriteOp): void {
+  #add(op: BatchOp): void {
     if (this.#ops) this.#ops.push(op);
     else this.batch(() => this.#ops?.push(op));
   }

@@ -3,10 +3,9 @@ import type { NewRecord } from '../../core/record.js';
 import type { ImportResult } from '../log-store.js';
 import { WRITE_BATCH } from '../record-writes.js';
 import { RECORD_COLUMNS, recordToValues } from '../rows.js';
-import type { WriteOp } from '../writer-protocol.js';
 import { postgresSearchText } from './search-text.js';
 import { inTransaction } from './transaction.js';
-import { takeIds, writeBatch } from './write-batch.js';
+import { type BatchOp, takeIds, writeBatch } from './write-batch.js';
 
 type Imported = NewRecord & { originalId?: number };
 
@@ -36,7 +35,7 @@ export async function importRecords(
   const flush = async () => {
     if (batch.length === 0) return;
     const firstSeq = imported + 1;
-    const ops: WriteOp[] = batch.map(({ originalId, ...record }, i) => {
+    const ops: BatchOp[] = batch.map(({ originalId, ...record }, i) => {
       const seq = firstSeq + i;
       if (originalId !== undefined) numbers.set(originalId, seq);
       const partnerId = number(record.partnerId);

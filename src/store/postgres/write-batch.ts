@@ -19,13 +19,19 @@ const SESSION = column('session_id');
 const SERVER_NAME = column('server_name');
 const SERVER_VERSION = column('server_version');
 
-/** A batch as the capture worker makes it (writer-protocol.ts): records numbered from `firstSeq`. */
+/**
+ * A change of a PostgreSQL batch: a record to insert (its columns in RECORD_COLUMNS order and its search
+ * text), or one of the SQLite writer thread's other changes (../writer-protocol.ts).
+ */
+export type BatchOp = WriteOp | { op: 'insert'; values: unknown[]; text: string };
+
+/** A batch of changes in the order capture made them, records numbered from `firstSeq` by their place. */
 export interface CaptureBatch {
   firstSeq: number;
-  ops: WriteOp[];
+  ops: BatchOp[];
 }
 
-export const insertCount = (ops: readonly WriteOp[]) =>
+export const insertCount = (ops: readonly BatchOp[]) =>
   ops.reduce((n, op) => n + Number(op.op === 'insert'), 0);
 
 /** Takes `count` ids from the shared sequence; another writer's may fall in between, so they may have gaps. */

@@ -1,9 +1,8 @@
 import type pg from 'pg';
 import { SeqIds } from '../seq-ids.js';
-import type { WriteOp } from '../writer-protocol.js';
 import { NumberingSink } from './capture-sink.js';
 import { isTransient } from './connection.js';
-import { type CaptureBatch, insertCount, takeIds, writeBatch } from './write-batch.js';
+import { type BatchOp, type CaptureBatch, insertCount, takeIds, writeBatch } from './write-batch.js';
 
 export interface PostgresWriterOptions {
   pool: pg.Pool;
@@ -55,7 +54,7 @@ export interface Written {
 type Entry = Queued | { droppedFrom: number } | { synced: (written: Written) => void };
 
 /** What a batch weighs in the queue: its strings' lengths, a fair stand-in for its bytes. */
-function weigh(ops: readonly WriteOp[]): number {
+function weigh(ops: readonly BatchOp[]): number {
   let bytes = 0;
   for (const op of ops) {
     if (op.op !== 'insert') {
