@@ -59,7 +59,9 @@ Options:
   --host <addr>          Address to bind (env MCP_GATEWAY_HOST, default 127.0.0.1)
   --storage-dir <dir>    Where mcp.json and logs.db live (env MCP_GATEWAY_STORAGE, default ~/.mcp-gateway)
   --store <url>          The capture store: a PostgreSQL URL, postgres://user@host:5432/db (env
-                         MCP_GATEWAY_STORE); default SQLite, logs.db in the storage dir
+                         MCP_GATEWAY_STORE); default SQLite, logs.db in the storage dir (docs/postgres.md)
+  --instance <name>      This gateway's name on the records it captures, for several gateways sharing one
+                         PostgreSQL store (env MCP_GATEWAY_INSTANCE, default <hostname>:<port>)
   --db-key-file <file>   Encrypt logs.db with the passphrase in this file (mode 600); or env MCP_GATEWAY_DB_KEY;
                          else the OS keychain's key for an encrypted store (mcp-gateway db encrypt --keychain).
                          Without any, logs.db is not encrypted (docs/encryption.md)
@@ -151,6 +153,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     host: { type: 'string' },
     'storage-dir': { type: 'string' },
     store: { type: 'string' },
+    instance: { type: 'string' },
     'db-key-file': { type: 'string' },
     'allowed-hosts': { type: 'string', multiple: true },
     'max-body-mb': { type: 'string' },
@@ -202,6 +205,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       host: values.host as string | undefined,
       storageDir: values['storage-dir'] as string | undefined,
       store: values.store as string | undefined,
+      instance: values.instance as string | undefined,
       dbKeyFile: values['db-key-file'] as string | undefined,
       allowedHosts,
       maxBodyMb: values['max-body-mb'] as string | undefined,

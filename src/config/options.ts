@@ -12,6 +12,7 @@ import { type KeychainLookup, readStoreKey } from '../storage/store-key.js';
 import { type StoreKey, StoreKeyError } from '../store/cipher.js';
 import { resolveStoreSpec, type StoreSpec, StoreSpecError } from '../store/store-spec.js';
 import { type OtlpSettings, resolveOtlp, TelemetrySettingError } from '../telemetry/settings.js';
+import { parseInstance } from './instance.js';
 import { type OidcConfig, type OidcUserOptions, resolveOidc, resolveUiIdleTimeout } from './oidc-options.js';
 
 /** Everything a user may set (flags, environment); all optional. */
@@ -32,6 +33,8 @@ export interface UserOptions extends OidcUserOptions {
   demo?: boolean;
   /** `--store`: a PostgreSQL URL (postgres://user@host:5432/db); SQLite in the storage dir when left out. */
   store?: string;
+  /** `--instance`: this gateway's name on the records it captures (several can share one store). */
+  instance?: string;
   /** A file holding the passphrase logs.db is encrypted with (else MCP_GATEWAY_DB_KEY; else the OS keychain). */
   dbKeyFile?: string;
   /** `--tls self-signed`: serve HTTPS with a certificate the gateway makes and keeps in the storage dir. */
@@ -83,6 +86,11 @@ export interface ResolvedConfig {
   readonly storeKey: StoreKey | null;
   /** The capture store: logs.db in the storage dir (with `storeKey`), or PostgreSQL (`--store`). */
   readonly store: StoreSpec;
+  /**
+   * `--instance` (MCP_GATEWAY_INSTANCE): this gateway's name among those sharing a store; null for the
+   * default, `<hostname>:<port>`, which is known only once the port is bound.
+   */
+  readonly instance: string | null;
   /** `--db-key-file` as given: the secret store takes its key from the same file (docs/secrets.md). */
   readonly dbKeyFile: string | null;
   /** OpenID Connect sign-in for the web UI (docs/oidc.md); null when off. */
@@ -309,6 +317,7 @@ export function resolveConfig(options: UserOptions, env: NodeJS.ProcessEnv = pro
     redact: options.redact ?? parseSwitch(env.MCP_GATEWAY_REDACT, 'MCP_GATEWAY_REDACT'),
     storeKey,
     store: resolveStore(options.store, env, { path: storagePaths(storageDir).database, key: storeKey }),
+    instance: resolveInstance(options.instance, env),
     dbKeyFile: options.dbKeyFile ?? null,
     oidc: resolveOidc(options, env, fail),
     uiIdleTimeoutMs: resolveUiIdleTimeout(options, env, fail),
@@ -337,6 +346,17 @@ function resolveStore(
   } catch (error) {
     if (error instanceof StoreSpecError) throw new ConfigError(error.message);
     throw error;
+  }
+}
+
+function resolveInstance(option: string | undefined, env: NodeJS.ProcessEnv): string | null {
+  const fromEnv = env.MCP_GATEWAY_INSTANCE?.trim() ? env.MCP_GATEWAY_INSTANCE : undefined;
+  const value = option ?? fromEnv;
+  if (value === undefined) return null;
+  try {
+    return parseInstance(value, option === undefined ? 'MCP_GATEWAY_INSTANCE' : '--instance');
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
   }
 }
 
