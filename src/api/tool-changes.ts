@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import type { Scope } from '../auth/scope.js';
-import { MAX_TOOL_CHANGES_PAGE, readToolChanges } from '../diff/tool-changes.js';
+import { MAX_TOOL_CHANGES_PAGE, readToolChanges, type ToolChangeReads } from '../diff/tool-changes.js';
 import type { Registry } from '../registry/registry.js';
-import type { ToolListStore } from '../store/tool-lists.js';
 import { integerParam } from './query-params.js';
 
 /**
@@ -11,17 +10,17 @@ import { integerParam } from './query-params.js';
  * `before=<change id>` page back.
  */
 export function toolChangesRoutes(deps: {
-  toolLists: ToolListStore;
+  toolLists: ToolChangeReads;
   registry: Registry;
   scope: () => Scope;
 }): Hono {
   const app = new Hono();
-  app.get('/:name/tool-changes', (c) => {
+  app.get('/:name/tool-changes', async (c) => {
     const name = c.req.param('name');
     const limit = integerParam(c.req.query('limit'), 'limit', 1, MAX_TOOL_CHANGES_PAGE) ?? 20;
     const before = integerParam(c.req.query('before'), 'before', 1, Number.MAX_SAFE_INTEGER);
     return c.json(
-      readToolChanges(
+      await readToolChanges(
         deps.toolLists,
         deps.scope(),
         (server) => deps.registry.get(server) !== undefined,

@@ -1,11 +1,11 @@
 import type { AuditTrail } from '../audit/audit-trail.js';
+import type { ToolChangeReads } from '../diff/tool-changes.js';
 import type { FaultRules } from '../faults/rules.js';
 import type { OverviewDeps, RestartServer } from '../health/server-overview.js';
 import type { Breakpoints } from '../intercept/breakpoints.js';
 import type { PendingServers } from '../ops/pending-servers.js';
 import type { ReplayLoopback } from '../replay/replay.js';
 import type { LogReads } from '../store/log-reads.js';
-import type { ToolListStore } from '../store/tool-lists.js';
 
 /** What the management MCP server works with: the same registry, store and health as the REST API. */
 export interface ManagementDeps extends OverviewDeps {
@@ -13,7 +13,7 @@ export interface ManagementDeps extends OverviewDeps {
   /** Searches, records, sessions and statistics, read off the proxy's thread. */
   reads: LogReads;
   /** Servers' last known tool lists and how they changed (get_tool_changes). */
-  toolLists: ToolListStore;
+  toolLists: ToolChangeReads;
   /** Records were deleted through a tool (the live feed tells open views). */
   onDeleted: (count: number) => void;
   /** Launches that wait for the owner's approval in the web UI. */

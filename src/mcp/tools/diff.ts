@@ -154,9 +154,9 @@ export function registerDiffTools(server: McpServer, deps: ManagementDeps, scope
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async ({ serverName, limit, before }) =>
-      guarded(() => {
+      guarded(async () => {
         const older = before === undefined ? undefined : Number(before);
-        const history = readToolChanges(
+        const history = await readToolChanges(
           deps.toolLists,
           scope(),
           (name) => deps.registry.get(name) !== undefined,
