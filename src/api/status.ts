@@ -13,6 +13,8 @@ export interface StatusDeps {
   store: Pick<AsyncLogStore, 'serverTotals'>;
   /** Which store the gateway captures into, shown with any password masked. */
   storeSpec?: StoreSpec;
+  /** This gateway's name on the records it captures (several gateways can share a PostgreSQL store). */
+  instance?: string;
   captureStats: () => CaptureStats;
   /** Rate limits and caps in effect, and what they refused since start (docs/rate-limits.md). */
   limits?: () => LimitsStatus;
@@ -59,6 +61,7 @@ export function statusRoutes({
   startedAt,
   proxyAuth = false,
   storeSpec,
+  instance,
 }: StatusDeps): Hono {
   const app = new Hono();
   // Looked up once: PATH does not change under a running process.
@@ -79,6 +82,7 @@ export function statusRoutes({
         inStore,
       },
       store: storeSpec ? describeStore(storeSpec) : null,
+      instance: instance ?? null,
       limits: limits ? limits() : null,
       // What client configs run for `mcp-gateway connect`/`wrap`: the bare name only if it is on PATH.
       command,

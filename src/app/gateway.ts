@@ -10,10 +10,10 @@ import { TokenStore } from '../auth/token-store.js';
 import { CaptureQueue, type CaptureStats } from '../capture/capture-queue.js';
 import type { ToolListChanged } from '../capture/listeners/tool-drift.js';
 import { capturePolicy, redactionLine } from '../capture/policy.js';
+import { defaultInstance } from '../config/instance.js';
 import type { ResolvedConfig } from '../config/options.js';
 import { GatewayError } from '../core/errors.js';
 import type { ServerStatus, ServerStatusProvider } from '../core/server-status.js';
-
 import { faultHook } from '../faults/fault-hook.js';
 import { FaultRules } from '../faults/rules.js';
 import { type RestartServer, statusOf } from '../health/server-overview.js';
@@ -58,6 +58,7 @@ import { misconfigurationStatus } from './misconfigurations.js';
 import { misconfiguredServer } from './misconfigured-server.js';
 import { createOwnOriginCheck } from './own-origin.js';
 import { answerPlainHttp } from './plain-http-on-tls.js';
+import { openPostgresStore, type PostgresStore, PostgresStoreError } from './postgres-store.js';
 import { createProxyAuth } from './proxy-auth.js';
 import { createUiSessionProxyCheck } from './proxy-ui-session.js';
 import { type GatewayTls, selfFetch, servingTls } from './serving-tls.js';
@@ -139,15 +140,9 @@ function heldUntilReady(): { handle: RequestHandler; ready(handler: RequestHandl
 export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promise<RunningGateway> {
   const startedAt = Date.now();
   const spec = config.store;
-  // Refused before anything starts, rather than capturing into SQLite while the user expects PostgreSQL.
-  if (spec.kind === 'postgres') {
-    throw new StartupError(
-      `The PostgreSQL store (${describeStore(spec).location}) cannot be used by the gateway yet; ` +
-        'leave out --store and MCP_GATEWAY_STORE to capture into SQLite in the storage dir.',
-      2,
-    );
-  }
-  const paths = startupStep(() => prepareStorageDir(config.storageDir, io.warn));
+  const paths = startupStep(() =>
+    prepareStorageDir(config.storageDir, io.warn, { database: spec.kind === 'sqlite' }),
+  );
   const lock = startupStep(() => lockStorageDir(paths.dir, io.warn));
   // A certificate that cannot serve is a setting to fix (exit 2), found before the port is bound.
   let tls: GatewayTls | null;
@@ -177,20 +172,36 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const baseUrl = `${scheme}://localhost:${port}`;
   if (server instanceof HttpsServer) answerPlainHttp(server, () => baseUrl);
   lock.listening(port, baseUrl, config.token);
-  let db: Database;
+  // Named once the port is known: two gateways on one machine differ by it.
+  const instance = config.instance ?? defaultInstance(port);
+  // SQLite in the storage dir, or a PostgreSQL store shared with other gateways (nothing in logs.db then).
+  let db: Database | null = null;
+  let shared: PostgresStore | null = null;
   try {
-    db = openDatabaseOrStartFresh(spec.path, { migrate: true, key: spec.key ?? null }, io.warn);
+    if (spec.kind === 'sqlite') {
+      db = openDatabaseOrStartFresh(spec.path, { migrate: true, key: spec.key ?? null }, io.warn);
+    } else {
+      shared = await openPostgresStore(spec.url, { instance, retention: config.retention, warn: io.warn });
+    }
   } catch (error) {
     held.ready(null);
     server.close();
     lock.release();
+    // A store that cannot be reached or prepared is a setting to fix (exit 2); the message names it,
+    // its password left out, and what to check.
+    if (error instanceof PostgresStoreError) throw new StartupError(error.message, 2);
     // A missing or wrong key is a setting to fix (exit 2); its message already names the store and the fix.
     if (error instanceof StoreKeyError) throw new StartupError(error.message, 2);
     // openDatabase names the file itself when SQLite cannot open it at all.
     const reason = (error as Error).message;
-    const what = reason.startsWith('cannot open') ? reason : `cannot open ${spec.path}: ${reason}`;
+    const location = describeStore(spec).location;
+    const what = reason.startsWith('cannot open') ? reason : `cannot open ${location}: ${reason}`;
     throw new StartupError(`${what}. Move the file away, or choose another --storage-dir`);
   }
+  const closeStore = async () => {
+    db?.close();
+    await shared?.close();
+  };
   // The control-plane audit log: its own file (encrypted with the store's key), which traffic retention,
   // `clear` and imports never touch.
   let audit: SqliteAuditTrail;
@@ -199,7 +210,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   } catch (error) {
     held.ready(null);
     server.close();
-    db.close();
+    await closeStore();
     lock.release();
     if (error instanceof StoreKeyError) throw new StartupError(error.message, 2);
     throw new StartupError(
@@ -222,8 +233,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   // The live feed exists only later, with the app; a tool-list change is announced through it then.
   let toolListChanged: (change: ToolListChanged) => void = () => {};
   const capture = new CaptureQueue({
-    databasePath: spec.path,
-    databaseKey: spec.key ?? null,
+    databasePath: spec.kind === 'sqlite' ? spec.path : paths.database,
+    databaseKey: spec.kind === 'sqlite' ? (spec.key ?? null) : null,
     maxMessageBytes: config.capture.maxMessageBytes,
     queueBytes: config.capture.queueBytes,
     retention: config.retention,
@@ -240,13 +251,19 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     held.ready(null);
     server.close();
     registry.close();
-    db.close();
+    await closeStore();
     audit.close();
     lock.release();
-    throw new StartupError(`cannot start capture into ${spec.path}: ${(error as Error).message}`);
+    throw new StartupError(
+      `cannot start capture into ${describeStore(spec).location}: ${(error as Error).message}`,
+    );
   }
-  // Searches, statistics, timelines and exports run on reader threads, never on the proxy's.
-  const reads = ReaderPool.start(spec.path, { log: io.warn, key: spec.key ?? null });
+  // On SQLite, searches, statistics, timelines and exports run on reader threads, never on the proxy's;
+  // PostgreSQL answers them on its server while the event loop only awaits.
+  const readers =
+    db && spec.kind === 'sqlite'
+      ? ReaderPool.start(spec.path, { log: io.warn, key: spec.key ?? null })
+      : null;
 
   const pools = new UpstreamPools();
   // Fault injection rules (in memory only: faults/rules.ts says why).
@@ -332,9 +349,18 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   registry.watch();
   stdio.sync(resolvedServers());
 
-  // The main thread sees the store only through the async contract, as it would a PostgreSQL store.
-  const store = asyncStore(sqliteLogStore(db), reads);
-  const liveFeed = new LiveFeed(store, io.warn);
+  // The main thread sees the store only through the async contract, whichever the backend.
+  const store = shared ? shared.store : asyncStore(sqliteLogStore(db as Database), readers ?? undefined);
+  const reads = shared ? shared.store : (readers as ReaderPool);
+  // On PostgreSQL the feed follows every gateway's commits, woken by their notifications (live.ts).
+  const liveFeed = new LiveFeed(shared ? shared.feed : store, io.warn);
+  try {
+    await shared?.follow(() => void liveFeed.tick());
+  } catch (error) {
+    io.warn(
+      `live feed: cannot listen for other gateways' records (${(error as Error).message}); it polls instead`,
+    );
+  }
   toolListChanged = (change) => liveFeed.broadcast({ type: 'tool-changes', ...change });
   // The stdio processes the gateway runs report their own state; HTTP servers are judged by health checks.
   // A server whose references cannot be filled in says so first; nothing of it runs.
@@ -405,8 +431,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     mcpSessions,
     store,
     storeSpec: spec,
+    instance,
     reads,
-    toolLists: sqliteToolLists(db),
+    toolLists: db ? sqliteToolLists(db) : (shared as PostgresStore).toolLists,
     faults,
     health: insight.health,
     liveFeed,
@@ -482,8 +509,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
       server.closeAllConnections();
       await pools.closeAll();
       await capture.close();
-      await reads.close();
-      db.close();
+      await readers?.close();
+      await closeStore();
       audit.close();
       lock.release();
       return { capture: capture.stats(), uptimeMs: Date.now() - startedAt };

@@ -37,6 +37,7 @@ import type { TokenStore } from '../auth/token-store.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
 import type { ServerStatusProvider } from '../core/server-status.js';
 import { VERSION } from '../core/version.js';
+import type { ToolChangeReads } from '../diff/tool-changes.js';
 import type { FaultRules } from '../faults/rules.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { RestartServer } from '../health/server-overview.js';
@@ -54,7 +55,6 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import type { LogReads } from '../store/log-reads.js';
 import type { AsyncLogStore } from '../store/log-store.js';
 import type { StoreSpec } from '../store/store-spec.js';
-import type { ToolListStore } from '../store/tool-lists.js';
 import type { PrometheusMetrics } from '../telemetry/prometheus.js';
 import { AuthLimiter } from './auth-limiter.js';
 import { authRequest, createAuthenticator, type Principal } from './authenticate.js';
@@ -79,10 +79,12 @@ export interface HonoAppDeps extends Omit<ServerRuntimeDeps, 'registry'> {
   store: AsyncLogStore;
   /** Which store `store` is (/api/status names it, any password masked). */
   storeSpec?: StoreSpec;
+  /** This gateway's name among those sharing a store (`--instance`), shown in /api/status. */
+  instance?: string;
   /** The store's heavy reads, answered off the proxy's thread. */
   reads: LogReads;
   /** Servers' last known tool lists and their changes (tool-list drift). */
-  toolLists: ToolListStore;
+  toolLists: ToolChangeReads;
   /** Fault injection rules the proxy applies (faults/rules.ts). */
   faults: FaultRules;
   health: HealthMonitor;

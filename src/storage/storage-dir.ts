@@ -53,8 +53,15 @@ function step<T>(what: string, run: () => T): T {
   }
 }
 
-/** Creates the storage dir if needed and makes sure it and its files are private. */
-export function prepareStorageDir(dir: string, warn: (message: string) => void): StoragePaths {
+/**
+ * Creates the storage dir if needed and makes sure it and its files are private. `database: false` (the
+ * capture store is elsewhere, in PostgreSQL) leaves logs.db uncreated.
+ */
+export function prepareStorageDir(
+  dir: string,
+  warn: (message: string) => void,
+  options: { database?: boolean } = {},
+): StoragePaths {
   const paths = storagePaths(dir);
   if (!existsSync(dir)) {
     step(`cannot create storage dir ${dir}`, () => mkdirSync(dir, { recursive: true, mode: DIR_MODE }));
@@ -68,7 +75,7 @@ export function prepareStorageDir(dir: string, warn: (message: string) => void):
     if (existsSync(file)) step(`cannot make ${file} private`, () => tighten(file, FILE_MODE, warn));
   }
   // SQLite creates -wal and -shm with the database file's mode, so the database is created private first.
-  if (!existsSync(paths.database)) {
+  if (options.database !== false && !existsSync(paths.database)) {
     step(`cannot create ${paths.database}`, () => closeSync(openSync(paths.database, 'a', FILE_MODE)));
   }
   return paths;
