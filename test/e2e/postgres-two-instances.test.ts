@@ -1,0 +1,188 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveEvent } from '../../src/api/live-events.js';
+import { StartupError, startGateway } from '../../src/app/gateway.js';
+import { resolveConfig } from '../../src/config/options.js';
+import { openPool } from '../../src/store/postgres/connection.js';
+import { PostgresRecordWriter } from '../../src/store/postgres/writer.js';
+import { type RunningEverything, startEverything } from '../helpers/everything.js';
+import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
+import { connectClient } from '../helpers/mcp-client.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { makeRecord } from '../helpers/records.js';
+import { type FeedClient, openFeed } from '../helpers/sse-client.js';
+
+/**
+ * Two gateways, "alpha" and "beta", on one real PostgreSQL database (issue 14, "Done when"): what either
+ * captures is in both APIs (`instance:` tells them apart) and reaches both live feeds.
+ */
+
+let postgres: TestPostgres;
+let url: string;
+let everything: RunningEverything;
+let alpha: TestGateway;
+let beta: TestGateway;
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+  url = await postgres.createDatabase();
+  everything = await startEverything();
+  const servers = { everything: { type: 'http', url: everything.url } };
+  // Started together: both migrate the same new database at once.
+  [alpha, beta] = await Promise.all([
+    startTestGateway({ store: url, instance: 'alpha', servers }),
+    startTestGateway({ store: url, instance: 'beta', servers }),
+  ]);
+}, 90_000);
+
+afterAll(async () => {
+  await alpha?.stop();
+  await beta?.stop();
+  await everything?.stop();
+  await postgres?.stop();
+});
+
+interface LogsPage {
+  data: { id: number; method: string | null; message?: string; summary: string }[];
+}
+
+/** The records of a page whose text holds `marker`, as one gateway's REST API lists them. */
+async function logs(gw: TestGateway, filter: string): Promise<LogsPage['data']> {
+  const response = await gw.api(`/api/logs?limit=200&filter=${encodeURIComponent(filter)}`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as LogsPage).data;
+}
+
+/** Waits until `filter` finds `count` records through `gw`'s API (another gateway commits on its own time). */
+async function eventuallyLogs(gw: TestGateway, filter: string, count: number): Promise<LogsPage['data']> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = await logs(gw, filter);
+    if (found.length >= count || Date.now() > deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const holds = (marker: string) => (event: LiveEvent) =>
+  event.type === 'records' && JSON.stringify(event.records).includes(marker);
+
+async function feed(gw: TestGateway): Promise<FeedClient> {
+  const client = await openFeed(`${gw.url}/api/events`, TEST_TOKEN);
+  await client.waitFor((event) => event.type === 'hello');
+  return client;
+}
+
+describe('two gateways on one PostgreSQL store', () => {
+  it('names each instance in /api/status, with the store (password never shown)', async () => {
+    for (const [gw, name] of [
+      [alpha, 'alpha'],
+      [beta, 'beta'],
+    ] as const) {
+      const status = (await (await gw.api('/api/status')).json()) as {
+        instance: string;
+        store: { kind: string; location: string };
+      };
+      expect(status.instance).toBe(name);
+      expect(status.store).toEqual({ kind: 'postgres', location: url });
+    }
+  });
+
+  it('shows records another writer commits in both APIs and both live feeds, instance: narrowing them', async () => {
+    const feeds = [await feed(alpha), await feed(beta)];
+    const pool = openPool(url);
+    try {
+      // Writers of two other gateways, as the capture path writes: one transaction per batch, NOTIFY after.
+      const writers = ['gamma', 'delta'].map((instance) => new PostgresRecordWriter({ pool, instance }));
+      for (const [i, writer] of writers.entries()) {
+        const marker = `direct-${writer === writers[0] ? 'gamma' : 'delta'}`;
+        writer.batch(() => {
+          for (let n = 0; n < 3; n++) {
+            writer.insert(
+              makeRecord({
+                method: 'tools/call',
+                summary: `${marker} ${n}`,
+                message: JSON.stringify({
+                  jsonrpc: '2.0',
+                  id: i * 10 + n,
+                  method: 'tools/call',
+                  params: { name: 'echo', arguments: { message: `${marker} ${n}` } },
+                }),
+              }),
+            );
+          }
+        });
+      }
+      await Promise.all(writers.map((writer) => writer.close()));
+      for (const gw of [alpha, beta]) {
+        expect(await eventuallyLogs(gw, 'direct-gamma', 3)).toHaveLength(3);
+        expect(await logs(gw, 'direct-delta')).toHaveLength(3);
+        expect(await logs(gw, 'instance:gamma direct-')).toHaveLength(3);
+        expect((await logs(gw, 'instance:gamma direct-')).map((r) => r.summary).sort()).toEqual([
+          'direct-gamma 0',
+          'direct-gamma 1',
+          'direct-gamma 2',
+        ]);
+        expect(await logs(gw, '-instance:gamma direct-')).toHaveLength(3);
+      }
+      for (const client of feeds) {
+        await client.waitFor(holds('direct-gamma 2'), 10_000);
+        await client.waitFor(holds('direct-delta 2'), 10_000);
+      }
+    } finally {
+      for (const client of feeds) client.close();
+      await pool.end();
+    }
+  });
+
+  it('captures traffic through each gateway into the shared store: each API and live feed shows both', async () => {
+    const feeds = [await feed(alpha), await feed(beta)];
+    const clients = [
+      await connectClient(alpha.proxyUrl('everything'), 'client-of-alpha'),
+      await connectClient(beta.proxyUrl('everything'), 'client-of-beta'),
+    ];
+    try {
+      await clients[0]?.client.callTool({ name: 'echo', arguments: { message: 'through-alpha' } });
+      await clients[1]?.client.callTool({ name: 'echo', arguments: { message: 'through-beta' } });
+      await Promise.all([alpha.gateway.flushCapture(), beta.gateway.flushCapture()]);
+      for (const gw of [alpha, beta]) {
+        // The request and its answer, from either gateway.
+        expect(await eventuallyLogs(gw, 'through-alpha', 2)).toHaveLength(2);
+        expect(await eventuallyLogs(gw, 'through-beta', 2)).toHaveLength(2);
+        // Each record names the gateway that captured it.
+        expect(await logs(gw, 'instance:alpha through-')).toHaveLength(2);
+        expect((await logs(gw, 'instance:alpha through-')).every((r) => r.summary.includes('alpha'))).toBe(
+          true,
+        );
+        expect(await logs(gw, 'instance:beta method:initialize')).not.toHaveLength(0);
+      }
+      // Each live feed receives the other gateway's traffic, and its own.
+      for (const client of feeds) {
+        await client.waitFor(holds('through-alpha'), 10_000);
+        await client.waitFor(holds('through-beta'), 10_000);
+      }
+    } finally {
+      for (const client of feeds) client.close();
+      for (const client of clients) await client?.close();
+    }
+  });
+
+  it('refuses a database that does not exist with one clear line (exit 2), password left out', async () => {
+    const wrong = new URL(url);
+    wrong.password = 's3cret';
+    wrong.pathname = '/no_such_database';
+    const storageDir = mkdtempSync(join(tmpdir(), 'mcp-gateway-pg-wrong-'));
+    const config = resolveConfig({ port: 0, token: TEST_TOKEN, store: wrong.href, storageDir });
+    const started = startGateway(config, { info: () => {}, warn: () => {} });
+    const error = (await started.catch((e: unknown) => e)) as StartupError;
+    rmSync(storageDir, { recursive: true, force: true });
+    expect(error).toBeInstanceOf(StartupError);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(
+      /^cannot reach the PostgreSQL store at postgres:\/\/postgres@127\.0\.0\.1:\d+\/no_such_database: .*does not exist/,
+    );
+    expect(error.message).not.toContain('s3cret');
+    expect(error.message).not.toContain('\n');
+  });
+});
