@@ -6,7 +6,10 @@ import type { LiveEvent } from '../../src/api/live-events.js';
 import { StartupError, startGateway } from '../../src/app/gateway.js';
 import { resolveConfig } from '../../src/config/options.js';
 import { openPool } from '../../src/store/postgres/connection.js';
+import { postgresSearchText } from '../../src/store/postgres/search-text.js';
+import { takeIds, writeBatch } from '../../src/store/postgres/write-batch.js';
 import { PostgresRecordWriter } from '../../src/store/postgres/writer.js';
+import { recordToValues } from '../../src/store/rows.js';
 import { type RunningEverything, startEverything } from '../helpers/everything.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
 import { connectClient } from '../helpers/mcp-client.js';
@@ -67,6 +70,32 @@ async function eventuallyLogs(gw: TestGateway, filter: string, count: number): P
 
 const holds = (marker: string) => (event: LiveEvent) =>
   event.type === 'records' && JSON.stringify(event.records).includes(marker);
+
+/** A tools/call request for `echo` whose text is `marker`. */
+function echoRecord(marker: string, id: number) {
+  return makeRecord({
+    method: 'tools/call',
+    summary: marker,
+    message: JSON.stringify({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name: 'echo', arguments: { message: marker } },
+    }),
+  });
+}
+
+/** How many records holding `marker` a feed has delivered, over all its events. */
+function delivered(client: FeedClient, marker: string): number {
+  return client.events
+    .flatMap((event) => (event.type === 'records' ? event.records : []))
+    .filter((record) => JSON.stringify(record).includes(marker)).length;
+}
+
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
 
 async function feed(gw: TestGateway): Promise<FeedClient> {
   const client = await openFeed(`${gw.url}/api/events`, TEST_TOKEN);
@@ -131,6 +160,42 @@ describe('two gateways on one PostgreSQL store', () => {
         await client.waitFor(holds('direct-delta 2'), 10_000);
       }
     } finally {
+      for (const client of feeds) client.close();
+      await pool.end();
+    }
+  });
+
+  it('delivers a record committed after a later id of another gateway to both live feeds', async () => {
+    const feeds = [await feed(alpha), await feed(beta)];
+    const pool = openPool(url);
+    const slow = await pool.connect();
+    try {
+      // A slow gateway takes its ids first and commits last.
+      await slow.query('BEGIN');
+      const ids = await takeIds(slow, 2);
+      const fast = new PostgresRecordWriter({ pool, instance: 'fast' });
+      fast.insert(echoRecord('committed-first', 1));
+      await fast.close();
+      const [first] = await eventuallyLogs(alpha, 'committed-first', 1);
+      expect(first?.id).toBeGreaterThan(ids[1] as number);
+      // The feeds hold it back while the slow gateway's ids may still commit (up to STALE_GAP_MS).
+      const late = [echoRecord('committed-late', 2), echoRecord('committed-late', 3)];
+      const ops = late.map((record) => ({
+        op: 'insert' as const,
+        values: recordToValues(record),
+        text: postgresSearchText(record),
+      }));
+      await writeBatch(slow, 'slow', { firstSeq: 1, ops }, ids, () => null);
+      await slow.query('COMMIT');
+      // Every record reaches both feeds, the late ones though a higher id committed before them.
+      for (const client of feeds) {
+        await client.waitFor(holds('committed-first'), 10_000);
+        await client.waitFor(holds('committed-late'), 10_000);
+        await until(() => delivered(client, 'committed-late') === 2);
+        expect(delivered(client, 'committed-late')).toBe(2);
+      }
+    } finally {
+      slow.release();
       for (const client of feeds) client.close();
       await pool.end();
     }
