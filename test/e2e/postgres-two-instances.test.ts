@@ -6,9 +6,11 @@ import type { LiveEvent } from '../../src/api/live-events.js';
 import { StartupError, startGateway } from '../../src/app/gateway.js';
 import { resolveConfig } from '../../src/config/options.js';
 import { openPool } from '../../src/store/postgres/connection.js';
+import { migratePostgres } from '../../src/store/postgres/migrations.js';
 import { postgresSearchText } from '../../src/store/postgres/search-text.js';
 import { takeIds, writeBatch } from '../../src/store/postgres/write-batch.js';
 import { PostgresRecordWriter } from '../../src/store/postgres/writer.js';
+import { RETENTION_FIRST_RUN_MS } from '../../src/store/retention.js';
 import { recordToValues } from '../../src/store/rows.js';
 import { type RunningEverything, startEverything } from '../helpers/everything.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
@@ -32,6 +34,14 @@ beforeAll(async () => {
   postgres = await startPostgres();
   url = await postgres.createDatabase();
   everything = await startEverything();
+  // Records from before the gateways started: one past the default 30 days of retention.
+  const pool = openPool(url);
+  await migratePostgres(pool);
+  const writer = new PostgresRecordWriter({ pool, instance: 'earlier' });
+  writer.insert({ ...echoRecord('aged-out', 1), time: Date.now() - 60 * 86_400_000 });
+  writer.insert({ ...echoRecord('kept-since-yesterday', 2), time: Date.now() - 86_400_000 });
+  await writer.close();
+  await pool.end();
   const servers = { everything: { type: 'http', url: everything.url } };
   // Started together: both migrate the same new database at once.
   [alpha, beta] = await Promise.all([
@@ -232,6 +242,17 @@ describe('two gateways on one PostgreSQL store', () => {
       for (const client of clients) await client?.close();
     }
   });
+
+  it('prunes records past the retention limit from the shared store, as on SQLite', async () => {
+    // The first run comes RETENTION_FIRST_RUN_MS after start.
+    const deadline = Date.now() + RETENTION_FIRST_RUN_MS + 10_000;
+    while ((await logs(alpha, 'aged-out')).length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(await logs(alpha, 'aged-out')).toHaveLength(0);
+    expect(await logs(beta, 'aged-out')).toHaveLength(0);
+    expect(await logs(beta, 'kept-since-yesterday')).toHaveLength(1);
+  }, 30_000);
 
   it('refuses a database that does not exist with one clear line (exit 2), password left out', async () => {
     const wrong = new URL(url);
