@@ -51,6 +51,8 @@ const SKIP: Record<string, string> = {
     'example ids; ignore= is pinned by test/diff/diff-api.test.ts',
   "api '/api/diff?a=session:3f2a9c1e&b=session:7b51d0aa&filter=method:tools/call'":
     'example session ids; two sessions are compared in test/diff/diff-api.test.ts',
+  'mcp-gateway --store postgres://gateway@db.example.lan:5432/mcp_gateway --instance laptop-1':
+    'needs a PostgreSQL server; test/e2e/postgres-two-instances.test.ts starts two gateways on a real one',
   'npm run conformance':
     'runs every conformance scenario on every path for minutes; test/conformance/*.test.ts hold the same pass sets',
   'npx vitest run test/conformance/server-paths.test.ts test/conformance/client-paths.test.ts':
