@@ -89,6 +89,8 @@ export interface CapturedRecord {
   replayOf: number | null;
   /** What the gateway did to this message, when it did not travel exactly as sent (see RecordOrigin). */
   origin: RecordOrigin | null;
+  /** The gateway that captured it, on a store several share (PostgreSQL); absent on a gateway's own. */
+  instance?: string;
 }
 
 /**
@@ -151,6 +153,8 @@ export interface RecordJson {
   replayOf: number | null;
   /** `injected` or `edited` when the gateway wrote or changed the message (see RecordOrigin). */
   origin: RecordOrigin | null;
+  /** The gateway instance that captured it, on a shared store (docs/postgres.md). */
+  instance?: string;
 }
 
 /**
@@ -208,6 +212,7 @@ function toJson(record: CapturedRecord, bodies: boolean): RecordJson | RecordSum
     upstreamMs: record.upstreamMs,
     replayOf: record.replayOf,
     origin: record.origin,
+    ...(record.instance === undefined ? {} : { instance: record.instance }),
   };
 }
 

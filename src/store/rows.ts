@@ -44,6 +44,8 @@ export interface RecordRow {
   upstream_ms: number | null;
   replay_of: number | null;
   origin: string | null;
+  /** Only on a store several gateways share (PostgreSQL). */
+  instance?: string | null;
 }
 
 /** The stored columns, in the order `recordToValues` produces them (the id is SQLite's). */
@@ -203,5 +205,6 @@ export function rowToRecord(row: RecordRow): CapturedRecord {
     replayOf: row.replay_of ?? null,
     origin: (row.origin as RecordOrigin | null) ?? null,
     protocolVersion: row.protocol_version ?? null,
+    ...(row.instance ? { instance: row.instance } : {}),
   };
 }

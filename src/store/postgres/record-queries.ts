@@ -6,6 +6,9 @@ import { type BodyRow, fitting, ITERATE_BYTES, ITERATE_PAGE, page } from '../rec
 import { COLUMNS_WITHOUT_BODIES, type RecordRow, rowToRecord } from '../rows.js';
 import { selectPostgres } from './select.js';
 
+/** A page's columns: the record's without its bodies, and the gateway that captured it. */
+const COLUMNS = `${COLUMNS_WITHOUT_BODIES}, r.instance`;
+
 /**
  * Reading records from PostgreSQL, as store/record-queries.ts does from SQLite: keyset pages by id, bodies
  * fetched by id for the rows that fit in `maxBytes`, so neither the filter nor memory grows with payloads.
@@ -43,7 +46,7 @@ export function postgresRecordQueries(
 
   const list = async (query: PageQuery): Promise<RecordPage> => {
     const select = selectPostgres(query.filter, {
-      columns: COLUMNS_WITHOUT_BODIES,
+      columns: COLUMNS,
       order: query.order,
       cursor: query.cursor,
       limit: query.limit + 1,
@@ -97,7 +100,7 @@ export function postgresRecordQueries(
       const after = query.cursor ?? 0;
       const server = query.server ?? null;
       const own = await rows(
-        `SELECT ${COLUMNS_WITHOUT_BODIES} FROM records r
+        `SELECT ${COLUMNS} FROM records r
          WHERE session_id = $1 AND ($2::text IS NULL OR server = $2) AND id > $3 ORDER BY id LIMIT $4`,
         [query.sessionId, server, after, limit],
       );
@@ -115,7 +118,7 @@ export function postgresRecordQueries(
         if (span?.first == null || span.last == null) break;
         around.push(
           ...(await rows(
-            `SELECT ${COLUMNS_WITHOUT_BODIES} FROM records r
+            `SELECT ${COLUMNS} FROM records r
              WHERE server = $1 AND id BETWEEN $2 AND $3 AND session_id IS NULL AND kind IN ('stderr', 'other')
              ORDER BY id LIMIT $4`,
             [name, Math.max(after + 1, span.first), span.last, limit],

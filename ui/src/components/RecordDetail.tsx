@@ -90,6 +90,8 @@ export function Timing({
       `${record.server}${record.upstream.name ? ` (${record.upstream.name} ${record.upstream.version ?? ''})` : ''}`,
     ],
     ...(record.note ? ([['Note', record.note]] as [string, string][]) : []),
+    // On a store several gateways share (docs/postgres.md): which one captured it.
+    ...(record.instance ? ([['Gateway instance', record.instance]] as [string, string][]) : []),
   ];
   return (
     <>
