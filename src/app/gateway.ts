@@ -355,7 +355,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const store = shared ? shared.store : asyncStore(sqliteLogStore(db as Database), readers ?? undefined);
   const reads = shared ? shared.store : (readers as ReaderPool);
   // On PostgreSQL the feed follows every gateway's commits, woken by their notifications (live.ts).
-  const liveFeed = new LiveFeed(shared ? shared.feed : store, io.warn);
+  const liveFeed = new LiveFeed(store, io.warn);
   try {
     await shared?.follow(() => void liveFeed.tick());
   } catch (error) {

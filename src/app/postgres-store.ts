@@ -15,10 +15,9 @@ import { postgresToolListReads } from '../store/postgres/tool-lists.js';
 
 /** The main thread's view of a shared PostgreSQL store: reads, the user's writes, the live feed's source. */
 export interface PostgresStore {
+  /** Its `lastId()` is the commit horizon (commit-horizon.ts), which the live feed follows. */
   readonly store: AsyncLogStore & LogReads;
   readonly toolLists: ToolChangeReads;
-  /** What the live feed follows: positions below which every gateway's records have committed. */
-  readonly feed: Pick<AsyncLogStore, 'lastId' | 'tail'>;
   /** Calls `wake` whenever any gateway on the store commits records (and after a lost connection). */
   follow(wake: () => void): Promise<void>;
   close(): Promise<void>;
@@ -58,19 +57,21 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await pool.end().catch(() => {});
     throw error instanceof PostgresStoreError ? error : new PostgresStoreError((error as Error).message);
   }
-  const store = postgresLogStore(pool, {
+  const records = postgresLogStore(pool, {
     instance: options.instance,
     writes: {
       importRecords: (input) => importRecords(pool, options.instance, input),
       appendNote: (note) => appendNote(pool, options.instance, note),
     },
   });
+  // Every "newest position" is the horizon: a view that continues from one (the live view after a page of
+  // /api/logs, a replay looking for its record) then misses no record that commits after it with a lower id.
+  const store: AsyncLogStore & LogReads = { ...records, lastId: () => horizon.lastId() };
   const stopPruning = schedulePruning(new PostgresRetention(pool, options.retention), options.warn);
   let stopListening: (() => Promise<void>) | null = null;
   return {
     store,
     toolLists: postgresToolListReads(pool),
-    feed: { lastId: () => horizon.lastId(), tail: (query) => store.tail(query) },
     async follow(wake) {
       stopListening = await listenForRecords(url, () => wake(), {
         onError: (error) =>
