@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../src/api/live-events.js';
 import { StartupError, startGateway } from '../../src/app/gateway.js';
@@ -176,6 +178,46 @@ describe('two gateways on one PostgreSQL store', () => {
     } finally {
       for (const client of feeds) client.close();
       await pool.end();
+    }
+  });
+
+  it('serves exports, the management MCP tools and imports from the shared store', async () => {
+    // An export from beta holds what other gateways wrote.
+    const exported = await beta.api('/api/logs/export?filter=direct-gamma');
+    const lines = (await exported.text()).trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { instance: string }).instance)).toEqual([
+      'gamma',
+      'gamma',
+      'gamma',
+    ]);
+    // The management MCP server of alpha searches the shared store.
+    const agent = new Client({ name: 'agent', version: '1.0.0' });
+    await agent.connect(
+      new StreamableHTTPClientTransport(new URL(`${alpha.url}/g/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${TEST_TOKEN}` } },
+      }),
+    );
+    try {
+      const found = await agent.callTool({ name: 'search_records', arguments: { filter: 'instance:delta' } });
+      expect(JSON.stringify(found)).toContain('direct-delta 2');
+    } finally {
+      await agent.close();
+    }
+    // An import through alpha is alpha's write: it carries alpha's name and reaches beta's feed.
+    const betaFeed = await feed(beta);
+    try {
+      const line = JSON.parse(lines[0] as string) as Record<string, unknown>;
+      const imported = JSON.stringify({ ...line, summary: 'import-by-alpha' });
+      const response = await alpha.api('/api/logs/import', {
+        method: 'POST',
+        body: `${imported.replaceAll('direct-gamma', 'import-by-alpha')}\n`,
+        headers: { 'content-type': 'application/x-ndjson' },
+      });
+      expect(response.status).toBe(200);
+      expect((await logs(beta, 'import-by-alpha')).map((r) => r.instance)).toEqual(['alpha']);
+      await betaFeed.waitFor(holds('import-by-alpha'), 10_000);
+    } finally {
+      betaFeed.close();
     }
   });
 
