@@ -89,6 +89,8 @@ export class LiveFeed {
   readonly #log: (message: string) => void;
   readonly #subscriptions = new Set<Subscription>();
   #timer: NodeJS.Timeout | null = null;
+  /** The last failure to read the store, until a read succeeds again. */
+  #problem: string | null = null;
   /** The tick under way: one at a time, a tick that finds one running is skipped. */
   #ticking: Promise<void> | null = null;
 
@@ -176,8 +178,15 @@ export class LiveFeed {
     try {
       lastId = await this.#store.lastId();
     } catch (error) {
-      this.#log(`live feed: cannot read new records: ${(error as Error).message}`);
+      // Said once per outage, not every tick: the feed catches up by itself when the store answers again.
+      const problem = `live feed: cannot read new records: ${(error as Error).message}`;
+      if (problem !== this.#problem) this.#log(problem);
+      this.#problem = problem;
       return;
+    }
+    if (this.#problem !== null) {
+      this.#problem = null;
+      this.#log('live feed: the store answers again; new records are being sent');
     }
     await Promise.all(
       [...this.#subscriptions].map(async (subscription) => {

@@ -12,6 +12,7 @@ import { appendNote } from '../store/postgres/notes.js';
 import { PostgresRetention, schedulePruning } from '../store/postgres/retention.js';
 import { postgresLogStore } from '../store/postgres/store.js';
 import { postgresToolListReads } from '../store/postgres/tool-lists.js';
+import { reportingOutages } from './store-outage.js';
 
 /** The main thread's view of a shared PostgreSQL store: reads, the user's writes, the live feed's source. */
 export interface PostgresStore {
@@ -66,12 +67,17 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   });
   // Every "newest position" is the horizon: a view that continues from one (the live view after a page of
   // /api/logs, a replay looking for its record) then misses no record that commits after it with a lower id.
-  const store: AsyncLogStore & LogReads = { ...records, lastId: () => horizon.lastId() };
+  // Reads that find the database down answer 503 with what to check (store-outage.ts).
+  const location = describeStore(url);
+  const store = reportingOutages<AsyncLogStore & LogReads>(
+    { ...records, lastId: () => horizon.lastId() },
+    location,
+  );
   const stopPruning = schedulePruning(new PostgresRetention(pool, options.retention), options.warn);
   let stopListening: (() => Promise<void>) | null = null;
   return {
     store,
-    toolLists: postgresToolListReads(pool),
+    toolLists: reportingOutages(postgresToolListReads(pool), location),
     async follow(wake) {
       stopListening = await listenForRecords(url, () => wake(), {
         onError: (error) =>

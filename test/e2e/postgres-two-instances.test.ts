@@ -316,4 +316,34 @@ describe('two gateways on one PostgreSQL store', () => {
     expect(error.message).not.toContain('s3cret');
     expect(error.message).not.toContain('\n');
   });
+  it('answers 503 with what to check while PostgreSQL is down, and its live feed goes on once it is back', async () => {
+    const client = await feed(alpha);
+    await postgres.halt();
+    try {
+      const response = await alpha.api('/api/logs');
+      expect(response.status).toBe(503);
+      const { error } = (await response.json()) as { error: string };
+      expect(error).toMatch(
+        /^The PostgreSQL store at postgres:\/\/postgres@127\.0\.0\.1:\d+\/\w+ cannot be reached/,
+      );
+      expect(error).toContain('Check that PostgreSQL runs');
+      // The status still answers, without the count it cannot read.
+      const status = await beta.api('/api/status');
+      expect(status.status).toBe(200);
+      expect(((await status.json()) as { records: { inStore: number | null } }).records.inStore).toBeNull();
+    } finally {
+      await postgres.resume();
+    }
+    const pool = openPool(url);
+    const writer = new PostgresRecordWriter({ pool, instance: 'gamma' });
+    writer.insert(echoRecord('after-the-outage', 1));
+    await writer.close();
+    await pool.end();
+    try {
+      await client.waitFor(holds('after-the-outage'), 15_000);
+      expect((await alpha.api('/api/logs')).status).toBe(200);
+    } finally {
+      client.close();
+    }
+  }, 40_000);
 });
