@@ -87,6 +87,8 @@ export interface RunningGateway {
   /** The certificate served, with TLS; null for plain HTTP. */
   readonly tls: GatewayTls | null;
   readonly registry: Registry;
+  /** This gateway's name on the records it captures (`--instance`, else `<hostname>:<port>`). */
+  readonly instance: string;
   captureStats(): CaptureStats;
   /** Resolves once everything captured so far is in the database. */
   flushCapture(): Promise<void>;
@@ -537,6 +539,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     url: baseUrl,
     tls,
     registry,
+    instance,
     captureStats: () => capture.stats(),
     flushCapture: () => capture.flush(),
     stop,

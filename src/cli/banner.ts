@@ -4,6 +4,7 @@ import { capturePolicy, redactionLine } from '../capture/policy.js';
 import { VERSION } from '../core/version.js';
 import { proxyPath } from '../proxy/route.js';
 import { maskedCommandLine, maskUrl } from '../redaction/config-masking.js';
+import { describeStore } from '../store/store-spec.js';
 
 /** The startup lines: version, where to connect, the UI link with its token, and each server's proxy URL. */
 export function startupBanner(gateway: RunningGateway): string {
@@ -18,6 +19,10 @@ export function startupBanner(gateway: RunningGateway): string {
       : []),
     // Names where the key came from, never the key: which of the three sources won is worth knowing.
     `  Storage     ${config.storageDir}${config.storeKey ? ` (logs.db encrypted, key from ${config.storeKey.source})` : ''}`,
+    // A shared store: where captures go (password masked) and the name this gateway's records carry.
+    ...(config.store.kind === 'postgres'
+      ? [`  Store       ${describeStore(config.store).location} (instance ${gateway.instance})`]
+      : []),
     `  Redaction   ${redactionLine(capturePolicy(registry.redaction, config.redact))}`,
     ...(config.otlp
       ? [

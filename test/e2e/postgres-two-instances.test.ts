@@ -14,6 +14,7 @@ import { takeIds, writeBatch } from '../../src/store/postgres/write-batch.js';
 import { PostgresRecordWriter } from '../../src/store/postgres/writer.js';
 import { RETENTION_FIRST_RUN_MS } from '../../src/store/retention.js';
 import { recordToValues } from '../../src/store/rows.js';
+import { runCli } from '../helpers/cli.js';
 import { type RunningEverything, startEverything } from '../helpers/everything.js';
 import { startTestGateway, TEST_TOKEN, type TestGateway } from '../helpers/gateway.js';
 import { connectClient } from '../helpers/mcp-client.js';
@@ -298,6 +299,22 @@ describe('two gateways on one PostgreSQL store', () => {
     expect(await logs(beta, 'aged-out')).toHaveLength(0);
     expect(await logs(beta, 'kept-since-yesterday')).toHaveLength(1);
   }, 30_000);
+
+  it('starts from the built CLI on the store, naming it and the instance in the banner', async () => {
+    const storageDir = mkdtempSync(join(tmpdir(), 'mcp-gateway-pg-cli-'));
+    const run = runCli(['--port', '0', '--storage-dir', storageDir], {
+      MCP_GATEWAY_STORE: url,
+      MCP_GATEWAY_INSTANCE: 'from-the-cli',
+    });
+    try {
+      const banner = await run.waitFor(/Servers/, 30_000);
+      expect(banner).toContain(`Store       ${url} (instance from-the-cli)`);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exit();
+      rmSync(storageDir, { recursive: true, force: true });
+    }
+  });
 
   it('refuses a database that does not exist with one clear line (exit 2), password left out', async () => {
     const wrong = new URL(url);
