@@ -84,8 +84,14 @@ interface Subscription {
   end: () => void;
 }
 
+/**
+ * What the feed reads: the newest position and the pages after one; and, on a store several gateways
+ * write to, the ids of records that committed after the feed had moved past them (`late`, sent as they come).
+ */
+export type FeedSource = Pick<AsyncLogStore, 'lastId' | 'tail'> & { late?: () => Promise<number[]> };
+
 export class LiveFeed {
-  readonly #store: Pick<AsyncLogStore, 'lastId' | 'tail'>;
+  readonly #store: FeedSource;
   readonly #log: (message: string) => void;
   readonly #subscriptions = new Set<Subscription>();
   #timer: NodeJS.Timeout | null = null;
@@ -99,7 +105,7 @@ export class LiveFeed {
    * position (`tail`): on SQLite, from the reader threads, so a subscriber with a costly filter never holds
    * up traffic; on a store with several writers, in commit order, so a record committed late is not lost.
    */
-  constructor(store: Pick<AsyncLogStore, 'lastId' | 'tail'>, log: (message: string) => void = () => {}) {
+  constructor(store: FeedSource, log: (message: string) => void = () => {}) {
     this.#store = store;
     this.#log = log;
   }
@@ -188,9 +194,11 @@ export class LiveFeed {
       this.#problem = null;
       this.#log('live feed: the store answers again; new records are being sent');
     }
+    const late = await this.#late();
     await Promise.all(
       [...this.#subscriptions].map(async (subscription) => {
         try {
+          if (late.length > 0) await this.#sendLate(subscription, late);
           await this.#advance(subscription, lastId);
         } catch (error) {
           this.#log(`live feed: a subscriber was disconnected: ${(error as Error).message}`);
@@ -246,6 +254,44 @@ export class LiveFeed {
       const cursor = subscription.cursor;
       this.#deliver(subscription, { type: 'activity', count, lastId: cursor }, String(cursor));
     }
+  }
+
+  async #late(): Promise<number[]> {
+    try {
+      return (await this.#store.late?.()) ?? [];
+    } catch (error) {
+      this.#log(`live feed: cannot read late records: ${(error as Error).message}`);
+      return [];
+    }
+  }
+
+  /**
+   * Records that committed after the subscriber's position had passed their ids (a gateway that wrote
+   * them long after taking the ids): the ones matching its filter, read in one page over their id range.
+   */
+  async #sendLate(subscription: Subscription, ids: readonly number[]): Promise<void> {
+    const wanted = new Set(ids.filter((id) => id <= subscription.cursor));
+    if (wanted.size === 0) return;
+    const first = Math.min(...wanted);
+    const last = Math.max(...wanted);
+    const page = await this.#store.tail({
+      filter: subscription.filter,
+      after: first - 1,
+      through: last,
+      limit: PAGE,
+      bodies: subscription.mode === 'records',
+      maxBytes: PAGE_BYTES,
+    });
+    const records = page.records.filter((record) => wanted.has(record.id));
+    if (records.length === 0 || !this.#subscriptions.has(subscription)) return;
+    const cursor = subscription.cursor;
+    this.#deliver(
+      subscription,
+      subscription.mode === 'activity'
+        ? { type: 'activity', count: records.length, lastId: cursor }
+        : { type: 'records', records: records.map(SERIALIZE[subscription.mode]), lastId: cursor },
+      String(cursor),
+    );
   }
 
   /** True when a resuming client has been replayed enough and now skips to the newest record. */

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { FeedSource } from '../api/live-feed.js';
 import type { RetentionConfig } from '../config/options.js';
 import type { ToolChangeReads } from '../diff/tool-changes.js';
 import type { LogReads } from '../store/log-reads.js';
@@ -16,8 +17,11 @@ import { reportingOutages } from './store-outage.js';
 
 /** The main thread's view of a shared PostgreSQL store: reads, the user's writes, the live feed's source. */
 export interface PostgresStore {
-  /** Its `lastId()` is the commit horizon (commit-horizon.ts), which the live feed follows. */
-  readonly store: AsyncLogStore & LogReads;
+  /**
+   * Its `lastId()` is the commit horizon (commit-horizon.ts), which the live feed follows, and `late()`
+   * hands the feed records that committed after the horizon had passed their ids.
+   */
+  readonly store: AsyncLogStore & LogReads & Required<Pick<FeedSource, 'late'>>;
   readonly toolLists: ToolChangeReads;
   /** Calls `wake` whenever any gateway on the store commits records (and after a lost connection). */
   follow(wake: () => void): Promise<void>;
@@ -69,8 +73,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // /api/logs, a replay looking for its record) then misses no record that commits after it with a lower id.
   // Reads that find the database down answer 503 with what to check (store-outage.ts).
   const location = describeStore(url);
-  const store = reportingOutages<AsyncLogStore & LogReads>(
-    { ...records, lastId: () => horizon.lastId() },
+  const store = reportingOutages<PostgresStore['store']>(
+    { ...records, lastId: () => horizon.lastId(), late: () => horizon.late() },
     location,
   );
   const stopPruning = schedulePruning(new PostgresRetention(pool, options.retention), options.warn);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../src/api/live-events.js';
 import { StartupError, startGateway } from '../../src/app/gateway.js';
 import { resolveConfig } from '../../src/config/options.js';
+import { STALE_GAP_MS } from '../../src/store/postgres/commit-horizon.js';
 import { openPool } from '../../src/store/postgres/connection.js';
 import { migratePostgres } from '../../src/store/postgres/migrations.js';
 import { postgresSearchText } from '../../src/store/postgres/search-text.js';
@@ -257,6 +258,32 @@ describe('two gateways on one PostgreSQL store', () => {
       await pool.end();
     }
   });
+
+  it('sends a record whose commit came after the feed stopped waiting for it, late rather than never', async () => {
+    const feeds = [await feed(alpha), await feed(beta)];
+    const pool = openPool(url);
+    const stalled = await pool.connect();
+    try {
+      // A gateway takes its ids, then its connection stalls for longer than feeds wait on a missing id.
+      await stalled.query('BEGIN');
+      const ids = await takeIds(stalled, 1);
+      const fast = new PostgresRecordWriter({ pool, instance: 'fast' });
+      fast.insert(echoRecord('not-waited-for', 1));
+      await fast.close();
+      for (const client of feeds) await client.waitFor(holds('not-waited-for'), STALE_GAP_MS + 5000);
+      const record = echoRecord('stalled-then-committed', 2);
+      const ops = [
+        { op: 'insert' as const, values: recordToValues(record), text: postgresSearchText(record) },
+      ];
+      await writeBatch(stalled, 'stalled', { firstSeq: 1, ops }, ids, () => null);
+      await stalled.query('COMMIT');
+      for (const client of feeds) await client.waitFor(holds('stalled-then-committed'), 5000);
+    } finally {
+      stalled.release();
+      for (const client of feeds) client.close();
+      await pool.end();
+    }
+  }, 20_000);
 
   it('captures traffic through each gateway into the shared store: each API and live feed shows both', async () => {
     const feeds = [await feed(alpha), await feed(beta)];

@@ -11,6 +11,15 @@ const PAGE = 10_000;
  */
 export const STALE_GAP_MS = 3000;
 
+/**
+ * How long ids passed over are still watched for: a gateway whose connection broke mid-commit writes the
+ * same ids again once it is back (writer.ts), and the feed then sends them late rather than never.
+ */
+export const LATE_WINDOW_MS = 10 * 60_000;
+const LATE_CHECK_MS = 1000;
+/** Ids watched at most (a refused batch of thousands never commits: its ids are not worth a large query). */
+const MAX_WATCHED = 10_000;
+
 export interface HorizonOptions {
   clock?: () => number;
   staleGapMs?: number;
@@ -31,6 +40,9 @@ export class CommitHorizon {
   /** When the id just past the horizon was first found missing with later ids present; null: no gap. */
   #gapSince: number | null = null;
   #reading: Promise<number> | null = null;
+  /** Ids passed over, and when: the ones that commit after all are handed out by `late()`. */
+  readonly #watched = new Map<number, number>();
+  #lateCheckedAt = Number.NEGATIVE_INFINITY;
 
   private constructor(pool: pg.Pool, options: HorizonOptions) {
     this.#pool = pool;
@@ -54,6 +66,27 @@ export class CommitHorizon {
       this.#reading = null;
     });
     return this.#reading;
+  }
+
+  /**
+   * Ids passed over as stale that have committed since (a writer that came back): the feed sends their
+   * records late, below its position. Watched for LATE_WINDOW_MS; one index lookup when any are watched.
+   */
+  async late(): Promise<number[]> {
+    const now = this.#clock();
+    // Once a second is soon enough for a record that is already late.
+    if (this.#watched.size === 0 || now - this.#lateCheckedAt < LATE_CHECK_MS) return [];
+    this.#lateCheckedAt = now;
+    for (const [id, since] of this.#watched) {
+      if (now - since <= LATE_WINDOW_MS) break;
+      this.#watched.delete(id);
+    }
+    const { rows } = await this.#pool.query<{ id: number }>(
+      'SELECT id FROM records WHERE id = ANY($1::int8[]) ORDER BY id',
+      [[...this.#watched.keys()]],
+    );
+    for (const { id } of rows) this.#watched.delete(id);
+    return rows.map((row) => row.id);
   }
 
   async #advance(): Promise<number> {
@@ -82,8 +115,18 @@ export class CommitHorizon {
       const now = this.#clock();
       this.#gapSince ??= now;
       if (now - this.#gapSince < this.#staleMs) return this.#horizon;
+      this.#watch(this.#horizon + 1, first.id - 1, now);
       this.#horizon = first.id - 1;
       this.#gapSince = null;
+    }
+  }
+
+  #watch(from: number, to: number, now: number): void {
+    for (let id = Math.max(from, to - MAX_WATCHED + 1); id <= to; id++) this.#watched.set(id, now);
+    // Oldest first (insertion order): the ones past the cap go.
+    for (const id of this.#watched.keys()) {
+      if (this.#watched.size <= MAX_WATCHED) break;
+      this.#watched.delete(id);
     }
   }
 }
