@@ -13,7 +13,8 @@ export function parseInstance(value: string, source: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
   if (name === '' || name.length > MAX_INSTANCE_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
     throw new Error(
-      `${source} "${value.slice(0, 40)}" is not an instance name: use 1 to ${MAX_INSTANCE_LENGTH} printable ` +
+      // Quoted as JSON: a control character in it is shown escaped, not sent to the terminal.
+      `${source} ${JSON.stringify(value.slice(0, 40))} is not an instance name: use 1 to ${MAX_INSTANCE_LENGTH} printable ` +
         'characters, such as laptop-1 or ci-runner (leave it out for <hostname>:<port>)',
     );
   }
