@@ -210,9 +210,9 @@ export class LiveFeed {
 
   async #advance(subscription: Subscription, lastId: number): Promise<void> {
     const { mode } = subscription;
-    if (mode === 'activity' && subscription.filter.terms.length === 0) {
+    if (mode === 'activity' && subscription.filter.terms.length === 0 && !this.#store.late) {
       // Every new record matches, and on SQLite a position is a record id (one writer commits ids in order,
-      // without gaps), so the count needs no read.
+      // without gaps), so the count needs no read. Several writers leave gaps (ids passed over): they count.
       if (lastId > subscription.cursor) {
         const count = lastId - subscription.cursor;
         subscription.cursor = lastId;
