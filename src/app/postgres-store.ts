@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import type { FeedSource } from '../api/live-feed.js';
 import type { RetentionConfig } from '../config/options.js';
 import type { ToolChangeReads } from '../diff/tool-changes.js';
@@ -52,9 +51,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     try {
       await migratePostgres(pool);
     } catch (error) {
+      // 42501, insufficient_privilege (PostgreSQL docs, Appendix A): since PostgreSQL 15 only a database's
+      // owner may create tables in its public schema unless granted.
+      const denied = (error as { code?: string }).code === '42501';
       throw new PostgresStoreError(
-        `cannot prepare the PostgreSQL store at ${describeStore(url)}: ${(error as Error).message}; ` +
-          'the user in --store needs to be allowed to create tables in that database',
+        `cannot prepare the PostgreSQL store at ${describeStore(url)}: ${(error as Error).message}` +
+          (denied
+            ? '; the user in --store needs the right to create tables there (make it the database owner, or GRANT CREATE ON SCHEMA public)'
+            : ''),
       );
     }
     horizon = await CommitHorizon.start(pool);
@@ -93,11 +97,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     async close() {
       stopPruning();
       await stopListening?.();
-      await endPool(pool);
+      await pool.end().catch(() => {});
     },
   };
-}
-
-async function endPool(pool: pg.Pool): Promise<void> {
-  await pool.end().catch(() => {});
 }

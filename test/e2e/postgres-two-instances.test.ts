@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../src/api/live-events.js';
 import { StartupError, startGateway } from '../../src/app/gateway.js';
@@ -360,6 +361,28 @@ describe('two gateways on one PostgreSQL store', () => {
     expect(error.message).not.toContain('s3cret');
     expect(error.message).not.toContain('\n');
   });
+  it('says what right a user lacks when it may not create the tables (exit 2)', async () => {
+    const database = await postgres.createDatabase();
+    const admin = new pg.Client({ connectionString: postgres.adminUrl });
+    await admin.connect();
+    await admin.query('CREATE ROLE visitor LOGIN');
+    await admin.end();
+    const asVisitor = new URL(database);
+    asVisitor.username = 'visitor';
+    const storageDir = mkdtempSync(join(tmpdir(), 'mcp-gateway-pg-rights-'));
+    const config = resolveConfig({ port: 0, token: TEST_TOKEN, store: asVisitor.href, storageDir });
+    const error = (await startGateway(config, { info: () => {}, warn: () => {} }).catch(
+      (e: unknown) => e,
+    )) as StartupError;
+    rmSync(storageDir, { recursive: true, force: true });
+    expect(error).toBeInstanceOf(StartupError);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toContain(
+      `cannot prepare the PostgreSQL store at ${asVisitor.href}: permission denied`,
+    );
+    expect(error.message).toContain('GRANT CREATE ON SCHEMA public');
+  });
+
   it('answers 503 with what to check while PostgreSQL is down, and its live feed goes on once it is back', async () => {
     const client = await feed(alpha);
     await postgres.halt();
