@@ -66,7 +66,7 @@ interface LogsPage {
   data: { id: number; method: string | null; summary: string; instance?: string }[];
 }
 
-/** The records of a page whose text holds `marker`, as one gateway's REST API lists them. */
+/** What `filter` finds through one gateway's REST API (a page of up to 200, newest first). */
 async function logs(gw: TestGateway, filter: string): Promise<LogsPage['data']> {
   const response = await gw.api(`/api/logs?limit=200&filter=${encodeURIComponent(filter)}`);
   expect(response.status).toBe(200);
