@@ -2,11 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CaptureSink } from '../core/capture-events.js';
 import { GatewayError, RpcErrorCode } from '../core/errors.js';
 import { classifyMessage, parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
+import type { MessageStage } from '../intercept/stage.js';
 import { ExchangeCapture } from './exchange-capture.js';
 import { replyWithError } from './gateway-reply.js';
+import { answerLegacyServer } from './legacy-answer.js';
 import { legacyUpstreamHeaders } from './legacy-headers.js';
 import { LegacySseUpstream } from './legacy-sse-upstream.js';
 import { SseBridgeSession } from './sse-bridge-session.js';
+import { StagedStream } from './staged-stream.js';
 import type { HttpUpstream, UpstreamPools } from './upstream.js';
 import { headerMapOf, relayWebResponse, toWebRequest } from './web-response.js';
 
@@ -18,6 +21,8 @@ export interface SseBridgeOptions {
   maxSessions: number;
   /** A session unused this long (no message, no request waiting, no GET stream) ends when another opens. */
   idleMs: number;
+  /** Breakpoints and faults (intercept/stage.ts) for what the server sends (the proxy stages the rest). */
+  stage?: MessageStage;
 }
 
 /**
@@ -99,6 +104,7 @@ export class SseBridge {
       throw error;
     }
     session.attach(connection);
+    session.staged = this.#stagedStream(session, connection);
     this.#sessions.set(session.id, session);
     this.#endIdle();
     this.#evictBeyondLimit();
@@ -132,6 +138,37 @@ export class SseBridge {
     }
     await relayWebResponse(res, response, capture, response.status >= 400 ? 'gateway' : 'upstream');
     return response.status;
+  }
+
+  /**
+   * The server's messages at the message stage. What the stage changes reaches the client through the
+   * session's transport, recorded as the client's exchanges record everything; an answer given to the
+   * server's own request in the client's place is POSTed and captured as the gateway's.
+   */
+  #stagedStream(session: SseBridgeSession, connection: LegacySseUpstream): StagedStream | null {
+    const stage = this.#options.stage;
+    if (!stage) return null;
+    return new StagedStream({
+      stage,
+      context: {
+        server: this.#server,
+        direction: 'server_to_client',
+        sessionId: session.id,
+        transport: 'http-sse',
+      },
+      send: (text) => session.deliverText(text),
+      answerServer: (text) =>
+        answerLegacyServer(
+          connection,
+          { sink: this.#options.sink, maxCaptureBytes: this.#options.maxCaptureBytes },
+          this.#server,
+          session.id,
+          text,
+        ),
+      cut: () => session.close(),
+      pause: () => connection.pause(),
+      resume: () => connection.resume(),
+    });
   }
 
   #capture(req: IncomingMessage, body: Buffer | null): ExchangeCapture {
