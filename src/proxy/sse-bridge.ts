@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CaptureSink } from '../core/capture-events.js';
 import { GatewayError, RpcErrorCode } from '../core/errors.js';
 import { classifyMessage, parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
+import { REPLAY_HEADER, replayOfHeader } from '../core/replay-mark.js';
 import type { MessageStage } from '../intercept/stage.js';
 import { ExchangeCapture } from './exchange-capture.js';
 import { replyWithError } from './gateway-reply.js';
@@ -181,6 +182,11 @@ export class SseBridge {
       headerMapOf(req),
       [],
       body,
+      undefined,
+      undefined,
+      undefined,
+      // The gateway's own replay of a record (core/replay-mark.ts) is linked to it, as on any server.
+      replayOfHeader(req.headers[REPLAY_HEADER]),
     );
     return capture;
   }
