@@ -103,8 +103,10 @@ describe('a gateway on a PostgreSQL store', () => {
     ]);
     const lists = await query<{ server: string }>(url, 'SELECT server FROM tool_lists ORDER BY server');
     expect(lists).toEqual([{ server: 'local' }, { server: 'remote' }]);
-    expect((await status(gw)).capture).toMatchObject({
-      captured: records.length,
+    const { capture } = await status(gw);
+    // Closing the clients' sessions may have added records since.
+    expect(capture.captured).toBeGreaterThanOrEqual(records.length);
+    expect(capture).toMatchObject({
       dropped: 0,
       storeFailures: 0,
       storeError: null,
@@ -145,27 +147,35 @@ describe('a PostgreSQL outage under traffic', () => {
     await gw.gateway.flushCapture();
     expect((await status(gw)).capture).toMatchObject({ dropped: 0, storeError: null });
 
-    // Stopped while calls are in flight: none fails, none waits for the database.
+    // Stopped while calls are in flight: every one is answered.
     const during: Promise<number>[] = [];
     for (let n = 5; n < 15; n++) during.push(echo(n));
     await postgres.halt();
     try {
-      for (let n = 15; n < 60; n++) during.push(echo(n));
-      const times = await Promise.all(during);
-      for (let n = 60; n < 80; n++) times.push(await echo(n));
-      // An unanswered connection attempt alone takes seconds: no call waited for one.
-      expect(Math.max(...times)).toBeLessThan(2000);
+      for (let n = 15; n < 45; n++) during.push(echo(n));
+      await Promise.all(during);
+      // One at a time, with the database gone: each is answered at the proxy's pace. A connection attempt
+      // that found no answer would alone take seconds (postgres/connection.ts), a retry's backoff up to 2.
+      const times: number[] = [];
+      for (let n = 45; n < 65; n++) times.push(await echo(n));
+      times.sort((a, b) => a - b);
+      expect(times[10]).toBeLessThan(250);
+      expect(times.at(-1)).toBeLessThan(1500);
       await eventually(async () => {
         const { capture } = await status(gw);
         expect(capture.dropped).toBeGreaterThan(0);
         expect(capture.storeError).toMatch(/ECONNREFUSED|terminat|connect/i);
       }, 20_000);
       expect(gw.messages.join('\n')).toMatch(/cannot write capture to the PostgreSQL store/);
+      const metrics = await (await gw.api('/metrics')).text();
+      expect(metrics).toMatch(/^mcp_gateway_store_writable 0$/m);
+      expect(metrics).toMatch(/^mcp_gateway_capture_dropped_total [1-9]/m);
     } finally {
       await postgres.resume();
     }
 
     await eventually(async () => expect((await status(gw)).capture.storeError).toBeNull(), 30_000);
+    expect(await (await gw.api('/metrics')).text()).toMatch(/^mcp_gateway_store_writable 1$/m);
     await echo(1000, 10);
     const records = await gw.records((r) => r.method === 'tools/call' && r.message.includes('1000:x'));
     expect(records.map((r) => r.kind).sort()).toEqual(['request', 'response']);
