@@ -43,8 +43,8 @@ const WRITER_LIMITS = { maxYoungGenerationSizeMb: 32 };
  */
 export class WriterThread implements RecordSink {
   readonly #worker: Worker;
-  /** The search text each store indexes: FTS5's input for SQLite, a tsvector literal for PostgreSQL. */
-  readonly #searchText: typeof searchText;
+  /** What each store indexes for search: FTS5's input text for SQLite, the tsvector for PostgreSQL. */
+  readonly #searchText: (record: NewRecord, parsed?: unknown) => unknown;
   /** Each server's last known tool list, when the store had to read them for the capture worker. */
   readonly knownToolLists: KnownToolList[] | null;
   #batch: Batch | null = null;
