@@ -83,6 +83,11 @@ describe('a gateway on a PostgreSQL store', () => {
       expect(answer?.message).toContain(`Echo: hi ${server}`);
       expect(mine.find((r) => r.method === 'initialize' && r.kind === 'response')?.serverName).toBeTruthy();
     }
+    // Free text finds what capture indexed for PostgreSQL, through the gateway's own API.
+    const found = (await (
+      await gw.api(`/api/logs?filter=${encodeURIComponent('"hi local" kind:response')}`)
+    ).json()) as { data: { server: string; method: string }[] };
+    expect(found.data).toMatchObject([{ server: 'local', method: 'tools/call' }]);
     const instances = await query<{ instance: string }>(url, 'SELECT DISTINCT instance FROM records');
     expect(instances).toEqual([{ instance: 'team-gw-1' }]);
     const sessions = await query<{ server: string; client_name: string }>(
