@@ -16,7 +16,8 @@ import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js'
 /**
  * The capture worker: parses, redacts and describes what the proxy saw, on its own thread, so the proxy
  * never waits for JSON parsing of large payloads; its own writer thread (store/writer-entry.ts) stores the
- * records meanwhile, so the JavaScript work and SQLite's run on two cores at once.
+ * records meanwhile, in SQLite or PostgreSQL, so the JavaScript work and the store's run on two cores at
+ * once.
  */
 
 if (!parentPort) throw new Error('worker-entry must run in a worker thread');
