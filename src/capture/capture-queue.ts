@@ -223,6 +223,8 @@ export class CaptureQueue implements CaptureSink {
         break;
       case 'store-state':
         this.#storeError = message.error;
+        // What waits for an unreachable store is not waited for (see `flush`).
+        if (message.error !== null) this.#releaseFlushes();
         break;
       case 'tool-list-changed':
         this.#options.onToolListChanged?.(message.change);
@@ -237,15 +239,23 @@ export class CaptureQueue implements CaptureSink {
       `capture worker failed: ${error.message}; capture is off until restart, traffic is unaffected`,
     );
     this.#worker = null;
+    this.#releaseFlushes();
+  }
+
+  #releaseFlushes(): void {
     for (const resolve of this.#flushWaiters.values()) resolve();
     this.#flushWaiters.clear();
   }
 
-  /** Resolves once every event emitted so far has been stored. */
+  /**
+   * Resolves once every event emitted so far has been stored, or at once while the store is unreachable
+   * (a PostgreSQL outage): its events then wait in the queue for as long as it is away, and a replay or
+   * an export that flushes first should not wait with them.
+   */
   flush(): Promise<void> {
     this.#post();
     const worker = this.#worker;
-    if (!worker) return Promise.resolve();
+    if (!worker || this.#storeError !== null) return Promise.resolve();
     const token = ++this.#flushToken;
     return new Promise((resolve) => {
       this.#flushWaiters.set(token, resolve);
@@ -286,8 +296,7 @@ export class CaptureQueue implements CaptureSink {
       worker.postMessage({ type: 'close' } satisfies ToWorker);
     });
     await worker.terminate();
-    // A flush still waiting (its store was away) ends with the worker: nothing more will be stored.
-    for (const resolve of this.#flushWaiters.values()) resolve();
-    this.#flushWaiters.clear();
+    // A flush still waiting ends with the worker: nothing more will be stored.
+    this.#releaseFlushes();
   }
 }
