@@ -234,11 +234,10 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   );
   // The live feed exists only later, with the app; a tool-list change is announced through it then.
   let toolListChanged: (change: ToolListChanged) => void = () => {};
-  // Interim, until the capture worker writes to PostgreSQL itself: its SQLite writer needs a migrated file.
-  if (spec.kind === 'postgres') openDatabaseOrStartFresh(paths.database, { migrate: true }, io.warn).close();
   const capture = new CaptureQueue({
-    databasePath: spec.kind === 'sqlite' ? spec.path : paths.database,
-    databaseKey: spec.kind === 'sqlite' ? (spec.key ?? null) : null,
+    store: spec,
+    // The name every record it captures carries in a shared store.
+    instance,
     maxMessageBytes: config.capture.maxMessageBytes,
     queueBytes: config.capture.queueBytes,
     retention: config.retention,
