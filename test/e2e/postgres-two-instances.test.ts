@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -337,6 +337,8 @@ describe('two gateways on one PostgreSQL store', () => {
     try {
       const banner = await run.waitFor(/Servers/, 30_000);
       expect(banner).toContain(`Store       ${url} (instance from-the-cli)`);
+      // The capture store is the database: nothing of it in the storage dir.
+      expect(existsSync(join(storageDir, 'logs.db'))).toBe(false);
     } finally {
       run.child.kill('SIGTERM');
       await run.exit();
