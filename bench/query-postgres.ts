@@ -21,7 +21,7 @@ const SPAN_MS = 72 * 3_600_000;
 const RUNS = Number(process.env.BENCH_PG_RUNS ?? 50);
 const TARGETS: Record<string, number> = { fullText: 40, keyset: 20, stats: 200 };
 const INSTANCE = 'bench';
-const COLUMNS = [...RECORD_COLUMNS, 'instance', 'search_text'];
+const COLUMNS = [...RECORD_COLUMNS, 'instance', 'search_vector'];
 /** Rows per INSERT: 41 parameters each, under PostgreSQL's 65,535 parameters per statement. */
 const BATCH = 1000;
 

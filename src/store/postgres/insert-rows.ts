@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import { RECORD_COLUMNS } from '../rows.js';
+import { ArrayWriter, type ElementType, encodeArray } from './binary-arrays.js';
+import { writeTsvector } from './search-text.js';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -7,11 +9,12 @@ type Queryable = Pick<pg.ClientBase, 'query'>;
 export interface RowToInsert {
   id: number;
   values: unknown[];
+  /** The record's tokens as a tsvector literal (postgresSearchText). */
   text: string;
 }
 
-/** The array type of each column for unnest; the others are text. */
-const NUMERIC: Partial<Record<(typeof RECORD_COLUMNS)[number], string>> = {
+/** The element type of each record column; the others are text. */
+const NUMERIC: Partial<Record<(typeof RECORD_COLUMNS)[number], ElementType>> = {
   time: 'float8',
   http_status: 'int4',
   duration_ms: 'float8',
@@ -28,15 +31,20 @@ const NUMERIC: Partial<Record<(typeof RECORD_COLUMNS)[number], string>> = {
   replay_of: 'int8',
 };
 
-const TYPES = ['int8', 'text', ...RECORD_COLUMNS.map((column) => NUMERIC[column] ?? 'text'), 'text'];
+const TYPES: readonly ElementType[] = [
+  'int8',
+  'text',
+  ...RECORD_COLUMNS.map((column) => NUMERIC[column] ?? 'text'),
+  'tsvector',
+];
 
 /**
- * One statement for a whole batch: each column travels as one array parameter and `unnest` turns them
- * back into rows. A multi-row VALUES list (one parameter per cell) was slower in every round of the
- * benchmark (bench/capture-postgres.ts; best of 3: 6,250 against 9,744 rows/s on a busy 2-core machine), and
- * its text changes with the batch size.
+ * One statement for a whole batch: each column travels as one array parameter in binary form
+ * (binary-arrays.ts) and `unnest` turns them back into rows; the search tokens go straight into the
+ * search_vector column. A multi-row VALUES list (one parameter per cell) was slower in every round of
+ * the benchmark (bench/capture-postgres.ts), and its text changes with the batch size.
  */
-const INSERT = `INSERT INTO records (id, instance, ${RECORD_COLUMNS.join(', ')}, search_text)
+const INSERT = `INSERT INTO records (id, instance, ${RECORD_COLUMNS.join(', ')}, search_vector)
   SELECT * FROM unnest(${TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`;
 
 /**
@@ -47,38 +55,24 @@ function storable(value: unknown): unknown {
   return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }
 
+const encodeTsvector = (out: ArrayWriter, value: unknown) => writeTsvector(out, value as string);
+
 export async function insertRows(
   db: Queryable,
   instance: string,
   rows: readonly RowToInsert[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const columns: unknown[][] = TYPES.map(() => new Array(rows.length));
-  rows.forEach((row, r) => {
-    (columns[0] as unknown[])[r] = row.id;
-    (columns[1] as unknown[])[r] = instance;
-    for (let c = 0; c < RECORD_COLUMNS.length; c++)
-      (columns[c + 2] as unknown[])[r] = storable(row.values[c]);
-    (columns[TYPES.length - 1] as unknown[])[r] = storable(row.text);
-  });
-  await db.query(INSERT, columns);
-}
-
-/** The same rows as a multi-row VALUES list, one parameter per cell: the alternative the bench compares. */
-export async function insertRowsAsValues(
-  db: Queryable,
-  instance: string,
-  rows: readonly RowToInsert[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const width = TYPES.length;
+  const out = new ArrayWriter(64 * 1024);
+  const column = new Array<unknown>(rows.length);
   const params: unknown[] = [];
-  const tuples = rows.map((row, r) => {
-    params.push(row.id, instance, ...row.values.map(storable), storable(row.text));
-    return `(${TYPES.map((type, c) => `$${r * width + c + 1}::${type}`).join(', ')})`;
-  });
-  await db.query(
-    `INSERT INTO records (id, instance, ${RECORD_COLUMNS.join(', ')}, search_text) VALUES ${tuples.join(', ')}`,
-    params,
-  );
+  const encode = (c: number, value: (row: RowToInsert) => unknown) => {
+    for (let r = 0; r < rows.length; r++) column[r] = value(rows[r] as RowToInsert);
+    params.push(encodeArray(out, TYPES[c] as ElementType, column, encodeTsvector) ?? column.slice());
+  };
+  encode(0, (row) => row.id);
+  encode(1, () => instance);
+  for (let c = 0; c < RECORD_COLUMNS.length; c++) encode(c + 2, (row) => storable(row.values[c]));
+  encode(TYPES.length - 1, (row) => row.text);
+  await db.query(INSERT, params);
 }
