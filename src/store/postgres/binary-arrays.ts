@@ -14,7 +14,11 @@ export type ElementType = keyof typeof OID;
 
 const TWO_32 = 2 ** 32;
 
-/** A growing buffer that array elements are written into, then handed to the driver as one parameter. */
+/**
+ * A growing buffer that a batch's arrays are written into, one after the other; each array is handed to
+ * the driver as a view of the bytes it was written to (a view made before the buffer grew keeps the old
+ * bytes, which are never written again).
+ */
 export class ArrayWriter {
   buffer: Buffer;
   at = 0;
@@ -31,21 +35,45 @@ export class ArrayWriter {
     this.buffer = grown;
   }
 
-  int16(value: number): void {
-    this.ensure(2);
-    this.at = this.buffer.writeUInt16BE(value, this.at);
+  /** 16 bits without checking room: after `ensure`. */
+  int16Unchecked(value: number): void {
+    const { buffer } = this;
+    buffer[this.at] = value >>> 8;
+    buffer[this.at + 1] = value;
+    this.at += 2;
   }
 
   int32(value: number): void {
     this.ensure(4);
-    this.at = this.buffer.writeInt32BE(value, this.at);
+    const { buffer } = this;
+    buffer[this.at] = value >>> 24;
+    buffer[this.at + 1] = value >>> 16;
+    buffer[this.at + 2] = value >>> 8;
+    buffer[this.at + 3] = value;
+    this.at += 4;
   }
 
-  /** UTF-8 bytes of `text`, with a NUL after them when `terminated` (a C string, as tsvector lexemes are). */
-  utf8(text: string, terminated = false): void {
-    this.ensure(text.length * 3 + 1);
-    this.at += this.buffer.write(text, this.at, 'utf8');
-    if (terminated) this.buffer[this.at++] = 0;
+  /**
+   * UTF-8 bytes of `text[from, to)` without checking room (after `ensure` of 3 bytes a character). Short
+   * ASCII runs are copied a character at a time: Buffer's encoder costs more than that for a few bytes.
+   */
+  utf8Unchecked(text: string, from = 0, to = text.length): void {
+    const { buffer } = this;
+    let at = this.at;
+    if (to - from <= 64) {
+      let i = from;
+      for (; i < to; i++) {
+        const code = text.charCodeAt(i);
+        if (code >= 0x80) break;
+        buffer[at++] = code;
+      }
+      if (i === to) {
+        this.at = at;
+        return;
+      }
+      at = this.at;
+    }
+    this.at = at + buffer.write(from === 0 && to === text.length ? text : text.slice(from, to), at, 'utf8');
   }
 
   /** Starts an element whose length is filled in by `endElement`. */
@@ -57,11 +85,6 @@ export class ArrayWriter {
 
   endElement(): void {
     this.buffer.writeInt32BE(this.at - this.#lengthAt - 4, this.#lengthAt);
-  }
-
-  /** The bytes written, as their own Buffer (the writer may be reused after). */
-  take(): Buffer {
-    return Buffer.from(this.buffer.subarray(0, this.at));
   }
 }
 
@@ -83,7 +106,8 @@ function fits(type: ElementType, value: unknown): boolean {
 }
 
 /**
- * An array of `type` holding `values` (null for NULL; for tsvector, the encoded value from `encode`), or
+ * An array of `type` holding `values` (null for NULL; for tsvector, the encoded value from `encode`),
+ * written on at `out`'s end and returned as a view of its bytes; or
  * null when a number does not fit the type (2^40 for an integer column): the caller then sends that
  * column in text form, so that the server refuses the batch with its own error, as it always did.
  */
@@ -93,7 +117,7 @@ export function encodeArray(
   values: readonly unknown[],
   encode?: (out: ArrayWriter, value: unknown) => void,
 ): Buffer | null {
-  out.at = 0;
+  const start = out.at;
   out.int32(1);
   out.int32(values.some((value) => value === null || value === undefined) ? 1 : 0);
   out.int32(OID[type]);
@@ -104,7 +128,10 @@ export function encodeArray(
       out.int32(-1);
       continue;
     }
-    if (!fits(type, value)) return null;
+    if (!fits(type, value)) {
+      out.at = start;
+      return null;
+    }
     switch (type) {
       case 'int4':
         out.int32(4);
@@ -114,8 +141,8 @@ export function encodeArray(
         const n = value as number;
         const high = Math.floor(n / TWO_32);
         out.int32(8);
-        out.int32(high | 0);
-        out.int32((n - high * TWO_32) | 0);
+        out.int32(high);
+        out.int32(n - high * TWO_32);
         break;
       }
       case 'float8':
@@ -123,11 +150,14 @@ export function encodeArray(
         out.ensure(8);
         out.at = out.buffer.writeDoubleBE(value as number, out.at);
         break;
-      case 'text':
+      case 'text': {
+        const text = String(value);
         out.beginElement();
-        out.utf8(String(value));
+        out.ensure(text.length * 3);
+        out.utf8Unchecked(text);
         out.endElement();
         break;
+      }
       case 'tsvector':
         out.beginElement();
         (encode as (out: ArrayWriter, value: unknown) => void)(out, value);
@@ -135,5 +165,5 @@ export function encodeArray(
         break;
     }
   }
-  return out.take();
+  return out.buffer.subarray(start, out.at);
 }

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { RECORD_COLUMNS } from '../rows.js';
 import { ArrayWriter, type ElementType, encodeArray } from './binary-arrays.js';
-import { writeTsvector } from './search-text.js';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -9,8 +8,8 @@ type Queryable = Pick<pg.ClientBase, 'query'>;
 export interface RowToInsert {
   id: number;
   values: unknown[];
-  /** The record's tokens as a tsvector literal (postgresSearchText). */
-  text: string;
+  /** The record's search tokens, a tsvector in binary form (postgresSearchText). */
+  text: Uint8Array;
 }
 
 /** The element type of each record column; the others are text. */
@@ -55,7 +54,12 @@ function storable(value: unknown): unknown {
   return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }
 
-const encodeTsvector = (out: ArrayWriter, value: unknown) => writeTsvector(out, value as string);
+const copyTsvector = (out: ArrayWriter, value: unknown) => {
+  const bytes = value as Uint8Array;
+  out.ensure(bytes.length);
+  out.buffer.set(bytes, out.at);
+  out.at += bytes.length;
+};
 
 export async function insertRows(
   db: Queryable,
@@ -63,12 +67,14 @@ export async function insertRows(
   rows: readonly RowToInsert[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const out = new ArrayWriter(64 * 1024);
+  let bytes = 1024;
+  for (const row of rows) bytes += row.text.length + 2048;
+  const out = new ArrayWriter(bytes);
   const column = new Array<unknown>(rows.length);
   const params: unknown[] = [];
   const encode = (c: number, value: (row: RowToInsert) => unknown) => {
     for (let r = 0; r < rows.length; r++) column[r] = value(rows[r] as RowToInsert);
-    params.push(encodeArray(out, TYPES[c] as ElementType, column, encodeTsvector) ?? column.slice());
+    params.push(encodeArray(out, TYPES[c] as ElementType, column, copyTsvector) ?? column.slice());
   };
   encode(0, (row) => row.id);
   encode(1, () => instance);

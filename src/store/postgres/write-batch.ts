@@ -21,9 +21,10 @@ const SERVER_VERSION = column('server_version');
 
 /**
  * A change of a PostgreSQL batch: a record to insert (its columns in RECORD_COLUMNS order and its search
- * text), or one of the SQLite writer thread's other changes (../writer-protocol.ts).
+ * tokens, a binary tsvector made by postgresSearchText), or one of the SQLite writer thread's other
+ * changes (../writer-protocol.ts).
  */
-export type BatchOp = WriteOp | { op: 'insert'; values: unknown[]; text: string };
+export type BatchOp = WriteOp | { op: 'insert'; values: unknown[]; text: Uint8Array };
 
 /** A batch of changes in the order capture made them, records numbered from `firstSeq` by their place. */
 export interface CaptureBatch {
