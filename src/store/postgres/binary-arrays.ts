@@ -92,7 +92,7 @@ const INT4_MIN = -(2 ** 31);
 const INT4_MAX = 2 ** 31 - 1;
 
 /** Whether `value` has a binary form of `type` that means the same as its text form. */
-function fits(type: ElementType, value: unknown): boolean {
+export function fits(type: ElementType, value: unknown): boolean {
   switch (type) {
     case 'int4':
       return Number.isInteger(value) && (value as number) >= INT4_MIN && (value as number) <= INT4_MAX;
@@ -124,46 +124,59 @@ export function encodeArray(
   out.int32(values.length);
   out.int32(1);
   for (const value of values) {
-    if (value === null || value === undefined) {
-      out.int32(-1);
-      continue;
-    }
-    if (!fits(type, value)) {
+    if (value !== null && value !== undefined && !fits(type, value)) {
       out.at = start;
       return null;
     }
-    switch (type) {
-      case 'int4':
-        out.int32(4);
-        out.int32(value as number);
-        break;
-      case 'int8': {
-        const n = value as number;
-        const high = Math.floor(n / TWO_32);
-        out.int32(8);
-        out.int32(high);
-        out.int32(n - high * TWO_32);
-        break;
-      }
-      case 'float8':
-        out.int32(8);
-        out.ensure(8);
-        out.at = out.buffer.writeDoubleBE(value as number, out.at);
-        break;
-      case 'text': {
-        const text = String(value);
-        out.beginElement();
-        out.ensure(text.length * 3);
-        out.utf8Unchecked(text);
-        out.endElement();
-        break;
-      }
-      case 'tsvector':
-        out.beginElement();
-        (encode as (out: ArrayWriter, value: unknown) => void)(out, value);
-        out.endElement();
-        break;
-    }
+    writeValue(out, type, value, encode);
   }
   return out.buffer.subarray(start, out.at);
+}
+
+/**
+ * One value in binary form with its length before it (-1 for NULL), as array elements and COPY's binary
+ * fields both are; `value` must fit `type` (fits).
+ */
+export function writeValue(
+  out: ArrayWriter,
+  type: ElementType,
+  value: unknown,
+  encode?: (out: ArrayWriter, value: unknown) => void,
+): void {
+  if (value === null || value === undefined) {
+    out.int32(-1);
+    return;
+  }
+  switch (type) {
+    case 'int4':
+      out.int32(4);
+      out.int32(value as number);
+      break;
+    case 'int8': {
+      const n = value as number;
+      const high = Math.floor(n / TWO_32);
+      out.int32(8);
+      out.int32(high);
+      out.int32(n - high * TWO_32);
+      break;
+    }
+    case 'float8':
+      out.int32(8);
+      out.ensure(8);
+      out.at = out.buffer.writeDoubleBE(value as number, out.at);
+      break;
+    case 'text': {
+      const text = String(value);
+      out.beginElement();
+      out.ensure(text.length * 3);
+      out.utf8Unchecked(text);
+      out.endElement();
+      break;
+    }
+    case 'tsvector':
+      out.beginElement();
+      (encode as (out: ArrayWriter, value: unknown) => void)(out, value);
+      out.endElement();
+      break;
+  }
 }
