@@ -60,7 +60,7 @@ const TEXTS = [
   `${'repeat '.repeat(400)} lastword`,
   `${'filler '.repeat(9_000)} deepword phrase`,
   `${'x'.repeat(3_000)} long-lexeme-neighbour`,
-  'nul\u0000inside the text 12345 0xdeadbeef',
+  'nul\u0000inside the text 12345 0xdeadbeef, ticket REF-4242 closed',
   '',
 ];
 
@@ -84,6 +84,8 @@ const WORDS = [
   'neighbour',
   '12345',
   '0xdeadbeef',
+  '"REF-4242"',
+  'ref-4242',
   'inside',
   'nul*',
   'call',
