@@ -66,8 +66,7 @@ export async function measureCaptureThroughput(
     };
   });
   const queue = new CaptureQueue({
-    databasePath,
-    databaseKey: key,
+    store: key ? { kind: 'sqlite', path: databasePath, key } : { kind: 'sqlite', path: databasePath },
     maxMessageBytes: 8 * 1024 * 1024,
     queueBytes: QUEUE_BYTES,
     ...(policy ? { policy } : {}),

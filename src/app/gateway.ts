@@ -222,8 +222,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   // The live feed exists only later, with the app; a tool-list change is announced through it then.
   let toolListChanged: (change: ToolListChanged) => void = () => {};
   const capture = new CaptureQueue({
-    databasePath: spec.path,
-    databaseKey: spec.key ?? null,
+    store: spec,
     maxMessageBytes: config.capture.maxMessageBytes,
     queueBytes: config.capture.queueBytes,
     retention: config.retention,
@@ -243,7 +242,9 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     db.close();
     audit.close();
     lock.release();
-    throw new StartupError(`cannot start capture into ${spec.path}: ${(error as Error).message}`);
+    throw new StartupError(
+      `cannot start capture into ${describeStore(spec).location}: ${(error as Error).message}`,
+    );
   }
   // Searches, statistics, timelines and exports run on reader threads, never on the proxy's.
   const reads = ReaderPool.start(spec.path, { log: io.warn, key: spec.key ?? null });

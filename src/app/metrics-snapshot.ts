@@ -35,6 +35,7 @@ export function metricsSnapshot(sources: SnapshotSources): () => GatewaySnapshot
         stored: stats.captured,
         dropped: stats.dropped,
         storeFailures: stats.storeFailures,
+        storeWritable: stats.storeError === null,
         queuedEvents: stats.queuedEvents,
         queuedBytes: stats.queuedBytes,
         spans: stats.telemetry,

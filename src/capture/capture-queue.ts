@@ -25,8 +25,13 @@ export interface CaptureStats {
   byServer: Record<string, number>;
   /** Events the queue refused because the worker fell behind; the traffic itself was unaffected. */
   dropped: number;
-  /** Records the worker could not write (disk full, locked database). */
+  /** Records the worker could not write (disk full, locked database, PostgreSQL away past its queue). */
   storeFailures: number;
+  /**
+   * Why the store takes no writes now (PostgreSQL unreachable: records wait within the queue's bound, then
+   * are dropped and counted), or null while writing works.
+   */
+  storeError: string | null;
   queuedBytes: number;
   queuedEvents: number;
   /** OTLP export: spans exported, dropped (queue full, collector unreachable) and queued; null when off. */
@@ -80,6 +85,7 @@ export class CaptureQueue implements CaptureSink {
   #lastDropReport = 0;
   #tally: Tally = emptyTally();
   #storeFailures = 0;
+  #storeError: string | null = null;
   #telemetry: TelemetryCounts | null = null;
   #flushToken = 0;
   readonly #flushWaiters = new Map<number, () => void>();
@@ -114,8 +120,8 @@ export class CaptureQueue implements CaptureSink {
   /** Starts the worker and resolves once it has opened the database. */
   start(): Promise<void> {
     const worker = startCaptureWorker({
-      databasePath: this.#options.databasePath,
-      databaseKey: this.#options.databaseKey ?? null,
+      store: this.#options.store,
+      ...(this.#options.instance ? { instance: this.#options.instance } : {}),
       maxMessageBytes: this.#options.maxMessageBytes,
       retention: this.#options.retention,
       otlp: this.#options.otlp ?? null,
@@ -215,6 +221,11 @@ export class CaptureQueue implements CaptureSink {
       case 'problem':
         this.#options.log(message.message);
         break;
+      case 'store-state':
+        this.#storeError = message.error;
+        // What waits for an unreachable store is not waited for (see `flush`).
+        if (message.error !== null) this.#releaseFlushes();
+        break;
       case 'tool-list-changed':
         this.#options.onToolListChanged?.(message.change);
         break;
@@ -228,15 +239,23 @@ export class CaptureQueue implements CaptureSink {
       `capture worker failed: ${error.message}; capture is off until restart, traffic is unaffected`,
     );
     this.#worker = null;
+    this.#releaseFlushes();
+  }
+
+  #releaseFlushes(): void {
     for (const resolve of this.#flushWaiters.values()) resolve();
     this.#flushWaiters.clear();
   }
 
-  /** Resolves once every event emitted so far has been stored. */
+  /**
+   * Resolves once every event emitted so far has been stored, or at once while the store is unreachable
+   * (a PostgreSQL outage): its events then wait in the queue for as long as it is away, and a replay or
+   * an export that flushes first should not wait with them.
+   */
   flush(): Promise<void> {
     this.#post();
     const worker = this.#worker;
-    if (!worker) return Promise.resolve();
+    if (!worker || this.#storeError !== null) return Promise.resolve();
     const token = ++this.#flushToken;
     return new Promise((resolve) => {
       this.#flushWaiters.set(token, resolve);
@@ -251,15 +270,20 @@ export class CaptureQueue implements CaptureSink {
       byServer: { ...this.#tally.byServer },
       dropped: this.#dropped,
       storeFailures: this.#storeFailures,
+      storeError: this.#storeError,
       queuedBytes: this.#outstandingBytes + this.#pendingBytes,
       queuedEvents: this.#outstandingEvents + this.#pending.length,
       telemetry: this.#telemetry ? { ...this.#telemetry } : this.#options.otlp ? emptyTelemetry() : null,
     };
   }
 
-  /** Stores what is queued, then stops the worker and closes the database. */
+  /**
+   * Stores what is queued, then stops the worker and closes the store. The worker takes the close after
+   * the events sent before it; a PostgreSQL store that is away gets a bounded wait (postgres/writer.ts),
+   * where a flush would wait for it to come back.
+   */
   async close(): Promise<void> {
-    await this.flush();
+    this.#post();
     this.#closing = true;
     const worker = this.#worker;
     this.#worker = null;
@@ -272,5 +296,7 @@ export class CaptureQueue implements CaptureSink {
       worker.postMessage({ type: 'close' } satisfies ToWorker);
     });
     await worker.terminate();
+    // A flush still waiting ends with the worker: nothing more will be stored.
+    this.#releaseFlushes();
   }
 }

@@ -1,10 +1,12 @@
+import { hostname } from 'node:os';
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/database.js';
-import { sqliteToolLists, type ToolListStore } from '../store/tool-lists.js';
+import { sqliteToolLists } from '../store/tool-lists.js';
 import { WriterThread } from '../store/writer-thread.js';
 import { writerToolLists } from '../store/writer-tool-lists.js';
 import { OperationTally } from '../telemetry/operation-tally.js';
 import { OtelExport, type Peer } from '../telemetry/otel-export.js';
+import { knownListsStore } from './known-lists.js';
 import { metricsListener } from './listeners/metrics.js';
 import { otelListener } from './listeners/otel.js';
 import { emptyTally, type Tally } from './listeners/tally.js';
@@ -14,7 +16,8 @@ import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js'
 /**
  * The capture worker: parses, redacts and describes what the proxy saw, on its own thread, so the proxy
  * never waits for JSON parsing of large payloads; its own writer thread (store/writer-entry.ts) stores the
- * records meanwhile, so the JavaScript work and SQLite's run on two cores at once.
+ * records meanwhile, in SQLite or PostgreSQL, so the JavaScript work and the store's run on two cores at
+ * once.
  */
 
 if (!parentPort) throw new Error('worker-entry must run in a worker thread');
@@ -32,11 +35,11 @@ const problem = (message: string) => {
 };
 const writer = await WriterThread.start(
   {
-    databasePath: settings.databasePath,
-    databaseKey: settings.databaseKey ?? null,
+    store: settings.store,
+    instance: settings.instance ?? hostname(),
     ...(settings.retention ? { retention: settings.retention } : {}),
   },
-  problem,
+  { problem, storeState: (error) => send({ type: 'store-state', error }) },
 );
 // The writer stopping is the capture worker failing: the queue reports that capture is off.
 writer.onError((error) => {
@@ -60,23 +63,21 @@ if (otel) {
   }, 1000).unref();
 }
 /**
- * Tool-list drift reads the last known lists on a connection of its own (the writer thread has migrated
- * the store by now); a store without migration 9 still captures, without comparing tool lists.
+ * Tool-list drift reads the last known lists: from SQLite on a connection of its own (the writer thread
+ * has migrated the store by now), from PostgreSQL as the writer thread read them at start (known-lists.ts);
+ * a store without them (SQLite before migration 9) still captures, without comparing tool lists.
  */
 function toolLists() {
-  const unavailable: ToolListStore = {
-    known: () => null,
-    remember: () => {},
-    addChange: () => 0,
-    changes: () => [],
-    count: () => 0,
-  };
+  const { store } = settings;
+  const preloaded = writer.knownToolLists;
   return writerToolLists(writer, () => {
+    if (preloaded) return knownListsStore(preloaded);
     try {
-      return sqliteToolLists(openDatabase(settings.databasePath, { key: settings.databaseKey ?? null }));
+      if (store.kind !== 'sqlite') throw new Error('the store did not give its tool lists');
+      return sqliteToolLists(openDatabase(store.path, { key: store.key ?? null }));
     } catch (error) {
       problem(`tool-list changes are not recorded: ${(error as Error).message}`);
-      return unavailable;
+      return knownListsStore([]);
     }
   });
 }
@@ -186,7 +187,8 @@ function control(message: Exclude<ToWorker, EventsMessage>): void {
       writer.sync(() => send({ type: 'flushed', token: message.token }));
       break;
     case 'close':
-      // Spans still queued get a short, bounded chance to reach the collector (otel.ts).
+      // Spans still queued get a short, bounded chance to reach the collector (otel.ts). The writer stores
+      // everything sent before this message (within a bounded wait when PostgreSQL is away), then stops.
       void Promise.all([recorder.done(), writer.close()]).finally(() => {
         send({ type: 'closed' });
         port.close();

@@ -1,6 +1,6 @@
 import type { CaptureEvent } from '../core/capture-events.js';
-import type { StoreKey } from '../store/cipher.js';
 import type { RetentionSettings } from '../store/retention.js';
+import type { StoreSpec } from '../store/store-spec.js';
 import type { MetricsDelta } from '../telemetry/operation-tally.js';
 import type { Peer, TelemetryCounts } from '../telemetry/otel-export.js';
 import type { OtlpSettings } from '../telemetry/settings.js';
@@ -11,9 +11,10 @@ import type { CapturePolicy } from './policy.js';
 /** Messages between the capture queue (proxy thread) and the capture worker. */
 
 export interface WorkerSettings {
-  databasePath: string;
-  /** The store's key, when logs.db is encrypted (structured-cloned to the worker, never logged). */
-  databaseKey?: StoreKey | null;
+  /** Where capture is stored: logs.db (its key, if any, structured-cloned, never logged) or PostgreSQL. */
+  store: StoreSpec;
+  /** This gateway's name on every record it writes to a shared (PostgreSQL) store; default: the host name. */
+  instance?: string;
   maxMessageBytes: number;
   /** What capture redacts; absent: the default policy. */
   policy?: CapturePolicy;
@@ -49,5 +50,7 @@ export type FromWorker =
   /** Span counts changed between batches (an export failed or finished while traffic was quiet). */
   | { type: 'telemetry'; telemetry: TelemetryCounts }
   | { type: 'problem'; message: string }
+  /** The store stopped taking writes (why) or takes them again (null); records wait, then are dropped. */
+  | { type: 'store-state'; error: string | null }
   | { type: 'tool-list-changed'; change: ToolListChanged }
   | { type: 'closed' };

@@ -46,8 +46,7 @@ async function openCapture(
     openDatabaseOrStartFresh(paths.database, { migrate: true, key }, log).close();
     const settings = captureSettings();
     const queue = new CaptureQueue({
-      databasePath: paths.database,
-      databaseKey: key,
+      store: key ? { kind: 'sqlite', path: paths.database, key } : { kind: 'sqlite', path: paths.database },
       ...settings,
       policy: { redaction: redactionSettings(paths.registry, log) },
       log,

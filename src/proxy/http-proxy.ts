@@ -535,6 +535,7 @@ export class HttpProxy {
         maxCaptureBytes: this.#options.maxCaptureBytes,
         maxSessions: MAX_BRIDGED_SESSIONS,
         idleMs: BRIDGED_SESSION_IDLE_MS,
+        ...(this.#options.stage ? { stage: this.#options.stage } : {}),
       });
       this.#bridges.set(name, bridge);
     }

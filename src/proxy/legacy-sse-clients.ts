@@ -4,15 +4,20 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import type { CaptureSink } from '../core/capture-events.js';
 import { GatewayError, RpcErrorCode } from '../core/errors.js';
 import { parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
+import type { RecordOrigin } from '../core/record.js';
+import type { MessageStage } from '../intercept/stage.js';
 import { ExchangeCapture } from './exchange-capture.js';
 import { replyWithError } from './gateway-reply.js';
 import type { ProxyTarget } from './http-proxy.js';
+import { answerLegacyServer } from './legacy-answer.js';
 import { legacyUpstreamHeaders } from './legacy-headers.js';
 import { BridgedSseClients } from './legacy-sse-bridged.js';
 import { LegacySseUpstream } from './legacy-sse-upstream.js';
 import type { ProxyGate } from './proxy-gate.js';
 import { readRequestBody } from './request-body.js';
 import { legacyPaths, type ProxyRoute } from './route.js';
+import { stageRequest } from './staged-request.js';
+import { StagedStream } from './staged-stream.js';
 import type { UpstreamPools } from './upstream.js';
 import { headerMapOf } from './web-response.js';
 
@@ -25,12 +30,16 @@ export interface LegacySseClientsOptions {
   /** Over HTTPS: a fetch that trusts the gateway's own certificate, for bridged clients' loopback leg. */
   selfFetch?: typeof fetch;
   gate?: ProxyGate;
+  /** Breakpoints and faults (intercept/stage.ts), for both directions of a legacy client's session. */
+  stage?: MessageStage;
 }
 
 interface OpenStream {
   server: string;
   connection: LegacySseUpstream;
   res: ServerResponse;
+  /** The server's messages at the message stage; null when the gateway has no stage. */
+  staged: StagedStream | null;
 }
 
 /**
@@ -80,21 +89,27 @@ export class LegacySseClients {
     const capture = this.#capture(req, route.name, id, null);
     const early: EventSourceMessage[] = [];
     let ready = false;
-    const send = (event: EventSourceMessage) => {
-      const chunk = Buffer.from(serializeEvent(event));
-      capture.chunk(chunk);
+    const write = (text: string, origin?: RecordOrigin) => {
+      const chunk = Buffer.from(text);
+      capture.chunk(chunk, undefined, origin);
       res.write(chunk);
     };
-    let connection: LegacySseUpstream;
+    const send = (event: EventSourceMessage) => write(serializeEvent(event));
+    let connection: LegacySseUpstream | null = null;
+    const staged = this.#stagedStream(req, res, route.name, id, () => connection, write, capture);
+    const relay = (event: EventSourceMessage) => {
+      if (!staged?.offer(event.data, () => send(event))) send(event);
+    };
     try {
       connection = await LegacySseUpstream.open(
         target.upstream,
         this.#options.pools,
         legacyUpstreamHeaders(req.rawHeaders, target.upstream.headers),
         {
-          onEvent: (event) => (ready ? send(event) : early.push(event)),
+          onEvent: (event) => (ready ? relay(event) : early.push(event)),
           onClose: (error) => {
             this.#streams.delete(id);
+            staged?.end();
             res.end();
             capture.end(error ? `the server's SSE stream broke: ${error}` : null);
           },
@@ -105,16 +120,18 @@ export class LegacySseClients {
       replyWithError(res, failure, null, capture);
       return;
     }
+    const open = connection;
     if (res.destroyed) {
-      connection.close();
+      open.close();
       capture.end(null);
       return;
     }
-    this.#streams.set(id, { server: route.name, connection, res });
+    this.#streams.set(id, { server: route.name, connection: open, res, staged });
     res.once('close', () => {
       // A client closing its stream ends its session: the normal end in this transport.
       this.#streams.delete(id);
-      connection.close();
+      staged?.end();
+      open.close();
       capture.end(null);
     });
     const headers = {
@@ -127,7 +144,51 @@ export class LegacySseClients {
     capture.responseStart(200, headers, 'sse', 'upstream');
     send({ event: 'endpoint', data: `${legacyPaths(route).message}?sessionId=${id}`, id: undefined });
     ready = true;
-    for (const event of early.splice(0)) send(event);
+    for (const event of early.splice(0)) relay(event);
+  }
+
+  /**
+   * The server's messages on a legacy client's stream, at the message stage: an edited or injected one
+   * goes out as a `message` event the gateway wrote, and is recorded so; an answer to a server's request
+   * given in the client's place is POSTed to the server and captured as the gateway's.
+   */
+  #stagedStream(
+    req: IncomingMessage,
+    res: ServerResponse,
+    server: string,
+    sessionId: string,
+    connection: () => LegacySseUpstream | null,
+    write: (text: string, origin?: RecordOrigin) => void,
+    capture: ExchangeCapture,
+  ): StagedStream | null {
+    const stage = this.#options.stage;
+    if (!stage) return null;
+    return new StagedStream({
+      stage,
+      context: {
+        server,
+        direction: 'server_to_client',
+        sessionId,
+        transport: 'http-get-sse',
+        userAgent: req.headers['user-agent'] ?? null,
+      },
+      send: (text, origin) => write(serializeEvent({ event: 'message', data: text, id: undefined }), origin),
+      answerServer: (text) =>
+        answerLegacyServer(
+          connection(),
+          { sink: this.#options.capture, maxCaptureBytes: this.#options.maxCaptureBytes },
+          server,
+          sessionId,
+          text,
+        ),
+      cut: (reason) => {
+        connection()?.close();
+        res.destroy();
+        capture.end(reason);
+      },
+      pause: () => connection()?.pause(),
+      resume: () => connection()?.resume(),
+    });
   }
 
   #message(req: IncomingMessage, res: ServerResponse, route: ProxyRoute): void {
@@ -136,7 +197,7 @@ export class LegacySseClients {
       (body) => {
         if (this.#refused(req, res, route.name, id, body)) return;
         if (this.#bridged.has(id, route.name)) this.#bridged.message(res, id, body);
-        else void this.#forward(req, res, route, id, body);
+        else this.#staged(req, res, route, id, body);
       },
       (error: unknown) => {
         if (error instanceof GatewayError)
@@ -172,17 +233,46 @@ export class LegacySseClients {
     return true;
   }
 
+  /**
+   * A legacy client's POST to a legacy server, at the message stage when something is armed (as the HTTP
+   * proxy stages any client's message): held, edited, answered on the POST itself, dropped or cut.
+   */
+  #staged(req: IncomingMessage, res: ServerResponse, route: ProxyRoute, id: string, body: Buffer): void {
+    const stage = this.#options.stage;
+    const text = body.toString('utf8');
+    const parsed = stage?.armed ? parseJsonBody(text) : null;
+    if (!stage || !parsed?.ok || parsed.isBatch) {
+      void this.#forward(req, res, route, id, body);
+      return;
+    }
+    const context = {
+      server: route.name,
+      direction: 'client_to_server' as const,
+      sessionId: id || null,
+      transport: 'http-json' as const,
+      userAgent: req.headers['user-agent'] ?? null,
+    };
+    stageRequest(res, context, body, text, parsed.value, {
+      stage,
+      forward: (sent, _text, origin) => void this.#forward(req, res, route, id, sent, origin),
+      capture: () => this.#capture(req, route.name, id || null, body),
+    });
+  }
+
   async #forward(
     req: IncomingMessage,
     res: ServerResponse,
     route: ProxyRoute,
     id: string,
     body: Buffer,
+    origin?: RecordOrigin,
   ): Promise<void> {
-    const capture = this.#capture(req, route.name, id || null, body);
+    const capture = this.#capture(req, route.name, id || null, body, origin);
     const text = body.toString('utf8');
-    const requestId = singleRequestId(parseJsonBody(text));
+    const parsed = parseJsonBody(text);
+    const requestId = singleRequestId(parsed);
     const stream = this.#streams.get(id);
+    if (parsed.ok && !parsed.isBatch) stream?.staged?.requested(parsed.value);
     if (!stream || stream.server !== route.name) {
       const error = new GatewayError(
         404,
@@ -220,9 +310,20 @@ export class LegacySseClients {
     server: string,
     sessionId: string | null,
     body: Buffer | null,
+    origin?: RecordOrigin,
   ): ExchangeCapture {
     const capture = new ExchangeCapture(this.#options.capture, this.#options.maxCaptureBytes);
-    capture.start(server, req.method ?? 'GET', sessionId, headerMapOf(req), [], body);
+    capture.start(
+      server,
+      req.method ?? 'GET',
+      sessionId,
+      headerMapOf(req),
+      [],
+      body,
+      undefined,
+      undefined,
+      origin,
+    );
     return capture;
   }
 

@@ -35,6 +35,7 @@ export class LegacySseUpstream {
   readonly #pools: UpstreamPools;
   readonly #headers: Record<string, string>;
   readonly #abort: AbortController;
+  readonly #stream: Readable;
   #closed = false;
 
   private constructor(
@@ -43,8 +44,10 @@ export class LegacySseUpstream {
     headers: Record<string, string>,
     endpoint: URL,
     abort: AbortController,
+    stream: Readable,
   ) {
     this.#upstream = upstream;
+    this.#stream = stream;
     this.#pools = pools;
     this.#headers = headers;
     this.endpoint = endpoint;
@@ -81,7 +84,7 @@ export class LegacySseUpstream {
       throw refusedStream(upstream, answer.statusCode, type, text);
     }
     const endpoint = await waitForEndpoint(upstream, answer.body, events, abort);
-    return new LegacySseUpstream(upstream, pools, headers, endpoint, abort);
+    return new LegacySseUpstream(upstream, pools, headers, endpoint, abort, answer.body);
   }
 
   /** POSTs one message (or batch) as the client wrote it; resolves with the server's answer (202 normally). */
@@ -107,6 +110,15 @@ export class LegacySseUpstream {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Stops reading the server's stream (a held message): TCP backpressure reaches the server. */
+  pause(): void {
+    this.#stream.pause();
+  }
+
+  resume(): void {
+    this.#stream.resume();
   }
 
   /** Ends the stream; the 2024-11-05 transport has no other way to end a session. */

@@ -5,6 +5,7 @@ import type { EventSourceMessage } from 'eventsource-parser';
 import { GatewayError, RpcErrorCode } from '../core/errors.js';
 import { classifyMessage } from '../core/jsonrpc.js';
 import type { LegacySseUpstream, PostAnswer } from './legacy-sse-upstream.js';
+import type { StagedStream } from './staged-stream.js';
 
 /** The header that ties the messages the transport hands over to the POST body they came in. */
 export const POST_TAG_HEADER = 'x-mcp-gateway-post';
@@ -28,6 +29,8 @@ export class SseBridgeSession {
   readonly id = randomUUID();
   readonly transport: WebStandardStreamableHTTPServerTransport;
   lastActive = Date.now();
+  /** The server's messages at the message stage (breakpoints, faults), when the gateway has one. */
+  staged: StagedStream | null = null;
   #upstream: LegacySseUpstream | null = null;
   readonly #posts = new Map<string, { texts: string[]; next: number }>();
   /** Client requests waiting for their answer, oldest first. */
@@ -93,6 +96,7 @@ export class SseBridgeSession {
     this.lastActive = Date.now();
     const shape = classifyMessage(message);
     const id = shape.kind === 'request' ? requestId(shape.id) : undefined;
+    this.staged?.requested(message);
     if (id !== undefined) {
       this.#pending.add(id);
       const token = (message as { params?: { _meta?: { progressToken?: unknown } } }).params?._meta
@@ -129,9 +133,15 @@ export class SseBridgeSession {
   /** One event from the upstream's stream. */
   fromServer(event: EventSourceMessage): void {
     if (this.#closed) return;
+    if (!this.staged?.offer(event.data, () => this.deliverText(event.data))) this.deliverText(event.data);
+  }
+
+  /** A message for the client, as the server wrote it or as the message stage made it. */
+  deliverText(text: string): void {
+    if (this.#closed) return;
     let message: JSONRPCMessage;
     try {
-      message = JSON.parse(event.data) as JSONRPCMessage;
+      message = JSON.parse(text) as JSONRPCMessage;
     } catch {
       return;
     }
@@ -202,6 +212,7 @@ export class SseBridgeSession {
     this.#ended = true;
     this.#closed = true;
     this.#upstream?.close();
+    this.staged?.end();
     this.#held = [];
     this.#pending.clear();
     this.#progress.clear();

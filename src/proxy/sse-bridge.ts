@@ -2,11 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CaptureSink } from '../core/capture-events.js';
 import { GatewayError, RpcErrorCode } from '../core/errors.js';
 import { classifyMessage, parseJsonBody, singleRequestId } from '../core/jsonrpc.js';
+import { REPLAY_HEADER, replayOfHeader } from '../core/replay-mark.js';
+import type { MessageStage } from '../intercept/stage.js';
 import { ExchangeCapture } from './exchange-capture.js';
 import { replyWithError } from './gateway-reply.js';
+import { answerLegacyServer } from './legacy-answer.js';
 import { legacyUpstreamHeaders } from './legacy-headers.js';
 import { LegacySseUpstream } from './legacy-sse-upstream.js';
 import { SseBridgeSession } from './sse-bridge-session.js';
+import { StagedStream } from './staged-stream.js';
 import type { HttpUpstream, UpstreamPools } from './upstream.js';
 import { headerMapOf, relayWebResponse, toWebRequest } from './web-response.js';
 
@@ -18,6 +22,8 @@ export interface SseBridgeOptions {
   maxSessions: number;
   /** A session unused this long (no message, no request waiting, no GET stream) ends when another opens. */
   idleMs: number;
+  /** Breakpoints and faults (intercept/stage.ts) for what the server sends (the proxy stages the rest). */
+  stage?: MessageStage;
 }
 
 /**
@@ -99,6 +105,7 @@ export class SseBridge {
       throw error;
     }
     session.attach(connection);
+    session.staged = this.#stagedStream(session, connection);
     this.#sessions.set(session.id, session);
     this.#endIdle();
     this.#evictBeyondLimit();
@@ -134,6 +141,37 @@ export class SseBridge {
     return response.status;
   }
 
+  /**
+   * The server's messages at the message stage. What the stage changes reaches the client through the
+   * session's transport, recorded as the client's exchanges record everything; an answer given to the
+   * server's own request in the client's place is POSTed and captured as the gateway's.
+   */
+  #stagedStream(session: SseBridgeSession, connection: LegacySseUpstream): StagedStream | null {
+    const stage = this.#options.stage;
+    if (!stage) return null;
+    return new StagedStream({
+      stage,
+      context: {
+        server: this.#server,
+        direction: 'server_to_client',
+        sessionId: session.id,
+        transport: 'http-sse',
+      },
+      send: (text) => session.deliverText(text),
+      answerServer: (text) =>
+        answerLegacyServer(
+          connection,
+          { sink: this.#options.sink, maxCaptureBytes: this.#options.maxCaptureBytes },
+          this.#server,
+          session.id,
+          text,
+        ),
+      cut: () => session.close(),
+      pause: () => connection.pause(),
+      resume: () => connection.resume(),
+    });
+  }
+
   #capture(req: IncomingMessage, body: Buffer | null): ExchangeCapture {
     const capture = new ExchangeCapture(this.#options.sink, this.#options.maxCaptureBytes);
     const sessionId = req.headers['mcp-session-id'];
@@ -144,6 +182,11 @@ export class SseBridge {
       headerMapOf(req),
       [],
       body,
+      undefined,
+      undefined,
+      undefined,
+      // The gateway's own replay of a record (core/replay-mark.ts) is linked to it, as on any server.
+      replayOfHeader(req.headers[REPLAY_HEADER]),
     );
     return capture;
   }

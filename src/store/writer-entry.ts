@@ -1,22 +1,12 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { openDatabaseOrStartFresh } from './database.js';
-import { SqliteRecordSink } from './record-writer.js';
-import { RETENTION_FIRST_RUN_MS, RETENTION_INTERVAL_MS, Retention } from './retention.js';
-import { RECORD_COLUMNS } from './rows.js';
-import { SeqIds } from './seq-ids.js';
-import { sqliteToolLists, type ToolListStore } from './tool-lists.js';
-import {
-  type FromWriter,
-  ROW_WIDTH,
-  type ToWriter,
-  type WriteOp,
-  type WriterSettings,
-} from './writer-protocol.js';
+import { sqliteWriterBackend } from './sqlite-writer-backend.js';
+import type { WriterBackend } from './writer-backend.js';
+import type { FromWriter, ToWriter, WriterSettings } from './writer-protocol.js';
 
 /**
- * The writer thread: stores what the capture worker assembled, described and redacted, on the one writing
- * connection to logs.db. SQLite's share of capture (inserts, the full-text index, commits) takes about as
- * long as the JavaScript share, so on its own thread the two run on two cores at once, a batch apart.
+ * The writer thread: stores what the capture worker assembled, described and redacted, in the gateway's
+ * store (logs.db, or a shared PostgreSQL database), so storing runs beside the capture worker's JavaScript
+ * on a core of its own, a batch apart.
  */
 
 if (!parentPort) throw new Error('writer-entry must run in a worker thread');
@@ -31,105 +21,43 @@ const problem = (message: string) => {
   lastProblem = message;
   send({ type: 'problem', message });
 };
-const db = openDatabaseOrStartFresh(settings.databasePath, { key: settings.databaseKey }, problem);
-const sink = new SqliteRecordSink(db);
-const ids = new SeqIds();
-const PARTNER = RECORD_COLUMNS.indexOf('partner_id');
-const LINKED = RECORD_COLUMNS.indexOf('linked_id');
-/** Drift detection needs migration 9; a store without it still captures, without tool-list changes. */
-let toolLists: ToolListStore | null = null;
-try {
-  toolLists = sqliteToolLists(db);
-} catch (error) {
-  problem(`tool-list changes are not recorded: ${(error as Error).message}`);
-}
 
-// Pruning runs here, between batches on the one writer connection: it never waits for the capture
-// writer's lock, and capture waits at most one small delete transaction.
-const retention = settings.retention ? new Retention(db, settings.retention) : null;
-if (retention?.enabled) {
-  const prune = () =>
-    retention
-      .run()
-      .catch((error: unknown) => problem(`pruning old records failed: ${(error as Error).message}`));
-  setTimeout(prune, RETENTION_FIRST_RUN_MS).unref();
-  setInterval(prune, RETENTION_INTERVAL_MS).unref();
-}
+const { store } = settings;
+// The PostgreSQL driver is loaded only by a gateway that uses it.
+const backend: WriterBackend =
+  store.kind === 'postgres'
+    ? await (await import('./postgres/writer-backend.js')).postgresWriterBackend(
+        { ...settings, store },
+        problem,
+      )
+    : sqliteWriterBackend({ ...settings, store }, problem);
 
-/** Inserts the batch's packed rows numbered `from` up to (not including) `to`; returns `to`. */
-function insertRows(rows: readonly unknown[], from: number, to: number): number {
-  for (let row = from; row < to; row++) {
-    const start = row * ROW_WIDTH;
-    const values = rows.slice(start, start + ROW_WIDTH - 1);
-    values[PARTNER] = ids.id(values[PARTNER] as number | null);
-    values[LINKED] = ids.id(values[LINKED] as number | null);
-    sink.insertRow(values, rows[start + ROW_WIDTH - 1] as string);
-  }
-  return to;
-}
-
-function apply(op: WriteOp): void {
-  switch (op.op) {
-    case 'complete': {
-      const id = ids.id(op.seq);
-      if (id !== null) sink.completeRequest(id, op.httpStatus, op.sessionId);
-      break;
-    }
-    case 'identify': {
-      const id = ids.id(op.seq);
-      if (id !== null) sink.identify(id, op.serverName, op.serverVersion);
-      break;
-    }
-    case 'session':
-      sink.saveSession(op.session);
-      break;
-    case 'tool-list':
-      toolLists?.remember({ ...op.list, recordId: ids.id(op.list.recordId) });
-      break;
-    case 'tool-change': {
-      const { change } = op;
-      const previousRecordId = op.previousIsSeq ? ids.id(change.previousRecordId) : change.previousRecordId;
-      toolLists?.addChange({ ...change, recordId: ids.id(change.recordId), previousRecordId });
-      break;
-    }
-  }
-}
-
-let lost = 0;
-let lastError: string | null = null;
-
-/** One batch is one transaction: when its commit fails (a full disk), none of its records were stored. */
-function write(batch: Extract<ToWriter, { type: 'batch' }>): void {
-  try {
-    sink.batch(() => {
-      ids.begin(batch.firstSeq, sink.nextId());
-      const { rows, ops, positions } = batch;
-      let inserted = 0;
-      for (let i = 0; i < ops.length; i++) {
-        inserted = insertRows(rows, inserted, positions[i] as number);
-        apply(ops[i] as WriteOp);
-      }
-      insertRows(rows, inserted, rows.length / ROW_WIDTH);
-    });
-  } catch (error) {
-    ids.lost(batch.firstSeq);
-    lost += batch.rows.length / ROW_WIDTH;
-    lastError = (error as Error).message;
-  }
+/** How often a store that can be away (PostgreSQL) is asked whether writing works, for /api/status. */
+const OUTAGE_POLL_MS = 250;
+const poll = backend.outage?.bind(backend);
+if (poll) {
+  let last: string | null = null;
+  setInterval(() => {
+    const error = poll();
+    if (error === last) return;
+    last = error;
+    send({ type: 'store-state', error });
+  }, OUTAGE_POLL_MS).unref();
 }
 
 function control(message: Exclude<ToWriter, { type: 'batch' }>): void {
   switch (message.type) {
     case 'sync':
-      send({ type: 'synced', token: message.token, lost, error: lastError });
-      lost = 0;
-      lastError = null;
+      backend.sync(({ lost, error }) => send({ type: 'synced', token: message.token, lost, error }));
       break;
     case 'close':
-      retention?.stop();
-      db.close();
-      send({ type: 'closed' });
-      port.close();
+      void backend
+        .close()
+        .catch((error: unknown) => problem(`closing the store failed: ${(error as Error).message}`))
+        .finally(() => {
+          send({ type: 'closed' });
+          port.close();
+        });
       break;
   }
 }
@@ -139,6 +67,6 @@ port.on('message', (message: ToWriter) => {
     control(message);
     return;
   }
-  write(message);
+  backend.write(message);
 });
-send({ type: 'ready' });
+send({ type: 'ready', ...(backend.toolLists ? { toolLists: backend.toolLists } : {}) });

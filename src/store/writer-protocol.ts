@@ -1,16 +1,17 @@
 import type { SessionInfo } from '../core/session.js';
-import type { StoreKey } from './cipher.js';
 import type { RetentionSettings } from './retention.js';
 import { RECORD_COLUMNS } from './rows.js';
+import type { StoreSpec } from './store-spec.js';
 import type { KnownToolList, NewToolChange } from './tool-lists.js';
 
 /** Messages between the capture worker (writer-thread.ts) and the writer thread (writer-entry.ts). */
 
 export interface WriterSettings {
-  databasePath: string;
-  /** The store's key, when logs.db is encrypted (structured-cloned to the thread, never logged). */
-  databaseKey: StoreKey | null;
-  /** Pruning of old records, run between batches on the writer's connection; absent: no pruning. */
+  /** Where records go: logs.db (its key, when encrypted, is structured-cloned, never logged) or PostgreSQL. */
+  store: StoreSpec;
+  /** This gateway's name on every record it writes to a shared (PostgreSQL) store. */
+  instance: string;
+  /** Pruning of old SQLite records, run between batches on the writer's connection; absent: no pruning. */
   retention?: RetentionSettings;
 }
 
@@ -47,7 +48,13 @@ export type ToWriter =
   | { type: 'close' };
 
 export type FromWriter =
-  | { type: 'ready' }
+  /**
+   * The store is open. `toolLists`: each server's last known tool list, read at start from a store the
+   * capture worker cannot read synchronously (PostgreSQL); absent for SQLite, which it reads itself.
+   */
+  | { type: 'ready'; toolLists?: KnownToolList[] }
+  /** Writing stopped working (`error`: why) or works again (null); batches wait meanwhile (PostgreSQL). */
+  | { type: 'store-state'; error: string | null }
   /** The batches since the last sync: how many of their records were lost, and why (the last error). */
   | { type: 'synced'; token: number; lost: number; error: string | null }
   | { type: 'problem'; message: string }

@@ -1,10 +1,13 @@
 import type { Worker } from 'node:worker_threads';
 import type { NewRecord } from '../core/record.js';
 import type { SessionInfo } from '../core/session.js';
+import { postgresSearchText } from './postgres/search-text.js';
 import type { RecordSink } from './record-writer.js';
 import { appendRecordValues } from './rows.js';
 import { searchText } from './search-text.js';
 import { spawnWorker } from './spawn-worker.js';
+import type { KnownToolList } from './tool-lists.js';
+import type { Written } from './writer-backend.js';
 import type { FromWriter, ToWriter, WriteOp, WriterSettings } from './writer-protocol.js';
 
 /** A batch being assembled (writer-protocol.ts has the packing). */
@@ -16,11 +19,14 @@ interface Batch {
   positions: number[];
 }
 
-/** What the writer did with the batches before a `sync`. */
-export interface Written {
-  /** Records of failed batches (their transaction was rolled back). */
-  lost: number;
-  error: string | null;
+export type { Written } from './writer-backend.js';
+
+/** What the writer thread tells besides syncs. */
+export interface WriterEvents {
+  /** A failure to report (the same one repeating is told once). */
+  problem: (message: string) => void;
+  /** Writing stopped working (why) or works again (null): a PostgreSQL store went away or came back. */
+  storeState?: (error: string | null) => void;
 }
 
 /**
@@ -37,6 +43,10 @@ const WRITER_LIMITS = { maxYoungGenerationSizeMb: 32 };
  */
 export class WriterThread implements RecordSink {
   readonly #worker: Worker;
+  /** What each store indexes for search: FTS5's input text for SQLite, the tsvector for PostgreSQL. */
+  readonly #searchText: (record: NewRecord, parsed?: unknown) => unknown;
+  /** Each server's last known tool list, when the store had to read them for the capture worker. */
+  readonly knownToolLists: KnownToolList[] | null;
   #batch: Batch | null = null;
   #firstSeq = 1;
   #nextSeq = 1;
@@ -44,8 +54,15 @@ export class WriterThread implements RecordSink {
   readonly #waiting = new Map<number, (written: Written) => void>();
   #closed: (() => void) | null = null;
 
-  private constructor(worker: Worker, problem: (message: string) => void) {
+  private constructor(
+    worker: Worker,
+    settings: WriterSettings,
+    ready: Extract<FromWriter, { type: 'ready' }>,
+    { problem, storeState }: WriterEvents,
+  ) {
     this.#worker = worker;
+    this.#searchText = settings.store.kind === 'postgres' ? postgresSearchText : searchText;
+    this.knownToolLists = ready.toolLists ?? null;
     worker.on('message', (message: FromWriter) => {
       switch (message.type) {
         case 'synced':
@@ -54,6 +71,9 @@ export class WriterThread implements RecordSink {
           break;
         case 'problem':
           problem(message.message);
+          break;
+        case 'store-state':
+          storeState?.(message.error);
           break;
         case 'closed':
           this.#closed?.();
@@ -64,19 +84,23 @@ export class WriterThread implements RecordSink {
     });
   }
 
-  /** Starts the writer thread; resolves once it has opened the database, rejects when it cannot. */
-  static start(settings: WriterSettings, problem: (message: string) => void): Promise<WriterThread> {
+  /** Starts the writer thread; resolves once it has opened the store, rejects when it cannot. */
+  static start(settings: WriterSettings, events: WriterEvents): Promise<WriterThread> {
     const worker = spawnWorker(import.meta.url, 'writer-entry', {
       workerData: settings,
       resourceLimits: WRITER_LIMITS,
     });
     return new Promise((resolve, reject) => {
       worker.once('error', reject);
-      worker.once('message', (message: FromWriter) => {
+      // A problem found while opening the store (a damaged file set aside) is told before `ready`.
+      const starting = (message: FromWriter) => {
+        if (message.type === 'problem') events.problem(message.message);
         if (message.type !== 'ready') return;
         worker.off('error', reject);
-        resolve(new WriterThread(worker, problem));
-      });
+        worker.off('message', starting);
+        resolve(new WriterThread(worker, settings, message, events));
+      };
+      worker.on('message', starting);
     });
   }
 
@@ -114,7 +138,7 @@ export class WriterThread implements RecordSink {
       return seq;
     }
     const seq = this.#nextSeq++;
-    appendRecordValues(batch.rows, record).push(searchText(record, parsed));
+    appendRecordValues(batch.rows, record).push(this.#searchText(record, parsed));
     batch.count++;
     return seq;
   }

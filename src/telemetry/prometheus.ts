@@ -13,6 +13,8 @@ export interface GatewaySnapshot {
     stored: number;
     dropped: number;
     storeFailures: number;
+    /** Whether the store takes writes now (false while a PostgreSQL store is unreachable). */
+    storeWritable: boolean;
     queuedEvents: number;
     queuedBytes: number;
     spans: { exported: number; dropped: number; queued: number } | null;
@@ -142,6 +144,12 @@ export class PrometheusMetrics {
       'mcp_gateway_store_failures_total',
       'Captured messages the store could not write (disk full, read-only file)',
       (s) => s.capture.storeFailures,
+    );
+    gauge(
+      'mcp_gateway_store_writable',
+      'Whether the store takes captured messages now: 0 while PostgreSQL is unreachable (they wait, then are dropped)',
+      [],
+      (g, s) => g.set(s.capture.storeWritable ? 1 : 0),
     );
     gauge('mcp_gateway_capture_queue_events', 'Capture events waiting for the capture writer', [], (g, s) =>
       g.set(s.capture.queuedEvents),

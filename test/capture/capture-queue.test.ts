@@ -39,7 +39,7 @@ describe('capture queue', () => {
     openDatabase(database, { migrate: true }).close();
     const logs: string[] = [];
     const queue = new CaptureQueue({
-      databasePath: database,
+      store: { kind: 'sqlite', path: database },
       maxMessageBytes: 1024,
       queueBytes: 10_000,
       log: (m) => logs.push(m),
@@ -68,7 +68,7 @@ describe('capture queue', () => {
     const database = join(dir, 'logs.db');
     openDatabase(database, { migrate: true }).close();
     const queue = new CaptureQueue({
-      databasePath: database,
+      store: { kind: 'sqlite', path: database },
       maxMessageBytes: 4096,
       queueBytes: 64 * 1024 * 1024,
       log: () => {},

@@ -5,6 +5,7 @@ import { type RunningGateway, startGateway } from '../../src/app/gateway.js';
 import { resolveConfig, type UserOptions } from '../../src/config/options.js';
 import type { CapturedRecord } from '../../src/core/record.js';
 import { openDatabase } from '../../src/store/database.js';
+import { openPool } from '../../src/store/postgres/connection.js';
 import { type RecordRow, rowToRecord } from '../../src/store/rows.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
@@ -24,7 +25,8 @@ export interface TestGateway {
 
 /**
  * A real gateway on a free port with its own storage dir; mcp.json is written first when `servers` is
- * given. `env` is the environment its settings are read from (none by default).
+ * given. `env` is the environment its settings are read from (none by default); `store`, a PostgreSQL URL,
+ * is where it captures (and where `records()` reads).
  */
 export async function startTestGateway(
   options: UserOptions & { servers?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {},
@@ -69,6 +71,17 @@ export async function startTestGateway(
     },
     async records(filter) {
       if (!stopped) await gateway.flushCapture();
+      // `store`: the records are in PostgreSQL, read with plain SQL as rows.ts reads a row.
+      if (options.store) {
+        const pool = openPool(options.store, { max: 1 });
+        try {
+          const { rows } = await pool.query<RecordRow>('SELECT * FROM records ORDER BY id');
+          const records = rows.map(rowToRecord);
+          return filter ? records.filter(filter) : records;
+        } finally {
+          await pool.end();
+        }
+      }
       const db = openDatabase(join(storageDir, 'logs.db'), {
         readonly: true,
         key: gateway.config.storeKey,

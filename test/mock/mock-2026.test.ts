@@ -6,7 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
 import { BIN } from '../helpers/cli.js';
-import { cliCommand, v2StdioServer, waitFor } from '../helpers/stdio.js';
+import { v2StdioServer, waitFor } from '../helpers/stdio.js';
 
 /**
  * The SDK's own stdio transport probes server/discover in a sibling process it kills a second after
@@ -36,8 +36,17 @@ describe('mcp-gateway mock of an MCP 2026-07-28 recording', { timeout: 150_000 }
 
   it('opens with the recorded server/discover answer and replays the calls as the server answered them', async () => {
     const storageDir = join(dir, 'store');
-    const wrapped = cliCommand('wrap', '--storage-dir', storageDir, '--', server.command, ...server.args);
-    const recorded = await modernClient(wrapped.command, wrapped.args);
+    // The built CLI, as a client's config runs it: from the sources, tsx's transform of the capture
+    // threads on a loaded machine can take longer than the 4 s the SDK's close grants before SIGKILL.
+    const recorded = await modernClient(process.execPath, [
+      BIN,
+      'wrap',
+      '--storage-dir',
+      storageDir,
+      '--',
+      server.command,
+      ...server.args,
+    ]);
     const tools = await recorded.listTools();
     const echo = await recorded.callTool({ name: 'echo', arguments: { message: 'héllo ☃' } });
     await recorded.close();

@@ -31,13 +31,16 @@ interface ReplayAnswer {
 }
 
 let everything: RunningEverything;
+let legacy: RunningEverything;
 let gw: TestGateway;
 
 beforeAll(async () => {
   everything = await startEverything();
+  legacy = await startEverything(undefined, 'sse');
   gw = await startTestGateway({
     servers: {
       everything: { type: 'http', url: everything.url },
+      'everything-sse': { type: 'sse', url: legacy.url },
       'everything-stdio': stdioServers.everything(),
       memory: stdioServers.memory(join(mkdtempSync(join(tmpdir(), 'replay-memory-')), 'memory.jsonl')),
     },
@@ -47,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.stop();
   await everything?.stop();
+  await legacy?.stop();
 });
 
 /** Calls a tool as an SDK client would, and answers the id of its captured tools/call request. */
@@ -85,6 +89,7 @@ async function createToken(body: Record<string, unknown>): Promise<string> {
 describe.each([
   ['HTTP', 'everything'],
   ['stdio', 'everything-stdio'],
+  ['legacy HTTP+SSE', 'everything-sse'],
 ])('replaying a tools/call of server-everything over %s', (_transport, server) => {
   it('sends it again through the gateway, links the new records and answers the same', async () => {
     const original = await callAndFind(server, 'echo', { message: 'first' });

@@ -46,7 +46,7 @@ function captureOnOneThread(db: Database, events: readonly CaptureEvent[]): void
 
 function queueOn(path: string): CaptureQueue {
   return new CaptureQueue({
-    databasePath: path,
+    store: { kind: 'sqlite', path },
     maxMessageBytes: 8 * 1024 * 1024,
     queueBytes: 256 * 1024 * 1024,
     policy: DEFAULT_CAPTURE_POLICY,

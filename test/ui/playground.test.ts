@@ -268,3 +268,35 @@ describe.each([
     expect(browser.errors).toEqual([]);
   }, 60_000);
 });
+
+describe('playground against a stdio server that answers with audio', () => {
+  let gw: TestGateway;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    gw = await startTestGateway({ healthInterval: 0, servers: { fixture: stdioServers.fixture() } });
+    browser = await signedIn(gw);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.stop();
+  });
+
+  it('renders an audio result as a player the browser can decode', async () => {
+    const playground = await openPlayground(browser.page, gw.url, 'fixture');
+    await chooseTool(playground, 'tone');
+    await playground
+      .getByRole('form', { name: 'Arguments for tone' })
+      .getByRole('button', { name: 'Call' })
+      .click();
+    const result = playground.getByRole('region', { name: 'Result' });
+    const audio = result.getByLabel('Audio result (audio/wav)');
+    await audio.waitFor();
+    await result.getByText('Audio audio/wav').waitFor();
+    // The player loaded the WAV the server sent: a tenth of a second of sound.
+    await expect
+      .poll(() => audio.evaluate((node) => (node as unknown as { duration: number }).duration))
+      .toBeCloseTo(0.1, 2);
+    expect(browser.errors).toEqual([]);
+  }, 60_000);
+});

@@ -47,6 +47,9 @@ export function openPool(url: string, options: PoolOptions = {}): pg.Pool {
   // An idle connection the server closed (a restart) emits 'error' on the pool; the next query opens a
   // fresh one, so it is not fatal, and unhandled it would end the process.
   pool.on('error', () => {});
+  // So does a connection checked out but between two queries (a writer awaiting its next statement) when
+  // the server goes away: its next query fails instead, which the caller handles (writer.ts retries).
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

@@ -115,3 +115,18 @@ export function postgresToolListReads(db: Queryable) {
     },
   };
 }
+
+/**
+ * Every server's last known tool list: the capture worker compares tools/list answers against them and
+ * cannot wait for a query per answer, so it reads them once at start and keeps its own since.
+ */
+export async function knownToolLists(db: Queryable): Promise<KnownToolList[]> {
+  const { rows } = await db.query<{
+    server: string;
+    hash: string;
+    tools: string;
+    recordId: number | null;
+    seenAt: number;
+  }>('SELECT server, hash, tools, record_id AS "recordId", seen_at AS "seenAt" FROM tool_lists');
+  return rows.map((row) => ({ ...row, tools: JSON.parse(row.tools) as ToolDefinition[] }));
+}
