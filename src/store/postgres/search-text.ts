@@ -20,7 +20,7 @@ const MAX_POSITIONS_PER_LEXEME = 256;
  * Past position 16,383 positions stay at 16,383 (a phrase deep in a 64 KB text may then match loosely),
  * and a lexeme keeps its first 256 positions (a phrase with a word seen more often may then not match).
  */
-export function postgresSearchText(record: SearchableRecord, parsed?: unknown): Buffer {
+export function postgresSearchText(record: SearchableRecord, parsed?: unknown): Uint8Array {
   const positions = new Map<string, number[]>();
   const tokens = tokenize(searchText(record, parsed));
   for (let index = 0; index < tokens.length; index++) {
@@ -52,7 +52,9 @@ export function postgresSearchText(record: SearchableRecord, parsed?: unknown): 
     out.int16Unchecked(list.length);
     for (const position of list) out.int16Unchecked(position);
   }
-  return Buffer.from(out.buffer.subarray(0, out.at));
+  // A copy with a buffer of its own, exactly its size: the capture worker posts it to the writer thread,
+  // and a view into Node's shared Buffer pool would take the whole pooled block along.
+  return new Uint8Array(out.buffer.subarray(0, out.at));
 }
 
 /** Reused for every record: only the finished value is copied out. */
