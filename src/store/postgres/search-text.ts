@@ -37,7 +37,7 @@ export function postgresSearchText(record: SearchableRecord, parsed?: unknown): 
   }
   // In tsvector's order (byte order, which code-unit order matches for all but surrogate pairs against
   // U+E000-U+FFFF), so that reading the value needs no sort; an entry out of order only costs one.
-  const lexemes = [...positions.keys()].sort((a, b) => (a < b ? -1 : 1));
+  const lexemes = [...positions.keys()].sort();
   let bytes = 4;
   for (const lexeme of lexemes)
     bytes += lexeme.length * 3 + 3 + 2 * (positions.get(lexeme) as number[]).length;
