@@ -134,7 +134,8 @@ export async function writeBatch(
   // An insert that fills the search index's pending list merges the list into the index (PostgreSQL docs,
   // "GIN Fast Update Technique"), collecting its entries in memory up to work_mem and inserting each
   // lexeme once per pass: with more room a merge makes fewer passes. The list itself is bounded (4 MB,
-  // gin_pending_list_limit), and so is what a merge collects. For this transaction only.
+  // gin_pending_list_limit), and so is what a merge collects; one backend merges at a time (the others
+  // skip it), so several writing gateways do not multiply it. For this transaction only.
   if (rows.length > 0) await db.query("SET LOCAL work_mem = '64MB'");
   await insertRows(db, instance, rows);
   for (const step of later) await step(db);
