@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import { parseFilter } from '../src/filter/parser.js';
 import { openPool } from '../src/store/postgres/connection.js';
-import { READ_MIGRATIONS } from '../src/store/postgres/migrations-reads.js';
-import { SCHEMA_V1 } from '../src/store/postgres/schema.js';
+import { migratePostgres } from '../src/store/postgres/migrations.js';
 import { postgresSearchText } from '../src/store/postgres/search-text.js';
 import { postgresLogStore } from '../src/store/postgres/store.js';
 import { RECORD_COLUMNS, recordToValues } from '../src/store/rows.js';
@@ -21,7 +20,7 @@ const SPAN_MS = 72 * 3_600_000;
 const RUNS = Number(process.env.BENCH_PG_RUNS ?? 50);
 const TARGETS: Record<string, number> = { fullText: 40, keyset: 20, stats: 200 };
 const INSTANCE = 'bench';
-const COLUMNS = [...RECORD_COLUMNS, 'instance', 'search_text'];
+const COLUMNS = [...RECORD_COLUMNS, 'instance', 'search_vector'];
 /** Rows per INSERT: 41 parameters each, under PostgreSQL's 65,535 parameters per statement. */
 const BATCH = 1000;
 
@@ -119,7 +118,7 @@ export const queryPostgresSuite: BenchSuite = {
     const pool = openPool(await server.createDatabase());
     try {
       // Migrations first, so the records arrive as a writer's would: indexed, and counted into the rollups.
-      for (const migration of [SCHEMA_V1, ...READ_MIGRATIONS]) await pool.query(migration);
+      await migratePostgres(pool);
       process.stdout.write(`loading ${RECORDS} records into PostgreSQL ...\n`);
       const loaded = await load(pool, RECORDS);
       await pool.query('VACUUM ANALYZE records');

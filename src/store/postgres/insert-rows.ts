@@ -1,5 +1,7 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { RECORD_COLUMNS } from '../rows.js';
+import { ArrayWriter, type ElementType, encodeArray, fits, writeValue } from './binary-arrays.js';
+import { copyIn } from './copy-in.js';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -7,11 +9,12 @@ type Queryable = Pick<pg.ClientBase, 'query'>;
 export interface RowToInsert {
   id: number;
   values: unknown[];
-  text: string;
+  /** The record's search tokens, a tsvector in binary form (postgresSearchText). */
+  text: Uint8Array;
 }
 
-/** The array type of each column for unnest; the others are text. */
-const NUMERIC: Partial<Record<(typeof RECORD_COLUMNS)[number], string>> = {
+/** The element type of each record column; the others are text. */
+const NUMERIC: Partial<Record<(typeof RECORD_COLUMNS)[number], ElementType>> = {
   time: 'float8',
   http_status: 'int4',
   duration_ms: 'float8',
@@ -28,15 +31,19 @@ const NUMERIC: Partial<Record<(typeof RECORD_COLUMNS)[number], string>> = {
   replay_of: 'int8',
 };
 
-const TYPES = ['int8', 'text', ...RECORD_COLUMNS.map((column) => NUMERIC[column] ?? 'text'), 'text'];
+const TYPES: readonly ElementType[] = [
+  'int8',
+  'text',
+  ...RECORD_COLUMNS.map((column) => NUMERIC[column] ?? 'text'),
+  'tsvector',
+];
 
 /**
- * One statement for a whole batch: each column travels as one array parameter and `unnest` turns them
- * back into rows. A multi-row VALUES list (one parameter per cell) was slower in every round of the
- * benchmark (bench/capture-postgres.ts; best of 3: 6,250 against 9,744 rows/s on a busy 2-core machine), and
- * its text changes with the batch size.
+ * The statement the writer used before COPY, kept for the benchmark's comparison: each column one array
+ * parameter in binary form (binary-arrays.ts), turned back into rows by `unnest`. It beat a multi-row
+ * VALUES list (one parameter per cell) in every round, and COPY beats it (bench/capture-postgres.ts).
  */
-const INSERT = `INSERT INTO records (id, instance, ${RECORD_COLUMNS.join(', ')}, search_text)
+const INSERT = `INSERT INTO records (id, instance, ${RECORD_COLUMNS.join(', ')}, search_vector)
   SELECT * FROM unnest(${TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`;
 
 /**
@@ -47,38 +54,93 @@ function storable(value: unknown): unknown {
   return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }
 
+/** The binary tsvector capture made, copied as it is. */
+const copyTsvector = (out: ArrayWriter, value: unknown) => {
+  const bytes = value as Uint8Array;
+  out.ensure(bytes.length);
+  out.buffer.set(bytes, out.at);
+  out.at += bytes.length;
+};
+
+const COLUMNS = ['id', 'instance', ...RECORD_COLUMNS, 'search_vector'];
+
+const COPY = `COPY records (${COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`;
+
+/** COPY's binary file header: the signature, no flags, no header extension. */
+const COPY_HEADER = Buffer.from([
+  ...Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'),
+  ...[0, 0, 0, 0],
+  ...[0, 0, 0, 0],
+]);
+
+/** A value the column's binary form cannot hold, refused as the server refuses it in text form. */
+function outOfRange(column: string, type: ElementType, value: unknown): pg.DatabaseError {
+  const error = new pg.DatabaseError(
+    `value "${value}" is out of range for type ${type} (${column})`,
+    0,
+    'error',
+  );
+  error.code = '22003'; // numeric_value_out_of_range
+  error.severity = 'ERROR';
+  return error;
+}
+
+/**
+ * The batch's rows by COPY FROM STDIN in binary format (PostgreSQL docs, "COPY", Binary Format): every
+ * value in its type's binary form, the search tokens as the binary tsvector capture made. COPY inserts the
+ * rows in groups rather than one statement-row at a time, and skips both the statement's arrays and the
+ * unnest that turned them back into rows; the statement-level triggers see the rows as an INSERT's.
+ * A number its column cannot hold (2^40 for an integer) fails the batch with the server's error code.
+ */
 export async function insertRows(
   db: Queryable,
   instance: string,
   rows: readonly RowToInsert[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const columns: unknown[][] = TYPES.map(() => new Array(rows.length));
-  rows.forEach((row, r) => {
-    (columns[0] as unknown[])[r] = row.id;
-    (columns[1] as unknown[])[r] = instance;
-    for (let c = 0; c < RECORD_COLUMNS.length; c++)
-      (columns[c + 2] as unknown[])[r] = storable(row.values[c]);
-    (columns[TYPES.length - 1] as unknown[])[r] = storable(row.text);
-  });
-  await db.query(INSERT, columns);
+  let bytes = COPY_HEADER.length + 2;
+  for (const row of rows) bytes += row.text.length + 2048;
+  const out = new ArrayWriter(bytes);
+  out.buffer.set(COPY_HEADER, 0);
+  out.at = COPY_HEADER.length;
+  for (const row of rows) {
+    out.ensure(2);
+    out.int16Unchecked(TYPES.length);
+    writeValue(out, 'int8', row.id);
+    writeValue(out, 'text', instance);
+    for (let c = 0; c < RECORD_COLUMNS.length; c++) {
+      const type = TYPES[c + 2] as ElementType;
+      const value = storable(row.values[c]);
+      if (value !== null && value !== undefined && !fits(type, value))
+        throw outOfRange(RECORD_COLUMNS[c] as string, type, value);
+      writeValue(out, type, value);
+    }
+    writeValue(out, 'tsvector', row.text, copyTsvector);
+  }
+  out.ensure(2);
+  out.int16Unchecked(0xffff);
+  await copyIn(db, COPY, out.buffer.subarray(0, out.at));
 }
 
-/** The same rows as a multi-row VALUES list, one parameter per cell: the alternative the bench compares. */
-export async function insertRowsAsValues(
+/** The same rows by INSERT … SELECT * FROM unnest(arrays): the alternative the benchmark compares. */
+export async function insertRowsByUnnest(
   db: Queryable,
   instance: string,
   rows: readonly RowToInsert[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const width = TYPES.length;
+  let bytes = 1024;
+  for (const row of rows) bytes += row.text.length + 2048;
+  const out = new ArrayWriter(bytes);
+  const column = new Array<unknown>(rows.length);
   const params: unknown[] = [];
-  const tuples = rows.map((row, r) => {
-    params.push(row.id, instance, ...row.values.map(storable), storable(row.text));
-    return `(${TYPES.map((type, c) => `$${r * width + c + 1}::${type}`).join(', ')})`;
-  });
-  await db.query(
-    `INSERT INTO records (id, instance, ${RECORD_COLUMNS.join(', ')}, search_text) VALUES ${tuples.join(', ')}`,
-    params,
-  );
+  const encode = (c: number, value: (row: RowToInsert) => unknown) => {
+    for (let r = 0; r < rows.length; r++) column[r] = value(rows[r] as RowToInsert);
+    params.push(encodeArray(out, TYPES[c] as ElementType, column, copyTsvector) ?? column.slice());
+  };
+  encode(0, (row) => row.id);
+  encode(1, () => instance);
+  for (let c = 0; c < RECORD_COLUMNS.length; c++) encode(c + 2, (row) => storable(row.values[c]));
+  encode(TYPES.length - 1, (row) => row.text);
+  await db.query(INSERT, params);
 }

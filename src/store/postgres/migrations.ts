@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import { LZ4_COMPRESSION } from './compression.js';
+import { RECORDS_STORAGE } from './migration-records-storage.js';
+import { SEARCH_VECTOR_COLUMN } from './migration-search-vector.js';
 import { READ_MIGRATIONS } from './migrations-reads.js';
 import { SCHEMA_V1 } from './schema.js';
 import { SUMMARY_TRIGGERS } from './summary-triggers.js';
@@ -15,7 +17,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   SUMMARY_TRIGGERS,
   // 3: LZ4 for large values, where the server has it.
   LZ4_COMPRESSION,
+  // 4, 5: free text and statistics rollups.
   ...READ_MIGRATIONS,
+  // 6: the writer fills search_vector itself; search_text goes.
+  SEARCH_VECTOR_COLUMN,
+  // 7: a record stays whole in its row up to a page.
+  RECORDS_STORAGE,
 ];
 
 /** Any 64-bit number; the same on every gateway, so they wait for each other, and for nothing else. */

@@ -21,9 +21,10 @@ const SERVER_VERSION = column('server_version');
 
 /**
  * A change of a PostgreSQL batch: a record to insert (its columns in RECORD_COLUMNS order and its search
- * text), or one of the SQLite writer thread's other changes (../writer-protocol.ts).
+ * tokens, a binary tsvector made by postgresSearchText), or one of the SQLite writer thread's other
+ * changes (../writer-protocol.ts).
  */
-export type BatchOp = WriteOp | { op: 'insert'; values: unknown[]; text: string };
+export type BatchOp = WriteOp | { op: 'insert'; values: unknown[]; text: Uint8Array };
 
 /** A batch of changes in the order capture made them, records numbered from `firstSeq` by their place. */
 export interface CaptureBatch {
@@ -130,6 +131,12 @@ export async function writeBatch(
       }
     }
   }
+  // An insert that fills the search index's pending list merges the list into the index (PostgreSQL docs,
+  // "GIN Fast Update Technique"), collecting its entries in memory up to work_mem and inserting each
+  // lexeme once per pass: with more room a merge makes fewer passes. The list itself is bounded (4 MB,
+  // gin_pending_list_limit), and so is what a merge collects; one backend merges at a time (the others
+  // skip it), so several writing gateways do not multiply it. For this transaction only.
+  if (rows.length > 0) await db.query("SET LOCAL work_mem = '64MB'");
   await insertRows(db, instance, rows);
   for (const step of later) await step(db);
   await writeTallies(db, tallies);

@@ -10,7 +10,7 @@ import { RECORD_COLUMNS, recordToValues } from '../../../src/store/rows.js';
  * Capture's own writer (postgres/writer.ts) batches and numbers records for the capture worker; the
  * suite writes its fixture one record at a time with links already resolved, which this does plainly.
  */
-const COLUMNS = [...RECORD_COLUMNS, 'instance', 'search_text'];
+const COLUMNS = [...RECORD_COLUMNS, 'instance', 'search_vector'];
 const INSERT = `INSERT INTO records (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`;
 
 const UPSERT_SESSION = `
