@@ -5,6 +5,7 @@ import { ExchangeCapture } from '../../src/proxy/exchange-capture.js';
 import type { StoreKey } from '../../src/store/cipher.js';
 import { openDatabase } from '../../src/store/database.js';
 import { SqliteRecordSink } from '../../src/store/record-writer.js';
+import { emitExchange } from './emit-exchange.js';
 import type { TrafficGenerator } from './traffic.js';
 
 const MAX_BYTES = 8 * 1024 * 1024;
@@ -23,28 +24,13 @@ export function captureEvents(traffic: TrafficGenerator, exchanges: number): Cap
   const sink = { emit: (event: CaptureEvent) => events.push(event) > 0 };
   for (let i = 0; i < exchanges; i++) {
     const exchange = traffic.next();
-    const capture = new ExchangeCapture(sink, MAX_BYTES);
-    const body = Buffer.from(JSON.stringify(exchange.request));
-    capture.start(
-      exchange.server,
-      'POST',
-      exchange.sessionId,
-      { 'content-type': 'application/json' },
-      [],
-      body,
+    const answer = exchange.response ? new TextEncoder().encode(JSON.stringify(exchange.response)) : null;
+    emitExchange(
+      new ExchangeCapture(sink, MAX_BYTES),
+      exchange,
+      Buffer.from(JSON.stringify(exchange.request)),
+      answer,
     );
-    if (exchange.response) {
-      capture.responseStart(
-        200,
-        { 'content-type': 'application/json', 'mcp-session-id': exchange.sessionId },
-        'json',
-        'upstream',
-      );
-      capture.chunk(new TextEncoder().encode(JSON.stringify(exchange.response)));
-    } else {
-      capture.responseStart(202, {}, 'none', 'upstream');
-    }
-    capture.end(null);
   }
   return events;
 }

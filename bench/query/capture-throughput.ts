@@ -3,6 +3,7 @@ import type * as CaptureQueueModule from '../../src/capture/capture-queue.js';
 import type { CapturePolicy } from '../../src/capture/policy.js';
 import type * as ExchangeCaptureModule from '../../src/proxy/exchange-capture.js';
 import type { StoreKey } from '../../src/store/cipher.js';
+import { emitExchange } from './emit-exchange.js';
 import { threadCpu, threadCpuSince } from './thread-cpu.js';
 import type { TrafficGenerator } from './traffic.js';
 
@@ -80,27 +81,7 @@ export async function measureCaptureThroughput(
   const emit = async (exchanges: typeof prepared) => {
     for (const { exchange, body, answer } of exchanges) {
       while (queue.stats().queuedBytes > QUEUE_BYTES / 2) await new Promise((r) => setTimeout(r, 2));
-      const capture = new ExchangeCapture(queue, 8 * 1024 * 1024);
-      capture.start(
-        exchange.server,
-        'POST',
-        exchange.sessionId,
-        { 'content-type': 'application/json' },
-        [],
-        body,
-      );
-      if (answer) {
-        capture.responseStart(
-          200,
-          { 'content-type': 'application/json', 'mcp-session-id': exchange.sessionId },
-          'json',
-          'upstream',
-        );
-        capture.chunk(answer);
-      } else {
-        capture.responseStart(202, {}, 'none', 'upstream');
-      }
-      capture.end(null);
+      emitExchange(new ExchangeCapture(queue, 8 * 1024 * 1024), exchange, body, answer);
     }
   };
   await queue.start();

@@ -4,6 +4,7 @@ import { type CallToolResult, ElicitRequestSchema } from '@modelcontextprotocol/
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEverything, startEverything } from '../helpers/everything.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { intercepts } from '../helpers/intercepts.js';
 import { connectClient, HOST_WITHOUT_ROOTS } from '../helpers/mcp-client.js';
 
 /**
@@ -26,49 +27,9 @@ afterAll(async () => {
   await everything?.stop();
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: test answers are read as loosely as a script would
-const json = async (response: Response): Promise<{ status: number; body: any }> => ({
-  status: response.status,
-  body: await response.json(),
-});
+const { addRule, removeAllRules, held, release } = intercepts(() => gw);
 
-async function addRule(rule: Record<string, unknown>): Promise<void> {
-  const { status, body } = await json(
-    await gw.api('/api/intercepts', { method: 'POST', body: JSON.stringify(rule) }),
-  );
-  expect(status, JSON.stringify(body)).toBe(201);
-}
-
-afterEach(async () => {
-  const { body } = await json(await gw.api('/api/intercepts'));
-  for (const rule of body.rules as { id: string }[]) {
-    await gw.api(`/api/intercepts/${rule.id}`, { method: 'DELETE' });
-  }
-});
-
-interface Held {
-  id: number;
-  direction: string;
-  kind: string;
-  method: string | null;
-  message: Record<string, unknown>;
-}
-
-async function held(): Promise<Held> {
-  for (let i = 0; i < 400; i++) {
-    const { body } = await json(await gw.api('/api/intercepts/held'));
-    const found = (body.held as Held[])[0];
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('nothing was held');
-}
-
-const release = (id: number, action: string, body?: unknown) =>
-  gw.api(`/api/intercepts/held/${id}/${action}`, {
-    method: 'POST',
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+afterEach(removeAllRules);
 
 /** A client of the old transport that answers elicitation as a host would. */
 async function legacyClient(name: string): Promise<{ client: Client; close(): Promise<void> }> {

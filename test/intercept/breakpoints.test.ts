@@ -2,6 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEverything, startEverything } from '../helpers/everything.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { intercepts } from '../helpers/intercepts.js';
 import { type ConnectedClient, connectClient, HOST_WITHOUT_ROOTS } from '../helpers/mcp-client.js';
 import { stdioServers } from '../helpers/stdio.js';
 
@@ -30,52 +31,15 @@ afterAll(async () => {
   await everything?.stop();
 });
 
+const { addRule, removeAllRules, held: heldOf, release } = intercepts(() => gw);
+
+afterEach(removeAllRules);
+
 // biome-ignore lint/suspicious/noExplicitAny: test answers are read as loosely as a script would
 const json = async (response: Response): Promise<{ status: number; body: any }> => ({
   status: response.status,
   body: await response.json(),
 });
-
-async function addRule(rule: Record<string, unknown>): Promise<string> {
-  const { status, body } = await json(
-    await gw.api('/api/intercepts', { method: 'POST', body: JSON.stringify(rule) }),
-  );
-  expect(status, JSON.stringify(body)).toBe(201);
-  return body.id as string;
-}
-
-afterEach(async () => {
-  const { body } = await json(await gw.api('/api/intercepts'));
-  for (const rule of body.rules as { id: string }[]) {
-    await gw.api(`/api/intercepts/${rule.id}`, { method: 'DELETE' });
-  }
-});
-
-interface Held {
-  id: number;
-  server: string;
-  direction: string;
-  kind: string;
-  method: string | null;
-  message: Record<string, unknown>;
-}
-
-/** Waits until a breakpoint holds a message of `server`. */
-async function heldOf(server: string): Promise<Held> {
-  for (let i = 0; i < 200; i++) {
-    const { body } = await json(await gw.api('/api/intercepts/held'));
-    const found = (body.held as Held[]).find((h) => h.server === server);
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`nothing of ${server} was held`);
-}
-
-const release = (id: number, action: string, body?: unknown) =>
-  gw.api(`/api/intercepts/held/${id}/${action}`, {
-    method: 'POST',
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
 
 const echo = (client: ConnectedClient, message: string) =>
   client.client.callTool({ name: 'echo', arguments: { message } }) as Promise<CallToolResult>;

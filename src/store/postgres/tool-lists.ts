@@ -80,22 +80,29 @@ function rowToChange(row: ChangeRow): ToolChange {
   };
 }
 
+interface ToolListRow {
+  server: string;
+  hash: string;
+  tools: string;
+  recordId: number | null;
+  seenAt: number;
+}
+
+const SELECT_TOOL_LISTS =
+  'SELECT server, hash, tools, record_id AS "recordId", seen_at AS "seenAt" FROM tool_lists';
+
+const toolListOf = (row: ToolListRow): KnownToolList => ({
+  ...row,
+  tools: JSON.parse(row.tools) as ToolDefinition[],
+});
+
 /** The reads of ToolListStore, asynchronous. */
 export function postgresToolListReads(db: Queryable) {
   return {
     async known(server: string): Promise<KnownToolList | null> {
-      const { rows } = await db.query<{
-        server: string;
-        hash: string;
-        tools: string;
-        recordId: number | null;
-        seenAt: number;
-      }>(
-        'SELECT server, hash, tools, record_id AS "recordId", seen_at AS "seenAt" FROM tool_lists WHERE server = $1',
-        [server],
-      );
+      const { rows } = await db.query<ToolListRow>(`${SELECT_TOOL_LISTS} WHERE server = $1`, [server]);
       const row = rows[0];
-      return row ? { ...row, tools: JSON.parse(row.tools) as ToolDefinition[] } : null;
+      return row ? toolListOf(row) : null;
     },
     async changes(server: string, limit: number, before?: number): Promise<ToolChange[]> {
       const { rows } = await db.query<ChangeRow>(
@@ -121,12 +128,6 @@ export function postgresToolListReads(db: Queryable) {
  * cannot wait for a query per answer, so it reads them once at start and keeps its own since.
  */
 export async function knownToolLists(db: Queryable): Promise<KnownToolList[]> {
-  const { rows } = await db.query<{
-    server: string;
-    hash: string;
-    tools: string;
-    recordId: number | null;
-    seenAt: number;
-  }>('SELECT server, hash, tools, record_id AS "recordId", seen_at AS "seenAt" FROM tool_lists');
-  return rows.map((row) => ({ ...row, tools: JSON.parse(row.tools) as ToolDefinition[] }));
+  const { rows } = await db.query<ToolListRow>(SELECT_TOOL_LISTS);
+  return rows.map(toolListOf);
 }
