@@ -68,7 +68,7 @@ export const rpcIdField: FieldSpec = {
 
 const INSTANCE_INFO = {
   name: 'instance',
-  help: "The gateway instance that captured the message (several gateways can share one PostgreSQL store); on the embedded store, every record is this gateway's.",
+  help: 'The gateway instance that captured the message (several gateways can share one PostgreSQL store); records of the embedded SQLite store name none.',
   examples: ['instance:laptop-1', '-instance:ci-*'],
 };
 
