@@ -82,14 +82,28 @@ export function countRecord(into: Counts, kind: string, failed: boolean, tokens:
   into.tokens += tokens ?? 0;
 }
 
+/** Totals of one or more rollup slots, with their merged latency histogram. */
+export interface RollupSum extends Counts {
+  maxMs: number | null;
+  histogram: Readonly<Histogram>;
+}
+
 /** A rollup slot's totals (rollup-tally.ts), read back for a window. */
-export interface RollupRow extends Counts {
+export interface RollupRow extends RollupSum {
   start: number;
   server: string;
   /** Empty for records without a method. */
   method: string;
-  maxMs: number | null;
-  histogram: Readonly<Histogram>;
+}
+
+/**
+ * Rollups a store has already added up where they are kept, the three ways statistics need them: the whole
+ * window, each group (its server and method, empty where the grouping leaves them out), each chart bucket.
+ */
+export interface RollupSums {
+  totals: RollupSum | null;
+  groups: readonly { server: string; method: string; sum: RollupSum }[];
+  buckets: readonly { start: number; sum: RollupSum }[];
 }
 
 class Accumulator implements Counts {
@@ -102,7 +116,7 @@ class Accumulator implements Counts {
   histogram: Histogram | null = null;
   rollupMax = Number.NEGATIVE_INFINITY;
 
-  addRollup(row: RollupRow): void {
+  addRollup(row: RollupSum): void {
     this.messages += row.messages;
     this.requests += row.requests;
     this.errors += row.errors;
@@ -163,6 +177,7 @@ export function aggregateStats(
   rows: Iterable<StatsRow>,
   options: StatsOptions,
   rollups: Iterable<RollupRow> = [],
+  sums?: RollupSums,
 ): StatsResult {
   const totals = new Accumulator();
   const groups = new Map<string, { server: string | null; method: string | null; acc: Accumulator }>();
@@ -197,6 +212,13 @@ export function aggregateStats(
     totals.addRollup(rollup);
     groupOf(rollup.server, rollup.method === '' ? null : rollup.method).addRollup(rollup);
     bucketOfTime(rollup.start).addRollup(rollup);
+  }
+  if (sums) {
+    if (sums.totals) totals.addRollup(sums.totals);
+    for (const group of sums.groups) {
+      groupOf(group.server, group.method === '' ? null : group.method).addRollup(group.sum);
+    }
+    for (const bucket of sums.buckets) bucketOfTime(bucket.start).addRollup(bucket.sum);
   }
   const series: BucketStats[] = [];
   for (let start = options.from; start < options.to; start += options.bucketMs) {

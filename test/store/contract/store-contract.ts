@@ -301,6 +301,26 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
           [null, null, 1],
         ]);
       });
+
+      it('groups by server and method at once; groups and buckets add up to the totals', async () => {
+        const stats = await store.stats({
+          filter: parseFilter(''),
+          from: NOW - 3_600_000,
+          to: NOW,
+          bucketMs: 600_000,
+          groupBy: 'server+method',
+        });
+        expect(stats.totals.messages).toBe(11);
+        const sum = (items: { messages: number }[]) => items.reduce((n, item) => n + item.messages, 0);
+        expect(sum(stats.groups)).toBe(11);
+        expect(sum(stats.series)).toBe(11);
+        expect(stats.groups.map((g) => [g.server, g.method, g.messages])).toEqual(
+          expect.arrayContaining([
+            ['beta', 'tools/call', 2],
+            ['beta', null, 1],
+          ]),
+        );
+      });
     });
   });
 
