@@ -10,6 +10,7 @@ import type { CapturedRecord } from '../../src/core/record.js';
 import { openDatabase } from '../../src/store/database.js';
 import { type RecordRow, rowToRecord } from '../../src/store/rows.js';
 import { expectCapturedExactlyOnce } from '../helpers/capture-assertions.js';
+import { BIN } from '../helpers/cli.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { Recorded } from '../helpers/recording-transport.js';
 import { cliCommand, everythingCommand, isAlive, waitFor } from '../helpers/stdio.js';
@@ -25,7 +26,11 @@ function storedRecords(storageDir: string): CapturedRecord[] {
 
 /** A stdio client (the SDK's, as Claude Desktop or Cursor would be) launching a server through wrap. */
 async function wrappedClient(storageDir: string, ...extra: string[]) {
-  const { command, args } = cliCommand(
+  // The built CLI, as a client's config runs it: from the sources, tsx's transform of the capture threads
+  // on a loaded machine can outlast the 4 s the SDK's close grants before SIGKILL, and the captures are lost.
+  const command = process.execPath;
+  const args = [
+    BIN,
     'wrap',
     '--storage-dir',
     storageDir,
@@ -33,7 +38,7 @@ async function wrappedClient(storageDir: string, ...extra: string[]) {
     '--',
     everythingCommand.command,
     ...everythingCommand.args,
-  );
+  ];
   const transport = new Recorded(new StdioClientTransport({ command, args, stderr: 'pipe' }));
   // No roots capability: server-everything would ask for roots while the client closes, and a reply
   // written after close never reaches the wire (nor the store).

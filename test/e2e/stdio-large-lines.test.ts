@@ -159,8 +159,9 @@ describe.runIf(process.platform === 'linux')('the built gateway passing large st
         'Echo: ok',
       );
       // Parsing, forwarding and recording 20 MB takes a few copies of it, not dozens: the whole gateway,
-      // its capture worker included, stays under 300 MB at its peak.
-      expect(peakRssMb(gateway.pid as number)).toBeLessThan(300);
+      // its capture worker included, stays under 340 MB at its peak. (The capture worker and its writer
+      // each keep a young generation of up to 32 MB, capture-queue.ts and writer-thread.ts say why.)
+      expect(peakRssMb(gateway.pid as number)).toBeLessThan(340);
     } finally {
       await session.close();
     }
