@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { DEFAULT_CAPTURE_POLICY } from '../src/capture/policy.js';
 import { Recorder } from '../src/capture/recorder.js';
 import { openPool } from '../src/store/postgres/connection.js';
-import { insertRows, insertRowsByUnnest } from '../src/store/postgres/insert-rows.js';
+import { insertRows, insertRowsByUnnest, NUMERIC } from '../src/store/postgres/insert-rows.js';
 import { migratePostgres } from '../src/store/postgres/migrations.js';
 import { inTransaction } from '../src/store/postgres/transaction.js';
 import { type CaptureBatch, takeIds } from '../src/store/postgres/write-batch.js';
@@ -142,23 +142,6 @@ async function writeAll(url: string, batches: readonly CaptureBatch[], messages:
   }
 }
 
-const TEXT_TYPES: Record<string, string> = {
-  time: 'float8',
-  http_status: 'int4',
-  duration_ms: 'float8',
-  tokens: 'int4',
-  error_code: 'int4',
-  size: 'int4',
-  truncated: 'int4',
-  partner_id: 'int8',
-  redactions: 'int4',
-  linked_id: 'int8',
-  operation_ms: 'float8',
-  gateway_ms: 'float8',
-  upstream_ms: 'float8',
-  replay_of: 'int8',
-};
-
 interface TextRow {
   id: number;
   values: unknown[];
@@ -188,7 +171,7 @@ function tsvectorLiteral(bytes: Uint8Array): string {
  * vector, tsvectorin).
  */
 async function insertRowsAsText(db: pg.ClientBase, instance: string, rows: readonly TextRow[]) {
-  const types = ['int8', 'text', ...RECORD_COLUMNS.map((c) => TEXT_TYPES[c] ?? 'text'), 'tsvector'];
+  const types = ['int8', 'text', ...RECORD_COLUMNS.map((c) => NUMERIC[c] ?? 'text'), 'tsvector'];
   const columns = types.map((_, c) =>
     rows.map((row) =>
       c === 0 ? row.id : c === 1 ? instance : c === types.length - 1 ? row.literal : row.values[c - 2],

@@ -14,7 +14,7 @@ export interface RowToInsert {
 }
 
 /** The element type of each record column; the others are text. */
-const NUMERIC: Partial<Record<(typeof RECORD_COLUMNS)[number], ElementType>> = {
+export const NUMERIC: Partial<Record<(typeof RECORD_COLUMNS)[number], ElementType>> = {
   time: 'float8',
   http_status: 'int4',
   duration_ms: 'float8',
