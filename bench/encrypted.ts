@@ -52,8 +52,11 @@ async function gateway(dir: string, variant: Variant): Promise<RunningGateway> {
     },
     {},
   );
+  const key = keyOf(variant);
+  // The key opens the capture store (its spec) and the audit trail beside it (storeKey).
+  const store = key && config.store.kind === 'sqlite' ? { ...config.store, key } : config.store;
   return startGateway(
-    { ...config, storeKey: keyOf(variant) },
+    { ...config, storeKey: key, store },
     { info: () => {}, warn: (m) => process.stderr.write(`${m}\n`) },
   );
 }
