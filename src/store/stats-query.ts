@@ -4,7 +4,7 @@ import type { LogStore, StatsQuery } from './log-store.js';
 import { selectRecords } from './query-plan.js';
 import { statementCache } from './statement-cache.js';
 import { aggregateStats, type RollupRow, type StatsRow } from './stats.js';
-import { planRollups } from './stats-rollups.js';
+import { planRollups, type RollupSpan } from './stats-rollups.js';
 
 const COLUMNS = `r.server AS server, r.method AS method, r.kind AS kind, r.time AS time,
   r.duration_ms AS durationMs, r.tokens AS tokens, ${isErrorSql('r.')} AS failed`;
@@ -29,13 +29,7 @@ export function statsQuery(db: Database): Pick<LogStore, 'stats'> {
       const plan = planRollups(query);
       // Each time range is its own index range scan: one query with "time < a OR time >= b" would read
       // every record of the window.
-      const ranges = plan
-        ? [
-            [query.from, plan.from],
-            [plan.to, query.to],
-          ]
-        : [];
-      const read = ([from, to]: number[]) => {
+      const read = ([from, to]: [number, number]) => {
         const select = selectRecords(query.filter, {
           columns: COLUMNS,
           order: null,
@@ -44,21 +38,22 @@ export function statsQuery(db: Database): Pick<LogStore, 'stats'> {
         });
         return prepare(select.sql).iterate(...select.params) as IterableIterator<StatsRow>;
       };
-      // Rows stream through the arithmetic; only the two edge slots of a rollup plan are held at once.
+      // Rows stream through the arithmetic; only the edges of a rollup plan (under a minute each) are held.
       if (!plan) return aggregateStats(read([query.from, query.to]), query);
-      const rows = ranges.flatMap((range) => [...read(range)]);
+      const rows = plan.records.flatMap((range) => [...read(range)]);
       const where = plan.where ? ` AND ${plan.where.sql}` : '';
-      const rollups = prepare(
+      const slots = prepare(
         `SELECT r.start AS start, r.server AS server, r.method AS method, r.messages AS messages,
            r.requests AS requests, r.errors AS errors, r.tokens AS tokens, r.max_ms AS maxMs, r.hist AS hist
          FROM rollups r WHERE r.level = ? AND r.start >= ? AND r.start < ?${where}`,
-      ).iterate(
-        plan.level,
-        plan.from,
-        plan.to,
-        ...(plan.where?.params ?? []),
-      ) as IterableIterator<StoredRollup>;
-      return aggregateStats(rows, query, parsed(rollups));
+      );
+      const params = plan.where?.params ?? [];
+      // One index range per span (level, start), read one after the other: a statement runs one at a time.
+      function* rollups(spans: readonly RollupSpan[]): Generator<RollupRow> {
+        for (const { level, from, to } of spans)
+          yield* parsed(slots.iterate(level, from, to, ...params) as IterableIterator<StoredRollup>);
+      }
+      return aggregateStats(rows, query, rollups(plan.spans));
     },
   };
 }

@@ -9,15 +9,22 @@ import { ROLLUP_LEVELS_MS } from './rollup-levels.js';
 const ROLLUP_FIELDS = new Set(['server', 'method']);
 const TIME_FIELDS = new Set(['after', 'before', 'last', 'time']);
 
-/**
- * How a statistics query is answered from rollups: whole slots of `level` in [from, to) from the rollups
- * table, the partial slots at the window's edges from the records themselves.
- */
-export interface RollupPlan {
+/** Whole rollup slots of one size: those of `level` starting in [from, to), both on the level's grid. */
+export interface RollupSpan {
   level: number;
-  /** Rollup slots covered: [from, to), both on the level's grid. */
   from: number;
   to: number;
+}
+
+/**
+ * How a statistics query is answered from rollups: whole slots from the rollups table, the largest that
+ * fit first (the middle of the window in the chart's slots, each edge in smaller ones), and what is left at
+ * the window's edges, under the smallest slot, from the records themselves.
+ */
+export interface RollupPlan {
+  spans: RollupSpan[];
+  /** The time ranges [from, to) read from the records: the window outside every span. */
+  records: [number, number][];
   /** The filter's server and method terms, compiled against `rollups r`. */
   where: SqlFragment | null;
 }
@@ -45,17 +52,21 @@ function timeBound(term: FieldTerm, now: number): { lower?: number; upper?: numb
  * wildcard) or the buckets are smaller than a minute: then the records are read, as before.
  */
 export function planRollups(query: StatsQuery): RollupPlan | null {
-  const level = [...ROLLUP_LEVELS_MS].reverse().find((size) => query.bucketMs % size === 0);
-  if (level === undefined || query.from % level !== 0) return null;
+  const chartLevel = [...ROLLUP_LEVELS_MS].reverse().find((size) => query.bucketMs % size === 0);
+  if (chartLevel === undefined || query.from % chartLevel !== 0) return null;
   let lower = query.from;
   let upper = query.to;
+  let lowerFromTerm = false;
   const kept: FieldTerm[] = [];
   for (const term of query.filter.terms) {
     if (term.type !== 'field') return null;
     if (TIME_FIELDS.has(term.field)) {
       const bound = timeBound(term, query.to);
       if (!bound) return null;
-      if (bound.lower !== undefined) lower = Math.max(lower, bound.lower);
+      if (bound.lower !== undefined && bound.lower >= lower) {
+        lower = bound.lower;
+        lowerFromTerm = true;
+      }
       if (bound.upper !== undefined) upper = Math.min(upper, bound.upper);
     } else if (ROLLUP_FIELDS.has(term.field) && exactText(term)) {
       kept.push(term);
@@ -63,10 +74,41 @@ export function planRollups(query: StatsQuery): RollupPlan | null {
       return null;
     }
   }
-  // Whole slots strictly inside the bounds: a bound that falls on a slot's start may be exclusive
-  // (time>X), so that slot is read from the records, where the filter decides.
-  const from = (Math.floor(lower / level) + 1) * level;
-  const to = Math.floor(upper / level) * level;
-  if (to <= from) return null;
-  return { level, from, to, where: compileFilter({ terms: kept }, { now: query.to }).where };
+  // The first whole slot: a term's bound that falls on a slot's start may be exclusive (time>X), so that
+  // slot is read from the records, where the filter decides; the window's own start is inclusive.
+  const firstWhole = (level: number) =>
+    lowerFromTerm ? (Math.floor(lower / level) + 1) * level : Math.ceil(lower / level) * level;
+  const lastWhole = (level: number) => Math.floor(upper / level) * level;
+  // Every smaller level divides the chart's, so a smaller slot lies inside one chart slot, and so inside one
+  // chart bucket (the window starts on the chart's grid): each rollup row still falls in one bucket whole.
+  const levels = ROLLUP_LEVELS_MS.filter((level) => level <= chartLevel).sort((a, b) => b - a);
+  const spans: RollupSpan[] = [];
+  let covered: { from: number; to: number } | null = null;
+  for (const level of levels) {
+    const from = firstWhole(level);
+    const to = lastWhole(level);
+    if (!covered) {
+      if (from < to) {
+        spans.push({ level, from, to });
+        covered = { from, to };
+      }
+      continue;
+    }
+    if (from < covered.from) {
+      spans.push({ level, from, to: covered.from });
+      covered.from = from;
+    }
+    if (to > covered.to) {
+      spans.push({ level, from: covered.to, to });
+      covered.to = to;
+    }
+  }
+  if (!covered) return null;
+  const records = (
+    [
+      [query.from, covered.from],
+      [covered.to, query.to],
+    ] as [number, number][]
+  ).filter(([from, to]) => to > from);
+  return { spans, records, where: compileFilter({ terms: kept }, { now: query.to }).where };
 }

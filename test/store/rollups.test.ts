@@ -119,12 +119,49 @@ describe('statistics rollups', () => {
       const parsed = parseFilter(filter);
       return planRollups({ filter: parsed, groupBy: 'server', ...statsWindow(parsed, NOW) });
     };
-    expect(plan('last:7d')?.level).toBe(HOUR);
-    expect(plan('last:24h server:alpha -method:ping')?.level).toBe(300_000);
+    expect(plan('last:7d')?.spans[0]?.level).toBe(HOUR);
+    expect(plan('last:24h server:alpha -method:ping')?.spans[0]?.level).toBe(300_000);
     expect(plan('last:1h')).toBeNull(); // 30 s buckets
     expect(plan('last:7d summary~timeout')).toBeNull();
     expect(plan('last:7d server:alp*')).toBeNull();
     expect(plan('last:7d client:cursor')).toBeNull();
+  });
+
+  it('cover the window edges with smaller slots, so under a minute at each end is read from the records', () => {
+    const DAY = 24 * HOUR;
+    for (const [filter, lower] of [
+      ['last:7d', NOW - 7 * DAY],
+      ['last:24h', NOW - DAY],
+      ['last:3d server:alpha', NOW - 3 * DAY],
+      ['after:2026-11-29T10:07:13Z', Date.UTC(2026, 10, 29, 10, 7, 13)],
+    ] as const) {
+      const parsed = parseFilter(filter);
+      const window = statsWindow(parsed, NOW);
+      const plan = planRollups({ filter: parsed, groupBy: 'server', ...window });
+      expect(plan, filter).not.toBeNull();
+      if (!plan) continue;
+      // Spans and record ranges tile the window: no gap, no overlap.
+      const pieces = [
+        ...plan.spans.map((s) => [s.from, s.to] as const),
+        ...plan.records.map(([from, to]) => [from, to] as const),
+      ].sort((a, b) => a[0] - b[0]);
+      expect(pieces[0]?.[0]).toBe(window.from);
+      expect(pieces.at(-1)?.[1]).toBe(window.to);
+      for (let i = 1; i < pieces.length; i++) expect(pieces[i]?.[0]).toBe(pieces[i - 1]?.[1]);
+      // Each slot lies in one chart bucket.
+      for (const span of plan.spans) {
+        expect(span.from % span.level).toBe(0);
+        expect(span.to % span.level).toBe(0);
+        expect(window.bucketMs % span.level).toBe(0);
+      }
+      // The records read: before the filter's bound (which the filter itself leaves out), and then at most
+      // a minute at each end of the part it keeps.
+      const first = plan.records[0] as [number, number];
+      const last = plan.records.at(-1) as [number, number];
+      expect(first[1] - lower).toBeLessThanOrEqual(60_000);
+      expect(last[1]).toBe(window.to);
+      expect(last[1] - last[0]).toBeLessThan(60_000);
+    }
   });
 
   it('stay exact when records are deleted by filter, by retention and all at once', async () => {

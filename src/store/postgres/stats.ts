@@ -79,11 +79,7 @@ async function fromRollups(pool: pg.Pool, query: StatsQuery): Promise<StatsResul
   const plan = planRollups(query);
   if (!plan) return null;
   const rows: StatsRow[] = [];
-  for (const [from, to] of [
-    [query.from, plan.from],
-    [plan.to, query.to],
-  ] as const) {
-    if (to <= from) continue;
+  for (const [from, to] of plan.records) {
     const select = selectPostgres(query.filter, {
       columns: ROW_COLUMNS,
       order: null,
@@ -92,7 +88,14 @@ async function fromRollups(pool: pg.Pool, query: StatsQuery): Promise<StatsResul
     });
     rows.push(...(await pool.query<StatsRow>(select.text, select.values)).rows);
   }
-  const values: unknown[] = [plan.level, plan.from, plan.to];
+  const values: unknown[] = [];
+  const spans = plan.spans
+    .map(({ level, from, to }) => {
+      values.push(level, from, to);
+      const n = values.length;
+      return `(r.level = $${n - 2} AND r.start >= $${n - 1} AND r.start < $${n})`;
+    })
+    .join(' OR ');
   // planRollups answers only for filters of servers, methods and time: the server and method terms apply to
   // rollup rows as they do to records (a rollup's method is '' where records have none).
   const kept = query.filter.terms.filter(
@@ -104,7 +107,7 @@ async function fromRollups(pool: pg.Pool, query: StatsQuery): Promise<StatsResul
   // Each rollup row with the chart bucket it falls in whole (a slot divides the bucket, on its grid).
   const slotted = (table: string, live: string) =>
     `SELECT r.*, floor((r.start - $${n - 1}::float8) / $${n}::float8)::int8 AS slot FROM ${table} r
-     WHERE r.level = $1 AND r.start >= $2 AND r.start < $3 AND ${live} ${where === null ? '' : `AND ${where}`}`;
+     WHERE (${spans}) AND ${live} ${where === null ? '' : `AND ${where}`}`;
   const groups = GROUP_COLUMNS[query.groupBy];
   const keys = groups.join(', ');
   // Added up in the database the three ways the answer needs (window, group, bucket): a week of rollups is
