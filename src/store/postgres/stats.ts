@@ -15,6 +15,10 @@ import {
 import { planRollups } from '../stats-rollups.js';
 import { compilePostgresFilter } from './filter-sql.js';
 import { selectPostgres } from './select.js';
+import { inTransaction } from './transaction.js';
+
+/** Memory for the histogram grouping of one statistics read (a bound per sort or hash, not a reservation). */
+const STATS_WORK_MEM = '32MB';
 
 interface AggregateRow {
   g: number;
@@ -121,12 +125,18 @@ async function fromRollups(pool: pg.Pool, query: StatsQuery): Promise<StatsResul
        GROUP BY GROUPING SETS ((${keys}), (slot), ())`,
       values,
     ),
-    pool.query<SumRow & { bucket: number; count: number }>(
-      `SELECT GROUPING(${keys}, slot) AS g, ${keys}, slot, bucket, sum(count)::int8 AS count
-       FROM (${slotted('rollup_latency', 'r.count > 0')}) s
-       GROUP BY GROUPING SETS ((${keys}, bucket), (slot, bucket), (bucket))`,
-      values,
-    ),
+    // A day of 5-minute slots is about a hundred thousand histogram rows: with the default work_mem (4 MB)
+    // the grouping sorts them on disk (EXPLAIN: "external merge"), with more it hashes them in memory, about
+    // twice as fast at 1M records. For this statement's transaction only.
+    inTransaction(pool, async (client) => {
+      await client.query(`SET LOCAL work_mem = '${STATS_WORK_MEM}'`);
+      return client.query<SumRow & { bucket: number; count: number }>(
+        `SELECT GROUPING(${keys}, slot) AS g, ${keys}, slot, bucket, sum(count)::int8 AS count
+         FROM (${slotted('rollup_latency', 'r.count > 0')}) s
+         GROUP BY GROUPING SETS ((${keys}, bucket), (slot, bucket), (bucket))`,
+        values,
+      );
+    }),
   ]);
   const keyOf = (row: SumRow) => `${row.g} ${row.server ?? ''}\u0000${row.method ?? ''} ${row.slot ?? ''}`;
   const merged = new Map<string, Histogram>();

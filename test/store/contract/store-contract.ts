@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CapturedRecord, NewRecord } from '../../../src/core/record.js';
 import { parseFilter } from '../../../src/filter/parser.js';
 import type { AsyncLogStore, Order } from '../../../src/store/log-store.js';
+import { makeRecord } from '../../helpers/records.js';
 import { BIG_BYTES, ENTRIES, NOW } from './fixture.js';
 
 /** A store of one backend, empty, with a way to write captured records into it. */
@@ -321,6 +322,69 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
           ]),
         );
       });
+    });
+  });
+
+  describe(`statistics of the ${name} store over days`, () => {
+    let opened: OpenedStore;
+    // Not on any slot's grid, so every window has partial hours, 5-minute and 1-minute slots at its ends.
+    const now = NOW + 37 * 60_000 + 23_456;
+    beforeAll(async () => {
+      opened = await open();
+      const records: NewRecord[] = [];
+      for (let i = 0; i < 600; i++) {
+        // Spread over 30 hours, denser at both ends of the windows asked below.
+        const time = now - ((i * 7_919_731) % (30 * 3_600_000)) - (i % 5) * 13_000;
+        const server = ['alpha', 'beta', 'gamma'][i % 3] as string;
+        const method = ['tools/call', 'resources/read'][i % 2] as string;
+        const durationMs = 1 + ((i * 37) % 900);
+        records.push(makeRecord({ time, server, method, kind: 'request', direction: 'client_to_server' }));
+        records.push(
+          makeRecord({
+            time: time + durationMs,
+            server,
+            method,
+            kind: i % 11 === 0 ? 'error' : 'response',
+            direction: 'server_to_client',
+            durationMs,
+            tokens: i % 4,
+          }),
+        );
+      }
+      await opened.write(records);
+    });
+    afterAll(async () => opened?.close());
+
+    it('answers from rollups as the records themselves would, for hours, days and a week', async () => {
+      const counts = (a: { messages: number; requests: number; errors: number; tokens: number }) => [
+        a.messages,
+        a.requests,
+        a.errors,
+        a.tokens,
+      ];
+      for (const [window, bucketMs] of [
+        [3 * 3_600_000, 300_000],
+        [24 * 3_600_000, 900_000],
+        [7 * 24 * 3_600_000, 3_600_000],
+      ] as const) {
+        const ask = (filter: string) =>
+          opened.store.stats({
+            filter: parseFilter(filter),
+            from: Math.floor((now - window) / bucketMs) * bucketMs,
+            to: now,
+            bucketMs,
+            groupBy: 'server+method',
+          });
+        // A term rollups do not keep makes the store read every record of the window.
+        const [rolled, raw] = await Promise.all([ask(''), ask('-client:"no such client"')]);
+        expect(rolled.totals.messages).toBeGreaterThan(0);
+        expect(counts(rolled.totals)).toEqual(counts(raw.totals));
+        expect(rolled.series.map(counts)).toEqual(raw.series.map(counts));
+        const byGroup = (stats: typeof raw) =>
+          stats.groups.map((g) => [g.server, g.method, ...counts(g)]).sort();
+        expect(byGroup(rolled)).toEqual(byGroup(raw));
+        expect(rolled.totals.maxMs).toBeGreaterThanOrEqual((raw.totals.maxMs ?? 0) * 0.9);
+      }
     });
   });
 
