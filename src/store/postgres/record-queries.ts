@@ -4,6 +4,7 @@ import type { Filter } from '../../filter/ast.js';
 import type { AsyncLogStore, Order, PageQuery, RecordPage, TimelineQuery } from '../log-store.js';
 import { type BodyRow, fitting, ITERATE_BYTES, ITERATE_PAGE, page } from '../record-pages.js';
 import { COLUMNS_WITHOUT_BODIES, type RecordRow, rowToRecord } from '../rows.js';
+import { hasPhrase, phrasePage } from './phrase-page.js';
 import { selectPostgres } from './select.js';
 
 /** A page's columns: the record's without its bodies, and the gateway that captured it. */
@@ -45,13 +46,17 @@ export function postgresRecordQueries(
   };
 
   const list = async (query: PageQuery): Promise<RecordPage> => {
-    const select = selectPostgres(query.filter, {
+    const options = {
       columns: COLUMNS,
       order: query.order,
       cursor: query.cursor,
       limit: query.limit + 1,
       now: query.now ?? Date.now(),
-    });
+    };
+    // A phrase misleads the planner into walking the whole table when it is rare (phrase-page.ts).
+    if (hasPhrase(query.filter))
+      return pageOf(await phrasePage(pool, { filter: query.filter, ...options }), query);
+    const select = selectPostgres(query.filter, options);
     return pageOf(await rows(select.text, select.values), query);
   };
 
