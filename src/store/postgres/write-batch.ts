@@ -47,10 +47,12 @@ export async function takeIds(db: pg.ClientBase, count: number): Promise<number[
 /**
  * The search index's pending list is merged into the index by the insert that fills it (PostgreSQL docs,
  * "GIN Fast Update Technique"), collecting its entries in memory up to work_mem and inserting each
- * lexeme once per pass: with more room a merge makes fewer passes. The list itself is bounded
- * (gin_pending_list_limit, migrations.ts), and so is what a merge collects; one backend merges at a time
- * (the others skip it), so several writing gateways do not multiply it. For the transaction only: a
- * statement to run in each that inserts records.
+ * lexeme once per pass: with more room a merge makes fewer passes. The list itself is bounded (4 MB,
+ * gin_pending_list_limit), and so is what a merge collects; one backend merges at a time
+ * (the others skip it), so several writing gateways do not multiply it. The list keeps the server's
+ * default: with the capture bench's traffic, 1, 2 and 32 MB cost the server more per record (the merges
+ * included, those left for later too), 8 MB about the same, and a search through the index reads the
+ * whole list. For the transaction only: a statement to run in each that inserts records.
  */
 export const MERGE_MEMORY = "SET LOCAL work_mem = '64MB'";
 
