@@ -9,9 +9,12 @@ interface CopyConnection {
 
 /**
  * `COPY … FROM STDIN` with all its data in one buffer, as a node-postgres submittable (the interface
- * `client.query` accepts for custom queries): the statement goes by the simple query protocol, the data
- * as one CopyData message once the server answers CopyInResponse (PostgreSQL docs, "Message Flow", COPY
- * Operations). The error of a refused row ends it as the server's own DatabaseError, as any query's.
+ * `client.query` accepts for custom queries): the statement goes by the simple query protocol, and the
+ * data as one CopyData message right behind it, without waiting for the server's CopyInResponse, so the
+ * server starts on the rows without a round trip and the writer is free to prepare its next batch while it
+ * works. Safe when the statement fails before the copy starts: the server drops CopyData and CopyDone that
+ * arrive outside a copy (PostgreSQL docs, "Message Flow", COPY Operations). The error of a refused row ends
+ * it as the server's own DatabaseError, as any query's.
  */
 class CopyIn implements pg.Submittable {
   constructor(
@@ -21,13 +24,14 @@ class CopyIn implements pg.Submittable {
   ) {}
 
   submit(connection: unknown): void {
-    (connection as CopyConnection).query(this.text);
+    const copy = connection as CopyConnection;
+    copy.query(this.text);
+    copy.sendCopyFromChunk(this.data);
+    copy.endCopyFrom();
   }
 
-  handleCopyInResponse(connection: CopyConnection): void {
-    connection.sendCopyFromChunk(this.data);
-    connection.endCopyFrom();
-  }
+  // The data was sent with the statement.
+  handleCopyInResponse(): void {}
 
   handleCommandComplete(): void {}
 

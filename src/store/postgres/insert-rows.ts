@@ -85,25 +85,29 @@ function outOfRange(column: string, type: ElementType, value: unknown): pg.Datab
   return error;
 }
 
+/** Rows encoded between two pauses of `copyData`: a few milliseconds of work. */
+const ROWS_BETWEEN_PAUSES = 128;
+
 /**
- * The batch's rows by COPY FROM STDIN in binary format (PostgreSQL docs, "COPY", Binary Format): every
- * value in its type's binary form, the search tokens as the binary tsvector capture made. COPY inserts the
- * rows in groups rather than one statement-row at a time, and skips both the statement's arrays and the
- * unnest that turned them back into rows; the statement-level triggers see the rows as an INSERT's.
+ * The batch's rows as COPY FROM STDIN data in binary format (PostgreSQL docs, "COPY", Binary Format):
+ * every value in its type's binary form, the search tokens as the binary tsvector capture made.
  * A number its column cannot hold (2^40 for an integer) fails the batch with the server's error code.
+ * `pause`, when given, is awaited every few rows: the writer encodes its next batch while the server
+ * copies the current one, and the pauses let the event loop send the rest of that copy meanwhile.
  */
-export async function insertRows(
-  db: Queryable,
+export async function copyData(
   instance: string,
   rows: readonly RowToInsert[],
-): Promise<void> {
-  if (rows.length === 0) return;
+  pause?: () => Promise<void>,
+): Promise<Buffer> {
   let bytes = COPY_HEADER.length + 2;
   for (const row of rows) bytes += row.text.length + 2048;
   const out = new ArrayWriter(bytes);
   out.buffer.set(COPY_HEADER, 0);
   out.at = COPY_HEADER.length;
-  for (const row of rows) {
+  for (let r = 0; r < rows.length; r++) {
+    if (pause && r > 0 && r % ROWS_BETWEEN_PAUSES === 0) await pause();
+    const row = rows[r] as RowToInsert;
     out.ensure(2);
     out.int16Unchecked(TYPES.length);
     writeValue(out, 'int8', row.id);
@@ -119,7 +123,26 @@ export async function insertRows(
   }
   out.ensure(2);
   out.int16Unchecked(0xffff);
-  await copyIn(db, COPY, out.buffer.subarray(0, out.at));
+  return out.buffer.subarray(0, out.at);
+}
+
+/**
+ * Inserts rows by COPY with data made by `copyData`. COPY inserts the rows in groups rather than one
+ * statement-row at a time, and skips both a statement's arrays and the unnest that turned them back into
+ * rows; the statement-level triggers see the rows as an INSERT's.
+ */
+export function copyRows(db: Queryable, data: Buffer): Promise<void> {
+  return copyIn(db, COPY, data);
+}
+
+/** The batch's rows by COPY FROM STDIN in binary format (`copyData`, `copyRows`). */
+export async function insertRows(
+  db: Queryable,
+  instance: string,
+  rows: readonly RowToInsert[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await copyRows(db, await copyData(instance, rows));
 }
 
 /** The same rows by INSERT … SELECT * FROM unnest(arrays): the alternative the benchmark compares. */

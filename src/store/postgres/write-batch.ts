@@ -4,7 +4,7 @@ import { rowEntry, type StoredRequest } from '../pending-rows.js';
 import { RECORD_COLUMNS } from '../rows.js';
 import { SummaryDeltas } from '../summary-tally.js';
 import type { WriteOp } from '../writer-protocol.js';
-import { insertRows, type RowToInsert } from './insert-rows.js';
+import { copyData, copyRows, type RowToInsert } from './insert-rows.js';
 import { saveSession, writeTallies } from './tallies.js';
 import { addToolChange, rememberToolList } from './tool-lists.js';
 
@@ -45,19 +45,67 @@ export async function takeIds(db: pg.ClientBase, count: number): Promise<number[
 }
 
 /**
- * Writes one capture batch inside the caller's transaction, with the same effects as SQLite's writer thread
- * (../writer-entry.ts): records with their links turned from capture numbers into ids (`ids[i]` is the id of
- * the batch's i-th record; `earlier` maps numbers of earlier batches), completions and server names applied
- * to this batch's records in memory and to earlier ones by UPDATE, sessions and method totals updated, tool
- * lists kept, and the commit announced to live feeds (a NOTIFY is delivered when its transaction commits).
+ * The search index's pending list is merged into the index by the insert that fills it (PostgreSQL docs,
+ * "GIN Fast Update Technique"), collecting its entries in memory up to work_mem and inserting each
+ * lexeme once per pass: with more room a merge makes fewer passes. The list itself is bounded (4 MB,
+ * gin_pending_list_limit), and so is what a merge collects; one backend merges at a time
+ * (the others skip it), so several writing gateways do not multiply it. The list keeps the server's
+ * default: with the capture bench's traffic, 1, 2 and 32 MB cost the server more per record (the merges
+ * included, those left for later too), 8 MB about the same, and a search through the index reads the
+ * whole list. For the transaction only: a statement to run in each that inserts records.
  */
-export async function writeBatch(
-  db: pg.ClientBase,
+export const MERGE_MEMORY = "SET LOCAL work_mem = '64MB'";
+
+/**
+ * Opens a writer's transaction with MERGE_MEMORY and takes `count` ids from the shared sequence (as
+ * `takeIds`), in one round trip: the statements go as one simple query, which takes no parameters, so
+ * the count is written in.
+ */
+export async function beginBatch(db: pg.ClientBase, count: number): Promise<number[]> {
+  const statements = ['BEGIN', MERGE_MEMORY];
+  if (count > 0)
+    statements.push(`SELECT nextval('records_id_seq') AS id FROM generate_series(1, ${Math.trunc(count)})`);
+  const results = (await db.query(statements.join('; '))) as unknown as pg.QueryResult<{ id: number }>[];
+  const rows = count > 0 ? (results[2]?.rows ?? []) : [];
+  return rows.map((row) => row.id).sort((a, b) => a - b);
+}
+
+type Step = (db: pg.ClientBase) => Promise<void>;
+
+/**
+ * A batch ready to write: everything that needs no database, done beforehand, so that it can be done
+ * while the database works on the batch before it.
+ */
+export interface PreparedBatch {
+  /** The records as COPY data (insert-rows.ts), or null when the batch has none. */
+  copy: Buffer | null;
+  /** The ids of its first and last record, announced on commit. */
+  firstId: number | null;
+  lastId: number | null;
+  /** Changes to records of earlier batches, sessions and tool lists, in capture's order. */
+  later: Step[];
+  /** The totals' changes so far; the UPDATEs of `later` add those of the requests they complete. */
+  tallies: SummaryDeltas;
+}
+
+/** Ops walked between two pauses of `prepareBatch`. */
+const OPS_BETWEEN_PAUSES = 256;
+
+/**
+ * The part of writing a capture batch that needs no database, with the same effects as SQLite's writer
+ * thread (../writer-entry.ts): records with their links turned from capture numbers into ids (`ids[i]` is
+ * the id of the batch's i-th record; `earlier` maps numbers of earlier batches), completions and server
+ * names applied to this batch's records in memory, and the UPDATEs of earlier ones, sessions, tool lists
+ * collected for `executeBatch`. `pause`, when given, is awaited now and then (see copyData).
+ * A prepared batch is written once: a retry prepares it again (its totals are spent by the write).
+ */
+export async function prepareBatch(
   instance: string,
   batch: CaptureBatch,
   ids: readonly number[],
   earlier: (seq: number | null) => number | null,
-): Promise<void> {
+  pause?: () => Promise<void>,
+): Promise<PreparedBatch> {
   const { firstSeq } = batch;
   const rows: RowToInsert[] = [];
   const idOf = (seq: number | null): number | null => {
@@ -67,9 +115,11 @@ export async function writeBatch(
   };
   const held = (seq: number) => (seq >= firstSeq ? rows[seq - firstSeq] : undefined);
   const tallies = new SummaryDeltas();
-  const later: ((db: pg.ClientBase) => Promise<void>)[] = [];
+  const later: Step[] = [];
 
-  for (const op of batch.ops) {
+  for (let i = 0; i < batch.ops.length; i++) {
+    if (pause && i > 0 && i % OPS_BETWEEN_PAUSES === 0) await pause();
+    const op = batch.ops[i] as BatchOp;
     switch (op.op) {
       case 'insert': {
         // A copy: a batch that fails for a moment is written again from its ops, unchanged.
@@ -131,21 +181,55 @@ export async function writeBatch(
       }
     }
   }
-  // An insert that fills the search index's pending list merges the list into the index (PostgreSQL docs,
-  // "GIN Fast Update Technique"), collecting its entries in memory up to work_mem and inserting each
-  // lexeme once per pass: with more room a merge makes fewer passes. The list itself is bounded (4 MB,
-  // gin_pending_list_limit), and so is what a merge collects; one backend merges at a time (the others
-  // skip it), so several writing gateways do not multiply it. For this transaction only.
-  if (rows.length > 0) await db.query("SET LOCAL work_mem = '64MB'");
-  await insertRows(db, instance, rows);
-  for (const step of later) await step(db);
-  await writeTallies(db, tallies);
-  if (rows.length > 0) {
+  return {
+    copy: rows.length > 0 ? await copyData(instance, rows, pause) : null,
+    firstId: rows[0]?.id ?? null,
+    lastId: rows[rows.length - 1]?.id ?? null,
+    later,
+    tallies,
+  };
+}
+
+/**
+ * Writes a prepared batch inside the caller's transaction (which ran MERGE_MEMORY if it has records):
+ * the rows, then the changes to earlier records (which the transactions before this one committed),
+ * sessions and method totals, and the commit announced to live feeds (a NOTIFY is delivered when its
+ * transaction commits). `meanwhile` is called once the rows are on their way, while the server copies them.
+ */
+export async function executeBatch(
+  db: pg.ClientBase,
+  instance: string,
+  batch: PreparedBatch,
+  meanwhile?: () => void,
+): Promise<void> {
+  if (batch.copy) {
+    const copied = copyRows(db, batch.copy);
+    meanwhile?.();
+    await copied;
+  } else {
+    meanwhile?.();
+  }
+  for (const step of batch.later) await step(db);
+  await writeTallies(db, batch.tallies);
+  if (batch.firstId !== null) {
     await db.query('SELECT pg_notify($1, $2)', [
       RECORDS_CHANNEL,
-      `${instance} ${rows[0]?.id} ${rows[rows.length - 1]?.id}`,
+      `${instance} ${batch.firstId} ${batch.lastId}`,
     ]);
   }
+}
+
+/** Writes one capture batch inside the caller's transaction: `prepareBatch`, then `executeBatch`. */
+export async function writeBatch(
+  db: pg.ClientBase,
+  instance: string,
+  batch: CaptureBatch,
+  ids: readonly number[],
+  earlier: (seq: number | null) => number | null,
+): Promise<void> {
+  const prepared = await prepareBatch(instance, batch, ids, earlier);
+  if (prepared.copy) await db.query(MERGE_MEMORY);
+  await executeBatch(db, instance, prepared);
 }
 
 /** A request answered in a later batch: the change to its session's and method's totals (summary-tally.ts). */

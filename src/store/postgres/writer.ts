@@ -2,7 +2,15 @@ import type pg from 'pg';
 import { SeqIds } from '../seq-ids.js';
 import { NumberingSink } from './capture-sink.js';
 import { isTransient } from './connection.js';
-import { type BatchOp, type CaptureBatch, insertCount, takeIds, writeBatch } from './write-batch.js';
+import {
+  type BatchOp,
+  beginBatch,
+  type CaptureBatch,
+  executeBatch,
+  insertCount,
+  type PreparedBatch,
+  prepareBatch,
+} from './write-batch.js';
 
 export interface PostgresWriterOptions {
   pool: pg.Pool;
@@ -34,13 +42,18 @@ const MERGE_RECORDS = 2000;
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 2000;
 
+/** Lets the event loop run: sends what is left of a COPY while the next batch is prepared. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 interface Queued {
   batch: CaptureBatch;
   records: number;
   bytes: number;
-  /** Ids taken for it by an attempt that then failed: a retry reuses them (see `#attempt`). */
+  /** Ids taken for it (by its own attempt or the one before it): a retry reuses them (see `#attempt`). */
   ids?: number[];
   attempts?: number;
+  /** Prepared while the batch before it was written, for its next attempt only (see `#attempt`). */
+  prepared?: Promise<PreparedBatch>;
 }
 
 /** What was lost since the previous sync, as the SQLite writer thread reports it (../writer-thread.ts). */
@@ -70,7 +83,8 @@ function weigh(ops: readonly BatchOp[]): number {
 /**
  * Capture's sink into PostgreSQL. The capture pipeline calls it synchronously, as it calls SQLite's writer
  * thread: records are numbered as capture makes them (capture-sink.ts), each batch goes into a bounded
- * queue and is written in the background, one transaction per batch (or per few queued batches). The caller never waits for the
+ * queue and is written in the background, one transaction at a time per batch (or per few queued batches),
+ * the next batch prepared while the database writes the current one. The caller never waits for the
  * network. While the database is down, batches wait within the queue's bound and are retried with backoff;
  * past the bound, new batches are dropped and counted, and writing resumes by itself when it is back.
  */
@@ -183,7 +197,7 @@ export class PostgresRecordWriter extends NumberingSink {
         this.#answer(head.synced);
         continue;
       }
-      const item = this.#merge();
+      const item = this.#merge(0);
       const outcome = await this.#attempt(item);
       if (outcome === 'retry') {
         // Closing while the database is down gives up on what is left: it is counted, not waited for.
@@ -203,44 +217,101 @@ export class PostgresRecordWriter extends NumberingSink {
     }
   }
 
-  /** Joins the batches at the head of the queue, up to MERGE_RECORDS records, into one (the first ones). */
-  #merge(): Queued {
-    const first = this.#queue[0] as Queued;
+  /** Joins the batches from `at` on, up to MERGE_RECORDS records, into one (the first ones). */
+  #merge(at: number): Queued {
+    const first = this.#queue[at] as Queued;
+    // Its ids are taken for exactly its records.
     if (first.ids) return first;
     let count = 1;
     let records = first.records;
-    while (count < this.#queue.length) {
-      const next = this.#queue[count] as Entry;
+    while (at + count < this.#queue.length) {
+      const next = this.#queue[at + count] as Entry;
       if (!('batch' in next) || records + next.records > MERGE_RECORDS) break;
       records += next.records;
       count++;
     }
     if (count === 1) return first;
-    const parts = this.#queue.splice(0, count) as Queued[];
+    const parts = this.#queue.splice(at, count) as Queued[];
     const merged: Queued = {
       batch: { firstSeq: first.batch.firstSeq, ops: parts.flatMap((part) => part.batch.ops) },
       records,
       bytes: parts.reduce((n, part) => n + part.bytes, 0),
     };
-    this.#queue.unshift(merged);
+    this.#queue.splice(at, 0, merged);
     return merged;
   }
 
+  /**
+   * The batch to be written after the head's, to prepare while the head's is written: the next one
+   * queued, past syncs (answered in order all the same), but not past dropped batches, whose numbers must
+   * be marked lost before a later batch can map its links.
+   */
+  #upNext(): Queued | undefined {
+    for (let at = 1; at < this.#queue.length; at++) {
+      const entry = this.#queue[at] as Entry;
+      if ('droppedFrom' in entry) return undefined;
+      if ('batch' in entry) return this.#merge(at);
+    }
+    return undefined;
+  }
+
+  /**
+   * Prepares `item` (write-batch.ts). Prepared while `before` is written, its links to `before`'s records
+   * use the ids `before` is committing with; should `before` fail, that preparation is dropped.
+   */
+  #prepare(item: Queued, before?: Queued): Promise<PreparedBatch> {
+    const earlier = (seq: number | null): number | null => {
+      if (seq === null) return null;
+      if (before?.ids) {
+        const at = seq - before.batch.firstSeq;
+        if (at >= 0 && at < before.records) return before.ids[at] ?? null;
+      }
+      return this.#ids.id(seq);
+    };
+    return prepareBatch(this.#instance, item.batch, item.ids ?? [], earlier, before && breathe);
+  }
+
+  /**
+   * One transaction for `item`, on one connection, one at a time: a completion in a later batch finds the
+   * record it completes committed. The batch after it is prepared while the server copies this one's rows
+   * (the JavaScript and the server work side by side), so its ids are taken in this transaction's first
+   * round trip, with this one's.
+   */
   async #attempt(item: Queued): Promise<'done' | 'retry'> {
     let client: pg.PoolClient | undefined;
+    const next = this.#upNext();
     try {
       item.attempts = (item.attempts ?? 0) + 1;
       client = await this.#pool.connect();
-      await client.query('BEGIN');
       // Ids are taken once: a retry after a commit whose answer was lost finds its rows already there
-      // (a duplicate key on the same ids) instead of storing them twice under new ones.
-      item.ids ??= item.records > 0 ? await takeIds(client, item.records) : [];
-      await writeBatch(client, this.#instance, item.batch, item.ids, (seq) => this.#ids.id(seq));
+      // (a duplicate key on the same ids) instead of storing them twice under new ones. nextval is not
+      // undone by a rollback, so the next batch's ids stay its own whatever becomes of this transaction;
+      // they are used one transaction later, well within the live feed's wait for a gap (commit-horizon.ts).
+      const own = item.ids ? 0 : item.records;
+      const ahead = next && !next.ids ? next.records : 0;
+      const taken = await beginBatch(client, own + ahead);
+      item.ids ??= taken.slice(0, own);
+      if (next) next.ids ??= taken.slice(own);
+      const preparing = item.prepared ?? this.#prepare(item);
+      item.prepared = undefined;
+      const prepared = await preparing;
+      await executeBatch(
+        client,
+        this.#instance,
+        prepared,
+        next &&
+          (() => {
+            next.prepared = this.#prepare(next, item);
+            // Its failure (a value the database cannot hold) is its own attempt's to report.
+            next.prepared.catch(() => {});
+          }),
+      );
       await client.query('COMMIT');
       client.release();
       this.#stored(item);
       return 'done';
     } catch (error) {
+      if (next) next.prepared = undefined;
       if (client) {
         await client.query('ROLLBACK').catch(() => {});
         // A broken connection is not put back in the pool.
