@@ -107,8 +107,17 @@ const recorder = new Recorder({
  * each transaction's terms as a new index segment to merge later) nearly halves from 100 records a
  * transaction to 2,000 (bench/RESULTS.md, suite `capture`). When the worker keeps up, nothing waits:
  * each batch is stored as it comes.
+ *
+ * 1,024 events (about 500 records of the benchmark's traffic) rather than 4,096: everything a coalesced
+ * batch holds (its events, and each record's message, search text and column values until the batch is
+ * handed to the writer thread) lives until it ends, and at 4,096 events that outgrew the 32 MB young
+ * generation (capture-queue.ts), so each scavenge copied several MB of it and promoted it to the old
+ * generation, which then needed full collections. On the capture suite's real path (19,209 messages,
+ * best rounds of interleaved runs) the garbage collector's helper threads went from 0.82–0.85 CPU s to
+ * 0.37–0.38, the whole process from 2.59–2.65 to 2.08–2.16; the writer thread's did not grow (0.71–0.75
+ * before, 0.63–0.71 after).
  */
-const COALESCE_EVENTS = 4096;
+const COALESCE_EVENTS = 1024;
 const COALESCE_BYTES = 16 * 1024 * 1024;
 
 type EventsMessage = Extract<ToWorker, { type: 'events' }>;

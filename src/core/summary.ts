@@ -1,5 +1,6 @@
 import { previewJson } from './json-text.js';
 import type { MessageShape } from './jsonrpc.js';
+import { clipLine } from './one-line.js';
 
 /**
  * One short line a human can scan in a table: "echo(message: hi)", "12 tools: a, b, +10". Summaries never
@@ -12,19 +13,7 @@ const MAX = 120;
 const preview = (value: unknown) => previewJson(value, MAX * 2);
 
 function clip(text: string, max = MAX): string {
-  // Only the start is shown: flattening all of a 64 KB result to keep 120 characters of it would cost the
-  // capture worker more than storing it. Twice `max` nearly always flattens to more than `max`, and then
-  // its first `max - 1` characters are those of the longer head's (runs of whitespace collapse alone).
-  if (text.length > max * 2) {
-    const flat = text
-      .slice(0, max * 2)
-      .replace(/\s+/g, ' ')
-      .trim();
-    if (flat.length > max) return `${flat.slice(0, max - 1)}…`;
-  }
-  const head = text.length > max * 8 ? text.slice(0, max * 8) : text;
-  const flat = head.replace(/\s+/g, ' ').trim();
-  return flat.length > max || head !== text ? `${flat.slice(0, max - 1)}…` : flat;
+  return clipLine(text, max);
 }
 
 function asObject(value: unknown): Record<string, unknown> | null {
@@ -59,12 +48,18 @@ function namedList(noun: string, items: unknown, key: string): string {
 function contentText(content: unknown): string {
   if (!Array.isArray(content)) return '';
   const parts: string[] = [];
+  // The length the parts joined would have, counted rather than joined after each part.
+  let length = -1;
   for (const item of content) {
     const object = asObject(item);
     if (!object) continue;
-    if (object.type === 'text' && typeof object.text === 'string') parts.push(object.text);
-    else parts.push(`[${String(object.type ?? 'item')}]`);
-    if (parts.join(' ').length > MAX) break;
+    const part =
+      object.type === 'text' && typeof object.text === 'string'
+        ? object.text
+        : `[${String(object.type ?? 'item')}]`;
+    parts.push(part);
+    length += part.length + 1;
+    if (length > MAX) break;
   }
   return parts.join(' ');
 }

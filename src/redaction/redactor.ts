@@ -80,7 +80,7 @@ export class Redactor {
           // Booleans and null stay: `"hasPassword": true` tells nothing secret, and the type is kept.
           (container as Record<string | number, unknown>)[key] = marker(kind);
           count++;
-        } else if (typeof item === 'string') {
+        } else if (typeof item === 'string' && this.#scrubber.suspect(item)) {
           const scrubbed = this.#scrubber.scrub(item);
           if (scrubbed.count > 0) {
             (container as Record<string | number, unknown>)[key] = scrubbed.text;
@@ -110,6 +110,11 @@ export class Redactor {
     }
     const scrubbed = this.#scrubber.scrub(out);
     return { text: scrubbed.text, count: count + scrubbed.count };
+  }
+
+  /** Whether `text` may hold a credential format (see ValueScrubber.suspect); `scrub` finds which. */
+  suspect(text: string): boolean {
+    return this.#scrubber.suspect(text);
   }
 
   /** Redacts credential formats inside one string (a header value, an error message). */

@@ -85,6 +85,15 @@ export class ValueScrubber {
   }
 
   /**
+   * Whether `text` may hold a credential: false for nearly every string of a payload, which `scrub` then
+   * returns as it is. Callers that check first spare a result object for each of them.
+   */
+  suspect(text: string): boolean {
+    // Nothing the patterns find is shorter than this; most strings in a payload are.
+    return text.length >= 10 && this.#prefilter.test(text);
+  }
+
+  /**
    * `text` with credentials replaced, and how many were. `hide` says what a secret becomes (a
    * `[REDACTED:<kind>]` marker by default; config masking keeps its last characters instead).
    */
@@ -95,8 +104,7 @@ export class ValueScrubber {
     text: string;
     count: number;
   } {
-    // Nothing the patterns find is shorter than this; most strings in a payload are.
-    if (text.length < 10 || !this.#prefilter.test(text)) return { text, count: 0 };
+    if (!this.suspect(text)) return { text, count: 0 };
     let count = 0;
     const starts = this.#groupStarts;
     const kinds = this.#kinds;

@@ -21,12 +21,15 @@ function redactHeaders(
       count++;
       return hideHeaderValue(name, value);
     }
-    if (!redactor.enabled) return value;
+    if (!redactor.enabled || !redactor.suspect(value)) return value;
     const scrubbed = redactor.scrub(value);
     count += scrubbed.count;
     return scrubbed.text;
   };
-  for (const [name, value] of Object.entries(headers)) {
+  // for-in, not Object.entries: no array of pairs for each message's headers.
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue;
+    const value = headers[name] as string | string[];
     const lower = name.toLowerCase();
     out[lower] = Array.isArray(value) ? value.map((v) => one(lower, v)) : one(lower, value);
   }
