@@ -309,7 +309,7 @@ export const encryptedSuite: BenchSuite = {
         '',
         captureTable,
         '',
-        `Machine load (1-minute load average) on its 2 cores: ${loadBefore.toFixed(1)} before the run, ${loadavg()[0]?.toFixed(1)} after; it took ${((performance.now() - started) / 60_000).toFixed(1)} minutes. ${loadBefore >= 2 ? ' The machine was shared with other work while this ran: read the ratios, not the absolute figures.' : ''}`,
+        `Machine load (1-minute load average) on its 2 cores: ${loadBefore.toFixed(1)} before the run, ${loadavg()[0]?.toFixed(1)} after; it took ${((performance.now() - started) / 60_000).toFixed(1)} minutes.${loadBefore >= 2 ? ' The machine was shared with other work while this ran: read the ratios, not the absolute figures.' : ''}`,
       ].join('\n');
     } finally {
       rmSync(root, { recursive: true, force: true });
