@@ -34,6 +34,8 @@ describe('GET /api/diff and diff_records', () => {
       return connected.transport.sessionId as string;
     } finally {
       await connected.close();
+      // Capture never holds up traffic: the session's last messages may still be on their way to the store.
+      await gw.gateway.flushCapture();
     }
   };
   const echo =
