@@ -1,31 +1,11 @@
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPool } from '../../../src/store/postgres/connection.js';
-import { migratePostgres } from '../../../src/store/postgres/migrations.js';
+import { describe, expect, it } from 'vitest';
 import { PostgresRecordWriter } from '../../../src/store/postgres/writer.js';
 import { type RecordSink, SqliteRecordSink } from '../../../src/store/record-writer.js';
-import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { makeRecord, openTestStore } from '../../helpers/records.js';
-import { pgRecords, pgTotals, sqliteRecords, sqliteTotals } from './write-support.js';
+import { pgRecords, pgTotals, postgresForFile, sqliteRecords, sqliteTotals } from './write-support.js';
 
-let server: TestPostgres;
-const pools: pg.Pool[] = [];
-
-async function migratedPool(): Promise<pg.Pool> {
-  const pool = openPool(await server.createDatabase());
-  pools.push(pool);
-  await migratePostgres(pool);
-  return pool;
-}
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-
-afterAll(async () => {
-  for (const pool of pools) await pool.end();
-  await server?.stop();
-});
+const databases = postgresForFile();
 
 const TIME = 1_700_000_000_000;
 
@@ -124,7 +104,7 @@ function losingCommitAnswer(pool: pg.Pool, which: number): pg.Pool {
 
 describe('the PostgreSQL writer preparing a batch while the one before it is written', () => {
   it('stores records, links, completions and totals as SQLite does', async () => {
-    const pool = await migratedPool();
+    const { pool } = await databases.migrated();
     // Ids with gaps, as when other gateways take ids in between: links come from the ids each batch took.
     await pool.query('ALTER SEQUENCE records_id_seq INCREMENT BY 2');
     const writer = new PostgresRecordWriter({ pool, instance: 'gw' });
@@ -143,7 +123,7 @@ describe('the PostgreSQL writer preparing a batch while the one before it is wri
   }, 60_000);
 
   it('stores each record once when a commit succeeded but its answer was lost', async () => {
-    const pool = await migratedPool();
+    const { pool } = await databases.migrated();
     const problems: string[] = [];
     // The second transaction's: the one written while the third batch was prepared.
     const writer = new PostgresRecordWriter({
@@ -162,7 +142,7 @@ describe('the PostgreSQL writer preparing a batch while the one before it is wri
   }, 60_000);
 
   it('links nothing to a batch the database refused, though the next was prepared with its ids', async () => {
-    const pool = await migratedPool();
+    const { pool } = await databases.migrated();
     await pool.query(`
       CREATE FUNCTION refuse_server() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

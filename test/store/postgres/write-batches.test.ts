@@ -1,44 +1,24 @@
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPool } from '../../../src/store/postgres/connection.js';
+import { describe, expect, it } from 'vitest';
 import { listenForRecords, type RecordsCommitted } from '../../../src/store/postgres/live.js';
 import { migratePostgres, POSTGRES_MIGRATIONS } from '../../../src/store/postgres/migrations.js';
 import { PostgresRecordWriter } from '../../../src/store/postgres/writer.js';
 import { SqliteRecordSink } from '../../../src/store/record-writer.js';
-import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { makeRecord, openTestStore } from '../../helpers/records.js';
 import {
   captureScenario,
   eventually,
   pgRecords,
   pgTotals,
+  postgresForFile,
   sqliteRecords,
   sqliteTotals,
 } from './write-support.js';
 
-let server: TestPostgres;
-const pools: pg.Pool[] = [];
-
-async function migratedPool(): Promise<{ pool: pg.Pool; url: string }> {
-  const url = await server.createDatabase();
-  const pool = openPool(url);
-  pools.push(pool);
-  await migratePostgres(pool);
-  return { pool, url };
-}
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-
-afterAll(async () => {
-  for (const pool of pools) await pool.end();
-  await server?.stop();
-});
+const databases = postgresForFile();
 
 describe('the PostgreSQL writer', () => {
   it('stores capture batches as SQLite does: the same records, links, sessions and totals', async () => {
-    const { pool } = await migratedPool();
+    const { pool } = await databases.migrated();
     const writer = new PostgresRecordWriter({ pool, instance: 'gw-a' });
     captureScenario(writer);
     await writer.flush();
@@ -71,7 +51,7 @@ describe('the PostgreSQL writer', () => {
   });
 
   it('counts a batch the database refuses as lost, says why, and goes on with the next', async () => {
-    const { pool } = await migratedPool();
+    const { pool } = await databases.migrated();
     const problems: string[] = [];
     const writer = new PostgresRecordWriter({ pool, instance: 'gw', problem: (m) => problems.push(m) });
     let refused = 0;
@@ -99,7 +79,7 @@ describe('the PostgreSQL writer', () => {
   });
 
   it('announces each commit to LISTENing clients with its instance and id range', async () => {
-    const { pool, url } = await migratedPool();
+    const { pool, url } = await databases.migrated();
     const heard: RecordsCommitted[] = [];
     const stop = await listenForRecords(url, (commit) => heard.push(commit));
     try {
@@ -119,11 +99,9 @@ describe('the PostgreSQL writer', () => {
   });
 
   it('two gateways writing at once lose and duplicate nothing, and each row names its gateway', async () => {
-    const { url } = await migratedPool();
+    const { url } = await databases.migrated();
     const writers = ['east', 'west'].map((instance) => {
-      const pool = openPool(url);
-      pools.push(pool);
-      return new PostgresRecordWriter({ pool, instance });
+      return new PostgresRecordWriter({ pool: databases.pool(url), instance });
     });
     const BATCHES = 40;
     for (let b = 0; b < BATCHES; b++) {
@@ -134,7 +112,7 @@ describe('the PostgreSQL writer', () => {
     await Promise.all(writers.map((writer) => writer.flush()));
     for (const writer of writers)
       expect(writer.stats()).toMatchObject({ written: BATCHES * 5, dropped: 0, lost: 0 });
-    const pool = pools[pools.length - 1] as pg.Pool;
+    const pool = databases.pool(url);
     const stored = await pgRecords(pool);
     expect(stored).toHaveLength(2 * BATCHES * 5);
     expect(new Set(stored.map((r) => r.id)).size).toBe(stored.length);
@@ -159,9 +137,8 @@ describe('the PostgreSQL writer', () => {
 
 describe('PostgreSQL migrations', () => {
   it('run by two gateways at once: one migrates, the other finds it done', async () => {
-    const url = await server.createDatabase();
-    const [a, b] = [openPool(url), openPool(url)];
-    pools.push(a, b);
+    const url = await databases.create();
+    const [a, b] = [databases.pool(url), databases.pool(url)];
     const versions = await Promise.all([migratePostgres(a), migratePostgres(b)]);
     expect(versions).toEqual([POSTGRES_MIGRATIONS.length, POSTGRES_MIGRATIONS.length]);
     const { rows } = await a.query('SELECT version FROM schema_migrations ORDER BY version');
@@ -169,7 +146,7 @@ describe('PostgreSQL migrations', () => {
   });
 
   it('refuse a store written by a newer gateway, saying what to do', async () => {
-    const { pool } = await migratedPool();
+    const { pool } = await databases.migrated();
     await pool.query('INSERT INTO schema_migrations (version) VALUES ($1)', [POSTGRES_MIGRATIONS.length + 5]);
     await expect(migratePostgres(pool)).rejects.toThrow(
       /written by a newer MCP Gateway.*upgrade mcp-gateway or use another --store/,

@@ -1,9 +1,6 @@
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NewRecord } from '../../../src/core/record.js';
-import { openPool } from '../../../src/store/postgres/connection.js';
 import { importRecords } from '../../../src/store/postgres/import.js';
-import { migratePostgres } from '../../../src/store/postgres/migrations.js';
 import { appendNote } from '../../../src/store/postgres/notes.js';
 import { PostgresRetention } from '../../../src/store/postgres/retention.js';
 import { postgresToolListReads } from '../../../src/store/postgres/tool-lists.js';
@@ -11,35 +8,24 @@ import { PostgresRecordWriter } from '../../../src/store/postgres/writer.js';
 import { SqliteRecordSink } from '../../../src/store/record-writer.js';
 import { recordWrites } from '../../../src/store/record-writes.js';
 import { Retention } from '../../../src/store/retention.js';
-import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { makeRecord, openTestStore } from '../../helpers/records.js';
-import { captureScenario, pgRecords, pgTotals, sqliteRecords, sqliteTotals } from './write-support.js';
+import {
+  captureScenario,
+  pgRecords,
+  pgTotals,
+  postgresForFile,
+  sqliteRecords,
+  sqliteTotals,
+} from './write-support.js';
 
-let server: TestPostgres;
-const pools: pg.Pool[] = [];
-
-async function migratedPool(): Promise<pg.Pool> {
-  const pool = openPool(await server.createDatabase());
-  pools.push(pool);
-  await migratePostgres(pool);
-  return pool;
-}
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-
-afterAll(async () => {
-  for (const pool of pools) await pool.end();
-  await server?.stop();
-});
+const databases = postgresForFile();
 
 const DAY = 86_400_000;
 const NOW = 1_800_000_000_000;
 
 describe('PostgreSQL retention', () => {
   it('deletes records past the age limit and takes them off the totals exactly as SQLite does', async () => {
-    const pool = await migratedPool();
+    const { pool } = await databases.migrated();
     const writer = new PostgresRecordWriter({ pool, instance: 'gw' });
     captureScenario(writer, NOW - 3 * DAY);
     captureScenario(writer, NOW - 1000);
@@ -66,7 +52,7 @@ describe('PostgreSQL retention', () => {
   });
 
   it('deletes the oldest records while the data outgrows the size limit', async () => {
-    const pool = await migratedPool();
+    const { pool } = await databases.migrated();
     const writer = new PostgresRecordWriter({ pool, instance: 'gw' });
     // Incompressible text, so the bytes stored are the bytes written (PostgreSQL compresses large values).
     const noise = (n: number) =>
@@ -96,7 +82,7 @@ async function* from<T>(items: T[]): AsyncIterable<T> {
 
 describe('PostgreSQL import and notes', () => {
   it('import gives new ids and re-links partners within what is imported, as SQLite does', async () => {
-    const pool = await migratedPool();
+    const { pool } = await databases.migrated();
     // Something captured first, so imported ids differ from the originals.
     const writer = new PostgresRecordWriter({ pool, instance: 'gw' });
     captureScenario(writer);
@@ -126,7 +112,7 @@ describe('PostgreSQL import and notes', () => {
   });
 
   it('a note lands on its server timeline and in its totals', async () => {
-    const pool = await migratedPool();
+    const { pool } = await databases.migrated();
     const id = await appendNote(pool, 'gw', {
       server: 'alpha',
       text: 'alpha is down',
@@ -149,7 +135,7 @@ describe('PostgreSQL import and notes', () => {
 
 describe('PostgreSQL tool lists', () => {
   it('keep the list and its changes with the ids of the answers that showed them', async () => {
-    const pool = await migratedPool();
+    const { pool } = await databases.migrated();
     const writer = new PostgresRecordWriter({ pool, instance: 'gw' });
     const tools = [{ name: 'echo', description: 'Echoes' }];
     let answer = 0;

@@ -1,9 +1,52 @@
 import type pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import type { CapturedRecord } from '../../../src/core/record.js';
 import type { Database } from '../../../src/store/database.js';
+import { openPool } from '../../../src/store/postgres/connection.js';
+import { migratePostgres } from '../../../src/store/postgres/migrations.js';
 import type { RecordSink } from '../../../src/store/record-writer.js';
 import { type RecordRow, rowToRecord } from '../../../src/store/rows.js';
+import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { makeRecord } from '../../helpers/records.js';
+
+/** Databases of one PostgreSQL cluster for a test file: the cluster and every pool end with the file. */
+export interface FileDatabases {
+  /** A fresh database, migrated, with a pool on it. */
+  migrated(): Promise<{ pool: pg.Pool; url: string }>;
+  /** A fresh database, not migrated. */
+  create(): Promise<string>;
+  /** Another pool on `url`. */
+  pool(url: string): pg.Pool;
+}
+
+/** Starts a throwaway cluster before the calling file's tests and stops it after them. */
+export function postgresForFile(): FileDatabases {
+  let server: TestPostgres;
+  const pools: pg.Pool[] = [];
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    for (const pool of pools) await pool.end();
+    await server?.stop();
+  });
+  const pool = (url: string) => {
+    const opened = openPool(url);
+    pools.push(opened);
+    return opened;
+  };
+  const create = () => server.createDatabase();
+  return {
+    create,
+    pool,
+    async migrated() {
+      const url = await create();
+      const opened = pool(url);
+      await migratePostgres(opened);
+      return { pool: opened, url };
+    },
+  };
+}
 
 /** Every record of a PostgreSQL store, oldest first, read with plain SQL as rows.ts reads a row. */
 export async function pgRecords(pool: pg.Pool): Promise<(CapturedRecord & { instance: string })[]> {
