@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NewRecord } from '../../src/core/record.js';
 import { parseFilter } from '../../src/filter/parser.js';
 import { bucketLowerBound, bucketOf, bucketUpperBound } from '../../src/store/latency-histogram.js';
 import { backfillRollups } from '../../src/store/migration-rollups.js';
@@ -7,52 +6,13 @@ import { Retention } from '../../src/store/retention.js';
 import type { Aggregate, StatsResult } from '../../src/store/stats.js';
 import { planRollups } from '../../src/store/stats-rollups.js';
 import { statsWindow } from '../../src/store/stats-window.js';
-import { makeRecord, openTestStore, type TestStore } from '../helpers/records.js';
+import { openTestStore, type TestStore } from '../helpers/records.js';
+import { statsTraffic } from '../helpers/stats-traffic.js';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 30, 12, 17, 42, 500);
 /** Matches every record but is nothing rollups keep, so the store answers it from the raw rows. */
 const RAW = '-client:"no such client"';
-
-/** A deterministic pseudo-random sequence, so a failure can be reproduced. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
-
-/** Three days of exchanges across servers and methods: requests, answers (some failing), notifications. */
-function traffic(count: number, seed = 7): NewRecord[] {
-  const next = random(seed);
-  const pick = <T>(values: readonly T[]) => values[Math.floor(next() * values.length)] as T;
-  const records: NewRecord[] = [];
-  for (let i = 0; i < count; i++) {
-    const time = NOW - next() * 72 * HOUR;
-    const server = pick(['alpha', 'beta', 'gamma']);
-    const method = pick(['tools/call', 'tools/list', 'resources/read', 'initialize']);
-    const durationMs = next() < 0.02 ? next() * 0.9 : 2 ** (next() * 16);
-    const failed = next() < 0.1;
-    records.push(makeRecord({ time, server, method, kind: 'request', direction: 'client_to_server' }));
-    records.push(
-      makeRecord({
-        time: time + durationMs,
-        server,
-        method,
-        kind: failed && next() < 0.5 ? 'error' : 'response',
-        direction: 'server_to_client',
-        durationMs,
-        tokens: method === 'tools/call' ? Math.floor(next() * 500) : null,
-        errorMessage: failed ? 'tool failed' : null,
-        httpStatus: failed && next() < 0.3 ? 500 : 200,
-      }),
-    );
-    if (next() < 0.1)
-      records.push(makeRecord({ time, server, method: null, kind: 'stderr', summary: 'log line' }));
-  }
-  return records;
-}
 
 function stats(
   t: TestStore,
@@ -106,7 +66,7 @@ describe('statistics rollups', () => {
 
   it('answer charts over days from rollups, as the raw records would', () => {
     t = openTestStore();
-    t.write(traffic(3000));
+    t.write(statsTraffic(3000, NOW));
     for (const filter of ['last:7d', 'last:6h', 'server:alpha,beta last:3d', '-method:initialize']) {
       for (const groupBy of ['server', 'method', 'server+method'] as const) {
         expectSame(stats(t, filter, groupBy), stats(t, `${filter} ${RAW}`, groupBy));
@@ -166,7 +126,7 @@ describe('statistics rollups', () => {
 
   it('stay exact when records are deleted by filter, by retention and all at once', async () => {
     t = openTestStore();
-    t.write(traffic(3000, 11));
+    t.write(statsTraffic(3000, NOW, 11));
     await t.store.deleteMatching(parseFilter('server:beta method:tools/call'));
     expectSame(stats(t, 'last:7d'), stats(t, `last:7d ${RAW}`));
     await new Retention(t.db, { days: 2, maxBytes: 0 }).run(NOW);
@@ -179,7 +139,7 @@ describe('statistics rollups', () => {
 
   it('are built for records stored before they existed', () => {
     t = openTestStore();
-    t.write(traffic(2000, 5));
+    t.write(statsTraffic(2000, NOW, 5));
     const before = stats(t, 'last:7d');
     t.db.exec('DELETE FROM rollups');
     expect(stats(t, 'last:7d').totals.messages).toBeLessThan(before.totals.messages);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CapturedRecord, NewRecord } from '../../../src/core/record.js';
 import { parseFilter } from '../../../src/filter/parser.js';
 import type { AsyncLogStore, Order } from '../../../src/store/log-store.js';
-import { makeRecord } from '../../helpers/records.js';
+import { statsTraffic } from '../../helpers/stats-traffic.js';
 import { BIG_BYTES, ENTRIES, NOW } from './fixture.js';
 
 /** A store of one backend, empty, with a way to write captured records into it. */
@@ -331,27 +331,7 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
     const now = NOW + 37 * 60_000 + 23_456;
     beforeAll(async () => {
       opened = await open();
-      const records: NewRecord[] = [];
-      for (let i = 0; i < 600; i++) {
-        // Spread over 30 hours, denser at both ends of the windows asked below.
-        const time = now - ((i * 7_919_731) % (30 * 3_600_000)) - (i % 5) * 13_000;
-        const server = ['alpha', 'beta', 'gamma'][i % 3] as string;
-        const method = ['tools/call', 'resources/read'][i % 2] as string;
-        const durationMs = 1 + ((i * 37) % 900);
-        records.push(makeRecord({ time, server, method, kind: 'request', direction: 'client_to_server' }));
-        records.push(
-          makeRecord({
-            time: time + durationMs,
-            server,
-            method,
-            kind: i % 11 === 0 ? 'error' : 'response',
-            direction: 'server_to_client',
-            durationMs,
-            tokens: i % 4,
-          }),
-        );
-      }
-      await opened.write(records);
+      await opened.write(statsTraffic(600, now));
     });
     afterAll(async () => opened?.close());
 
