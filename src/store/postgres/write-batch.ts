@@ -35,13 +35,15 @@ export interface CaptureBatch {
 export const insertCount = (ops: readonly BatchOp[]) =>
   ops.reduce((n, op) => n + Number(op.op === 'insert'), 0);
 
+/** `count` ids from the shared sequence, as a statement (`count` written in, or a parameter's place). */
+const nextIds = (count: string) => `SELECT nextval('records_id_seq') AS id FROM generate_series(1, ${count})`;
+
+/** The ids a nextIds statement took, in order. */
+const sortedIds = (rows: readonly { id: number }[]) => rows.map((row) => row.id).sort((a, b) => a - b);
+
 /** Takes `count` ids from the shared sequence; another writer's may fall in between, so they may have gaps. */
 export async function takeIds(db: pg.ClientBase, count: number): Promise<number[]> {
-  const { rows } = await db.query<{ id: number }>(
-    "SELECT nextval('records_id_seq') AS id FROM generate_series(1, $1)",
-    [count],
-  );
-  return rows.map((row) => row.id).sort((a, b) => a - b);
+  return sortedIds((await db.query<{ id: number }>(nextIds('$1'), [count])).rows);
 }
 
 /**
@@ -63,11 +65,9 @@ export const MERGE_MEMORY = "SET LOCAL work_mem = '64MB'";
  */
 export async function beginBatch(db: pg.ClientBase, count: number): Promise<number[]> {
   const statements = ['BEGIN', MERGE_MEMORY];
-  if (count > 0)
-    statements.push(`SELECT nextval('records_id_seq') AS id FROM generate_series(1, ${Math.trunc(count)})`);
+  if (count > 0) statements.push(nextIds(String(Math.trunc(count))));
   const results = (await db.query(statements.join('; '))) as unknown as pg.QueryResult<{ id: number }>[];
-  const rows = count > 0 ? (results[2]?.rows ?? []) : [];
-  return rows.map((row) => row.id).sort((a, b) => a - b);
+  return count > 0 ? sortedIds(results[2]?.rows ?? []) : [];
 }
 
 type Step = (db: pg.ClientBase) => Promise<void>;
