@@ -29,6 +29,7 @@ import { proxyPath } from '../proxy/route.js';
 import { UpstreamPools } from '../proxy/upstream.js';
 import { maskedCommandLine } from '../redaction/config-masking.js';
 import { Registry, type RegistryChange } from '../registry/registry.js';
+import { KnownSecrets } from '../secrets/known-secrets.js';
 import type { ReferenceSources } from '../secrets/references.js';
 import { resolveServerConfig } from '../secrets/resolve-config.js';
 import { SecretStore } from '../secrets/secret-store.js';
@@ -232,6 +233,11 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     }),
     { spans: config.otlp !== null },
   );
+  // Credentials the references in mcp.json are filled in with: capture never stores them (known-secrets.ts).
+  // The capture queue exists just below; a value first seen is sent to its worker at once.
+  let secretValuesChanged = () => {};
+  const knownSecrets = new KnownSecrets(() => secretValuesChanged());
+  const policy = () => capturePolicy(registry.redaction, config.redact, knownSecrets.list());
   // The live feed exists only later, with the app; a tool-list change is announced through it then.
   let toolListChanged: (change: ToolListChanged) => void = () => {};
   const capture = new CaptureQueue({
@@ -241,7 +247,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     maxMessageBytes: config.capture.maxMessageBytes,
     queueBytes: config.capture.queueBytes,
     retention: config.retention,
-    policy: capturePolicy(registry.redaction, config.redact),
+    policy: policy(),
     log: io.warn,
     otlp: config.otlp,
     peers: upstreamPeers(registry.servers),
@@ -250,6 +256,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   });
   try {
     await capture.start();
+    secretValuesChanged = () => capture.configure(policy());
   } catch (error) {
     held.ready(null);
     server.close();
@@ -292,7 +299,10 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   });
   // References in mcp.json (`${VAR}`, `${secret:NAME}`) are filled in from here when a server is used.
   const secrets = new SecretStore({ storageDir: paths.dir, keyFile: config.dbKeyFile ?? undefined });
-  const sources: ReferenceSources = { env: (name) => process.env[name], secret: (name) => secrets.get(name) };
+  const sources: ReferenceSources = knownSecrets.watch({
+    env: (name) => process.env[name],
+    secret: (name) => secrets.get(name),
+  });
   const { resolve, httpUpstream, problem, resolvedServers } = createUpstreamResolver(registry, {
     localTarget: (name, server) => ({ kind: 'local', handle: stdio.handler(name, server) }),
     expand: (server) => resolveServerConfig(server, sources),
@@ -332,10 +342,8 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     limits.proxy.configure(registry.servers);
     if (config.otlp) capture.setPeers(upstreamPeers(registry.servers));
     if (change.redaction) {
-      capture.configure(capturePolicy(registry.redaction, config.redact));
-      io.info(
-        `redaction settings changed: ${redactionLine(capturePolicy(registry.redaction, config.redact))}`,
-      );
+      capture.configure(policy());
+      io.info(`redaction settings changed: ${redactionLine(policy())}`);
     }
     for (const name of change.removed) forgetConnections(name);
     for (const name of change.updated) {
@@ -443,7 +451,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     statusProviders,
     restartServer: insight.restartServer,
     maxImportBytes: MAX_IMPORT_BYTES,
-    redaction: () => capturePolicy(registry.redaction, config.redact).redaction,
+    redaction: () => policy().redaction,
     captureStats: () => capture.stats(),
     oauth,
     checkToken,

@@ -1,4 +1,4 @@
-import { DEFAULT_REDACTION, type RedactionPolicy } from '../redaction/policy.js';
+import { DEFAULT_REDACTION, type RedactionPolicy, type SecretValue } from '../redaction/policy.js';
 
 /**
  * Everything that decides what capture keeps, as plain data: it is sent to the capture worker (structured
@@ -10,9 +10,16 @@ export interface CapturePolicy {
 
 export const DEFAULT_CAPTURE_POLICY: CapturePolicy = { redaction: DEFAULT_REDACTION };
 
-/** The policy in effect: mcp.json's `redaction` block, unless the command line asked for raw captures. */
-export function capturePolicy(redaction: RedactionPolicy, redactFlag: boolean): CapturePolicy {
-  return { redaction: redactFlag ? redaction : { ...redaction, enabled: false } };
+/**
+ * The policy in effect: mcp.json's `redaction` block, unless the command line asked for raw captures, and
+ * the values the gateway's references were filled in with so far.
+ */
+export function capturePolicy(
+  redaction: RedactionPolicy,
+  redactFlag: boolean,
+  secretValues: readonly SecretValue[] = [],
+): CapturePolicy {
+  return { redaction: { ...redaction, enabled: redactFlag && redaction.enabled, secretValues } };
 }
 
 /** One line on what capture redacts, for the startup banner and the terminal. */

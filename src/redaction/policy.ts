@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { normalizeName } from './key-names.js';
-import type { ValuePattern } from './value-patterns.js';
+import type { SecretValue, ValuePattern } from './value-patterns.js';
+
+export type { SecretValue };
 
 /**
  * What capture redacts, as plain data: it crosses to the capture worker (structured clone) and is resolved
@@ -16,6 +18,11 @@ export interface RedactionPolicy {
   readonly patterns: readonly ValuePattern[];
   /** Per server: normalized key names whose values are not redacted by name (value patterns still apply). */
   readonly allow: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The values the gateway filled references in with (known-secrets.ts), found verbatim anywhere: a server
+   * that echoes its env or headers must not put them in logs.db. Never read from mcp.json.
+   */
+  readonly secretValues?: readonly SecretValue[];
 }
 
 export const DEFAULT_REDACTION: RedactionPolicy = { enabled: true, keys: [], patterns: [], allow: {} };

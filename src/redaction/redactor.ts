@@ -36,7 +36,7 @@ export class Redactor {
   constructor(policy: RedactionPolicy) {
     this.enabled = policy.enabled;
     this.#extraNames = new Map(policy.keys.map((key) => [key.name, key.kind]));
-    this.#scrubber = new ValueScrubber(policy.patterns, this.#extraNames);
+    this.#scrubber = new ValueScrubber(policy.patterns, this.#extraNames, policy.secretValues);
     this.#allow = new Map(Object.entries(policy.allow).map(([server, names]) => [server, new Set(names)]));
   }
 

@@ -47,6 +47,23 @@ export interface ValuePattern {
   pattern: string;
 }
 
+/** A value a reference was filled in with, and what its marker calls it (`secret:GITHUB_TOKEN`). */
+export interface SecretValue {
+  readonly kind: string;
+  readonly value: string;
+}
+
+/**
+ * Shorter values are not looked for verbatim: a four-digit PIN would be "found" in every timestamp. Such a
+ * value is still redacted wherever its key name or its format gives it away.
+ */
+export const MIN_SECRET_VALUE_LENGTH = 8;
+
+/** A regular expression source that matches `text` literally. */
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export function marker(kind: string): string {
   return `[REDACTED:${kind}]`;
 }
@@ -64,10 +81,29 @@ export class ValueScrubber {
   /** The number of the group wrapping each alternative: patterns, then the query parameter, then userinfo. */
   readonly #groupStarts: number[] = [];
   readonly #extraNames: ReadonlyMap<string, string> | undefined;
+  /** The shortest string that may hold something to redact. */
+  readonly #shortest: number;
 
-  /** `patterns` are checked (see policy.ts) before they get here; `extraNames` as for secretKind. */
-  constructor(patterns: readonly ValuePattern[] = [], extraNames?: ReadonlyMap<string, string>) {
-    const all = [...BUILT_IN.map(([kind, pattern]) => ({ kind, pattern })), ...patterns];
+  /**
+   * `patterns` are checked (see policy.ts) before they get here; `extraNames` as for secretKind. `secrets`
+   * come first: a stored secret that also has a known format is named after its reference.
+   */
+  constructor(
+    patterns: readonly ValuePattern[] = [],
+    extraNames?: ReadonlyMap<string, string>,
+    secrets: readonly SecretValue[] = [],
+  ) {
+    // Longest first, so a secret that contains another is replaced whole. A value with quotes or
+    // backslashes is also looked for as it reads inside JSON text (a body that could not be parsed).
+    const found = secrets
+      .flatMap((secret) => {
+        const escaped = JSON.stringify(secret.value).slice(1, -1);
+        return escaped === secret.value ? [secret] : [secret, { kind: secret.kind, value: escaped }];
+      })
+      .filter((secret) => secret.value.length >= MIN_SECRET_VALUE_LENGTH)
+      .sort((a, b) => b.value.length - a.value.length);
+    const verbatim = found.map((secret) => ({ kind: secret.kind, pattern: literal(secret.value) }));
+    const all = [...verbatim, ...BUILT_IN.map(([kind, pattern]) => ({ kind, pattern })), ...patterns];
     this.#kinds = all.map((p) => p.kind);
     const sources = [...all.map((p) => p.pattern), QUERY_PARAM, USERINFO];
     // Each alternative is wrapped in a group; custom patterns may hold groups of their own, so the
@@ -78,10 +114,11 @@ export class ValueScrubber {
       next += 1 + groupCount(source);
     }
     this.#combined = new RegExp(sources.map((source) => `(${source})`).join('|'), 'g');
-    const looks = [PREFILTER, ...patterns.map((p) => p.pattern)];
+    const looks = [PREFILTER, ...patterns.map((p) => p.pattern), ...verbatim.map((p) => p.pattern)];
     if (extraNames && extraNames.size > 0) looks.push(ANY_QUERY_PARAM);
     this.#prefilter = new RegExp(looks.map((source) => `(?:${source})`).join('|'));
     this.#extraNames = extraNames;
+    this.#shortest = Math.min(10, ...found.map((secret) => secret.value.length));
   }
 
   /**
@@ -90,7 +127,7 @@ export class ValueScrubber {
    */
   suspect(text: string): boolean {
     // Nothing the patterns find is shorter than this; most strings in a payload are.
-    return text.length >= 10 && this.#prefilter.test(text);
+    return text.length >= this.#shortest && this.#prefilter.test(text);
   }
 
   /**

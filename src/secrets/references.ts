@@ -15,6 +15,8 @@ export interface ReferenceSources {
   env(name: string): string | undefined;
   /** Throws when the secret store cannot be read (its message says what to do). */
   secret(name: string): string | undefined;
+  /** The sources for the value of one field of an entry (`headers.Authorization`, `env.API_KEY`). */
+  at?(field: string): ReferenceSources;
 }
 
 const REFERENCE = /\$\{([^{}]*)\}/g;

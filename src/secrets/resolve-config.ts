@@ -35,7 +35,7 @@ export function resolveServerConfig<T extends ServerConfig>(
   const expand = (value: string, where: string): string => {
     let result: Expansion;
     try {
-      result = expandReferences(value, sources);
+      result = expandReferences(value, sources.at?.(where) ?? sources);
     } catch (error) {
       throw new Problem(`${where}: ${(error as Error).message}`);
     }

@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: mcp.json references are written as ${...} in plain strings
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretStore } from '../../src/secrets/secret-store.js';
@@ -107,7 +107,7 @@ describe('references in mcp.json', () => {
     );
   });
 
-  it('gives a stdio server the values of the references in its env', async () => {
+  it('gives a stdio server the values of the references in its env, and never stores them when it echoes them', async () => {
     gw = await startTestGateway({
       servers: {
         everything: stdioServers.everything({
@@ -131,6 +131,15 @@ describe('references in mcp.json', () => {
       expect(env.SERVICE_TOKEN).toBe('svc-81f0e2d3c4b5');
       expect(env.REGION).toBe('eu-west');
       expect(gw.messages.join('\n')).not.toContain('svc-81f0e2d3c4b5');
+
+      // The client got the server's answer as it was; what capture stored of it names the secret instead.
+      const stored = (await gw.records((r) => r.method === 'tools/call' && r.kind === 'response'))[0];
+      expect(stored?.message).toContain('[REDACTED:secret:SERVICE_TOKEN]');
+      expect(stored?.message).toContain('eu-west');
+      const found = await gw.api('/api/logs?limit=10&filter=svc-81f0e2d3c4b5');
+      expect(((await found.json()) as { data: unknown[] }).data).toEqual([]);
+      for (const file of readdirSync(gw.storageDir).filter((name) => name.startsWith('logs.db')))
+        expect(readFileSync(join(gw.storageDir, file)).includes('svc-81f0e2d3c4b5')).toBe(false);
     } finally {
       await client.close();
       delete process.env.GW_REF_REGION;
