@@ -208,7 +208,14 @@ export async function runDb(
       io.err(`warning: ${m}`),
     );
     io.out(summary(options.action, path, result, keys.to));
-    if (entries !== null) io.out(`The audit log ${audit} (${entries} entries) has the same key now.`);
+    if (entries !== null) {
+      const counted = `${entries} ${entries === 1 ? 'entry' : 'entries'}`;
+      io.out(
+        keys.to
+          ? `The audit log ${audit} (${counted}) is encrypted with the same key.`
+          : `The audit log ${audit} (${counted}) is decrypted too.`,
+      );
+    }
     const carried = secrets.carry();
     if (carried) io.out(carried);
     return 0;

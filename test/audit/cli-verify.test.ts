@@ -119,7 +119,7 @@ describe('mcp-gateway audit verify (the built CLI)', { timeout: 120_000 }, () =>
     roots.push(keyFile);
     const encrypt = await cli(['db', 'encrypt', '--storage-dir', dir, '--db-key-file', keyFile]);
     expect(encrypt.code, encrypt.err).toBe(0);
-    expect(encrypt.out).toMatch(/The audit log .*audit\.db \(6 entries\) has the same key now/);
+    expect(encrypt.out).toMatch(/The audit log .*audit\.db \(6 entries\) is encrypted with the same key/);
     expect(fileKind(auditPath(dir))).toBe('encrypted');
     const list = await cli(['audit', 'list', '--json', '--storage-dir', dir, '--db-key-file', keyFile]);
     const last = JSON.parse(list.out.trim().split('\n').at(-1) as string) as Record<string, unknown>;
