@@ -27,14 +27,14 @@ const cases = [
     client: 'claude-desktop',
     file: 'claude_desktop_config.json',
     literal: 'ghp_desktopFixture0123456789abcdefABCDEF',
-    secrets: ['GITHUB_GITHUB_PERSONAL_ACCESS_TOKEN'],
+    secrets: ['GITHUB_PERSONAL_ACCESS_TOKEN'],
     check: (json: McpJson) => {
       expect(json.mcpServers.memory).toEqual({
         command: 'npx',
         args: ['-y', '@modelcontextprotocol/server-memory'],
       });
       expect(json.mcpServers.github?.env).toEqual({
-        GITHUB_PERSONAL_ACCESS_TOKEN: '${secret:GITHUB_GITHUB_PERSONAL_ACCESS_TOKEN}',
+        GITHUB_PERSONAL_ACCESS_TOKEN: '${secret:GITHUB_PERSONAL_ACCESS_TOKEN}',
       });
     },
   },

@@ -30,12 +30,18 @@ export interface ImportPlan {
 /** Fields the gateway understands; client-only ones (VS Code's envFile, Cursor's disabled flags) are left. */
 const KEPT = ['type', 'url', 'headers', 'command', 'args', 'env', 'cwd', 'timeout'] as const;
 
-export function secretName(server: string, field: string): string {
-  return `${server}_${field}`
+const upperSnake = (text: string) =>
+  text
     .toUpperCase()
     .replace(/[^A-Z0-9_]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 128);
+    .replace(/^_+|_+$/g, '');
+
+/** `SERVER_FIELD`, or the field alone when it already starts with the server's name (`GITHUB_TOKEN`). */
+export function secretName(server: string, field: string): string {
+  const prefix = upperSnake(server);
+  const rest = upperSnake(field);
+  const named = rest === prefix || rest.startsWith(`${prefix}_`) ? rest : `${prefix}_${rest}`;
+  return named.replace(/^_+|_+$/g, '').slice(0, 128);
 }
 
 /** VS Code's `${input:id}` becomes `${secret:ID}`: the gateway has no prompt of its own at connect time. */
