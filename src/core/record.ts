@@ -170,7 +170,8 @@ function parseOrText(text: string, truncated: boolean): unknown {
 /** A record without its message and headers: what a list of rows needs (see `recordToSummaryJson`). */
 export type RecordSummaryJson = Omit<RecordJson, 'message' | 'headers'>;
 
-function toJson(record: CapturedRecord, bodies: boolean): RecordJson | RecordSummaryJson {
+/** The fields a record's JSON gives before its message (see `recordJsonParts`). */
+function headJson(record: CapturedRecord) {
   return {
     id: record.id,
     time: new Date(record.time).toISOString(),
@@ -198,7 +199,12 @@ function toJson(record: CapturedRecord, bodies: boolean): RecordJson | RecordSum
       record.errorCode !== null || record.errorMessage !== null
         ? { code: record.errorCode, message: record.errorMessage }
         : null,
-    ...(bodies ? { message: parseOrText(record.message, record.truncated) } : {}),
+  };
+}
+
+/** The fields a record's JSON gives after its message. */
+function tailJson(record: CapturedRecord, bodies: boolean) {
+  return {
     size: record.size,
     truncated: record.truncated,
     ...(bodies ? { headers: { request: record.requestHeaders, response: record.responseHeaders } } : {}),
@@ -216,6 +222,14 @@ function toJson(record: CapturedRecord, bodies: boolean): RecordJson | RecordSum
   };
 }
 
+function toJson(record: CapturedRecord, bodies: boolean): RecordJson | RecordSummaryJson {
+  return {
+    ...headJson(record),
+    ...(bodies ? { message: parseOrText(record.message, record.truncated) } : {}),
+    ...tailJson(record, bodies),
+  };
+}
+
 export function recordToJson(record: CapturedRecord): RecordJson {
   return toJson(record, true) as RecordJson;
 }
@@ -227,4 +241,21 @@ export function recordToJson(record: CapturedRecord): RecordJson {
  */
 export function recordToSummaryJson(record: CapturedRecord): RecordSummaryJson {
   return toJson(record, false);
+}
+
+/**
+ * `recordToJson` in three parts, in its order: the fields before the message, the message (parsed, or its
+ * text when it cannot be), and the fields after it. A writer that stringifies them apart gives the same
+ * JSON text (store/read-text.ts says why it does).
+ */
+export function recordJsonParts(record: CapturedRecord): {
+  head: Record<string, unknown>;
+  message: unknown;
+  tail: Record<string, unknown>;
+} {
+  return {
+    head: headJson(record),
+    message: parseOrText(record.message, record.truncated),
+    tail: tailJson(record, true),
+  };
 }
