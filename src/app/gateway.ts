@@ -46,6 +46,7 @@ import { sqliteToolLists } from '../store/tool-lists.js';
 import { upstreamPeers } from '../telemetry/peers.js';
 import { PrometheusMetrics } from '../telemetry/prometheus.js';
 import { TlsError } from '../tls/certificate.js';
+import { watchCertificateFiles } from '../tls/certificate-watch.js';
 import { AuthLimiter } from './auth-limiter.js';
 import { createAuthenticator } from './authenticate.js';
 import { createHonoApp } from './hono-app.js';
@@ -174,6 +175,22 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
   const scheme = tls ? 'https' : 'http';
   const baseUrl = `${scheme}://localhost:${port}`;
   if (server instanceof HttpsServer) answerPlainHttp(server, () => baseUrl);
+  // The owner's certificate files are read again when they change (a renewal): new connections get the
+  // renewed pair, open ones keep theirs, and a pair that cannot serve leaves the current one in service.
+  let servingCert = tls?.cert ?? '';
+  const certificateWatch =
+    tls && config.tls.kind === 'files' && server instanceof HttpsServer
+      ? watchCertificateFiles(config.tls.cert, config.tls.key, tls, {
+          renewed: (renewed) => {
+            server.setSecureContext({ cert: renewed.cert, key: renewed.key });
+            servingCert = renewed.cert;
+            io.info(
+              `TLS certificate renewed: serving ${tls.certPath}, valid until ${renewed.validTo.toISOString()} (SHA-256 ${renewed.fingerprint}), to new connections`,
+            );
+          },
+          refused: (message) => io.warn(`the TLS certificate files changed, but ${message}`),
+        })
+      : null;
   lock.listening(port, baseUrl, config.token);
   // Named once the port is known: two gateways on one machine differ by it.
   const instance = config.instance ?? defaultInstance(port);
@@ -323,7 +340,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     maxBodyBytes: config.maxBodyBytes,
     maxCaptureBytes: config.capture.maxMessageBytes,
     onUpstreamOutcome: (name, outcome) => observeTraffic(name, outcome),
-    ...(tls ? { selfFetch: selfFetch(tls.cert) } : {}),
+    ...(tls ? { selfFetch: selfFetch(() => servingCert) } : {}),
     gate: limits.proxy,
     stage,
   });
@@ -468,7 +485,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     proxyUrl,
     replay: {
       flushCapture: () => capture.flush(),
-      ...(tls ? { fetch: selfFetch(tls.cert) } : {}),
+      ...(tls ? { fetch: selfFetch(() => servingCert) } : {}),
       // The loopback leg shows the proxy the owner's token; the caller's own scope was checked on the record.
       proxyToken: config.proxyAuth ? config.token : null,
     },
@@ -498,6 +515,7 @@ export async function startGateway(config: ResolvedConfig, io: GatewayIo): Promi
     stopping ??= (async () => {
       // Stop taking new connections; let in-flight requests finish; close the streams that never would.
       server.close();
+      certificateWatch?.stop();
       // Held messages fail rather than go on: nobody approved them (see Breakpoints.releaseAll).
       const released = breakpoints.releaseAll();
       if (released > 0) {

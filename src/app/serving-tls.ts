@@ -33,11 +33,22 @@ export async function servingTls(
 }
 
 /**
- * A fetch for the gateway's calls to itself (legacy HTTP+SSE clients bridged over loopback): it trusts
- * exactly the gateway's own certificate, whichever local address the client reached it on.
+ * A fetch for the gateway's calls to itself (legacy HTTP+SSE clients bridged over loopback, replays): it
+ * trusts exactly the certificate the gateway serves now (`cert`), whichever local address the client
+ * reached it on, and follows it when a renewed one is loaded.
  */
-export function selfFetch(cert: string): typeof fetch {
-  const dispatcher = new Agent({ connect: { ca: cert, checkServerIdentity: () => undefined } });
+export function selfFetch(cert: () => string): typeof fetch {
+  let trusted = '';
+  let dispatcher: Agent | undefined;
+  const current = () => {
+    const pem = cert();
+    if (!dispatcher || pem !== trusted) {
+      void dispatcher?.close();
+      trusted = pem;
+      dispatcher = new Agent({ connect: { ca: pem, checkServerIdentity: () => undefined } });
+    }
+    return dispatcher;
+  };
   return ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
-    undiciFetch(input, { ...init, dispatcher })) as unknown as typeof fetch;
+    undiciFetch(input, { ...init, dispatcher: current() })) as unknown as typeof fetch;
 }
