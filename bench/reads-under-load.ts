@@ -118,7 +118,11 @@ async function rounds(
     const reads = reading ? driveReads(plan(half, 10_000, reports.length * 3)) : undefined;
     await reads?.started;
     const before = await captureLosses(gateway);
-    loads[side].push(await openLoop(target, PER_SECOND, half));
+    const load = await openLoop(target, PER_SECOND, half);
+    loads[side].push(load);
+    // Each round's own tail, so a stall can be told from the reads' effect.
+    const p99 = load.latencies[Math.floor(load.latencies.length * 0.99)] ?? 0;
+    process.stdout.write(`    p99 ${p99.toFixed(1)} ms, max ${(load.latencies.at(-1) ?? 0).toFixed(1)} ms\n`);
     if (reads) reports.push(await reads.done);
     drops[side] += (await captureLosses(gateway)) - before;
   }
