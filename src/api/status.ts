@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { Scope } from '../auth/scope.js';
 import type { CaptureStats } from '../capture/capture-queue.js';
 import { gatewayCommand } from '../config/gateway-command.js';
 import { VERSION } from '../core/version.js';
@@ -21,6 +22,8 @@ export interface StatusDeps {
   startedAt: number;
   /** --proxy-auth: client configurations must carry a gateway token. */
   proxyAuth?: boolean;
+  /** The servers the caller may see (auth/scope.ts); null for all of them. */
+  scope?: () => Scope;
 }
 
 /**
@@ -62,6 +65,7 @@ export function statusRoutes({
   proxyAuth = false,
   storeSpec,
   instance,
+  scope = () => null,
 }: StatusDeps): Hono {
   const app = new Hono();
   // Looked up once: PATH does not change under a running process.
@@ -69,21 +73,24 @@ export function statusRoutes({
   app.get('/', async (c) => {
     const capture = captureStats();
     const inStore = await recordsInStore(store);
+    // The process's own counters and mcp.json's errors span every server: a caller limited to some of them
+    // sees what its servers hold (inStore, servers) and nothing that tells of the others' traffic.
+    const whole = scope() === null;
     return c.json({
       version: VERSION,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       servers: registry.names().length,
-      registryError: registry.error,
-      capture,
+      registryError: whole ? registry.error : null,
+      capture: whole ? capture : null,
       records: {
-        ...recordCounts(capture),
+        ...(whole ? recordCounts(capture) : { captured: null, stored: null, failed: null, dropped: null }),
         // What logs.db holds now, from every run and every process writing to it (earlier starts, wrap,
         // imports), after retention and deletes; the counts above are this process's since it started.
         inStore,
       },
       store: storeSpec ? describeStore(storeSpec) : null,
       instance: instance ?? null,
-      limits: limits ? limits() : null,
+      limits: whole && limits ? limits() : null,
       // What client configs run for `mcp-gateway connect`/`wrap`: the bare name only if it is on PATH.
       command,
       // Proxy URLs need X-MCP-Gateway-Token (docs/tls.md): the UI's client configurations add it.

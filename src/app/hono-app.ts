@@ -353,7 +353,7 @@ export function createHonoApp(deps: HonoAppDeps): Hono<AppEnv> {
         : { type: 'intercept-released', heldId: event.held.id, server: event.held.server, how: event.how },
     ),
   );
-  app.route('/api/status', statusRoutes(scoped));
+  app.route('/api/status', statusRoutes({ ...scoped, scope: requestScope }));
   app.route('/api/faults', faultsRoutes(deps.faults));
   deps.faults?.onChange(() => deps.liveFeed.broadcast({ type: 'faults-changed' }));
   app.route('/api/secrets', secretsRoutes(deps.secrets));

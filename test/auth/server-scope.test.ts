@@ -61,7 +61,7 @@ describe('server scope over real traffic from two servers', () => {
     expect(other.data).toEqual([]);
   });
 
-  it('counts only its servers in stats, clients, methods, servers, status and autocomplete', async () => {
+  it('counts only its servers in stats, clients, methods, servers, status and autocomplete, and no process-wide counters', async () => {
     const stats = await get<{ groups: { server: string }[] }>('betaViewer', '/api/stats?groupBy=server');
     expect(stats.groups.map((g) => g.server)).toEqual(['beta']);
     const clients = await get<{ data: { name: string; servers: string[] }[] }>('betaViewer', '/api/clients');
@@ -73,6 +73,17 @@ describe('server scope over real traffic from two servers', () => {
     const config = await get<{ servers: { name: string }[] }>('betaViewer', '/api/servers/config');
     expect(config.servers.map((s) => s.name)).toEqual(['beta']);
     expect((await get<{ servers: number }>('betaViewer', '/api/status')).servers).toBe(1);
+    // The process's counters span both servers: the owner sees them, a beta viewer sees beta's store only.
+    type Status = { capture: unknown; limits: unknown; records: Record<string, number | null> };
+    const owner = await get<Status>('owner', '/api/status');
+    expect(owner.records.captured).toBeGreaterThan(0);
+    expect(owner.capture).not.toBeNull();
+    const scoped = await get<Status>('betaViewer', '/api/status');
+    expect(scoped).toMatchObject({ capture: null, limits: null, registryError: null });
+    expect(scoped.records).toMatchObject({ captured: null, stored: null, failed: null, dropped: null });
+    const betaCount = await get<{ count: number }>('owner', '/api/logs/count?filter=server:beta');
+    expect(scoped.records.inStore).toBe(betaCount.count);
+    expect(owner.records.inStore).toBeGreaterThan(betaCount.count);
     const values = await get<{ values: string[] }>('betaViewer', '/api/filter/values?field=server');
     expect(values.values).toEqual(['beta']);
     const clientValues = await get<{ values: string[] }>('betaViewer', '/api/filter/values?field=client');

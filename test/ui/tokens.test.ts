@@ -89,6 +89,10 @@ describe('web UI: Tokens', { timeout: 90_000 }, () => {
       servers: string[];
     };
     expect(session).toMatchObject({ actor: 'ci-bot', role: 'viewer', servers: ['github'] });
+    // The header counts what the store holds of github; the process's own counters span every server.
+    const counts = page.getByTestId('capture-counts');
+    await counts.getByText(/stored/).waitFor();
+    expect(await counts.textContent()).toMatch(/^[\d,]+ stored$/);
     await page.getByRole('link', { name: 'Servers' }).waitFor();
     expect(await page.getByRole('link', { name: 'Tokens' }).count()).toBe(0);
     await page.goto(`${gw.url}/ui/tokens`);

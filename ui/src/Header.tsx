@@ -31,20 +31,22 @@ function activeTab(pathname: string): string {
 function CaptureCounts({ records, uptimeSeconds }: { records: Status['records']; uptimeSeconds: number }) {
   return (
     <span className="tabular-nums" data-testid="capture-counts">
-      <span
-        title={`Messages this gateway captured since it started ${formatAgo(Date.now() - uptimeSeconds * 1000)}`}
-      >
-        {records.captured.toLocaleString()} captured since start
-      </span>
+      {records.captured !== null ? (
+        <span
+          title={`Messages this gateway captured since it started ${formatAgo(Date.now() - uptimeSeconds * 1000)}`}
+        >
+          {records.captured.toLocaleString()} captured since start
+        </span>
+      ) : null}
       {records.inStore !== null ? (
         <>
-          {' · '}
+          {records.captured !== null ? ' · ' : null}
           <span title="Messages in the store (logs.db) now, from every run of the gateway: what Traffic, Sessions and Insights show">
             {records.inStore.toLocaleString()} stored
           </span>
         </>
       ) : null}
-      {records.failed > 0 ? (
+      {records.failed !== null && records.failed > 0 ? (
         <span
           className="text-red-600 dark:text-red-400"
           title="Captures the store could not write (disk full, read-only file); traffic was not affected"
@@ -53,7 +55,7 @@ function CaptureCounts({ records, uptimeSeconds }: { records: Status['records'];
           · {records.failed.toLocaleString()} not written
         </span>
       ) : null}
-      {records.dropped > 0 ? (
+      {records.dropped !== null && records.dropped > 0 ? (
         <span
           className="text-amber-700 dark:text-amber-400"
           title="Captures dropped because the writer fell behind; traffic was not affected"

@@ -77,11 +77,21 @@ export interface Status {
   uptimeSeconds: number;
   servers: number;
   registryError: string | null;
-  capture: { captured: number; dropped: number; storeFailures: number };
+  /** null for a caller limited to some servers: the process's counters span all of them. */
+  capture: { captured: number; dropped: number; storeFailures: number } | null;
   /** The command client configs should run: `mcp-gateway` if it is on the gateway's PATH, else its absolute path. */
   command?: string;
   /** --proxy-auth: proxy URLs need the X-MCP-Gateway-Token header. */
   proxyAuth?: boolean;
-  /** What became of the messages this process captured since it started, and what logs.db holds now. */
-  records: { captured: number; stored: number; failed: number; dropped: number; inStore: number | null };
+  /**
+   * What became of the messages this process captured since it started (null for a caller limited to some
+   * servers), and what logs.db holds now of the servers the caller may see.
+   */
+  records: {
+    captured: number | null;
+    stored: number | null;
+    failed: number | null;
+    dropped: number | null;
+    inStore: number | null;
+  };
 }
