@@ -40,13 +40,14 @@ const upperSnake = (text: string) =>
 export function secretName(server: string, field: string): string {
   const prefix = upperSnake(server);
   const rest = upperSnake(field);
-  const named = rest === prefix || rest.startsWith(`${prefix}_`) ? rest : `${prefix}_${rest}`;
-  return named.replace(/^_+|_+$/g, '').slice(0, 128);
+  const named =
+    rest === prefix || rest.startsWith(`${prefix}_`) ? rest : [prefix, rest].filter(Boolean).join('_');
+  return named.slice(0, 128);
 }
 
 /** VS Code's `${input:id}` becomes `${secret:ID}`: the gateway has no prompt of its own at connect time. */
 function inputReference(id: string): string {
-  return secretName(id, '').replace(/_$/, '');
+  return secretName(id, '');
 }
 
 function fromInputs(value: string): string {
